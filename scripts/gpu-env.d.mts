@@ -1,0 +1,5 @@
+export declare const SWIFTSHADER_ICD: string;
+export declare const chromiumArgs: string[];
+export declare function chromiumPath(): string;
+export declare function hasRealGpu(): boolean;
+export declare function useSwiftShaderInNode(): void;

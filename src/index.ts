@@ -1,0 +1,8 @@
+// The engine's public API: what the editor, the CLI and scripts use. Nothing here touches the DOM.
+export * from './graph/types.ts';
+export { analyzeGraph, parseGraphText, kerasBaseName, type GraphReport, type NodeReport } from './graph/analyze.ts';
+export { OPS, findOp } from './ops/index.ts';
+export { CATEGORIES, OpError, type AttrSpec, type Category, type OpDef, type WeightSpec } from './ops/op.ts';
+export { ACTIVATIONS } from './ops/activations.ts';
+export { type Tensor, tensor, sizeOf, formatShape } from './tensor.ts';
+export { acquireDevice, getGpu, type DeviceInfo } from './runtime/device.ts';

@@ -1,0 +1,79 @@
+// What every op file defines. The registry (src/ops/index.ts) lists them; the palette, shape
+// inference, the compiler, the CLI and the GPU test sweep all read that one table.
+import type { Shape } from '../graph/types.ts';
+import type { Tensor } from '../tensor.ts';
+import type { Initializer, Regularizer } from '../weights/specs.ts';
+
+export type Category = 'Input' | 'Convolution' | 'Pooling' | 'Normalization' | 'Activation' | 'Merge' | 'Core';
+export const CATEGORIES: readonly Category[] = ['Input', 'Convolution', 'Pooling', 'Normalization', 'Activation', 'Merge', 'Core'];
+
+/** One attribute's schema: how it is edited, its Keras default, and its legal range. */
+export type AttrSpec = { doc?: string } & (
+  | { kind: 'int'; default: number; min?: number; max?: number }
+  | { kind: 'float'; default: number; min?: number; max?: number }
+  | { kind: 'optionalFloat'; default: number | null; min?: number }
+  | { kind: 'bool'; default: boolean }
+  | { kind: 'enum'; default: string; options: readonly string[] }
+  /** An int or a pair [a, b] (kernel_size, strides, dilation_rate, pool_size); resolves to a pair. */
+  | { kind: 'pair'; default: [number, number] | null; min?: number }
+  /** 'same' | 'valid' | [[top, bottom], [left, right]] (explicit, as ONNX pads). */
+  | { kind: 'padding'; default: 'same' | 'valid' }
+  /** ZeroPadding2D / Cropping2D: int, [h, w] or [[top, bottom], [left, right]]; resolves to the last. */
+  | { kind: 'pads'; default: [[number, number], [number, number]] }
+  | { kind: 'ints'; default: number[]; min?: number; allowMinusOne?: boolean }
+  | { kind: 'floats'; default: number[] | null }
+  /** Dot's axes: an int or a pair, Keras-style (the batch is axis 0). */
+  | { kind: 'axes'; default: number | [number, number] }
+  | { kind: 'initializer'; default: string }
+  | { kind: 'regularizer'; default: null }
+  | { kind: 'activation'; default: string }
+);
+
+/** A weight an op owns, in Keras' layout (Conv2D kernel [KH, KW, C/groups, OC]). */
+export interface WeightSpec {
+  name: string;
+  shape: number[];
+  initializer: Initializer;
+  regularizer: Regularizer | null;
+  trainable: boolean;
+}
+
+/** A user-facing failure of one op: the message says what is wrong, the hint what to do. */
+export class OpError extends Error {
+  constructor(message: string, readonly hint?: string) {
+    super(message);
+    this.name = 'OpError';
+  }
+}
+
+export interface OpDef<A = any> {
+  /** Keras class name, PascalCase: `Conv2D`. */
+  type: string;
+  /** Other names accepted when loading (`MaxPooling2D` for `MaxPool2D`). */
+  aliases?: readonly string[];
+  category: Category;
+  /** One line for the palette and `--help`. */
+  summary: string;
+  attrs: Record<string, AttrSpec>;
+  /** How many inputs the op takes; max Infinity for the merges. */
+  arity: { min: number; max: number };
+  /** Output shape (no batch) from input shapes (no batch); throws OpError. */
+  inferShape(inputs: Shape[], attrs: A): Shape;
+  /** Weights, in Keras' order (kernel, bias; gamma, beta, moving_mean, moving_variance). */
+  weights?(inputs: Shape[], attrs: A): WeightSpec[];
+  /** FLOPs for one batch item; 1 multiply-add = 2 FLOPs. */
+  flops(inputs: Shape[], output: Shape, attrs: A): number;
+  /** Plain-loop CPU reference, float64 accumulation: the spec the GPU kernels are tested against. */
+  reference(inputs: Tensor[], weights: Record<string, Tensor>, attrs: A): Tensor;
+}
+
+export function defineOp<A>(def: OpDef<A>): OpDef<A> {
+  return def;
+}
+
+/** Reads a weight a reference needs, with a message instead of a TypeError when it is missing. */
+export function weight(weights: Record<string, Tensor>, name: string): Tensor {
+  const w = weights[name];
+  if (!w) throw new OpError(`missing weight '${name}'`);
+  return w;
+}

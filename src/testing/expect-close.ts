@@ -1,0 +1,35 @@
+// |got − want| ≤ atol + rtol·|want|; NaN fails; the message lists the first five mismatches.
+import { expect } from 'vitest';
+
+export interface Tolerance {
+  atol?: number;
+  rtol?: number;
+}
+
+/** STYLE.md's tolerances by kind of op. */
+export const TOLERANCE = {
+  exact: { atol: 0, rtol: 0 },
+  elementwise: { atol: 1e-5, rtol: 1e-4 },
+  conv: { atol: 1e-4, rtol: 1e-3 },
+} as const;
+
+export function mismatches(got: ArrayLike<number>, want: ArrayLike<number>, { atol = 1e-5, rtol = 1e-4 }: Tolerance = {}): string[] {
+  if (got.length !== want.length) return [`length ${got.length}, want ${want.length}`];
+  const out: string[] = [];
+  let count = 0;
+  for (let i = 0; i < want.length; i++) {
+    const g = got[i], w = want[i];
+    const ok = g === w || Math.abs(g - w) <= atol + rtol * Math.abs(w);
+    if (!ok) {
+      count++;
+      if (out.length < 5) out.push(`[${i}] got ${g}, want ${w} (diff ${Math.abs(g - w).toExponential(2)})`);
+    }
+  }
+  if (count > 5) out.push(`… ${count} mismatches of ${want.length}`);
+  return out;
+}
+
+export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, tol: Tolerance = {}): void {
+  const bad = mismatches(got, want, tol);
+  expect(bad, bad.join('\n')).toEqual([]);
+}

@@ -1,0 +1,38 @@
+// Three suites: unit (Node, CPU), gpu (Node, Dawn + SwiftShader), browser (Chromium, WebGPU).
+// End-to-end tests are Playwright's (playwright.config.ts). `npm test` runs all four.
+import { defineConfig } from 'vitest/config';
+import { playwright } from '@vitest/browser-playwright';
+import { chromiumArgs, chromiumPath, useSwiftShaderInNode } from './scripts/gpu-env.mjs';
+
+// Set in the main process so that every worker inherits it (test.env reaches forks only).
+useSwiftShaderInNode();
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.gpu.test.ts', 'src/**/*.browser.test.ts'], environment: 'node' },
+      },
+      {
+        extends: true,
+        // One fork: SwiftShader already uses every core; parallel GPU files would only thrash.
+        test: { name: 'gpu', include: ['src/**/*.gpu.test.ts'], environment: 'node', pool: 'forks', fileParallelism: false, testTimeout: 120_000, hookTimeout: 120_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          include: ['src/**/*.browser.test.ts'],
+          testTimeout: 120_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({ launchOptions: { executablePath: chromiumPath(), args: chromiumArgs } }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
+  },
+});
