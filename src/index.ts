@@ -6,3 +6,4 @@ export { CATEGORIES, OpError, type AttrSpec, type Category, type OpDef, type Wei
 export { ACTIVATIONS } from './ops/activations.ts';
 export { type Tensor, tensor, sizeOf, formatShape } from './tensor.ts';
 export { acquireDevice, getGpu, type DeviceInfo } from './runtime/device.ts';
+export { runSelfTest, type SelfTestResult } from './runtime/self-test.ts';

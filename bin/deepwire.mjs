@@ -1,0 +1,6 @@
+#!/usr/bin/env node
+// The `deepwire` command: sets up TypeScript and `?raw` loading, then hands over to src/cli.ts.
+import './register.mjs';
+
+const { main } = await import('../src/cli.ts');
+process.exitCode = await main(process.argv.slice(2));

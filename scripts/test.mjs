@@ -1,0 +1,90 @@
+// `npm test`: makes sure the system packages the GPU suites need are present (installing them on
+// Debian as root), then runs the unit, gpu and browser suites (Vitest) and the end-to-end suite
+// (Playwright) one after another, and exits non-zero if any failed.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromiumPath } from './gpu-env.mjs';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+/** Debian packages the tests use, and how to tell each is installed. Add new ones here. */
+const SYSTEM_PACKAGES = [
+  // Headless Chromium for the browser and end-to-end suites; it also ships SwiftShader (WebGPU on the CPU).
+  { name: 'chromium', what: 'the Chromium browser', present: () => existsSync(chromiumPath()),
+    elsewhere: `install Chromium or Chrome and set CHROMIUM_PATH to its binary (now ${chromiumPath()})` },
+  // Dawn (the `webgpu` package) loads the system Vulkan loader; without it Node finds no adapter.
+  { name: 'libvulkan1', what: 'the Vulkan loader libvulkan.so.1', linuxOnly: true, present: hasLibVulkan,
+    elsewhere: 'install your distribution\'s Vulkan loader (libvulkan.so.1)' },
+];
+
+function hasLibVulkan() {
+  if (existsSync('/usr/lib/x86_64-linux-gnu/libvulkan.so.1') || existsSync('/usr/lib/aarch64-linux-gnu/libvulkan.so.1')) return true;
+  const ldconfig = spawnSync('/sbin/ldconfig', ['-p'], { encoding: 'utf8' });
+  return ldconfig.status === 0 && /\blibvulkan\.so\.1\b/.test(ldconfig.stdout);
+}
+
+function fail(message) {
+  console.error(`\nnpm test: ${message}`);
+  process.exit(1);
+}
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) fail(`Node ${process.versions.node} is too old: Vitest 4 needs Node 20.19 or newer.`);
+  if (!existsSync(`${ROOT}node_modules/.bin/vitest`)) fail('dependencies are missing: run `npm install` first.');
+}
+
+function apt(args) {
+  return spawnSync('apt-get', args, { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+function ensureSystemPackages() {
+  const missing = SYSTEM_PACKAGES.filter((p) => !(p.linuxOnly && process.platform !== 'linux') && !p.present());
+  if (missing.length === 0) return;
+  const names = missing.map((p) => p.name).join(' ');
+  const isDebianRoot = existsSync('/etc/debian_version') && process.getuid?.() === 0;
+  if (!isDebianRoot) {
+    fail(`missing ${missing.map((p) => `${p.what} (Debian package ${p.name})`).join(' and ')}.\n` +
+      `  On Debian 12:  sudo apt-get update && sudo apt-get install -y ${names}\n` +
+      missing.map((p) => `  Elsewhere, ${p.elsewhere}.`).join('\n'));
+  }
+  console.log(`npm test: installing Debian packages: ${names} (apt-get)`);
+  const install = ['install', '-y', '-qq', ...missing.map((p) => p.name)];
+  // A fresh machine has no package lists yet; update only when the install needs it.
+  let result = apt(install);
+  if (result.status !== 0) {
+    const update = apt(['update', '-qq']);
+    if (update.status !== 0) fail(`apt-get update failed:\n${update.stdout}${update.stderr}`);
+    result = apt(install);
+  }
+  if (result.status !== 0) fail(`apt-get install ${names} failed:\n${result.stdout}${result.stderr}`);
+  const still = missing.filter((p) => !p.present());
+  if (still.length) fail(`installed ${names}, but ${still.map((p) => p.what).join(' and ')} still cannot be found.`);
+}
+
+/** Runs one suite with its output streaming to ours; true when it passed. */
+function runSuite(label, command, args) {
+  console.log(`\n── ${label}: ${basename(command)} ${args.join(' ')}`);
+  const result = spawnSync(command, args, { stdio: 'inherit', cwd: ROOT });
+  if (result.error) console.error(`npm test: could not start ${command}: ${result.error.message}`);
+  return result.status === 0;
+}
+
+checkNode();
+ensureSystemPackages();
+
+const bin = (name) => `${ROOT}node_modules/.bin/${name}`;
+// One suite at a time: on a CPU-only machine SwiftShader takes every core, so overlapping suites only thrash.
+const suites = [
+  ['unit', bin('vitest'), ['run', '--project', 'unit']],
+  ['gpu', bin('vitest'), ['run', '--project', 'gpu']],
+  ['browser', bin('vitest'), ['run', '--project', 'browser']],
+  ['e2e', bin('playwright'), ['test']],
+];
+const outcomes = suites.map(([label, command, args]) => [label, runSuite(label, command, args)]);
+const failed = outcomes.filter(([, ok]) => !ok).map(([label]) => label);
+const summary = outcomes.map(([label, ok]) => `${label} ${ok ? 'passed' : 'FAILED'}`).join(', ');
+console.log(`\nnpm test: ${summary}`);
+process.exit(failed.length ? 1 : 0);

@@ -1,0 +1,55 @@
+// max / average pooling: one invocation per output value. Explicit, asymmetric or 'same' padding
+// (resolved into padTop/padLeft and the padded extent), ceil mode (a larger OH/OW), and both average
+// divisors: real cells only (Keras) or every cell inside the padded input (ONNX count_include_pad).
+// Reference: src/ops/max-pool2d.ts, src/ops/average-pool2d.ts
+struct Params {
+  N: u32, H: u32, W: u32, C: u32, xStride: u32, xOffset: u32,
+  OH: u32, OW: u32, yStride: u32, yOffset: u32,
+  KH: u32, KW: u32, SH: u32, SW: u32, padTop: u32, padLeft: u32, paddedH: u32, paddedW: u32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> y: array<f32>;
+@group(0) @binding(2) var<uniform> p: Params;
+override WG: u32 = 64u;
+override IS_MAX: bool = true;
+override COUNT_INCLUDE_PAD: bool = false;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= p.N * p.OH * p.OW * p.C) { return; }
+  let c = i % p.C;
+  let pixel = i / p.C;
+  let ox = pixel % p.OW;
+  let oy = (pixel / p.OW) % p.OH;
+  let n = pixel / (p.OW * p.OH);
+  let y0 = i32(oy * p.SH) - i32(p.padTop);
+  let x0 = i32(ox * p.SW) - i32(p.padLeft);
+  var best = -3.4e38;
+  var sum = 0.0;
+  var real = 0u;
+  for (var ky = 0u; ky < p.KH; ky++) {
+    let iy = y0 + i32(ky);
+    if (iy < 0 | iy >= i32(p.H)) { continue; }
+    for (var kx = 0u; kx < p.KW; kx++) {
+      let ix = x0 + i32(kx);
+      if (ix < 0 | ix >= i32(p.W)) { continue; }
+      let v = x[((n * p.H + u32(iy)) * p.W + u32(ix)) * p.xStride + p.xOffset + c];
+      best = max(best, v);
+      sum += v;
+      real++;
+    }
+  }
+  var out = best;
+  if (!IS_MAX) {
+    var count = real;
+    if (COUNT_INCLUDE_PAD) {                        // the window clipped to the padded input
+      let h = min(y0 + i32(p.KH), i32(p.paddedH) - i32(p.padTop)) - y0;
+      let w = min(x0 + i32(p.KW), i32(p.paddedW) - i32(p.padLeft)) - x0;
+      count = u32(max(h, 0) * max(w, 0));
+    }
+    out = sum / f32(max(count, 1u));
+  }
+  y[pixel * p.yStride + p.yOffset + c] = out;
+}

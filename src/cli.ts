@@ -1,0 +1,456 @@
+// The `deepwire` command (bin/deepwire.mjs): summary, validate and run over graph files, with the
+// engine the editor uses. Every expected failure is one line, `deepwire: <what is wrong> — <what to do>`.
+// Exit status: 0 ok, 1 the graph or an input has a problem, 2 the command line is wrong.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { analyzeGraph, type GraphReport } from './graph/analyze.ts';
+import type { Problem } from './graph/types.ts';
+import { nearest } from './ops/attrs.ts';
+import { OpError } from './ops/op.ts';
+import { formatShape, tensor, type Tensor } from './tensor.ts';
+import { readNpy, writeNpy } from './io/npy.ts';
+import { materializeWeights, runReference } from './runtime/reference.ts';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  readFile(path: string): Promise<Uint8Array>;
+  /** Writes a file, creating its folder. */
+  writeFile(path: string, data: Uint8Array): Promise<void>;
+}
+
+const nodeIo: CliIo = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+  readFile: (path) => readFile(path),
+  writeFile: async (path, data) => {
+    await mkdir(dirname(path), { recursive: true });
+    await writeFile(path, data);
+  },
+};
+
+export const USAGE = `deepwire: wire CNN layers into a graph, check it, run it.
+
+Usage:
+  deepwire summary FILE [--json]     layers, output shapes, parameters and FLOPs (like Keras' model.summary())
+  deepwire validate FILE [--json]    check the graph; every problem on its own line
+  deepwire run FILE [options]        run the graph on a tensor; write the outputs as .npy files
+
+Run options:
+  --input X.npy      the Input's tensor: N×(input shape), or exactly the input shape (batch 1)
+  --image PHOTO      a photo for the Input (not yet supported)
+  --output NODE      a node to write, by id or name; repeat for more (default: the graph's outputs)
+  --out DIR          where NODE.npy files go (default: out)
+  --backend NAME     cpu (the plain-loop reference; default) or webgpu (not yet available)
+  --seed N           seed of the initial weights and of the random input (default: the graph's seed, or 0)
+
+With neither --input nor --image, run feeds a pseudo-random input (uniform in [0, 1), from the seed).
+Exit status: 0 ok, 1 the graph or an input has a problem, 2 the command line is wrong.
+`;
+
+/** A failure the user can fix: printed as one line, never with a stack trace. */
+export class CliError extends Error {
+  constructor(message: string, readonly hint: string, readonly exitCode = 1) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+const usageError = (message: string, hint = "run 'deepwire --help' for usage") => new CliError(message, hint, 2);
+
+type FlagKind = 'bool' | 'string' | 'list';
+const COMMANDS: Record<string, Record<string, FlagKind>> = {
+  summary: { json: 'bool' },
+  validate: { json: 'bool' },
+  run: { input: 'string', image: 'string', output: 'list', out: 'string', backend: 'string', seed: 'string' },
+};
+
+interface Parsed {
+  command: string;
+  file: string;
+  flags: Record<string, string | string[] | true>;
+}
+
+/** Runs the command line `argv` (without `node deepwire`); returns the exit status. */
+export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> {
+  try {
+    if (argv.length === 0 || argv.some((a) => a === '--help' || a === '-h') || argv[0] === 'help') {
+      io.stdout(USAGE);
+      return 0;
+    }
+    const args = parseArgs(argv);
+    if (args.command === 'summary') return await summary(args, io);
+    if (args.command === 'validate') return await validate(args, io);
+    return await run(args, io);
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.stderr(`deepwire: ${e.message} — ${e.hint}\n`);
+      return e.exitCode;
+    }
+    if (e instanceof OpError) {
+      io.stderr(`deepwire: ${e.message} — ${e.hint ?? 'check the graph and the input'}\n`);
+      return 1;
+    }
+    io.stderr(`deepwire: internal error: ${(e as Error)?.message ?? e} — please report this, with the command and the graph file\n`);
+    return 1;
+  }
+}
+
+function parseArgs(argv: string[]): Parsed {
+  const [command, ...rest] = argv;
+  const spec = COMMANDS[command];
+  if (!spec) {
+    const guess = nearest(command, Object.keys(COMMANDS));
+    const what = command.startsWith('-') ? `unknown option '${command}'` : `unknown command '${command}'`;
+    throw usageError(what, `${guess ? `${guess} ` : ''}commands are ${Object.keys(COMMANDS).join(', ')}; run 'deepwire --help' for usage`);
+  }
+  const flags: Parsed['flags'] = {};
+  const files: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (!arg.startsWith('--') || arg === '--') {
+      if (arg !== '--') files.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    const kind = spec[name];
+    if (!kind) {
+      const known = Object.keys(spec).map((f) => `--${f}`);
+      throw usageError(`unknown option '--${name}' for '${command}'`, nearest(`--${name}`, known) ?? `'${command}' takes ${known.join(', ')}`);
+    }
+    if (kind === 'bool') {
+      if (eq >= 0) throw usageError(`option '--${name}' takes no value`, `write just --${name}`);
+      flags[name] = true;
+      continue;
+    }
+    const value = eq >= 0 ? arg.slice(eq + 1) : rest[++i];
+    if (value === undefined || value === '' || (eq < 0 && value.startsWith('--')))
+      throw usageError(`option '--${name}' needs a value`, `e.g. --${name} ${EXAMPLE_VALUES[name] ?? 'VALUE'}`);
+    if (kind === 'list') flags[name] = [...((flags[name] as string[] | undefined) ?? []), value];
+    else if (flags[name] !== undefined) throw usageError(`option '--${name}' is given twice`, 'give it once');
+    else flags[name] = value;
+  }
+  if (files.length === 0) throw usageError(`'${command}' needs a graph file`, `e.g. deepwire ${command} examples/inception-3a.json`);
+  if (files.length > 1) throw usageError(`'${command}' takes one graph file, got ${files.length}: ${files.join(' ')}`, 'give one file; options start with --');
+  return { command, file: files[0], flags };
+}
+
+const EXAMPLE_VALUES: Record<string, string> = { input: 'x.npy', image: 'photo.jpg', output: 'conv2d', out: 'out', backend: 'cpu', seed: '0' };
+
+// ── reading the graph ──────────────────────────────────────────────────────────────────────────
+
+interface Loaded {
+  name: string;
+  raw: Record<string, unknown>;
+  report: GraphReport;
+}
+
+async function loadGraph(file: string, io: CliIo): Promise<Loaded> {
+  const text = new TextDecoder().decode(await readInput(file, io, 'graph file'));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    const at = jsonSyntaxError(text);
+    const where = at ? `: expected ${at.expected} at line ${at.line}, column ${at.column} (found ${at.found})` : '';
+    throw new CliError(`${file} is not valid JSON${where}`, 'fix the file there, or save the graph again from the editor');
+  }
+  const isObject = !!raw && typeof raw === 'object' && !Array.isArray(raw);
+  const obj = raw as Record<string, unknown>;
+  if (!isObject || (obj.format !== 'deepwire-graph' && !Array.isArray(obj.nodes))) {
+    const holds = !isObject ? `it holds ${Array.isArray(raw) ? 'a list' : `a ${raw === null ? 'null' : typeof raw}`}, not an object` : 'it has no "format": "deepwire-graph" and no "nodes" list';
+    throw new CliError(`${file} is not a deepwire graph: ${holds}`, 'open a graph saved by the editor; examples/ has some');
+  }
+  const name = typeof obj.name === 'string' && obj.name ? obj.name : basename(file, extname(file));
+  return { name, raw: obj, report: analyzeGraph(raw) };
+}
+
+async function readInput(file: string, io: CliIo, what: string): Promise<Uint8Array> {
+  try {
+    return await io.readFile(file);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException)?.code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (e as Error)?.message;
+    throw new CliError(`cannot read ${what} ${file}: ${why}`, code === 'EACCES' ? 'check its permissions' : 'check the path');
+  }
+}
+
+/** `conv2d (Conv2D): message — hint: …`, or `graph: …` for a problem of the whole file. */
+export function problemLine(p: Problem, report: GraphReport): string {
+  const r = p.node !== undefined ? report.byId.get(p.node) : undefined;
+  const where = r ? `${r.name} (${r.op})` : p.node ?? 'graph';
+  return `${where}: ${p.message}${p.hint ? ` — hint: ${p.hint}` : ''}`;
+}
+
+/** Prints the problems to stderr and fails, for the commands that need a valid graph. */
+function refuseInvalid(loaded: Loaded, file: string, io: CliIo): void {
+  const { problems } = loaded.report;
+  for (const p of problems) io.stderr(problemLine(p, loaded.report) + '\n');
+  const count = problems.length === 1 ? 'a problem' : `${problems.length} problems`;
+  throw new CliError(`${file} has ${count} (listed above)`, 'fix it and try again');
+}
+
+// ── validate ───────────────────────────────────────────────────────────────────────────────────
+
+async function validate({ file, flags }: Parsed, io: CliIo): Promise<number> {
+  const { report } = await loadGraph(file, io);
+  if (flags.json) {
+    const problems = report.problems.map((p) => ({ ...p, line: problemLine(p, report) }));
+    io.stdout(JSON.stringify({ ok: report.ok, nodes: report.nodes.length, params: report.totals.params, problems }, null, 2) + '\n');
+  } else if (report.ok) io.stdout(`ok: ${report.nodes.length} nodes, ${thousands(report.totals.params)} params\n`);
+  else for (const p of report.problems) io.stdout(problemLine(p, report) + '\n');
+  return report.ok ? 0 : 1;
+}
+
+// ── summary ────────────────────────────────────────────────────────────────────────────────────
+
+async function summary({ file, flags }: Parsed, io: CliIo): Promise<number> {
+  const loaded = await loadGraph(file, io);
+  const { report } = loaded;
+  if (!report.ok) refuseInvalid(loaded, file, io);
+  const nameOf = (id: string) => report.byId.get(id)?.name ?? id;
+  if (flags.json) {
+    const layers = report.nodes.map((r) => ({
+      id: r.id, name: r.name, op: r.op, outputShape: [null, ...r.shape!],
+      params: r.params.trainable + r.params.nonTrainable, trainableParams: r.params.trainable, nonTrainableParams: r.params.nonTrainable,
+      flops: r.flops, inputs: r.inputs, connectedTo: r.inputs.map(nameOf),
+    }));
+    io.stdout(JSON.stringify({ name: loaded.name, layers, outputs: report.outputs, totals: report.totals, flopsConvention: '1 multiply-add = 2 FLOPs' }, null, 2) + '\n');
+    return 0;
+  }
+  io.stdout(summaryTable(loaded.name, report));
+  return 0;
+}
+
+/** Keras' model.summary() with a FLOPs column: one row per layer, a continuation line per extra input. */
+export function summaryTable(name: string, report: GraphReport): string {
+  const header = ['Layer (type)', 'Output Shape', 'Param #', 'FLOPs', 'Connected to'];
+  const rows: string[][] = [];
+  for (const r of report.nodes) {
+    const inputs = r.inputs.map((id) => report.byId.get(id)?.name ?? id);
+    const shape = r.shape ? `(None, ${r.shape.join(', ')})` : '?';
+    rows.push([`${r.name} (${r.op})`, shape, thousands(r.params.trainable + r.params.nonTrainable), humanCount(r.flops), inputs[0] ?? '']);
+    for (const more of inputs.slice(1)) rows.push(['', '', '', '', more]);
+  }
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)));
+  const line = (cells: string[]) => (' ' + cells.map((cell, c) => cell.padEnd(widths[c])).join('   ')).trimEnd();
+  const width = widths.reduce((a, b) => a + b, 0) + 3 * (widths.length - 1) + 1;
+  const { totals } = report;
+  return [
+    `Model: "${name}"`,
+    '_'.repeat(width),
+    line(header),
+    '='.repeat(width),
+    ...rows.map(line),
+    '='.repeat(width),
+    `Total params: ${thousands(totals.params)}`,
+    `Trainable params: ${thousands(totals.trainable)}`,
+    `Non-trainable params: ${thousands(totals.nonTrainable)}`,
+    `Total FLOPs: ${humanCount(totals.flops)}FLOPs per image (1 multiply-add = 2 FLOPs)`,
+    '_'.repeat(width),
+    '',
+  ].join('\n');
+}
+
+/** 163696 → `163,696`. */
+export function thousands(n: number): string {
+  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** 999 → `999 `, 1234567 → `1.23 M`, 5.1e8 → `510.16 M`: two decimals in the largest unit that fits. */
+export function humanCount(n: number): string {
+  const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
+  for (const [size, unit] of units) if (n >= size) return `${(n / size).toFixed(2)} ${unit}`;
+  return `${n} `;
+}
+
+// ── run ────────────────────────────────────────────────────────────────────────────────────────
+
+/** What a backend computes: the requested tensors and the regularization losses. */
+export type Backend = (
+  report: GraphReport, feeds: Record<string, Tensor>, options: { seed: number; outputs: string[] },
+) => Promise<{ tensors: Map<string, Tensor>; losses: { kernel: number; bias: number; activity: number; total: number } }>;
+
+/** The one place a backend is picked; the WebGPU runtime plugs in here. */
+export function selectBackend(name: string): Backend {
+  if (name === 'cpu')
+    return async (report, feeds, { seed, outputs }) => runReference(report, feeds, { seed, weights: materializeWeights(report, seed), outputs });
+  if (name === 'webgpu') throw new CliError('--backend webgpu is not available yet', 'use --backend cpu');
+  throw usageError(`unknown backend '${name}'`, 'use --backend cpu');
+}
+
+async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
+  const backend = selectBackend((flags.backend as string | undefined) ?? 'cpu');
+  if (flags.input && flags.image) throw usageError('--input and --image both feed the Input', 'give one of them');
+  if (flags.image) throw new CliError('--image is not supported yet: it arrives with the image pipeline', 'use --input X.npy');
+  const seedText = flags.seed as string | undefined;
+  if (seedText !== undefined && !/^\d+$/.test(seedText)) throw usageError(`--seed must be a whole number ≥ 0, got '${seedText}'`, 'e.g. --seed 0');
+
+  const loaded = await loadGraph(file, io);
+  const { report, raw } = loaded;
+  if (!report.ok) refuseInvalid(loaded, file, io);
+  const seed = seedText !== undefined ? Number(seedText) : typeof raw.seed === 'number' ? raw.seed : 0;
+
+  const inputs = report.nodes.filter((r) => r.def?.category === 'Input');
+  if (inputs.length !== 1)
+    throw new CliError(`the graph has ${inputs.length} Input nodes (${inputs.map((r) => r.name).join(', ')}); run feeds exactly one`, 'run a graph with a single Input');
+  const input = inputs[0];
+  const feed = flags.input ? await readFeed(flags.input as string, input.name, input.shape!, io) : randomFeed(input.name, input.shape!, seed, io);
+
+  const outputs = ((flags.output as string[] | undefined) ?? report.outputs).map((ref) => findNode(report, ref));
+  const result = await backend(report, { [input.id]: feed }, { seed, outputs });
+
+  const outDir = (flags.out as string | undefined) ?? 'out';
+  for (const id of outputs) {
+    const t = result.tensors.get(id);
+    if (!t) throw new Error(`the backend returned no tensor for '${id}'`);
+    const path = join(outDir, `${fileSafe(report.byId.get(id)!.name)}.npy`);
+    await io.writeFile(path, writeNpy(t));
+    const { min, max, mean } = stats(t.data);
+    io.stdout(`${path}: ${formatShape(t.shape)}, min ${num(min)}, max ${num(max)}, mean ${num(mean)}\n`);
+  }
+  const regularized = report.nodes.some((r) => r.weights.some((w) => w.regularizer) || r.attrs.activity_regularizer);
+  if (regularized) {
+    const { kernel, bias, activity, total } = result.losses;
+    const parts = Object.entries({ kernel, bias, activity }).filter(([, v]) => v !== 0).map(([k, v]) => `${k} ${num(v)}`);
+    io.stdout(`losses: ${[...parts, `total ${num(total)}`].join(', ')}\n`);
+  }
+  return 0;
+}
+
+/** An --output reference: a node id, else a node name. */
+function findNode(report: GraphReport, ref: string): string {
+  if (report.byId.has(ref)) return ref;
+  const named = report.nodes.find((r) => r.name === ref);
+  if (named) return named.id;
+  const guess = nearest(ref, report.nodes.flatMap((r) => [r.id, r.name]));
+  throw new CliError(`--output '${ref}' is neither a node id nor a node name`, guess ?? `the graph's nodes: ${report.nodes.map((r) => r.name).join(', ')}`);
+}
+
+async function readFeed(file: string, inputName: string, shape: readonly number[], io: CliIo): Promise<Tensor> {
+  const bytes = await readInput(file, io, 'input');
+  let t: Tensor;
+  try {
+    t = readNpy(bytes);
+  } catch (e) {
+    throw new CliError(`cannot read ${file} as .npy: ${(e as Error)?.message ?? e}`, 'save the array with numpy.save(path, x.astype("float32"))');
+  }
+  const same = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+  if (same(t.shape, shape)) return { shape: [1, ...shape], data: t.data };
+  if (t.shape.length === shape.length + 1 && t.shape[0] >= 1 && same(t.shape.slice(1), shape)) return t;
+  throw new CliError(
+    `${file} holds a ${formatShape(t.shape)} array but '${inputName}' takes ${formatShape(shape)} (or N×${formatShape(shape)} for a batch)`,
+    'save the array with that shape',
+  );
+}
+
+/** Uniform in [0, 1), from the seed (mulberry32): the same command gives the same numbers. */
+function randomFeed(inputName: string, shape: readonly number[], seed: number, io: CliIo): Tensor {
+  const t = tensor([1, ...shape]);
+  let s = seed >>> 0;
+  for (let i = 0; i < t.data.length; i++) {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let r = Math.imul(s ^ (s >>> 15), 1 | s);
+    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
+    t.data[i] = ((r ^ (r >>> 14)) >>> 0) / 4294967296;
+  }
+  io.stderr(`note: no --input given: feeding '${inputName}' a pseudo-random ${formatShape(t.shape)} tensor (uniform in [0, 1), seed ${seed})\n`);
+  return t;
+}
+
+function stats(data: Float32Array): { min: number; max: number; mean: number } {
+  let min = Infinity, max = -Infinity, sum = 0;
+  for (const v of data) {
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  return { min, max, mean: sum / data.length };
+}
+
+/** Up to 6 significant digits, no trailing zeros: 0.25, 5, 1234570, 1.5e-7. */
+export function num(x: number): string {
+  return Object.is(x, -0) ? '0' : String(Number(x.toPrecision(6)));
+}
+
+/** A node name as a file name: Keras names are safe; anything else becomes `_`. */
+function fileSafe(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_') || '_';
+}
+
+// ── JSON syntax errors with a position (V8 does not always give one) ───────────────────────────
+
+/** Where `text` first breaks the JSON grammar, and what was expected there; null when it parses. */
+export function jsonSyntaxError(text: string): { line: number; column: number; expected: string; found: string } | null {
+  let i = 0;
+  const fail = (expected: string): never => {
+    throw { at: i, expected };
+  };
+  const ws = () => {
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+  };
+  const number = /-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/y;
+  const string = () => {
+    i++;
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '"') return void i++;
+      if (c < ' ') fail('no line breaks or control characters inside a string (write \\n)');
+      if (c === '\\') {
+        const e = text[i + 1];
+        if (e === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+        else if (e !== undefined && '"\\/bfnrt'.includes(e)) i += 2;
+        else {
+          i++;
+          fail('an escape such as \\n, \\" or \\u00e9');
+        }
+        continue;
+      }
+      i++;
+    }
+    fail('a closing "');
+  };
+  const value = (): void => {
+    ws();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i++;
+      ws();
+      if (text[i] === close) return void i++;
+      for (;;) {
+        if (c === '{') {
+          ws();
+          if (text[i] !== '"') fail('a "quoted" property name');
+          string();
+          ws();
+          if (text[i] !== ':') fail("':'");
+          i++;
+        }
+        value();
+        ws();
+        if (text[i] === ',') i++;
+        else if (text[i] === close) return void i++;
+        else fail(`',' or '${close}'`);
+      }
+    }
+    if (c === '"') return string();
+    number.lastIndex = i;
+    if (number.test(text)) return void (i = number.lastIndex);
+    for (const literal of ['true', 'false', 'null']) if (text.startsWith(literal, i)) return void (i += literal.length);
+    fail('a value');
+  };
+  try {
+    value();
+    ws();
+    if (i < text.length) fail('the end of the file');
+    return null;
+  } catch (e) {
+    if (!e || typeof e !== 'object' || !('at' in e)) return null; // e.g. nesting too deep for the stack
+    const { at, expected } = e as { at: number; expected: string };
+    const before = text.slice(0, at).split('\n');
+    const found = at >= text.length ? 'the end of the file' : JSON.stringify(text[at]);
+    return { line: before.length, column: before[before.length - 1].length + 1, expected, found };
+  }
+}

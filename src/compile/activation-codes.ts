@@ -1,0 +1,47 @@
+// Activation names → the codes of shaders/activation.wgsl and the parameters of code 1 (the ReLU
+// family), as override constants of the kernel that applies them. softmax is not elementwise: it gets
+// its own kernel, so it has no code.
+
+export interface ActivationCode {
+  code: number;
+  slope: number;
+  threshold: number;
+  max: number;
+}
+
+const NO_MAX = 3.0e38;
+const relu = (slope: number, threshold: number, max: number): ActivationCode => ({ code: 1, slope, threshold, max });
+const plain = (code: number): ActivationCode => ({ code, slope: 0, threshold: 0, max: NO_MAX });
+
+const CODES: Record<string, ActivationCode> = {
+  linear: plain(0),
+  relu: relu(0, 0, NO_MAX),
+  relu6: relu(0, 0, 6),
+  leaky_relu: relu(0.2, 0, NO_MAX),
+  elu: plain(2),
+  sigmoid: plain(3),
+  hard_sigmoid: plain(4),
+  swish: plain(5),
+  tanh: plain(6),
+  softplus: plain(7),
+  softsign: plain(8),
+};
+
+export const LINEAR: ActivationCode = CODES.linear;
+
+/** The code of a Keras activation name; null for softmax (its own kernel). */
+export function activationCode(name: string): ActivationCode | null {
+  return CODES[name] ?? null;
+}
+
+/** Keras' ReLU layer (max_value, negative_slope, threshold) as code 1. */
+export function reluCode(maxValue: number | null, negativeSlope: number, threshold: number): ActivationCode {
+  return relu(negativeSlope, threshold, maxValue ?? NO_MAX);
+}
+
+/** Override constants for the ACT (`prefix` 'ACT') or POST_ACT ('POST') slot. */
+export function activationOverrides(prefix: 'ACT' | 'POST', a: ActivationCode): Record<string, number> {
+  if (a.code === 0) return {};
+  const name = prefix === 'ACT' ? 'ACT' : 'POST_ACT';
+  return { [name]: a.code, [`${prefix}_SLOPE`]: a.slope, [`${prefix}_THRESHOLD`]: a.threshold, [`${prefix}_MAX`]: a.max };
+}

@@ -1,0 +1,66 @@
+// The WGSL kernels, imported as text (Vite `?raw` in the browser and in tests; bin/raw-loader.mjs in
+// the CLI), with the preludes each one needs and its uniform layout read from its own `struct Params`.
+import activation from '../../shaders/activation.wgsl?raw';
+import affine from '../../shaders/affine.wgsl?raw';
+import conv2dGemm from '../../shaders/conv2d-gemm.wgsl?raw';
+import conv2dNaive from '../../shaders/conv2d-naive.wgsl?raw';
+import depthwiseConv2d from '../../shaders/depthwise-conv2d.wgsl?raw';
+import dot from '../../shaders/dot.wgsl?raw';
+import elementwise from '../../shaders/elementwise.wgsl?raw';
+import epilogue from '../../shaders/epilogue.wgsl?raw';
+import globalPool2d from '../../shaders/global-pool2d.wgsl?raw';
+import pool2d from '../../shaders/pool2d.wgsl?raw';
+import softmax from '../../shaders/softmax.wgsl?raw';
+
+export interface Kernel {
+  name: string;
+  /** The module's full source: preludes then the kernel. */
+  code: string;
+  /** Params field name → byte offset in the uniform buffer; every field is a 4-byte u32 or f32. */
+  fields: Map<string, { offset: number; type: 'u32' | 'f32' | 'i32' }>;
+  /** Uniform size in bytes, rounded up to 16. */
+  uniformSize: number;
+  /** Invocations per workgroup along x for 1-D kernels; the GEMM's tiles are its own. */
+  workgroupSize: number;
+}
+
+function kernel(name: string, source: string, preludes: string[] = [], workgroupSize = 64): Kernel {
+  const struct = /struct Params\s*\{([^}]*)\}/.exec(source);
+  if (!struct) throw new Error(`kernel ${name}: no 'struct Params'`);
+  const fields = new Map<string, { offset: number; type: 'u32' | 'f32' | 'i32' }>();
+  for (const m of struct[1].matchAll(/(\w+)\s*:\s*(u32|f32|i32)/g)) fields.set(m[1], { offset: fields.size * 4, type: m[2] as 'u32' });
+  return { name, code: [...preludes, source].join('\n'), fields, uniformSize: Math.ceil((fields.size * 4) / 16) * 16, workgroupSize };
+}
+
+export const KERNELS = {
+  conv2dNaive: kernel('conv2d-naive', conv2dNaive, [activation, epilogue]),
+  conv2dGemm: kernel('conv2d-gemm', conv2dGemm, [activation, epilogue]),
+  depthwiseConv2d: kernel('depthwise-conv2d', depthwiseConv2d, [activation, epilogue]),
+  pool2d: kernel('pool2d', pool2d),
+  globalPool2d: kernel('global-pool2d', globalPool2d),
+  elementwise: kernel('elementwise', elementwise, [activation]),
+  affine: kernel('affine', affine, [activation]),
+  softmax: kernel('softmax', softmax),
+  dot: kernel('dot', dot),
+} as const;
+
+export type KernelName = keyof typeof KERNELS;
+
+/** Writes a step's params into a uniform block laid out as the kernel's `struct Params`. */
+export function packParams(k: Kernel, params: Record<string, number>, out: ArrayBuffer, byteOffset: number): void {
+  const u32 = new Uint32Array(out, byteOffset, k.uniformSize / 4);
+  const f32 = new Float32Array(out, byteOffset, k.uniformSize / 4);
+  const i32 = new Int32Array(out, byteOffset, k.uniformSize / 4);
+  for (const [name, { offset, type }] of k.fields) {
+    const v = params[name];
+    if (v === undefined || !Number.isFinite(v)) throw new Error(`kernel ${k.name}: param '${name}' is ${v}`);
+    if (type === 'f32') f32[offset / 4] = v;
+    else if (type === 'i32') i32[offset / 4] = v;
+    else {
+      if (v < 0 || v > 0xffffffff || !Number.isInteger(v)) throw new Error(`kernel ${k.name}: param '${name}' = ${v} is not a u32`);
+      u32[offset / 4] = v;
+    }
+  }
+  for (const name of Object.keys(params))
+    if (!k.fields.has(name)) throw new Error(`kernel ${k.name}: no param '${name}' in its struct Params`);
+}

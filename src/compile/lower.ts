@@ -1,0 +1,568 @@
+// Lowering: a validated graph and its weights → a Plan of kernel dispatches.
+//  1. fusion: Conv2D/Dense/DepthwiseConv2D (+ BatchNormalization folded into the weights)
+//     (+ activation) (+ the residual Add of a ResNet block) (+ activation) become one dispatch;
+//  2. concat in place: branches feeding a channel Concatenate write straight into their slice of it;
+//  3. one or more steps per remaining node, in topological order;
+//  4. liveness-based assignment of allocations to physical buffers.
+import type { GraphReport, NodeReport } from '../graph/analyze.ts';
+import { OpError } from '../ops/op.ts';
+import { formatShape, sizeOf, type Tensor } from '../tensor.ts';
+import { window2d, type Padding } from '../ops/geometry.ts';
+import { activationCode, activationOverrides, LINEAR, reluCode, type ActivationCode } from './activation-codes.ts';
+import { KERNELS, type KernelName } from './kernels.ts';
+import { assignPhysical, contiguousStrides, isContiguous, pixelView, type Allocation, type Binding, type Plan, type Step, type View } from './plan.ts';
+
+export interface LowerOptions {
+  batch: number;
+  /** Nodes whose tensors must survive the run (to be read back): never fused away, never reused. */
+  keep: Iterable<string>;
+  /** Force one conv kernel (tests check each against the reference); default picks per shape. */
+  convKernel?: 'auto' | 'gemm' | 'naive';
+}
+
+type Weights = Map<string, Record<string, Tensor>>;
+
+const CONV_OPS = new Set(['Conv2D', 'Dense', 'DepthwiseConv2D', 'SeparableConv2D']);
+const ACTIVATION_OPS = new Set(['Activation', 'ReLU', 'LeakyReLU']);
+/** Ops whose kernels can write into a channel slice of a concat buffer. */
+const SLICE_WRITERS = new Set([
+  ...CONV_OPS, ...ACTIVATION_OPS, 'BatchNormalization', 'Normalization', 'Rescaling', 'MaxPool2D', 'AveragePool2D',
+  'GlobalAveragePool2D', 'GlobalMaxPool2D', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Cropping2D',
+]);
+const MERGE_CODES: Record<string, number> = { Add: 1, Subtract: 2, Multiply: 3, Average: 1, Maximum: 4, Minimum: 5 };
+
+/** A fused conv group: the conv, then what folds into its epilogue. */
+interface ConvGroup {
+  conv: NodeReport;
+  bn?: NodeReport;
+  act?: NodeReport;
+  add?: NodeReport;
+  residual?: string;
+  post?: NodeReport;
+  final: NodeReport;
+}
+
+/** The activation an Activation/ReLU/LeakyReLU node applies; null for softmax. */
+function activationOf(r: NodeReport): ActivationCode | null {
+  const a = r.attrs as Record<string, any>;
+  if (r.op === 'ReLU') return reluCode(a.max_value, a.negative_slope, a.threshold);
+  if (r.op === 'LeakyReLU') return reluCode(null, a.negative_slope, 0);
+  return activationCode(a.activation);
+}
+
+export function lowerGraph(report: GraphReport, weights: Weights, options: LowerOptions): Plan {
+  return new Lowering(report, weights, options).run();
+}
+
+class Lowering {
+  private readonly allocations: Allocation[] = [];
+  private readonly constants: Float32Array[] = [];
+  private readonly steps: Step[] = [];
+  private readonly views = new Map<string, View>();
+  private readonly targets = new Map<string, View>();
+  private readonly computedBy = new Map<string, string>();
+  private readonly consumers = new Map<string, string[]>();
+  private readonly groups = new Map<string, ConvGroup>(); // keyed by the group's final node
+  private readonly fusedAway = new Set<string>();
+  private readonly keep: Set<string>;
+  private readonly batch: number;
+
+  constructor(private readonly report: GraphReport, private readonly weights: Weights, private readonly options: LowerOptions) {
+    this.keep = new Set(options.keep);
+    this.batch = options.batch;
+    for (const r of report.nodes) for (const i of r.inputs) this.consumers.set(i, [...(this.consumers.get(i) ?? []), r.id]);
+  }
+
+  run(): Plan {
+    if (!this.report.ok) {
+      const p = this.report.problems[0];
+      throw new OpError(`the graph has ${this.report.problems.length} problem(s); first: ${p.message}`, p.hint);
+    }
+    this.findConvGroups();
+    this.assignConcatTargets();
+    const inputs = new Map<string, View>();
+    for (const id of this.report.order) {
+      const r = this.node(id);
+      if (this.fusedAway.has(id)) continue;
+      try {
+        if (r.op === 'Input') {
+          const v = this.output(r);
+          inputs.set(id, v);
+        } else this.lowerNode(r);
+      } catch (e) {
+        if (e instanceof OpError && !(e as OpError & { node?: string }).node) Object.assign(e, { node: id });
+        throw e;
+      }
+    }
+    const keepAllocs = new Set([...this.keep].map((id) => this.views.get(id)?.alloc).filter((a): a is number => a !== undefined));
+    const { physical, physicalFloats } = assignPhysical(this.allocations, this.steps, keepAllocs, [...inputs.values()].map((v) => v.alloc));
+    return {
+      batch: this.batch, allocations: this.allocations, physical, physicalFloats, constants: this.constants,
+      steps: this.steps, inputs, views: this.views, computedBy: this.computedBy,
+    };
+  }
+
+  // ── analysis ──────────────────────────────────────────────────────────────────────────────
+
+  private node(id: string): NodeReport {
+    return this.report.byId.get(id)!;
+  }
+
+  /** The single consumer of `id`, when it has exactly one and is not kept for inspection. */
+  private soleConsumer(id: string): NodeReport | null {
+    const c = this.consumers.get(id) ?? [];
+    if (c.length !== 1 || this.keep.has(id) || this.report.outputs.includes(id)) return null;
+    return this.node(c[0]);
+  }
+
+  private findConvGroups(): void {
+    for (const id of this.report.order) {
+      const conv = this.node(id);
+      if (!CONV_OPS.has(conv.op)) continue;
+      const g: ConvGroup = { conv, final: conv };
+      const ownAct = (conv.attrs as { activation: string }).activation;
+      let next = this.soleConsumer(conv.id);
+      if (next?.op === 'BatchNormalization' && ownAct === 'linear') {
+        g.bn = next;
+        g.final = next;
+        next = this.soleConsumer(next.id);
+      }
+      if (next && ACTIVATION_OPS.has(next.op) && ownAct === 'linear' && activationOf(next)) {
+        g.act = next;
+        g.final = next;
+        next = this.soleConsumer(next.id);
+      }
+      if (next?.op === 'Add' && next.inputs.length === 2 && next.inputs[0] !== next.inputs[1]
+        && formatShape(this.node(next.inputs[0]).shape!) === formatShape(this.node(next.inputs[1]).shape!)
+        && ownAct !== 'softmax') {
+        g.add = next;
+        g.residual = next.inputs[0] === g.final.id ? next.inputs[1] : next.inputs[0];
+        g.final = next;
+        next = this.soleConsumer(next.id);
+        if (next && ACTIVATION_OPS.has(next.op) && activationOf(next)) {
+          g.post = next;
+          g.final = next;
+        }
+      }
+      this.groups.set(g.final.id, g);
+      for (const m of [g.conv, g.bn, g.act, g.add, g.post]) {
+        if (!m) continue;
+        this.computedBy.set(m.id, conv.id);
+        if (m !== g.final) this.fusedAway.add(m.id);
+      }
+    }
+  }
+
+  /** Channel concats hand their inputs a slice of their own buffer (outermost concat first). */
+  private assignConcatTargets(): void {
+    const claimed = new Set<string>();
+    for (const id of [...this.report.order].reverse()) {
+      const r = this.node(id);
+      if (r.op !== 'Concatenate' || this.fusedAway.has(id)) continue;
+      const rank = r.shape!.length;
+      const axis = (r.attrs as { axis: number }).axis;
+      if (axis !== -1 && axis !== rank) continue;
+      const out = this.targets.get(id) ?? this.contiguous(id, r.shape!);
+      this.targets.set(id, out);
+      let offset = 0;
+      for (const input of r.inputs) {
+        const producer = this.node(input);
+        const C = producer.shape![producer.shape!.length - 1];
+        const once = r.inputs.filter((i) => i === input).length === 1;
+        if (once && !claimed.has(input) && SLICE_WRITERS.has(producer.op) && !this.fusedAway.has(input) && pixelView(out)) {
+          claimed.add(input);
+          this.targets.set(input, { ...out, offset: out.offset + offset, shape: [...out.shape.slice(0, -1), C] });
+        }
+        offset += C;
+      }
+    }
+  }
+
+  // ── allocation helpers ────────────────────────────────────────────────────────────────────
+
+  private contiguous(owner: string, shape: readonly number[]): View {
+    const full = [this.batch, ...shape];
+    this.allocations.push({ floats: sizeOf(full), owner });
+    return { alloc: this.allocations.length - 1, offset: 0, shape: full, strides: contiguousStrides(full) };
+  }
+
+  /** Where node `r`'s output goes: its concat slice if it has one, else a fresh allocation. */
+  private output(r: NodeReport): View {
+    const v = this.targets.get(r.id) ?? this.contiguous(r.id, r.shape!);
+    this.views.set(r.id, v);
+    if (!this.computedBy.has(r.id)) this.computedBy.set(r.id, r.id);
+    return v;
+  }
+
+  private input(id: string): View {
+    const v = this.views.get(id);
+    if (!v) throw new OpError(`internal: '${id}' has no tensor yet`);
+    return v;
+  }
+
+  private constant(data: Float32Array): Binding {
+    this.constants.push(data);
+    return { kind: 'constant', index: this.constants.length - 1 };
+  }
+
+  private step(s: Omit<Step, 'fused'> & { fused?: string[] }): void {
+    this.steps.push({ fused: [], ...s });
+  }
+
+  /** `v` as pixels × channels with a channel stride, copied into a contiguous buffer when it has no such form. */
+  private pixels(id: string, v: View) {
+    const view = pixelView(v) ? v : this.copyContiguous(id, v);
+    return { ...pixelView(view)!, view, binding: { kind: 'view', view } as Binding };
+  }
+
+  private copyContiguous(id: string, v: View): View {
+    const out = this.contiguous(id, v.shape.slice(1));
+    this.elementwise(id, 0, [v], out, LINEAR, 1);
+    return out;
+  }
+
+  // ── per-op lowering ───────────────────────────────────────────────────────────────────────
+
+  private lowerNode(r: NodeReport): void {
+    const group = this.groups.get(r.id);
+    if (group) return this.lowerConvGroup(group);
+    const a = r.attrs as Record<string, any>;
+    switch (r.op) {
+      case 'BatchNormalization': {
+        const { scale, shift } = this.bnScaleShift(r);
+        return this.affine(r, scale, shift, LINEAR);
+      }
+      case 'Normalization': {
+        const C = r.shape![r.shape!.length - 1];
+        const w = this.weights.get(r.id) ?? {};
+        const mean = a.mean ?? w.mean?.data, variance = a.variance ?? w.variance?.data;
+        const at = (arr: ArrayLike<number>, c: number) => (arr.length === 1 ? arr[0] : arr[c]);
+        const scale = new Float32Array(C), shift = new Float32Array(C);
+        for (let c = 0; c < C; c++) {
+          const std = Math.max(Math.sqrt(at(variance, c)), 1e-7);
+          [scale[c], shift[c]] = a.invert ? [std, at(mean, c)] : [1 / std, -at(mean, c) / std];
+        }
+        return this.affine(r, scale, shift, LINEAR);
+      }
+      case 'Rescaling': {
+        const C = r.shape![r.shape!.length - 1];
+        return this.affine(r, new Float32Array(C).fill(a.scale), new Float32Array(C).fill(a.offset), LINEAR);
+      }
+      case 'Activation':
+      case 'ReLU':
+      case 'LeakyReLU': {
+        const code = activationOf(r);
+        if (!code) return this.softmax(r, r.inputs[0]);
+        const C = r.shape![r.shape!.length - 1];
+        return this.affine(r, new Float32Array(C).fill(1), new Float32Array(C), code);
+      }
+      case 'MaxPool2D':
+      case 'AveragePool2D':
+        return this.pool(r);
+      case 'GlobalAveragePool2D':
+      case 'GlobalMaxPool2D': {
+        const x = this.pixels(r.id, this.input(r.inputs[0]));
+        const [N, H, W, C] = x.view.shape;
+        const yv = this.output(r);
+        const y = pixelView(yv)!;
+        return this.step({
+          node: r.id, kernel: 'globalPool2d', overrides: { IS_MAX: r.op === 'GlobalMaxPool2D' },
+          bindings: [x.binding, { kind: 'view', view: yv, write: true }],
+          params: { N, HW: H * W, C, xStride: x.stride, xOffset: x.offset, yStride: y.stride, yOffset: y.offset },
+          workgroups: Math.ceil((N * C) / 64),
+        });
+      }
+      case 'Add':
+      case 'Subtract':
+      case 'Multiply':
+      case 'Average':
+      case 'Maximum':
+      case 'Minimum':
+        return this.merge(r);
+      case 'Concatenate':
+        return this.concatenate(r);
+      case 'Dropout':
+        return this.alias(r, this.input(r.inputs[0]));
+      case 'Flatten':
+      case 'Reshape': {
+        let x = this.input(r.inputs[0]);
+        if (!isContiguous(x)) x = this.copyContiguous(r.id, x);
+        return this.alias(r, { ...x, shape: [this.batch, ...r.shape!], strides: contiguousStrides([this.batch, ...r.shape!]) });
+      }
+      case 'ZeroPadding2D': {
+        const [[top], [left]] = a.padding as [[number, number], [number, number]];
+        const y = this.output(r);
+        const interior: View = { ...y, offset: y.offset + top * y.strides[1] + left * y.strides[2], shape: this.input(r.inputs[0]).shape };
+        this.elementwise(r.id, 0, [this.input(r.inputs[0])], interior, LINEAR, 1, y);
+        return;
+      }
+      case 'Cropping2D': {
+        const [[top], [left]] = a.cropping as [[number, number], [number, number]];
+        const x = this.input(r.inputs[0]);
+        const window: View = { ...x, offset: x.offset + top * x.strides[1] + left * x.strides[2], shape: [this.batch, ...r.shape!] };
+        this.elementwise(r.id, 0, [window], this.output(r), LINEAR, 1);
+        return;
+      }
+      case 'Dot':
+        return this.dot(r);
+      default:
+        throw new OpError(`${r.op} has no WebGPU kernel yet`, 'run it with --backend cpu');
+    }
+  }
+
+  private alias(r: NodeReport, v: View): void {
+    this.views.set(r.id, v);
+    this.computedBy.set(r.id, r.id);
+  }
+
+  private bnScaleShift(bn: NodeReport): { scale: Float32Array; shift: Float32Array } {
+    const a = bn.attrs as { epsilon: number; center: boolean; scale: boolean };
+    const w = this.weights.get(bn.id)!;
+    const mean = w.moving_mean.data, variance = w.moving_variance.data;
+    const C = mean.length;
+    const scale = new Float32Array(C), shift = new Float32Array(C);
+    for (let c = 0; c < C; c++) {
+      const s = (a.scale ? w.gamma.data[c] : 1) / Math.sqrt(variance[c] + a.epsilon);
+      scale[c] = s;
+      shift[c] = (a.center ? w.beta.data[c] : 0) - mean[c] * s;
+    }
+    return { scale, shift };
+  }
+
+  private affine(r: NodeReport, scale: Float32Array, shift: Float32Array, act: ActivationCode): void {
+    const x = this.pixels(r.id, this.input(r.inputs[0]));
+    const yv = this.output(r);
+    const y = pixelView(yv)!;
+    this.step({
+      node: r.id, kernel: 'affine', overrides: activationOverrides('ACT', act),
+      bindings: [x.binding, this.constant(scale), this.constant(shift), { kind: 'view', view: yv, write: true }],
+      params: { pixels: x.pixels, C: x.channels, xStride: x.stride, xOffset: x.offset, yStride: y.stride, yOffset: y.offset },
+      workgroups: Math.ceil((x.pixels * x.channels) / 64),
+    });
+  }
+
+  private softmax(r: NodeReport, inputId: string): void {
+    this.softmaxInto(r.id, this.pixels(r.id, this.input(inputId)).view, this.output(r));
+  }
+
+  private softmaxInto(node: string, xv: View, yv: View): void {
+    const x = pixelView(xv)!, y = pixelView(yv)!;
+    this.step({
+      node, kernel: 'softmax', overrides: {},
+      bindings: [{ kind: 'view', view: xv }, { kind: 'view', view: yv, write: true }],
+      params: { rows: x.pixels, C: x.channels, xStride: x.stride, xOffset: x.offset, yStride: y.stride, yOffset: y.offset },
+      workgroups: Math.ceil(x.pixels / 64),
+    });
+  }
+
+  private lowerConvGroup(g: ConvGroup): void {
+    const conv = g.conv;
+    const a = conv.attrs as Record<string, any>;
+    const w = this.weights.get(conv.id)!;
+    const xv = this.input(conv.inputs[0]);
+    let [N, H, W, C] = xv.shape;
+    if (conv.op === 'Dense') {
+      // Dense is a 1×1 conv over every position of the leading axes.
+      C = xv.shape[xv.shape.length - 1];
+      H = xv.shape.slice(1, -1).reduce((p, d) => p * d, 1);
+      W = 1;
+    }
+    let x = this.pixels(conv.id, xv);
+    let xBinding = x.binding;
+
+    if (conv.op === 'SeparableConv2D') {
+      // The depthwise half into a scratch buffer, then the pointwise half as a 1×1 conv with the epilogue.
+      const [wh, ww] = window2d('SeparableConv2D', [H, W, C], a.kernel_size, a.strides, a.dilation_rate, a.padding as Padding);
+      const DM = a.depth_multiplier;
+      const mid = this.contiguous(conv.id, [wh.out, ww.out, C * DM]);
+      this.step({
+        node: conv.id, kernel: 'depthwiseConv2d', overrides: {},
+        bindings: [xBinding, this.constant(w.depthwise_kernel.data), { kind: 'none' }, { kind: 'none' }, { kind: 'view', view: mid, write: true }],
+        params: this.convParams(N, H, W, C, x, wh.out, ww.out, C * DM, pixelView(mid)!, a.kernel_size, a.strides, a.dilation_rate, wh.padBefore, ww.padBefore, { DM }),
+        workgroups: Math.ceil((N * wh.out * ww.out * C * DM) / 64),
+      });
+      [H, W, C] = [wh.out, ww.out, C * DM];
+      x = this.pixels(conv.id, mid);
+      xBinding = x.binding;
+    }
+
+    const pointwise = conv.op === 'Dense' || conv.op === 'SeparableConv2D';
+    const kernelSize: [number, number] = pointwise ? [1, 1] : a.kernel_size;
+    const strides: [number, number] = pointwise ? [1, 1] : a.strides;
+    const dilation: [number, number] = pointwise ? [1, 1] : a.dilation_rate;
+    const [wh, ww] = window2d(conv.op, [H, W, C], kernelSize, strides, dilation, pointwise ? 'valid' : (a.padding as Padding));
+    const OC = conv.op === 'DepthwiseConv2D' ? C * a.depth_multiplier : conv.op === 'Dense' ? a.units : a.filters;
+    const groups = conv.op === 'DepthwiseConv2D' ? C : (a.groups ?? 1);
+
+    let kernel = new Float32Array(w[conv.op === 'DepthwiseConv2D' ? 'depthwise_kernel' : conv.op === 'SeparableConv2D' ? 'pointwise_kernel' : 'kernel'].data);
+    let bias: Float32Array | null = a.use_bias ? new Float32Array(w.bias.data) : null;
+    if (g.bn) {
+      // Fold BN: scale each output channel's weights (the kernel's fastest axis is OC), shift the bias.
+      const { scale, shift } = this.bnScaleShift(g.bn);
+      for (let i = 0; i < kernel.length; i++) kernel[i] *= scale[i % OC];
+      const b = new Float32Array(OC);
+      for (let c = 0; c < OC; c++) b[c] = (bias ? bias[c] : 0) * scale[c] + shift[c];
+      bias = b;
+    }
+    const own = activationCode(a.activation);
+    const act = g.act ? activationOf(g.act)! : own ?? LINEAR;
+    const overrides: Record<string, number | boolean> = {
+      ...activationOverrides('ACT', act), ...(g.post ? activationOverrides('POST', activationOf(g.post)!) : {}),
+      HAS_BIAS: bias !== null, HAS_RESIDUAL: g.residual !== undefined,
+    };
+    const yv = this.output(g.final);
+    const y = pixelView(yv)!;
+    const r = g.residual !== undefined ? this.pixels(conv.id, this.input(g.residual)) : { stride: 0, offset: 0 };
+    // A softmax activation is not elementwise: the conv writes logits to scratch, softmax follows.
+    const logits = own === null ? this.contiguous(conv.id, yv.shape.slice(1)) : yv;
+    const out = own === null ? pixelView(logits)! : y;
+
+    const choice = this.options.convKernel ?? 'auto';
+    const kernelName: KernelName = groups === 1 && choice !== 'naive' ? 'conv2dGemm'
+      : groups === C && OC % C === 0 && choice !== 'naive' ? 'depthwiseConv2d' : 'conv2dNaive';
+    const extra: Record<string, number> = kernelName === 'depthwiseConv2d' ? { DM: OC / C } : kernelName === 'conv2dNaive' ? { groups } : {};
+    const total = N * wh.out * ww.out * OC;
+    this.step({
+      node: conv.id, fused: [g.bn, g.act, g.add, g.post].filter((m): m is NodeReport => !!m).map((m) => m.id),
+      kernel: kernelName, overrides,
+      bindings: [
+        xBinding, this.constant(kernel), bias ? this.constant(bias) : { kind: 'none' },
+        g.residual !== undefined ? { kind: 'view', view: this.input(g.residual) } : { kind: 'none' },
+        { kind: 'view', view: logits, write: true },
+      ],
+      params: {
+        ...this.convParams(N, H, W, C, x, wh.out, ww.out, OC, out, kernelSize, strides, dilation, wh.padBefore, ww.padBefore, extra),
+        rStride: r.stride, rOffset: r.offset,
+      },
+      workgroups: kernelName === 'conv2dGemm' ? Math.ceil((N * wh.out * ww.out) / 32) * Math.ceil(OC / 32) : Math.ceil(total / 64),
+    });
+    if (own === null) this.softmaxInto(conv.id, logits, yv);
+  }
+
+  private convParams(
+    N: number, H: number, W: number, C: number, x: { stride: number; offset: number }, OH: number, OW: number, OC: number,
+    y: { stride: number; offset: number }, k: [number, number], s: [number, number], d: [number, number], padTop: number, padLeft: number,
+    extra: Record<string, number>,
+  ): Record<string, number> {
+    return {
+      N, H, W, C, xStride: x.stride, xOffset: x.offset, OH, OW, OC, yStride: y.stride, yOffset: y.offset, rStride: 0, rOffset: 0,
+      KH: k[0], KW: k[1], SH: s[0], SW: s[1], DH: d[0], DW: d[1], padTop, padLeft, ...extra,
+    };
+  }
+
+  private pool(r: NodeReport): void {
+    const a = r.attrs as { pool_size: [number, number]; strides: [number, number] | null; padding: Padding; ceil_mode: boolean; count_include_pad?: boolean };
+    const x = this.pixels(r.id, this.input(r.inputs[0]));
+    const [N, H, W, C] = x.view.shape;
+    const strides = a.strides ?? a.pool_size;
+    const [wh, ww] = window2d(r.op, [H, W, C], a.pool_size, strides, [1, 1], a.padding, a.ceil_mode);
+    const yv = this.output(r);
+    const y = pixelView(yv)!;
+    this.step({
+      node: r.id, kernel: 'pool2d', overrides: { IS_MAX: r.op === 'MaxPool2D', COUNT_INCLUDE_PAD: !!a.count_include_pad },
+      bindings: [x.binding, { kind: 'view', view: yv, write: true }],
+      params: {
+        N, H, W, C, xStride: x.stride, xOffset: x.offset, OH: wh.out, OW: ww.out, yStride: y.stride, yOffset: y.offset,
+        KH: a.pool_size[0], KW: a.pool_size[1], SH: strides[0], SW: strides[1], padTop: wh.padBefore, padLeft: ww.padBefore,
+        paddedH: H + wh.padBefore + wh.padAfter, paddedW: W + ww.padBefore + ww.padAfter,
+      },
+      workgroups: Math.ceil((N * wh.out * ww.out * C) / 64),
+    });
+  }
+
+  private merge(r: NodeReport): void {
+    const sole = this.soleConsumer(r.id);
+    const post = sole && ACTIVATION_OPS.has(sole.op) && activationOf(sole) && !this.groups.has(sole.id) ? sole : null;
+    let y: View;
+    if (post) {
+      // The activation after a merge runs in the merge's last dispatch; the merge itself is not kept.
+      this.fusedAway.add(post.id);
+      y = this.output(post);
+      this.computedBy.set(post.id, r.id);
+      this.computedBy.set(r.id, r.id);
+    } else y = this.output(r);
+    const code = MERGE_CODES[r.op];
+    const ins = r.inputs.map((i) => this.input(i));
+    const scale = r.op === 'Average' ? 1 / ins.length : 1;
+    const last = ins.length - 1;
+    for (let k = 1; k <= last; k++) {
+      const operands = k === 1 ? [ins[0], ins[1]] : [ins[0], ins[k]];
+      const isLast = k === last;
+      this.elementwise(r.id, code, operands, y, isLast && post ? activationOf(post)! : LINEAR, isLast ? scale : 1, undefined, k > 1, post && isLast ? [post.id] : []);
+    }
+  }
+
+  private concatenate(r: NodeReport): void {
+    const y = this.output(r);
+    const rank = y.shape.length;
+    const axis = ((r.attrs as { axis: number }).axis + rank) % rank;
+    let offset = 0;
+    for (const input of r.inputs) {
+      const x = this.input(input);
+      const slice: View = { ...y, offset: y.offset + offset * y.strides[axis], shape: x.shape };
+      const inPlace = x.alloc === slice.alloc && x.offset === slice.offset && x.strides.every((s, i) => s === slice.strides[i]);
+      if (!inPlace) this.elementwise(r.id, 0, [x], slice, LINEAR, 1);
+      offset += x.shape[axis];
+    }
+  }
+
+  private dot(r: NodeReport): void {
+    const a = r.attrs as { axes: number | [number, number]; normalize: boolean };
+    const [xv0, yv0] = r.inputs.map((i) => this.input(i));
+    const xv = isContiguous(xv0) ? xv0 : this.copyContiguous(r.id, xv0);
+    const yv = isContiguous(yv0) ? yv0 : this.copyContiguous(r.id, yv0);
+    if (xv.shape.length > 3 || yv.shape.length > 3)
+      throw new OpError('Dot on WebGPU takes inputs of rank 1 or 2 (besides the batch)', 'Flatten the inputs first, or run with --backend cpu');
+    const norm = (ax: number, rank: number) => (ax < 0 ? ax + rank : ax);
+    const [ax, ay] = (Array.isArray(a.axes) ? a.axes : [a.axes, a.axes]).map((ax, i) => norm(ax, (i === 0 ? xv : yv).shape.length));
+    // X as [N, P, K]: P is x's other axis (size 1 for vectors); Y as [N, K, Q] likewise.
+    const other = (v: View, ax: number) => (v.shape.length === 3 ? 3 - ax : -1);
+    const ox = other(xv, ax), oy = other(yv, ay);
+    const out = this.output(r);
+    this.step({
+      node: r.id, kernel: 'dot', overrides: { NORMALIZE: a.normalize },
+      bindings: [{ kind: 'view', view: xv }, { kind: 'view', view: yv }, { kind: 'view', view: out, write: true }],
+      params: {
+        N: this.batch, P: ox < 0 ? 1 : xv.shape[ox], Q: oy < 0 ? 1 : yv.shape[oy], K: xv.shape[ax],
+        xSN: xv.strides[0], xSP: ox < 0 ? 0 : xv.strides[ox], xSK: xv.strides[ax],
+        ySN: yv.strides[0], ySK: yv.strides[ay], ySQ: oy < 0 ? 0 : yv.strides[oy],
+      },
+      workgroups: Math.ceil(sizeOf(out.shape) / 64),
+    });
+    if (xv.offset || yv.offset) throw new OpError('internal: Dot inputs must start at offset 0');
+  }
+
+  /**
+   * y = POST(OP(a, b))·scale over a strided view of up to 4 dims, broadcasting size-1 dims of the
+   * operands (aligned right, as Keras' merges). `clear` zeroes y's whole buffer range first (padding).
+   */
+  private elementwise(node: string, op: number, operands: View[], y: View, post: ActivationCode, scale: number, clear?: View, accumulate = false, fused: string[] = []): void {
+    const rank = y.shape.length;
+    if (rank > 4) throw new OpError(`${formatShape(y.shape.slice(1))} has more than 3 axes besides the batch; the WebGPU merge kernels take up to 3`);
+    const pad = (arr: number[], fill: number) => [...new Array(4 - arr.length).fill(fill), ...arr];
+    const dims = pad(y.shape, 1);
+    const strides = (v: View) => {
+      // Align the operand's non-batch axes to the right of y's, then broadcast its size-1 axes.
+      const shape = [v.shape[0], ...new Array(rank - v.shape.length).fill(1), ...v.shape.slice(1)];
+      const st = [v.strides[0], ...new Array(rank - v.shape.length).fill(0), ...v.strides.slice(1)];
+      return pad(shape.map((d, i) => (d === 1 && y.shape[i] !== 1 ? 0 : st[i])), 0);
+    };
+    const [sa, sb] = [strides(operands[0]), strides(operands[1] ?? operands[0])];
+    const sy = pad(y.strides, 0);
+    const total = sizeOf(y.shape);
+    this.step({
+      node, fused, kernel: 'elementwise', overrides: { OP: op, ACCUMULATE: accumulate, ...activationOverrides('POST', post) },
+      bindings: [{ kind: 'view', view: operands[0] }, { kind: 'view', view: operands[1] ?? operands[0] }, { kind: 'view', view: y, write: true }],
+      params: {
+        D0: dims[0], D1: dims[1], D2: dims[2], D3: dims[3],
+        aS0: sa[0], aS1: sa[1], aS2: sa[2], aS3: sa[3], aOffset: operands[0].offset,
+        bS0: sb[0], bS1: sb[1], bS2: sb[2], bS3: sb[3], bOffset: (operands[1] ?? operands[0]).offset,
+        yS0: sy[0], yS1: sy[1], yS2: sy[2], yS3: sy[3], yOffset: y.offset, scale,
+      },
+      workgroups: Math.ceil(total / 64),
+      clear,
+    });
+  }
+}
+
+export { KERNELS };

@@ -1,0 +1,134 @@
+// A compiled graph as plain data: allocations, views into them, constants (weights) and steps
+// (one kernel dispatch each). No GPU objects here, so plans are testable on the CPU and rebuilt on a
+// new device after a device loss without recompiling the graph.
+import type { KernelName } from './kernels.ts';
+
+/** A logical buffer; several allocations whose lifetimes don't overlap share one physical buffer. */
+export interface Allocation {
+  floats: number;
+  /** The node whose tensor lives here, for messages. */
+  owner: string;
+}
+
+/** A tensor (shape with batch) at `offset + Σ index·stride` floats inside an allocation. */
+export interface View {
+  alloc: number;
+  offset: number;
+  shape: number[];
+  strides: number[];
+}
+
+export type Binding =
+  | { kind: 'view'; view: View; write?: boolean }
+  | { kind: 'constant'; index: number }
+  /** An unused optional input (no bias, no residual): a tiny shared dummy buffer. */
+  | { kind: 'none' };
+
+export interface Step {
+  /** The node this dispatch computes; `fused` lists the nodes folded into it (BN, activation, add). */
+  node: string;
+  fused: string[];
+  kernel: KernelName;
+  overrides: Record<string, number | boolean>;
+  /** Storage bindings in binding order; the kernel's uniform block is bound after them. */
+  bindings: Binding[];
+  params: Record<string, number>;
+  /** Workgroups in all; the runtime spreads them over a 2-D grid past the per-dimension limit. */
+  workgroups: number;
+  /** A contiguous range to zero before the dispatch (ZeroPadding2D's border). */
+  clear?: View;
+}
+
+export interface Plan {
+  batch: number;
+  allocations: Allocation[];
+  /** allocation → physical buffer, from liveness (kept tensors live to the end). */
+  physical: number[];
+  physicalFloats: number[];
+  constants: Float32Array[];
+  steps: Step[];
+  /** Input node → where its feed is written (contiguous). */
+  inputs: Map<string, View>;
+  /** Every materialised node → its view; nodes fused away have none. */
+  views: Map<string, View>;
+  /** Node → the node whose step computes it (itself when not fused). */
+  computedBy: Map<string, string>;
+}
+
+export function contiguousStrides(shape: readonly number[]): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+export function isContiguous(v: View): boolean {
+  const s = contiguousStrides(v.shape);
+  return v.shape.every((d, i) => d === 1 || s[i] === v.strides[i]);
+}
+
+/**
+ * A view as NHWC pixels with a channel stride: value (pixel p, channel c) at offset + p·stride + c.
+ * Contiguous tensors and channel slices of a concat buffer have this form; null otherwise.
+ */
+export function pixelView(v: View): { pixels: number; channels: number; stride: number; offset: number } | null {
+  const r = v.shape.length;
+  const channels = v.shape[r - 1];
+  if (r === 1) return { pixels: 1, channels, stride: channels, offset: v.offset };
+  if (v.strides[r - 1] !== 1) return null;
+  const stride = v.strides[r - 2];
+  for (let i = r - 3; i >= 0; i--) if (v.shape[i] !== 1 && v.strides[i] !== v.strides[i + 1] * v.shape[i + 1]) return null;
+  let pixels = 1;
+  for (let i = 0; i < r - 1; i++) pixels *= v.shape[i];
+  return { pixels, channels, stride, offset: v.offset };
+}
+
+/** Floats spanned by a view, from its offset to its last element inclusive. */
+export function viewSpan(v: View): number {
+  return 1 + v.shape.reduce((acc, d, i) => acc + (d - 1) * v.strides[i], 0);
+}
+
+/**
+ * Assigns allocations to physical buffers by liveness: an allocation is live from the first step that
+ * touches it to the last; `keep` allocations to the end. Best fit among the free buffers, grown if needed.
+ */
+export function assignPhysical(allocations: Allocation[], steps: Step[], keep: Set<number>, inputs: number[]): { physical: number[]; physicalFloats: number[] } {
+  const first = new Array<number>(allocations.length).fill(Infinity);
+  const last = new Array<number>(allocations.length).fill(-1);
+  const touch = (a: number, t: number) => {
+    first[a] = Math.min(first[a], t);
+    last[a] = Math.max(last[a], t);
+  };
+  for (const a of inputs) touch(a, -1);
+  steps.forEach((s, t) => {
+    for (const b of s.bindings) if (b.kind === 'view') touch(b.view.alloc, t);
+    if (s.clear) touch(s.clear.alloc, t);
+  });
+  for (const a of keep) last[a] = Infinity;
+
+  const order = allocations.map((_, i) => i).filter((i) => first[i] !== Infinity).sort((a, b) => first[a] - first[b]);
+  const physical = new Array<number>(allocations.length).fill(-1);
+  const physicalFloats: number[] = [];
+  const busyUntil: number[] = [];
+  for (const a of order) {
+    let best = -1;
+    for (let p = 0; p < physicalFloats.length; p++) {
+      if (busyUntil[p] >= first[a]) continue;
+      const fits = physicalFloats[p] >= allocations[a].floats;
+      const bestFits = best >= 0 && physicalFloats[best] >= allocations[a].floats;
+      if (best < 0 || (fits && (!bestFits || physicalFloats[p] < physicalFloats[best])) || (!fits && !bestFits && physicalFloats[p] > physicalFloats[best])) best = p;
+    }
+    if (best < 0) {
+      best = physicalFloats.length;
+      physicalFloats.push(0);
+      busyUntil.push(-Infinity);
+    }
+    physical[a] = best;
+    physicalFloats[best] = Math.max(physicalFloats[best], allocations[a].floats);
+    busyUntil[best] = last[a];
+  }
+  return { physical, physicalFloats };
+}

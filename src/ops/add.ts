@@ -1,0 +1,18 @@
+// Add: the elementwise sum of 2 or more tensors (ResNet's residual connection), broadcasting a
+// dimension of 1 (src/ops/merge.ts). Kernel: shaders/elementwise.wgsl (OP 1), or fused into a conv's epilogue.
+import { broadcastShapes, mergeFlops, mergeReference } from './merge.ts';
+import { defineOp } from './op.ts';
+
+export const Add = defineOp<Record<string, never>>({
+  type: 'Add',
+  category: 'Merge',
+  summary: 'Elementwise sum of 2 or more tensors (ResNet shortcut); a dimension of 1 broadcasts',
+  attrs: {},
+  arity: { min: 2, max: Infinity },
+
+  inferShape: (inputs) => broadcastShapes('Add', inputs),
+
+  flops: mergeFlops,
+
+  reference: (inputs) => mergeReference('Add', inputs, (acc, v) => acc + v),
+});

@@ -1,0 +1,38 @@
+// ReLU, the Keras layer: min(x, max_value) from threshold up, negative_slope·(x − threshold) below,
+// elementwise on any shape (relu6 is max_value 6). Kernel: code 1 of shaders/activation.wgsl.
+import { sizeOf, tensor } from '../tensor.ts';
+import { defineOp } from './op.ts';
+
+export interface ReLUAttrs {
+  max_value: number | null;
+  negative_slope: number;
+  threshold: number;
+}
+
+/** Keras' ReLU; a threshold above max_value keeps the slope below the threshold, as Keras computes it. */
+export function relu(x: number, maxValue: number | null, negativeSlope: number, threshold: number): number {
+  return x >= threshold ? Math.min(x, maxValue ?? Infinity) : negativeSlope * (x - threshold);
+}
+
+export const ReLU = defineOp<ReLUAttrs>({
+  type: 'ReLU',
+  category: 'Activation',
+  summary: 'Rectifier with a ceiling, a leak and a threshold: relu, relu6, leaky and thresholded ReLU',
+  attrs: {
+    max_value: { kind: 'optionalFloat', default: null, min: 0, doc: 'ceiling; null: none' },
+    negative_slope: { kind: 'float', default: 0, min: 0, doc: 'slope below the threshold' },
+    threshold: { kind: 'float', default: 0, doc: 'values below it are cut (or leak)' },
+  },
+  arity: { min: 1, max: 1 },
+
+  inferShape: ([x]) => x,
+
+  // One FLOP per element, as the other activations.
+  flops: (_inputs, output) => sizeOf(output),
+
+  reference([x], _weights, a) {
+    const y = tensor(x.shape);
+    for (let i = 0; i < x.data.length; i++) y.data[i] = relu(x.data[i], a.max_value, a.negative_slope, a.threshold);
+    return y;
+  },
+});

@@ -1,0 +1,355 @@
+// The WebGPU runtime: turns a Plan into buffers, pipelines and bind groups on a device and runs it —
+// one command encoder and one submit per forward pass, reading back only the tensors asked for.
+// Pipelines are cached per device by what changes their code; a lost device is replaced on the next run.
+import type { GraphReport } from '../graph/analyze.ts';
+import { formatShape, sizeOf, type Tensor } from '../tensor.ts';
+import { KERNELS, packParams } from '../compile/kernels.ts';
+import { lowerGraph, type LowerOptions } from '../compile/lower.ts';
+import { viewSpan, type Plan, type Step, type View } from '../compile/plan.ts';
+import { OpError } from '../ops/op.ts';
+import { acquireDevice, type DeviceInfo } from './device.ts';
+
+/** A failure with the node it concerns, when there is one, and what to do about it. */
+export class EngineError extends Error {
+  constructor(message: string, readonly node?: string, readonly hint?: string) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+export interface NodeTiming {
+  node: string;
+  /** Nodes fused into this node's dispatch. */
+  fused: string[];
+  ms: number;
+}
+
+export interface RunResult {
+  tensors: Map<string, Tensor>;
+  /** Per-node GPU time when asked for; `source` says whether it was measured or approximated. */
+  timings?: { source: 'timestamp-query' | 'cpu-approximation'; nodes: NodeTiming[]; totalMs: number };
+}
+
+const GiB = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+const bool = (v: number | boolean) => (typeof v === 'boolean' ? (v ? 1 : 0) : v);
+
+export class Engine {
+  /** Pipelines created since this engine started: a second run of the same graph adds none. */
+  pipelinesCreated = 0;
+  /** Bumped whenever the device is replaced; compiled graphs rebuild their GPU objects on a change. */
+  generation = 0;
+  private lost = false;
+  private pipelines = new Map<string, Promise<GPUComputePipeline>>();
+  private modules = new Map<string, GPUShaderModule>();
+
+  private constructor(private current: DeviceInfo, private readonly acquire: () => Promise<DeviceInfo | null>) {
+    this.watch();
+  }
+
+  /** Opens the platform's WebGPU device; an EngineError says what to install when there is none. */
+  static async create(acquire: () => Promise<DeviceInfo | null> = () => acquireDevice()): Promise<Engine> {
+    const info = await acquire();
+    if (!info) throw new EngineError('no WebGPU adapter found', undefined, 'use a browser with WebGPU, or in Node install Debian\'s chromium (SwiftShader) and libvulkan1 — see README');
+    return new Engine(info, acquire);
+  }
+
+  get info(): DeviceInfo {
+    return this.current;
+  }
+
+  get device(): GPUDevice {
+    return this.current.device;
+  }
+
+  private watch(): void {
+    const device = this.current.device;
+    device.lost.then(() => {
+      if (this.current.device === device) this.lost = true;
+    });
+  }
+
+  /** Replaces a lost device; compiled graphs notice the new generation and rebuild. */
+  async ensureDevice(): Promise<void> {
+    if (!this.lost) return;
+    const info = await this.acquire();
+    if (!info) throw new EngineError('the GPU device was lost and no adapter is available any more', undefined, 'reload the page or restart the browser');
+    this.current = info;
+    this.lost = false;
+    this.generation++;
+    this.pipelines.clear();
+    this.modules.clear();
+    this.watch();
+  }
+
+  /** Lowers a validated graph for this engine; nothing touches the GPU until the first run. */
+  compile(report: GraphReport, weights: Map<string, Record<string, Tensor>>, options: Partial<LowerOptions> = {}): CompiledGraph {
+    const keep = new Set([...(options.keep ?? []), ...report.outputs]);
+    const plan = lowerGraph(report, weights, { batch: options.batch ?? 1, keep, convKernel: options.convKernel });
+    this.checkLimits(plan);
+    return new CompiledGraph(this, plan, keep);
+  }
+
+  private checkLimits(plan: Plan): void {
+    const limit = Math.min(this.device.limits.maxStorageBufferBindingSize, this.device.limits.maxBufferSize);
+    plan.allocations.forEach((a, i) => {
+      const bytes = a.floats * 4;
+      if (bytes <= limit) return;
+      const view = [...plan.views.values()].find((v) => v.alloc === i);
+      throw new EngineError(
+        `${a.owner}: its output ${view ? formatShape(view.shape) : ''} needs ${GiB(bytes)}, more than this GPU can bind in one buffer (${GiB(limit)}, maxStorageBufferBindingSize)`,
+        a.owner, 'use a smaller input size or batch, or fewer filters in this layer');
+    });
+    plan.constants.forEach((c) => {
+      if (c.length * 4 > limit) throw new EngineError(`a weight tensor of ${GiB(c.length * 4)} exceeds this GPU's ${GiB(limit)} per-buffer limit`);
+    });
+  }
+
+  /** The pipeline for a step, created once per device and code variant. */
+  pipeline(step: Step, readWrite: boolean): Promise<GPUComputePipeline> {
+    const k = KERNELS[step.kernel];
+    const constants = Object.fromEntries(Object.entries(step.overrides).sort().map(([key, v]) => [key, bool(v)]));
+    const key = `${k.name}${readWrite ? '+rw' : ''} ${JSON.stringify(constants)}`;
+    let p = this.pipelines.get(key);
+    if (!p) {
+      p = this.createPipeline(k.name, readWrite ? k.code.replaceAll('var<storage, read>', 'var<storage, read_write>') : k.code, constants, step.node);
+      this.pipelines.set(key, p);
+      p.catch(() => this.pipelines.delete(key));
+    }
+    return p;
+  }
+
+  private async createPipeline(name: string, code: string, constants: Record<string, number>, node: string): Promise<GPUComputePipeline> {
+    const device = this.device;
+    let module = this.modules.get(code);
+    if (!module) {
+      module = device.createShaderModule({ code, label: name });
+      this.modules.set(code, module);
+    }
+    device.pushErrorScope('validation');
+    try {
+      const pipeline = await device.createComputePipelineAsync({ layout: 'auto', label: name, compute: { module, entryPoint: 'main', constants } });
+      this.pipelinesCreated++;
+      return pipeline;
+    } catch (e) {
+      const info = await module.getCompilationInfo();
+      const messages = info.messages.filter((m) => m.type === 'error').map((m) => `${m.lineNum}:${m.linePos} ${m.message}`);
+      throw new EngineError(`kernel ${name} failed to build: ${messages.join('; ') || (e as Error).message}`, node, 'this is a deepwire bug: please report it with the graph');
+    } finally {
+      await device.popErrorScope();
+    }
+  }
+}
+
+interface GpuState {
+  generation: number;
+  buffers: GPUBuffer[];
+  constants: GPUBuffer[];
+  uniform: GPUBuffer;
+  dummy: GPUBuffer;
+  pipelines: GPUComputePipeline[];
+  bindGroups: GPUBindGroup[];
+  grids: [number, number][];
+}
+
+/** A graph lowered for one engine: run it as often as you like; GPU objects are built on first use. */
+export class CompiledGraph {
+  private gpu: GpuState | null = null;
+  private building: Promise<GpuState> | null = null;
+
+  constructor(private readonly engine: Engine, readonly plan: Plan, readonly kept: ReadonlySet<string>) {}
+
+  /** Builds (or rebuilds after a device loss) every buffer, pipeline and bind group. */
+  async prepare(): Promise<void> {
+    await this.engine.ensureDevice();
+    if (this.gpu?.generation === this.engine.generation) return;
+    if (!this.building) this.building = this.build().finally(() => (this.building = null));
+    this.gpu = await this.building;
+  }
+
+  private async build(): Promise<GpuState> {
+    const { plan } = this;
+    const device = this.engine.device;
+    const generation = this.engine.generation;
+    const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    const align = device.limits.minUniformBufferOffsetAlignment;
+    const uniformOffsets: number[] = [];
+    let uniformBytes = 0;
+    for (const s of plan.steps) {
+      uniformOffsets.push(uniformBytes);
+      uniformBytes += Math.ceil(KERNELS[s.kernel].uniformSize / align) * align;
+    }
+
+    device.pushErrorScope('out-of-memory');
+    const buffers = plan.physicalFloats.map((floats, i) => device.createBuffer({ size: Math.max(16, floats * 4), usage, label: `tensor ${i}` }));
+    const constants = plan.constants.map((data, i) => {
+      const b = device.createBuffer({ size: Math.max(16, data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label: `weights ${i}` });
+      device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
+      return b;
+    });
+    const uniform = device.createBuffer({ size: Math.max(16, uniformBytes), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+    const dummy = device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE });
+    const oom = await device.popErrorScope();
+    if (oom) {
+      for (const b of [...buffers, ...constants, uniform, dummy]) b.destroy();
+      const bytes = plan.physicalFloats.reduce((a, f) => a + f * 4, 0) + plan.constants.reduce((a, c) => a + c.byteLength, 0);
+      throw new EngineError(`the GPU ran out of memory allocating ${GiB(bytes)} for this graph: ${oom.message}`, undefined, 'use a smaller input or batch, or close other GPU-heavy tabs');
+    }
+    const params = new ArrayBuffer(Math.max(16, uniformBytes));
+    plan.steps.forEach((s, i) => packParams(KERNELS[s.kernel], s.params, params, uniformOffsets[i]));
+    device.queue.writeBuffer(uniform, 0, params);
+
+    const writesInto = (s: Step) => s.bindings.flatMap((b) => (b.kind === 'view' && b.write ? [plan.physical[b.view.alloc]] : []));
+    const readWrite = (s: Step) => s.bindings.some((b) => b.kind === 'view' && !b.write && writesInto(s).includes(plan.physical[b.view.alloc]));
+    // All distinct pipelines at once: the driver may compile them in parallel.
+    const pipelines = await Promise.all(plan.steps.map((s) => this.engine.pipeline(s, readWrite(s))));
+    const bindGroups = plan.steps.map((s, i) => {
+      const entries: GPUBindGroupEntry[] = s.bindings.map((b, binding) => ({
+        binding,
+        resource: { buffer: b.kind === 'view' ? buffers[plan.physical[b.view.alloc]] : b.kind === 'constant' ? constants[b.index] : dummy },
+      }));
+      entries.push({ binding: s.bindings.length, resource: { buffer: uniform, offset: uniformOffsets[i], size: KERNELS[s.kernel].uniformSize } });
+      return device.createBindGroup({ layout: pipelines[i].getBindGroupLayout(0), entries, label: s.node });
+    });
+    const maxPerDim = device.limits.maxComputeWorkgroupsPerDimension;
+    const grids = plan.steps.map((s): [number, number] => {
+      const x = Math.max(1, Math.min(s.workgroups, maxPerDim));
+      const y = Math.ceil(s.workgroups / x);
+      if (y > maxPerDim) throw new EngineError(`${s.node} needs ${s.workgroups} workgroups, more than this GPU dispatches`, s.node, 'use a smaller input');
+      return [x, y];
+    });
+    if (this.gpu) this.release(this.gpu);
+    return { generation, buffers, constants, uniform, dummy, pipelines, bindGroups, grids };
+  }
+
+  /**
+   * One forward pass: writes the feeds, encodes every dispatch into one command buffer, submits once,
+   * reads back `read` (default: the graph's outputs; each must have been kept at compile time).
+   */
+  async run(feeds: Record<string, Tensor>, options: { read?: string[]; timing?: boolean } = {}): Promise<RunResult> {
+    await this.prepare();
+    const gpu = this.gpu!;
+    const device = this.engine.device;
+    const { plan } = this;
+    for (const [id, view] of plan.inputs) {
+      const feed = feeds[id];
+      if (!feed) throw new EngineError(`no tensor given for Input '${id}'`, id, 'feed every Input node');
+      if (formatShape(feed.shape) !== formatShape(view.shape))
+        throw new EngineError(`Input '${id}' expects ${formatShape(view.shape)} (batch first), got ${formatShape(feed.shape)}`, id, 'resize the input or change the Input shape');
+      device.queue.writeBuffer(gpu.buffers[plan.physical[view.alloc]], view.offset * 4, feed.data.buffer, feed.data.byteOffset, feed.data.byteLength);
+    }
+    const read = options.read ?? [...this.kept].filter((id) => plan.views.has(id) && !plan.inputs.has(id));
+    for (const id of read)
+      if (!this.kept.has(id) || !plan.views.has(id))
+        throw new EngineError(`'${id}' was not kept when the graph was compiled`, id, 'compile with it in `keep` to read it back');
+
+    const timing = options.timing && this.engine.info.features.timestamps;
+    const querySet = timing ? device.createQuerySet({ type: 'timestamp', count: 2 * plan.steps.length }) : null;
+    const encoder = device.createCommandEncoder();
+    let pass: GPUComputePassEncoder | null = null;
+    const started = performance.now();
+    plan.steps.forEach((s, i) => {
+      if (s.clear) {
+        if (pass) pass = (pass.end(), null);
+        encoder.clearBuffer(gpu.buffers[plan.physical[s.clear.alloc]], s.clear.offset * 4, viewSpan(s.clear) * 4);
+      }
+      if (querySet) pass = encoder.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+      else pass ??= encoder.beginComputePass();
+      pass.setPipeline(gpu.pipelines[i]);
+      pass.setBindGroup(0, gpu.bindGroups[i]);
+      pass.dispatchWorkgroups(...gpu.grids[i]);
+      if (querySet) pass = (pass.end(), null);
+    });
+    (pass as GPUComputePassEncoder | null)?.end();
+
+    const staging = read.map((id) => {
+      const v = plan.views.get(id)!;
+      const bytes = viewSpan(v) * 4;
+      const buffer = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      encoder.copyBufferToBuffer(gpu.buffers[plan.physical[v.alloc]], v.offset * 4, buffer, 0, bytes);
+      return { id, v, buffer };
+    });
+    let times: GPUBuffer | null = null;
+    if (querySet) {
+      const resolve = device.createBuffer({ size: 16 * plan.steps.length, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
+      times = device.createBuffer({ size: 16 * plan.steps.length, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      encoder.resolveQuerySet(querySet, 0, 2 * plan.steps.length, resolve, 0);
+      encoder.copyBufferToBuffer(resolve, 0, times, 0, 16 * plan.steps.length);
+    }
+    device.queue.submit([encoder.finish()]);
+
+    const tensors = new Map<string, Tensor>();
+    try {
+      await Promise.all([...staging.map((s) => s.buffer.mapAsync(GPUMapMode.READ)), times?.mapAsync(GPUMapMode.READ)]);
+    } catch (e) {
+      if (this.engineLost()) throw new EngineError('the GPU device was lost during the run; deepwire will reconnect', undefined, 'run again');
+      throw e;
+    }
+    for (const { id, v, buffer } of staging) {
+      tensors.set(id, gather(new Float32Array(buffer.getMappedRange().slice(0)), v));
+      buffer.destroy();
+    }
+    const elapsed = performance.now() - started;
+    const result: RunResult = { tensors };
+    if (options.timing) result.timings = this.timings(times, elapsed);
+    times?.destroy();
+    querySet?.destroy();
+    return result;
+  }
+
+  private engineLost(): boolean {
+    return (this.engine as unknown as { lost: boolean }).lost;
+  }
+
+  private timings(times: GPUBuffer | null, elapsedMs: number): RunResult['timings'] {
+    const { steps } = this.plan;
+    const perStep = new Array<number>(steps.length).fill(0);
+    let source: 'timestamp-query' | 'cpu-approximation' = 'timestamp-query';
+    if (times) {
+      const t = new BigInt64Array(times.getMappedRange());
+      for (let i = 0; i < steps.length; i++) perStep[i] = Math.max(0, Number(t[2 * i + 1] - t[2 * i])) / 1e6;
+    } else {
+      // No timestamps: share the wall time of the pass out by each dispatch's share of the work.
+      source = 'cpu-approximation';
+      const work = steps.map((s) => s.workgroups * (s.kernel === 'conv2dGemm' ? 1024 : 64) * (s.params.KH ?? 1) * (s.params.KW ?? 1) * (s.params.C ?? 1));
+      const total = work.reduce((a, b) => a + b, 0) || 1;
+      work.forEach((w, i) => (perStep[i] = (elapsedMs * w) / total));
+    }
+    const byNode = new Map<string, NodeTiming>();
+    steps.forEach((s, i) => {
+      const t = byNode.get(s.node) ?? { node: s.node, fused: [], ms: 0 };
+      t.ms += perStep[i];
+      for (const f of s.fused) if (!t.fused.includes(f)) t.fused.push(f);
+      byNode.set(s.node, t);
+    });
+    return { source, nodes: [...byNode.values()], totalMs: perStep.reduce((a, b) => a + b, 0) };
+  }
+
+  private release(g: GpuState): void {
+    for (const b of [...g.buffers, ...g.constants, g.uniform, g.dummy]) b.destroy();
+  }
+
+  /** Frees this graph's GPU memory; the plan stays and a later run rebuilds. */
+  destroy(): void {
+    if (this.gpu) this.release(this.gpu);
+    this.gpu = null;
+  }
+}
+
+/** Copies a strided view out of the floats read back from its span. */
+function gather(span: Float32Array, v: View): Tensor {
+  const out = new Float32Array(sizeOf(v.shape));
+  const rank = v.shape.length;
+  const idx = new Array<number>(rank).fill(0);
+  for (let i = 0; i < out.length; i++) {
+    let at = 0;
+    for (let d = 0; d < rank; d++) at += idx[d] * v.strides[d];
+    out[i] = span[at];
+    for (let d = rank - 1; d >= 0; d--) {
+      if (++idx[d] < v.shape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return { shape: [...v.shape], data: out };
+}
+
+export { OpError };

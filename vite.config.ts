@@ -1,0 +1,11 @@
+// The editor's dev server and build: index.html at the repo root, static files from public/, output to dist/.
+// WGSL kernels load as strings with Vite's built-in `?raw` suffix.
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: '.',
+  publicDir: 'public',
+  server: { host: '127.0.0.1', port: 5173, strictPort: true },
+  preview: { host: '127.0.0.1', port: 4173, strictPort: true },
+  build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
+});
