@@ -25,7 +25,7 @@ var<workgroup> Bs: array<f32, 512>; // [TK][TN]
 
 /** A[m, k]: input pixel m's value under kernel tap k = (ky·KW + kx)·C + ci; 0 in the padding. */
 fn loadA(m: u32, k: u32, M: u32, K: u32) -> f32 {
-  if (m >= M | k >= K) { return 0.0; }
+  if ((m >= M) | (k >= K)) { return 0.0; }
   let ci = k % p.C;
   let tap = k / p.C;
   let kx = tap % p.KW;
@@ -35,7 +35,7 @@ fn loadA(m: u32, k: u32, M: u32, K: u32) -> f32 {
   let n = m / (p.OW * p.OH);
   let iy = i32(oy * p.SH + ky * p.DH) - i32(p.padTop);
   let ix = i32(ox * p.SW + kx * p.DW) - i32(p.padLeft);
-  if (iy < 0 | iy >= i32(p.H) | ix < 0 | ix >= i32(p.W)) { return 0.0; }
+  if ((iy < 0) | (iy >= i32(p.H)) | (ix < 0) | (ix >= i32(p.W))) { return 0.0; }
   return x[((n * p.H + u32(iy)) * p.W + u32(ix)) * p.xStride + p.xOffset + ci];
 }
 
@@ -58,7 +58,7 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
       let kb = k0 + idx / TN;
       let nb = n0 + idx % TN;
       var b = 0.0;
-      if (kb < K & nb < p.OC) { b = w[kb * p.OC + nb]; }
+      if ((kb < K) & (nb < p.OC)) { b = w[kb * p.OC + nb]; }
       Bs[idx] = b;
     }
     workgroupBarrier();

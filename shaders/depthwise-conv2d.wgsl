@@ -27,10 +27,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   var acc = 0.0;
   for (var ky = 0u; ky < p.KH; ky++) {
     let iy = i32(oy * p.SH + ky * p.DH) - i32(p.padTop);
-    if (iy < 0 | iy >= i32(p.H)) { continue; }
+    if ((iy < 0) | (iy >= i32(p.H))) { continue; }
     for (var kx = 0u; kx < p.KW; kx++) {
       let ix = i32(ox * p.SW + kx * p.DW) - i32(p.padLeft);
-      if (ix < 0 | ix >= i32(p.W)) { continue; }
+      if ((ix < 0) | (ix >= i32(p.W))) { continue; }
       acc = fma(x[((n * p.H + u32(iy)) * p.W + u32(ix)) * p.xStride + p.xOffset + c],
                 w[(ky * p.KW + kx) * p.OC + oc], acc);
     }

@@ -1,6 +1,6 @@
 // Keras Dot (batch_dot): out[n, i, j] = Σ_k X[n, i, k] · Y[n, k, j], with X and Y addressed by
 // strides so the contracted axis can be any axis of either input. NORMALIZE divides by the L2 norms
-// along k first (cosine proximity). Reference: src/ops/dot.ts
+// along k first (cosine proximity), each squared norm floored at 1e-12 as Keras' l2_normalize. Reference: src/ops/dot.ts
 struct Params {
   N: u32, P: u32, Q: u32, K: u32,
   xSN: u32, xSP: u32, xSK: u32, ySN: u32, ySK: u32, ySQ: u32,
@@ -30,6 +30,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     nx = fma(a, a, nx);
     ny = fma(b, b, ny);
   }
-  if (NORMALIZE) { acc = acc / (max(sqrt(nx), 1e-12) * max(sqrt(ny), 1e-12)); }
+  if (NORMALIZE) { acc = acc / (sqrt(max(nx, 1e-12)) * sqrt(max(ny, 1e-12))); }
   out[i] = acc;
 }

@@ -31,10 +31,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   var real = 0u;
   for (var ky = 0u; ky < p.KH; ky++) {
     let iy = y0 + i32(ky);
-    if (iy < 0 | iy >= i32(p.H)) { continue; }
+    if ((iy < 0) | (iy >= i32(p.H))) { continue; }
     for (var kx = 0u; kx < p.KW; kx++) {
       let ix = x0 + i32(kx);
-      if (ix < 0 | ix >= i32(p.W)) { continue; }
+      if ((ix < 0) | (ix >= i32(p.W))) { continue; }
       let v = x[((n * p.H + u32(iy)) * p.W + u32(ix)) * p.xStride + p.xOffset + c];
       best = max(best, v);
       sum += v;

@@ -306,7 +306,11 @@ async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
     const t = result.tensors.get(id);
     if (!t) throw new Error(`the backend returned no tensor for '${id}'`);
     const path = join(outDir, `${fileSafe(report.byId.get(id)!.name)}.npy`);
-    await io.writeFile(path, writeNpy(t));
+    try {
+      await io.writeFile(path, writeNpy(t));
+    } catch (e) {
+      throw new CliError(`cannot write ${path}: ${(e as Error)?.message ?? e}`, 'choose another folder with --out DIR');
+    }
     const { min, max, mean } = stats(t.data);
     io.stdout(`${path}: ${formatShape(t.shape)}, min ${num(min)}, max ${num(max)}, mean ${num(mean)}\n`);
   }

@@ -116,6 +116,7 @@ class Lowering {
   }
 
   private findConvGroups(): void {
+    const claimed = new Set<string>();
     for (const id of this.report.order) {
       const conv = this.node(id);
       if (!CONV_OPS.has(conv.op)) continue;
@@ -132,7 +133,8 @@ class Lowering {
         g.final = next;
         next = this.soleConsumer(next.id);
       }
-      if (next?.op === 'Add' && next.inputs.length === 2 && next.inputs[0] !== next.inputs[1]
+      // The Add of a residual block joins whichever of its two branches reaches it first.
+      if (next?.op === 'Add' && !claimed.has(next.id) && next.inputs.length === 2 && next.inputs[0] !== next.inputs[1]
         && formatShape(this.node(next.inputs[0]).shape!) === formatShape(this.node(next.inputs[1]).shape!)
         && ownAct !== 'softmax') {
         g.add = next;
@@ -144,6 +146,7 @@ class Lowering {
           g.final = next;
         }
       }
+      if (g.add) claimed.add(g.add.id);
       this.groups.set(g.final.id, g);
       for (const m of [g.conv, g.bn, g.act, g.add, g.post]) {
         if (!m) continue;

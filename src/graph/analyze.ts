@@ -15,6 +15,8 @@ export interface NodeReport {
   /** Attrs with defaults filled and shorthand normalised. */
   attrs: Attrs;
   inputs: string[];
+  /** Weight name → key in the graph's weight store (the node's "weights"); absent means "initialise". */
+  weightRefs?: Record<string, string>;
   /** Output shape without the batch; null when it could not be inferred. */
   shape: Shape | null;
   weights: WeightSpec[];
@@ -123,7 +125,7 @@ export function analyzeGraph(raw: unknown): GraphReport {
   for (const n of nodes) {
     const def = findOp(n.op);
     const report: NodeReport = {
-      id: n.id, name: n.name ?? '', op: def?.type ?? n.op, def, attrs: {}, inputs: n.inputs ?? [],
+      id: n.id, name: n.name ?? '', op: def?.type ?? n.op, def, attrs: {}, inputs: n.inputs ?? [], weightRefs: n.weights,
       shape: null, weights: [], params: { trainable: 0, nonTrainable: 0 }, flops: 0, problems: [],
     };
     if (byId.has(n.id)) {

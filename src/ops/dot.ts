@@ -10,8 +10,8 @@ export interface DotAttrs {
   normalize: boolean;
 }
 
-/** Smallest norm divided by, so a zero vector gives 0 rather than NaN (as shaders/dot.wgsl). */
-const NORM_FLOOR = 1e-12;
+/** Keras' l2_normalize floors the squared norm at 1e-12, so a zero vector gives 0 rather than NaN. */
+const SQUARED_NORM_FLOOR = 1e-12;
 
 /** One Keras axis as an index into the batchless shape (Keras axis − 1). */
 function resolveAxis(axis: number, shape: Shape, which: string): number {
@@ -98,7 +98,7 @@ export const Dot = defineOp<DotAttrs>({
             yy += v * v;
           }
           // Dividing the dot by both norms equals normalising each input first
-          out.data[o++] = a.normalize ? acc / (Math.max(Math.sqrt(xx), NORM_FLOOR) * Math.max(Math.sqrt(yy), NORM_FLOOR)) : acc;
+          out.data[o++] = a.normalize ? acc / (Math.sqrt(Math.max(xx, SQUARED_NORM_FLOOR)) * Math.sqrt(Math.max(yy, SQUARED_NORM_FLOOR))) : acc;
         }
     return out;
   },

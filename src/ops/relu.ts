@@ -11,7 +11,8 @@ export interface ReLUAttrs {
 
 /** Keras' ReLU; a threshold above max_value keeps the slope below the threshold, as Keras computes it. */
 export function relu(x: number, maxValue: number | null, negativeSlope: number, threshold: number): number {
-  return x >= threshold ? Math.min(x, maxValue ?? Infinity) : negativeSlope * (x - threshold);
+  if (x >= threshold) return Math.min(x, maxValue ?? Infinity);
+  return negativeSlope === 0 ? 0 : negativeSlope * (x - threshold); // 0, not the −0 of 0·(negative)
 }
 
 export const ReLU = defineOp<ReLUAttrs>({
