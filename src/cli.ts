@@ -247,7 +247,7 @@ export function summaryTable(name: string, report: GraphReport): string {
     `Total params: ${thousands(totals.params)}`,
     `Trainable params: ${thousands(totals.trainable)}`,
     `Non-trainable params: ${thousands(totals.nonTrainable)}`,
-    `Total FLOPs: ${humanCount(totals.flops)}FLOPs per image (1 multiply-add = 2 FLOPs)`,
+    `Total FLOPs: ${humanCount(totals.flops, 'FLOPs')} per image (1 multiply-add = 2 FLOPs)`,
     '_'.repeat(width),
     '',
   ].join('\n');
@@ -258,11 +258,11 @@ export function thousands(n: number): string {
   return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
-/** 999 → `999 `, 1234567 → `1.23 M`, 5.1e8 → `510.16 M`: two decimals in the largest unit that fits. */
-export function humanCount(n: number): string {
+/** 999 → `999`, 1234567 → `1.23 M`, (5.1e8, 'FLOPs') → `510.00 MFLOPs`: two decimals in the largest unit that fits. */
+export function humanCount(n: number, suffix = ''): string {
   const units: [number, string][] = [[1e12, 'T'], [1e9, 'G'], [1e6, 'M'], [1e3, 'k']];
-  for (const [size, unit] of units) if (n >= size) return `${(n / size).toFixed(2)} ${unit}`;
-  return `${n} `;
+  for (const [size, unit] of units) if (n >= size) return `${(n / size).toFixed(2)} ${unit}${suffix}`;
+  return suffix ? `${n} ${suffix}` : `${n}`;
 }
 
 // ── run ────────────────────────────────────────────────────────────────────────────────────────
@@ -296,9 +296,8 @@ async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
   if (inputs.length !== 1)
     throw new CliError(`the graph has ${inputs.length} Input nodes (${inputs.map((r) => r.name).join(', ')}); run feeds exactly one`, 'run a graph with a single Input');
   const input = inputs[0];
-  const feed = flags.input ? await readFeed(flags.input as string, input.name, input.shape!, io) : randomFeed(input.name, input.shape!, seed, io);
-
   const outputs = ((flags.output as string[] | undefined) ?? report.outputs).map((ref) => findNode(report, ref));
+  const feed = flags.input ? await readFeed(flags.input as string, input.name, input.shape!, io) : randomFeed(input.name, input.shape!, seed, io);
   const result = await backend(report, { [input.id]: feed }, { seed, outputs });
 
   const outDir = (flags.out as string | undefined) ?? 'out';

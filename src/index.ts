@@ -7,3 +7,8 @@ export { ACTIVATIONS } from './ops/activations.ts';
 export { type Tensor, tensor, sizeOf, formatShape } from './tensor.ts';
 export { acquireDevice, getGpu, type DeviceInfo } from './runtime/device.ts';
 export { runSelfTest, type SelfTestResult } from './runtime/self-test.ts';
+export { uniforms, normals, truncatedNormals } from './weights/random.ts';
+export { initializeWeight, computeFans } from './weights/init.ts';
+export { regularizationPenalty } from './weights/regularizers.ts';
+export { materializeWeights, runReference, type WeightStore, type ReferenceRun, type ReferenceOptions } from './runtime/reference.ts';
+export { readNpy, writeNpy } from './io/npy.ts';

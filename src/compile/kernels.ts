@@ -2,6 +2,7 @@
 // the CLI), with the preludes each one needs and its uniform layout read from its own `struct Params`.
 import activation from '../../shaders/activation.wgsl?raw';
 import affine from '../../shaders/affine.wgsl?raw';
+import conv2dDirect from '../../shaders/conv2d-direct.wgsl?raw';
 import conv2dGemm from '../../shaders/conv2d-gemm.wgsl?raw';
 import conv2dNaive from '../../shaders/conv2d-naive.wgsl?raw';
 import depthwiseConv2d from '../../shaders/depthwise-conv2d.wgsl?raw';
@@ -35,6 +36,7 @@ function kernel(name: string, source: string, preludes: string[] = [], workgroup
 export const KERNELS = {
   conv2dNaive: kernel('conv2d-naive', conv2dNaive, [activation, epilogue]),
   conv2dGemm: kernel('conv2d-gemm', conv2dGemm, [activation, epilogue]),
+  conv2dDirect: kernel('conv2d-direct', conv2dDirect, [activation, epilogue]),
   depthwiseConv2d: kernel('depthwise-conv2d', depthwiseConv2d, [activation, epilogue]),
   pool2d: kernel('pool2d', pool2d),
   globalPool2d: kernel('global-pool2d', globalPool2d),

@@ -10,17 +10,23 @@ import { formatShape, sizeOf, type Tensor } from '../tensor.ts';
 import { window2d, type Padding } from '../ops/geometry.ts';
 import { activationCode, activationOverrides, LINEAR, reluCode, type ActivationCode } from './activation-codes.ts';
 import { KERNELS, type KernelName } from './kernels.ts';
+import { packDirect } from './pack.ts';
 import { assignPhysical, contiguousStrides, isContiguous, pixelView, type Allocation, type Binding, type Plan, type Step, type View } from './plan.ts';
 
 export interface LowerOptions {
   batch: number;
   /** Nodes whose tensors must survive the run (to be read back): never fused away, never reused. */
   keep: Iterable<string>;
-  /** Force one conv kernel (tests check each against the reference); default picks per shape. */
-  convKernel?: 'auto' | 'gemm' | 'naive';
+  /**
+   * The kernel for convs with groups = 1: 'gemm' (workgroup-memory tiles, what GPUs favour), 'direct'
+   * (register tiles, what CPU-like adapters favour) or 'naive' (the spec, for every conv). Grouped and
+   * depthwise convs use their direct kernels unless 'naive' is forced.
+   */
+  convKernel?: ConvKernel;
 }
 
 type Weights = Map<string, Record<string, Tensor>>;
+export type ConvKernel = 'gemm' | 'direct' | 'naive';
 
 const CONV_OPS = new Set(['Conv2D', 'Dense', 'DepthwiseConv2D', 'SeparableConv2D']);
 const ACTIVATION_OPS = new Set(['Activation', 'ReLU', 'LeakyReLU']);
@@ -397,7 +403,7 @@ class Lowering {
     const OC = conv.op === 'DepthwiseConv2D' ? C * a.depth_multiplier : conv.op === 'Dense' ? a.units : a.filters;
     const groups = conv.op === 'DepthwiseConv2D' ? C : (a.groups ?? 1);
 
-    let kernel = new Float32Array(w[conv.op === 'DepthwiseConv2D' ? 'depthwise_kernel' : conv.op === 'SeparableConv2D' ? 'pointwise_kernel' : 'kernel'].data);
+    let kernel: Float32Array = new Float32Array(w[conv.op === 'DepthwiseConv2D' ? 'depthwise_kernel' : conv.op === 'SeparableConv2D' ? 'pointwise_kernel' : 'kernel'].data);
     let bias: Float32Array | null = a.use_bias ? new Float32Array(w.bias.data) : null;
     if (g.bn) {
       // Fold BN: scale each output channel's weights (the kernel's fastest axis is OC), shift the bias.
@@ -420,10 +426,15 @@ class Lowering {
     const logits = own === null ? this.contiguous(conv.id, yv.shape.slice(1)) : yv;
     const out = own === null ? pixelView(logits)! : y;
 
-    const choice = this.options.convKernel ?? 'auto';
-    const kernelName: KernelName = groups === 1 && choice !== 'naive' ? 'conv2dGemm'
-      : groups === C && OC % C === 0 && choice !== 'naive' ? 'depthwiseConv2d' : 'conv2dNaive';
-    const extra: Record<string, number> = kernelName === 'depthwiseConv2d' ? { DM: OC / C } : kernelName === 'conv2dNaive' ? { groups } : {};
+    const choice = this.options.convKernel ?? 'gemm';
+    const kernelName: KernelName = choice === 'naive' ? 'conv2dNaive'
+      : groups === 1 ? (choice === 'direct' ? 'conv2dDirect' : 'conv2dGemm')
+      : groups === C && OC % C === 0 ? 'depthwiseConv2d' : 'conv2dNaive';
+    const extra: Record<string, number> =
+      kernelName === 'depthwiseConv2d' ? { DM: OC / C }
+      : kernelName === 'conv2dNaive' ? { groups }
+      : kernelName === 'conv2dDirect' ? { C4: Math.ceil(C / 4), ocBlocks: Math.ceil(OC / 8) } : {};
+    if (kernelName === 'conv2dDirect') kernel = packDirect(kernel, kernelSize[0], kernelSize[1], C, OC);
     const total = N * wh.out * ww.out * OC;
     this.step({
       node: conv.id, fused: [g.bn, g.act, g.add, g.post].filter((m): m is NodeReport => !!m).map((m) => m.id),
@@ -437,7 +448,9 @@ class Lowering {
         ...this.convParams(N, H, W, C, x, wh.out, ww.out, OC, out, kernelSize, strides, dilation, wh.padBefore, ww.padBefore, extra),
         rStride: r.stride, rOffset: r.offset,
       },
-      workgroups: kernelName === 'conv2dGemm' ? Math.ceil((N * wh.out * ww.out) / 32) * Math.ceil(OC / 32) : Math.ceil(total / 64),
+      workgroups: kernelName === 'conv2dGemm' ? Math.ceil((N * wh.out * ww.out) / 32) * Math.ceil(OC / 32)
+        : kernelName === 'conv2dDirect' ? Math.ceil((Math.ceil((N * wh.out * ww.out) / 8) * Math.ceil(OC / 8)) / 64)
+        : Math.ceil(total / 64),
     });
     if (own === null) this.softmaxInto(conv.id, logits, yv);
   }

@@ -69,7 +69,7 @@ describe('analyzeGraph: the file', () => {
 
 describe('analyzeGraph: nodes', () => {
   it('needs an id on every node and counts from 1 in the message', () => {
-    const r = analyzeGraph(graph([input(), { op: 'Conv2D', inputs: ['x'] }, { id: '', op: 'Dense' }, 'conv']));
+    const r = analyzeGraph(graph([input(), { op: 'Conv2D', inputs: ['x'] }, { id: '', op: 'Dense' }, 'conv' as unknown as RawNode]));
     expect(lines(r)).toEqual([
       'graph: node #2 needs a non-empty string "id" — give every node a unique id such as "conv1"',
       'graph: node #3 needs a non-empty string "id" — give every node a unique id such as "conv1"',
@@ -258,8 +258,8 @@ describe('analyzeGraph: robustness', () => {
     for (let trial = 0; trial < 400; trial++) {
       const g = structuredClone(base);
       for (let m = 1 + Math.floor(rand() * 3); m > 0; m--) {
-        const nodes = Array.isArray(g.nodes) ? g.nodes : [];
-        const node = nodes.length ? pick(nodes) : undefined;
+        const nodes: any[] = Array.isArray(g.nodes) ? g.nodes : [];
+        const node: any = nodes.length ? pick(nodes) : undefined;
         const kind = Math.floor(rand() * 9);
         if (kind === 0 && node) delete node[pick(nodeKeys)];
         else if (kind === 1 && node) node[pick(nodeKeys)] = pick(JUNK);

@@ -108,7 +108,7 @@ export function writeNpy(t: Tensor): Uint8Array {
 
 function parseDescr(descr: unknown): Dtype {
   if (typeof descr !== 'string')
-    throw new Error(`this .npy file holds a structured array (descr ${JSON.stringify(descr)}), which deepwire does not read: save one plain numeric field`);
+    throw new Error("this .npy file holds a structured array, which deepwire does not read: save one plain numeric field, e.g. np.save(path, a['x'])");
   const m = /^([<>|=]?)([a-z])(\d+)$/.exec(descr);
   const dtype = m ? DTYPES[m[2] + m[3]] : undefined;
   if (!m || !dtype)

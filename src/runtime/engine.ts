@@ -4,7 +4,7 @@
 import type { GraphReport } from '../graph/analyze.ts';
 import { formatShape, sizeOf, type Tensor } from '../tensor.ts';
 import { KERNELS, packParams } from '../compile/kernels.ts';
-import { lowerGraph, type LowerOptions } from '../compile/lower.ts';
+import { lowerGraph, type ConvKernel, type LowerOptions } from '../compile/lower.ts';
 import { viewSpan, type Plan, type Step, type View } from '../compile/plan.ts';
 import { OpError } from '../ops/op.ts';
 import { acquireDevice, type DeviceInfo } from './device.ts';
@@ -38,7 +38,8 @@ export class Engine {
   pipelinesCreated = 0;
   /** Bumped whenever the device is replaced; compiled graphs rebuild their GPU objects on a change. */
   generation = 0;
-  private lost = false;
+  /** True between a device loss and the next run, which replaces the device. */
+  lost = false;
   private pipelines = new Map<string, Promise<GPUComputePipeline>>();
   private modules = new Map<string, GPUShaderModule>();
 
@@ -51,6 +52,14 @@ export class Engine {
     const info = await acquire();
     if (!info) throw new EngineError('no WebGPU adapter found', undefined, 'use a browser with WebGPU, or in Node install Debian\'s chromium (SwiftShader) and libvulkan1 — see README');
     return new Engine(info, acquire);
+  }
+
+  /**
+   * The conv kernel this adapter favours: register tiles on CPU-like adapters (SwiftShader, where
+   * loads dominate and workgroup memory is no faster), workgroup-memory GEMM tiles on GPUs.
+   */
+  get convKernel(): ConvKernel {
+    return /swiftshader|llvmpipe|lavapipe|cpu/i.test(this.current.description) ? 'direct' : 'gemm';
   }
 
   get info(): DeviceInfo {
@@ -84,7 +93,7 @@ export class Engine {
   /** Lowers a validated graph for this engine; nothing touches the GPU until the first run. */
   compile(report: GraphReport, weights: Map<string, Record<string, Tensor>>, options: Partial<LowerOptions> = {}): CompiledGraph {
     const keep = new Set([...(options.keep ?? []), ...report.outputs]);
-    const plan = lowerGraph(report, weights, { batch: options.batch ?? 1, keep, convKernel: options.convKernel });
+    const plan = lowerGraph(report, weights, { batch: options.batch ?? 1, keep, convKernel: options.convKernel ?? this.convKernel });
     this.checkLimits(plan);
     return new CompiledGraph(this, plan, keep);
   }
@@ -281,7 +290,7 @@ export class CompiledGraph {
     try {
       await Promise.all([...staging.map((s) => s.buffer.mapAsync(GPUMapMode.READ)), times?.mapAsync(GPUMapMode.READ)]);
     } catch (e) {
-      if (this.engineLost()) throw new EngineError('the GPU device was lost during the run; deepwire will reconnect', undefined, 'run again');
+      if (this.engine.lost) throw new EngineError('the GPU device was lost during the run; deepwire will reconnect', undefined, 'run again');
       throw e;
     }
     for (const { id, v, buffer } of staging) {
@@ -294,10 +303,6 @@ export class CompiledGraph {
     times?.destroy();
     querySet?.destroy();
     return result;
-  }
-
-  private engineLost(): boolean {
-    return (this.engine as unknown as { lost: boolean }).lost;
   }
 
   private timings(times: GPUBuffer | null, elapsedMs: number): RunResult['timings'] {

@@ -1,0 +1,16 @@
+// Weight layouts the fast conv kernels read, made once at compile time.
+
+/**
+ * Keras [KH, KW, C, OC] → conv2d-direct's [OC/8][KH][KW][C↑4][8]: one output-channel block's weights
+ * are one contiguous stream, 8 channels (two vec4s) per input channel; zero-padded at the edges.
+ */
+export function packDirect(kernel: Float32Array, KH: number, KW: number, C: number, OC: number): Float32Array {
+  const blocks = Math.ceil(OC / 8), C4 = Math.ceil(C / 4) * 4;
+  const out = new Float32Array(blocks * KH * KW * C4 * 8);
+  for (let b = 0; b < blocks; b++)
+    for (let tap = 0; tap < KH * KW; tap++)
+      for (let ci = 0; ci < C; ci++)
+        for (let j = 0; j < 8 && b * 8 + j < OC; j++)
+          out[((b * KH * KW + tap) * C4 + ci) * 8 + j] = kernel[(tap * C + ci) * OC + b * 8 + j];
+  return out;
+}

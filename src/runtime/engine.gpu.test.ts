@@ -1,0 +1,72 @@
+// The runtime's promises: device limits handled, a lost device replaced, per-node timing.
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph } from '../graph/analyze.ts';
+import { materializeWeights } from './reference.ts';
+import { Engine, EngineError } from './engine.ts';
+import { compareWithReference, singleOpGraph } from '../testing/compare.ts';
+import { expectClose, TOLERANCE } from '../testing/expect-close.ts';
+import { testGpu } from '../testing/gpu.ts';
+import { acquireDevice } from './device.ts';
+
+const gpu = await testGpu();
+
+describe.skipIf(!gpu)('Engine', () => {
+  it('spreads a dispatch of more than 65 535 workgroups over a 2-D grid (1024×1024 input)', async () => {
+    const engine = await Engine.create(async () => gpu);
+    const graph = singleOpGraph('Conv2D', [[1024, 1024, 1]], { filters: 4, kernel_size: 3, padding: 'same' });
+    const report = analyzeGraph(graph);
+    const compiled = engine.compile(report, materializeWeights(report, 1), { convKernel: 'naive' });
+    expect(compiled.plan.steps[0].workgroups).toBeGreaterThan(65_535);
+    compiled.destroy();
+    const { gpu: out, reference } = await compareWithReference(engine, graph, { convKernel: 'naive' });
+    expectClose(out.tensors.get('y')!.data, reference.get('y')!.data, TOLERANCE.conv);
+  });
+
+  it('refuses a tensor beyond maxStorageBufferBindingSize, naming the node, the size and the limit', async () => {
+    const engine = await Engine.create(async () => gpu);
+    const report = analyzeGraph(singleOpGraph('Conv2D', [[4096, 4096, 3]], { filters: 64, kernel_size: 3, padding: 'same' }));
+    let error: unknown;
+    try {
+      engine.compile(report, materializeWeights(report, 1));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(EngineError);
+    expect((error as EngineError).node).toBe('y');
+    expect((error as Error).message).toMatch(/^y: its output 1×4096×4096×64 needs 4\.00 GiB, more than this GPU can bind in one buffer \(\d+\.\d\d GiB, maxStorageBufferBindingSize\)/);
+  });
+
+  it('replaces a device destroyed between runs and runs again', async () => {
+    const engine = await Engine.create(() => acquireDevice());
+    const graph = singleOpGraph('Conv2D', [[6, 6, 4]], { filters: 8, kernel_size: 3, padding: 'same', activation: 'relu' });
+    const first = await compareWithReference(engine, graph);
+    const oldDevice = engine.device;
+    oldDevice.destroy();
+    await oldDevice.lost;
+    expect(engine.lost).toBe(true);
+    const second = await compareWithReference(engine, graph);
+    expect(engine.device).not.toBe(oldDevice);
+    expect(engine.generation).toBe(1);
+    expectClose(second.gpu.tensors.get('y')!.data, first.reference.get('y')!.data, TOLERANCE.conv);
+  });
+
+  it('times every node: GPU timestamps where the adapter has them, labelled otherwise', async () => {
+    const engine = await Engine.create(async () => gpu);
+    const report = analyzeGraph({
+      format: 'deepwire-graph', version: 1, outputs: ['p'],
+      nodes: [
+        { id: 'x', op: 'Input', attrs: { shape: [16, 16, 8] } },
+        { id: 'c', op: 'Conv2D', inputs: ['x'], attrs: { filters: 8, kernel_size: 3, padding: 'same' } },
+        { id: 'r', op: 'Activation', inputs: ['c'], attrs: { activation: 'relu' } },
+        { id: 'p', op: 'MaxPool2D', inputs: ['r'] },
+      ],
+    });
+    const compiled = engine.compile(report, materializeWeights(report, 1));
+    const x = { shape: [1, 16, 16, 8], data: new Float32Array(16 * 16 * 8).fill(0.5) };
+    const { timings } = await compiled.run({ x }, { timing: true });
+    expect(timings!.source).toBe(gpu!.features.timestamps ? 'timestamp-query' : 'cpu-approximation');
+    expect(timings!.nodes.map((t) => [t.node, t.fused])).toEqual([['c', ['r']], ['p', []]]);
+    for (const t of timings!.nodes) expect(t.ms).toBeGreaterThan(0);
+    expect(timings!.totalMs).toBeCloseTo(timings!.nodes.reduce((a, t) => a + t.ms, 0), 6);
+  });
+});
