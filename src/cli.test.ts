@@ -8,8 +8,13 @@ import { tensor } from './tensor.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** Runs `deepwire ...argv` in-process; files in `virtual` shadow the disk, writes are kept in memory. */
+/**
+ * Runs `deepwire ...argv` in-process; files in `virtual` shadow the disk, writes are kept in memory.
+ * `run` gets `--backend cpu` unless a backend is named: the unit suite stays off the GPU
+ * (the WebGPU backend's own tests are in cli.gpu.test.ts).
+ */
 async function cli(argv: string[], virtual: Record<string, string | Uint8Array> = {}) {
+  if (argv[0] === 'run' && !argv.includes('--backend') && !argv.includes('--help')) argv = [...argv, '--backend', 'cpu'];
   const result = { code: -1, stdout: '', stderr: '', written: new Map<string, Uint8Array>() };
   const io: CliIo = {
     stdout: (text) => void (result.stdout += text),
@@ -175,7 +180,6 @@ describe('deepwire run', () => {
 
   it.each([
     [['--output', 'dens'], "deepwire: --output 'dens' is neither a node id nor a node name — did you mean 'dense'?"],
-    [['--backend', 'webgpu'], 'deepwire: --backend webgpu is not available yet — use --backend cpu'],
     [['--image', 'cat.jpg'], 'deepwire: --image is not supported yet: it arrives with the image pipeline — use --input X.npy'],
     [['--input', 'missing.npy'], 'deepwire: cannot read input missing.npy: no such file — check the path'],
     [['--input', 'wrong.npy'], "deepwire: wrong.npy holds a 2×3 array but 'input_1' takes 5 (or N×5 for a batch) — save the array with that shape"],
@@ -217,7 +221,7 @@ describe('deepwire: the command line and its files', () => {
     [['run', 'x.json', '--input', '--seed', '1'], "deepwire: option '--input' needs a value — e.g. --input x.npy"],
     [['run', 'x.json', '--seed', '1', '--seed', '2'], "deepwire: option '--seed' is given twice — give it once"],
     [['run', 'x.json', '--seed', '-1'], "deepwire: --seed must be a whole number ≥ 0, got '-1' — e.g. --seed 0"],
-    [['run', 'x.json', '--backend', 'tpu'], "deepwire: unknown backend 'tpu' — use --backend cpu"],
+    [['run', 'x.json', '--backend', 'tpu'], "deepwire: unknown backend 'tpu' — use --backend webgpu or --backend cpu"],
     [['run', 'x.json', '--input', 'a.npy', '--image', 'b.jpg'], 'deepwire: --input and --image both feed the Input — give one of them'],
     [['validate', 'x.json', '--json=yes'], "deepwire: option '--json' takes no value — write just --json"],
     [['validate'], "deepwire: 'validate' needs a graph file — e.g. deepwire validate examples/inception-3a.json"],

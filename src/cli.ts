@@ -10,6 +10,8 @@ import { OpError } from './ops/op.ts';
 import { formatShape, tensor, type Tensor } from './tensor.ts';
 import { readNpy, writeNpy } from './io/npy.ts';
 import { materializeWeights, runReference } from './runtime/reference.ts';
+import { Engine, EngineError, type RunResult } from './runtime/engine.ts';
+import { runGraphOnGpu, type Losses } from './runtime/run-graph.ts';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -41,7 +43,7 @@ Run options:
   --image PHOTO      a photo for the Input (not yet supported)
   --output NODE      a node to write, by id or name; repeat for more (default: the graph's outputs)
   --out DIR          where NODE.npy files go (default: out)
-  --backend NAME     cpu (the plain-loop reference; default) or webgpu (not yet available)
+  --backend NAME     webgpu (hand-written WGSL kernels; default) or cpu (the plain-loop reference)
   --seed N           seed of the initial weights and of the random input (default: the graph's seed, or 0)
 
 With neither --input nor --image, run feeds a pseudo-random input (uniform in [0, 1), from the seed).
@@ -267,21 +269,41 @@ export function humanCount(n: number, suffix = ''): string {
 
 // ── run ────────────────────────────────────────────────────────────────────────────────────────
 
-/** What a backend computes: the requested tensors and the regularization losses. */
+/** What a backend computes: the requested tensors, the regularization losses and, on WebGPU, per-node times. */
 export type Backend = (
   report: GraphReport, feeds: Record<string, Tensor>, options: { seed: number; outputs: string[] },
-) => Promise<{ tensors: Map<string, Tensor>; losses: { kernel: number; bias: number; activity: number; total: number } }>;
+) => Promise<{ tensors: Map<string, Tensor>; losses: Losses; timings?: RunResult['timings'] }>;
 
-/** The one place a backend is picked; the WebGPU runtime plugs in here. */
+/** The one place a backend is picked. */
 export function selectBackend(name: string): Backend {
   if (name === 'cpu')
     return async (report, feeds, { seed, outputs }) => runReference(report, feeds, { seed, weights: materializeWeights(report, seed), outputs });
-  if (name === 'webgpu') throw new CliError('--backend webgpu is not available yet', 'use --backend cpu');
-  throw usageError(`unknown backend '${name}'`, 'use --backend cpu');
+  if (name === 'webgpu')
+    return async (report, feeds, options) => {
+      let engine: Engine;
+      try {
+        engine = await Engine.create();
+      } catch (e) {
+        if (e instanceof EngineError) throw new CliError(e.message, `${e.hint}; or use --backend cpu`);
+        throw e;
+      }
+      try {
+        return await runGraphOnGpu(engine, report, feeds, { ...options, timing: true });
+      } catch (e) {
+        if (e instanceof EngineError) {
+          const where = e.node ? `${report.byId.get(e.node)?.name ?? e.node}: ` : '';
+          throw new CliError(`${where}${e.message}`, e.hint ?? 'use --backend cpu');
+        }
+        throw e;
+      } finally {
+        engine.device.destroy();
+      }
+    };
+  throw usageError(`unknown backend '${name}'`, 'use --backend webgpu or --backend cpu');
 }
 
 async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
-  const backend = selectBackend((flags.backend as string | undefined) ?? 'cpu');
+  const backend = selectBackend((flags.backend as string | undefined) ?? 'webgpu');
   if (flags.input && flags.image) throw usageError('--input and --image both feed the Input', 'give one of them');
   if (flags.image) throw new CliError('--image is not supported yet: it arrives with the image pipeline', 'use --input X.npy');
   const seedText = flags.seed as string | undefined;
@@ -313,6 +335,7 @@ async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
     const { min, max, mean } = stats(t.data);
     io.stdout(`${path}: ${formatShape(t.shape)}, min ${num(min)}, max ${num(max)}, mean ${num(mean)}\n`);
   }
+  if (result.timings) printTimings(report, result.timings, io);
   const regularized = report.nodes.some((r) => r.weights.some((w) => w.regularizer) || r.attrs.activity_regularizer);
   if (regularized) {
     const { kernel, bias, activity, total } = result.losses;
@@ -320,6 +343,18 @@ async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
     io.stdout(`losses: ${[...parts, `total ${num(total)}`].join(', ')}\n`);
   }
   return 0;
+}
+
+/** Per-node GPU times, slowest first, and the total. */
+function printTimings(report: GraphReport, timings: NonNullable<RunResult['timings']>, io: CliIo): void {
+  const label = timings.source === 'timestamp-query' ? 'GPU time (timestamp queries)' : 'time (approximated from the wall clock: this adapter has no timestamp queries)';
+  io.stdout(`${label}, per node:\n`);
+  const name = (id: string) => report.byId.get(id)?.name ?? id;
+  for (const t of [...timings.nodes].sort((a, b) => b.ms - a.ms)) {
+    const fused = t.fused.length ? `  (+ ${t.fused.map(name).join(', ')} fused)` : '';
+    io.stdout(`  ${name(t.node).padEnd(28)} ${t.ms.toFixed(3).padStart(10)} ms${fused}\n`);
+  }
+  io.stdout(`  ${'total'.padEnd(28)} ${timings.totalMs.toFixed(3).padStart(10)} ms\n`);
 }
 
 /** An --output reference: a node id, else a node name. */

@@ -12,3 +12,5 @@ export { initializeWeight, computeFans } from './weights/init.ts';
 export { regularizationPenalty } from './weights/regularizers.ts';
 export { materializeWeights, runReference, type WeightStore, type ReferenceRun, type ReferenceOptions } from './runtime/reference.ts';
 export { readNpy, writeNpy } from './io/npy.ts';
+export { INITIALIZERS } from './weights/specs.ts';
+export { BLOCKS, findBlock, blockDefaults, type BlockDef, type BlockParam, type BlockParamValue, type BlockBuild } from './models/blocks.ts';

@@ -33,7 +33,7 @@ describe.skipIf(!gpu)('Engine', () => {
     }
     expect(error).toBeInstanceOf(EngineError);
     expect((error as EngineError).node).toBe('y');
-    expect((error as Error).message).toMatch(/^y: its output 1×4096×4096×64 needs 4\.00 GiB, more than this GPU can bind in one buffer \(\d+\.\d\d GiB, maxStorageBufferBindingSize\)/);
+    expect((error as Error).message).toMatch(/^its output 1×4096×4096×64 needs 4\.00 GiB, more than this GPU can bind in one buffer \(\d+\.\d\d GiB, maxStorageBufferBindingSize\)/);
   });
 
   it('replaces a device destroyed between runs and runs again', async () => {

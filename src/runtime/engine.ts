@@ -105,7 +105,7 @@ export class Engine {
       if (bytes <= limit) return;
       const view = [...plan.views.values()].find((v) => v.alloc === i);
       throw new EngineError(
-        `${a.owner}: its output ${view ? formatShape(view.shape) : ''} needs ${GiB(bytes)}, more than this GPU can bind in one buffer (${GiB(limit)}, maxStorageBufferBindingSize)`,
+        `its output ${view ? formatShape(view.shape) : ''} needs ${GiB(bytes)}, more than this GPU can bind in one buffer (${GiB(limit)}, maxStorageBufferBindingSize)`,
         a.owner, 'use a smaller input size or batch, or fewer filters in this layer');
     });
     plan.constants.forEach((c) => {
