@@ -18,8 +18,11 @@ struct Params {
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read> residual: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
-@group(0) @binding(5) var<uniform> p: Params;
+@group(0) @binding(5) var<storage, read> x4: array<vec4<f32>>;   // x again, 4 channels per load
+@group(0) @binding(6) var<uniform> p: Params;
 override WG: u32 = 64u;
+// Channels come 4 to a load when C, the channel stride and the offset all divide by 4.
+override VEC_X: bool = false;
 
 /** Flat index of channel 0 of the input under output pixel m and tap (ky, kx); -1 in the padding. */
 fn inputBase(m: u32, ky: u32, kx: u32) -> i32 {
@@ -37,6 +40,7 @@ fn inputBase(m: u32, ky: u32, kx: u32) -> i32 {
 fn load4(base: i32, ci: u32) -> vec4<f32> {
   if (base < 0) { return vec4<f32>(0.0); }
   let i = u32(base) + ci;
+  if (VEC_X) { return x4[i / 4u]; }
   let v = vec4<f32>(x[i], x[i + 1u], x[i + 2u], x[i + 3u]);
   return select(vec4<f32>(0.0), v, vec4<u32>(ci, ci + 1u, ci + 2u, ci + 3u) < vec4<u32>(p.C));
 }

@@ -434,7 +434,10 @@ class Lowering {
       kernelName === 'depthwiseConv2d' ? { DM: OC / C }
       : kernelName === 'conv2dNaive' ? { groups }
       : kernelName === 'conv2dDirect' ? { C4: Math.ceil(C / 4), ocBlocks: Math.ceil(OC / 8) } : {};
-    if (kernelName === 'conv2dDirect') kernel = packDirect(kernel, kernelSize[0], kernelSize[1], C, OC);
+    if (kernelName === 'conv2dDirect') {
+      kernel = packDirect(kernel, kernelSize[0], kernelSize[1], C, OC);
+      overrides.VEC_X = C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0;
+    }
     const total = N * wh.out * ww.out * OC;
     this.step({
       node: conv.id, fused: [g.bn, g.act, g.add, g.post].filter((m): m is NodeReport => !!m).map((m) => m.id),
@@ -443,6 +446,7 @@ class Lowering {
         xBinding, this.constant(kernel), bias ? this.constant(bias) : { kind: 'none' },
         g.residual !== undefined ? { kind: 'view', view: this.input(g.residual) } : { kind: 'none' },
         { kind: 'view', view: logits, write: true },
+        ...(kernelName === 'conv2dDirect' ? [xBinding] : []),
       ],
       params: {
         ...this.convParams(N, H, W, C, x, wh.out, ww.out, OC, out, kernelSize, strides, dilation, wh.padBefore, ww.padBefore, extra),

@@ -212,7 +212,7 @@ describe('analyzeGraph: shapes, names, counts', () => {
 
   it.each([
     ['Conv2D', 'conv2d'], ['BatchNormalization', 'batch_normalization'], ['ReLU', 're_lu'],
-    ['DepthwiseConv2D', 'depthwise_conv2d'], ['GlobalAveragePool2D', 'global_average_pool2d'], ['Dense', 'dense'],
+    ['DepthwiseConv2D', 'depthwise_conv2d'], ['GlobalAveragePool2D', 'global_average_pooling2d'], ['MaxPool2D', 'max_pooling2d'], ['Dense', 'dense'],
   ])('kerasBaseName(%s) = %s', (type, name) => {
     expect(kerasBaseName(type)).toBe(name);
   });

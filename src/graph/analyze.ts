@@ -44,9 +44,13 @@ export const MAX_ELEMENTS = 2 ** 32;
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
-/** Keras' own to_snake_case: Conv2D → conv2d, BatchNormalization → batch_normalization, ReLU → re_lu. */
+/**
+ * Keras' default layer name: its to_snake_case of the class name (Conv2D → conv2d, BatchNormalization →
+ * batch_normalization, ReLU → re_lu), with the pooling layers under their full class names as Keras
+ * names them (MaxPool2D → max_pooling2d).
+ */
 export function kerasBaseName(type: string): string {
-  return type.replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
+  return type.replace(/Pool2D$/, 'Pooling2D').replace(/(.)([A-Z][a-z]+)/g, '$1_$2').replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
 }
 
 /** Parses graph JSON text; syntax errors become a problem with the position. */

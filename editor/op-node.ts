@@ -1,0 +1,65 @@
+// The one Rete node class: built from a registry entry (never one class per op). Its sockets follow
+// the op's arity; merges with unbounded arity keep one free socket after the connected ones.
+import { ClassicPreset } from 'rete';
+import type { OpDef } from '../src/index.ts';
+import { NODE_WIDTH, nodeHeight } from './layout.ts';
+
+export const tensorSocket = new ClassicPreset.Socket('tensor');
+
+/** What the node draws, all as display strings: the view imports nothing from the engine. */
+export interface NodeFace {
+  name: string;
+  keyAttrs: string;
+  shape: string;
+  params: string;
+  flops: string;
+  error: { message: string; hint?: string } | null;
+  /** Input slot → label (the shape arriving there, or the slot number). */
+  inputLabels: string[];
+}
+
+export class OpNode extends ClassicPreset.Node {
+  width = NODE_WIDTH;
+  height = nodeHeight(1, false);
+  face: NodeFace = { name: '', keyAttrs: '', shape: '', params: '', flops: '', error: null, inputLabels: [] };
+
+  constructor(readonly def: OpDef | undefined, readonly op: string, id: string) {
+    super(def?.type ?? op);
+    this.id = id;
+    this.setInputCount(this.socketsFor(0));
+    this.addOutput('out', new ClassicPreset.Output(tensorSocket, 'out', true));
+  }
+
+  /** Input sockets for `connected` inputs: merges get one spare; fixed arity shows all its slots. */
+  socketsFor(connected: number): number {
+    if (!this.def) return Math.max(1, connected);
+    if (this.def.arity.max === 0) return 0;
+    if (this.def.arity.max === Infinity) return Math.max(this.def.arity.min, connected + 1);
+    return Math.max(this.def.arity.max, connected);
+  }
+
+  setInputCount(count: number): boolean {
+    const current = Object.keys(this.inputs).length;
+    if (current === count) return false;
+    for (let i = current; i < count; i++) {
+      const input = new ClassicPreset.Input(tensorSocket, `in${i}`, false);
+      input.index = i;
+      this.addInput(`in${i}`, input);
+    }
+    for (let i = current - 1; i >= count; i--) this.removeInput(`in${i}`);
+    return true;
+  }
+
+  get inputCount(): number {
+    return Object.keys(this.inputs).length;
+  }
+
+  /** Updates what the node shows; true when anything visible changed. */
+  setFace(face: NodeFace): boolean {
+    const height = nodeHeight(this.inputCount, !!face.error);
+    const changed = JSON.stringify(face) !== JSON.stringify(this.face) || height !== this.height;
+    this.face = face;
+    this.height = height;
+    return changed;
+  }
+}

@@ -1,0 +1,91 @@
+// Keeping graphs: autosave in localStorage, .json files, and share links that carry the graph
+// deflated and base64url-encoded in the URL hash (#g=…). Every reader validates before anything loads.
+import { GRAPH_FORMAT, GRAPH_VERSION, analyzeGraph, parseGraphText, type GraphFile } from '../src/index.ts';
+import { normalizeGraph } from './graph-edits.ts';
+
+const AUTOSAVE_KEY = 'deepwire.autosave';
+/** Longest hash we produce: far below browser limits, still pasteable into chats and issues. */
+export const SHARE_LINK_MAX = 60_000;
+
+export type Loaded = { ok: true; graph: GraphFile } | { ok: false; message: string };
+
+/** Accepts a parsed value as a graph when its outer structure is sound; node-level problems are shown on the nodes. */
+export function acceptGraph(raw: unknown): Loaded {
+  const structural = analyzeGraph(raw).problems.filter((p) => !p.node);
+  const r = raw as Partial<GraphFile> | null;
+  const fatal = !r || typeof r !== 'object' || r.format !== GRAPH_FORMAT || r.version !== GRAPH_VERSION || !Array.isArray(r.nodes)
+    || !r.nodes.every((n) => n && typeof n === 'object' && typeof n.id === 'string' && typeof n.op === 'string');
+  if (fatal) {
+    const first = structural[0];
+    return { ok: false, message: first ? `${first.message}${first.hint ? ` (${first.hint})` : ''}` : 'this is not a deepwire graph' };
+  }
+  return { ok: true, graph: normalizeGraph(r as GraphFile) };
+}
+
+export function parseGraph(text: string): Loaded {
+  const { graph, problems } = parseGraphText(text);
+  if (problems.length) return { ok: false, message: problems[0].message };
+  return acceptGraph(graph);
+}
+
+export function autosave(graph: GraphFile): void {
+  try {
+    localStorage.setItem(AUTOSAVE_KEY, JSON.stringify(graph));
+  } catch {
+    // Storage full or disabled (private mode): the file and link still work.
+  }
+}
+
+export function restoreAutosave(): GraphFile | null {
+  const text = localStorage.getItem(AUTOSAVE_KEY);
+  if (!text) return null;
+  const loaded = parseGraph(text);
+  return loaded.ok ? loaded.graph : null;
+}
+
+export function downloadGraph(graph: GraphFile): void {
+  const blob = new Blob([JSON.stringify(graph, null, 2)], { type: 'application/json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `${(graph.name || 'graph').replace(/[^\w.-]+/g, '_')}.json`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {
+  const out = new Blob([bytes as BlobPart]).stream().pipeThrough(stream);
+  return new Uint8Array(await new Response(out).arrayBuffer());
+}
+
+const toBase64Url = (bytes: Uint8Array) => {
+  let s = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+};
+
+const fromBase64Url = (text: string) => {
+  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
+  return Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
+};
+
+/** `#g=…` for the graph, or an error when it would be too long for a link. */
+export async function shareHash(graph: GraphFile): Promise<{ ok: true; hash: string } | { ok: false; message: string }> {
+  const packed = await pipe(new TextEncoder().encode(JSON.stringify(graph)), new CompressionStream('deflate-raw'));
+  const hash = `#g=${toBase64Url(packed)}`;
+  if (hash.length > SHARE_LINK_MAX)
+    return { ok: false, message: `this graph needs a ${Math.round(hash.length / 1000)} kB link, more than the ${SHARE_LINK_MAX / 1000} kB limit: save it as a file instead` };
+  return { ok: true, hash };
+}
+
+/** Reads a `#g=…` hash; null when the hash carries no graph. */
+export async function readShareHash(hash: string): Promise<Loaded | null> {
+  const m = /^#g=(.*)$/.exec(hash);
+  if (!m) return null;
+  if (m[1].length > SHARE_LINK_MAX) return { ok: false, message: 'the share link is longer than any deepwire makes: it was not opened' };
+  try {
+    const text = new TextDecoder().decode(await pipe(fromBase64Url(m[1]), new DecompressionStream('deflate-raw')));
+    return parseGraph(text);
+  } catch {
+    return { ok: false, message: 'the share link is damaged (cut short or edited?): copy the whole link again' };
+  }
+}
