@@ -3,6 +3,8 @@
 import activation from '../../shaders/activation.wgsl?raw';
 import affine from '../../shaders/affine.wgsl?raw';
 import conv2dDirect from '../../shaders/conv2d-direct.wgsl?raw';
+import conv2dDirectLib from '../../shaders/conv2d-direct-lib.wgsl?raw';
+import conv2dDirectQuad from '../../shaders/conv2d-direct-quad.wgsl?raw';
 import conv2dGemm from '../../shaders/conv2d-gemm.wgsl?raw';
 import conv2dNaive from '../../shaders/conv2d-naive.wgsl?raw';
 import depthwiseConv2d from '../../shaders/depthwise-conv2d.wgsl?raw';
@@ -26,17 +28,21 @@ export interface Kernel {
 }
 
 function kernel(name: string, source: string, preludes: string[] = [], workgroupSize = 64): Kernel {
-  const struct = /struct Params\s*\{([^}]*)\}/.exec(source);
+  // Directives (`enable`, `diagnostic`) must open the module, before any prelude.
+  const directive = /^(enable|diagnostic|requires)\b.*$/gm;
+  const code = [...(source.match(directive) ?? []), ...preludes, source.replace(directive, '')].join('\n');
+  const struct = /struct Params\s*\{([^}]*)\}/.exec(code);
   if (!struct) throw new Error(`kernel ${name}: no 'struct Params'`);
   const fields = new Map<string, { offset: number; type: 'u32' | 'f32' | 'i32' }>();
   for (const m of struct[1].matchAll(/(\w+)\s*:\s*(u32|f32|i32)/g)) fields.set(m[1], { offset: fields.size * 4, type: m[2] as 'u32' });
-  return { name, code: [...preludes, source].join('\n'), fields, uniformSize: Math.ceil((fields.size * 4) / 16) * 16, workgroupSize };
+  return { name, code, fields, uniformSize: Math.ceil((fields.size * 4) / 16) * 16, workgroupSize };
 }
 
 export const KERNELS = {
   conv2dNaive: kernel('conv2d-naive', conv2dNaive, [activation, epilogue]),
   conv2dGemm: kernel('conv2d-gemm', conv2dGemm, [activation, epilogue]),
-  conv2dDirect: kernel('conv2d-direct', conv2dDirect, [activation, epilogue]),
+  conv2dDirect: kernel('conv2d-direct', conv2dDirect, [activation, epilogue, conv2dDirectLib]),
+  conv2dDirectQuad: kernel('conv2d-direct-quad', conv2dDirectQuad, [activation, epilogue, conv2dDirectLib]),
   depthwiseConv2d: kernel('depthwise-conv2d', depthwiseConv2d, [activation, epilogue]),
   pool2d: kernel('pool2d', pool2d),
   globalPool2d: kernel('global-pool2d', globalPool2d),

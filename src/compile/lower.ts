@@ -23,6 +23,8 @@ export interface LowerOptions {
    * depthwise convs use their direct kernels unless 'naive' is forced.
    */
   convKernel?: ConvKernel;
+  /** The device has `subgroups`: the direct conv shares loads across quads. */
+  subgroups?: boolean;
 }
 
 type Weights = Map<string, Record<string, Tensor>>;
@@ -427,14 +429,15 @@ class Lowering {
     const out = own === null ? pixelView(logits)! : y;
 
     const choice = this.options.convKernel ?? 'gemm';
+    const direct: KernelName = this.options.subgroups && OC % 32 === 0 ? 'conv2dDirectQuad' : 'conv2dDirect';
     const kernelName: KernelName = choice === 'naive' ? 'conv2dNaive'
-      : groups === 1 ? (choice === 'direct' ? 'conv2dDirect' : 'conv2dGemm')
+      : groups === 1 ? (choice === 'direct' ? direct : 'conv2dGemm')
       : groups === C && OC % C === 0 ? 'depthwiseConv2d' : 'conv2dNaive';
     const extra: Record<string, number> =
       kernelName === 'depthwiseConv2d' ? { DM: OC / C }
       : kernelName === 'conv2dNaive' ? { groups }
-      : kernelName === 'conv2dDirect' ? { C4: Math.ceil(C / 4), ocBlocks: Math.ceil(OC / 8) } : {};
-    if (kernelName === 'conv2dDirect') {
+      : kernelName === direct ? { C4: Math.ceil(C / 4), ocBlocks: Math.ceil(OC / 8) } : {};
+    if (kernelName === direct) {
       kernel = packDirect(kernel, kernelSize[0], kernelSize[1], C, OC);
       overrides.VEC_X = C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0;
     }
@@ -446,14 +449,14 @@ class Lowering {
         xBinding, this.constant(kernel), bias ? this.constant(bias) : { kind: 'none' },
         g.residual !== undefined ? { kind: 'view', view: this.input(g.residual) } : { kind: 'none' },
         { kind: 'view', view: logits, write: true },
-        ...(kernelName === 'conv2dDirect' ? [xBinding] : []),
+        ...(kernelName === direct ? [xBinding] : []),
       ],
       params: {
         ...this.convParams(N, H, W, C, x, wh.out, ww.out, OC, out, kernelSize, strides, dilation, wh.padBefore, ww.padBefore, extra),
         rStride: r.stride, rOffset: r.offset,
       },
       workgroups: kernelName === 'conv2dGemm' ? Math.ceil((N * wh.out * ww.out) / 32) * Math.ceil(OC / 32)
-        : kernelName === 'conv2dDirect' ? Math.ceil((Math.ceil((N * wh.out * ww.out) / 8) * Math.ceil(OC / 8)) / 64)
+        : kernelName === direct ? Math.ceil((Math.ceil((N * wh.out * ww.out) / 8) * Math.ceil(OC / 8)) / 64)
         : Math.ceil(total / 64),
     });
     if (own === null) this.softmaxInto(conv.id, logits, yv);

@@ -93,7 +93,7 @@ export class Engine {
   /** Lowers a validated graph for this engine; nothing touches the GPU until the first run. */
   compile(report: GraphReport, weights: Map<string, Record<string, Tensor>>, options: Partial<LowerOptions> = {}): CompiledGraph {
     const keep = new Set([...(options.keep ?? []), ...report.outputs]);
-    const plan = lowerGraph(report, weights, { batch: options.batch ?? 1, keep, convKernel: options.convKernel ?? this.convKernel });
+    const plan = lowerGraph(report, weights, { batch: options.batch ?? 1, keep, convKernel: options.convKernel ?? this.convKernel, subgroups: options.subgroups ?? this.info.features.subgroups });
     this.checkLimits(plan);
     return new CompiledGraph(this, plan, keep);
   }

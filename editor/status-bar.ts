@@ -1,0 +1,52 @@
+/** The status bar: model totals, graph-level problems, the WebGPU adapter and the sample input photo. */
+import { css, html, LitElement, nothing } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+
+export type DeviceState = { state: 'pending' | 'ok' | 'fail'; text: string };
+
+@customElement('dw-status-bar')
+export class StatusBar extends LitElement {
+  static override styles = css`
+    :host {
+      display: flex; align-items: center; gap: 14px; padding: 3px 10px; font-size: 12px;
+      border-top: 1px solid var(--dw-border); background: var(--dw-panel-bg); color: var(--dw-muted);
+      font-variant-numeric: tabular-nums; white-space: nowrap; overflow: hidden;
+    }
+    b { color: var(--dw-fg); }
+    .problems { color: var(--dw-error); overflow: hidden; text-overflow: ellipsis; }
+    .ok { color: var(--dw-ok); }
+    .fail { color: var(--dw-error); }
+    .device { margin-left: auto; overflow: hidden; text-overflow: ellipsis; }
+    img { height: 22px; border-radius: 3px; }
+  `;
+
+  @property({ attribute: false }) nodes = 0;
+  @property({ attribute: false }) params = 0;
+  @property({ attribute: false }) flops = 0;
+  @property({ attribute: false }) problems: string[] = [];
+  @property({ attribute: false }) adapter: DeviceState = { state: 'pending', text: 'Looking for a WebGPU adapter…' };
+  @property({ attribute: false }) selfTest: DeviceState = { state: 'pending', text: 'Compute self-test: waiting for a device.' };
+
+  override render() {
+    const count = (n: number) => n.toLocaleString('en-US');
+    return html`
+      <span><b data-testid="status-nodes">${count(this.nodes)}</b> nodes</span>
+      <span><b data-testid="status-params">${count(this.params)}</b> params</span>
+      <span><b data-testid="status-flops">${count(this.flops)}</b> FLOPs</span>
+      ${this.problems.length
+        ? html`<span class="problems" data-testid="status-problems" title=${this.problems.join('\n')}>⚠ ${this.problems.length} problem${this.problems.length > 1 ? 's' : ''}: ${this.problems[0]}</span>`
+        : html`<span class="ok" data-testid="status-problems">no problems</span>`}
+      <span class="device">
+        <span data-testid="adapter" data-state=${this.adapter.state} class=${this.adapter.state}>${this.adapter.text}</span>
+        · <span data-testid="self-test" data-state=${this.selfTest.state} class=${this.selfTest.state}>${this.selfTest.text}</span>
+      </span>
+      <img data-testid="sample-photo" src="/samples/chelsea.png" alt="Sample input: Chelsea the cat" width="33" height="22"
+        title="Sample input for runs: Chelsea, by Stefan van der Walt (CC0), from scikit-image's sample data" />
+      ${nothing}
+    `;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'dw-status-bar': StatusBar }
+}

@@ -1,0 +1,85 @@
+/** The toolbar: file, edit and view commands, find, run (wired by the run-and-inspect work), theme.
+ *  @fires command - detail: { name } (new, open, save, share, undo, redo, arrange, fit, help, theme)
+ *  @fires find - detail: { query }
+ *  @fires open-file - detail: { file } */
+import { css, html, LitElement } from 'lit';
+import { customElement, property } from 'lit/decorators.js';
+
+@customElement('dw-toolbar')
+export class ToolBar extends LitElement {
+  static override styles = css`
+    :host {
+      display: flex; align-items: center; gap: 4px; padding: 5px 8px; flex-wrap: wrap;
+      border-bottom: 1px solid var(--dw-border); background: var(--dw-panel-bg);
+    }
+    .brand { font-weight: 700; margin-right: 8px; }
+    button, input {
+      padding: 4px 9px; border: 1px solid var(--dw-border); border-radius: 6px; background: var(--dw-input-bg);
+      color: var(--dw-fg); font: inherit; font-size: 13px;
+    }
+    button:hover:not(:disabled) { background: var(--dw-hover); }
+    button:disabled { opacity: 0.45; }
+    .sep { width: 1px; height: 20px; background: var(--dw-border); margin: 0 4px; }
+    input[type='search'] { width: 170px; }
+    .run { margin-left: auto; }
+  `;
+
+  @property({ attribute: false }) canUndo = false;
+  @property({ attribute: false }) canRedo = false;
+  @property({ attribute: false }) theme: 'light' | 'dark' = 'light';
+  @property({ attribute: false }) names: string[] = [];
+
+  override render() {
+    const b = (name: string, label: string, title: string, disabled = false) =>
+      html`<button data-testid=${`cmd-${name}`} title=${title} ?disabled=${disabled} @click=${() => this.command(name)}>${label}</button>`;
+    return html`
+      <span class="brand">deepwire</span>
+      ${b('new', 'New', 'Start an empty graph')}
+      ${b('open', 'Open…', 'Open a .json graph file (Ctrl+O)')}
+      <input type="file" accept=".json,application/json" hidden data-testid="open-file" @change=${this.onFile} />
+      ${b('save', 'Save', 'Save the graph as a .json file (Ctrl+S)')}
+      ${b('share', 'Share link', 'Copy a link that carries the whole graph')}
+      <span class="sep"></span>
+      ${b('undo', 'Undo', 'Undo (Ctrl+Z)', !this.canUndo)}
+      ${b('redo', 'Redo', 'Redo (Ctrl+Shift+Z)', !this.canRedo)}
+      <span class="sep"></span>
+      ${b('arrange', 'Arrange', 'Auto-arrange with ELK (L)')}
+      ${b('fit', 'Fit', 'Fit the graph in view (F)')}
+      <input type="search" list="dw-names" placeholder="Find node… (Ctrl+F)" aria-label="Find a node by name or op" data-testid="find"
+        @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.fire('find', { query: (e.target as HTMLInputElement).value })} />
+      <datalist id="dw-names">${this.names.map((n) => html`<option value=${n}></option>`)}</datalist>
+      <span class="sep"></span>
+      ${b('theme', this.theme === 'dark' ? '☀ Light' : '☾ Dark', 'Switch between light and dark')}
+      ${b('help', '?', 'Keyboard shortcuts (?)')}
+      <button class="run" data-testid="cmd-run" disabled title="arrives with the run-and-inspect work">▶ Run</button>
+    `;
+  }
+
+  focusFind(): void {
+    this.renderRoot.querySelector<HTMLInputElement>('[data-testid="find"]')?.focus();
+  }
+
+  openFilePicker(): void {
+    this.renderRoot.querySelector<HTMLInputElement>('[data-testid="open-file"]')?.click();
+  }
+
+  private command(name: string): void {
+    if (name === 'open') return this.openFilePicker();
+    this.fire('command', { name });
+  }
+
+  private onFile(e: Event): void {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (file) this.fire('open-file', { file });
+    input.value = '';
+  }
+
+  private fire(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'dw-toolbar': ToolBar }
+}
