@@ -19,7 +19,7 @@ import type { Position } from './graph-edits.ts';
 import { OpNode, type NodeFace } from './op-node.ts';
 import './node-view.ts';
 
-type Schemes = GetSchemes<OpNode, ClassicPreset.Connection<OpNode, OpNode>>;
+type Schemes = GetSchemes<OpNode, ClassicPreset.Connection<OpNode, OpNode> & { isLoop?: boolean }>;
 type AreaExtra = LitArea2D<Schemes> | MinimapExtra | ContextMenuExtra;
 
 export const DRAG_MIME = 'application/x-deepwire-item';
@@ -226,11 +226,11 @@ export class GraphCanvas extends LitElement {
       if (!node) {
         node = new OpNode(findOp(n.op), n.op, n.id);
         node.setInputCount(node.socketsFor((n.inputs ?? []).length));
-        node.setFace(this.faceOf(n.id, n.inputs ?? [], report));
+        node.setFace(this.faceOf(node, n.inputs ?? [], report));
         await this.editor.addNode(node);
       }
       const socketsChanged = node.setInputCount(node.socketsFor((n.inputs ?? []).length));
-      const faceChanged = node.setFace(this.faceOf(n.id, n.inputs ?? [], report));
+      const faceChanged = node.setFace(this.faceOf(node, n.inputs ?? [], report));
       if (!isNew && (socketsChanged || faceChanged)) await this.area.update('node', node.id);
       const at = n.layout ?? { x: 0, y: 0 };
       const view = this.area.nodeViews.get(n.id);
@@ -247,15 +247,14 @@ export class GraphCanvas extends LitElement {
       }
   }
 
-  private faceOf(id: string, inputs: string[], report: GraphReport): NodeFace {
-    const r = report.byId.get(id);
+  private faceOf(node: OpNode, inputs: string[], report: GraphReport): NodeFace {
+    const r = report.byId.get(node.id);
     const problem = r?.problems[0];
     const more = (r?.problems.length ?? 0) - 1;
     const shapeOf = (src: string) => report.byId.get(src)?.shape;
-    const node = this.editor.getNode(id);
-    const sockets = node?.inputCount ?? inputs.length;
+    const sockets = node.inputCount;
     return {
-      name: r?.name ?? id,
+      name: r?.name ?? node.id,
       keyAttrs: r ? keyAttrs(r) : '',
       shape: r?.shape ? formatShape(r.shape) : '?',
       params: count((r?.params.trainable ?? 0) + (r?.params.nonTrainable ?? 0)),

@@ -50,23 +50,12 @@ export function removeNodes(g: GraphFile, ids: Iterable<string>): GraphFile {
   return withSinkOutputs(next);
 }
 
-/** Sets input slot `index` of `target` (appends when the slot is past the end). */
-export function connect(g: GraphFile, source: string, target: string, index: number): GraphFile {
+/** Replaces a node's inputs, in slot order. */
+export function setInputs(g: GraphFile, target: string, sources: string[]): GraphFile {
   const next = clone(g);
   const node = next.nodes.find((n) => n.id === target);
   if (!node) return g;
-  const inputs = [...(node.inputs ?? [])];
-  if (index >= inputs.length) inputs.push(source);
-  else inputs[index] = source;
-  node.inputs = inputs;
-  return withSinkOutputs(next);
-}
-
-export function disconnect(g: GraphFile, target: string, index: number): GraphFile {
-  const next = clone(g);
-  const node = next.nodes.find((n) => n.id === target);
-  if (!node || !node.inputs || index >= node.inputs.length) return g;
-  node.inputs = node.inputs.filter((_, i) => i !== index);
+  node.inputs = [...sources];
   return withSinkOutputs(next);
 }
 

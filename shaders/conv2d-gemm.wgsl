@@ -1,17 +1,19 @@
 // conv2d as an implicit GEMM: Y[M×OC] = A[M×K] · B[K×OC] with M = N·OH·OW output pixels and
-// K = KH·KW·C; A is gathered from the NHWC input on the fly (no im2col buffer) and B is the Keras
-// kernel [KH, KW, C, OC] read as it is. A 32×32 output tile per workgroup, staged through workgroup
-// memory 16 deep along K; 4×4 outputs per invocation. groups = 1 only (grouped convs use
-// conv2d-naive / depthwise-conv2d). Dense and 1×1 convs are the KH = KW = 1 case.
+// K = KH·KW·C; A is gathered from the NHWC input on the fly (no im2col buffer), B is the Keras kernel
+// [KH, KW, C, OC] with OC padded to a multiple of 4 (src/compile/pack.ts) so it loads as vec4.
+// A 32×32 output tile per 8×8 workgroup, staged through workgroup memory 16 deep along K; each
+// invocation accumulates 4 pixels × 4 channels as four vec4 rows. What discrete GPUs favour.
+// groups = 1 (grouped convs: conv2d-naive / depthwise-conv2d); Dense and 1×1 convs are KH = KW = 1.
 // Reference: src/ops/conv2d.ts; readable spec: conv2d-naive.wgsl.
 struct Params {
   N: u32, H: u32, W: u32, C: u32, xStride: u32, xOffset: u32,
   OH: u32, OW: u32, OC: u32, yStride: u32, yOffset: u32, rStride: u32, rOffset: u32,
   KH: u32, KW: u32, SH: u32, SW: u32, DH: u32, DW: u32, padTop: u32, padLeft: u32,
+  OC4: u32,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> w: array<f32>;
+@group(0) @binding(1) var<storage, read> w: array<vec4<f32>>;
 @group(0) @binding(2) var<storage, read> bias: array<f32>;
 @group(0) @binding(3) var<storage, read> residual: array<f32>;
 @group(0) @binding(4) var<storage, read_write> y: array<f32>;
@@ -20,8 +22,8 @@ struct Params {
 const TM = 32u;
 const TN = 32u;
 const TK = 16u;
-var<workgroup> As: array<f32, 512>; // [TK][TM]
-var<workgroup> Bs: array<f32, 512>; // [TK][TN]
+var<workgroup> As: array<vec4<f32>, 128>;   // [TK][TM / 4]: 4 consecutive pixels at one k
+var<workgroup> Bs: array<vec4<f32>, 128>;   // [TK][TN / 4]: 4 consecutive output channels at one k
 
 /** A[m, k]: input pixel m's value under kernel tap k = (ky·KW + kx)·C + ci; 0 in the padding. */
 fn loadA(m: u32, k: u32, M: u32, K: u32) -> f32 {
@@ -39,6 +41,25 @@ fn loadA(m: u32, k: u32, M: u32, K: u32) -> f32 {
   return x[((n * p.H + u32(iy)) * p.W + u32(ix)) * p.xStride + p.xOffset + ci];
 }
 
+/** Stages one vec4 of each tile: `slot` in 0..127 is (k = slot / 8, group of 4 = slot % 8). */
+fn stage(slot: u32, m0: u32, n0: u32, k0: u32, M: u32, K: u32) {
+  let k = k0 + slot / 8u;
+  let m = m0 + (slot % 8u) * 4u;
+  As[slot] = vec4<f32>(loadA(m, k, M, K), loadA(m + 1u, k, M, K), loadA(m + 2u, k, M, K), loadA(m + 3u, k, M, K));
+  let c4 = n0 / 4u + slot % 8u;
+  var b = vec4<f32>(0.0);
+  if ((k < K) & (c4 < p.OC4 / 4u)) { b = w[k * (p.OC4 / 4u) + c4]; }
+  Bs[slot] = b;
+}
+
+fn storeRow(m: u32, n: u32, v: vec4<f32>, M: u32) {
+  if (m >= M) { return; }
+  for (var j = 0u; j < 4u; j++) {
+    let oc = n + j;
+    if (oc < p.OC) { y[m * p.yStride + p.yOffset + oc] = epilogue(v[j], oc, m * p.rStride + p.rOffset + oc); }
+  }
+}
+
 @compute @workgroup_size(8, 8)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
@@ -50,37 +71,29 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   let m0 = (tile / tilesN) * TM;
   let n0 = (tile % tilesN) * TN;
 
-  var acc: array<array<f32, 4>, 4>;                 // [row (pixel)][column (channel)]
+  // Row i of the invocation's 4×4 block: pixel m0 + 4·lid.y + i, channels n0 + 4·lid.x … + 3.
+  var acc0 = vec4<f32>(0.0);
+  var acc1 = vec4<f32>(0.0);
+  var acc2 = vec4<f32>(0.0);
+  var acc3 = vec4<f32>(0.0);
   for (var k0 = 0u; k0 < K; k0 += TK) {
-    for (var e = 0u; e < 8u; e++) {                 // 64 invocations stage 512 values of each tile
-      let idx = li + e * 64u;
-      As[idx] = loadA(m0 + idx % TM, k0 + idx / TM, M, K);
-      let kb = k0 + idx / TN;
-      let nb = n0 + idx % TN;
-      var b = 0.0;
-      if ((kb < K) & (nb < p.OC)) { b = w[kb * p.OC + nb]; }
-      Bs[idx] = b;
-    }
+    stage(li, m0, n0, k0, M, K);
+    stage(li + 64u, m0, n0, k0, M, K);
     workgroupBarrier();
     for (var kk = 0u; kk < TK; kk++) {
-      var a: array<f32, 4>;
-      var b: array<f32, 4>;
-      for (var i = 0u; i < 4u; i++) { a[i] = As[kk * TM + lid.y * 4u + i]; }
-      for (var j = 0u; j < 4u; j++) { b[j] = Bs[kk * TN + lid.x * 4u + j]; }
-      for (var i = 0u; i < 4u; i++) {
-        for (var j = 0u; j < 4u; j++) { acc[i][j] = fma(a[i], b[j], acc[i][j]); }
-      }
+      let a = As[kk * 8u + lid.y];
+      let b = Bs[kk * 8u + lid.x];
+      acc0 = fma(vec4<f32>(a.x), b, acc0);
+      acc1 = fma(vec4<f32>(a.y), b, acc1);
+      acc2 = fma(vec4<f32>(a.z), b, acc2);
+      acc3 = fma(vec4<f32>(a.w), b, acc3);
     }
     workgroupBarrier();
   }
-
-  for (var i = 0u; i < 4u; i++) {
-    let m = m0 + lid.y * 4u + i;
-    if (m >= M) { continue; }
-    for (var j = 0u; j < 4u; j++) {
-      let oc = n0 + lid.x * 4u + j;
-      if (oc >= p.OC) { continue; }
-      y[m * p.yStride + p.yOffset + oc] = epilogue(acc[i][j], oc, m * p.rStride + p.rOffset + oc);
-    }
-  }
+  let m = m0 + lid.y * 4u;
+  let n = n0 + lid.x * 4u;
+  storeRow(m, n, acc0, M);
+  storeRow(m + 1u, n, acc1, M);
+  storeRow(m + 2u, n, acc2, M);
+  storeRow(m + 3u, n, acc3, M);
 }

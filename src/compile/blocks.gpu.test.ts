@@ -74,10 +74,11 @@ const BLOCKS: Record<string, GraphFile> = {
 
 describe.skipIf(!gpu)('blocks on WebGPU = chained CPU reference', () => {
   for (const [name, g] of Object.entries(BLOCKS))
-    it(name, async () => {
-      const { gpu: out, reference, nodes } = await compareWithReference(engine!, g, { batch: 2 });
-      for (const id of nodes) expectClose(out.tensors.get(id)!.data, reference.get(id)!.data, TOLERANCE.conv);
-    });
+    for (const convKernel of ['direct', 'gemm'] as const)
+      it(`${name} (${convKernel} convs)`, async () => {
+        const { gpu: out, reference, nodes } = await compareWithReference(engine!, g, { batch: 2, convKernel });
+        for (const id of nodes) expectClose(out.tensors.get(id)!.data, reference.get(id)!.data, TOLERANCE.conv);
+      });
 
   it('keeps an inspected intermediate node and still matches (no fusion across it)', async () => {
     const g = BLOCKS['ResNet bottleneck with a projection shortcut (stride 2)'];

@@ -10,7 +10,7 @@ import { formatShape, sizeOf, type Tensor } from '../tensor.ts';
 import { window2d, type Padding } from '../ops/geometry.ts';
 import { activationCode, activationOverrides, LINEAR, reluCode, type ActivationCode } from './activation-codes.ts';
 import { KERNELS, type KernelName } from './kernels.ts';
-import { packDirect } from './pack.ts';
+import { packDirect, packGemm } from './pack.ts';
 import { assignPhysical, contiguousStrides, isContiguous, pixelView, type Allocation, type Binding, type Plan, type Step, type View } from './plan.ts';
 
 export interface LowerOptions {
@@ -436,7 +436,9 @@ class Lowering {
     const extra: Record<string, number> =
       kernelName === 'depthwiseConv2d' ? { DM: OC / C }
       : kernelName === 'conv2dNaive' ? { groups }
-      : kernelName === direct ? { C4: Math.ceil(C / 4), ocBlocks: Math.ceil(OC / 8) } : {};
+      : kernelName === direct ? { C4: Math.ceil(C / 4), ocBlocks: Math.ceil(OC / 8) }
+      : { OC4: Math.ceil(OC / 4) * 4 };
+    if (kernelName === 'conv2dGemm') kernel = packGemm(kernel, kernelSize[0] * kernelSize[1] * C, OC);
     if (kernelName === direct) {
       kernel = packDirect(kernel, kernelSize[0], kernelSize[1], C, OC);
       overrides.VEC_X = C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0;

@@ -14,3 +14,12 @@ export function packDirect(kernel: Float32Array, KH: number, KW: number, C: numb
           out[((b * KH * KW + tap) * C4 + ci) * 8 + j] = kernel[(tap * C + ci) * OC + b * 8 + j];
   return out;
 }
+
+/** Keras [KH, KW, C, OC] read as [K, OC] → conv2d-gemm's [K, OC↑4]: rows load as whole vec4s. */
+export function packGemm(kernel: Float32Array, K: number, OC: number): Float32Array {
+  const OC4 = Math.ceil(OC / 4) * 4;
+  if (OC4 === OC) return kernel;
+  const out = new Float32Array(K * OC4);
+  for (let k = 0; k < K; k++) out.set(kernel.subarray(k * OC, (k + 1) * OC), k * OC4);
+  return out;
+}

@@ -1,12 +1,11 @@
 // Every op's case table (src/ops/*.cases.ts) on WebGPU against the CPU reference, each conv case with
 // every applicable kernel. Tolerances by kind of op (STYLE.md).
 import { describe, expect, it } from 'vitest';
-import type { GraphFile } from '../graph/types.ts';
 import { Engine } from '../runtime/engine.ts';
 import { testGpu } from '../testing/gpu.ts';
-import { compareWithReference, singleOpGraph } from '../testing/compare.ts';
-import { expectClose, TOLERANCE } from '../testing/expect-close.ts';
-import type { OpCase } from '../testing/cases.ts';
+import { compareWithReference } from '../testing/compare.ts';
+import { expectClose } from '../testing/expect-close.ts';
+import { caseGraph, toleranceOf, type OpCase } from '../testing/cases.ts';
 import { findOp, OPS } from './index.ts';
 
 const tables = import.meta.glob<{ op: string; cases: OpCase[] }>('./*.cases.ts', { eager: true });
@@ -15,22 +14,6 @@ const engine = gpu ? await Engine.create(async () => gpu) : null;
 
 /** Ops whose lowering can take the naive conv kernel instead of the one 'auto' picks. */
 const CONV_KERNEL_OPS = new Set(['Conv2D', 'Dense', 'DepthwiseConv2D', 'SeparableConv2D']);
-
-const toleranceOf = (op: string) => {
-  const category = findOp(op)!.category;
-  if (['Convolution', 'Pooling', 'Normalization'].includes(category) || op === 'Dense' || op === 'Dot') return TOLERANCE.conv;
-  if (['Concatenate', 'ZeroPadding2D', 'Cropping2D', 'Flatten', 'Reshape', 'Dropout'].includes(op)) return TOLERANCE.exact;
-  return TOLERANCE.elementwise;
-};
-
-/** The case's graph: one op fed by Inputs, each through a Rescaling when the case widens its inputs. */
-function caseGraph(op: string, c: OpCase): GraphFile {
-  const graph = singleOpGraph(op, c.inputs, c.attrs ?? {});
-  if (c.inputScale === undefined) return graph;
-  const y = graph.nodes.at(-1)!;
-  const scaled = y.inputs!.map((id) => ({ id: `${id}_scaled`, op: 'Rescaling', attrs: { scale: c.inputScale }, inputs: [id] }));
-  return { ...graph, nodes: [...graph.nodes.slice(0, -1), ...scaled, { ...y, inputs: scaled.map((s) => s.id) }] };
-}
 
 const fileName = (path: string) => path.match(/\.\/(.+)\.cases\.ts$/)![1];
 

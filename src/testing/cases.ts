@@ -1,7 +1,9 @@
 // The GPU-vs-reference sweep's case format: each op's `src/ops/<op>.cases.ts` exports `op` (the type
 // it tests) and `cases`. Shapes are small (SwiftShader is a CPU) but odd, so bounds bugs show.
-import type { Attrs } from '../graph/types.ts';
-import type { Tolerance } from './expect-close.ts';
+import type { Attrs, GraphFile } from '../graph/types.ts';
+import { singleOpGraph } from './compare.ts';
+import { findOp } from '../ops/index.ts';
+import { TOLERANCE, type Tolerance } from './expect-close.ts';
 
 export interface OpCase {
   name: string;
@@ -21,3 +23,20 @@ export interface OpCase {
 
 /** Bias drawn at random: the default 'zeros' would leave the kernels' bias path untested. */
 export const RANDOM_BIAS = { name: 'random_uniform', minval: -0.5, maxval: 0.5 } as const;
+
+/** A case's graph: the op fed by Inputs, each through a Rescaling when the case widens its inputs. */
+export function caseGraph(op: string, c: OpCase): GraphFile {
+  const graph = singleOpGraph(op, c.inputs, c.attrs ?? {});
+  if (c.inputScale === undefined) return graph;
+  const y = graph.nodes.at(-1)!;
+  const scaled = y.inputs!.map((id) => ({ id: `${id}_scaled`, op: 'Rescaling', attrs: { scale: c.inputScale }, inputs: [id] }));
+  return { ...graph, nodes: [...graph.nodes.slice(0, -1), ...scaled, { ...y, inputs: scaled.map((s) => s.id) }] };
+}
+
+/** STYLE.md's tolerance for an op type: exact for data movement, conv for sums over windows. */
+export function toleranceOf(op: string): Tolerance {
+  const category = findOp(op)!.category;
+  if (['Convolution', 'Pooling', 'Normalization'].includes(category) || op === 'Dense' || op === 'Dot') return TOLERANCE.conv;
+  if (['Concatenate', 'ZeroPadding2D', 'Cropping2D', 'Flatten', 'Reshape', 'Dropout'].includes(op)) return TOLERANCE.exact;
+  return TOLERANCE.elementwise;
+}
