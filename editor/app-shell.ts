@@ -406,7 +406,9 @@ export class AppShell extends LitElement {
 
   private async runCommand(name: string): Promise<void> {
     switch (name) {
-      case 'new': return this.commit(emptyGraph());
+      case 'new':
+        this.commit(emptyGraph());
+        return this.canvas.resetView();
       case 'save': return downloadGraph(this.graph);
       case 'share': return this.share();
       case 'undo': return this.undo();

@@ -326,6 +326,13 @@ export class GraphCanvas extends LitElement {
     }
   }
 
+  /** Zoom 1, origin at the top left: where a fresh graph starts. */
+  async resetView(): Promise<void> {
+    await this.syncQueue;
+    await this.area.area.zoom(1, 0, 0);
+    await this.area.area.translate(0, 0);
+  }
+
   /** Lays the graph out with ELK; returns the new positions (the app records them as one step). */
   async autoArrange(): Promise<Record<string, Position>> {
     await this.syncQueue;

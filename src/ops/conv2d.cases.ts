@@ -23,6 +23,8 @@ export const cases: OpCase[] = [
   { name: '7×7 stride 2 same stem on odd 23×23×3', inputs: [[23, 23, 3]], attrs: { filters: 8, kernel_size: 7, strides: 2, padding: 'same', bias_initializer: RANDOM_BIAS } },
   { name: '1×1 over 315 channels → 33 (K, M, OC off the tiles)', inputs: [[5, 7, 315]], attrs: { filters: 33, kernel_size: 1, bias_initializer: RANDOM_BIAS } },
   { name: '1×1 on 1×2179×1 (a long row, one channel)', inputs: [[1, 2179, 1]], attrs: { filters: 3, kernel_size: 1 } },
+  { name: '3×3 same → 64 filters on odd 7×9×5 (quad-shared direct where the adapter has subgroups)', inputs: [[7, 9, 5]], batch: 2, attrs: { filters: 64, kernel_size: 3, padding: 'same', bias_initializer: RANDOM_BIAS } },
+  { name: '1×1 stride 2 → 32 filters, 16 channels (vec4 loads)', inputs: [[9, 11, 16]], attrs: { filters: 32, kernel_size: 1, strides: 2 } },
   { name: '3×3 → 65 filters (three channel tiles, the last of 1)', inputs: [[6, 5, 7]], attrs: { filters: 65, kernel_size: 3, padding: 'same' } },
   { name: 'groups 32 (ResNeXt), 3×3 same, 7×7×64 → 64', inputs: [[7, 7, 64]], attrs: { filters: 64, kernel_size: 3, padding: 'same', groups: 32, bias_initializer: RANDOM_BIAS } },
   { name: 'groups 4, 3 channels per group → 8 filters, stride 2 same, batch 2', inputs: [[9, 9, 12]], batch: 2, attrs: { filters: 8, kernel_size: 3, strides: 2, padding: 'same', groups: 4 } },

@@ -1,7 +1,10 @@
 // Every op's case table (src/ops/*.cases.ts) on WebGPU against the CPU reference, each conv case with
-// every applicable kernel. Tolerances by kind of op (STYLE.md).
+// every conv kernel it can lower to. Tolerances by kind of op (STYLE.md).
 import { describe, expect, it } from 'vitest';
+import type { ConvKernel } from '../compile/lower.ts';
+import { analyzeGraph } from '../graph/analyze.ts';
 import { Engine } from '../runtime/engine.ts';
+import { materializeWeights } from '../runtime/reference.ts';
 import { testGpu } from '../testing/gpu.ts';
 import { compareWithReference } from '../testing/compare.ts';
 import { expectClose } from '../testing/expect-close.ts';
@@ -12,8 +15,24 @@ const tables = import.meta.glob<{ op: string; cases: OpCase[] }>('./*.cases.ts',
 const gpu = await testGpu();
 const engine = gpu ? await Engine.create(async () => gpu) : null;
 
-/** Ops whose lowering can take the naive conv kernel instead of the one 'auto' picks. */
+/** Ops whose lowering takes a conv kernel choice; each case runs once per distinct set of kernels it yields. */
 const CONV_KERNEL_OPS = new Set(['Conv2D', 'Dense', 'DepthwiseConv2D', 'SeparableConv2D']);
+const CONV_KERNELS: ConvKernel[] = ['gemm', 'direct', 'naive'];
+
+/** The conv kernel choices that lower the case to different kernels, each with the kernels its op runs. */
+function kernelVariants(op: string, c: OpCase): { convKernel?: ConvKernel; kernels: string }[] {
+  if (!engine || !CONV_KERNEL_OPS.has(op)) return [{ kernels: '' }];
+  const report = analyzeGraph(caseGraph(op, c));
+  if (!report.ok) return [{ kernels: '' }]; // the test itself reports the problems
+  const weights = materializeWeights(report, 1);
+  const variants = new Map<string, ConvKernel>();
+  for (const convKernel of CONV_KERNELS) {
+    const steps = engine.compile(report, weights, { batch: c.batch ?? 1, convKernel }).plan.steps;
+    const kernels = steps.filter((s) => s.node === 'y').map((s) => s.kernel).join(' + ');
+    if (!variants.has(kernels)) variants.set(kernels, convKernel);
+  }
+  return [...variants].map(([kernels, convKernel]) => ({ convKernel, kernels }));
+}
 
 const fileName = (path: string) => path.match(/\.\/(.+)\.cases\.ts$/)![1];
 
@@ -30,6 +49,12 @@ describe('the case tables', () => {
     expect(OPS.map((o) => o.type).filter((t) => t !== 'Input' && !covered.has(t))).toEqual([]);
   });
 
+  it.skipIf(!gpu)('run every conv kernel', () => {
+    const used = new Set(Object.values(tables).flatMap((t) => t.cases.flatMap((c) => kernelVariants(t.op, c).flatMap((v) => v.kernels.split(' + ')))));
+    const want = ['conv2dGemm', 'conv2dDirect', 'conv2dNaive', 'depthwiseConv2d', ...(gpu?.features.subgroups ? ['conv2dDirectQuad'] : [])];
+    expect(want.filter((k) => !used.has(k))).toEqual([]);
+  });
+
   it('give a reason for every loosened tolerance', () => {
     for (const { cases } of Object.values(tables))
       for (const c of cases) if (c.tolerance) expect(c.why, c.name).toBeTruthy();
@@ -38,10 +63,9 @@ describe('the case tables', () => {
 
 for (const { op, cases } of Object.values(tables)) {
   describe.skipIf(!gpu)(`${op} on WebGPU = reference`, () => {
-    const kernels = CONV_KERNEL_OPS.has(op) ? (['auto', 'naive'] as const) : (['auto'] as const);
     for (const c of cases)
-      for (const convKernel of kernels)
-        it(`${c.name}${convKernel === 'naive' ? ' (naive kernel)' : ''}`, async () => {
+      for (const { convKernel, kernels } of kernelVariants(op, c))
+        it(`${c.name}${kernels ? ` [${kernels}]` : ''}`, async () => {
           const { gpu: out, reference } = await compareWithReference(engine!, caseGraph(op, c), { batch: c.batch, convKernel });
           const got = out.tensors.get('y')!, want = reference.get('y')!;
           expect(got.shape).toEqual(want.shape);

@@ -50,6 +50,31 @@ describe.skipIf(!gpu)('Engine', () => {
     expectClose(second.gpu.tensors.get('y')!.data, first.reference.get('y')!.data, TOLERANCE.conv);
   });
 
+  it('allocates nothing after the first run: 20 more runs create no buffer, pipeline or query set', async () => {
+    const engine = await Engine.create(async () => gpu);
+    const report = analyzeGraph(singleOpGraph('Conv2D', [[8, 8, 4]], { filters: 8, kernel_size: 3, padding: 'same' }));
+    const compiled = engine.compile(report, materializeWeights(report, 1));
+    const x0 = { shape: [1, 8, 8, 4], data: new Float32Array(256).fill(1) };
+    const first = await compiled.run({ x0 }, { timing: true });
+    const device = gpu!.device;
+    let created = 0;
+    const { createBuffer, createQuerySet } = device;
+    device.createBuffer = (d) => (created++, createBuffer.call(device, d));
+    device.createQuerySet = (d) => (created++, createQuerySet.call(device, d));
+    const pipelines = engine.pipelinesCreated;
+    try {
+      for (let i = 0; i < 20; i++) {
+        const again = await compiled.run({ x0 }, { timing: true });
+        expect(again.tensors.get('y')!.data).toEqual(first.tensors.get('y')!.data);
+      }
+    } finally {
+      Object.assign(device, { createBuffer, createQuerySet });
+      compiled.destroy();
+    }
+    expect(created).toBe(0);
+    expect(engine.pipelinesCreated).toBe(pipelines);
+  });
+
   it('times every node: GPU timestamps where the adapter has them, labelled otherwise', async () => {
     const engine = await Engine.create(async () => gpu);
     const report = analyzeGraph({

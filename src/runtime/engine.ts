@@ -158,11 +158,16 @@ interface GpuState {
   pipelines: GPUComputePipeline[];
   bindGroups: GPUBindGroup[];
   grids: [number, number][];
+  /** Readback buffers by node, made on first read and reused by later runs. */
+  staging: Map<string, GPUBuffer>;
+  /** Timestamp queries (two per step) and their readback, made on the first timed run. */
+  timer?: { querySet: GPUQuerySet; resolve: GPUBuffer; times: GPUBuffer };
 }
 
 /** A graph lowered for one engine: run it as often as you like; GPU objects are built on first use. */
 export class CompiledGraph {
   private gpu: GpuState | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
   private building: Promise<GpuState> | null = null;
 
   constructor(private readonly engine: Engine, readonly plan: Plan, readonly kept: ReadonlySet<string>) {}
@@ -227,14 +232,21 @@ export class CompiledGraph {
       return [x, y];
     });
     if (this.gpu) this.release(this.gpu);
-    return { generation, buffers, constants, uniform, dummy, pipelines, bindGroups, grids };
+    return { generation, buffers, constants, uniform, dummy, pipelines, bindGroups, grids, staging: new Map() };
   }
 
   /**
    * One forward pass: writes the feeds, encodes every dispatch into one command buffer, submits once,
    * reads back `read` (default: the graph's outputs; each must have been kept at compile time).
    */
-  async run(feeds: Record<string, Tensor>, options: { read?: string[]; timing?: boolean } = {}): Promise<RunResult> {
+  run(feeds: Record<string, Tensor>, options: { read?: string[]; timing?: boolean } = {}): Promise<RunResult> {
+    // One run at a time: they share the readback and query buffers.
+    const result = this.queue.then(() => this.runOnce(feeds, options));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async runOnce(feeds: Record<string, Tensor>, options: { read?: string[]; timing?: boolean }): Promise<RunResult> {
     await this.prepare();
     const gpu = this.gpu!;
     const device = this.engine.device;
@@ -251,8 +263,16 @@ export class CompiledGraph {
       if (!this.kept.has(id) || !plan.views.has(id))
         throw new EngineError(`'${id}' was not kept when the graph was compiled`, id, 'compile with it in `keep` to read it back');
 
-    const timing = options.timing && this.engine.info.features.timestamps;
-    const querySet = timing ? device.createQuerySet({ type: 'timestamp', count: 2 * plan.steps.length }) : null;
+    if (options.timing && this.engine.info.features.timestamps && !gpu.timer) {
+      const bytes = 16 * plan.steps.length;
+      gpu.timer = {
+        querySet: device.createQuerySet({ type: 'timestamp', count: 2 * plan.steps.length }),
+        resolve: device.createBuffer({ size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC }),
+        times: device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST }),
+      };
+    }
+    const timer = options.timing ? gpu.timer : undefined;
+    const querySet = timer?.querySet;
     const encoder = device.createCommandEncoder();
     let pass: GPUComputePassEncoder | null = null;
     const started = performance.now();
@@ -273,16 +293,15 @@ export class CompiledGraph {
     const staging = read.map((id) => {
       const v = plan.views.get(id)!;
       const bytes = viewSpan(v) * 4;
-      const buffer = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      let buffer = gpu.staging.get(id);
+      if (!buffer) gpu.staging.set(id, (buffer = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `read ${id}` })));
       encoder.copyBufferToBuffer(gpu.buffers[plan.physical[v.alloc]], v.offset * 4, buffer, 0, bytes);
       return { id, v, buffer };
     });
-    let times: GPUBuffer | null = null;
-    if (querySet) {
-      const resolve = device.createBuffer({ size: 16 * plan.steps.length, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
-      times = device.createBuffer({ size: 16 * plan.steps.length, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
-      encoder.resolveQuerySet(querySet, 0, 2 * plan.steps.length, resolve, 0);
-      encoder.copyBufferToBuffer(resolve, 0, times, 0, 16 * plan.steps.length);
+    const times = timer?.times ?? null;
+    if (timer) {
+      encoder.resolveQuerySet(timer.querySet, 0, 2 * plan.steps.length, timer.resolve, 0);
+      encoder.copyBufferToBuffer(timer.resolve, 0, timer.times, 0, 16 * plan.steps.length);
     }
     device.queue.submit([encoder.finish()]);
 
@@ -294,14 +313,13 @@ export class CompiledGraph {
       throw e;
     }
     for (const { id, v, buffer } of staging) {
-      tensors.set(id, gather(new Float32Array(buffer.getMappedRange().slice(0)), v));
-      buffer.destroy();
+      tensors.set(id, gather(new Float32Array(buffer.getMappedRange()), v));
+      buffer.unmap();
     }
     const elapsed = performance.now() - started;
     const result: RunResult = { tensors };
     if (options.timing) result.timings = this.timings(times, elapsed);
-    times?.destroy();
-    querySet?.destroy();
+    times?.unmap();
     return result;
   }
 
@@ -330,7 +348,12 @@ export class CompiledGraph {
   }
 
   private release(g: GpuState): void {
-    for (const b of [...g.buffers, ...g.constants, g.uniform, g.dummy]) b.destroy();
+    for (const b of [...g.buffers, ...g.constants, g.uniform, g.dummy, ...g.staging.values()]) b.destroy();
+    if (g.timer) {
+      g.timer.querySet.destroy();
+      g.timer.resolve.destroy();
+      g.timer.times.destroy();
+    }
   }
 
   /** Frees this graph's GPU memory; the plan stays and a later run rebuilds. */

@@ -1,0 +1,66 @@
+// Intent-level helpers for the editor's end-to-end tests: find a node, drop an op, wire two nodes,
+// set an attr. Locators pierce the components' open shadow roots.
+import { expect, type Locator, type Page } from '@playwright/test';
+import type { GraphFile } from '../src/index.ts';
+
+export async function openEditor(page: Page, path = '/'): Promise<void> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(path);
+  await expect(page.getByTestId('node').first()).toBeVisible();
+  expect(errors).toEqual([]);
+}
+
+/** An empty canvas at zoom 1, so drop positions are node positions. */
+export async function newGraph(page: Page): Promise<void> {
+  await page.getByTestId('cmd-new').click();
+  await expect(page.getByTestId('node')).toHaveCount(0);
+}
+
+export const canvas = (page: Page) => page.locator('dw-canvas');
+
+/** The node whose name (Keras-style, as shown on it) is `name`. */
+export function findNode(page: Page, name: string): Locator {
+  return page.getByTestId('node').filter({ has: page.getByTestId('node-name').getByText(name, { exact: true }) });
+}
+
+export async function dropOp(page: Page, op: string, x: number, y: number): Promise<void> {
+  const before = await page.getByTestId('node').count();
+  await page.getByTestId(`palette-item-${op}`).dragTo(canvas(page), { targetPosition: { x, y } });
+  await expect(page.getByTestId('node')).toHaveCount(before + 1);
+}
+
+/** Selects a node by clicking its title. */
+export async function selectNode(page: Page, name: string, { add = false } = {}): Promise<void> {
+  await findNode(page, name).locator('.op').click({ modifiers: add ? ['Control'] : [] });
+  if (!add) await expect(page.getByTestId('param-name')).toHaveValue(name);
+}
+
+export async function setParam(page: Page, key: string, value: string): Promise<void> {
+  const input = page.locator('dw-inspector').getByTestId(`param-${key}`);
+  if (await input.evaluate((el) => el.tagName === 'SELECT')) await input.selectOption(value);
+  else {
+    await input.fill(value);
+    await input.press('Tab');
+  }
+}
+
+/** Drags a wire from `from`'s output socket to input slot `slot` of `to`, with real pointer events. */
+export async function wire(page: Page, from: string, to: string, slot = 0): Promise<void> {
+  const out = await findNode(page, from).getByTestId('output-out').locator('rete-ref').boundingBox();
+  const inp = await findNode(page, to).getByTestId(`input-in${slot}`).locator('rete-ref').boundingBox();
+  if (!out || !inp) throw new Error(`sockets of ${from} → ${to} not found`);
+  await page.mouse.move(out.x + out.width / 2, out.y + out.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(inp.x + inp.width / 2, inp.y + inp.height / 2, { steps: 8 });
+  await page.mouse.up();
+}
+
+export const getGraph = (page: Page) => page.evaluate(() => window.deepwire.getGraph());
+
+export async function loadGraph(page: Page, graph: GraphFile | string): Promise<void> {
+  const result = await page.evaluate((g) => window.deepwire.loadGraph(g), graph as GraphFile);
+  expect(result.ok, JSON.stringify(result)).toBe(true);
+}
+
+export const totalParams = (page: Page) => page.getByTestId('status-params');

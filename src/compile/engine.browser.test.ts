@@ -1,0 +1,65 @@
+// The engine in Chromium (navigator.gpu): the `?raw` WGSL imports, then a handful of the sweep's cases
+// (src/ops/*.cases.ts) through the same compareWithReference as in Node — a GEMM conv, a naive
+// grouped conv, a ceil-mode pool, a concat written in place and a broadcasting merge.
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph } from '../graph/analyze.ts';
+import { Engine } from '../runtime/engine.ts';
+import { materializeWeights } from '../runtime/reference.ts';
+import { caseGraph, toleranceOf, type OpCase } from '../testing/cases.ts';
+import { compareWithReference } from '../testing/compare.ts';
+import { expectClose } from '../testing/expect-close.ts';
+import { testGpu } from '../testing/gpu.ts';
+import { KERNELS } from './kernels.ts';
+import * as conv2d from '../ops/conv2d.cases.ts';
+import * as averagePool2d from '../ops/average-pool2d.cases.ts';
+import * as concatenate from '../ops/concatenate.cases.ts';
+import * as add from '../ops/add.cases.ts';
+
+const gpu = await testGpu();
+const engine = gpu ? await Engine.create(async () => gpu) : null;
+
+function pick(table: { op: string; cases: OpCase[] }, name: string): { op: string; c: OpCase } {
+  const c = table.cases.find((k) => k.name === name);
+  if (!c) throw new Error(`${table.op} has no case '${name}'`);
+  return { op: table.op, c };
+}
+
+/** The kernel of every dispatch the case lowers to, per node. */
+function kernelsOf(op: string, c: OpCase): { node: string; kernel: string }[] {
+  const report = analyzeGraph(caseGraph(op, c));
+  const compiled = engine!.compile(report, materializeWeights(report, 1), { batch: c.batch ?? 1 });
+  return compiled.plan.steps.map((s) => ({ node: s.node, kernel: s.kernel }));
+}
+
+describe('WGSL kernels imported with ?raw', () => {
+  it('arrive as WGSL text with their uniform layout', () => {
+    for (const k of Object.values(KERNELS)) {
+      expect(k.code, k.name).toMatch(/@compute @workgroup_size/);
+      expect(k.code, k.name).toMatch(/fn main\(/);
+      expect(k.fields.size, k.name).toBeGreaterThan(0);
+    }
+    expect([...KERNELS.conv2dNaive.fields.keys()].at(-1)).toBe('groups');
+    expect(KERNELS.conv2dGemm.code).toContain('fn epilogue('); // the preludes came along
+  });
+});
+
+describe.skipIf(!gpu)('engine in the browser = reference', () => {
+  const SMOKE = [
+    { ...pick(conv2d, 'stride 2 same on odd 15×13×5 (pad at the end)'), kernel: 'conv2dGemm' },
+    { ...pick(conv2d, 'groups 32 (ResNeXt), 3×3 same, 7×7×64 → 64'), kernel: 'conv2dNaive' },
+    { ...pick(averagePool2d, 'ceil_mode past the end pad, count_include_pad (clipped at the padded edge)'), kernel: 'pool2d' },
+    // Every branch writes its own channel slice: the Concatenate itself dispatches nothing.
+    { ...pick(concatenate, 'channel slices written in place by their producers (DenseNet-like)'), kernel: null },
+    { ...pick(add, '4 inputs, the third broadcasting [1, 1, C]'), kernel: 'elementwise' },
+  ];
+
+  for (const { op, c, kernel } of SMOKE)
+    it(`${op}: ${c.name}`, async () => {
+      const own = kernelsOf(op, c).filter((s) => s.node === 'y').map((s) => s.kernel);
+      expect(own).toEqual(kernel ? expect.arrayContaining([kernel]) : []);
+      const { gpu: out, reference } = await compareWithReference(engine!, caseGraph(op, c), { batch: c.batch });
+      const got = out.tensors.get('y')!, want = reference.get('y')!;
+      expect(got.shape).toEqual(want.shape);
+      expectClose(got.data, want.data, c.tolerance ?? toleranceOf(op));
+    });
+});
