@@ -6,12 +6,12 @@
 //  4. liveness-based assignment of allocations to physical buffers.
 import type { GraphReport, NodeReport } from '../graph/analyze.ts';
 import { OpError } from '../ops/op.ts';
-import { formatShape, sizeOf, type Tensor } from '../tensor.ts';
+import { formatShape, sizeOf, stridesOf, type Tensor } from '../tensor.ts';
 import { window2d, type Padding } from '../ops/geometry.ts';
 import { activationCode, activationOverrides, LINEAR, reluCode, type ActivationCode } from './activation-codes.ts';
 import { KERNELS, type KernelName } from './kernels.ts';
 import { packDirect, packGemm } from './pack.ts';
-import { assignPhysical, contiguousStrides, isContiguous, pixelView, type Allocation, type Binding, type Plan, type Step, type View } from './plan.ts';
+import { assignPhysical, isContiguous, pixelView, type Allocation, type Binding, type Plan, type Step, type View } from './plan.ts';
 
 export interface LowerOptions {
   batch: number;
@@ -194,7 +194,7 @@ class Lowering {
   private contiguous(owner: string, shape: readonly number[]): View {
     const full = [this.batch, ...shape];
     this.allocations.push({ floats: sizeOf(full), owner });
-    return { alloc: this.allocations.length - 1, offset: 0, shape: full, strides: contiguousStrides(full) };
+    return { alloc: this.allocations.length - 1, offset: 0, shape: full, strides: stridesOf(full) };
   }
 
   /** Where node `r`'s output goes: its concat slice if it has one, else a fresh allocation. */
@@ -298,7 +298,7 @@ class Lowering {
       case 'Reshape': {
         let x = this.input(r.inputs[0]);
         if (!isContiguous(x)) x = this.copyContiguous(r.id, x);
-        return this.alias(r, { ...x, shape: [this.batch, ...r.shape!], strides: contiguousStrides([this.batch, ...r.shape!]) });
+        return this.alias(r, { ...x, shape: [this.batch, ...r.shape!], strides: stridesOf([this.batch, ...r.shape!]) });
       }
       case 'ZeroPadding2D': {
         const [[top], [left]] = a.padding as [[number, number], [number, number]];

@@ -1,6 +1,7 @@
 // A compiled graph as plain data: allocations, views into them, constants (weights) and steps
 // (one kernel dispatch each). No GPU objects here, so plans are testable on the CPU and rebuilt on a
 // new device after a device loss without recompiling the graph.
+import { stridesOf } from '../tensor.ts';
 import type { KernelName } from './kernels.ts';
 
 /** A logical buffer; several allocations whose lifetimes don't overlap share one physical buffer. */
@@ -55,18 +56,8 @@ export interface Plan {
   computedBy: Map<string, string>;
 }
 
-export function contiguousStrides(shape: readonly number[]): number[] {
-  const s = new Array<number>(shape.length);
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
-}
-
 export function isContiguous(v: View): boolean {
-  const s = contiguousStrides(v.shape);
+  const s = stridesOf(v.shape);
   return v.shape.every((d, i) => d === 1 || s[i] === v.strides[i]);
 }
 

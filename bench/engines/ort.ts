@@ -1,0 +1,71 @@
+// ONNX Runtime Web: the WebGPU EP as `onnxruntime-web` ships it (JSEP), the C++ WebGPU EP
+// (`onnxruntime-web/webgpu`) and the wasm CPU EP, on an ONNX model of the workload with the same weights.
+// NCHW: the input is transposed before and the output after the timed runs.
+import type * as ORT from 'onnxruntime-web';
+import { workloadToOnnx, warmupOnnx } from './onnx-lite.ts';
+import { adapterName, type EngineName, type Prepare } from './types.ts';
+import type { Workload } from '../workloads.ts';
+
+const exporters = import.meta.glob('../../src/io/onnx-export.ts');
+
+/** The workload as ONNX bytes: src/io/onnx-export.ts when it exists, else the small stand-in. */
+async function onnxBytes(w: Workload): Promise<Uint8Array> {
+  const load = Object.values(exporters)[0];
+  if (!load) return workloadToOnnx(w);
+  const mod = (await load()) as Record<string, unknown>;
+  const fn = Object.values(mod).find((v): v is (...a: unknown[]) => Uint8Array => typeof v === 'function' && /export/i.test(v.name));
+  if (!fn) return workloadToOnnx(w);
+  return fn(w.report, w.weights);
+}
+
+async function runtime(name: EngineName): Promise<typeof ORT> {
+  // Served from node_modules as they are (vite optimizeDeps excludes them) so the .wasm files resolve.
+  if (name === 'ort-webgpu-native') return (await import('onnxruntime-web/webgpu')) as typeof ORT;
+  if (name === 'ort-wasm') return (await import('onnxruntime-web/wasm')) as typeof ORT;
+  return import('onnxruntime-web');
+}
+
+const nhwcToNchw = (x: Float32Array, [H, W, C]: readonly number[]) => {
+  const y = new Float32Array(x.length);
+  for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) for (let c = 0; c < C; c++) y[(c * H + h) * W + w] = x[(h * W + w) * C + c];
+  return y;
+};
+const nchwToNhwc = (x: Float32Array, [H, W, C]: readonly number[]) => {
+  const y = new Float32Array(x.length);
+  for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) for (let c = 0; c < C; c++) y[(h * W + w) * C + c] = x[(c * H + h) * W + w];
+  return y;
+};
+
+export function prepareOrt(name: EngineName): Prepare {
+  return async (w) => {
+    const ort = await runtime(name);
+    const ep = name === 'ort-wasm' ? 'wasm' : 'webgpu';
+    ort.env.wasm.numThreads = Math.min(navigator.hardwareConcurrency, 4);
+    // Start the runtime and its device on a one-Relu model: not part of any workload's cold run.
+    const warm = await ort.InferenceSession.create(warmupOnnx(), { executionProviders: [ep] });
+    await warm.run({ x: new ort.Tensor('float32', new Float32Array(16), [1, 4, 2, 2]) });
+    await warm.release();
+
+    const bytes = await onnxBytes(w);
+    const inShape = w.report.byId.get(w.inputId)!.shape!;
+    const outShape = w.report.byId.get(w.output)!.shape!;
+    const image = inShape.length === 3;
+    const input = image ? nhwcToNchw(w.input.data, inShape) : w.input.data;
+    const dims = image ? [1, inShape[2], inShape[0], inShape[1]] : w.input.shape;
+    let session: ORT.InferenceSession | null = null;
+    return {
+      adapter: ep === 'wasm' ? `cpu, wasm, ${ort.env.wasm.numThreads} threads` : await adapterName(),
+      async build() {
+        session = await ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all' });
+      },
+      async run() {
+        const out = await session!.run({ [w.inputId]: new ort.Tensor('float32', input, dims) });
+        return out[session!.outputNames[0]].data as Float32Array;
+      },
+      toNhwc: (y) => (outShape.length === 3 ? nchwToNhwc(y, outShape) : y),
+      async dispose() {
+        await session?.release();
+      },
+    };
+  };
+}

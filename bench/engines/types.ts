@@ -1,0 +1,39 @@
+// What the page needs from each engine: start-up (untimed), build the model from the workload (timed
+// with the first run), and a forward pass that returns the output read back to the CPU.
+import type { Workload } from '../workloads.ts';
+
+export interface PreparedEngine {
+  /** The WebGPU adapter (or 'cpu') this engine runs on. */
+  adapter: string;
+  /** Turns the workload's graph and weights into this engine's model: part of the cold first run. */
+  build(): Promise<void>;
+  /** One forward pass: input from the CPU, output read back to the CPU. */
+  run(): Promise<Float32Array>;
+  /** The output in NHWC order, for comparison (untimed). */
+  toNhwc(output: Float32Array): Float32Array;
+  dispose(): Promise<void>;
+}
+
+export type EngineName = 'deepwire' | 'ort-webgpu' | 'ort-webgpu-native' | 'tfjs-webgpu' | 'ort-wasm';
+
+export interface EngineInfo {
+  name: EngineName;
+  label: string;
+  webgpu: boolean;
+}
+
+export const ENGINES: EngineInfo[] = [
+  { name: 'deepwire', label: 'deepwire', webgpu: true },
+  { name: 'ort-webgpu', label: 'ONNX Runtime Web, WebGPU EP (JSEP)', webgpu: true },
+  { name: 'ort-webgpu-native', label: 'ONNX Runtime Web, WebGPU EP (C++)', webgpu: true },
+  { name: 'tfjs-webgpu', label: 'TF.js, WebGPU backend', webgpu: true },
+  { name: 'ort-wasm', label: 'ONNX Runtime Web, wasm', webgpu: false },
+];
+
+export type Prepare = (w: Workload) => Promise<PreparedEngine>;
+
+/** The adapter a peer gets from navigator.gpu with default options. */
+export async function adapterName(): Promise<string> {
+  const info = (await navigator.gpu.requestAdapter())?.info;
+  return [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
+}

@@ -1,0 +1,258 @@
+// The node editor driven as a person would: palette drags, wires drawn with the mouse, the inspector,
+// blocks, undo and redo, autosave, share links, and errors shown on the node that has them.
+import { expect, test, type Page } from '@playwright/test';
+import {
+  canvas, dropOp, findNode, getGraph, loadGraph, newGraph, openEditor, selectNode, setParam, totalParams, wire,
+} from './editor-helpers.ts';
+
+test.use({ viewport: { width: 1600, height: 1000 } });
+
+async function configureConv(page: Page, name: string, filters: number, kernel: number): Promise<void> {
+  await selectNode(page, name);
+  await setParam(page, 'filters', String(filters));
+  await setParam(page, 'kernel_size-0', String(kernel));
+  await setParam(page, 'kernel_size-1', String(kernel));
+  await setParam(page, 'padding', 'same');
+  await setParam(page, 'activation', 'relu');
+}
+
+test('build the Inception v1 3a module from the palette: shapes on the way, 163,696 params', async ({ page }) => {
+  await openEditor(page);
+  await newGraph(page);
+
+  await dropOp(page, 'Input', 10, 260);
+  await selectNode(page, 'input_1');
+  await setParam(page, 'shape', '28, 28, 192');
+  await expect(findNode(page, 'input_1').getByTestId('output-shape')).toHaveText('28×28×192');
+
+  for (const [x, y] of [[270, 10], [270, 180], [270, 350]]) await dropOp(page, 'Conv2D', x, y);
+  await dropOp(page, 'MaxPool2D', 270, 520);
+  for (const [x, y] of [[530, 180], [530, 350], [530, 520]]) await dropOp(page, 'Conv2D', x, y);
+  await dropOp(page, 'Concatenate', 800, 10);
+
+  // Branch 1: a 1×1 convolution.
+  await configureConv(page, 'conv2d', 64, 1);
+  await wire(page, 'input_1', 'conv2d');
+  await expect(findNode(page, 'conv2d').getByTestId('output-shape')).toHaveText('28×28×64');
+  await expect(findNode(page, 'conv2d').getByTestId('params')).toHaveText('12,352');
+
+  // Branch 2: 1×1 reduce to 96, then 3×3 to 128.
+  await configureConv(page, 'conv2d_1', 96, 1);
+  await configureConv(page, 'conv2d_4', 128, 3);
+  await wire(page, 'input_1', 'conv2d_1');
+  await wire(page, 'conv2d_1', 'conv2d_4');
+  await expect(findNode(page, 'conv2d_4').getByTestId('output-shape')).toHaveText('28×28×128');
+  await expect(findNode(page, 'conv2d_4').getByTestId('params')).toHaveText('110,720');
+
+  // Branch 3: 1×1 reduce to 16, then 5×5 to 32.
+  await configureConv(page, 'conv2d_2', 16, 1);
+  await configureConv(page, 'conv2d_5', 32, 5);
+  await wire(page, 'input_1', 'conv2d_2');
+  await wire(page, 'conv2d_2', 'conv2d_5');
+  await expect(findNode(page, 'conv2d_5').getByTestId('params')).toHaveText('12,832');
+
+  // Branch 4: 3×3 max pool, stride 1, then a 1×1 projection to 32.
+  await selectNode(page, 'max_pool2d');
+  await setParam(page, 'pool_size-0', '3');
+  await setParam(page, 'pool_size-1', '3');
+  await page.locator('dw-inspector').getByTestId('param-strides-auto').uncheck();
+  await setParam(page, 'strides-0', '1');
+  await setParam(page, 'strides-1', '1');
+  await setParam(page, 'padding', 'same');
+  await configureConv(page, 'conv2d_6', 32, 1);
+  await wire(page, 'input_1', 'max_pool2d');
+  await wire(page, 'max_pool2d', 'conv2d_6');
+  await expect(findNode(page, 'max_pool2d').getByTestId('output-shape')).toHaveText('28×28×192');
+
+  // Four branches into the Concatenate: each wire opens the next free slot.
+  const concat = findNode(page, 'concatenate');
+  await wire(page, 'conv2d', 'concatenate', 0);
+  await expect(concat.getByTestId('error')).toContainText('at least 2');
+  await wire(page, 'conv2d_4', 'concatenate', 1);
+  await expect(concat.getByTestId('output-shape')).toHaveText('28×28×192');
+  await wire(page, 'conv2d_5', 'concatenate', 2);
+  await wire(page, 'conv2d_6', 'concatenate', 3);
+  await expect(concat.getByTestId('output-shape')).toHaveText('28×28×256');
+
+  await expect(totalParams(page)).toHaveText('163,696');
+  await expect(page.getByTestId('total-params')).toHaveText('163,696');
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  const graph = await getGraph(page);
+  expect(graph.nodes.find((n) => n.id === 'concatenate')?.inputs).toEqual(['conv2d', 'conv2d_4', 'conv2d_5', 'conv2d_6']);
+  expect(graph.outputs).toEqual(['concatenate']);
+});
+
+const BLOCK_PARAMS: [string, string][] = [
+  ['InceptionV1Naive', '387,296'], ['InceptionV1', '163,696'], ['InceptionV3A', '206,288'], ['InceptionV3B', '1,295,872'],
+  ['ResNetBasic', '74,240'], ['ResNetBottleneck', '76,288'], ['ResNeXt', '65,024'], ['DenseBlock', '338,304'], ['DenseTransition', '33,792'],
+];
+
+test('insert each block from the palette: one undo step, no errors, the lecture parameter counts', async ({ page }) => {
+  await openEditor(page);
+  for (const [type, params] of BLOCK_PARAMS) {
+    await newGraph(page);
+    await page.getByTestId(`palette-block-${type}`).click();
+    await expect(page.getByTestId('block-dialog')).toBeVisible();
+    await page.getByTestId('block-insert').click();
+    await expect(totalParams(page), type).toHaveText(params);
+    await expect(page.getByTestId('error'), type).toHaveCount(0);
+    const count = await page.getByTestId('node').count();
+    expect(count, type).toBeGreaterThan(3);
+    await page.keyboard.press('Control+z');
+    await expect(page.getByTestId('node'), `${type}: one undo removes the whole block`).toHaveCount(0);
+    await page.keyboard.press('Control+Shift+z');
+    await expect(page.getByTestId('node')).toHaveCount(count);
+  }
+});
+
+test('a block attaches to the selected node and sizes itself from its shape', async ({ page }) => {
+  await openEditor(page);
+  await selectNode(page, 'inception_3a_output');
+  await page.getByTestId('palette-block-DenseTransition').click();
+  await expect(page.getByTestId('block-dialog')).toContainText('inception_3a_output (28×28×256)');
+  await page.getByTestId('block-insert').click();
+  await expect(findNode(page, 'transition_pool').getByTestId('output-shape')).toHaveText('14×14×128');
+  await expect(findNode(page, 'transition_conv').getByTestId('params')).toHaveText('32,768');
+});
+
+test('block parameters from the dialog reach the nodes', async ({ page }) => {
+  await openEditor(page);
+  await newGraph(page);
+  await page.getByTestId('palette-block-ResNeXt').click();
+  await page.getByTestId('block-param-cardinality').fill('8');
+  await page.getByTestId('block-param-form').selectOption('paths');
+  await page.getByTestId('block-insert').click();
+  await expect(findNode(page, 'resnext_concat').getByTestId('output-shape')).toHaveText('56×56×32');
+  await expect(page.getByTestId('node').filter({ hasText: 'resnext_path7_conv2' })).toHaveCount(1);
+});
+
+test('undo and redo cover attr edits, deletes and wiring', async ({ page }) => {
+  await openEditor(page);
+  const concat = findNode(page, 'inception_3a_output');
+  await selectNode(page, 'inception_3a_1x1');
+  await setParam(page, 'filters', '32');
+  await expect(concat.getByTestId('output-shape')).toHaveText('28×28×224');
+  await expect(totalParams(page)).toHaveText('157,520');
+
+  await page.getByTestId('cmd-undo').click();
+  await expect(concat.getByTestId('output-shape')).toHaveText('28×28×256');
+  await expect(totalParams(page)).toHaveText('163,696');
+  await page.getByTestId('cmd-redo').click();
+  await expect(totalParams(page)).toHaveText('157,520');
+  await page.keyboard.press('Control+z');
+  await expect(totalParams(page)).toHaveText('163,696');
+
+  await selectNode(page, 'inception_3a_5x5');
+  await page.keyboard.press('Delete');
+  await expect(page.getByTestId('node')).toHaveCount(8);
+  await expect(concat.getByTestId('output-shape')).toHaveText('28×28×224');
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('node')).toHaveCount(9);
+  await expect(concat.getByTestId('output-shape')).toHaveText('28×28×256');
+  const graph = await getGraph(page);
+  expect(graph.nodes.find((n) => n.id === 'concat')?.inputs).toEqual(['b1_1x1', 'b2_3x3', 'b3_5x5', 'b4_proj']);
+});
+
+test('copy and paste keep the links inside the selection; duplicate keeps the outside inputs', async ({ page }) => {
+  await openEditor(page);
+  await selectNode(page, 'inception_3a_3x3_reduce');
+  await selectNode(page, 'inception_3a_3x3', { add: true });
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  await expect(page.getByTestId('node')).toHaveCount(11);
+  let graph = await getGraph(page);
+  const pasted = graph.nodes.slice(-2);
+  expect(pasted.map((n) => n.name)).toEqual(['inception_3a_3x3_reduce_1', 'inception_3a_3x3_1']);
+  expect(pasted[0].inputs).toEqual([]);
+  expect(pasted[1].inputs).toEqual([pasted[0].id]);
+
+  await page.keyboard.press('Control+d');
+  await expect(page.getByTestId('node')).toHaveCount(13);
+  graph = await getGraph(page);
+  expect(graph.nodes.at(-1)!.inputs).toEqual([graph.nodes.at(-2)!.id]);
+
+  await selectNode(page, 'inception_3a_pool_proj');
+  await page.keyboard.press('Control+d');
+  graph = await getGraph(page);
+  expect(graph.nodes.at(-1)!.inputs).toEqual(['b4_pool']);
+});
+
+test('an Add of mismatched shapes connects and shows its error on the node', async ({ page }) => {
+  await openEditor(page);
+  await dropOp(page, 'Add', 20, 20);
+  await wire(page, 'inception_3a_1x1', 'add', 0);
+  await wire(page, 'inception_3a_3x3', 'add', 1);
+  const add = findNode(page, 'add');
+  await expect(add.getByTestId('error')).toContainText('Add needs equal shapes: 28×28×64 vs 28×28×128');
+  await expect(add).toHaveAttribute('aria-label', /error: Add needs equal shapes/);
+  expect((await getGraph(page)).nodes.find((n) => n.id === 'add')?.inputs).toEqual(['b1_1x1', 'b2_3x3']);
+  await expect(page.getByTestId('status-problems')).toContainText('1 problem');
+
+  await loadGraph(page, await page.evaluate(() => fetch('/examples/broken-add.json').then((r) => r.text())));
+  await expect(findNode(page, 'add').getByTestId('error')).toContainText('28×28×64 vs 28×28×128');
+});
+
+test('the graph survives a reload', async ({ page }) => {
+  await openEditor(page);
+  await selectNode(page, 'inception_3a_pool_proj');
+  await setParam(page, 'filters', '64');
+  await expect(totalParams(page)).toHaveText('169,872');
+  await page.reload();
+  await expect(findNode(page, 'inception_3a_output').getByTestId('output-shape')).toHaveText('28×28×288');
+  await expect(totalParams(page)).toHaveText('169,872');
+});
+
+test('a share link opens the same graph in a fresh browser; a damaged one says so', async ({ page, browser }) => {
+  await openEditor(page);
+  await newGraph(page);
+  await page.getByTestId('palette-block-ResNetBottleneck').click();
+  await page.getByTestId('block-insert').click();
+  await expect(totalParams(page)).toHaveText('76,288');
+  const before = await getGraph(page);
+  await page.getByTestId('cmd-share').click();
+  await expect(page.getByTestId('message')).toBeVisible();
+  const url = await page.locator('dw-app').evaluate((app: HTMLElement & { lastShareUrl?: string }) => app.lastShareUrl ?? '');
+  expect(url).toMatch(/#g=[\w-]+$/);
+
+  const fresh = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
+  const other = await fresh.newPage();
+  await openEditor(other, url.replace(/^https?:\/\/[^/]+/, 'http://127.0.0.1:5199'));
+  await expect(totalParams(other)).toHaveText('76,288');
+  expect(await getGraph(other)).toEqual(before);
+  await expect(other.getByTestId('message')).toContainText('Opened the graph from the link');
+
+  const broken = await fresh.newPage();
+  await broken.goto(`http://127.0.0.1:5199/${url.slice(url.indexOf('#'), -10)}`);
+  await expect(broken.getByTestId('message')).toContainText('Could not open the link');
+  // The autosave of this browser (the graph opened from the link) is what shows.
+  await expect(totalParams(broken)).toHaveText('76,288');
+  await fresh.close();
+});
+
+test('a bad file leaves the graph untouched and says why', async ({ page }) => {
+  await openEditor(page);
+  const before = await getGraph(page);
+  await page.getByTestId('open-file').setInputFiles({ name: 'bad.json', mimeType: 'application/json', buffer: Buffer.from('{"nodes": [') });
+  await expect(page.getByTestId('message')).toContainText('not valid JSON');
+  await page.getByTestId('open-file').setInputFiles({ name: 'other.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "onnx"}') });
+  await expect(page.getByTestId('message')).toContainText('not a deepwire graph');
+  expect(await getGraph(page)).toEqual(before);
+  await expect(page.getByTestId('node')).toHaveCount(9);
+});
+
+test('find, fit, arrange and the cheat sheet', async ({ page }) => {
+  await openEditor(page);
+  await page.keyboard.press('Control+f');
+  await page.keyboard.type('5x5_reduce');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('param-name')).toHaveValue('inception_3a_5x5_reduce');
+  await canvas(page).click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('l');
+  await expect(page.getByTestId('cmd-undo')).toBeEnabled();
+  const arranged = await getGraph(page);
+  expect(new Set(arranged.nodes.map((n) => `${n.layout!.x},${n.layout!.y}`)).size).toBe(9);
+  await page.keyboard.press('Control+z');
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('shortcuts')).toBeVisible();
+  await expect(page.getByTestId('shortcuts')).toContainText('auto-arrange');
+});
