@@ -85,14 +85,20 @@ async function graphOf(id: WorkloadId, sources: Sources): Promise<{ graph: Graph
   }
 }
 
-/** Builds a workload; throws Skip when what it needs does not exist yet. */
-export async function loadWorkload(id: WorkloadId, sources: Sources): Promise<Workload> {
+/** The workload's graph, analysed (cheap: no weights yet); throws Skip when its source does not exist yet. */
+export async function loadGraph(id: WorkloadId, sources: Sources): Promise<{ graph: GraphFile; report: GraphReport; store?: WeightStore }> {
   const { graph, store } = await graphOf(id, sources);
   const report = analyzeGraph(graph);
   if (!report.ok) throw new Error(`${id}: the graph has problems: ${report.problems.slice(0, 3).map((p) => p.message).join('; ')}`);
-  const inputs = report.nodes.filter((n) => n.op === 'Input');
-  if (inputs.length !== 1 || report.outputs.length !== 1) throw new Error(`${id}: the benchmark wants one Input and one output`);
+  if (report.nodes.filter((n) => n.op === 'Input').length !== 1 || report.outputs.length !== 1) throw new Error(`${id}: the benchmark wants one Input and one output`);
+  return { graph, report, store };
+}
+
+/** Builds a workload with its weights and input; throws Skip when what it needs does not exist yet. */
+export async function loadWorkload(id: WorkloadId, sources: Sources): Promise<Workload> {
+  const { graph, report, store } = await loadGraph(id, sources);
+  const input = report.nodes.find((n) => n.op === 'Input')!;
   const weights = materializeWeights(report, graph.seed ?? 1, store);
-  const input = randomInput([1, ...inputs[0].shape!], 'bench-input', 7);
-  return { id, title: WORKLOADS.find((w) => w.id === id)!.title, report, weights, inputId: inputs[0].id, input, output: report.outputs[0] };
+  const x = randomInput([1, ...input.shape!], 'bench-input', 7);
+  return { id, title: WORKLOADS.find((w) => w.id === id)!.title, report, weights, inputId: input.id, input: x, output: report.outputs[0] };
 }

@@ -10,6 +10,7 @@ import { compareWithReference } from '../testing/compare.ts';
 import { expectClose } from '../testing/expect-close.ts';
 import { testGpu } from '../testing/gpu.ts';
 import { KERNELS } from './kernels.ts';
+import type { ConvKernel } from './lower.ts';
 import * as conv2d from '../ops/conv2d.cases.ts';
 import * as averagePool2d from '../ops/average-pool2d.cases.ts';
 import * as concatenate from '../ops/concatenate.cases.ts';
@@ -24,11 +25,11 @@ function pick(table: { op: string; cases: OpCase[] }, name: string): { op: strin
   return { op: table.op, c };
 }
 
-/** The kernel of every dispatch the case lowers to, per node. */
-function kernelsOf(op: string, c: OpCase): { node: string; kernel: string }[] {
+/** The kernels of the dispatches that compute the case's op (node 'y'). */
+function kernelsOf(op: string, c: OpCase, convKernel?: ConvKernel): string[] {
   const report = analyzeGraph(caseGraph(op, c));
-  const compiled = engine!.compile(report, materializeWeights(report, 1), { batch: c.batch ?? 1 });
-  return compiled.plan.steps.map((s) => ({ node: s.node, kernel: s.kernel }));
+  const compiled = engine!.compile(report, materializeWeights(report, 1), { batch: c.batch ?? 1, convKernel });
+  return compiled.plan.steps.filter((s) => s.node === 'y').map((s) => s.kernel);
 }
 
 describe('WGSL kernels imported with ?raw', () => {
@@ -44,8 +45,8 @@ describe('WGSL kernels imported with ?raw', () => {
 });
 
 describe.skipIf(!gpu)('engine in the browser = reference', () => {
-  const SMOKE = [
-    { ...pick(conv2d, 'stride 2 same on odd 15×13×5 (pad at the end)'), kernel: 'conv2dGemm' },
+  const SMOKE: { op: string; c: OpCase; convKernel?: ConvKernel; kernel: string | null }[] = [
+    { ...pick(conv2d, 'stride 2 same on odd 15×13×5 (pad at the end)'), convKernel: 'gemm', kernel: 'conv2dGemm' },
     { ...pick(conv2d, 'groups 32 (ResNeXt), 3×3 same, 7×7×64 → 64'), kernel: 'conv2dNaive' },
     { ...pick(averagePool2d, 'ceil_mode past the end pad, count_include_pad (clipped at the padded edge)'), kernel: 'pool2d' },
     // Every branch writes its own channel slice: the Concatenate itself dispatches nothing.
@@ -53,11 +54,10 @@ describe.skipIf(!gpu)('engine in the browser = reference', () => {
     { ...pick(add, '4 inputs, the third broadcasting [1, 1, C]'), kernel: 'elementwise' },
   ];
 
-  for (const { op, c, kernel } of SMOKE)
+  for (const { op, c, convKernel, kernel } of SMOKE)
     it(`${op}: ${c.name}`, async () => {
-      const own = kernelsOf(op, c).filter((s) => s.node === 'y').map((s) => s.kernel);
-      expect(own).toEqual(kernel ? expect.arrayContaining([kernel]) : []);
-      const { gpu: out, reference } = await compareWithReference(engine!, caseGraph(op, c), { batch: c.batch });
+      expect(kernelsOf(op, c, convKernel)).toEqual(kernel ? [kernel] : []);
+      const { gpu: out, reference } = await compareWithReference(engine!, caseGraph(op, c), { batch: c.batch, convKernel });
       const got = out.tensors.get('y')!, want = reference.get('y')!;
       expect(got.shape).toEqual(want.shape);
       expectClose(got.data, want.data, c.tolerance ?? toleranceOf(op));

@@ -75,6 +75,28 @@ describe.skipIf(!gpu)('Engine', () => {
     expect(engine.pipelinesCreated).toBe(pipelines);
   });
 
+  it('autotunes the conv kernel once per adapter and remembers the choice', async () => {
+    const { mkdtemp } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const before = process.env.XDG_CACHE_HOME;
+    process.env.XDG_CACHE_HOME = await mkdtemp(`${tmpdir()}/deepwire-cache-`);
+    try {
+      const engine = await Engine.create(async () => gpu);
+      expect(engine.tunedConvKernel).toBeUndefined();
+      const { kernel, ms } = await engine.tune();
+      expect(['direct', 'gemm']).toContain(kernel);
+      expect(ms.direct).toBeGreaterThan(0);
+      expect(ms.gemm).toBeGreaterThan(0);
+      expect(kernel).toBe(ms.direct! <= ms.gemm! ? 'direct' : 'gemm');
+      const next = await Engine.create(async () => gpu);
+      expect(next.tunedConvKernel).toBe(kernel);
+      expect(next.convKernel).toBe(kernel);
+    } finally {
+      if (before === undefined) delete process.env.XDG_CACHE_HOME;
+      else process.env.XDG_CACHE_HOME = before;
+    }
+  });
+
   it('times every node: GPU timestamps where the adapter has them, labelled otherwise', async () => {
     const engine = await Engine.create(async () => gpu);
     const report = analyzeGraph({

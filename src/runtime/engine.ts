@@ -8,6 +8,7 @@ import { lowerGraph, type ConvKernel, type LowerOptions } from '../compile/lower
 import { viewSpan, type Plan, type Step, type View } from '../compile/plan.ts';
 import { OpError } from '../ops/op.ts';
 import { acquireDevice, type DeviceInfo } from './device.ts';
+import { cachedConvKernel, tuneConvKernel, type TuneResult } from './autotune.ts';
 
 /** A failure with the node it concerns, when there is one, and what to do about it. */
 export class EngineError extends Error {
@@ -51,7 +52,9 @@ export class Engine {
   static async create(acquire: () => Promise<DeviceInfo | null> = () => acquireDevice()): Promise<Engine> {
     const info = await acquire();
     if (!info) throw new EngineError('no WebGPU adapter found', undefined, 'use a browser with WebGPU, or in Node install Debian\'s chromium (SwiftShader) and libvulkan1 — see README');
-    return new Engine(info, acquire);
+    const engine = new Engine(info, acquire);
+    engine.tunedConvKernel = await cachedConvKernel(info.description);
+    return engine;
   }
 
   /**
@@ -59,7 +62,17 @@ export class Engine {
    * loads dominate and workgroup memory is no faster), workgroup-memory GEMM tiles on GPUs.
    */
   get convKernel(): ConvKernel {
-    return /swiftshader|llvmpipe|lavapipe|cpu/i.test(this.current.description) ? 'direct' : 'gemm';
+    return this.tunedConvKernel ?? (/swiftshader|llvmpipe|lavapipe|cpu/i.test(this.current.description) ? 'direct' : 'gemm');
+  }
+
+  /** Set from the autotune cache at creation, or by `tune()`; until then `convKernel` guesses by adapter. */
+  tunedConvKernel?: ConvKernel;
+
+  /** Measures the conv kernels on this adapter and keeps the fastest (src/runtime/autotune.ts). */
+  async tune(): Promise<TuneResult> {
+    const result = await tuneConvKernel(this);
+    this.tunedConvKernel = result.kernel;
+    return result;
   }
 
   get info(): DeviceInfo {

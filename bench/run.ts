@@ -1,0 +1,150 @@
+// `npm run bench`: deepwire against ONNX Runtime Web (WebGPU EPs, and wasm for scale) and TF.js (WebGPU)
+// on the same workloads, weights and inputs, in one headless Chromium session on whatever WebGPU adapter
+// it finds. A Vite server of its own serves bench/index.html; each engine × workload gets a fresh page.
+// Options: --workloads W1,W2  --engines deepwire,tfjs-webgpu  --runs N  --port P  --out bench/results.json
+import { execFileSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser } from '@playwright/test';
+import { createServer } from 'vite';
+import { chromiumArgs, chromiumPath, hasRealGpu } from '../scripts/gpu-env.mjs';
+import { runReference } from '../src/runtime/reference.ts';
+import { ENGINES, type EngineName } from './engines/types.ts';
+import type { PageReport } from './page.ts';
+import { formatTable, maxAbsDiff, median, type EngineRow, type RatioRow } from './report.ts';
+import { loadGraph, loadWorkload, Skip, WORKLOADS, type Sources, type WorkloadId } from './workloads.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+/** Above this the plain-loop CPU reference takes too long: ONNX Runtime's wasm output is the reference. */
+const CPU_REFERENCE_MAX_FLOPS = 2e9;
+
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i >= 0) return process.argv[i + 1];
+  return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
+}
+
+const workloadIds = (option('workloads')?.split(',') ?? WORKLOADS.map((w) => w.id)) as WorkloadId[];
+const engineNames = (option('engines')?.split(',') ?? ENGINES.map((e) => e.name)) as EngineName[];
+const runs = Number(option('runs') ?? 10);
+const port = Number(option('port') ?? 5198);
+const outFile = option('out') ?? `${root}bench/results.json`;
+for (const id of workloadIds) if (!WORKLOADS.some((w) => w.id === id)) throw new Error(`unknown workload '${id}': use ${WORKLOADS.map((w) => w.id).join(', ')}`);
+for (const e of engineNames) if (!ENGINES.some((x) => x.name === e)) throw new Error(`unknown engine '${e}': use ${ENGINES.map((x) => x.name).join(', ')}`);
+if (!(runs >= 1)) throw new Error('--runs wants a positive number');
+
+const sources: Sources = {
+  zoo: async () => (existsSync(`${root}src/models/zoo.ts`) ? import('../src/models/zoo.ts' as string) : null),
+  onnxImport: async () => (existsSync(`${root}src/io/onnx-import.ts`) ? import('../src/io/onnx-import.ts' as string) : null),
+};
+
+const server = await createServer({
+  configFile: false,
+  root,
+  logLevel: 'warn',
+  // Cross-origin isolation lets ONNX Runtime's wasm use threads (SharedArrayBuffer).
+  server: { host: '127.0.0.1', port, strictPort: true, headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
+  // ONNX Runtime finds its .wasm next to its own module: serve it from node_modules as it is.
+  optimizeDeps: { entries: ['bench/index.html'], exclude: ['onnxruntime-web'] },
+});
+await server.listen();
+
+// On a machine with a GPU, let Chromium pick it; otherwise SwiftShader, as in the tests.
+const args = hasRealGpu() || process.env.DEEPWIRE_GPU === 'system'
+  ? chromiumArgs.filter((a) => !/swiftshader/.test(a))
+  : chromiumArgs;
+// No shader cache across pages: every engine's cold run compiles its pipelines.
+const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...args, '--disable-gpu-shader-disk-cache'] });
+
+async function runPage(b: Browser, engine: EngineName, workload: WorkloadId): Promise<PageReport> {
+  const page = await b.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  try {
+    const report = new Promise<PageReport>((resolve) => void page.exposeFunction('benchReport', resolve));
+    await page.goto(`http://127.0.0.1:${port}/bench/index.html?engine=${engine}&workload=${workload}&runs=${runs}`);
+    const timeout = new Promise<PageReport>((resolve) => setTimeout(() => resolve({ ok: false, error: 'timed out after 10 min' }), 600_000));
+    const r = await Promise.race([report, timeout]);
+    if (!r.ok && !r.skipped && errors.length) r.error = `${r.error}\n${errors.slice(0, 3).join('\n')}`;
+    return r;
+  } finally {
+    await page.close();
+  }
+}
+
+const commit = (() => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+const started = new Date();
+const rows: (EngineRow | RatioRow)[] = [];
+const adapters = new Set<string>();
+console.log(`deepwire bench · ${started.toISOString().slice(0, 16).replace('T', ' ')} · commit ${commit} · Chromium ${browser.version()} · ${runs} warm runs`);
+
+try {
+  for (const id of workloadIds) {
+    const title = WORKLOADS.find((w) => w.id === id)!.title;
+    let flops: number;
+    let reference: Float32Array | null = null;
+    try {
+      const { report } = await loadGraph(id, sources);
+      flops = report.totals.flops;
+      if (flops <= CPU_REFERENCE_MAX_FLOPS) {
+        const w = await loadWorkload(id, sources);
+        reference = runReference(w.report, { [w.inputId]: w.input }, { weights: w.weights }).tensors.get(w.output)!.data;
+      }
+    } catch (e) {
+      if (!(e instanceof Skip)) throw e;
+      console.log(`${id} ${title}: skipped: ${e.message}`);
+      continue;
+    }
+    console.log(`${id} ${title}: ${(flops / 1e9).toFixed(3)} GFLOP, reference: ${reference ? 'deepwire CPU reference' : 'ONNX Runtime wasm'}`);
+    // The wasm engine first when it is the reference.
+    const order = reference ? engineNames : [...engineNames].sort((a, b) => Number(b === 'ort-wasm') - Number(a === 'ort-wasm'));
+    const outputs = new Map<EngineName, Float32Array>();
+    const workloadRows: EngineRow[] = [];
+    for (const engine of order) {
+      const t = performance.now();
+      const r = await runPage(browser, engine, id);
+      const row: EngineRow = { engine, workload: id, median_ms: null, min_ms: null, first_ms: null, gflops: null, peak_gpu_bytes: null, max_abs_diff: null };
+      if (r.ok) {
+        const med = median(r.times_ms!);
+        const output = new Float32Array(Uint8Array.from(Buffer.from(r.output!, 'base64')).buffer);
+        outputs.set(engine, output);
+        if (!reference && engine === 'ort-wasm') reference = output;
+        Object.assign(row, {
+          median_ms: med, min_ms: Math.min(...r.times_ms!), first_ms: r.first_ms!, gflops: flops / med / 1e6,
+          peak_gpu_bytes: engine === 'ort-wasm' ? 0 : r.peak_gpu_bytes!, max_abs_diff: reference ? maxAbsDiff(output, reference) : null,
+          runs: r.times_ms!.length, adapter: r.adapter, longest_task_ms: r.longest_task_ms,
+        });
+        if (engine !== 'ort-wasm') adapters.add(r.adapter!);
+      } else row.error = r.skipped ? `skipped: ${r.skipped}` : r.error!.split('\n').slice(0, 4).join(' | ');
+      workloadRows.push(row);
+      console.log(`  ${engine.padEnd(18)} ${r.ok ? `median ${row.median_ms!.toFixed(1)} ms, first ${row.first_ms!.toFixed(0)} ms` : row.error} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+    }
+    rows.push(...workloadRows);
+    const deepwire = workloadRows.find((r) => r.engine === 'deepwire' && r.median_ms !== null);
+    const peers = workloadRows.filter((r) => r.engine !== 'deepwire' && ENGINES.find((e) => e.name === r.engine)!.webgpu && r.median_ms !== null);
+    if (deepwire && peers.length) {
+      const fastest = peers.reduce((a, b) => (b.median_ms! < a.median_ms! ? b : a));
+      const fastestFirst = Math.min(...peers.map((p) => p.first_ms!));
+      const leastMemory = Math.min(...peers.map((p) => p.peak_gpu_bytes!));
+      rows.push({
+        workload: id, ratio_vs_fastest_webgpu_peer: fastest.median_ms! / deepwire.median_ms!, fastest_webgpu_peer: fastest.engine,
+        first_run_ratio: fastestFirst / deepwire.first_ms!, peak_gpu_bytes_vs_least_peer: deepwire.peak_gpu_bytes! / leastMemory,
+      });
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+console.log(`\nadapter: ${[...adapters].join('; ') || 'none'} · ${started.toISOString().slice(0, 10)} · commit ${commit}\n`);
+console.log(formatTable(rows));
+writeFileSync(outFile, `${JSON.stringify(rows, null, 2)}\n`);
+console.log(`\nwrote ${outFile}`);

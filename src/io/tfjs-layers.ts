@@ -1,0 +1,412 @@
+// Import of Keras models saved in TF.js Layers format (model.json: a Keras topology, Functional or
+// Sequential, plus a weight manifest over binary shards; float32, float16 and uint8/uint16-quantised
+// weights, value = q·scale + min) into a graph and its weight store, Keras layer names kept.
+// Reference: tfjs-layers/src/models.ts (loadLayersModel), tfjs-core/src/io/io_utils.ts (decodeWeights).
+import { analyzeGraph, type GraphReport } from '../graph/analyze.ts';
+import { GRAPH_FORMAT, GRAPH_VERSION, type Attrs, type GraphFile, type GraphNode } from '../graph/types.ts';
+import { OpError } from '../ops/op.ts';
+import type { WeightStore } from '../runtime/reference.ts';
+import { formatShape } from '../tensor.ts';
+
+export interface ManifestEntry {
+  name: string;
+  shape: number[];
+  dtype: string;
+  quantization?: { dtype: string; min?: number; scale?: number };
+}
+
+export interface ManifestGroup {
+  paths: string[];
+  weights: ManifestEntry[];
+}
+
+export interface ImportOptions {
+  /** Keep only these layers and what they depend on, and make them the outputs (drops a classification head). */
+  outputs?: string[];
+  /** Replaces the single Input's H×W×C: for a model saved with a free size (None×None×3), or a smaller image. */
+  inputShape?: number[];
+  /** The graph's name; default: the Keras model's name. */
+  name?: string;
+}
+
+export interface ImportedModel {
+  graph: GraphFile;
+  /** Keyed by the manifest's weight names (`conv2d_1/kernel`), as the nodes' `weights` refer to them. */
+  weights: WeightStore;
+  notes: string[];
+}
+
+/** Reads one weight shard, by its path in the manifest (relative to model.json). */
+export type ShardReader = (path: string) => Promise<Uint8Array>;
+
+/** Most values one weight may claim: past this a manifest is damaged or hostile (a 2 G-value float32 tensor is 8 GB). */
+const MAX_WEIGHT_VALUES = 2 ** 31;
+
+const isObject = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
+const fail = (message: string, hint?: string): never => {
+  throw new OpError(message, hint);
+};
+
+/**
+ * Imports a TF.js Layers model (the parsed model.json) with its weights. Everything is checked before the
+ * weights are decoded, and nothing is returned half-loaded: any problem throws an OpError saying what to do.
+ */
+export async function importTfjsLayers(modelJson: unknown, readShard: ShardReader, options: ImportOptions = {}): Promise<ImportedModel> {
+  if (!isObject(modelJson)) fail('model.json must hold a JSON object with "modelTopology" and "weightsManifest"', 'open the model.json that tfjs.converters.save_keras_model wrote');
+  const { graph, notes } = topologyToGraph(modelJson.modelTopology, options);
+  const report = analyzeGraph(graph);
+  if (!report.ok) {
+    const lines = report.problems.slice(0, 3).map((p) => `${p.node ? `${p.node}: ` : ''}${p.message}`);
+    const more = report.problems.length > 3 ? ` (and ${report.problems.length - 3} more)` : '';
+    fail(`the imported model does not check out: ${lines.join('; ')}${more}`, report.problems[0].hint ?? 'this layer configuration is beyond what deepwire runs');
+  }
+  const plan = planWeights(modelJson.weightsManifest, graph, report);
+  const weights = await loadWeights(plan, readShard);
+  return { graph, weights, notes };
+}
+
+// ── topology → graph ───────────────────────────────────────────────────────────────────────────
+
+interface KerasLayer {
+  name: string;
+  className: string;
+  config: Record<string, any>;
+  /** One entry per call of the layer: the [layer, call] pairs it reads. */
+  calls: [string, number][][];
+}
+
+/** The graph of a Keras topology (no weights yet); `outputs` prunes it to what they depend on. */
+export function topologyToGraph(topology: unknown, options: ImportOptions = {}): { graph: GraphFile; notes: string[] } {
+  const { className, config } = modelConfig(topology);
+  const layers = className === 'Sequential' ? sequentialLayers(config) : functionalLayers(config);
+  const idOf = new Map<string, string>();
+  for (const layer of layers) {
+    layer.calls.forEach((_, k) => idOf.set(`${layer.name}#${k}`, k === 0 ? layer.name : `${layer.name}_call${k}`));
+  }
+  let nodes: GraphNode[] = [];
+  for (const layer of layers) {
+    layer.calls.forEach((inputs, k) => {
+      const { op, attrs } = convertLayer(layer);
+      const id = idOf.get(`${layer.name}#${k}`)!;
+      const refs = inputs.map(([from, call]) => idOf.get(`${from}#${call}`) ?? fail(`layer '${layer.name}' reads '${from}' (call ${call}), which is not in the model`, 'the model.json is damaged: save the model again'));
+      nodes.push({ id, name: id, op, attrs, inputs: refs });
+    });
+  }
+
+  const inputs = nodes.filter((n) => n.op === 'Input');
+  if (options.inputShape) {
+    if (inputs.length !== 1) fail(`inputShape replaces the shape of a single Input; this model has ${inputs.length}`);
+    inputs[0].attrs = { shape: [...options.inputShape] };
+  }
+  for (const n of inputs) {
+    const shape = n.attrs!.shape as (number | null)[];
+    if (!Array.isArray(shape) || shape.some((d) => d === null))
+      fail(`Input '${n.id}' has a free size (${(shape ?? []).map((d) => d ?? '?').join('×')})`, 'give the size to import it at, e.g. inputShape [224, 224, 3]');
+  }
+
+  const declared = className === 'Sequential' ? [nodes[nodes.length - 1].id] : outputRefs(config).map(([l, k]) => idOf.get(`${l}#${k}`) ?? fail(`the model's output '${l}' is not one of its layers`, 'the model.json is damaged: save the model again'));
+  const notes: string[] = [];
+  let outputs = declared;
+  if (options.outputs) {
+    outputs = options.outputs.map((name) => (nodes.some((n) => n.id === name) ? name : fail(`'${name}' is not a layer of this model`, nearbyNames(name, nodes))));
+    const keep = ancestors(nodes, outputs);
+    const dropped = nodes.length - keep.size;
+    nodes = nodes.filter((n) => keep.has(n.id));
+    if (dropped) notes.push(`kept ${nodes.length} layers up to ${outputs.join(', ')}; left out the ${dropped} after`);
+  }
+  const name = options.name ?? (typeof config.name === 'string' ? config.name : undefined);
+  return { graph: { format: GRAPH_FORMAT, version: GRAPH_VERSION, ...(name ? { name } : {}), nodes, outputs }, notes };
+}
+
+function modelConfig(topology: unknown): { className: string; config: any } {
+  if (!isObject(topology)) fail('model.json has no "modelTopology" object', 'is this a TF.js Layers model? Save one with tfjs.converters.save_keras_model');
+  if (topology.node !== undefined || topology.versions !== undefined)
+    fail('this is a TF.js graph model (a converted SavedModel), not a Layers model', 'convert the Keras model with tensorflowjs_converter --input_format keras (it keeps the layers)');
+  const inner = isObject(topology.model_config) ? topology.model_config : topology;
+  const className = bareClassName(inner.class_name);
+  if (!['Model', 'Functional', 'Sequential'].includes(className) || inner.config === undefined)
+    fail(`model.json describes a '${className || 'nothing'}', not a Keras Functional or Sequential model`, 'open the model.json that tfjs.converters.save_keras_model wrote');
+  return { className, config: inner.config };
+}
+
+/** `keras.layers.Conv2D` and `Conv2D>` (Keras 3 registered names) → `Conv2D`. */
+function bareClassName(name: unknown): string {
+  return typeof name === 'string' ? name.replace(/^.*[.>]/, '') : '';
+}
+
+function functionalLayers(config: any): KerasLayer[] {
+  if (!isObject(config) || !Array.isArray(config.layers)) fail('the model config has no "layers" list', 'the model.json is damaged: save the model again');
+  return config.layers.map((raw: any, i: number) => {
+    if (!isObject(raw) || typeof (raw.name ?? raw.config?.name) !== 'string') fail(`layer #${i + 1} has no name`, 'the model.json is damaged: save the model again');
+    const name: string = raw.name ?? raw.config.name;
+    const className = bareClassName(raw.class_name);
+    const inbound = Array.isArray(raw.inbound_nodes) ? raw.inbound_nodes : [];
+    const calls = inbound.length ? inbound.map((node: unknown) => inboundRefs(node, name)) : [[]];
+    return { name, className, config: isObject(raw.config) ? raw.config : {}, calls };
+  });
+}
+
+/** One call's input tensors: Keras 2 `[[layer, call, tensor, kwargs], …]` or Keras 3 `{args: [keras tensors]}`. */
+function inboundRefs(node: unknown, layer: string): [string, number][] {
+  const refs: [string, number][] = [];
+  const add = (from: unknown, call: unknown, tensor: unknown) => {
+    if (typeof from !== 'string') fail(`layer '${layer}' has an input without a layer name`, 'the model.json is damaged: save the model again');
+    if (tensor !== 0 && tensor !== undefined)
+      fail(`layer '${layer}' reads output ${tensor} of '${from}', a layer with several outputs`, 'deepwire imports layers with one output each');
+    refs.push([from, typeof call === 'number' ? call : 0]);
+  };
+  const walk = (v: unknown): void => {
+    if (Array.isArray(v)) {
+      if (typeof v[0] === 'string' && typeof v[1] === 'number') return add(v[0], v[1], v[2]);
+      return v.forEach(walk);
+    }
+    if (!isObject(v)) return;
+    if (Array.isArray(v.config?.keras_history)) return add(...(v.config.keras_history as [unknown, unknown, unknown]));
+    if (Array.isArray(v.args)) walk(v.args);
+  };
+  walk(node);
+  return refs;
+}
+
+function outputRefs(config: any): [string, number][] {
+  const out = config.output_layers;
+  if (!Array.isArray(out) || out.length === 0) fail('the model config lists no output layers', 'the model.json is damaged: save the model again');
+  // a single output may be written flat: ["dense_3", 0, 0]
+  const list = typeof out[0] === 'string' ? [out] : out;
+  return list.map((o: any) => [o[0], o[1] ?? 0]);
+}
+
+function sequentialLayers(config: any): KerasLayer[] {
+  const list = Array.isArray(config) ? config : config?.layers;
+  if (!Array.isArray(list) || list.length === 0) fail('the Sequential model has no layers', 'the model.json is damaged: save the model again');
+  const raw = list.map((l: any) => ({ name: l.config?.name ?? l.name, className: bareClassName(l.class_name), config: isObject(l.config) ? l.config : {} }));
+  const layers: KerasLayer[] = [];
+  if (raw[0].className !== 'InputLayer') {
+    const shape = raw[0].config.batch_input_shape ?? raw[0].config.batch_shape;
+    const inputShape = shape ? shape.slice(1) : raw[0].config.input_shape;
+    if (!inputShape) fail(`the Sequential model's first layer '${raw[0].name}' does not say its input shape`, 'build the model with keras.Input(shape=…) first, then save it again');
+    layers.push({ name: `${raw[0].name}_input`, className: 'InputLayer', config: { batch_input_shape: [null, ...inputShape] }, calls: [[]] });
+  }
+  for (const l of raw) {
+    if (typeof l.name !== 'string') fail(`a layer of the Sequential model has no name`, 'the model.json is damaged: save the model again');
+    const prev = layers[layers.length - 1];
+    layers.push({ ...l, calls: [prev ? [[prev.name, 0]] : []] });
+  }
+  return layers;
+}
+
+function ancestors(nodes: GraphNode[], ids: string[]): Set<string> {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const seen = new Set<string>();
+  const stack = [...ids];
+  while (stack.length) {
+    const id = stack.pop()!;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    stack.push(...(byId.get(id)?.inputs ?? []));
+  }
+  return seen;
+}
+
+function nearbyNames(name: string, nodes: GraphNode[]): string {
+  const similar = nodes.map((n) => n.id).filter((id) => id.startsWith(name.replace(/_?\d+$/, ''))).slice(0, 6);
+  return similar.length ? `layers with a similar name: ${similar.join(', ')}` : `the model's last layers: ${nodes.slice(-5).map((n) => n.id).join(', ')}`;
+}
+
+// ── one Keras layer → one op ───────────────────────────────────────────────────────────────────
+
+type Convert = (c: Record<string, any>) => { op: string; attrs: Attrs };
+const pick = (c: Record<string, any>, keys: string[]): Attrs => Object.fromEntries(keys.filter((k) => c[k] !== undefined && c[k] !== null).map((k) => [k, c[k]]));
+const as = (op: string, keys: string[] = []): Convert => (c) => ({ op, attrs: pick(c, keys) });
+const ACTIVATION_ALIASES: Record<string, string> = { silu: 'swish' };
+const activationOf = (v: unknown) => (typeof v === 'string' ? ACTIVATION_ALIASES[v] ?? v : isObject(v) ? String(v.class_name ?? v.config?.name) : 'linear');
+const withActivation = (op: string, keys: string[]): Convert => (c) => ({ op, attrs: { ...pick(c, keys), activation: activationOf(c.activation) } });
+const CONV = ['filters', 'kernel_size', 'strides', 'padding', 'dilation_rate', 'use_bias'];
+const POOL = ['pool_size', 'strides', 'padding'];
+const identity: Convert = (c) => ({ op: 'Dropout', attrs: { rate: typeof c.rate === 'number' ? c.rate : 0 } });
+
+/** Keras class → deepwire op. Dropout-like noise layers are the identity at inference. */
+export const LAYER_CONVERTERS: Record<string, Convert> = {
+  InputLayer: (c) => {
+    const shape = c.batch_input_shape ?? c.batch_shape;
+    return { op: 'Input', attrs: { shape: Array.isArray(shape) ? shape.slice(1) : c.input_shape } };
+  },
+  Conv2D: withActivation('Conv2D', [...CONV, 'groups']),
+  DepthwiseConv2D: withActivation('DepthwiseConv2D', ['kernel_size', 'strides', 'padding', 'depth_multiplier', 'dilation_rate', 'use_bias']),
+  SeparableConv2D: withActivation('SeparableConv2D', [...CONV, 'depth_multiplier']),
+  Dense: withActivation('Dense', ['units', 'use_bias']),
+  BatchNormalization: (c) => ({ op: 'BatchNormalization', attrs: { ...pick(c, ['epsilon', 'momentum', 'center', 'scale']), axis: Array.isArray(c.axis) ? c.axis[0] : c.axis ?? -1 } }),
+  Activation: (c) => ({ op: 'Activation', attrs: { activation: activationOf(c.activation) } }),
+  Softmax: (c) => ((c.axis ?? -1) === -1 ? { op: 'Activation', attrs: { activation: 'softmax' } } : fail(`Softmax over axis ${c.axis} is not supported`, 'deepwire applies softmax over the last axis')),
+  ReLU: as('ReLU', ['max_value', 'negative_slope', 'threshold']),
+  LeakyReLU: (c) => ({ op: 'LeakyReLU', attrs: { negative_slope: c.negative_slope ?? c.alpha ?? 0.3 } }),
+  MaxPooling2D: as('MaxPool2D', POOL),
+  AveragePooling2D: as('AveragePool2D', POOL),
+  GlobalAveragePooling2D: as('GlobalAveragePool2D', ['keepdims']),
+  GlobalMaxPooling2D: as('GlobalMaxPool2D', ['keepdims']),
+  ZeroPadding2D: as('ZeroPadding2D', ['padding']),
+  Cropping2D: as('Cropping2D', ['cropping']),
+  Flatten: as('Flatten'),
+  Reshape: as('Reshape', ['target_shape']),
+  Rescaling: as('Rescaling', ['scale', 'offset']),
+  Dropout: identity,
+  SpatialDropout2D: identity,
+  GaussianDropout: identity,
+  GaussianNoise: identity,
+  AlphaDropout: identity,
+  Add: as('Add'),
+  Subtract: as('Subtract'),
+  Multiply: as('Multiply'),
+  Average: as('Average'),
+  Maximum: as('Maximum'),
+  Minimum: as('Minimum'),
+  Concatenate: as('Concatenate', ['axis']),
+  Dot: as('Dot', ['axes', 'normalize']),
+};
+for (const [alias, of] of [['Convolution2D', 'Conv2D'], ['MaxPool2D', 'MaxPooling2D'], ['AvgPool2D', 'AveragePooling2D'], ['GlobalAvgPool2D', 'GlobalAveragePooling2D'], ['GlobalMaxPool2D', 'GlobalMaxPooling2D']])
+  LAYER_CONVERTERS[alias] = LAYER_CONVERTERS[of];
+
+function convertLayer(layer: KerasLayer): { op: string; attrs: Attrs } {
+  const { name, className, config } = layer;
+  if (['Model', 'Functional', 'Sequential'].includes(className))
+    fail(`layer '${name}' is a whole ${className} model nested inside this one`, 'deepwire imports flat models: in Keras, rebuild it from the nested model\'s layers (keras.Model(base.input, head(base.output))) and save again');
+  const convert = LAYER_CONVERTERS[className];
+  if (!convert)
+    fail(`layer '${name}' is a ${className || 'layer without a class'}, which deepwire cannot import`, `deepwire imports ${Object.keys(LAYER_CONVERTERS).join(', ')}; import only the layers before it (outputs option) or replace it in Keras`);
+  if (config.data_format === 'channels_first')
+    fail(`layer '${name}' (${className}) is channels_first`, 'deepwire runs channels_last (NHWC) models: save the model with data_format="channels_last"');
+  try {
+    return convert(config);
+  } catch (e) {
+    if (e instanceof OpError) throw new OpError(`layer '${name}' (${className}): ${e.message}`, e.hint);
+    throw e;
+  }
+}
+
+// ── weights ────────────────────────────────────────────────────────────────────────────────────
+
+interface Located {
+  key: string;
+  entry: ManifestEntry;
+  /** Byte offset in the group's concatenated shards. */
+  offset: number;
+  bytes: number;
+}
+
+interface WeightPlan {
+  groups: { paths: string[]; bytes: number; wanted: Located[] }[];
+}
+
+const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+
+/** Finds every weight the graph's nodes need in the manifest, checks shapes and sizes; sets the nodes' `weights`. */
+function planWeights(manifest: unknown, graph: GraphFile, report: GraphReport): WeightPlan {
+  const needed = report.nodes.filter((r) => r.weights.length);
+  if (manifest === undefined && needed.length === 0) return { groups: [] };
+  if (!Array.isArray(manifest)) fail('model.json has no "weightsManifest" list', 'save the model with its weights (tfjs.converters.save_keras_model writes both)');
+  const groups: WeightPlan['groups'] = [];
+  const byName = new Map<string, { group: number; at: Located }>();
+  manifest.forEach((g: unknown, gi: number) => {
+    if (!isObject(g) || !Array.isArray(g.paths) || !g.paths.every((p: unknown) => typeof p === 'string') || !Array.isArray(g.weights))
+      fail(`weight group ${gi + 1} of the manifest needs "paths" and "weights" lists`, 'the model.json is damaged: save the model again');
+    let offset = 0;
+    for (const e of g.weights as unknown[]) {
+      const entry = checkEntry(e);
+      const bytes = entryBytes(entry);
+      byName.set(entry.name.replace(/:0$/, ''), { group: gi, at: { key: entry.name, entry, offset, bytes } });
+      offset += bytes;
+    }
+    groups.push({ paths: g.paths, bytes: offset, wanted: [] });
+  });
+
+  const byId = new Map(graph.nodes.map((n) => [n.id, n]));
+  for (const r of needed) {
+    const node = byId.get(r.id)!;
+    const layer = node.id.replace(/_call\d+$/, '');
+    const refs: Record<string, string> = {};
+    for (const spec of r.weights) {
+      const found = byName.get(`${layer}/${spec.name}`) ?? [...byName].find(([n]) => n.endsWith(`/${layer}/${spec.name}`))?.[1];
+      if (!found) fail(`layer '${layer}' (${r.op}) needs the weight '${spec.name}', which the manifest does not list (it should be '${layer}/${spec.name}')`, 'the weights do not belong to this model.json: save them together again');
+      const { entry } = found.at;
+      if (entry.shape.length !== spec.shape.length || entry.shape.some((d, i) => d !== spec.shape[i]))
+        fail(`weight '${entry.name}' is ${formatShape(entry.shape)} in the manifest, but layer '${layer}' needs ${formatShape(spec.shape)}`, 'the weights do not belong to this model.json, or the input size was changed in a way the layer cannot follow');
+      if (entry.dtype !== 'float32') fail(`weight '${entry.name}' has dtype ${entry.dtype}; deepwire loads float32 weights`, 'save the model with float32 weights (quantised storage is fine)');
+      if (!groups[found.group].wanted.includes(found.at)) groups[found.group].wanted.push(found.at);
+      refs[spec.name] = found.at.key;
+    }
+    node.weights = refs;
+  }
+  return { groups: groups.filter((g) => g.wanted.length) };
+}
+
+function checkEntry(e: unknown): ManifestEntry {
+  if (!isObject(e) || typeof e.name !== 'string') fail('a weight in the manifest has no name', 'the model.json is damaged: save the model again');
+  const entry = e as ManifestEntry;
+  if (!Array.isArray(entry.shape) || !entry.shape.every((d) => Number.isInteger(d) && d >= 0))
+    fail(`weight '${entry.name}' has an invalid shape ${JSON.stringify(entry.shape)}`, 'the model.json is damaged: save the model again');
+  const values = entry.shape.reduce((a, d) => a * d, 1);
+  if (values > MAX_WEIGHT_VALUES)
+    fail(`weight '${entry.name}' claims ${formatShape(entry.shape)} = ${values.toExponential(2)} values (${(values * 4 / 1e9).toFixed(0)} GB as float32), more than any layer holds`, 'the model.json is damaged: save the model again');
+  const q = entry.quantization;
+  if (q !== undefined) {
+    if (!isObject(q) || !['uint8', 'uint16', 'float16'].includes(q.dtype))
+      fail(`weight '${entry.name}' has an unknown quantization ${JSON.stringify(q?.dtype ?? q)}`, 'deepwire reads uint8, uint16 and float16 quantization (tensorflowjs_converter --quantize_*)');
+    if (q.dtype !== 'float16' && !(Number.isFinite(q.min) && Number.isFinite(q.scale)))
+      fail(`weight '${entry.name}' is ${q.dtype}-quantised without a finite min and scale`, 'the model.json is damaged: save the model again');
+  } else if (!(entry.dtype in BYTES)) fail(`weight '${entry.name}' has dtype ${entry.dtype}, which deepwire cannot read or skip`, 'save the model without non-numeric weights');
+  return entry;
+}
+
+function entryBytes(e: ManifestEntry): number {
+  return e.shape.reduce((a, d) => a * d, 1) * BYTES[e.quantization?.dtype ?? e.dtype];
+}
+
+async function loadWeights(plan: WeightPlan, readShard: ShardReader): Promise<WeightStore> {
+  const store: WeightStore = new Map();
+  for (const group of plan.groups) {
+    const shards: Uint8Array[] = [];
+    for (const path of group.paths) {
+      try {
+        shards.push(await readShard(path));
+      } catch (e) {
+        throw new OpError(`cannot read the weight shard '${path}': ${(e as Error)?.message ?? e}`, 'keep the shards next to model.json, with the names the manifest gives');
+      }
+    }
+    const total = shards.reduce((a, s) => a + s.length, 0);
+    if (total < group.bytes) {
+      const size = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${n} bytes`);
+      fail(`the weight shards ${group.paths.join(', ')} hold ${size(total)}, the manifest says ${size(group.bytes)}: they are truncated or do not belong to this model.json`, 'copy the model files again, all shards complete');
+    }
+    const joined = shards.length === 1 ? shards[0] : concat(shards, total);
+    for (const at of group.wanted) store.set(at.key, { shape: [...at.entry.shape], data: decode(joined, at) });
+  }
+  return store;
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) o += (out.set(p, o), p.length);
+  return out;
+}
+
+/** One weight as float32, dequantised as TF.js does: q·scale + min (uint8/uint16), IEEE half (float16). */
+function decode(bytes: Uint8Array, { entry, offset, bytes: length }: Located): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset + offset, length);
+  const q = entry.quantization;
+  const n = length / BYTES[q?.dtype ?? entry.dtype];
+  const out = new Float32Array(n);
+  if (q?.dtype === 'uint8') for (let i = 0; i < n; i++) out[i] = view.getUint8(i) * q.scale! + q.min!;
+  else if (q?.dtype === 'uint16') for (let i = 0; i < n; i++) out[i] = view.getUint16(2 * i, true) * q.scale! + q.min!;
+  else if (q?.dtype === 'float16') for (let i = 0; i < n; i++) out[i] = halfToFloat(view.getUint16(2 * i, true));
+  else for (let i = 0; i < n; i++) out[i] = view.getFloat32(4 * i, true);
+  return out;
+}
+
+function halfToFloat(h: number): number {
+  const sign = h & 0x8000 ? -1 : 1;
+  const exp = (h >> 10) & 0x1f, frac = h & 0x3ff;
+  if (exp === 0) return sign * frac * 2 ** -24;
+  if (exp === 31) return frac ? NaN : sign * Infinity;
+  return sign * (1 + frac / 1024) * 2 ** (exp - 15);
+}
