@@ -148,3 +148,4 @@ console.log(`\nadapter: ${[...adapters].join('; ') || 'none'} · ${started.toISO
 console.log(formatTable(rows));
 writeFileSync(outFile, `${JSON.stringify(rows, null, 2)}\n`);
 console.log(`\nwrote ${outFile}`);
+setTimeout(() => { console.log((process as any)._getActiveHandles().map((h: any) => h.constructor.name + ' ' + (h._type ?? '') + (h.spawnfile ?? '') + (h.remoteAddress ?? ''))); }, 3000).unref();

@@ -280,7 +280,7 @@ export class AppShell extends LitElement {
     const at = position ?? (chain && anchor?.layout ? { x: anchor.layout.x + 300, y: anchor.layout.y } : this.canvas.viewCentre());
     const { graph, id } = addNode(this.graph, type, { x: Math.round(at.x), y: Math.round(at.y) }, {}, chain ? [anchor!.id] : []);
     this.commit(graph);
-    void this.canvas.select([id]);
+    void this.selectSoon([id]);
   }
 
   private anchorForBlock(): { id: string; name: string; shape: number[] } | null {
@@ -324,7 +324,7 @@ export class AppShell extends LitElement {
     graph = addNodes(graph, built.nodes.map((n) => ({ ...n, layout: positions[n.id] })));
     this.commit(graph);
     this.blockForm = null;
-    void this.canvas.select([built.output]);
+    void this.selectSoon([built.output]);
     return built.nodes.map((n) => n.id);
   }
 
@@ -345,7 +345,7 @@ export class AppShell extends LitElement {
     const nodes = this.graph.nodes.filter((n) => ids.includes(n.id));
     const { graph, ids: fresh } = cloneNodes(this.graph, nodes, { x: 40, y: 40 }, true);
     this.commit(graph);
-    void this.canvas.select(fresh);
+    void this.selectSoon(fresh);
   }
 
   private copy(): void {
@@ -360,7 +360,13 @@ export class AppShell extends LitElement {
     this.pasteCount++;
     const { graph, ids } = cloneNodes(this.graph, this.clipboard, { x: 40 * this.pasteCount, y: 40 * this.pasteCount });
     this.commit(graph);
-    void this.canvas.select(ids);
+    void this.selectSoon(ids);
+  }
+
+  /** Selects nodes once the canvas shows the graph just committed. */
+  private async selectSoon(ids: string[]): Promise<void> {
+    await this.updateComplete;
+    await this.canvas.select(ids);
   }
 
   private undo(): void {
@@ -439,7 +445,7 @@ export class AppShell extends LitElement {
     if (mod && key === 'x') return act(() => (this.copy(), this.commit(removeNodes(this.graph, this.selected))));
     if (mod && key === 'v') return act(() => this.paste());
     if (mod && key === 'd') return act(() => this.duplicate(this.selected));
-    if (mod && key === 'a') return act(() => void this.canvas.select(this.graph.nodes.map((n) => n.id)));
+    if (mod && key === 'a') return act(() => void this.selectSoon(this.graph.nodes.map((n) => n.id)));
     if (mod && key === 's') return act(() => downloadGraph(this.graph));
     if (mod && key === 'o') return act(() => this.toolbar.openFilePicker());
     if (mod && key === 'f') return act(() => this.toolbar.focusFind());
@@ -449,7 +455,7 @@ export class AppShell extends LitElement {
     if (key === 'l') return act(() => void this.runCommand('arrange'));
     if (key === '/') return act(() => this.palette.focusSearch());
     if (e.key === '?') return act(() => (this.shortcutsOpen = true));
-    if (key === 'escape') return act(() => void this.canvas.select([]));
+    if (key === 'escape') return act(() => void this.selectSoon([]));
   };
 }
 

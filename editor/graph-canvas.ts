@@ -62,6 +62,9 @@ export class GraphCanvas extends LitElement {
   static override styles = css`
     :host { display: block; position: relative; overflow: hidden; background: var(--dw-canvas-bg); }
     .area { position: absolute; inset: 0; }
+    /* Quick add lists every op and block: scroll rather than run off the canvas. */
+    rete-context-menu { display: block; max-height: 340px; overflow-y: auto; border-radius: 6px; }
+    rete-minimap { filter: var(--dw-minimap-filter, none); }
     .hint {
       position: absolute; left: 50%; top: 40%; transform: translate(-50%, -50%); color: var(--dw-muted);
       pointer-events: none; text-align: center;
@@ -126,6 +129,11 @@ export class GraphCanvas extends LitElement {
     this.editor.use(area);
     area.use(connection);
     area.use(render);
+    // The minimap redraws every node on every node event: during a sync that is O(n²) (seconds at 500
+    // nodes). Plugins added after this pipe don't see the sync's node events; one redraw follows it.
+    const nodeEvent = (ctx: { type: string; data?: unknown }) => ['nodecreated', 'nodetranslated', 'noderemoved', 'noderesized'].includes(ctx.type)
+      || (ctx.type === 'render' && (ctx.data as { type?: string }).type === 'node');
+    area.addPipe((ctx) => (this.syncing && nodeEvent(ctx) ? undefined : ctx));
     area.use(minimap);
     area.use(menu);
     area.use(this.arrange);
@@ -140,12 +148,21 @@ export class GraphCanvas extends LitElement {
       return ctx;
     });
     area.addPipe((ctx) => {
-      if (ctx.type === 'contextmenu') this.menuAt = { ...area.area.pointer };
+      if (ctx.type === 'contextmenu') {
+        this.menuAt = { ...area.area.pointer };
+        setTimeout(() => this.focusMenuSearch());
+      }
       if (!this.syncing && ctx.type === 'nodetranslated') this.moved.add(ctx.data.id);
       if (ctx.type === 'nodedragged') this.flushMoves();
       if (ctx.type === 'nodepicked' || ctx.type === 'pointerup') queueMicrotask(() => this.emitSelection());
       return ctx;
     });
+  }
+
+  /** Typing right after a right-click filters the quick-add list. */
+  private focusMenuSearch(): void {
+    const search = this.renderRoot.querySelector('rete-context-menu')?.shadowRoot?.querySelector('rete-context-menu-search');
+    search?.shadowRoot?.querySelector('input')?.focus();
   }
 
   private fire(type: string, detail: unknown): void {
@@ -196,6 +213,7 @@ export class GraphCanvas extends LitElement {
       } finally {
         this.syncing--;
       }
+      await this.area.emit({ type: 'resized', data: { event: new Event('resize') } });
       this.emitSelection();
     });
     return this.syncQueue;
@@ -301,6 +319,7 @@ export class GraphCanvas extends LitElement {
   }
 
   async select(ids: string[]): Promise<void> {
+    await this.updateComplete;
     await this.syncQueue;
     for (const n of this.editor.getNodes()) if (n.selected && !ids.includes(n.id)) await this.selectable.unselect(n.id);
     for (const id of ids) if (this.editor.getNode(id)) await this.selectable.select(id, true);
@@ -308,6 +327,7 @@ export class GraphCanvas extends LitElement {
   }
 
   async fit(ids?: string[]): Promise<void> {
+    await this.updateComplete;
     await this.syncQueue;
     const nodes = ids ? this.editor.getNodes().filter((n) => ids.includes(n.id)) : this.editor.getNodes();
     if (nodes.length) await AreaExtensions.zoomAt(this.area, nodes, { scale: 0.9 });

@@ -4,7 +4,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { analyzeGraph, type GraphReport } from './graph/analyze.ts';
-import type { Problem } from './graph/types.ts';
+import type { GraphFile, Problem } from './graph/types.ts';
 import { nearest } from './ops/attrs.ts';
 import { OpError } from './ops/op.ts';
 import { formatShape, tensor, type Tensor } from './tensor.ts';
@@ -12,6 +12,9 @@ import { readNpy, writeNpy } from './io/npy.ts';
 import { materializeWeights, runReference } from './runtime/reference.ts';
 import { Engine, EngineError, type RunResult } from './runtime/engine.ts';
 import { runGraphOnGpu, type Losses } from './runtime/run-graph.ts';
+import { exportKeras } from './io/keras-export.ts';
+import { featureGraph } from './models/features.ts';
+import { findZooEntry, ZOO, zooModel, type ZooOptions } from './models/zoo.ts';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -34,21 +37,45 @@ const nodeIo: CliIo = {
 export const USAGE = `deepwire: wire CNN layers into a graph, check it, run it.
 
 Usage:
-  deepwire summary FILE [--json]     layers, output shapes, parameters and FLOPs (like Keras' model.summary())
-  deepwire validate FILE [--json]    check the graph; every problem on its own line
-  deepwire run FILE [options]        run the graph on a tensor; write the outputs as .npy files
+  deepwire summary FILE [--json]       layers, output shapes, parameters and FLOPs (like Keras' model.summary())
+  deepwire validate FILE [--json]      check the graph; every problem on its own line
+  deepwire run FILE [options]          run the graph on a tensor; write the outputs as .npy files
+  deepwire export-keras FILE [OUT.py]  the graph as a Keras functional-API Python script (to stdout without OUT.py)
+
+FILE is a graph file, or zoo:NAME for a Keras application (case-insensitive: zoo:ResNet50, zoo:vgg19):
+${wrap(ZOO.map((e) => e.name).join(', '), 96, '  ')}
+
+Zoo options (any command):
+  --no-top             leave out the classifier (Keras include_top=False)
+  --input-shape HxWxC  input size, e.g. 64x64x3 (default: the model's native size)
+  --classes N          classes of the classifier (default 1000)
 
 Run options:
-  --input X.npy      the Input's tensor: N×(input shape), or exactly the input shape (batch 1)
-  --image PHOTO      a photo for the Input (not yet supported)
-  --output NODE      a node to write, by id or name; repeat for more (default: the graph's outputs)
-  --out DIR          where NODE.npy files go (default: out)
-  --backend NAME     webgpu (hand-written WGSL kernels; default) or cpu (the plain-loop reference)
-  --seed N           seed of the initial weights and of the random input (default: the graph's seed, or 0)
+  --input X.npy        the Input's tensor: N×(input shape), or exactly the input shape (batch 1)
+  --image PHOTO        a photo for the Input (not yet supported)
+  --output NODE        a node to write, by id or name; repeat for more (default: the graph's outputs);
+                       only the layers it needs run (feature extraction: zoo:VGG19 --output block4_pool)
+  --out DIR            where NODE.npy files go (default: out)
+  --backend NAME       webgpu (hand-written WGSL kernels; default) or cpu (the plain-loop reference)
+  --seed N             seed of the initial weights and of the random input (default: the graph's seed, or 0)
 
 With neither --input nor --image, run feeds a pseudo-random input (uniform in [0, 1), from the seed).
 Exit status: 0 ok, 1 the graph or an input has a problem, 2 the command line is wrong.
 `;
+
+/** Words of `text` in lines of at most `width` characters, each starting with `indent`. */
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of text.split(' ')) {
+    if (line.length + word.length > width && line.trim()) {
+      lines.push(line.trimEnd());
+      line = indent;
+    }
+    line += word + ' ';
+  }
+  return [...lines, line.trimEnd()].join('\n');
+}
 
 /** A failure the user can fix: printed as one line, never with a stack trace. */
 export class CliError extends Error {
@@ -61,15 +88,19 @@ export class CliError extends Error {
 const usageError = (message: string, hint = "run 'deepwire --help' for usage") => new CliError(message, hint, 2);
 
 type FlagKind = 'bool' | 'string' | 'list';
+const ZOO_FLAGS: Record<string, FlagKind> = { 'no-top': 'bool', 'input-shape': 'string', classes: 'string' };
 const COMMANDS: Record<string, Record<string, FlagKind>> = {
-  summary: { json: 'bool' },
-  validate: { json: 'bool' },
-  run: { input: 'string', image: 'string', output: 'list', out: 'string', backend: 'string', seed: 'string' },
+  summary: { json: 'bool', ...ZOO_FLAGS },
+  validate: { json: 'bool', ...ZOO_FLAGS },
+  run: { input: 'string', image: 'string', output: 'list', out: 'string', backend: 'string', seed: 'string', ...ZOO_FLAGS },
+  'export-keras': { ...ZOO_FLAGS },
 };
 
 interface Parsed {
   command: string;
   file: string;
+  /** export-keras's OUT.py. */
+  out?: string;
   flags: Record<string, string | string[] | true>;
 }
 
@@ -83,6 +114,7 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
     const args = parseArgs(argv);
     if (args.command === 'summary') return await summary(args, io);
     if (args.command === 'validate') return await validate(args, io);
+    if (args.command === 'export-keras') return await exportKerasCommand(args, io);
     return await run(args, io);
   } catch (e) {
     if (e instanceof CliError) {
@@ -134,11 +166,15 @@ function parseArgs(argv: string[]): Parsed {
     else flags[name] = value;
   }
   if (files.length === 0) throw usageError(`'${command}' needs a graph file`, `e.g. deepwire ${command} examples/inception-3a.json`);
-  if (files.length > 1) throw usageError(`'${command}' takes one graph file, got ${files.length}: ${files.join(' ')}`, 'give one file; options start with --');
-  return { command, file: files[0], flags };
+  const most = command === 'export-keras' ? 2 : 1;
+  if (files.length > most)
+    throw usageError(`'${command}' takes ${most === 1 ? 'one graph file' : 'a graph file and an output file'}, got ${files.length}: ${files.join(' ')}`, 'options start with --');
+  return { command, file: files[0], out: files[1], flags };
 }
 
-const EXAMPLE_VALUES: Record<string, string> = { input: 'x.npy', image: 'photo.jpg', output: 'conv2d', out: 'out', backend: 'cpu', seed: '0' };
+const EXAMPLE_VALUES: Record<string, string> = {
+  input: 'x.npy', image: 'photo.jpg', output: 'conv2d', out: 'out', backend: 'cpu', seed: '0', 'input-shape': '64x64x3', classes: '10',
+};
 
 // ── reading the graph ──────────────────────────────────────────────────────────────────────────
 
@@ -148,7 +184,13 @@ interface Loaded {
   report: GraphReport;
 }
 
-async function loadGraph(file: string, io: CliIo): Promise<Loaded> {
+async function loadGraph(file: string, io: CliIo, flags: Parsed['flags']): Promise<Loaded> {
+  const zooFlags = Object.keys(ZOO_FLAGS).filter((f) => flags[f] !== undefined);
+  if (/^zoo:/i.test(file)) {
+    const graph = zooModel(findZooEntry(file).name, zooOptions(flags));
+    return { name: graph.name!, raw: graph as unknown as Record<string, unknown>, report: analyzeGraph(graph) };
+  }
+  if (zooFlags.length) throw usageError(`--${zooFlags[0]} applies to zoo models only`, `e.g. deepwire summary zoo:ResNet50 --${zooFlags[0]} ${EXAMPLE_VALUES[zooFlags[0]] ?? ''}`.trimEnd());
   const text = new TextDecoder().decode(await readInput(file, io, 'graph file'));
   let raw: unknown;
   try {
@@ -166,6 +208,22 @@ async function loadGraph(file: string, io: CliIo): Promise<Loaded> {
   }
   const name = typeof obj.name === 'string' && obj.name ? obj.name : basename(file, extname(file));
   return { name, raw: obj, report: analyzeGraph(raw) };
+}
+
+/** --no-top, --input-shape, --classes as Keras' include_top, input_shape, classes. */
+function zooOptions(flags: Parsed['flags']): ZooOptions {
+  const options: ZooOptions = { include_top: !flags['no-top'] };
+  const shape = flags['input-shape'] as string | undefined;
+  if (shape !== undefined) {
+    if (!/^\d+([x×,]\d+){2}$/.test(shape)) throw usageError(`--input-shape must be HxWxC, got '${shape}'`, 'e.g. --input-shape 64x64x3');
+    options.input_shape = shape.split(/[x×,]/).map(Number);
+  }
+  const classes = flags.classes as string | undefined;
+  if (classes !== undefined) {
+    if (!/^\d+$/.test(classes) || Number(classes) < 1) throw usageError(`--classes must be a whole number ≥ 1, got '${classes}'`, 'e.g. --classes 10');
+    options.classes = Number(classes);
+  }
+  return options;
 }
 
 async function readInput(file: string, io: CliIo, what: string): Promise<Uint8Array> {
@@ -196,7 +254,7 @@ function refuseInvalid(loaded: Loaded, file: string, io: CliIo): void {
 // ── validate ───────────────────────────────────────────────────────────────────────────────────
 
 async function validate({ file, flags }: Parsed, io: CliIo): Promise<number> {
-  const { report } = await loadGraph(file, io);
+  const { report } = await loadGraph(file, io, flags);
   if (flags.json) {
     const problems = report.problems.map((p) => ({ ...p, line: problemLine(p, report) }));
     io.stdout(JSON.stringify({ ok: report.ok, nodes: report.nodes.length, params: report.totals.params, problems }, null, 2) + '\n');
@@ -208,7 +266,7 @@ async function validate({ file, flags }: Parsed, io: CliIo): Promise<number> {
 // ── summary ────────────────────────────────────────────────────────────────────────────────────
 
 async function summary({ file, flags }: Parsed, io: CliIo): Promise<number> {
-  const loaded = await loadGraph(file, io);
+  const loaded = await loadGraph(file, io, flags);
   const { report } = loaded;
   if (!report.ok) refuseInvalid(loaded, file, io);
   const nameOf = (id: string) => report.byId.get(id)?.name ?? id;
@@ -267,6 +325,25 @@ export function humanCount(n: number, suffix = ''): string {
   return suffix ? `${n} ${suffix}` : `${n}`;
 }
 
+// ── export-keras ───────────────────────────────────────────────────────────────────────────────
+
+async function exportKerasCommand({ file, out, flags }: Parsed, io: CliIo): Promise<number> {
+  const loaded = await loadGraph(file, io, flags);
+  if (!loaded.report.ok) refuseInvalid(loaded, file, io);
+  const { script, layers, params } = exportKeras({ ...loaded.raw, name: loaded.name });
+  if (out === undefined) {
+    io.stdout(script);
+    return 0;
+  }
+  try {
+    await io.writeFile(out, new TextEncoder().encode(script));
+  } catch (e) {
+    throw new CliError(`cannot write ${out}: ${(e as Error)?.message ?? e}`, 'choose another path');
+  }
+  io.stdout(`${out}: ${layers.length} layers, ${thousands(params.total)} params (trainable ${thousands(params.trainable)}, non-trainable ${thousands(params.nonTrainable)})\n`);
+  return 0;
+}
+
 // ── run ────────────────────────────────────────────────────────────────────────────────────────
 
 /** What a backend computes: the requested tensors, the regularization losses and, on WebGPU, per-node times. */
@@ -309,16 +386,18 @@ async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
   const seedText = flags.seed as string | undefined;
   if (seedText !== undefined && !/^\d+$/.test(seedText)) throw usageError(`--seed must be a whole number ≥ 0, got '${seedText}'`, 'e.g. --seed 0');
 
-  const loaded = await loadGraph(file, io);
-  const { report, raw } = loaded;
-  if (!report.ok) refuseInvalid(loaded, file, io);
+  const loaded = await loadGraph(file, io, flags);
+  const { raw } = loaded;
+  if (!loaded.report.ok) refuseInvalid(loaded, file, io);
   const seed = seedText !== undefined ? Number(seedText) : typeof raw.seed === 'number' ? raw.seed : 0;
 
-  const inputs = report.nodes.filter((r) => r.def?.category === 'Input');
+  const inputs = loaded.report.nodes.filter((r) => r.def?.category === 'Input');
   if (inputs.length !== 1)
     throw new CliError(`the graph has ${inputs.length} Input nodes (${inputs.map((r) => r.name).join(', ')}); run feeds exactly one`, 'run a graph with a single Input');
   const input = inputs[0];
-  const outputs = ((flags.output as string[] | undefined) ?? report.outputs).map((ref) => findNode(report, ref));
+  const outputs = ((flags.output as string[] | undefined) ?? loaded.report.outputs).map((ref) => findNode(loaded.report, ref));
+  // Feature extraction, Keras' Model(inputs, layer.output): only the layers the outputs need run.
+  const report = flags.output ? analyzeGraph(featureGraph(raw as unknown as GraphFile, loaded.report, outputs)) : loaded.report;
   const feed = flags.input ? await readFeed(flags.input as string, input.name, input.shape!, io) : randomFeed(input.name, input.shape!, seed, io);
   const result = await backend(report, { [input.id]: feed }, { seed, outputs });
 

@@ -1,6 +1,6 @@
 // The engine in Chromium (navigator.gpu): the `?raw` WGSL imports, then a handful of the sweep's cases
-// (src/ops/*.cases.ts) through the same compareWithReference as in Node — a GEMM conv, a naive
-// grouped conv, a ceil-mode pool, a concat written in place and a broadcasting merge.
+// (src/ops/*.cases.ts) through the same compareWithReference as in Node — a GEMM and a direct conv,
+// a naive grouped conv, a ceil-mode pool, a concat written in place and a broadcasting merge.
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze.ts';
 import { Engine } from '../runtime/engine.ts';
@@ -45,18 +45,21 @@ describe('WGSL kernels imported with ?raw', () => {
 });
 
 describe.skipIf(!gpu)('engine in the browser = reference', () => {
-  const SMOKE: { op: string; c: OpCase; convKernel?: ConvKernel; kernel: string | null }[] = [
-    { ...pick(conv2d, 'stride 2 same on odd 15×13×5 (pad at the end)'), convKernel: 'gemm', kernel: 'conv2dGemm' },
-    { ...pick(conv2d, 'groups 32 (ResNeXt), 3×3 same, 7×7×64 → 64'), kernel: 'conv2dNaive' },
-    { ...pick(averagePool2d, 'ceil_mode past the end pad, count_include_pad (clipped at the padded edge)'), kernel: 'pool2d' },
+  const SMOKE: { op: string; c: OpCase; convKernel?: ConvKernel; kernels: string[] }[] = [
+    { ...pick(conv2d, 'stride 2 same on odd 15×13×5 (pad at the end)'), convKernel: 'gemm', kernels: ['conv2dGemm'] },
+    { ...pick(conv2d, '3×3 same → 64 filters on odd 7×9×5 (quad-shared direct where the adapter has subgroups)'), convKernel: 'direct',
+      kernels: [gpu?.features.subgroups ? 'conv2dDirectQuad' : 'conv2dDirect'] },
+    { ...pick(conv2d, 'groups 32 (ResNeXt), 3×3 same, 7×7×64 → 64'), kernels: ['conv2dNaive'] },
+    { ...pick(averagePool2d, 'ceil_mode past the end pad, count_include_pad (clipped at the padded edge)'), kernels: ['pool2d'] },
     // Every branch writes its own channel slice: the Concatenate itself dispatches nothing.
-    { ...pick(concatenate, 'channel slices written in place by their producers (DenseNet-like)'), kernel: null },
-    { ...pick(add, '4 inputs, the third broadcasting [1, 1, C]'), kernel: 'elementwise' },
+    { ...pick(concatenate, 'channel slices written in place by their producers (DenseNet-like)'), kernels: [] },
+    // Four inputs: one add, then two dispatches that accumulate into the output.
+    { ...pick(add, '4 inputs, the third broadcasting [1, 1, C]'), kernels: ['elementwise', 'elementwise', 'elementwise'] },
   ];
 
-  for (const { op, c, convKernel, kernel } of SMOKE)
+  for (const { op, c, convKernel, kernels } of SMOKE)
     it(`${op}: ${c.name}`, async () => {
-      expect(kernelsOf(op, c, convKernel)).toEqual(kernel ? [kernel] : []);
+      expect(kernelsOf(op, c, convKernel)).toEqual(kernels);
       const { gpu: out, reference } = await compareWithReference(engine!, caseGraph(op, c), { batch: c.batch, convKernel });
       const got = out.tensors.get('y')!, want = reference.get('y')!;
       expect(got.shape).toEqual(want.shape);

@@ -423,7 +423,7 @@ class Lowering {
     };
     const yv = this.output(g.final);
     const y = pixelView(yv)!;
-    const r = g.residual !== undefined ? this.pixels(conv.id, this.input(g.residual)) : { stride: 0, offset: 0 };
+    const r = g.residual !== undefined ? this.pixels(conv.id, this.input(g.residual)) : { stride: 0, offset: 0, binding: { kind: 'none' } as Binding };
     // A softmax activation is not elementwise: the conv writes logits to scratch, softmax follows.
     const logits = own === null ? this.contiguous(conv.id, yv.shape.slice(1)) : yv;
     const out = own === null ? pixelView(logits)! : y;
@@ -449,7 +449,7 @@ class Lowering {
       kernel: kernelName, overrides,
       bindings: [
         xBinding, this.constant(kernel), bias ? this.constant(bias) : { kind: 'none' },
-        g.residual !== undefined ? { kind: 'view', view: this.input(g.residual) } : { kind: 'none' },
+        r.binding,
         { kind: 'view', view: logits, write: true },
         ...(kernelName === direct ? [xBinding] : []),
       ],
@@ -534,8 +534,9 @@ class Lowering {
   private dot(r: NodeReport): void {
     const a = r.attrs as { axes: number | [number, number]; normalize: boolean };
     const [xv0, yv0] = r.inputs.map((i) => this.input(i));
-    const xv = isContiguous(xv0) ? xv0 : this.copyContiguous(r.id, xv0);
-    const yv = isContiguous(yv0) ? yv0 : this.copyContiguous(r.id, yv0);
+    // dot.wgsl addresses its inputs from offset 0: a concat slice (contiguous when the batch is 1) is copied out.
+    const own = (v: View) => (isContiguous(v) && v.offset === 0 ? v : this.copyContiguous(r.id, v));
+    const xv = own(xv0), yv = own(yv0);
     if (xv.shape.length > 3 || yv.shape.length > 3)
       throw new OpError('Dot on WebGPU takes inputs of rank 1 or 2 (besides the batch)', 'Flatten the inputs first, or run with --backend cpu');
     const norm = (ax: number, rank: number) => (ax < 0 ? ax + rank : ax);

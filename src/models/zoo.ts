@@ -65,7 +65,7 @@ export function findZooEntry(name: string): ZooEntry {
   const found = ZOO.find((e) => e.name.toLowerCase() === key);
   if (found) return found;
   const guess = nearest(key, ZOO.map((e) => e.name));
-  throw new OpError(`no model '${name.replace(/^zoo:/i, '')}' in the zoo`, `${guess ? `${guess} ` : ''}the zoo has ${ZOO.map((e) => e.name).join(', ')}`);
+  throw new OpError(`no model '${name.replace(/^zoo:/i, '')}' in the zoo`, guess ?? `the zoo has ${ZOO.map((e) => e.name).join(', ')}`);
 }
 
 /** Builds a zoo model as a graph; checks the options as Keras does, with messages instead of exceptions deep inside. */

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConvKernel } from '../compile/lower.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
+import type { GraphFile } from '../graph/types.ts';
 import { Engine } from '../runtime/engine.ts';
 import { materializeWeights } from '../runtime/reference.ts';
 import { testGpu } from '../testing/gpu.ts';
@@ -32,6 +33,22 @@ function kernelVariants(op: string, c: OpCase): { convKernel?: ConvKernel; kerne
     if (!variants.has(kernels)) variants.set(kernels, convKernel);
   }
   return [...variants].map(([kernels, convKernel]) => ({ convKernel, kernels }));
+}
+
+/**
+ * The case with every input read from a channel slice of a Concatenate (behind 3 other channels, so
+ * at an odd offset, and with a channel stride unless the batch and the spatial axes are 1): how ops
+ * see their inputs inside Inception and DenseNet blocks, where producers write into the concat buffer.
+ */
+function sliceGraph(op: string, c: OpCase): GraphFile {
+  const graph = caseGraph(op, { ...c, inputScale: c.inputScale ?? 1 });
+  const y = graph.nodes.at(-1)!;
+  const extra = y.inputs!.flatMap((scaled, i) => [
+    { id: `pad${i}`, op: 'Input', attrs: { shape: [...c.inputs[i].slice(0, -1), 3] } },
+    { id: `pad${i}_scaled`, op: 'Rescaling', attrs: { scale: 1 }, inputs: [`pad${i}`] },
+    { id: `cat${i}`, op: 'Concatenate', attrs: { axis: -1 }, inputs: [`pad${i}_scaled`, scaled] },
+  ]);
+  return { ...graph, nodes: [...graph.nodes.slice(0, -1), ...extra, y] };
 }
 
 const fileName = (path: string) => path.match(/\.\/(.+)\.cases\.ts$/)![1];
@@ -71,5 +88,10 @@ for (const { op, cases } of Object.values(tables)) {
           expect(got.shape).toEqual(want.shape);
           expectClose(got.data, want.data, c.tolerance ?? toleranceOf(op));
         });
+    for (const c of cases)
+      it(`${c.name} (inputs read from a concat slice)`, async () => {
+        const { gpu: out, reference } = await compareWithReference(engine!, sliceGraph(op, c), { batch: c.batch });
+        expectClose(out.tensors.get('y')!.data, reference.get('y')!.data, c.tolerance ?? toleranceOf(op));
+      });
   });
 }

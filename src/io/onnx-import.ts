@@ -1,0 +1,416 @@
+// ONNX import: a ModelProto → a deepwire graph (Keras ops, NHWC) and its weight store. Images are
+// converted from N×C×H×W once, here: weights to Keras' layouts, axes remapped (src/io/onnx-layout.ts).
+// All or nothing: an op deepwire cannot express is refused with the op and the node named.
+import type { GraphFile, GraphNode, Shape } from '../graph/types.ts';
+import { resolveAttrs } from '../ops/attrs.ts';
+import { findOp } from '../ops/index.ts';
+import { OpError } from '../ops/op.ts';
+import type { WeightStore } from '../runtime/reference.ts';
+import { formatShape, sizeOf } from '../tensor.ts';
+import { CONVERTERS, SPATIAL_OPS } from './onnx-import-ops.ts';
+import { BATCHED, NCHW, onnxShapeOf, UNBATCHED, type Layout } from './onnx-layout.ts';
+import {
+  decodeModel, dtypeName, FLOAT, int, OnnxError, readTensor,
+  type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxValueInfo, type TensorValue,
+} from './onnx-proto.ts';
+
+/** A tensor computed by a deepwire node, and how it maps to ONNX's view of it. */
+export interface Data {
+  kind: 'data';
+  node: string;
+  layout: Layout;
+  /** Our shape without the batch. */
+  shape: Shape;
+}
+
+export interface Const {
+  kind: 'const';
+  tensor: TensorValue;
+}
+
+/** A model input or output: the node that feeds or computes it, and its layout. */
+export interface OnnxPort {
+  name: string;
+  node: string;
+  layout: Layout;
+  /** ONNX's shape; −1 for a symbolic batch. */
+  dims: number[];
+}
+
+export interface OnnxImport {
+  graph: GraphFile;
+  weights: WeightStore;
+  inputs: OnnxPort[];
+  outputs: OnnxPort[];
+  opset: number;
+  producer: string;
+}
+
+export interface ImportOptions {
+  /** Graph name; default: the ONNX graph's name. */
+  name?: string;
+  /**
+   * Values for graph inputs (ONNX's test data): used as constants where an op needs one (Conv's W,
+   * Reshape's shape, Pad's pads), fed as data everywhere else.
+   */
+  bind?: Record<string, TensorValue>;
+}
+
+/** The opsets whose operator definitions deepwire implements for the default domain. */
+export const OPSETS = { min: 7, max: 17 };
+
+/** Reads an .onnx file's bytes into a deepwire graph; throws an OnnxError saying what is wrong. */
+export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): OnnxImport {
+  return importModel(decodeModel(bytes), options);
+}
+
+export function importModel(model: OnnxModel, options: ImportOptions = {}): OnnxImport {
+  return new Importer(model, options).run();
+}
+
+type Pending = { kind: 'input'; info: OnnxValueInfo };
+
+/** What a converter sees of the node it converts. */
+export class NodeContext {
+  constructor(readonly importer: Importer, readonly node: OnnxNode, readonly opset: number) {}
+
+  get name(): string {
+    return this.importer.nodeName(this.node);
+  }
+
+  // ── attributes ──
+
+  private attr(name: string): OnnxAttribute | undefined {
+    return this.node.attribute.find((a) => a.name === name);
+  }
+
+  has(name: string): boolean {
+    return this.attr(name) !== undefined;
+  }
+
+  int(name: string, fallback: number): number {
+    const a = this.attr(name);
+    return a ? int(a.i, `attribute ${name}`) : fallback;
+  }
+
+  ints(name: string, fallback: number[] | null = null): number[] | null {
+    const a = this.attr(name);
+    return a ? (a.ints ?? []).map((v) => int(v, `attribute ${name}`)) : fallback;
+  }
+
+  float(name: string, fallback: number): number {
+    const a = this.attr(name);
+    return a ? a.f ?? 0 : fallback;
+  }
+
+  floats(name: string): number[] | null {
+    const a = this.attr(name);
+    return a ? [...(a.floats ?? [])] : null;
+  }
+
+  string(name: string, fallback: string): string {
+    const a = this.attr(name);
+    return a ? new TextDecoder().decode(a.s ?? new Uint8Array()) : fallback;
+  }
+
+  tensor(name: string): TensorValue | null {
+    const a = this.attr(name);
+    return a?.t ? readTensor(a.t, `${this.where} attribute ${name}`) : null;
+  }
+
+  /** Refuses attributes the converter does not know: they might change the meaning. */
+  known(...names: string[]): void {
+    for (const a of this.node.attribute)
+      if (!names.includes(a.name)) this.refuse(`attribute '${a.name}' is not one deepwire understands for ${this.node.op_type}`, 'export the model without it, or with opset 7 to 17');
+  }
+
+  // ── inputs and outputs ──
+
+  get inputCount(): number {
+    return this.node.input.length;
+  }
+
+  hasInput(i: number): boolean {
+    return (this.node.input[i] ?? '') !== '';
+  }
+
+  /** A constant: an initializer, a Constant node's output, or a bound graph input. */
+  isConst(i: number): boolean {
+    return this.hasInput(i) && this.importer.isConst(this.node.input[i]);
+  }
+
+  constant(i: number, what: string): TensorValue {
+    if (!this.hasInput(i)) this.refuse(`needs its ${what} input`);
+    const t = this.importer.constOf(this.node.input[i]);
+    if (!t) this.refuse(`its ${what} ('${this.node.input[i]}') is computed at run time; deepwire needs it constant`, 'fold it into an initializer (e.g. onnx-simplifier, or export with do_constant_folding=True)');
+    return t;
+  }
+
+  /** A tensor computed by the graph (materialising a model input), or a constant when it is one. */
+  operand(i: number, like?: Data): Data | Const {
+    const t = this.importer.trueConstOf(this.node.input[i]);
+    return t ? { kind: 'const', tensor: t } : this.data(i, like);
+  }
+
+  /**
+   * The input as a computed tensor. A model input met here first becomes an Input node laid out like
+   * `like`, or batched when `prefer` says so and its first axis can be the batch.
+   */
+  data(i: number, like?: Data, prefer?: 'batched'): Data {
+    if (!this.hasInput(i)) this.refuse(`input ${i + 1} is missing`);
+    return this.importer.dataOf(this.node.input[i], this.where, like, prefer);
+  }
+
+  /** ONNX's rank of input i, from its value or its declaration; −1 when unknown. */
+  onnxRankOf(i: number): number {
+    return this.importer.rankOf(this.node.input[i] ?? '');
+  }
+
+  /** Whether output i is read by a node or is a model output. */
+  outputUsed(i: number): boolean {
+    const name = this.node.output[i] ?? '';
+    return name !== '' && this.importer.isUsed(name);
+  }
+
+  output(i: number, value: Data | Const): void {
+    this.importer.setValue(this.node.output[i], value);
+  }
+
+  // ── building ──
+
+  get where(): string {
+    return `${this.node.op_type} node '${this.name}'`;
+  }
+
+  refuse(message: string, hint?: string): never {
+    throw new OnnxError(`${this.where}: ${message}`, hint);
+  }
+
+  /** Adds a deepwire node; `suffix` names helper nodes of one ONNX node apart. */
+  add(op: string, attrs: Record<string, unknown>, inputs: Data[], layout: Layout, weights: Record<string, Float32Array> = {}, suffix = ''): Data {
+    return this.importer.addNode(this, op, attrs, inputs, layout, weights, suffix);
+  }
+
+  /** ONNX's shape of a computed tensor. */
+  onnxShape(d: Data): number[] {
+    return onnxShapeOf(d.shape, d.layout, this.importer.batch);
+  }
+}
+
+export class Importer {
+  readonly nodes: GraphNode[] = [];
+  readonly store: WeightStore = new Map();
+  /** The ONNX batch of the batched and N×C×H×W tensors; −1 when symbolic. */
+  batch = -1;
+  private batchKnown = false;
+  private readonly values = new Map<string, Data | Const | Pending>();
+  private readonly shapes = new Map<string, Shape>();
+  private readonly bound = new Map<string, TensorValue>();
+  private readonly used = new Set<string>();
+  private readonly ids = new Set<string>();
+  private readonly nodeNames = new Map<OnnxNode, string>();
+  private readonly inputs: OnnxPort[] = [];
+  private readonly spatial: boolean;
+  private readonly opset: number;
+
+  constructor(private readonly model: OnnxModel, private readonly options: ImportOptions) {
+    const graph = model.graph!;
+    const domain = model.opset_import.find((o) => !o.domain || o.domain === 'ai.onnx');
+    // Files before IR version 3 carry no opset_import; they mean opset 1.
+    this.opset = domain ? int(domain.version, 'the opset version') : 1;
+    if (this.opset > OPSETS.max)
+      throw new OnnxError(`the model uses opset ${this.opset}; deepwire reads opsets ${OPSETS.min} to ${OPSETS.max}`,
+        `export it again with opset_version=${OPSETS.max} (torch.onnx.export), or convert it with onnx.version_converter`);
+    this.spatial = graph.node.some((n) => SPATIAL_OPS.has(n.op_type));
+    for (const n of graph.node) for (const i of n.input) this.used.add(i);
+    for (const o of graph.output) this.used.add(o.name);
+    for (const [name, t] of Object.entries(options.bind ?? {})) this.bound.set(name, t);
+  }
+
+  run(): OnnxImport {
+    const graph = this.model.graph!;
+    for (const t of graph.initializer) {
+      if (!t.name) throw new OnnxError('an initializer has no name', 'the file is corrupt: export it again');
+      this.values.set(t.name, { kind: 'const', tensor: readTensor(t, `initializer '${t.name}'`) });
+    }
+    if ((graph.sparse_initializer?.length ?? 0) > 0)
+      throw new OnnxError('the model has sparse initializers, which deepwire does not read', 'store the weights densely');
+    // An input that also has an initializer is a constant with a default value (IR < 4): keep the constant.
+    for (const input of graph.input) if (!this.values.has(input.name)) this.values.set(input.name, { kind: 'input', info: input });
+
+    for (const node of graph.node) this.convert(node);
+
+    const outputs = graph.output.map((o): OnnxPort => {
+      const v = this.values.get(o.name);
+      if (!v) throw new OnnxError(`model output '${o.name}' is computed by no node`, 'the file is corrupt: export it again');
+      if (v.kind === 'const')
+        throw new OnnxError(`model output '${o.name}' is a constant; a deepwire graph computes its outputs from its inputs`, 'remove the output, or compute it from an input');
+      const elem = o.type?.tensor_type?.elem_type;
+      if (elem !== undefined && elem !== 0 && elem !== FLOAT)
+        throw new OnnxError(`model output '${o.name}' is ${dtypeName(elem)}; deepwire computes in float32`, 'export the model with float32 outputs');
+      const d = v.kind === 'input' ? this.dataOf(o.name, 'the model outputs') : v;
+      return { name: o.name, node: d.node, layout: d.layout, dims: onnxShapeOf(d.shape, d.layout, this.batch) };
+    });
+    if (outputs.length === 0) throw new OnnxError('the model has no outputs', 'the file is corrupt: export it again');
+    const name = this.options.name ?? (graph.name || undefined);
+    return {
+      graph: { format: 'deepwire-graph', version: 1, ...(name ? { name } : {}), nodes: this.nodes, outputs: [...new Set(outputs.map((o) => o.node))] },
+      weights: this.store, inputs: this.inputs, outputs, opset: this.opset, producer: [this.model.producer_name, this.model.producer_version].filter(Boolean).join(' '),
+    };
+  }
+
+  private convert(node: OnnxNode): void {
+    const ctx = new NodeContext(this, node, this.opset);
+    if (node.domain && node.domain !== 'ai.onnx')
+      throw new OnnxError(`unsupported op '${node.domain}.${node.op_type}' at node '${this.nodeName(node)}': deepwire reads ONNX's standard ops only`, supportedHint());
+    const converter = CONVERTERS[node.op_type];
+    if (!converter) throw new OnnxError(`unsupported op '${node.op_type}' at node '${this.nodeName(node)}'`, supportedHint());
+    for (const i of node.input)
+      if (i !== '' && !this.values.has(i))
+        ctx.refuse(`its input '${i}' is computed by no earlier node`, 'the graph is not sorted or the file is corrupt: export it again');
+    try {
+      converter(ctx);
+    } catch (e) {
+      if (e instanceof OnnxError) throw e;
+      if (e instanceof OpError) throw new OnnxError(`${ctx.where}: ${e.message}`, e.hint);
+      throw new OnnxError(`${ctx.where}: internal error: ${(e as Error)?.message ?? e}`, 'please report this model');
+    }
+    for (const [i, out] of node.output.entries())
+      if (out !== '' && !this.values.has(out) && this.isUsed(out))
+        ctx.refuse(`its output ${i + 1} ('${out}') is used, but deepwire computes only its first output`, 'the model must not read it');
+  }
+
+  /** A unique, readable name for an ONNX node: its own, else its first output's, else its type. */
+  nodeName(node: OnnxNode): string {
+    let name = this.nodeNames.get(node);
+    if (!name) {
+      name = this.unique(node.name || node.output[0] || node.op_type);
+      this.nodeNames.set(node, name);
+    }
+    return name;
+  }
+
+  private unique(base: string): string {
+    let id = base, k = 1;
+    while (this.ids.has(id)) id = `${base}_${k++}`;
+    this.ids.add(id);
+    return id;
+  }
+
+  isUsed(name: string): boolean {
+    return this.used.has(name);
+  }
+
+  setValue(name: string | undefined, value: Data | Const): void {
+    if (name) this.values.set(name, value);
+  }
+
+  isConst(name: string): boolean {
+    return this.constOf(name) !== null;
+  }
+
+  /** An initializer's or Constant's value, or a bound input's. */
+  constOf(name: string): TensorValue | null {
+    const v = this.values.get(name);
+    if (v?.kind === 'const') return v.tensor;
+    if (v?.kind === 'input') return this.bound.get(name) ?? null;
+    return null;
+  }
+
+  trueConstOf(name: string): TensorValue | null {
+    const v = this.values.get(name);
+    return v?.kind === 'const' ? v.tensor : null;
+  }
+
+  rankOf(name: string): number {
+    const v = this.values.get(name);
+    if (!v) return -1;
+    if (v.kind === 'const') return v.tensor.dims.length;
+    if (v.kind === 'data') return onnxShapeOf(v.shape, v.layout, this.batch).length;
+    return this.bound.get(name)?.dims.length ?? v.info.type?.tensor_type?.shape?.dim.length ?? -1;
+  }
+
+  dataOf(name: string, where: string, like?: Data, prefer?: 'batched'): Data {
+    const v = this.values.get(name);
+    if (!v) throw new OnnxError(`${where}: '${name}' is computed by no earlier node`);
+    if (v.kind === 'data') return v;
+    if (v.kind === 'const')
+      throw new OnnxError(`${where}: its input '${name}' is a constant of shape ${formatShape(v.tensor.dims)} where deepwire needs a computed tensor`,
+        'deepwire merges constants only as scalars or per-channel values');
+    const d = this.materializeInput(v.info, like, prefer);
+    this.values.set(name, d);
+    return d;
+  }
+
+  /** A model input becomes an Input node, in the layout its use suggests. */
+  private materializeInput(info: OnnxValueInfo, like?: Data, prefer?: 'batched'): Data {
+    const name = info.name;
+    const tensorType = info.type?.tensor_type;
+    const bound = this.bound.get(name);
+    const elem = tensorType?.elem_type ?? bound?.dtype;
+    if (bound ? bound.dtype !== 'float32' : elem !== FLOAT)
+      throw new OnnxError(`model input '${name}' is ${bound?.dtype ?? dtypeName(elem as number)}; deepwire computes in float32`, 'export the model with float32 inputs');
+    const declared = tensorType?.shape?.dim;
+    if (!declared && !bound) throw new OnnxError(`model input '${name}' has no shape`, 'export the model with its input shape (e.g. torch.onnx.export with an example input)');
+    const dims = bound ? [...bound.dims] : declared!.map((d) => (d.dim_param || !Object.hasOwn(d, 'dim_value') ? -1 : int(d.dim_value, `input '${name}' size`)));
+    if (declared && bound && declared.length !== dims.length)
+      throw new OnnxError(`model input '${name}' is declared with ${declared.length} axes but given ${formatShape(dims)}`);
+    const rank = dims.length;
+    const symbolic = dims.map((d, i) => (d < 0 ? i : -1)).filter((i) => i >= 0);
+    let layout: Layout;
+    if (rank === 4 && (like ? like.layout.kind === 'nchw' : this.spatial)) layout = NCHW;
+    else if (like?.layout.kind === 'batched' && rank === like.shape.length + 1) layout = BATCHED;
+    else if ((symbolic.includes(0) || prefer === 'batched') && rank >= 2) layout = BATCHED;
+    else layout = UNBATCHED;
+    const sizeName = (i: number) => declared?.[i]?.dim_param || '?';
+    const bad = symbolic.find((i) => i !== 0 || layout.kind === 'unbatched');
+    if (bad !== undefined)
+      throw new OnnxError(`model input '${name}' has a symbolic size '${sizeName(bad)}' on axis ${bad}; deepwire needs fixed sizes besides the batch`,
+        'export the model with a fixed input size (torch.onnx.export without dynamic_axes for that axis)');
+    if (dims.some((d) => d === 0)) throw new OnnxError(`model input '${name}' is empty (${formatShape(dims)})`);
+    if (layout.kind !== 'unbatched') this.setBatch(dims[0], `model input '${name}'`);
+    const ours = layout.kind === 'nchw' ? [dims[2], dims[3], dims[1]] : layout.kind === 'batched' ? dims.slice(1) : dims;
+    if (ours.length === 0) throw new OnnxError(`model input '${name}' is a scalar; deepwire's inputs have at least one axis`, 'give it shape [1]');
+    const id = this.unique(name);
+    this.nodes.push({ id, name: id, op: 'Input', attrs: { shape: ours } });
+    this.shapes.set(id, ours);
+    this.inputs.push({ name, node: id, layout, dims });
+    return { kind: 'data', node: id, layout, shape: ours };
+  }
+
+  private setBatch(n: number, what: string): void {
+    if (this.batchKnown && n !== this.batch)
+      throw new OnnxError(`${what} has a batch of ${n < 0 ? 'symbolic size' : n}, another input ${this.batch < 0 ? 'a symbolic one' : this.batch}`, 'give every input the same batch');
+    this.batch = n;
+    this.batchKnown = true;
+  }
+
+  addNode(ctx: NodeContext, op: string, attrs: Record<string, unknown>, inputs: Data[], layout: Layout, weights: Record<string, Float32Array>, suffix: string): Data {
+    const def = findOp(op);
+    if (!def) throw new Error(`no op ${op}`);
+    const { attrs: resolved, problems } = resolveAttrs(def, attrs);
+    if (problems.length) ctx.refuse(problems.map((p) => p.message).join('; '), problems[0].hint);
+    const inputShapes = inputs.map((d) => d.shape);
+    const shape = def.inferShape(inputShapes, resolved);
+    if (sizeOf(shape) === 0 || shape.some((d) => !(d > 0))) ctx.refuse(`it would produce an empty tensor (${formatShape(shape)})`);
+    const id = this.unique(ctx.name + suffix);
+    const refs: Record<string, string> = {};
+    for (const spec of def.weights?.(inputShapes, resolved) ?? []) {
+      const data = weights[spec.name];
+      if (!data) throw new Error(`${op} weight ${spec.name} missing`);
+      if (data.length !== sizeOf(spec.shape)) throw new Error(`${op} weight ${spec.name}: ${data.length} values for ${formatShape(spec.shape)}`);
+      const key = `${id}/${spec.name}`;
+      this.store.set(key, { shape: [...spec.shape], data });
+      refs[spec.name] = key;
+    }
+    const node: GraphNode = { id, name: id, op, attrs, inputs: inputs.map((d) => d.node) };
+    if (Object.keys(refs).length) node.weights = refs;
+    this.nodes.push(node);
+    this.shapes.set(id, shape);
+    return { kind: 'data', node: id, layout, shape };
+  }
+}
+
+function supportedHint(): string {
+  return `deepwire imports ${Object.keys(CONVERTERS).join(', ')}; replace the op or export the model without it`;
+}
