@@ -5,6 +5,9 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: '.',
   publicDir: 'public',
+  // elkjs's main entry require()s the optional 'web-worker' package, which breaks the build; the bundled
+  // entry runs ELK in the page (what the editor's auto-arrange uses).
+  resolve: { alias: [{ find: /^elkjs$/, replacement: 'elkjs/lib/elk.bundled.js' }] },
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },

@@ -27,11 +27,17 @@ declare global {
   }
 }
 
-const zooModules = import.meta.glob('../src/models/zoo.ts');
-const importModules = import.meta.glob('../src/io/onnx-import.ts');
+const zooModules = import.meta.glob<typeof import('../src/models/zoo.ts')>('../src/models/zoo.ts');
+const importModules = import.meta.glob<typeof import('../src/io/onnx-import.ts')>('../src/io/onnx-import.ts');
 const sources: Sources = {
-  zoo: async () => ((await Object.values(zooModules)[0]?.()) as Record<string, unknown>) ?? null,
-  onnxImport: async () => ((await Object.values(importModules)[0]?.()) as Record<string, unknown>) ?? null,
+  zoo: async () => (await Object.values(zooModules)[0]?.()) ?? null,
+  onnxImport: async () => (await Object.values(importModules)[0]?.()) ?? null,
+  async file(path) {
+    const response = await fetch(`/${path}`);
+    // Vite answers a missing file with its HTML fallback.
+    if (!response.ok || response.headers.get('content-type')?.includes('text/html')) return null;
+    return new Uint8Array(await response.arrayBuffer());
+  },
 };
 
 async function engine(name: EngineName): Promise<Prepare> {

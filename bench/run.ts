@@ -3,9 +3,9 @@
 // it finds. A Vite server of its own serves bench/index.html; each engine × workload gets a fresh page.
 // Options: --workloads W1,W2  --engines deepwire,tfjs-webgpu  --runs N  --port P  --out bench/results.json
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser } from '@playwright/test';
+import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { chromiumArgs, chromiumPath, hasRealGpu } from '../scripts/gpu-env.mjs';
 import { runReference } from '../src/runtime/reference.ts';
@@ -34,8 +34,9 @@ for (const e of engineNames) if (!ENGINES.some((x) => x.name === e)) throw new E
 if (!(runs >= 1)) throw new Error('--runs wants a positive number');
 
 const sources: Sources = {
-  zoo: async () => (existsSync(`${root}src/models/zoo.ts`) ? import('../src/models/zoo.ts' as string) : null),
-  onnxImport: async () => (existsSync(`${root}src/io/onnx-import.ts`) ? import('../src/io/onnx-import.ts' as string) : null),
+  zoo: async () => (existsSync(`${root}src/models/zoo.ts`) ? import('../src/models/zoo.ts') : null),
+  onnxImport: async () => (existsSync(`${root}src/io/onnx-import.ts`) ? import('../src/io/onnx-import.ts') : null),
+  file: async (path) => (existsSync(`${root}${path}`) ? readFileSync(`${root}${path}`) : null),
 };
 
 const server = await createServer({
@@ -55,17 +56,21 @@ const args = hasRealGpu() || process.env.DEEPWIRE_GPU === 'system'
   : chromiumArgs;
 // No shader cache across pages: every engine's cold run compiles its pipelines.
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...args, '--disable-gpu-shader-disk-cache'] });
+// One context: pages share localStorage, where deepwire caches its per-adapter autotune.
+const context = await browser.newContext();
 
-async function runPage(b: Browser, engine: EngineName, workload: WorkloadId): Promise<PageReport> {
-  const page = await b.newPage();
+async function runPage(engine: EngineName, workload: WorkloadId): Promise<PageReport> {
+  const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
   try {
     const report = new Promise<PageReport>((resolve) => void page.exposeFunction('benchReport', resolve));
     await page.goto(`http://127.0.0.1:${port}/bench/index.html?engine=${engine}&workload=${workload}&runs=${runs}`);
-    const timeout = new Promise<PageReport>((resolve) => setTimeout(() => resolve({ ok: false, error: 'timed out after 10 min' }), 600_000));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<PageReport>((resolve) => (timer = setTimeout(() => resolve({ ok: false, error: 'timed out after 10 min' }), 600_000)));
     const r = await Promise.race([report, timeout]);
+    clearTimeout(timer);
     if (!r.ok && !r.skipped && errors.length) r.error = `${r.error}\n${errors.slice(0, 3).join('\n')}`;
     return r;
   } finally {
@@ -109,7 +114,7 @@ try {
     const workloadRows: EngineRow[] = [];
     for (const engine of order) {
       const t = performance.now();
-      const r = await runPage(browser, engine, id);
+      const r = await runPage(engine, id);
       const row: EngineRow = { engine, workload: id, median_ms: null, min_ms: null, first_ms: null, gflops: null, peak_gpu_bytes: null, max_abs_diff: null };
       if (r.ok) {
         const med = median(r.times_ms!);
@@ -148,4 +153,3 @@ console.log(`\nadapter: ${[...adapters].join('; ') || 'none'} · ${started.toISO
 console.log(formatTable(rows));
 writeFileSync(outFile, `${JSON.stringify(rows, null, 2)}\n`);
 console.log(`\nwrote ${outFile}`);
-setTimeout(() => { console.log((process as any)._getActiveHandles().map((h: any) => h.constructor.name + ' ' + (h._type ?? '') + (h.spawnfile ?? '') + (h.remoteAddress ?? ''))); }, 3000).unref();

@@ -257,3 +257,25 @@ test('find, fit, arrange and the cheat sheet', async ({ page }) => {
   await expect(page.getByTestId('shortcuts')).toBeVisible();
   await expect(page.getByTestId('shortcuts')).toContainText('auto-arrange');
 });
+
+test('keyboard walk between nodes, Enter to edit, and the outline view', async ({ page }) => {
+  await openEditor(page);
+  await selectNode(page, 'input_1');
+  await page.keyboard.press('ArrowRight');
+  await expect(page.getByTestId('param-name')).toHaveValue('inception_3a_1x1');
+  await page.keyboard.press('ArrowDown');
+  await expect(page.getByTestId('param-name')).toHaveValue('inception_3a_3x3_reduce');
+  await page.keyboard.press('ArrowLeft');
+  await expect(page.getByTestId('param-name')).toHaveValue('input_1');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Control+a');
+  await page.keyboard.type('7, 7, 3');
+  await page.keyboard.press('Tab');
+  await expect(findNode(page, 'input_1').getByTestId('output-shape')).toHaveText('7×7×3');
+
+  await page.getByTestId('cmd-outline').click();
+  await expect(page.locator('dw-canvas')).toBeHidden();
+  await expect(page.getByTestId('summary-row').first()).toHaveAttribute('aria-label', 'input_1, Input, output 7×7×3, 0 parameters');
+  await page.getByTestId('cmd-outline').click();
+  await expect(page.locator('dw-canvas')).toBeVisible();
+});

@@ -14,7 +14,7 @@ import { GraphHistory } from './history.ts';
 import { layeredLayout, placeUnplaced } from './layout.ts';
 import { acceptGraph, autosave, downloadGraph, parseGraph, readShareHash, restoreAutosave, shareHash, type Loaded } from './persistence.ts';
 import { compact, type GraphCanvas, type QuickAddItem } from './graph-canvas.ts';
-import type { InspectedNode } from './attr-inspector.ts';
+import type { AttrInspector, InspectedNode } from './attr-inspector.ts';
 import type { BlockForm } from './block-dialog.ts';
 import type { PaletteItem } from './op-palette.ts';
 import type { SummaryRow } from './summary-table.ts';
@@ -39,6 +39,7 @@ const SHORTCUTS: [string, string][] = [
   ['Ctrl+D', 'duplicate the selection'], ['Ctrl+A', 'select all'], ['Ctrl+click', 'add a node to the selection'],
   ['F', 'fit the graph in view'], ['L', 'auto-arrange (ELK)'], ['Ctrl+F', 'find a node by name or op'], ['/', 'search the palette'],
   ['Ctrl+S', 'save as .json'], ['Ctrl+O', 'open a .json file'], ['Right-click', 'quick add on the canvas; delete or duplicate on a node'],
+  ['← →', 'to an input, to a consumer of the selected node'], ['↑ ↓', 'previous, next node'], ['Enter', 'edit the selected node'],
   ['Esc', 'clear the selection, close dialogs'], ['?', 'this sheet'],
 ];
 
@@ -78,6 +79,9 @@ export class AppShell extends LitElement {
     dw-inspector { grid-area: inspector; border-left: 1px solid var(--dw-border); background: var(--dw-panel-bg); }
     dw-summary { grid-area: summary; border-top: 1px solid var(--dw-border); background: var(--dw-panel-bg); }
     dw-status-bar { grid-area: status; }
+    /* Outline view: the summary table (a screen reader's way through the graph) replaces the canvas. */
+    :host([outline]) { grid-template-areas: 'bar bar bar' 'palette summary inspector' 'palette summary inspector' 'status status status'; }
+    :host([outline]) .canvas { display: none; }
     .message {
       position: absolute; top: 10px; left: 50%; transform: translateX(-50%); z-index: 10; max-width: 70%;
       padding: 7px 12px; border-radius: 6px; box-shadow: 0 3px 12px rgb(0 0 0 / 0.2); display: flex; gap: 10px; align-items: start;
@@ -94,12 +98,16 @@ export class AppShell extends LitElement {
   @state() private message: { kind: 'info' | 'error'; text: string } | null = null;
   @state() private blockForm: (BlockForm & { position?: Position }) | null = null;
   @state() private shortcutsOpen = false;
+  @state() private outline = false;
   @state() private adapter: DeviceState = { state: 'pending', text: 'Looking for a WebGPU adapter…' };
   @state() private selfTest: DeviceState = { state: 'pending', text: 'Compute self-test: waiting for a device.' };
   @query('dw-canvas') private canvas!: GraphCanvas;
   @query('dw-toolbar') private toolbar!: ToolBar;
   @query('dw-palette') private palette!: OpPalette;
+  @query('dw-inspector') private inspector!: AttrInspector;
 
+  /** The last share link made, for scripts and tests (the clipboard may be closed to them). */
+  lastShareUrl = '';
   private history = new GraphHistory();
   private clipboard: GraphFile['nodes'] = [];
   private pasteCount = 0;
@@ -379,6 +387,16 @@ export class AppShell extends LitElement {
     if (next) this.show(next);
   }
 
+  /** Keyboard walk: right to a consumer, left to an input, up and down through the graph's order. */
+  private step(direction: string, from: string): void {
+    const nodes = this.graph.nodes;
+    const here = nodes.findIndex((n) => n.id === from);
+    const target = direction === 'right' ? nodes.find((n) => n.inputs?.includes(from))?.id
+      : direction === 'left' ? nodes[here]?.inputs?.[0]
+      : nodes[here + (direction === 'down' ? 1 : -1)]?.id;
+    if (target) void this.canvas.focusNode(target);
+  }
+
   private find(query: string): void {
     const q = query.trim().toLowerCase();
     if (!q) return;
@@ -407,9 +425,6 @@ export class AppShell extends LitElement {
     this.lastShareUrl = url;
   }
 
-  /** The last share link made, for scripts and tests (the clipboard may be closed to them). */
-  lastShareUrl = '';
-
   private async runCommand(name: string): Promise<void> {
     switch (name) {
       case 'new':
@@ -422,6 +437,10 @@ export class AppShell extends LitElement {
       case 'fit': return this.canvas.fit();
       case 'arrange': return this.commit(moveNodes(this.graph, await this.canvas.autoArrange()));
       case 'help': this.shortcutsOpen = true; return;
+      case 'outline':
+        this.outline = !this.outline;
+        this.toggleAttribute('outline', this.outline);
+        return;
       case 'theme':
         this.theme = this.theme === 'dark' ? 'light' : 'dark';
         document.documentElement.dataset.theme = this.theme;
@@ -456,6 +475,8 @@ export class AppShell extends LitElement {
     if (key === '/') return act(() => this.palette.focusSearch());
     if (e.key === '?') return act(() => (this.shortcutsOpen = true));
     if (key === 'escape') return act(() => void this.selectSoon([]));
+    if (key === 'enter' && this.selected.length === 1) return act(() => this.inspector.focusFirst());
+    if (key.startsWith('arrow') && this.selected.length === 1) return act(() => this.step(key.slice(5), this.selected[0]));
   };
 }
 

@@ -67,6 +67,12 @@ export class AttrInspector extends LitElement {
     `;
   }
 
+  /** Moves keyboard focus to the first attribute (after the name), for Enter on a node. */
+  focusFirst(): void {
+    const fields = this.renderRoot.querySelectorAll<HTMLElement>('input, select');
+    (fields[1] ?? fields[0])?.focus();
+  }
+
   private fire(type: string, detail: unknown): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }

@@ -62,6 +62,8 @@ export class GraphCanvas extends LitElement {
   static override styles = css`
     :host { display: block; position: relative; overflow: hidden; background: var(--dw-canvas-bg); }
     .area { position: absolute; inset: 0; }
+    /* Pan and zoom move one composited layer instead of repainting every node. */
+    .area > div { will-change: transform; }
     /* Quick add lists every op and block: scroll rather than run off the canvas. */
     rete-context-menu { display: block; max-height: 340px; overflow-y: auto; border-radius: 6px; }
     rete-minimap { filter: var(--dw-minimap-filter, none); }
@@ -133,7 +135,15 @@ export class GraphCanvas extends LitElement {
     // nodes). Plugins added after this pipe don't see the sync's node events; one redraw follows it.
     const nodeEvent = (ctx: { type: string; data?: unknown }) => ['nodecreated', 'nodetranslated', 'noderemoved', 'noderesized'].includes(ctx.type)
       || (ctx.type === 'render' && (ctx.data as { type?: string }).type === 'node');
-    area.addPipe((ctx) => (this.syncing && nodeEvent(ctx) ? undefined : ctx));
+    area.addPipe((ctx) => {
+      if (this.syncing && nodeEvent(ctx)) return undefined;
+      // Panning and zooming redraw the minimap at most once a frame.
+      if (ctx.type === 'translated' || ctx.type === 'zoomed') {
+        this.refreshMinimapSoon();
+        return undefined;
+      }
+      return ctx;
+    });
     area.use(minimap);
     area.use(menu);
     area.use(this.arrange);
@@ -156,6 +166,16 @@ export class GraphCanvas extends LitElement {
       if (ctx.type === 'nodedragged') this.flushMoves();
       if (ctx.type === 'nodepicked' || ctx.type === 'pointerup') queueMicrotask(() => this.emitSelection());
       return ctx;
+    });
+  }
+
+  private minimapFrame = 0;
+
+  private refreshMinimapSoon(): void {
+    if (this.minimapFrame) return;
+    this.minimapFrame = requestAnimationFrame(() => {
+      this.minimapFrame = 0;
+      void this.area.emit({ type: 'resized', data: { event: new Event('resize') } });
     });
   }
 

@@ -18,7 +18,6 @@ export class NodeView extends LitElement {
       background: var(--dw-node-bg);
       color: var(--dw-fg);
       font: 12px/1.35 system-ui, sans-serif;
-      box-shadow: 0 1px 3px rgb(0 0 0 / 0.15);
       user-select: none;
       cursor: grab;
     }

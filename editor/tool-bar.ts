@@ -49,6 +49,7 @@ export class ToolBar extends LitElement {
         @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.fire('find', { query: (e.target as HTMLInputElement).value })} />
       <datalist id="dw-names">${this.names.map((n) => html`<option value=${n}></option>`)}</datalist>
       <span class="sep"></span>
+      ${b('outline', 'Outline', 'Show the graph as a table instead of the canvas (for screen readers)')}
       ${b('theme', this.theme === 'dark' ? '☀ Light' : '☾ Dark', 'Switch between light and dark')}
       ${b('help', '?', 'Keyboard shortcuts (?)')}
       <button class="run" data-testid="cmd-run" disabled title="arrives with the run-and-inspect work">▶ Run</button>

@@ -180,7 +180,7 @@ describe('deepwire run', () => {
 
   it.each([
     [['--output', 'dens'], "deepwire: --output 'dens' is neither a node id nor a node name — did you mean 'dense'?"],
-    [['--image', 'cat.jpg'], 'deepwire: --image is not supported yet: it arrives with the image pipeline — use --input X.npy'],
+    [['--image', 'cat.jpg'], 'deepwire: cannot read photo cat.jpg: no such file — check the path'],
     [['--input', 'missing.npy'], 'deepwire: cannot read input missing.npy: no such file — check the path'],
     [['--input', 'wrong.npy'], "deepwire: wrong.npy holds a 2×3 array but 'input_1' takes 5 (or N×5 for a batch) — save the array with that shape"],
   ])('fails in one line for run %j', async (flags, line) => {
@@ -213,10 +213,10 @@ describe('deepwire: the command line and its files', () => {
   });
 
   it.each([
-    [['sumary', 'x.json'], "deepwire: unknown command 'sumary' — did you mean 'summary'? commands are summary, validate, run; run 'deepwire --help' for usage"],
-    [['--verbose'], "deepwire: unknown option '--verbose' — commands are summary, validate, run; run 'deepwire --help' for usage"],
+    [['sumary', 'x.json'], "deepwire: unknown command 'sumary' — did you mean 'summary'? commands are summary, validate, run, export-keras; run 'deepwire --help' for usage"],
+    [['--verbose'], "deepwire: unknown option '--verbose' — commands are summary, validate, run, export-keras; run 'deepwire --help' for usage"],
     [['run', 'x.json', '--ouput', 'a'], "deepwire: unknown option '--ouput' for 'run' — did you mean '--output'?"],
-    [['summary', 'x.json', '--csv'], "deepwire: unknown option '--csv' for 'summary' — 'summary' takes --json"],
+    [['summary', 'x.json', '--csv'], "deepwire: unknown option '--csv' for 'summary' — 'summary' takes --json, --no-top, --input-shape, --classes"],
     [['run', 'x.json', '--out'], "deepwire: option '--out' needs a value — e.g. --out out"],
     [['run', 'x.json', '--input', '--seed', '1'], "deepwire: option '--input' needs a value — e.g. --input x.npy"],
     [['run', 'x.json', '--seed', '1', '--seed', '2'], "deepwire: option '--seed' is given twice — give it once"],

@@ -15,6 +15,12 @@ import { runGraphOnGpu, type Losses } from './runtime/run-graph.ts';
 import { exportKeras } from './io/keras-export.ts';
 import { featureGraph } from './models/features.ts';
 import { findZooEntry, ZOO, zooModel, type ZooOptions } from './models/zoo.ts';
+import { imageToTensor } from './io/image.ts';
+import { isPreprocess, KERAS_APPLICATION_PREPROCESS, PREPROCESS, type Preprocess } from './io/preprocess.ts';
+import { isResizeMode, RESIZE_MODES } from './io/resize.ts';
+import { loadPretrainedZoo } from './models/pretrained-node.ts';
+import { PRETRAINED } from './models/pretrained.ts';
+import type { WeightStore } from './runtime/reference.ts';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -52,7 +58,10 @@ Zoo options (any command):
 
 Run options:
   --input X.npy        the Input's tensor: N×(input shape), or exactly the input shape (batch 1)
-  --image PHOTO        a photo for the Input (not yet supported)
+  --image PHOTO        a PNG or JPEG photo for the Input, resized and normalised to what it takes
+  --resize MODE        crop (default: cover, cut the overhang), letterbox (fit, pad black) or stretch
+  --preprocess MODE    caffe, tf, torch (Keras' preprocess_input modes), unit ([0, 1]) or raw (0–255);
+                       default: the model's own for zoo and pretrained models, else unit
   --output NODE        a node to write, by id or name; repeat for more (default: the graph's outputs);
                        only the layers it needs run (feature extraction: zoo:VGG19 --output block4_pool)
   --out DIR            where NODE.npy files go (default: out)
@@ -92,7 +101,7 @@ const ZOO_FLAGS: Record<string, FlagKind> = { 'no-top': 'bool', 'input-shape': '
 const COMMANDS: Record<string, Record<string, FlagKind>> = {
   summary: { json: 'bool', ...ZOO_FLAGS },
   validate: { json: 'bool', ...ZOO_FLAGS },
-  run: { input: 'string', image: 'string', output: 'list', out: 'string', backend: 'string', seed: 'string', ...ZOO_FLAGS },
+  run: { input: 'string', image: 'string', resize: 'string', preprocess: 'string', output: 'list', out: 'string', backend: 'string', seed: 'string', ...ZOO_FLAGS },
   'export-keras': { ...ZOO_FLAGS },
 };
 
@@ -168,12 +177,12 @@ function parseArgs(argv: string[]): Parsed {
   if (files.length === 0) throw usageError(`'${command}' needs a graph file`, `e.g. deepwire ${command} examples/inception-3a.json`);
   const most = command === 'export-keras' ? 2 : 1;
   if (files.length > most)
-    throw usageError(`'${command}' takes ${most === 1 ? 'one graph file' : 'a graph file and an output file'}, got ${files.length}: ${files.join(' ')}`, 'options start with --');
+    throw usageError(`'${command}' takes ${most === 1 ? 'one graph file' : 'a graph file and an output file'}, got ${files.length}: ${files.join(' ')}`, `give ${most === 1 ? 'one file' : 'two'}; options start with --`);
   return { command, file: files[0], out: files[1], flags };
 }
 
 const EXAMPLE_VALUES: Record<string, string> = {
-  input: 'x.npy', image: 'photo.jpg', output: 'conv2d', out: 'out', backend: 'cpu', seed: '0', 'input-shape': '64x64x3', classes: '10',
+  input: 'x.npy', image: 'photo.jpg', resize: 'crop', preprocess: 'tf', output: 'conv2d', out: 'out', backend: 'cpu', seed: '0', 'input-shape': '64x64x3', classes: '10',
 };
 
 // ── reading the graph ──────────────────────────────────────────────────────────────────────────
@@ -182,10 +191,16 @@ interface Loaded {
   name: string;
   raw: Record<string, unknown>;
   report: GraphReport;
+  /** Pretrained models: their weights, the normalisation they expect, where the weights come from. */
+  weights?: WeightStore;
+  preprocess?: Preprocess;
+  notes?: string[];
 }
 
 async function loadGraph(file: string, io: CliIo, flags: Parsed['flags']): Promise<Loaded> {
   const zooFlags = Object.keys(ZOO_FLAGS).filter((f) => flags[f] !== undefined);
+  const pretrained = await loadPretrainedGraph(file, flags);
+  if (pretrained) return pretrained;
   if (/^zoo:/i.test(file)) {
     const graph = zooModel(findZooEntry(file).name, zooOptions(flags));
     return { name: graph.name!, raw: graph as unknown as Record<string, unknown>, report: analyzeGraph(graph) };
@@ -208,6 +223,16 @@ async function loadGraph(file: string, io: CliIo, flags: Parsed['flags']): Promi
   }
   const name = typeof obj.name === 'string' && obj.name ? obj.name : basename(file, extname(file));
   return { name, raw: obj, report: analyzeGraph(raw) };
+}
+
+/** zoo:InceptionV3-pretrained and the other backbones with weights (src/models/pretrained.ts); null for other files. */
+async function loadPretrainedGraph(file: string, flags: Parsed['flags']): Promise<Loaded | null> {
+  const name = /^zoo:(.+)$/i.exec(file)?.[1]?.toLowerCase();
+  if (!name || !Object.keys(PRETRAINED).some((k) => k.toLowerCase() === name)) return null;
+  if (flags.classes !== undefined) throw usageError(`--classes does not apply to ${file}: it is a backbone without a classifier`, 'leave --classes out');
+  const model = (await loadPretrainedZoo(file, { inputShape: zooOptions(flags).input_shape }))!;
+  const { graph } = model;
+  return { name: graph.name!, raw: graph as unknown as Record<string, unknown>, report: analyzeGraph(graph), weights: model.weights, preprocess: model.def.preprocess, notes: model.notes };
 }
 
 /** --no-top, --input-shape, --classes as Keras' include_top, input_shape, classes. */
@@ -348,13 +373,13 @@ async function exportKerasCommand({ file, out, flags }: Parsed, io: CliIo): Prom
 
 /** What a backend computes: the requested tensors, the regularization losses and, on WebGPU, per-node times. */
 export type Backend = (
-  report: GraphReport, feeds: Record<string, Tensor>, options: { seed: number; outputs: string[] },
+  report: GraphReport, feeds: Record<string, Tensor>, options: { seed: number; outputs: string[]; store?: WeightStore },
 ) => Promise<{ tensors: Map<string, Tensor>; losses: Losses; timings?: RunResult['timings'] }>;
 
 /** The one place a backend is picked. */
 export function selectBackend(name: string): Backend {
   if (name === 'cpu')
-    return async (report, feeds, { seed, outputs }) => runReference(report, feeds, { seed, weights: materializeWeights(report, seed), outputs });
+    return async (report, feeds, { seed, outputs, store }) => runReference(report, feeds, { seed, weights: materializeWeights(report, seed, store), outputs });
   if (name === 'webgpu')
     return async (report, feeds, options) => {
       let engine: Engine;
@@ -382,7 +407,7 @@ export function selectBackend(name: string): Backend {
 async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
   const backend = selectBackend((flags.backend as string | undefined) ?? 'webgpu');
   if (flags.input && flags.image) throw usageError('--input and --image both feed the Input', 'give one of them');
-  if (flags.image) throw new CliError('--image is not supported yet: it arrives with the image pipeline', 'use --input X.npy');
+  checkImageFlags(flags);
   const seedText = flags.seed as string | undefined;
   if (seedText !== undefined && !/^\d+$/.test(seedText)) throw usageError(`--seed must be a whole number ≥ 0, got '${seedText}'`, 'e.g. --seed 0');
 
@@ -398,8 +423,11 @@ async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
   const outputs = ((flags.output as string[] | undefined) ?? loaded.report.outputs).map((ref) => findNode(loaded.report, ref));
   // Feature extraction, Keras' Model(inputs, layer.output): only the layers the outputs need run.
   const report = flags.output ? analyzeGraph(featureGraph(raw as unknown as GraphFile, loaded.report, outputs)) : loaded.report;
-  const feed = flags.input ? await readFeed(flags.input as string, input.name, input.shape!, io) : randomFeed(input.name, input.shape!, seed, io);
-  const result = await backend(report, { [input.id]: feed }, { seed, outputs });
+  for (const note of loaded.notes ?? []) io.stderr(`note: ${note}\n`);
+  const feed = flags.input ? await readFeed(flags.input as string, input.name, input.shape!, io)
+    : flags.image ? await imageFeed(flags, file, loaded, input.name, input.shape!, io)
+    : randomFeed(input.name, input.shape!, seed, io);
+  const result = await backend(report, { [input.id]: feed }, { seed, outputs, store: loaded.weights });
 
   const outDir = (flags.out as string | undefined) ?? 'out';
   for (const id of outputs) {
@@ -460,6 +488,37 @@ async function readFeed(file: string, inputName: string, shape: readonly number[
     `${file} holds a ${formatShape(t.shape)} array but '${inputName}' takes ${formatShape(shape)} (or N×${formatShape(shape)} for a batch)`,
     'save the array with that shape',
   );
+}
+
+/** --resize and --preprocess: known values, and only with --image. */
+function checkImageFlags(flags: Parsed['flags']): void {
+  const known: Record<string, string[]> = { resize: Object.keys(RESIZE_MODES), preprocess: Object.keys(PREPROCESS) };
+  for (const [flag, values] of Object.entries(known)) {
+    const value = flags[flag] as string | undefined;
+    if (value === undefined) continue;
+    if (!flags.image) throw usageError(`--${flag} applies to a photo`, `add --image PHOTO, or leave --${flag} out`);
+    if (!values.includes(value)) throw usageError(`unknown --${flag} '${value}'`, `${nearest(value, values) ?? ''} use one of ${values.join(', ')}`.trimStart());
+  }
+}
+
+/** --image PHOTO: decoded, resized and normalised into the Input's N=1 tensor; notes (downscale, EXIF rotation) on stderr. */
+async function imageFeed(flags: Parsed['flags'], file: string, loaded: Loaded, inputName: string, shape: readonly number[], io: CliIo): Promise<Tensor> {
+  const photo = flags.image as string;
+  const bytes = await readInput(photo, io, 'photo');
+  const resize = (flags.resize as string | undefined) ?? 'crop';
+  const zooFamily = /^zoo:/i.test(file) && !loaded.preprocess ? findZooEntry(file).family : undefined;
+  const preprocess = (flags.preprocess as string | undefined) ?? loaded.preprocess ?? (zooFamily && KERAS_APPLICATION_PREPROCESS[zooFamily]) ?? 'unit';
+  if (!isResizeMode(resize) || !isPreprocess(preprocess)) throw new Error(`unchecked --resize '${resize}' or --preprocess '${preprocess}'`);
+  let result;
+  try {
+    result = imageToTensor(bytes, shape, { resize, preprocess });
+  } catch (e) {
+    if (e instanceof OpError) throw new CliError(`${photo}: ${e.message}`, e.hint ?? 'use a PNG or JPEG photo');
+    throw e;
+  }
+  for (const note of result.notes) io.stderr(`note: ${photo}: ${note}\n`);
+  io.stderr(`note: feeding '${inputName}' ${photo} as ${formatShape(result.tensor.shape)} (resize ${resize}, preprocess ${preprocess})\n`);
+  return result.tensor;
 }
 
 /** Uniform in [0, 1), from the seed (mulberry32): the same command gives the same numbers. */

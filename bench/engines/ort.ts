@@ -6,16 +6,21 @@ import { workloadToOnnx, warmupOnnx } from './onnx-lite.ts';
 import { adapterName, type EngineName, type Prepare } from './types.ts';
 import type { Workload } from '../workloads.ts';
 
-const exporters = import.meta.glob('../../src/io/onnx-export.ts');
+const exporters = import.meta.glob<Record<string, unknown>>('../../src/io/onnx-export.ts');
 
-/** The workload as ONNX bytes: src/io/onnx-export.ts when it exists, else the small stand-in. */
-async function onnxBytes(w: Workload): Promise<Uint8Array> {
+/**
+ * The workload as ONNX: the file it was imported from, else src/io/onnx-export.ts when it exists,
+ * else the small stand-in (W1, W2). Names of the graph's input and output in that model.
+ */
+async function onnxModel(w: Workload): Promise<{ bytes: Uint8Array; input: string; output: string }> {
+  if (w.onnx) return w.onnx;
   const load = Object.values(exporters)[0];
-  if (!load) return workloadToOnnx(w);
-  const mod = (await load()) as Record<string, unknown>;
-  const fn = Object.values(mod).find((v): v is (...a: unknown[]) => Uint8Array => typeof v === 'function' && /export/i.test(v.name));
-  if (!fn) return workloadToOnnx(w);
-  return fn(w.report, w.weights);
+  if (load) {
+    const mod = await load();
+    const exportOnnx = mod.exportOnnx as ((report: unknown, weights: unknown) => Uint8Array) | undefined;
+    if (exportOnnx) return { bytes: exportOnnx(w.report, w.weights), input: w.inputId, output: w.output };
+  }
+  return { bytes: workloadToOnnx(w), input: w.inputId, output: w.output };
 }
 
 async function runtime(name: EngineName): Promise<typeof ORT> {
@@ -46,7 +51,7 @@ export function prepareOrt(name: EngineName): Prepare {
     await warm.run({ x: new ort.Tensor('float32', new Float32Array(16), [1, 4, 2, 2]) });
     await warm.release();
 
-    const bytes = await onnxBytes(w);
+    const model = await onnxModel(w);
     const inShape = w.report.byId.get(w.inputId)!.shape!;
     const outShape = w.report.byId.get(w.output)!.shape!;
     const image = inShape.length === 3;
@@ -56,11 +61,11 @@ export function prepareOrt(name: EngineName): Prepare {
     return {
       adapter: ep === 'wasm' ? `cpu, wasm, ${ort.env.wasm.numThreads} threads` : await adapterName(),
       async build() {
-        session = await ort.InferenceSession.create(bytes, { executionProviders: [ep], graphOptimizationLevel: 'all' });
+        session = await ort.InferenceSession.create(model.bytes, { executionProviders: [ep], graphOptimizationLevel: 'all' });
       },
       async run() {
-        const out = await session!.run({ [w.inputId]: new ort.Tensor('float32', input, dims) });
-        return out[session!.outputNames[0]].data as Float32Array;
+        const out = await session!.run({ [model.input]: new ort.Tensor('float32', input, dims) });
+        return out[model.output].data as Float32Array;
       },
       toNhwc: (y) => (outShape.length === 3 ? nchwToNhwc(y, outShape) : y),
       async dispose() {

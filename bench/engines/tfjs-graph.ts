@@ -2,6 +2,7 @@
 // tfjs-converter makes of a Keras model: BatchNorm folded into the conv before it, bias and ReLU
 // fused into the conv (tf.fused.conv2d), so TF.js runs its best path.
 import type * as TF from '@tensorflow/tfjs';
+import { window2d, type Padding, type Window } from '../../src/ops/geometry.ts';
 import type { Workload } from '../workloads.ts';
 import type { Tensor } from '../../src/tensor.ts';
 
@@ -111,10 +112,18 @@ export function tfjsModel(tf: typeof TF, w: Workload): { forward: (x: TF.Tensor)
       }
       case 'MaxPool2D':
       case 'AveragePool2D': {
-        if (a.ceil_mode || Array.isArray(a.padding)) throw new Error(`${n.op} with explicit pads or ceil_mode has no TF.js op`);
         const size = pair(a.pool_size), strides = pair(a.strides ?? a.pool_size);
-        const pad = a.padding as 'same' | 'valid';
-        fns.set(id, ([x]) => (n.op === 'MaxPool2D' ? tf.maxPool : tf.avgPool)(x as TF.Tensor4D, size, strides, pad));
+        const pooling = n.op === 'MaxPool2D' ? tf.maxPool : tf.avgPool;
+        if (a.ceil_mode || Array.isArray(a.padding)) {
+          // Explicit pads (ONNX imports), grown at the end for ceil_mode: TF.js' max pool ignores padded cells.
+          if (n.op !== 'MaxPool2D') throw new Error('AveragePool2D with explicit pads or ceil_mode has no TF.js op');
+          const input = report.byId.get(n.inputs[0])!.shape!;
+          const [h, w] = window2d('MaxPool2D', input, size, strides, [1, 1], a.padding as Padding, a.ceil_mode as boolean);
+          const end = (win: Window, k: number, s: number, len: number) => Math.max(win.padAfter, (win.out - 1) * s + k - len - win.padBefore);
+          const pad: [[number, number], [number, number], [number, number], [number, number]] =
+            [[0, 0], [h.padBefore, end(h, size[0], strides[0], input[0])], [w.padBefore, end(w, size[1], strides[1], input[1])], [0, 0]];
+          fns.set(id, ([x]) => tf.maxPool(x as TF.Tensor4D, size, strides, pad));
+        } else fns.set(id, ([x]) => pooling(x as TF.Tensor4D, size, strides, a.padding as 'same' | 'valid'));
         break;
       }
       case 'GlobalAveragePool2D': fns.set(id, ([x]) => tf.mean(x, [1, 2], a.keepdims as boolean)); break;

@@ -187,6 +187,30 @@ class Lowering {
         offset += C;
       }
     }
+    this.releaseSelfReadingTargets();
+  }
+
+  /**
+   * A dispatch may not bind one buffer writable twice (WebGPU's writable-aliasing rule), so a producer
+   * that reads a tensor living in the concat buffer it would write into gets its own buffer instead
+   * (NASNet's reduction cell adds one concat member to another).
+   */
+  private releaseSelfReadingTargets(): void {
+    const viewOf = (id: string): string => {
+      const r = this.node(id);
+      return ['Dropout', 'Flatten', 'Reshape'].includes(r.op) ? viewOf(r.inputs[0]) : id;
+    };
+    const reads = (r: NodeReport): string[] => {
+      const g = this.groups.get(r.id);
+      if (g) return [...g.conv.inputs, ...(g.residual ? [g.residual] : [])];
+      const merge = r.inputs.length === 1 ? this.node(r.inputs[0]) : null;
+      if (ACTIVATION_OPS.has(r.op) && activationOf(r) && merge && MERGE_CODES[merge.op] && this.soleConsumer(merge.id) === r) return merge.inputs;
+      return r.inputs;
+    };
+    for (const [id, target] of this.targets) {
+      const r = this.node(id);
+      if (r.op !== 'Concatenate' && reads(r).some((i) => this.targets.get(viewOf(i))?.alloc === target.alloc)) this.targets.delete(id);
+    }
   }
 
   // ── allocation helpers ────────────────────────────────────────────────────────────────────

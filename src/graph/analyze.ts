@@ -151,7 +151,7 @@ export function analyzeGraph(raw: unknown): GraphReport {
       const want = def.arity.min === def.arity.max ? `${def.arity.min}` : def.arity.max === Infinity ? `at least ${def.arity.min}` : `${def.arity.min} to ${def.arity.max}`;
       report.problems.push({
         node: n.id,
-        message: `${def.type} takes ${want} input${want === '1' ? '' : 's'}, got ${count}`,
+        message: `${def.type} takes ${want} input${/(^|\D)1$/.test(want) ? '' : 's'}, got ${count}`,
         hint: count < def.arity.min ? (def.arity.min === 0 ? undefined : 'connect another tensor to it') : 'disconnect the extra inputs',
       });
     }

@@ -110,7 +110,7 @@ function writeScript(report: GraphReport, modelName: string): KerasScript {
     `# ${modelName}: a deepwire graph as a Keras functional model (written by \`deepwire export-keras\`).`,
     '# Layer names are the graph\'s; the weights start from the initializers named here, not from deepwire\'s values.',
     '# Needs TensorFlow 2.16 or newer (Keras 3). Run it to print the summary and check the parameter count.',
-    ...(left ? [`# ${left} node${left === 1 ? '' : 's'} of the graph feed no output and ${left === 1 ? 'is' : 'are'} left out, as Keras would.`] : []),
+    ...(left ? [left === 1 ? '# 1 node of the graph feeds no output and is left out, as Keras would.' : `# ${left} nodes of the graph feed no output and are left out, as Keras would.`] : []),
     'import tensorflow as tf',
     '',
     ...lines,

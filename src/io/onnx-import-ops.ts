@@ -401,9 +401,9 @@ const softmax: Converter = (c) => {
     return c.output(0, c.add('Activation', { activation: 'softmax' }, [x], x.layout));
   }
   // Before opset 13: over axes axis… as one, whatever their order — a reshape to one axis and back.
-  const keep = kerasAxis(axis, x.layout) - 1;
-  const orderFree = x.layout.kind === 'nchw' ? axis === 1 : axis >= 1 || x.layout.kind === 'unbatched';
-  if (!orderFree || keep < 0) c.refuse(`softmax over axes ${axis}… of ${formatShape(shape)} would mix the batch or reorder channels`);
+  // The batchless axes from `keep` on hold ONNX's axes axis…; for an image, axis 1 means all of H×W×C.
+  const keep = x.layout.kind === 'nchw' ? (axis === 1 ? 0 : -1) : kerasAxis(axis, x.layout) - 1;
+  if (keep < 0) c.refuse(`softmax over axes ${axis}… of ${formatShape(shape)} would mix the batch or reorder channels`);
   const flat = [...x.shape.slice(0, keep), sizeOf(x.shape.slice(keep))];
   const r = c.add('Reshape', { target_shape: flat }, [x], x.layout.kind === 'nchw' ? BATCHED : x.layout, {}, '/flatten');
   const s = c.add('Activation', { activation: 'softmax' }, [r], r.layout, {}, '/softmax');

@@ -7,6 +7,7 @@ import { findOp } from '../ops/index.ts';
 import { OpError } from '../ops/op.ts';
 import type { WeightStore } from '../runtime/reference.ts';
 import { formatShape, sizeOf } from '../tensor.ts';
+import { FOLDERS } from './onnx-fold.ts';
 import { CONVERTERS, SPATIAL_OPS } from './onnx-import-ops.ts';
 import { BATCHED, NCHW, onnxShapeOf, UNBATCHED, type Layout } from './onnx-layout.ts';
 import {
@@ -90,12 +91,12 @@ export class NodeContext {
 
   int(name: string, fallback: number): number {
     const a = this.attr(name);
-    return a ? int(a.i, `attribute ${name}`) : fallback;
+    return a ? int(a.i) : fallback;
   }
 
   ints(name: string, fallback: number[] | null = null): number[] | null {
     const a = this.attr(name);
-    return a ? (a.ints ?? []).map((v) => int(v, `attribute ${name}`)) : fallback;
+    return a ? (a.ints ?? []).map((v) => int(v)) : fallback;
   }
 
   float(name: string, fallback: number): number {
@@ -137,6 +138,16 @@ export class NodeContext {
   /** A constant: an initializer, a Constant node's output, or a bound graph input. */
   isConst(i: number): boolean {
     return this.hasInput(i) && this.importer.isConst(this.node.input[i]);
+  }
+
+  /** An initializer or a Constant's output (not a bound input). */
+  isTrueConst(i: number): boolean {
+    return this.hasInput(i) && this.importer.trueConstOf(this.node.input[i]) !== null;
+  }
+
+  /** ONNX's shape of input i, known without computing it; −1 for symbolic sizes. */
+  staticDims(i: number): number[] {
+    return this.importer.staticDims(this.node.input[i] ?? '');
   }
 
   constant(i: number, what: string): TensorValue {
@@ -208,7 +219,6 @@ export class Importer {
   private readonly bound = new Map<string, TensorValue>();
   private readonly used = new Set<string>();
   private readonly ids = new Set<string>();
-  private readonly nodeNames = new Map<OnnxNode, string>();
   private readonly inputs: OnnxPort[] = [];
   private readonly spatial: boolean;
   private readonly opset: number;
@@ -217,7 +227,7 @@ export class Importer {
     const graph = model.graph!;
     const domain = model.opset_import.find((o) => !o.domain || o.domain === 'ai.onnx');
     // Files before IR version 3 carry no opset_import; they mean opset 1.
-    this.opset = domain ? int(domain.version, 'the opset version') : 1;
+    this.opset = domain ? int(domain.version) : 1;
     if (this.opset > OPSETS.max)
       throw new OnnxError(`the model uses opset ${this.opset}; deepwire reads opsets ${OPSETS.min} to ${OPSETS.max}`,
         `export it again with opset_version=${OPSETS.max} (torch.onnx.export), or convert it with onnx.version_converter`);
@@ -243,6 +253,8 @@ export class Importer {
     const outputs = graph.output.map((o): OnnxPort => {
       const v = this.values.get(o.name);
       if (!v) throw new OnnxError(`model output '${o.name}' is computed by no node`, 'the file is corrupt: export it again');
+      const other = nonTensorKind(o);
+      if (other) throw new OnnxError(`model output '${o.name}' is ${other}, not a tensor; deepwire computes tensors`);
       if (v.kind === 'const')
         throw new OnnxError(`model output '${o.name}' is a constant; a deepwire graph computes its outputs from its inputs`, 'remove the output, or compute it from an input');
       const elem = o.type?.tensor_type?.elem_type;
@@ -264,12 +276,18 @@ export class Importer {
     if (node.domain && node.domain !== 'ai.onnx')
       throw new OnnxError(`unsupported op '${node.domain}.${node.op_type}' at node '${this.nodeName(node)}': deepwire reads ONNX's standard ops only`, supportedHint());
     const converter = CONVERTERS[node.op_type];
-    if (!converter) throw new OnnxError(`unsupported op '${node.op_type}' at node '${this.nodeName(node)}'`, supportedHint());
+    const folder = FOLDERS[node.op_type];
+    if (!converter && !folder) throw new OnnxError(`unsupported op '${node.op_type}' at node '${this.nodeName(node)}'`, supportedHint());
     for (const i of node.input)
       if (i !== '' && !this.values.has(i))
         ctx.refuse(`its input '${i}' is computed by no earlier node`, 'the graph is not sorted or the file is corrupt: export it again');
+    // Shape arithmetic on constants is evaluated now (Shape needs only the static shape of its input).
+    const foldable = !!folder && node.input.every((name, k) => name === '' || this.trueConstOf(name) !== null || (node.op_type === 'Shape' && k === 0));
+    if (!converter && !foldable)
+      throw new OnnxError(`unsupported op '${node.op_type}' at node '${this.nodeName(node)}': deepwire evaluates ${node.op_type} only on constants (shape arithmetic), and this one has a computed input`, supportedHint());
     try {
-      converter(ctx);
+      if (foldable) this.setValue(node.output[0], { kind: 'const', tensor: folder!(ctx) });
+      else converter!(ctx);
     } catch (e) {
       if (e instanceof OnnxError) throw e;
       if (e instanceof OpError) throw new OnnxError(`${ctx.where}: ${e.message}`, e.hint);
@@ -280,14 +298,9 @@ export class Importer {
         ctx.refuse(`its output ${i + 1} ('${out}') is used, but deepwire computes only its first output`, 'the model must not read it');
   }
 
-  /** A unique, readable name for an ONNX node: its own, else its first output's, else its type. */
+  /** A readable name for an ONNX node: its own, else its first output's, else its type (made unique when added). */
   nodeName(node: OnnxNode): string {
-    let name = this.nodeNames.get(node);
-    if (!name) {
-      name = this.unique(node.name || node.output[0] || node.op_type);
-      this.nodeNames.set(node, name);
-    }
-    return name;
+    return node.name || node.output[0] || node.op_type;
   }
 
   private unique(base: string): string {
@@ -323,11 +336,17 @@ export class Importer {
   }
 
   rankOf(name: string): number {
+    return this.values.has(name) ? this.staticDims(name).length : -1;
+  }
+
+  staticDims(name: string): number[] {
     const v = this.values.get(name);
-    if (!v) return -1;
-    if (v.kind === 'const') return v.tensor.dims.length;
-    if (v.kind === 'data') return onnxShapeOf(v.shape, v.layout, this.batch).length;
-    return this.bound.get(name)?.dims.length ?? v.info.type?.tensor_type?.shape?.dim.length ?? -1;
+    if (!v) return [];
+    if (v.kind === 'const') return v.tensor.dims;
+    if (v.kind === 'data') return onnxShapeOf(v.shape, v.layout, this.batch);
+    const bound = this.bound.get(name);
+    if (bound) return bound.dims;
+    return (v.info.type?.tensor_type?.shape?.dim ?? []).map((d) => (d.dim_param || !Object.hasOwn(d, 'dim_value') ? -1 : int(d.dim_value)));
   }
 
   dataOf(name: string, where: string, like?: Data, prefer?: 'batched'): Data {
@@ -345,6 +364,8 @@ export class Importer {
   /** A model input becomes an Input node, in the layout its use suggests. */
   private materializeInput(info: OnnxValueInfo, like?: Data, prefer?: 'batched'): Data {
     const name = info.name;
+    const other = nonTensorKind(info);
+    if (other) throw new OnnxError(`model input '${name}' is ${other}, not a tensor; deepwire reads tensors`);
     const tensorType = info.type?.tensor_type;
     const bound = this.bound.get(name);
     const elem = tensorType?.elem_type ?? bound?.dtype;
@@ -352,7 +373,7 @@ export class Importer {
       throw new OnnxError(`model input '${name}' is ${bound?.dtype ?? dtypeName(elem as number)}; deepwire computes in float32`, 'export the model with float32 inputs');
     const declared = tensorType?.shape?.dim;
     if (!declared && !bound) throw new OnnxError(`model input '${name}' has no shape`, 'export the model with its input shape (e.g. torch.onnx.export with an example input)');
-    const dims = bound ? [...bound.dims] : declared!.map((d) => (d.dim_param || !Object.hasOwn(d, 'dim_value') ? -1 : int(d.dim_value, `input '${name}' size`)));
+    const dims = bound ? [...bound.dims] : declared!.map((d) => (d.dim_param || !Object.hasOwn(d, 'dim_value') ? -1 : int(d.dim_value)));
     if (declared && bound && declared.length !== dims.length)
       throw new OnnxError(`model input '${name}' is declared with ${declared.length} axes but given ${formatShape(dims)}`);
     const rank = dims.length;
@@ -411,6 +432,13 @@ export class Importer {
   }
 }
 
+/** 'a sequence', 'an optional', … for a value that is not a tensor; null for a tensor (or no type). */
+function nonTensorKind(info: OnnxValueInfo): string | null {
+  const kinds: Record<string, string> = { sequence_type: 'a sequence', map_type: 'a map', optional_type: 'an optional', sparse_tensor_type: 'a sparse tensor' };
+  const key = Object.keys(info.type ?? {}).find((k) => k in kinds && (info.type as Record<string, unknown>)[k]);
+  return key ? kinds[key] : null;
+}
+
 function supportedHint(): string {
-  return `deepwire imports ${Object.keys(CONVERTERS).join(', ')}; replace the op or export the model without it`;
+  return `deepwire imports ${Object.keys(CONVERTERS).join(', ')} (and folds ${Object.keys(FOLDERS).filter((op) => !(op in CONVERTERS)).join(', ')} on constants); replace the op or export the model without it`;
 }

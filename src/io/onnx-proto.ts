@@ -101,11 +101,13 @@ export const INT64 = 7;
 
 export const dtypeName = (code: number | undefined) => DTYPES[code ?? 0]?.name ?? `unknown type ${code ?? 0}`;
 
-/** An int64 as a JS number; an OnnxError when it does not fit one exactly. */
-export function int(v: Int64 | undefined, what: string): number {
+/**
+ * An int64 as a JS number. Values beyond ±2^53 (exporters write INT64_MAX as "to the end") are
+ * clamped there; every caller checks the ranges it needs.
+ */
+export function int(v: Int64 | undefined): number {
   const n = v === undefined ? 0 : typeof v === 'number' ? v : v.toNumber();
-  if (!Number.isSafeInteger(n)) throw new OnnxError(`${what} is ${n}, beyond what deepwire can represent exactly`);
-  return n;
+  return Math.max(-Number.MAX_SAFE_INTEGER, Math.min(Number.MAX_SAFE_INTEGER, n));
 }
 
 /** Decodes an .onnx file; a truncated or corrupt file gives an OnnxError, never a half-read model. */
@@ -164,7 +166,7 @@ export function readTensor(t: OnnxTensorProto, what = `tensor '${t.name ?? ''}'`
     throw new OnnxError(`${what} keeps its data in an external file, which deepwire does not read`,
       'save the model with its weights inside: onnx.save(model, path, save_as_external_data=False)');
   if (t.segment) throw new OnnxError(`${what} is a segment of a larger tensor, which deepwire does not read`);
-  const dims = (t.dims ?? []).map((d, i) => int(d, `${what} dimension ${i}`));
+  const dims = (t.dims ?? []).map((d, i) => int(d));
   let count = 1;
   for (const d of dims) {
     if (d < 0) throw new OnnxError(`${what} has a negative dimension (${formatShape(dims)})`, 'the file is corrupt: export it again');
@@ -184,7 +186,7 @@ export function readTensor(t: OnnxTensorProto, what = `tensor '${t.name ?? ''}'`
   const data = new Float64Array(count);
   for (let i = 0; i < count; i++) {
     const v = field[i] as Int64;
-    data[i] = dtype.name === 'float16' ? halfToFloat(v as number) : dtype.name === 'bfloat16' ? bfloatToFloat(v as number) : typeof v === 'number' ? v : int(v, `${what} value ${i}`);
+    data[i] = dtype.name === 'float16' ? halfToFloat(v as number) : dtype.name === 'bfloat16' ? bfloatToFloat(v as number) : typeof v === 'number' ? v : int(v);
   }
   return { name: t.name ?? '', dtype: dtype.name, dims, data };
 }
@@ -204,7 +206,7 @@ function fromRaw(raw: Uint8Array, dtype: string, count: number): Float32Array | 
     int8: (i) => view.getInt8(i), uint8: (i) => view.getUint8(i), bool: (i) => (view.getUint8(i) ? 1 : 0),
     int16: (i) => view.getInt16(2 * i, true), uint16: (i) => view.getUint16(2 * i, true),
     int32: (i) => view.getInt32(4 * i, true), uint32: (i) => view.getUint32(4 * i, true),
-    int64: (i) => Number(view.getBigInt64(8 * i, true)), uint64: (i) => Number(view.getBigUint64(8 * i, true)),
+    int64: (i) => int(Number(view.getBigInt64(8 * i, true))), uint64: (i) => int(Number(view.getBigUint64(8 * i, true))),
   };
   const f = read[dtype];
   const out = new Float64Array(count);

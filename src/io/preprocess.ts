@@ -53,3 +53,8 @@ export function preprocessPicture(picture: Picture, channels: number, mode: Prep
     for (let c = 0; c < 3; c++) out[3 * i + c] = data[3 * i + c] * scale[c] + shift[c];
   return { shape: [1, height, width, 3], data: out };
 }
+
+/** What keras.applications.<family>.preprocess_input does, by zoo family (src/models/zoo.ts). */
+export const KERAS_APPLICATION_PREPROCESS: Record<string, Preprocess> = {
+  VGG: 'caffe', ResNet: 'caffe', ResNetV2: 'tf', Inception: 'tf', Xception: 'tf', MobileNet: 'tf', NASNet: 'tf', DenseNet: 'torch', EfficientNet: 'raw',
+};

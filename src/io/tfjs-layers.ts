@@ -43,9 +43,9 @@ export type ShardReader = (path: string) => Promise<Uint8Array>;
 const MAX_WEIGHT_VALUES = 2 ** 31;
 
 const isObject = (v: unknown): v is Record<string, any> => !!v && typeof v === 'object' && !Array.isArray(v);
-const fail = (message: string, hint?: string): never => {
+function fail(message: string, hint?: string): never {
   throw new OpError(message, hint);
-};
+}
 
 /**
  * Imports a TF.js Layers model (the parsed model.json) with its weights. Everything is checked before the

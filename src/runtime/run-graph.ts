@@ -5,7 +5,7 @@ import type { Tensor } from '../tensor.ts';
 import { regularizationPenalty } from '../weights/regularizers.ts';
 import type { Regularizer } from '../weights/specs.ts';
 import type { Engine, RunResult } from './engine.ts';
-import { materializeWeights } from './reference.ts';
+import { materializeWeights, type WeightStore } from './reference.ts';
 
 export interface Losses {
   kernel: number;
@@ -37,9 +37,9 @@ export function activityRegularized(report: GraphReport): string[] {
 }
 
 export async function runGraphOnGpu(
-  engine: Engine, report: GraphReport, feeds: Record<string, Tensor>, options: { seed: number; outputs: string[]; timing?: boolean },
+  engine: Engine, report: GraphReport, feeds: Record<string, Tensor>, options: { seed: number; outputs: string[]; timing?: boolean; store?: WeightStore },
 ): Promise<{ tensors: Map<string, Tensor>; losses: Losses; timings?: RunResult['timings'] }> {
-  const weights = materializeWeights(report, options.seed);
+  const weights = materializeWeights(report, options.seed, options.store);
   const read = [...new Set([...options.outputs, ...activityRegularized(report)])];
   const batch = Object.values(feeds)[0]?.shape[0] ?? 1;
   const compiled = engine.compile(report, weights, { batch, keep: read });

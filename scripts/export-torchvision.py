@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""Exports torchvision CNNs to ONNX with random weights, for deepwire's import checks.
+
+    /usr/bin/python3 scripts/export-torchvision.py [--out out/torchvision] [--opset 13] [MODEL ...]
+    /usr/bin/python3 scripts/export-torchvision.py --fixtures src/io/fixtures
+
+Needs Debian's python3-torch, python3-torchvision and python3-onnx (PyTorch 1.13, CPU). Each model is
+written as NAME.onnx with NAME.input.pb and NAME.output.pb (ONNX TensorProto): a random input and
+PyTorch's own output for it. BatchNorm statistics and affine parameters are randomised too, so that
+folding them is tested. --fixtures writes the two small models the unit tests use (GoogLeNet's
+blocks at reduced width, and a net of the less common ops), each well under 200 KB.
+"""
+import argparse
+import os
+
+import onnx
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torchvision
+from onnx import numpy_helper
+from torchvision.models.googlenet import BasicConv2d, Inception
+
+MODELS = {
+    # name: (constructor, input size)
+    'googlenet': (lambda: torchvision.models.googlenet(weights=None, aux_logits=False, init_weights=True), 224),
+    'resnet50': (lambda: torchvision.models.resnet50(weights=None), 224),
+    'resnext50_32x4d': (lambda: torchvision.models.resnext50_32x4d(weights=None), 224),
+    'densenet121': (lambda: torchvision.models.densenet121(weights=None), 224),
+    'mobilenet_v2': (lambda: torchvision.models.mobilenet_v2(weights=None), 224),
+    'inception_v3': (lambda: torchvision.models.inception_v3(weights=None, aux_logits=False, init_weights=True), 299),
+}
+
+
+class TinyGoogLeNet(nn.Module):
+    """GoogLeNet's stem, its ceil-mode max pools and one Inception module, at a tenth of the width."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = BasicConv2d(3, 8, kernel_size=7, stride=2, padding=3)
+        self.maxpool1 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
+        self.conv2 = BasicConv2d(8, 8, kernel_size=1)
+        self.conv3 = BasicConv2d(8, 16, kernel_size=3, padding=1)
+        self.maxpool2 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
+        self.inception3a = Inception(16, 8, 8, 12, 4, 6, 6)
+        self.maxpool3 = nn.MaxPool2d(3, stride=2, ceil_mode=True)
+        self.avgpool = nn.AdaptiveAvgPool2d((1, 1))
+        self.dropout = nn.Dropout(0.2)
+        self.fc = nn.Linear(32, 10)
+
+    def forward(self, x):
+        x = self.maxpool1(self.conv1(x))
+        x = self.maxpool2(self.conv3(self.conv2(x)))
+        x = self.maxpool3(self.inception3a(x))
+        x = torch.flatten(self.avgpool(x), 1)
+        return self.fc(self.dropout(x))
+
+
+class TinyMixed(nn.Module):
+    """The ops the big models use less: input normalisation by constants, grouped, depthwise and dilated
+    convs, asymmetric padding, ReLU6, LeakyReLU, a squeeze-excite scale, a residual add, average pooling
+    counting the pads, and a Flatten of a 4×4 map (channel order!) before the classifier."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer('mean', torch.tensor([0.485, 0.456, 0.406]).view(1, 3, 1, 1))
+        self.register_buffer('std', torch.tensor([0.229, 0.224, 0.225]).view(1, 3, 1, 1))
+        self.stem = nn.Conv2d(3, 16, 3, stride=2, padding=1, bias=False)
+        self.bn = nn.BatchNorm2d(16)
+        self.grouped = nn.Conv2d(16, 16, 3, padding=1, groups=4)
+        self.depthwise = nn.Conv2d(16, 16, 3, padding=2, dilation=2, groups=16)
+        self.pointwise = nn.Conv2d(16, 16, 1)
+        self.squeeze = nn.Conv2d(16, 4, 1)
+        self.excite = nn.Conv2d(4, 16, 1)
+        self.asym = nn.Conv2d(16, 8, (2, 3))
+        self.pool = nn.AvgPool2d(3, stride=2, padding=1, count_include_pad=True)
+        self.fc = nn.Linear(8 * 4 * 4, 10)
+
+    def forward(self, x):
+        x = (x - self.mean) / self.std
+        x = F.relu6(self.bn(self.stem(x)))
+        y = F.leaky_relu(self.grouped(x), 0.1)
+        y = self.pointwise(F.relu(self.depthwise(y)))
+        scale = torch.sigmoid(self.excite(F.relu(self.squeeze(F.adaptive_avg_pool2d(y, 1)))))
+        x = x + y * scale
+        x = self.asym(F.pad(x, (2, 0, 1, 0)))
+        x = self.pool(torch.tanh(x))
+        return torch.softmax(self.fc(torch.flatten(x, 1)), dim=1)
+
+
+def randomise(model, seed):
+    """Random BatchNorm statistics and affine parameters: the identity BN of a fresh model tests nothing."""
+    g = torch.Generator().manual_seed(seed)
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm2d):
+            m.running_mean.copy_(torch.randn(m.num_features, generator=g) * 0.1)
+            m.running_var.copy_(torch.rand(m.num_features, generator=g) * 0.5 + 0.75)
+            m.weight.data.copy_(torch.rand(m.num_features, generator=g) * 0.5 + 0.75)
+            m.bias.data.copy_(torch.randn(m.num_features, generator=g) * 0.1)
+
+
+def save_tensor(array, path):
+    with open(path, 'wb') as f:
+        f.write(numpy_helper.from_array(array).SerializeToString())
+
+
+def export(model, size, path, opset, seed=0):
+    torch.manual_seed(seed)
+    model.eval()
+    with torch.no_grad():
+        randomise(model, seed)
+        x = torch.rand(1, 3, size, size, generator=torch.Generator().manual_seed(seed + 1))
+        y = model(x)
+        torch.onnx.export(model, x, path, opset_version=opset, input_names=['input'], output_names=['output'],
+                          do_constant_folding=True)
+    onnx.checker.check_model(onnx.load(path))
+    stem = path[:-len('.onnx')]
+    save_tensor(x.numpy(), stem + '.input.pb')
+    save_tensor(y.numpy(), stem + '.output.pb')
+    print(f'{path}: {os.path.getsize(path) / 1e6:.1f} MB, output {tuple(y.shape)}')
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument('models', nargs='*', choices=[[], *MODELS], help='default: all')
+    parser.add_argument('--out', default='out/torchvision')
+    parser.add_argument('--opset', type=int, default=13)
+    parser.add_argument('--fixtures', help='write the small test models into this folder instead')
+    args = parser.parse_args()
+    if args.fixtures:
+        os.makedirs(args.fixtures, exist_ok=True)
+        export(TinyGoogLeNet(), 32, os.path.join(args.fixtures, 'tiny-googlenet.onnx'), args.opset, seed=1)
+        export(TinyMixed(), 16, os.path.join(args.fixtures, 'tiny-mixed.onnx'), args.opset, seed=2)
+        return
+    os.makedirs(args.out, exist_ok=True)
+    for name in args.models or MODELS:
+        make, size = MODELS[name]
+        export(make(), size, os.path.join(args.out, f'{name}.onnx'), args.opset)
+
+
+if __name__ == '__main__':
+    main()

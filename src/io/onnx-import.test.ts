@@ -1,0 +1,375 @@
+// ONNX import: hand-checkable goldens, every converter against ONNX Runtime (wasm) on random weights,
+// the two PyTorch-exported fixtures against PyTorch's own outputs, and every refusal's message.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph } from '../graph/analyze.ts';
+import { sizeOf } from '../tensor.ts';
+import { expectClose, TOLERANCE } from '../testing/expect-close.ts';
+import { buildModel, float, floats, ints, node, pseudoRandom, valueInfo, weight, type ModelSpec } from '../testing/onnx-build.ts';
+import { runImported } from '../testing/onnx-cases.ts';
+import { runOrt } from '../testing/ort.ts';
+import { importOnnx } from './onnx-import.ts';
+import { flattenOrder, NCHW, toOnnx, toOurs } from './onnx-layout.ts';
+import { decodeModel, decodeTensorProto, encodeModel, floatTensor, readTensor } from './onnx-proto.ts';
+
+/** Imports and runs a model on the CPU reference; feeds are ONNX-layout arrays by input name. */
+async function run(bytes: Uint8Array, feeds: Record<string, { dims: number[]; data: ArrayLike<number> }>) {
+  return runImported(importOnnx(bytes), feeds);
+}
+
+/** Random feeds for the named inputs, the same for both runtimes. */
+function randomFeeds(shapes: Record<string, number[]>) {
+  return Object.fromEntries(Object.entries(shapes).map(([k, dims], i) => [k, { dims, data: pseudoRandom(sizeOf(dims), 11 + i) }]));
+}
+
+/** Our output equals ONNX Runtime's on the same model and feeds. */
+async function expectLikeOrt(spec: ModelSpec, shapes: Record<string, number[]>, tol: { atol: number; rtol: number } = TOLERANCE.conv) {
+  const bytes = buildModel(spec);
+  const feeds = randomFeeds(shapes);
+  const want = await runOrt(bytes, feeds);
+  const got = await run(bytes, feeds);
+  expect(Object.keys(got)).toEqual(Object.keys(want));
+  for (const k of Object.keys(want)) {
+    expect(got[k].dims, k).toEqual(want[k].dims);
+    expectClose(got[k].data, want[k].data, tol);
+  }
+}
+
+const image = (name: string, dims: (number | string)[]) => valueInfo(name, dims);
+const W = (name: string, dims: number[], seed = 3) => weight(name, dims, pseudoRandom(sizeOf(dims), seed));
+
+describe('importOnnx: hand-checkable goldens', () => {
+  it('imports a Conv as Conv2D and reproduces the golden [370, 470, 670, 770]', async () => {
+    const bytes = buildModel({
+      nodes: [node('Conv', ['x', 'w'], ['y'], {}, 'conv1')],
+      inputs: [image('x', [1, 1, 3, 3])], outputs: [image('y', [1, 1, 2, 2])],
+      initializers: [weight('w', [1, 1, 2, 2], [1, 2, 3, 4])],
+    });
+    const imported = importOnnx(bytes);
+    expect(imported.graph.nodes.map((n) => [n.id, n.op])).toEqual([['x', 'Input'], ['conv1', 'Conv2D']]);
+    expect(imported.graph.nodes[0].attrs).toEqual({ shape: [3, 3, 1] });
+    expect(imported.graph.nodes[1].weights).toEqual({ kernel: 'conv1/kernel' });
+    const y = await run(bytes, { x: { dims: [1, 1, 3, 3], data: [10, 20, 30, 40, 50, 60, 70, 80, 90] } });
+    expect(y.y.dims).toEqual([1, 1, 2, 2]);
+    expect([...y.y.data]).toEqual([370, 470, 670, 770]);
+  });
+
+  it('turns Conv weights OIHW into Keras HWIO', () => {
+    // W[oc][ci][ky][kx] = its own flat index: 2 filters, 3 channels, a 1×2 kernel.
+    const bytes = buildModel({
+      nodes: [node('Conv', ['x', 'w'], ['y'])],
+      inputs: [image('x', [1, 3, 4, 4])], outputs: [image('y', [1, 2, 4, 3])],
+      initializers: [weight('w', [2, 3, 1, 2], Array.from({ length: 12 }, (_, i) => i))],
+    });
+    const kernel = importOnnx(bytes).weights.get('y/kernel')!;
+    expect(kernel.shape).toEqual([1, 2, 3, 2]);
+    // kernel[ky=0][kx=0][ci=1][oc=1] at ((0·2 + 0)·3 + 1)·2 + 1 = 3 is W[1][1][0][0] at ((1·3 + 1)·1 + 0)·2 + 0 = 8
+    expect(kernel.data[3]).toBe(8);
+    expect([...kernel.data]).toEqual([0, 6, 2, 8, 4, 10, 1, 7, 3, 9, 5, 11]);
+  });
+
+  it('keeps ONNX feature order through a Flatten of an image: Gemm with the identity gives x.flatten()', async () => {
+    const eye = Array.from({ length: 64 }, (_, i) => (i % 9 === 0 ? 1 : 0));
+    const bytes = buildModel({
+      nodes: [node('Relu', ['x'], ['r']), node('Flatten', ['r'], ['f']), node('Gemm', ['f', 'b'], ['y']), node('MaxPool', ['x'], ['unused'], { kernel_shape: [1, 1] })],
+      inputs: [image('x', [1, 2, 2, 2])], outputs: [valueInfo('y', [1, 8])],
+      initializers: [weight('b', [8, 8], eye)],
+    });
+    const imported = importOnnx(bytes);
+    expect(imported.graph.nodes.find((n) => n.id === 'f')?.op).toBe('Flatten');
+    const y = await runImported(imported, { x: { dims: [1, 2, 2, 2], data: [0, 1, 2, 3, 4, 5, 6, 7] } });
+    expect([...y.y.data]).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('applies Gemm alpha, beta and transB: 2·[1, 2]·Bᵀ + 0.5·[1, 1, 1] = [2.5, 4.5, 6.5]', async () => {
+    const bytes = buildModel({
+      nodes: [node('Gemm', ['a', 'b', 'c'], ['y'], { alpha: float(2), beta: float(0.5), transB: 1 })],
+      inputs: [valueInfo('a', [1, 2])], outputs: [valueInfo('y', [1, 3])],
+      initializers: [weight('b', [3, 2], [1, 0, 0, 1, 1, 1]), weight('c', [3], [1, 1, 1])],
+    });
+    expect([...(await run(bytes, { a: { dims: [1, 2], data: [1, 2] } })).y.data]).toEqual([2.5, 4.5, 6.5]);
+  });
+
+  it('maps Clip, Max, Min, Sub and Div by constants onto Rescaling and ReLU', async () => {
+    const x = { dims: [4], data: [-2, -0.5, 0.5, 3] };
+    const cases: [string, ReturnType<typeof node>, number[]][] = [
+      ['clip(−1, 1)', node('Clip', ['x', 'lo', 'hi'], ['y']), [-1, -0.5, 0.5, 1]],
+      ['clip(0, 6) = relu6', node('Clip', ['x', 'zero', 'six'], ['y']), [0, 0, 0.5, 3]],
+      ['max(x, 1)', node('Max', ['x', 'hi'], ['y']), [1, 1, 1, 3]],
+      ['min(x, −1)', node('Min', ['lo', 'x'], ['y']), [-2, -1, -1, -1]],
+      ['1 − x', node('Sub', ['hi', 'x'], ['y']), [3, 1.5, 0.5, -2]],
+      ['x / 2', node('Div', ['x', 'two'], ['y']), [-1, -0.25, 0.25, 1.5]],
+    ];
+    for (const [what, n, want] of cases) {
+      const bytes = buildModel({
+        nodes: [n], inputs: [valueInfo('x', [4])], outputs: [valueInfo('y', [4])],
+        initializers: [weight('lo', [], [-1]), weight('hi', [], [1]), weight('zero', [], [0]), weight('six', [], [6]), weight('two', [1], [2])],
+      });
+      expect([...(await run(bytes, { x })).y.data], what).toEqual(want);
+    }
+  });
+
+  it('pads with a value and crops with negative pads: Pad([0,0,1,−1, 0,0,0,1], 5)', async () => {
+    const bytes = buildModel({
+      nodes: [node('Pad', ['x', 'pads', 'v'], ['y'])],
+      inputs: [image('x', [1, 1, 2, 3])], outputs: [image('y', [1, 1, 3, 3])],
+      initializers: [ints('pads', [0, 0, 1, -1, 0, 0, 0, 1]), weight('v', [], [5])],
+    });
+    const y = await run(bytes, { x: { dims: [1, 1, 2, 3], data: [1, 2, 3, 4, 5, 6] } });
+    expect(y.y.dims).toEqual([1, 1, 3, 3]);
+    expect([...y.y.data]).toEqual([5, 5, 5, 2, 3, 5, 5, 6, 5]);
+  });
+
+  it('runs a symbolic batch: the Input excludes it and any N can be fed', async () => {
+    const bytes = buildModel({
+      nodes: [node('Conv', ['x', 'w'], ['y'], { pads: [1, 1, 1, 1] }), node('GlobalAveragePool', ['y'], ['g'])],
+      inputs: [image('x', ['N', 3, 5, 5])], outputs: [image('g', ['N', 4, 1, 1])],
+      initializers: [W('w', [4, 3, 3, 3])],
+    });
+    const imported = importOnnx(bytes);
+    expect(imported.graph.nodes[0].attrs).toEqual({ shape: [5, 5, 3] });
+    expect(imported.inputs[0].dims).toEqual([-1, 3, 5, 5]);
+    const feeds = randomFeeds({ x: [2, 3, 5, 5] });
+    const got = await runImported(imported, feeds);
+    const want = await runOrt(bytes, feeds);
+    expect(got.g.dims).toEqual([2, 4, 1, 1]);
+    expectClose(got.g.data, want.g.data, TOLERANCE.conv);
+  });
+});
+
+describe('importOnnx against ONNX Runtime', () => {
+  const conv = (attrs: Record<string, unknown>, inC = 4, outC = 6, k = [3, 3], bias = true): ModelSpec => ({
+    nodes: [node('Conv', ['x', 'w', ...(bias ? ['b'] : [])], ['y'], attrs as never)],
+    inputs: [image('x', [2, inC, 7, 6])], outputs: [valueInfo('y')],
+    initializers: [W('w', [outC, inC / ((attrs.group as number) ?? 1), ...k]), W('b', [outC], 5)],
+  });
+
+  it.each([
+    ['strides 2 with asymmetric pads', { strides: [2, 2], pads: [1, 0, 2, 1] }],
+    ['groups 2, dilations [2, 1]', { group: 2, dilations: [2, 1], pads: [2, 1, 2, 1] }],
+    ['depthwise (group = channels), no bias', { group: 4 }],
+    ['auto_pad SAME_UPPER, stride 2', { auto_pad: 'SAME_UPPER', strides: [2, 2] }],
+    ['auto_pad SAME_LOWER, stride 2', { auto_pad: 'SAME_LOWER', strides: [2, 2] }],
+    ['auto_pad VALID', { auto_pad: 'VALID' }],
+  ])('Conv: %s', async (what, attrs) => {
+    const depthwise = what.startsWith('depthwise');
+    await expectLikeOrt(conv({ kernel_shape: [3, 3], ...attrs }, 4, depthwise ? 8 : 6, [3, 3], !depthwise), { x: [2, 4, 7, 6] });
+  });
+
+  it('Conv with a 1×5 kernel and SAME_LOWER at stride 1 (asymmetric padding)', async () => {
+    await expectLikeOrt(conv({ auto_pad: 'SAME_LOWER' }, 4, 3, [1, 4]), { x: [2, 4, 7, 6] });
+  });
+
+  it.each([
+    ['MaxPool ceil_mode with pads', 'MaxPool', { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 0, 0], ceil_mode: 1 }],
+    ['MaxPool SAME_UPPER', 'MaxPool', { kernel_shape: [2, 3], strides: [2, 2], auto_pad: 'SAME_UPPER' }],
+    ['AveragePool count_include_pad, ceil_mode', 'AveragePool', { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1], count_include_pad: 1, ceil_mode: 1 }],
+    ['AveragePool pads excluded', 'AveragePool', { kernel_shape: [3, 2], strides: [1, 2], pads: [1, 0, 1, 1] }],
+    ['AveragePool SAME_LOWER', 'AveragePool', { kernel_shape: [2, 2], strides: [2, 2], auto_pad: 'SAME_LOWER' }],
+    ['GlobalMaxPool', 'GlobalMaxPool', {}],
+    ['GlobalAveragePool', 'GlobalAveragePool', {}],
+  ])('%s', async (_what, op, attrs) => {
+    await expectLikeOrt({ nodes: [node(op, ['x'], ['y'], attrs as never)], inputs: [image('x', [2, 3, 7, 6])], outputs: [valueInfo('y')] }, { x: [2, 3, 7, 6] });
+  });
+
+  it('BatchNormalization with its epsilon', async () => {
+    const C = 3;
+    await expectLikeOrt({
+      nodes: [node('BatchNormalization', ['x', 's', 'b', 'm', 'v'], ['y'], { epsilon: float(0.01) })],
+      inputs: [image('x', [2, C, 4, 5])], outputs: [valueInfo('y')],
+      initializers: [W('s', [C], 1), W('b', [C], 2), W('m', [C], 3), weight('v', [C], [0.5, 1, 2])],
+    }, { x: [2, C, 4, 5] });
+  });
+
+  it('a squeeze-excite block: per-channel constants, a data × data broadcast, HardSigmoid, LeakyRelu', async () => {
+    await expectLikeOrt({
+      nodes: [
+        node('Sub', ['x', 'mean'], ['centred']), node('Div', ['centred', 'std'], ['scaled']),
+        node('Conv', ['scaled', 'w'], ['c'], { pads: [1, 1, 1, 1] }), node('LeakyRelu', ['c'], ['a'], { alpha: float(0.1) }),
+        node('GlobalAveragePool', ['a'], ['g']), node('HardSigmoid', ['g'], ['gate'], { alpha: float(0.3), beta: float(0.4) }),
+        node('Mul', ['a', 'gate'], ['y']),
+      ],
+      inputs: [image('x', [1, 3, 5, 5])], outputs: [valueInfo('y')],
+      initializers: [weight('mean', [1, 3, 1, 1], [0.5, 0.4, 0.3]), weight('std', [3, 1, 1], [0.2, 0.25, 0.3]), W('w', [4, 3, 3, 3])],
+    }, { x: [1, 3, 5, 5] }, TOLERANCE.conv);
+  });
+
+  it('Inception-style Concat on channels, then Flatten → Gemm (transB, bias) → Softmax', async () => {
+    await expectLikeOrt({
+      nodes: [
+        node('Conv', ['x', 'w1'], ['a']), node('Relu', ['a'], ['ar']),
+        node('MaxPool', ['x'], ['p'], { kernel_shape: [3, 3], pads: [1, 1, 1, 1], strides: [1, 1] }),
+        node('Concat', ['ar', 'p'], ['cat'], { axis: 1 }),
+        node('Flatten', ['cat'], ['f']), node('Gemm', ['f', 'fc', 'fcb'], ['logits'], { transB: 1 }), node('Softmax', ['logits'], ['y'], { axis: 1 }),
+      ],
+      inputs: [image('x', [1, 3, 4, 3])], outputs: [valueInfo('y')],
+      initializers: [W('w1', [2, 3, 1, 1]), W('fc', [7, 5 * 4 * 3], 4), W('fcb', [7], 6)],
+    }, { x: [1, 3, 4, 3] });
+  });
+
+  it('Softmax of opset 11 over C×H×W at once, MatMul after a Flatten, Sum/Mean/Max of three tensors', async () => {
+    await expectLikeOrt({
+      nodes: [
+        node('Conv', ['x', 'w'], ['c']), node('Softmax', ['c'], ['s'], { axis: 1 }),
+        node('Sum', ['s', 'c', 'c'], ['t']), node('Mean', ['t', 's', 'c'], ['m']), node('Max', ['m', 's', 'c'], ['mx']),
+        node('Flatten', ['mx'], ['f']), node('MatMul', ['f', 'k'], ['y']),
+      ],
+      inputs: [image('x', [1, 2, 3, 3])], outputs: [valueInfo('y')],
+      initializers: [W('w', [2, 2, 1, 1]), W('k', [18, 4], 4)],
+      opset: 11,
+    }, { x: [1, 2, 3, 3] });
+  });
+
+  it('folds shape arithmetic on constants (Shape → Gather → Unsqueeze → Concat → Reshape, as old PyTorch flattened)', async () => {
+    const bytes = buildModel({
+      nodes: [
+        node('Conv', ['x', 'w'], ['c']), node('Shape', ['c'], ['shape']), node('Gather', ['shape', 'zero'], ['n'], { axis: 0 }),
+        node('Unsqueeze', ['n', 'axes'], ['n1']), node('Concat', ['n1', 'minus1'], ['target'], { axis: 0 }),
+        node('Reshape', ['c', 'target'], ['f']), node('Gemm', ['f', 'fc'], ['y'], { transB: 1 }),
+      ],
+      inputs: [image('x', [1, 3, 4, 4])], outputs: [valueInfo('y')],
+      initializers: [W('w', [2, 3, 3, 3]), { ...ints('zero', [0]), dims: [] }, ints('axes', [0]), ints('minus1', [-1]), W('fc', [5, 8], 4)],
+    });
+    const imported = importOnnx(bytes);
+    expect(imported.graph.nodes.map((n) => n.op)).toEqual(['Input', 'Conv2D', 'Flatten', 'Dense']);
+    const feeds = randomFeeds({ x: [1, 3, 4, 4] });
+    expectClose((await runImported(imported, feeds)).y.data, (await runOrt(bytes, feeds)).y.data, TOLERANCE.conv);
+  });
+
+  it('MatMul of two computed matrices and Gemm with transA become Dot', async () => {
+    await expectLikeOrt({
+      nodes: [node('MatMul', ['a', 'b'], ['ab']), node('Gemm', ['ab', 'c'], ['y'], { transA: 1, alpha: float(0.5) })],
+      inputs: [valueInfo('a', [3, 4]), valueInfo('b', [4, 5]), valueInfo('c', [3, 2])], outputs: [valueInfo('y')],
+    }, { a: [3, 4], b: [4, 5], c: [3, 2] });
+  });
+});
+
+describe('importOnnx: PyTorch exports (src/io/fixtures, from scripts/export-torchvision.py --fixtures)', () => {
+  it.each(['tiny-googlenet', 'tiny-mixed'])('%s matches PyTorch\'s output and ONNX Runtime\'s', async (name) => {
+    const stem = `src/io/fixtures/${name}`;
+    const bytes = readFileSync(`${stem}.onnx`);
+    const x = readTensor(decodeTensorProto(readFileSync(`${stem}.input.pb`)));
+    const torch = readTensor(decodeTensorProto(readFileSync(`${stem}.output.pb`)));
+    const imported = importOnnx(bytes);
+    expect(analyzeGraph(imported.graph).ok).toBe(true);
+    const got = (await runImported(imported, { input: x })).output;
+    expect(got.dims).toEqual([1, 10]);
+    expectClose(got.data, torch.data, TOLERANCE.conv);
+    expectClose(got.data, (await runOrt(bytes, { input: { dims: x.dims, data: x.data as Float32Array } })).output.data, TOLERANCE.conv);
+  });
+
+  it('tiny-googlenet keeps GoogLeNet\'s ceil-mode max pools and its ONNX node names', () => {
+    const { graph } = importOnnx(readFileSync('src/io/fixtures/tiny-googlenet.onnx'));
+    const pools = graph.nodes.filter((n) => n.op === 'MaxPool2D');
+    expect(pools.length).toBe(4);
+    expect(pools.every((n) => n.attrs?.ceil_mode === true)).toBe(true);
+    expect(graph.nodes.find((n) => n.op === 'Concatenate')?.name).toBe('/inception3a/Concat');
+  });
+});
+
+describe('importOnnx refusals name the op and the node; nothing is half-loaded', () => {
+  const relu = (extra: ReturnType<typeof node>[], spec: Partial<ModelSpec> = {}) => buildModel({
+    nodes: [node('Relu', ['x'], ['r'], {}, 'relu'), ...extra],
+    inputs: [image('x', [1, 3, 4, 4])], outputs: [valueInfo(extra.length ? extra[extra.length - 1].output[0] : 'r')], ...spec,
+  });
+  const refuses = (bytes: Uint8Array, message: RegExp) => expect(() => importOnnx(bytes)).toThrow(message);
+
+  it('an unsupported op, even as the last node', () => {
+    refuses(relu([node('Erf', ['r'], ['e'], {}, 'gelu_erf')]), /unsupported op 'Erf' at node 'gelu_erf'/);
+  });
+
+  it('an op of another domain', () => {
+    refuses(relu([{ ...node('FusedConv', ['r'], ['e'], {}, 'fused'), domain: 'com.microsoft' }]), /unsupported op 'com.microsoft.FusedConv' at node 'fused'/);
+  });
+
+  it('Div of two computed tensors', () => {
+    refuses(relu([node('Div', ['r', 'x'], ['d'], {}, 'ratio')]), /unsupported: Div of two computed tensors at node 'ratio'/);
+  });
+
+  it('shape arithmetic on a computed tensor', () => {
+    refuses(relu([node('Transpose', ['r'], ['t'], { perm: [0, 2, 3, 1] }, 'to_nhwc')]), /unsupported op 'Transpose' at node 'to_nhwc': deepwire evaluates Transpose only on constants/);
+  });
+
+  it('a truncated file, and a file that is not ONNX', () => {
+    const bytes = relu([]);
+    refuses(bytes.subarray(0, bytes.length - 7), /not a valid ONNX file: .*truncated/);
+    refuses(new TextEncoder().encode('{"format": "deepwire-graph"}'), /not a valid ONNX file|no graph/);
+  });
+
+  it('an initializer whose dims claim more than its data holds (nothing is allocated from the dims)', () => {
+    const lying = { ...floatTensor('w', [1], [1]), dims: [1000, 1000] };
+    refuses(relu([node('Conv', ['r', 'w'], ['c'])], { initializers: [lying] }), /initializer 'w' claims 1000×1000 \(1000000 values\) but holds 4 bytes/);
+    const huge = { ...floatTensor('w', [1], [1]), dims: [1e6, 1e6] };
+    refuses(relu([node('Conv', ['r', 'w'], ['c'])], { initializers: [huge] }), /initializer 'w' claims 1000000×1000000 elements, more than deepwire handles/);
+    const short = { ...floatTensor('w', [4, 3, 1, 1], new Float32Array(12)), raw_data: new Uint8Array(20) };
+    refuses(relu([node('Conv', ['r', 'w'], ['c'])], { initializers: [short] }), /claims 4×3×1×1 \(12 values\) but holds 20 bytes of float32 data \(48 expected\)/);
+  });
+
+  it('weights kept in an external file', () => {
+    const external = { ...floatTensor('w', [1, 3, 1, 1], []), raw_data: undefined, data_location: 1, external_data: [{ key: 'location', value: 'w.bin' }] };
+    refuses(relu([node('Conv', ['r', 'w'], ['c'])], { initializers: [external] }), /keeps its data in an external file/);
+  });
+
+  it('an opset newer than 17', () => {
+    refuses(relu([], { opset: 18 }), /uses opset 18; deepwire reads opsets 7 to 17/);
+  });
+
+  it('a symbolic size besides the batch, and a non-float input', () => {
+    refuses(relu([], { inputs: [image('x', [1, 3, 'height', 4])] }), /input 'x' has a symbolic size 'height' on axis 2/);
+    refuses(relu([], { inputs: [valueInfo('x', [1, 3, 4, 4], 2)] }), /model input 'x' is uint8; deepwire computes in float32/);
+  });
+
+  it('3-D convolution', () => {
+    refuses(buildModel({
+      nodes: [node('Conv', ['x', 'w'], ['y'], {}, 'conv3d')], inputs: [image('x', [1, 1, 4, 4, 4])], outputs: [valueInfo('y')],
+      initializers: [W('w', [1, 1, 2, 2, 2])],
+    }), /Conv node 'conv3d': needs an N×C×H×W image, got a 1×1×4×4×4 tensor \(3-D data/);
+  });
+
+  it('Conv weights computed at run time', () => {
+    refuses(buildModel({
+      nodes: [node('Relu', ['w'], ['wr']), node('Conv', ['x', 'wr'], ['y'], {}, 'dyn')], inputs: [image('x', [1, 1, 4, 4]), image('w', [1, 1, 2, 2])], outputs: [valueInfo('y')],
+    }), /Conv node 'dyn': its weight W \('wr'\) is computed at run time/);
+  });
+
+  it('training-mode BatchNormalization, a used MaxPool Indices output, a used Dropout mask', () => {
+    const C = [W('s', [3]), W('b', [3]), W('m', [3]), weight('v', [3], [1, 1, 1])];
+    refuses(relu([node('BatchNormalization', ['r', 's', 'b', 'm', 'v'], ['y'], { training_mode: 1 }, 'bn')], { initializers: C, opset: 15 }), /BatchNormalization node 'bn': it is in training mode/);
+    refuses(relu([node('MaxPool', ['r'], ['y', 'idx'], { kernel_shape: [2, 2] }, 'pool'), node('Relu', ['idx'], ['z'])]), /MaxPool node 'pool': its Indices output is used/);
+    refuses(relu([node('Dropout', ['r'], ['y', 'mask'], {}, 'drop'), node('Relu', ['mask'], ['z'])]), /Dropout node 'drop': its mask output is used/);
+  });
+
+  it('a Reshape that would reorder an image, and an attribute deepwire does not know', () => {
+    refuses(relu([node('MaxPool', ['r'], ['p'], { kernel_shape: [1, 1] }), node('Reshape', ['p', 'shape'], ['y'], {}, 'rs')], { initializers: [ints('shape', [1, 3, 16])] }), /Reshape node 'rs': it reshapes an N×C×H×W image to 1×3×16; .*can only flatten them/);
+    refuses(relu([node('Conv', ['r', 'w'], ['y'], { future_knob: 1 }, 'c')], { initializers: [W('w', [1, 3, 1, 1])] }), /Conv node 'c': attribute 'future_knob' is not one deepwire understands/);
+  });
+
+  it('a constant varying across H×W, and a constant model output', () => {
+    refuses(relu([node('Add', ['r', 'k'], ['y'], {}, 'add')], { initializers: [W('k', [1, 1, 4, 4])] }), /Add node 'add': its constant of shape 1×1×4×4 varies along more than the channel axis/);
+    refuses(relu([node('Constant', [], ['y'], { value: { tensor: floatTensor('', [1], [1]) } })]), /model output 'y' is a constant/);
+  });
+});
+
+describe('ONNX layouts', () => {
+  it('orders the features of a flattened 2×1×2 image as ONNX does', () => {
+    // ours (h, w, c) → ONNX (c, h, w): (0,0,0)→0, (0,0,1)→2, (0,1,0)→1, (0,1,1)→3
+    expect([...flattenOrder(2, 1, 2)]).toEqual([0, 2, 1, 3]);
+  });
+
+  it('converts N×C×H×W to N×H×W×C and back exactly', () => {
+    const data = Array.from({ length: 2 * 3 * 2 * 2 }, (_, i) => i);
+    const ours = toOurs([2, 3, 2, 2], data, NCHW, 'x');
+    expect(ours.shape).toEqual([2, 2, 2, 3]);
+    expect([...ours.data.slice(0, 6)]).toEqual([0, 4, 8, 1, 5, 9]);
+    expect([...toOnnx(ours, NCHW).data]).toEqual(data);
+    const order = flattenOrder(3, 2, 2);
+    expect([...toOnnx(toOurs([2, 12], data, { kind: 'features', order }, 'f'), { kind: 'features', order }).data]).toEqual(data);
+  });
+
+  it('encodes what it decodes (the exporter uses the same schema)', () => {
+    const bytes = encodeModel({ opset_import: [{ version: 13 }], graph: { node: [], initializer: [floatTensor('w', [2], [1.5, -2])], input: [], output: [] } });
+    const w = readTensor(decodeModel(bytes).graph!.initializer[0]);
+    expect(w.dims).toEqual([2]);
+    expect([...w.data]).toEqual([1.5, -2]);
+  });
+});

@@ -1,0 +1,76 @@
+// TF.js (pure-JS CPU backend) as a test-only oracle for imported Keras models: save a model TF.js built
+// into model.json + one shard, quantise a shard the way tensorflowjs_converter does, and load a model
+// from memory the way tf.loadLayersModel would from files. Never imported by the product.
+import * as tf from '@tensorflow/tfjs';
+import type { ManifestEntry } from '../io/tfjs-layers.ts';
+
+let ready: Promise<void> | undefined;
+/** The CPU backend, set once per test file. */
+export function tfjsCpu(): Promise<typeof tf> {
+  ready ??= tf.setBackend('cpu').then(() => tf.ready());
+  return ready.then(() => tf);
+}
+
+export interface SavedModel {
+  modelJson: { modelTopology: unknown; weightsManifest: { paths: string[]; weights: ManifestEntry[] }[] };
+  shard: Uint8Array;
+}
+
+/** What tf.LayersModel.save writes: model.json (one group, one shard 'weights.bin') and the shard's bytes. */
+export async function saveModel(model: tf.LayersModel): Promise<SavedModel> {
+  let saved: SavedModel | undefined;
+  await model.save(tf.io.withSaveHandler(async (artifacts) => {
+    const data = artifacts.weightData!;
+    const buffers = Array.isArray(data) ? data : [data];
+    const shard = new Uint8Array(buffers.reduce((a, b) => a + b.byteLength, 0));
+    let o = 0;
+    for (const b of buffers) o += (shard.set(new Uint8Array(b), o), b.byteLength);
+    saved = { modelJson: { modelTopology: artifacts.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs as ManifestEntry[] }] }, shard };
+    return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+  }));
+  return saved!;
+}
+
+/** The float32 shard quantised per weight to uint8 or uint16 with an affine min/scale, as the converter's --quantize_uint8/16. */
+export function quantize(saved: SavedModel, dtype: 'uint8' | 'uint16'): SavedModel {
+  const levels = dtype === 'uint8' ? 255 : 65535;
+  const floats = new Float32Array(saved.shard.buffer.slice(saved.shard.byteOffset, saved.shard.byteOffset + saved.shard.byteLength));
+  const parts: Uint8Array[] = [];
+  const weights: ManifestEntry[] = [];
+  let at = 0;
+  for (const entry of saved.modelJson.weightsManifest[0].weights) {
+    const n = entry.shape.reduce((a, d) => a * d, 1);
+    const values = floats.subarray(at, at + n);
+    at += n;
+    const min = Math.min(...values, 0), max = Math.max(...values, 0);
+    const scale = max > min ? (max - min) / levels : 1;
+    const q = dtype === 'uint8' ? new Uint8Array(n) : new Uint16Array(n);
+    values.forEach((v, i) => (q[i] = Math.round((v - min) / scale)));
+    parts.push(new Uint8Array(q.buffer));
+    weights.push({ ...entry, quantization: { dtype, min, scale } });
+  }
+  const shard = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
+  let o = 0;
+  for (const p of parts) o += (shard.set(p, o), p.length);
+  return { modelJson: { modelTopology: saved.modelJson.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights }] }, shard };
+}
+
+/** tf.loadLayersModel on model.json and its shards already in memory (dequantising as it always does). */
+export async function loadInTfjs(modelJson: { modelTopology: unknown; weightsManifest: { weights: ManifestEntry[] }[] }, shard: Uint8Array): Promise<tf.LayersModel> {
+  const t = await tfjsCpu();
+  const weightSpecs = modelJson.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
+  const weightData = shard.buffer.slice(shard.byteOffset, shard.byteOffset + shard.byteLength) as ArrayBuffer;
+  return t.loadLayersModel(t.io.fromMemory({ modelTopology: modelJson.modelTopology as object, weightSpecs, weightData }));
+}
+
+/** The outputs of the named layers for one input, as TF.js computes them. */
+export async function tfjsOutputs(model: tf.LayersModel, input: { shape: number[]; data: Float32Array }, layers: string[]): Promise<Float32Array[]> {
+  const t = await tfjsCpu();
+  const sub = t.model({ inputs: model.inputs, outputs: layers.map((l) => model.getLayer(l).output as tf.SymbolicTensor) });
+  const x = t.tensor(input.data, input.shape);
+  const ys = sub.predict(x) as tf.Tensor | tf.Tensor[];
+  const list = Array.isArray(ys) ? ys : [ys];
+  const out = await Promise.all(list.map((y) => y.data() as Promise<Float32Array>));
+  t.dispose([x, ...list]);
+  return out;
+}
