@@ -12,6 +12,8 @@ export interface PageReport {
   skipped?: string;
   error?: string;
   adapter?: string;
+  /** Page start to the engine ready (runtime, device, workload built): not part of any timing. */
+  setup_ms?: number;
   first_ms?: number;
   times_ms?: number[];
   peak_gpu_bytes?: number;
@@ -68,6 +70,7 @@ async function bench(): Promise<PageReport> {
   }
   if (name !== 'ort-wasm' && !navigator.gpu) return { ok: false, error: 'no navigator.gpu in this browser' };
   const prepared = await (await engine(name))(workload);
+  const setup = performance.now();
   resetGpuPeak();
 
   log('cold run');
@@ -95,7 +98,7 @@ async function bench(): Promise<PageReport> {
   const peak = gpuMemory.peak;
   const nhwc = prepared.toNhwc(output);
   await prepared.dispose();
-  return { ok: true, adapter: prepared.adapter, first_ms: first, times_ms: times, peak_gpu_bytes: peak, longest_task_ms: observer ? longest : undefined, output: base64(nhwc) };
+  return { ok: true, adapter: prepared.adapter, setup_ms: setup, first_ms: first, times_ms: times, peak_gpu_bytes: peak, longest_task_ms: observer ? longest : undefined, output: base64(nhwc) };
 }
 
 bench()

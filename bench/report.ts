@@ -10,6 +10,8 @@ export interface EngineRow {
   gflops: number | null;
   peak_gpu_bytes: number | null;
   max_abs_diff: number | null;
+  /** Largest |value| of the reference output: the scale max_abs_diff is to be read against. */
+  ref_max_abs?: number | null;
   runs?: number;
   adapter?: string;
   longest_task_ms?: number;
@@ -25,6 +27,12 @@ export interface RatioRow {
   first_run_ratio: number;
   /** deepwire's peak GPU bytes ÷ the smallest peer's: at most 1 is the target. */
   peak_gpu_bytes_vs_least_peer: number;
+}
+
+export function maxAbs(a: Float32Array): number {
+  let max = 0;
+  for (const v of a) max = Math.max(max, Math.abs(v));
+  return max;
 }
 
 export function median(xs: number[]): number {
@@ -45,23 +53,31 @@ export function maxAbsDiff(a: Float32Array, b: Float32Array): number {
 }
 
 const ms = (v: number | null) => (v === null ? '–' : v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);
+const exp = (v: number | null) => (v === null ? '–' : v.toExponential(1));
 const mib = (v: number | null) => (v === null ? '–' : v === 0 ? '0' : `${(v / 2 ** 20).toFixed(1)} MiB`);
 
+function markdown(head: string[], body: string[][], leftColumns: number): string {
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => (b[i] ?? '').length)));
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i < leftColumns ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
+  return [line(head), `|${widths.map((w, i) => `${i < leftColumns ? '-' : '-'}${'-'.repeat(w)}${i < leftColumns ? '-' : ':'}`).join('|')}|`, ...body.map(line)].join('\n');
+}
+
+/** The engine rows as one Markdown table, failures in words; then deepwire's ratios per workload. */
 export function formatTable(rows: (EngineRow | RatioRow)[]): string {
-  const head = ['workload', 'engine', 'median', 'min', 'first run', 'GFLOP/s', 'peak GPU', 'max |diff|', 'runs'];
-  const body: string[][] = [];
-  for (const r of rows) {
-    if ('engine' in r) {
-      if (r.error) body.push([r.workload, r.engine, r.error.slice(0, 90)]);
-      else body.push([r.workload, r.engine, ms(r.median_ms), ms(r.min_ms), ms(r.first_ms), r.gflops!.toFixed(2), mib(r.peak_gpu_bytes), r.max_abs_diff === null ? '–' : r.max_abs_diff.toExponential(1), String(r.runs ?? '')]);
-    } else {
-      body.push([r.workload, `deepwire vs fastest WebGPU peer (${r.fastest_webgpu_peer})`,
-        `${r.ratio_vs_fastest_webgpu_peer.toFixed(2)}×`, '', `${r.first_run_ratio.toFixed(2)}×`, '', `${r.peak_gpu_bytes_vs_least_peer.toFixed(2)}× least`, '', '']);
-    }
+  const engines = rows.filter((r): r is EngineRow => 'engine' in r);
+  const ratios = rows.filter((r): r is RatioRow => !('engine' in r));
+  const head = ['workload', 'engine', 'median', 'min', 'first run', 'GFLOP/s', 'peak GPU', 'max |diff|', 'of max |ref|', 'runs'];
+  const notes: string[] = [];
+  const body = engines.map((r) => r.error
+    ? [r.workload, r.engine, (notes.push(`[${notes.length + 1}] ${r.workload} ${r.engine}: ${r.error.split(' | ')[0].slice(0, 240)}`), r.error.startsWith('skipped') ? `skipped [${notes.length}]` : `failed [${notes.length}]`), '', '', '', '', '', '', '']
+    : [r.workload, r.engine, ms(r.median_ms), ms(r.min_ms), ms(r.first_ms), r.gflops!.toFixed(2), mib(r.peak_gpu_bytes), exp(r.max_abs_diff), exp(r.ref_max_abs ?? null), String(r.runs ?? '')]);
+  const out = [markdown(head, body, 2), ...(notes.length ? ['', ...notes] : [])];
+  if (ratios.length) {
+    out.push('', markdown(
+      ['workload', 'fastest WebGPU peer', 'deepwire warm speed-up', 'cold first run speed-up', 'deepwire peak GPU ÷ least peer'],
+      ratios.map((r) => [r.workload, r.fastest_webgpu_peer, `${r.ratio_vs_fastest_webgpu_peer.toFixed(2)}×`, `${r.first_run_ratio.toFixed(2)}×`, r.peak_gpu_bytes_vs_least_peer.toFixed(2)]),
+      2,
+    ));
   }
-  const widths = head.map((h, i) => Math.max(h.length, ...body.filter((b) => b.length > 3).map((b) => (b[i] ?? '').length)));
-  const line = (cells: string[]) => cells.length <= 3
-    ? `| ${cells[0].padEnd(widths[0])} | ${cells[1].padEnd(widths[1])} | ${cells[2]}`
-    : `| ${cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ')} |`;
-  return [line(head), `|${widths.map((w, i) => (i < 2 ? `-${'-'.repeat(w)}-` : `-${'-'.repeat(w)}:`)).join('|')}|`, ...body.map(line)].join('\n');
+  return out.join('\n');
 }

@@ -11,7 +11,7 @@ import { chromiumArgs, chromiumPath, hasRealGpu } from '../scripts/gpu-env.mjs';
 import { runReference } from '../src/runtime/reference.ts';
 import { ENGINES, type EngineName } from './engines/types.ts';
 import type { PageReport } from './page.ts';
-import { formatTable, maxAbsDiff, median, type EngineRow, type RatioRow } from './report.ts';
+import { formatTable, maxAbs, maxAbsDiff, median, type EngineRow, type RatioRow } from './report.ts';
 import { loadGraph, loadWorkload, Skip, WORKLOADS, type Sources, type WorkloadId } from './workloads.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -124,12 +124,12 @@ try {
         Object.assign(row, {
           median_ms: med, min_ms: Math.min(...r.times_ms!), first_ms: r.first_ms!, gflops: flops / med / 1e6,
           peak_gpu_bytes: engine === 'ort-wasm' ? 0 : r.peak_gpu_bytes!, max_abs_diff: reference ? maxAbsDiff(output, reference) : null,
-          runs: r.times_ms!.length, adapter: r.adapter, longest_task_ms: r.longest_task_ms,
+          ref_max_abs: reference ? maxAbs(reference) : null, runs: r.times_ms!.length, adapter: r.adapter, longest_task_ms: r.longest_task_ms,
         });
         if (engine !== 'ort-wasm') adapters.add(r.adapter!);
       } else row.error = r.skipped ? `skipped: ${r.skipped}` : r.error!.split('\n').slice(0, 4).join(' | ');
       workloadRows.push(row);
-      console.log(`  ${engine.padEnd(18)} ${r.ok ? `median ${row.median_ms!.toFixed(1)} ms, first ${row.first_ms!.toFixed(0)} ms` : row.error} (${((performance.now() - t) / 1000).toFixed(0)} s)`);
+      console.log(`  ${engine.padEnd(18)} ${r.ok ? `median ${row.median_ms!.toFixed(1)} ms, first ${row.first_ms!.toFixed(0)} ms (page ${((performance.now() - t) / 1000).toFixed(0)} s, setup ${(r.setup_ms! / 1000).toFixed(1)} s)` : row.error}`);
     }
     rows.push(...workloadRows);
     const deepwire = workloadRows.find((r) => r.engine === 'deepwire' && r.median_ms !== null);

@@ -43,9 +43,9 @@ export class Skip extends Error {}
 export const WORKLOADS: { id: WorkloadId; title: string }[] = [
   { id: 'W1', title: 'Conv 3×3 64→64, 56×56, bias+ReLU' },
   { id: 'W2', title: 'Inception v1 module 3a, 28×28×192 → 256' },
-  { id: 'W3', title: 'ResNet-50 (Keras), 224×224' },
+  { id: 'W3', title: 'ResNet-50 (Keras, logits), 224×224' },
   { id: 'W4', title: 'GoogLeNet (torchvision ONNX), 224×224' },
-  { id: 'W5', title: 'InceptionV3 (Keras), 299×299' },
+  { id: 'W5', title: 'InceptionV3 (Keras, logits), 299×299' },
 ];
 
 /** Where W4 comes from: Keras has no GoogLeNet, torchvision's is exported by this script. */
@@ -70,7 +70,8 @@ interface Source {
 async function fromZoo(sources: Sources, name: string): Promise<Source> {
   const zoo = await sources.zoo();
   if (!zoo) throw new Skip(`needs src/models/zoo.ts (${name})`);
-  return { graph: zoo.zooModel(name) };
+  // Logits out: a near-uniform softmax over 1000 classes would hide any difference from the reference.
+  return { graph: zoo.zooModel(name, { classifier_activation: 'linear' }) };
 }
 
 async function fromOnnx(sources: Sources, path: string, how: string): Promise<Source> {

@@ -122,7 +122,7 @@ def export(model, size, path, opset, seed=0):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument('models', nargs='*', choices=[[], *MODELS], help='default: all')
+    parser.add_argument('models', nargs='*', help=f'any of {", ".join(MODELS)} (default: all)')
     parser.add_argument('--out', default='out/torchvision')
     parser.add_argument('--opset', type=int, default=13)
     parser.add_argument('--fixtures', help='write the small test models into this folder instead')
@@ -132,6 +132,9 @@ def main():
         export(TinyGoogLeNet(), 32, os.path.join(args.fixtures, 'tiny-googlenet.onnx'), args.opset, seed=1)
         export(TinyMixed(), 16, os.path.join(args.fixtures, 'tiny-mixed.onnx'), args.opset, seed=2)
         return
+    unknown = [m for m in args.models if m not in MODELS]
+    if unknown:
+        parser.error(f'unknown model {unknown[0]}; choose from {", ".join(MODELS)}')
     os.makedirs(args.out, exist_ok=True)
     for name in args.models or MODELS:
         make, size = MODELS[name]

@@ -17,7 +17,14 @@ const SYSTEM_PACKAGES = [
   // Dawn (the `webgpu` package) loads the system Vulkan loader; without it Node finds no adapter.
   { name: 'libvulkan1', what: 'the Vulkan loader libvulkan.so.1', linuxOnly: true, present: hasLibVulkan,
     elsewhere: 'install your distribution\'s Vulkan loader (libvulkan.so.1)' },
+  // ONNX's backend conformance tests (model.onnx and TensorProto data per case) for the ONNX import suite.
+  { name: 'libonnx-testdata', what: 'ONNX\'s conformance test data', present: () => existsSync(onnxNodeTests()),
+    elsewhere: `copy onnx/backend/test/data/node of ONNX 1.12's sources somewhere and set ONNX_NODE_TESTS to it (now ${onnxNodeTests()})` },
 ];
+
+function onnxNodeTests() {
+  return process.env.ONNX_NODE_TESTS ?? '/usr/include/onnx/backend/test/data/node';
+}
 
 function hasLibVulkan() {
   if (existsSync('/usr/lib/x86_64-linux-gnu/libvulkan.so.1') || existsSync('/usr/lib/aarch64-linux-gnu/libvulkan.so.1')) return true;

@@ -21,6 +21,11 @@ import { isResizeMode, RESIZE_MODES } from './io/resize.ts';
 import { loadPretrainedZoo } from './models/pretrained-node.ts';
 import { PRETRAINED } from './models/pretrained.ts';
 import type { WeightStore } from './runtime/reference.ts';
+import { importModel, type OnnxImport, type OnnxPort } from './io/onnx-import.ts';
+import { exportOnnx } from './io/onnx-export.ts';
+import { toOnnx, toOurs } from './io/onnx-layout.ts';
+import { decodeModel, decodeTensorProto, readTensor, type TensorValue } from './io/onnx-proto.ts';
+import { decodeWeights, encodeWeights, weightsPaths } from './io/weights-file.ts';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -47,9 +52,13 @@ Usage:
   deepwire validate FILE [--json]      check the graph; every problem on its own line
   deepwire run FILE [options]          run the graph on a tensor; write the outputs as .npy files
   deepwire export-keras FILE [OUT.py]  the graph as a Keras functional-API Python script (to stdout without OUT.py)
+  deepwire convert IN OUT              model.onnx → graph.json (its weights in graph.weights.json + .bin beside
+                                       it, read back whenever graph.json is opened), or FILE → model.onnx
 
-FILE is a graph file, or zoo:NAME for a Keras application (case-insensitive: zoo:ResNet50, zoo:vgg19):
+FILE is a graph file, an ONNX model (.onnx: images N×C×H×W, as PyTorch exports them), or zoo:NAME for a
+Keras application (case-insensitive: zoo:ResNet50, zoo:vgg19):
 ${wrap(ZOO.map((e) => e.name).join(', '), 96, '  ')}
+With ImageNet weights (offline, backbone only, features at avg_pool): ${Object.keys(PRETRAINED).map((n) => `zoo:${n}`).join(', ')}
 
 Zoo options (any command):
   --no-top             leave out the classifier (Keras include_top=False)
@@ -57,7 +66,9 @@ Zoo options (any command):
   --classes N          classes of the classifier (default 1000)
 
 Run options:
-  --input X.npy        the Input's tensor: N×(input shape), or exactly the input shape (batch 1)
+  --input X.npy        the Input's tensor: N×(input shape), or exactly the input shape (batch 1);
+                       for an ONNX model X.npy or X.pb (TensorProto) in its own layout, one --input per
+                       model input in order, or NAME=FILE (inputs that are weights are used as constants)
   --image PHOTO        a PNG or JPEG photo for the Input, resized and normalised to what it takes
   --resize MODE        crop (default: cover, cut the overhang), letterbox (fit, pad black) or stretch
   --preprocess MODE    caffe, tf, torch (Keras' preprocess_input modes), unit ([0, 1]) or raw (0–255);
@@ -101,8 +112,9 @@ const ZOO_FLAGS: Record<string, FlagKind> = { 'no-top': 'bool', 'input-shape': '
 const COMMANDS: Record<string, Record<string, FlagKind>> = {
   summary: { json: 'bool', ...ZOO_FLAGS },
   validate: { json: 'bool', ...ZOO_FLAGS },
-  run: { input: 'string', image: 'string', resize: 'string', preprocess: 'string', output: 'list', out: 'string', backend: 'string', seed: 'string', ...ZOO_FLAGS },
+  run: { input: 'list', image: 'string', resize: 'string', preprocess: 'string', output: 'list', out: 'string', backend: 'string', seed: 'string', ...ZOO_FLAGS },
   'export-keras': { ...ZOO_FLAGS },
+  convert: { seed: 'string', ...ZOO_FLAGS },
 };
 
 interface Parsed {
@@ -124,6 +136,7 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
     if (args.command === 'summary') return await summary(args, io);
     if (args.command === 'validate') return await validate(args, io);
     if (args.command === 'export-keras') return await exportKerasCommand(args, io);
+    if (args.command === 'convert') return await convert(args, io);
     return await run(args, io);
   } catch (e) {
     if (e instanceof CliError) {
@@ -175,7 +188,8 @@ function parseArgs(argv: string[]): Parsed {
     else flags[name] = value;
   }
   if (files.length === 0) throw usageError(`'${command}' needs a graph file`, `e.g. deepwire ${command} examples/inception-3a.json`);
-  const most = command === 'export-keras' ? 2 : 1;
+  const most = command === 'export-keras' || command === 'convert' ? 2 : 1;
+  if (command === 'convert' && files.length !== 2) throw usageError(`'convert' takes an input and an output file, got ${files.length}`, 'e.g. deepwire convert model.onnx graph.json');
   if (files.length > most)
     throw usageError(`'${command}' takes ${most === 1 ? 'one graph file' : 'a graph file and an output file'}, got ${files.length}: ${files.join(' ')}`, `give ${most === 1 ? 'one file' : 'two'}; options start with --`);
   return { command, file: files[0], out: files[1], flags };
@@ -195,9 +209,12 @@ interface Loaded {
   weights?: WeightStore;
   preprocess?: Preprocess;
   notes?: string[];
+  /** An ONNX model's inputs and outputs: where they are in the graph and in which layout. */
+  onnx?: OnnxImport;
 }
 
-async function loadGraph(file: string, io: CliIo, flags: Parsed['flags']): Promise<Loaded> {
+/** `bind`: an ONNX model's input values that may be used as constants (run's --input files). */
+async function loadGraph(file: string, io: CliIo, flags: Parsed['flags'], bind?: Record<string, TensorValue>): Promise<Loaded> {
   const zooFlags = Object.keys(ZOO_FLAGS).filter((f) => flags[f] !== undefined);
   const pretrained = await loadPretrainedGraph(file, flags);
   if (pretrained) return pretrained;
@@ -206,6 +223,11 @@ async function loadGraph(file: string, io: CliIo, flags: Parsed['flags']): Promi
     return { name: graph.name!, raw: graph as unknown as Record<string, unknown>, report: analyzeGraph(graph) };
   }
   if (zooFlags.length) throw usageError(`--${zooFlags[0]} applies to zoo models only`, `e.g. deepwire summary zoo:ResNet50 --${zooFlags[0]} ${EXAMPLE_VALUES[zooFlags[0]] ?? ''}`.trimEnd());
+  if (/\.onnx$/i.test(file)) {
+    const onnx = importModel(decodeModel(await readInput(file, io, 'ONNX model')), { bind });
+    const name = onnx.graph.name ?? basename(file, extname(file));
+    return { name, raw: onnx.graph as unknown as Record<string, unknown>, report: analyzeGraph(onnx.graph), weights: onnx.weights, onnx };
+  }
   const text = new TextDecoder().decode(await readInput(file, io, 'graph file'));
   let raw: unknown;
   try {
@@ -222,7 +244,23 @@ async function loadGraph(file: string, io: CliIo, flags: Parsed['flags']): Promi
     throw new CliError(`${file} is not a deepwire graph: ${holds}`, 'open a graph saved by the editor; examples/ has some');
   }
   const name = typeof obj.name === 'string' && obj.name ? obj.name : basename(file, extname(file));
-  return { name, raw: obj, report: analyzeGraph(raw) };
+  const refersToWeights = Array.isArray(obj.nodes) && obj.nodes.some((n) => n && typeof n === 'object' && 'weights' in n);
+  return { name, raw: obj, report: analyzeGraph(raw), weights: refersToWeights ? await loadWeightsBeside(file, io) : undefined };
+}
+
+/** graph.json's saved weights: graph.weights.json and the data file it names (src/io/weights-file.ts). */
+async function loadWeightsBeside(file: string, io: CliIo): Promise<WeightStore> {
+  const { manifest: path } = weightsPaths(file);
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(new TextDecoder().decode(await readInput(path, io, 'weights manifest')));
+  } catch (e) {
+    if (e instanceof CliError) throw new CliError(`${file} refers to saved weights, but ${e.message}`, 'keep the .weights.json and .weights.bin files beside the graph');
+    throw new CliError(`${path} is not valid JSON`, 'save the graph again with deepwire convert');
+  }
+  const dataName = (manifest as { data?: unknown })?.data;
+  const data = typeof dataName === 'string' ? await readInput(join(dirname(path), dataName), io, 'weights data') : new Uint8Array();
+  return decodeWeights(manifest, data);
 }
 
 /** zoo:InceptionV3-pretrained and the other backbones with weights (src/models/pretrained.ts); null for other files. */
@@ -407,6 +445,9 @@ export function selectBackend(name: string): Backend {
 async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
   const backend = selectBackend((flags.backend as string | undefined) ?? 'webgpu');
   if (flags.input && flags.image) throw usageError('--input and --image both feed the Input', 'give one of them');
+  if (/\.onnx$/i.test(file)) return runOnnx(file, flags, backend, io);
+  const inputFiles = (flags.input as string[] | undefined) ?? [];
+  if (inputFiles.length > 1) throw usageError(`--input is given ${inputFiles.length} times, but a graph file has one Input`, 'give it once');
   checkImageFlags(flags);
   const seedText = flags.seed as string | undefined;
   if (seedText !== undefined && !/^\d+$/.test(seedText)) throw usageError(`--seed must be a whole number ≥ 0, got '${seedText}'`, 'e.g. --seed 0');
@@ -424,7 +465,7 @@ async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
   // Feature extraction, Keras' Model(inputs, layer.output): only the layers the outputs need run.
   const report = flags.output ? analyzeGraph(featureGraph(raw as unknown as GraphFile, loaded.report, outputs)) : loaded.report;
   for (const note of loaded.notes ?? []) io.stderr(`note: ${note}\n`);
-  const feed = flags.input ? await readFeed(flags.input as string, input.name, input.shape!, io)
+  const feed = flags.input ? await readFeed(inputFiles[0], input.name, input.shape!, io)
     : flags.image ? await imageFeed(flags, file, loaded, input.name, input.shape!, io)
     : randomFeed(input.name, input.shape!, seed, io);
   const result = await backend(report, { [input.id]: feed }, { seed, outputs, store: loaded.weights });
@@ -449,6 +490,119 @@ async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
     const parts = Object.entries({ kernel, bias, activity }).filter(([, v]) => v !== 0).map(([k, v]) => `${k} ${num(v)}`);
     io.stdout(`losses: ${[...parts, `total ${num(total)}`].join(', ')}\n`);
   }
+  return 0;
+}
+
+/**
+ * `deepwire run model.onnx`: the inputs are read in the model's own layout (N×C×H×W images) and bound
+ * to its inputs, the outputs written in it; an input that an op needs constant (Conv's W) is one.
+ */
+async function runOnnx(file: string, flags: Parsed['flags'], backend: Backend, io: CliIo): Promise<number> {
+  if (flags.image) throw usageError('--image feeds deepwire graphs; an ONNX model takes --input X.npy or X.pb in its own layout', 'e.g. --input x.pb');
+  const seed = flags.seed !== undefined ? Number(flags.seed) : 0;
+  if (!Number.isInteger(seed) || seed < 0) throw usageError(`--seed must be a whole number ≥ 0, got '${flags.seed}'`, 'e.g. --seed 0');
+  const model = decodeModel(await readInput(file, io, 'ONNX model'));
+  const initialized = new Set(model.graph!.initializer.map((t) => t.name));
+  const names = model.graph!.input.map((i) => i.name).filter((n) => !initialized.has(n));
+  const bind: Record<string, TensorValue> = {};
+  for (const [k, spec] of ((flags.input as string[] | undefined) ?? []).entries()) {
+    const eq = spec.indexOf('=');
+    const name = eq > 0 ? spec.slice(0, eq) : names[k];
+    const path = eq > 0 ? spec.slice(eq + 1) : spec;
+    if (name === undefined) throw usageError(`--input ${spec}: the model has only ${names.length} input(s): ${names.join(', ')}`, 'give one --input per model input');
+    if (!names.includes(name)) throw usageError(`--input ${spec}: the model has no input '${name}'`, nearest(name, names) ?? `its inputs: ${names.join(', ')}`);
+    bind[name] = await readOnnxArray(path, io);
+  }
+  const loaded = await loadGraph(file, io, flags, bind);
+  if (!loaded.report.ok) refuseInvalid(loaded, file, io);
+  const onnx = loaded.onnx!;
+  const feeds: Record<string, Tensor> = {};
+  for (const port of onnx.inputs) {
+    const given = bind[port.name];
+    const node = loaded.report.byId.get(port.node)!;
+    if (!given) feeds[port.node] = randomFeed(port.name, node.shape!, seed, io);
+    else {
+      // An array without the batch axis is one item.
+      const dims = given.dims.length === port.dims.length - 1 ? [1, ...given.dims] : given.dims;
+      feeds[port.node] = toOurs(dims, given.data, port.layout, `--input for '${port.name}'`);
+    }
+  }
+  const ports = ((flags.output as string[] | undefined) ?? onnx.outputs.map((o) => o.name)).map((ref) => onnxPort(onnx, loaded.report, ref));
+  const outputs = ports.map((p) => p.node);
+  const report = flags.output ? analyzeGraph(featureGraph(onnx.graph, loaded.report, outputs)) : loaded.report;
+  const result = await backend(report, feeds, { seed, outputs, store: onnx.weights });
+  const outDir = (flags.out as string | undefined) ?? 'out';
+  for (const port of ports) {
+    const { dims, data } = toOnnx(result.tensors.get(port.node)!, port.layout);
+    const path = join(outDir, `${fileSafe(port.name)}.npy`);
+    try {
+      await io.writeFile(path, writeNpy({ shape: dims, data }));
+    } catch (e) {
+      throw new CliError(`cannot write ${path}: ${(e as Error)?.message ?? e}`, 'choose another folder with --out DIR');
+    }
+    const { min, max, mean } = stats(data);
+    io.stdout(`${path}: ${formatShape(dims)}, min ${num(min)}, max ${num(max)}, mean ${num(mean)}\n`);
+  }
+  if (result.timings) printTimings(report, result.timings, io);
+  return 0;
+}
+
+/** An ONNX input file: .npy, or a serialized TensorProto (.pb, as ONNX's test data). */
+async function readOnnxArray(path: string, io: CliIo): Promise<TensorValue> {
+  const bytes = await readInput(path, io, 'input');
+  try {
+    if (/\.npy$/i.test(path)) {
+      const t = readNpy(bytes);
+      return { name: path, dtype: 'float32', dims: t.shape, data: t.data };
+    }
+    return readTensor(decodeTensorProto(bytes), path);
+  } catch (e) {
+    throw new CliError(`cannot read ${path}: ${(e as Error)?.message ?? e}`, 'give a .npy file or an ONNX TensorProto (.pb)');
+  }
+}
+
+/** An --output for an ONNX model: an ONNX value name, else a node id or name. */
+function onnxPort(onnx: OnnxImport, report: GraphReport, ref: string): OnnxPort {
+  const port = onnx.values.get(ref);
+  if (port) return port;
+  const id = findNode(report, ref);
+  const byNode = [...onnx.values.values()].find((p) => p.node === id);
+  if (!byNode) throw new CliError(`--output '${ref}' is not a tensor of the model`, `e.g. one of its outputs: ${onnx.outputs.map((o) => o.name).join(', ')}`);
+  return byNode;
+}
+
+// ── convert ────────────────────────────────────────────────────────────────────────────────────
+
+/** model.onnx → graph.json + its weights beside it; a graph (or zoo:NAME) → model.onnx. */
+async function convert({ file, out, flags }: Parsed, io: CliIo): Promise<number> {
+  const target = out!;
+  const write = async (path: string, data: Uint8Array) => {
+    try {
+      await io.writeFile(path, data);
+    } catch (e) {
+      throw new CliError(`cannot write ${path}: ${(e as Error)?.message ?? e}`, 'choose another path');
+    }
+  };
+  const loaded = await loadGraph(file, io, flags);
+  if (!loaded.report.ok) refuseInvalid(loaded, file, io);
+  const { report } = loaded;
+  const size = `${report.nodes.length} nodes, ${thousands(report.totals.params)} params`;
+  if (/\.json$/i.test(target)) {
+    if (!loaded.onnx) throw usageError(`${file} is already a deepwire graph`, 'convert it to a .onnx file, or copy it');
+    const paths = weightsPaths(target);
+    const { manifest, data } = encodeWeights(loaded.onnx.weights, basename(paths.data));
+    await write(target, new TextEncoder().encode(JSON.stringify(loaded.onnx.graph, null, 1) + '\n'));
+    await write(paths.manifest, new TextEncoder().encode(JSON.stringify(manifest) + '\n'));
+    await write(paths.data, data);
+    const inputs = loaded.onnx.inputs.filter((p) => p.layout.kind === 'nchw').map((p) => `'${p.name}'`);
+    io.stdout(`${target}: ${size}; weights in ${paths.data} (${(data.length / 1e6).toFixed(1)} MB)\n`);
+    if (inputs.length) io.stdout(`note: the graph takes ${inputs.join(', ')} channels-last (N×H×W×C), as deepwire graphs do; the ONNX model took N×C×H×W\n`);
+    return 0;
+  }
+  if (!/\.onnx$/i.test(target)) throw usageError(`convert writes .json or .onnx files, not ${target}`, 'e.g. deepwire convert model.onnx graph.json');
+  const seed = flags.seed !== undefined ? Number(flags.seed) : typeof loaded.raw.seed === 'number' ? loaded.raw.seed : 0;
+  await write(target, exportOnnx(report, { seed, weights: loaded.weights, name: loaded.name }));
+  io.stdout(`${target}: ${size} (ONNX opset 13; images N×C×H×W)\n`);
   return 0;
 }
 

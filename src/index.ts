@@ -14,3 +14,14 @@ export { materializeWeights, runReference, type WeightStore, type ReferenceRun, 
 export { readNpy, writeNpy } from './io/npy.ts';
 export { INITIALIZERS } from './weights/specs.ts';
 export { BLOCKS, findBlock, blockDefaults, type BlockDef, type BlockParam, type BlockParamValue, type BlockBuild } from './models/blocks.ts';
+export { decodeImage, imageToTensor, pictureToTensor, MAX_SIDE, MAX_PIXELS, type DecodedImage, type Picture } from './io/image.ts';
+export { decodeImageFile, pictureFromSource } from './io/image-browser.ts';
+export { resizePicture, RESIZE_MODES, type ResizeMode } from './io/resize.ts';
+export { preprocessPicture, previewPixels, PREPROCESS, KERAS_APPLICATION_PREPROCESS, type Preprocess } from './io/preprocess.ts';
+export { importTfjsLayers, type ImportOptions, type ImportedModel, type ShardReader } from './io/tfjs-layers.ts';
+export { PRETRAINED, loadPretrained, openPretrained, fetchModelFiles, type PretrainedDef, type PretrainedModel } from './models/pretrained.ts';
+export { Engine, EngineError, type CompiledGraph, type NodeTiming, type RunResult } from './runtime/engine.ts';
+export { Session, RunCancelled, type SessionProgress, type SessionRun, type SessionRunOptions } from './runtime/session.ts';
+export { fingerprints } from './runtime/fingerprint.ts';
+export { Visualizer, summarize, quantile, spatialOf, type MapSource, type ChannelStats, type StatsSummary } from './runtime/visualize.ts';
+export { COLORMAPS, colormapTable, cssColor, type ColormapName } from './runtime/colormaps.ts';

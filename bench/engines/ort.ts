@@ -2,26 +2,27 @@
 // (`onnxruntime-web/webgpu`) and the wasm CPU EP, on an ONNX model of the workload with the same weights.
 // NCHW: the input is transposed before and the output after the timed runs.
 import type * as ORT from 'onnxruntime-web';
-import { workloadToOnnx, warmupOnnx } from './onnx-lite.ts';
+import { analyzeGraph } from '../../src/graph/analyze.ts';
+import { exportOnnx } from '../../src/io/onnx-export.ts';
 import { adapterName, type EngineName, type Prepare } from './types.ts';
+import type { Tensor } from '../../src/tensor.ts';
 import type { Workload } from '../workloads.ts';
 
-const exporters = import.meta.glob<Record<string, unknown>>('../../src/io/onnx-export.ts');
-
-/**
- * The workload as ONNX: the file it was imported from, else src/io/onnx-export.ts when it exists,
- * else the small stand-in (W1, W2). Names of the graph's input and output in that model.
- */
-async function onnxModel(w: Workload): Promise<{ bytes: Uint8Array; input: string; output: string }> {
+/** The workload as ONNX: the file it was imported from, else our export of its graph with the same weights. */
+function onnxModel(w: Workload): { bytes: Uint8Array; input: string; output: string } {
   if (w.onnx) return w.onnx;
-  const load = Object.values(exporters)[0];
-  if (load) {
-    const mod = await load();
-    const exportOnnx = mod.exportOnnx as ((report: unknown, weights: unknown) => Uint8Array) | undefined;
-    if (exportOnnx) return { bytes: exportOnnx(w.report, w.weights), input: w.inputId, output: w.output };
-  }
-  return { bytes: workloadToOnnx(w), input: w.inputId, output: w.output };
+  // The exporter takes a weight store, keyed as materializeWeights reads it: hand it ours.
+  const store = new Map<string, Tensor>();
+  for (const [id, named] of w.weights)
+    for (const [name, t] of Object.entries(named)) store.set(w.report.byId.get(id)!.weightRefs?.[name] ?? `${id}/${name}`, t);
+  return { bytes: exportOnnx(w.report, { weights: store }), input: w.inputId, output: w.output };
 }
+
+/** A one-ReLU model: starts ONNX Runtime's runtime and device before anything is timed. */
+const warmup = () => exportOnnx(analyzeGraph({
+  format: 'deepwire-graph', version: 1, outputs: ['y'],
+  nodes: [{ id: 'x', op: 'Input', attrs: { shape: [2, 2, 4] } }, { id: 'y', op: 'ReLU', inputs: ['x'] }],
+}));
 
 async function runtime(name: EngineName): Promise<typeof ORT> {
   // Served from node_modules as they are (vite optimizeDeps excludes them) so the .wasm files resolve.
@@ -47,11 +48,11 @@ export function prepareOrt(name: EngineName): Prepare {
     const ep = name === 'ort-wasm' ? 'wasm' : 'webgpu';
     ort.env.wasm.numThreads = Math.min(navigator.hardwareConcurrency, 4);
     // Start the runtime and its device on a one-Relu model: not part of any workload's cold run.
-    const warm = await ort.InferenceSession.create(warmupOnnx(), { executionProviders: [ep] });
+    const warm = await ort.InferenceSession.create(warmup(), { executionProviders: [ep] });
     await warm.run({ x: new ort.Tensor('float32', new Float32Array(16), [1, 4, 2, 2]) });
     await warm.release();
 
-    const model = await onnxModel(w);
+    const model = onnxModel(w);
     const inShape = w.report.byId.get(w.inputId)!.shape!;
     const outShape = w.report.byId.get(w.output)!.shape!;
     const image = inShape.length === 3;

@@ -27,7 +27,7 @@ export interface Kernel {
   workgroupSize: number;
 }
 
-function kernel(name: string, source: string, preludes: string[] = [], workgroupSize = 64): Kernel {
+export function kernel(name: string, source: string, preludes: string[] = [], workgroupSize = 64): Kernel {
   // Directives (`enable`, `diagnostic`) must open the module, before any prelude.
   const directive = /^(enable|diagnostic|requires)\b.*$/gm;
   const code = [...(source.match(directive) ?? []), ...preludes, source.replace(directive, '')].join('\n');

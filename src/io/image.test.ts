@@ -4,7 +4,7 @@ import { encode as encodeJpeg } from 'jpeg-js';
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../testing/expect-close.ts';
 import { decodeImage, downscaleFactor, imageToTensor, jpegOrientation, orient, toPicture, type Raster } from './image.ts';
-import { preprocessPicture } from './preprocess.ts';
+import { preprocessPicture, previewPixels } from './preprocess.ts';
 import { resample, resizePicture, type Picture } from './resize.ts';
 
 const PHOTOS = new URL('../../../shared/images/', import.meta.url);
@@ -111,6 +111,15 @@ describe('preprocessPicture', () => {
     expectClose(preprocessPicture(px, 1, 'raw').data, [151.381], { atol: 1e-4 });
     expectClose(preprocessPicture(px, 1, 'unit').data, [151.381 / 255], { atol: 1e-6 });
     expectClose(preprocessPicture(px, 1, 'tf').data, [151.381 / 127.5 - 1], { atol: 1e-6 });
+  });
+
+  it.each(['caffe', 'tf', 'torch', 'unit', 'raw'] as const)('previewPixels undoes %s: the picture fed, as RGBA', (mode) => {
+    const two: Picture = { width: 2, height: 1, data: Float32Array.from([255, 128, 0, 10, 20, 30]) };
+    expect([...previewPixels(preprocessPicture(two, 3, mode), mode)]).toEqual([255, 128, 0, 255, 10, 20, 30, 255]);
+  });
+
+  it('previewPixels shows a gray Input as gray', () => {
+    expect([...previewPixels(preprocessPicture(px, 1, 'unit'), 'unit')]).toEqual([151, 151, 151, 255]);
   });
 
   it('refuses what has no meaning, saying what to do', () => {
@@ -265,6 +274,12 @@ describe('decodeImage: not an image', () => {
     const jpeg = photo('rocket.jpg');
     expect(() => decodeImage(jpeg.subarray(0, jpeg.length >> 1))).toThrow('not a PNG or JPEG image: the JPEG is cut short (it has no end-of-image marker)');
     expect(() => decodeImage(jpeg.subarray(0, 40))).toThrow(/^not a PNG or JPEG image: the JPEG is/);
+  });
+
+  it('data appended after a JPEG (a motion photo\'s video) is not mistaken for damage', () => {
+    const jpeg = halvesJpeg();
+    const appended = new Uint8Array([...jpeg, ...new Uint8Array(10_000).fill(0x42)]);
+    expect(decodeImage(appended).picture.width).toBe(16);
   });
 });
 

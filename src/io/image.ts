@@ -5,10 +5,12 @@ import { decode as decodePng, convertIndexedToRgb } from 'fast-png';
 import { decode as decodeJpeg } from 'jpeg-js';
 import { OpError } from '../ops/op.ts';
 import { formatShape, type Tensor } from '../tensor.ts';
+import { hasEndMarker, jpegOrientation, jpegSize } from './jpeg-markers.ts';
 import { preprocessPicture, type Preprocess } from './preprocess.ts';
 import { resizePicture, type Picture, type ResizeMode } from './resize.ts';
 
 export type { Picture } from './resize.ts';
+export { jpegOrientation } from './jpeg-markers.ts';
 
 /** Past either limit a photo is box-downscaled by a whole factor first (with a note): 4096 px on a side, 16.8 MP. */
 export const MAX_SIDE = 4096;
@@ -156,63 +158,6 @@ function readJpeg(bytes: Uint8Array): Raster {
 function checkSize(width: number, height: number): void {
   if (width * height > MAX_DECODE_PIXELS)
     throw new OpError(`the photo is ${width}×${height} (${(width * height / 1e6).toFixed(0)} MP), more than deepwire decodes (${MAX_DECODE_PIXELS / 1e6} MP)`, 'downscale it first, e.g. to 4000 px on the long side');
-}
-
-/** Walks the JPEG markers up to the first scan: the APPn/SOFn segments, each as [marker, start, end). */
-function* jpegSegments(b: Uint8Array): Generator<[number, number, number]> {
-  let i = 2;
-  while (i + 4 <= b.length) {
-    if (b[i] !== 0xff) return;
-    const marker = b[i + 1];
-    if (marker === 0xff) {
-      i++; // fill byte
-      continue;
-    }
-    if (marker === 0xd8 || marker === 0x01 || (marker >= 0xd0 && marker <= 0xd7)) {
-      i += 2;
-      continue;
-    }
-    const length = (b[i + 2] << 8) | b[i + 3];
-    yield [marker, i + 4, Math.min(i + 2 + length, b.length)];
-    if (marker === 0xda) return; // start of scan: entropy-coded data follows
-    i += 2 + length;
-  }
-}
-
-function jpegSize(b: Uint8Array): { width: number; height: number } | null {
-  for (const [marker, start] of jpegSegments(b))
-    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc)
-      return { height: (b[start + 1] << 8) | b[start + 2], width: (b[start + 3] << 8) | b[start + 4] };
-  return null;
-}
-
-/** An EOI marker (FF D9) in the last bytes; some writers pad after it. */
-function hasEndMarker(b: Uint8Array): boolean {
-  for (let i = b.length - 2; i >= Math.max(2, b.length - 4096); i--) if (b[i] === 0xff && b[i + 1] === 0xd9) return true;
-  return false;
-}
-
-/** The EXIF orientation tag (0x0112) of a JPEG's APP1 segment, 1 (as stored) when there is none. */
-export function jpegOrientation(b: Uint8Array): number {
-  for (const [marker, start, end] of jpegSegments(b)) {
-    if (marker !== 0xe1 || end - start < 14) continue;
-    if (String.fromCharCode(...b.subarray(start, start + 6)) !== 'Exif\0\0') continue;
-    const tiff = start + 6;
-    const little = b[tiff] === 0x49; // 'II' little-endian, 'MM' big-endian
-    const u16 = (at: number) => (at + 2 > end ? 0 : little ? b[at] | (b[at + 1] << 8) : (b[at] << 8) | b[at + 1]);
-    const u32 = (at: number) => (at + 4 > end ? 0 : little ? (u16(at) | (u16(at + 2) << 16)) >>> 0 : ((u16(at) << 16) | u16(at + 2)) >>> 0);
-    const ifd = tiff + u32(tiff + 4);
-    const count = u16(ifd);
-    for (let k = 0; k < count; k++) {
-      const entry = ifd + 2 + 12 * k;
-      if (entry + 12 > end) break;
-      if (u16(entry) === 0x0112) {
-        const v = u16(entry + 8);
-        return v >= 1 && v <= 8 ? v : 1;
-      }
-    }
-  }
-  return 1;
 }
 
 const ORIENTATION_NOTES: Record<number, string> = {

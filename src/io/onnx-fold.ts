@@ -90,7 +90,7 @@ const slice: Folder = (c) => {
   const rank = t.dims.length;
   const old = c.opset < 10;
   const list = (i: number, attr: string, fallback: number[] | null) => (old ? c.ints(attr, fallback) : c.hasInput(i) ? ints(c.constant(i, attr)) : fallback);
-  const starts = list(1, 'starts', null)!, ends = list(2, 'ends', null)!;
+  const starts = list(1, 'starts', null) ?? c.refuse('it has no starts'), ends = list(2, 'ends', null) ?? c.refuse('it has no ends');
   const axes = list(3, 'axes', starts.map((_, i) => i))!.map((a) => axisOf(c, a, rank));
   const steps = list(4, 'steps', starts.map(() => 1))!;
   const ranges: [number, number, number][] = t.dims.map((d) => [0, 1, d]);

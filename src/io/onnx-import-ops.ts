@@ -483,7 +483,8 @@ const reshape: Converter = (c) => {
 
 const concat: Converter = (c) => {
   c.known('axis');
-  if (!c.has('axis')) c.refuse('it has no axis');
+  // Before opset 4 the axis defaulted to 1.
+  if (!c.has('axis') && c.opset >= 4) c.refuse('it has no axis');
   const inputs: Data[] = [];
   for (let i = 0; i < c.inputCount; i++) {
     if (!c.hasInput(i)) continue;
@@ -573,6 +574,25 @@ const constant: Converter = (c) => {
   } else return c.refuse('only dense numeric values are supported (value, value_float(s), value_int(s))');
   c.output(0, { kind: 'const', tensor: value });
 };
+
+/**
+ * Transpose between N×C×H×W and N×H×W×C (what deepwire's own export writes around a Flatten) only
+ * relabels the layout: ours is channels-last either way. Other permutations of computed tensors are refused.
+ */
+const transpose: Converter = (c) => {
+  c.known('perm');
+  const x = c.data(0);
+  const rank = c.onnxShape(x).length;
+  const perm = c.ints('perm', Array.from({ length: rank }, (_, i) => rank - 1 - i))!;
+  const is = (p: number[]) => p.length === perm.length && p.every((v, i) => v === perm[i]);
+  if (is(Array.from({ length: rank }, (_, i) => i))) return c.output(0, x);
+  if (x.layout.kind === 'nchw' && is([0, 2, 3, 1])) return c.output(0, { ...x, layout: BATCHED });
+  if (x.layout.kind === 'batched' && rank === 4 && is([0, 3, 1, 2])) return c.output(0, { ...x, layout: NCHW });
+  c.refuse(`perm ${JSON.stringify(perm)} of a computed ${formatShape(c.onnxShape(x))} tensor: deepwire transposes only images between N×C×H×W and N×H×W×C`);
+};
+
+/** Ops beyond the issue's list that deepwire also reads (not part of the conformance scope). */
+export const EXTRA_CONVERTERS: Record<string, Converter> = { Transpose: transpose };
 
 export const CONVERTERS: Record<string, Converter> = {
   Conv: conv,

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze.ts';
+import { OpError } from '../ops/op.ts';
 import { sizeOf } from '../tensor.ts';
 import { expectClose, TOLERANCE } from '../testing/expect-close.ts';
 import { buildModel, float, floats, ints, node, pseudoRandom, valueInfo, weight, type ModelSpec } from '../testing/onnx-build.ts';
@@ -287,7 +288,13 @@ describe('importOnnx refusals name the op and the node; nothing is half-loaded',
   });
 
   it('shape arithmetic on a computed tensor', () => {
-    refuses(relu([node('Transpose', ['r'], ['t'], { perm: [0, 2, 3, 1] }, 'to_nhwc')]), /unsupported op 'Transpose' at node 'to_nhwc': deepwire evaluates Transpose only on constants/);
+    refuses(relu([node('Slice', ['r', 'starts', 'ends'], ['t'], {}, 'crop')], { initializers: [ints('starts', [0]), ints('ends', [1])] }),
+      /unsupported op 'Slice' at node 'crop': deepwire evaluates Slice only on constants/);
+  });
+
+  it('a Transpose other than between N×C×H×W and N×H×W×C', () => {
+    refuses(relu([node('MaxPool', ['r'], ['p'], { kernel_shape: [1, 1] }), node('Transpose', ['p'], ['t'], { perm: [0, 1, 3, 2] }, 'swap')]),
+      /Transpose node 'swap': perm \[0,1,3,2\] of a computed 1×3×4×4 tensor: deepwire transposes only images between N×C×H×W and N×H×W×C/);
   });
 
   it('a truncated file, and a file that is not ONNX', () => {
@@ -304,6 +311,27 @@ describe('importOnnx refusals name the op and the node; nothing is half-loaded',
     const short = { ...floatTensor('w', [4, 3, 1, 1], new Float32Array(12)), raw_data: new Uint8Array(20) };
     refuses(relu([node('Conv', ['r', 'w'], ['c'])], { initializers: [short] }), /claims 4×3×1×1 \(12 values\) but holds 20 bytes of float32 data \(48 expected\)/);
   });
+
+  it('corrupt files (truncated anywhere, bytes flipped): a refusal with a message or a complete graph, never a crash', () => {
+    const base = readFileSync('src/io/fixtures/tiny-mixed.onnx');
+    let seed = 12345;
+    const random = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    let refused = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      const bytes = new Uint8Array(base);
+      if (trial % 3 === 0) bytes.fill(0, Math.floor(random() * bytes.length));
+      for (let k = 0; k < 1 + (trial % 5); k++) bytes[Math.floor(random() * bytes.length)] = Math.floor(random() * 256);
+      const cut = trial % 3 === 0 ? bytes.subarray(0, Math.floor(random() * bytes.length)) : bytes;
+      try {
+        expect(analyzeGraph(importOnnx(cut).graph).nodes.length).toBeGreaterThan(0);
+      } catch (e) {
+        expect(e, String(e)).toBeInstanceOf(OpError);
+        expect((e as Error).message).not.toMatch(/internal error/);
+        refused++;
+      }
+    }
+    expect(refused).toBeGreaterThan(150);
+  }, 30_000);
 
   it('weights kept in an external file', () => {
     const external = { ...floatTensor('w', [1, 3, 1, 1], []), raw_data: undefined, data_location: 1, external_data: [{ key: 'location', value: 'w.bin' }] };

@@ -8,7 +8,7 @@ import { OpError } from '../ops/op.ts';
 import type { WeightStore } from '../runtime/reference.ts';
 import { formatShape, sizeOf } from '../tensor.ts';
 import { FOLDERS } from './onnx-fold.ts';
-import { CONVERTERS, SPATIAL_OPS } from './onnx-import-ops.ts';
+import { CONVERTERS, EXTRA_CONVERTERS, SPATIAL_OPS } from './onnx-import-ops.ts';
 import { BATCHED, NCHW, onnxShapeOf, UNBATCHED, type Layout } from './onnx-layout.ts';
 import {
   decodeModel, dtypeName, FLOAT, int, OnnxError, readTensor,
@@ -43,6 +43,8 @@ export interface OnnxImport {
   weights: WeightStore;
   inputs: OnnxPort[];
   outputs: OnnxPort[];
+  /** Every computed ONNX value by name (intermediate ones too: feature extraction). */
+  values: Map<string, OnnxPort>;
   opset: number;
   producer: string;
 }
@@ -57,7 +59,7 @@ export interface ImportOptions {
   bind?: Record<string, TensorValue>;
 }
 
-/** The opsets whose operator definitions deepwire implements for the default domain. */
+/** The opsets whose operator definitions deepwire implements; older files load where their ops kept their meaning. */
 export const OPSETS = { min: 7, max: 17 };
 
 /** Reads an .onnx file's bytes into a deepwire graph; throws an OnnxError saying what is wrong. */
@@ -264,10 +266,13 @@ export class Importer {
       return { name: o.name, node: d.node, layout: d.layout, dims: onnxShapeOf(d.shape, d.layout, this.batch) };
     });
     if (outputs.length === 0) throw new OnnxError('the model has no outputs', 'the file is corrupt: export it again');
+    const values = new Map<string, OnnxPort>();
+    for (const [key, v] of this.values)
+      if (v.kind === 'data') values.set(key, { name: key, node: v.node, layout: v.layout, dims: onnxShapeOf(v.shape, v.layout, this.batch) });
     const name = this.options.name ?? (graph.name || undefined);
     return {
       graph: { format: 'deepwire-graph', version: 1, ...(name ? { name } : {}), nodes: this.nodes, outputs: [...new Set(outputs.map((o) => o.node))] },
-      weights: this.store, inputs: this.inputs, outputs, opset: this.opset, producer: [this.model.producer_name, this.model.producer_version].filter(Boolean).join(' '),
+      weights: this.store, inputs: this.inputs, outputs, values, opset: this.opset, producer: [this.model.producer_name, this.model.producer_version].filter(Boolean).join(' '),
     };
   }
 
@@ -275,7 +280,7 @@ export class Importer {
     const ctx = new NodeContext(this, node, this.opset);
     if (node.domain && node.domain !== 'ai.onnx')
       throw new OnnxError(`unsupported op '${node.domain}.${node.op_type}' at node '${this.nodeName(node)}': deepwire reads ONNX's standard ops only`, supportedHint());
-    const converter = CONVERTERS[node.op_type];
+    const converter = CONVERTERS[node.op_type] ?? EXTRA_CONVERTERS[node.op_type];
     const folder = FOLDERS[node.op_type];
     if (!converter && !folder) throw new OnnxError(`unsupported op '${node.op_type}' at node '${this.nodeName(node)}'`, supportedHint());
     for (const i of node.input)

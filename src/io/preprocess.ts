@@ -54,6 +54,30 @@ export function preprocessPicture(picture: Picture, channels: number, mode: Prep
   return { shape: [1, height, width, 3], data: out };
 }
 
+/**
+ * The tensor fed, back as RGBA pixels (0–255, alpha 255) for a preview: the preprocessing undone, gray
+ * replicated, values outside 0–255 clipped. `t` is [N, H, W, C]; the first image is drawn.
+ */
+export function previewPixels(t: Tensor, mode: Preprocess): Uint8ClampedArray {
+  const [, H, W, C] = t.shape;
+  const out = new Uint8ClampedArray(H * W * 4);
+  const pixel = (v: number, c: number): number => {
+    if (mode === 'caffe') return v + CAFFE_MEAN_BGR[2 - c];
+    if (mode === 'tf') return (v + 1) * 127.5;
+    if (mode === 'torch') return (v * TORCH_STD[c] + TORCH_MEAN[c]) * 255;
+    return mode === 'unit' ? v * 255 : v;
+  };
+  for (let i = 0; i < H * W; i++) {
+    for (let c = 0; c < 3; c++) {
+      // caffe stores B, G, R: the red of the preview is channel 2
+      const k = C === 1 ? 0 : mode === 'caffe' ? 2 - c : c;
+      out[4 * i + c] = pixel(t.data[i * C + k], C === 1 ? 0 : c);
+    }
+    out[4 * i + 3] = 255;
+  }
+  return out;
+}
+
 /** What keras.applications.<family>.preprocess_input does, by zoo family (src/models/zoo.ts). */
 export const KERAS_APPLICATION_PREPROCESS: Record<string, Preprocess> = {
   VGG: 'caffe', ResNet: 'caffe', ResNetV2: 'tf', Inception: 'tf', Xception: 'tf', MobileNet: 'tf', NASNet: 'tf', DenseNet: 'torch', EfficientNet: 'raw',

@@ -181,7 +181,11 @@ describe('importTfjsLayers: weights', () => {
     const { graph, notes } = topologyToGraph(model.modelTopology, { outputs: ['x'] });
     expect(graph.nodes.map((n) => n.id)).toEqual(['x']);
     expect(graph.outputs).toEqual(['x']);
-    expect(notes).toEqual(['kept 1 layers up to x; left out the 1 after']);
+    expect(notes).toEqual(['kept the 1 layers up to x; left out the 1 after them']);
+    // a layer deepwire cannot import is no obstacle when it is cut off
+    (model.modelTopology.model_config.config.layers[1] as any).class_name = 'Lambda';
+    expect(topologyToGraph(model.modelTopology, { outputs: ['x'] }).graph.nodes).toHaveLength(1);
+    expect(() => topologyToGraph(model.modelTopology)).toThrow("layer 'fc' is a Lambda");
   });
 });
 

@@ -148,7 +148,11 @@ function channels(t: Tensor): Float64Array[] {
   const C = t.shape[t.shape.length - 1], n = t.data.length / C;
   return Array.from({ length: C }, (_, c) => Float64Array.from({ length: n }, (_, p) => t.data[p * C + c]));
 }
-const mean = (v: ArrayLike<number>) => Array.prototype.reduce.call(v, (a: number, b: number) => a + b, 0) as number / v.length;
+function mean(v: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < v.length; i++) sum += v[i];
+  return sum / v.length;
+}
 function variance(v: Float64Array): number {
   const m = mean(v);
   return mean(v.map((x) => (x - m) ** 2));

@@ -80,12 +80,25 @@ export async function loadPretrained(name: string, readFile: ModelFileReader, op
   return { def, graph, weights, notes: [SOURCE, `backbone only: ${def.backboneEnd}, then a global average pool (avg_pool); the package's classifier is not loaded`] };
 }
 
-/** Reads the model files over HTTP, from `baseUrl` + folder (the editor; see vite.config.ts for where they are served). */
+/**
+ * The editor's "Open pretrained InceptionV3": the model from the files served at `baseUrl` (default
+ * `models/` under the app's base: scripts/pretrained-models.ts serves them in dev and copies them at build).
+ */
+export async function openPretrained(name: string, baseUrl = `${import.meta.env?.BASE_URL ?? '/'}models/`): Promise<PretrainedModel> {
+  const def = PRETRAINED[name];
+  if (!def) throw new OpError(`no pretrained model '${name}'`, `pretrained models: ${Object.keys(PRETRAINED).join(', ')}`);
+  return loadPretrained(name, fetchModelFiles(baseUrl, def.folder));
+}
+
+/** Reads the model files over HTTP, from `baseUrl` + folder. */
 export function fetchModelFiles(baseUrl: string, folder: string): ModelFileReader {
   return async (file) => {
     const url = `${baseUrl.replace(/\/?$/, '/')}${folder}/${file}`;
     const response = await fetch(url);
-    if (!response.ok) throw new OpError(`cannot fetch ${url}: HTTP ${response.status}`, 'serve the pretrained model files (npm start does; see vite.config.ts)');
+    const hint = 'serve the pretrained model files: npm start and the build do (scripts/pretrained-models.ts)';
+    if (!response.ok) throw new OpError(`cannot fetch ${url}: HTTP ${response.status}`, hint);
+    // a dev server answers an unknown path with the app's page
+    if (/text\/html/.test(response.headers.get('content-type') ?? '')) throw new OpError(`${url} is not served: the server sent a web page instead`, hint);
     return response.text();
   };
 }

@@ -15,6 +15,17 @@ import { ZOO, zooModel } from './zoo.ts';
 const gpu = await testGpu();
 const engine = gpu ? await Engine.create(async () => gpu) : null;
 
+/**
+ * Keras-initialised random weights with untrained batch norms shrink or grow activations layer after
+ * layer (MobileNet's features come out near 1e-21, NASNet's near 10), so the outputs are compared
+ * relative to the reference's largest magnitude: float32 precision does not depend on the scale.
+ */
+function expectCloseScaled(got: Float32Array, want: Float32Array): void {
+  const scale = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+  expect(scale, 'the reference output is all zeros: the comparison would prove nothing').toBeGreaterThan(0);
+  expectClose(got.map((v) => v / scale), want.map((v) => v / scale), TOLERANCE.conv);
+}
+
 const ONE_PER_FAMILY = [
   'Xception', 'VGG16', 'ResNet50', 'ResNet50V2', 'InceptionV3', 'InceptionResNetV2',
   'MobileNet', 'MobileNetV2', 'DenseNet121', 'NASNetMobile', 'EfficientNetB0',
@@ -26,7 +37,7 @@ describe.skipIf(!gpu)('zoo models on WebGPU = CPU reference (include_top=False, 
     it(`${e.name} at ${Math.max(32, e.minSize)}×${Math.max(32, e.minSize)}`, async () => {
       const size = Math.max(32, e.minSize);
       const { gpu: out, reference, nodes } = await compareWithReference(engine!, zooModel(e.name, { include_top: false, input_shape: [size, size, 3] }));
-      for (const id of nodes) expectClose(out.tensors.get(id)!.data, reference.get(id)!.data, TOLERANCE.conv);
+      for (const id of nodes) expectCloseScaled(out.tensors.get(id)!.data, reference.get(id)!.data);
     });
 });
 
@@ -39,7 +50,7 @@ describe.skipIf(!gpu)('feature extraction on WebGPU', () => {
     const { gpu: out, reference } = await compareWithReference(engine!, features, { batch: 2 });
     const got = out.tensors.get('block4_pool')!;
     expect(got.shape).toEqual([2, 2, 2, 512]);
-    expectClose(got.data, reference.get('block4_pool')!.data, TOLERANCE.conv);
+    expectCloseScaled(got.data, reference.get('block4_pool')!.data);
   });
 
   it("a concat member that reads another member of the same concat (NASNet's reduction cell)", async () => {

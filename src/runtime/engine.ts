@@ -336,6 +336,47 @@ export class CompiledGraph {
     return result;
   }
 
+  /**
+   * Where a kept tensor lives on the GPU: valid after a run until this graph runs again or is destroyed.
+   * Lets visualisation kernels read activations in place instead of reading them back first.
+   */
+  gpuTensor(id: string): { buffer: GPUBuffer; view: View } | null {
+    const v = this.plan.views.get(id);
+    if (!this.gpu || !v || !this.kept.has(id)) return null;
+    return { buffer: this.gpu.buffers[this.plan.physical[v.alloc]], view: v };
+  }
+
+  /** Reads kept tensors as the last run left them, without running again (queued behind any run). */
+  read(ids: string[]): Promise<Map<string, Tensor>> {
+    const result = this.queue.then(() => this.readOnce(ids));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async readOnce(ids: string[]): Promise<Map<string, Tensor>> {
+    const gpu = this.gpu;
+    if (!gpu || gpu.generation !== this.engine.generation) throw new EngineError('nothing to read: this graph has not run on the current device', undefined, 'run it first');
+    const device = this.engine.device;
+    const encoder = device.createCommandEncoder();
+    const staging = ids.map((id) => {
+      const v = this.plan.views.get(id);
+      if (!v || !this.kept.has(id)) throw new EngineError(`'${id}' was not kept when the graph was compiled`, id, 'compile with it in `keep` to read it back');
+      const bytes = viewSpan(v) * 4;
+      let buffer = gpu.staging.get(id);
+      if (!buffer) gpu.staging.set(id, (buffer = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `read ${id}` })));
+      encoder.copyBufferToBuffer(gpu.buffers[this.plan.physical[v.alloc]], v.offset * 4, buffer, 0, bytes);
+      return { id, v, buffer };
+    });
+    device.queue.submit([encoder.finish()]);
+    await Promise.all(staging.map((s) => s.buffer.mapAsync(GPUMapMode.READ)));
+    const tensors = new Map<string, Tensor>();
+    for (const { id, v, buffer } of staging) {
+      tensors.set(id, gather(new Float32Array(buffer.getMappedRange()), v));
+      buffer.unmap();
+    }
+    return tensors;
+  }
+
   private timings(times: GPUBuffer | null, elapsedMs: number): RunResult['timings'] {
     const { steps } = this.plan;
     const perStep = new Array<number>(steps.length).fill(0);

@@ -14,7 +14,8 @@ import { toOnnx, toOurs } from '../io/onnx-layout.ts';
 import { decodeModel, decodeTensorProto, readTensor, type TensorValue } from '../io/onnx-proto.ts';
 import { mismatches, TOLERANCE, type Tolerance } from './expect-close.ts';
 
-export const ONNX_NODE_TESTS = '/usr/include/onnx/backend/test/data/node';
+/** Debian's libonnx-testdata puts them here; ONNX_NODE_TESTS points elsewhere (scripts/test.mjs checks the same). */
+export const ONNX_NODE_TESTS = process.env.ONNX_NODE_TESTS ?? '/usr/include/onnx/backend/test/data/node';
 
 export interface OnnxCase {
   name: string;

@@ -7,7 +7,11 @@ import type { ManifestEntry } from '../io/tfjs-layers.ts';
 let ready: Promise<void> | undefined;
 /** The CPU backend, set once per test file. */
 export function tfjsCpu(): Promise<typeof tf> {
-  ready ??= tf.setBackend('cpu').then(() => tf.ready());
+  ready ??= tf.setBackend('cpu').then(async () => {
+    await tf.ready();
+    // its first write would print a banner recommending tfjs-node: the pure-JS backend is the point here
+    (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
+  });
   return ready.then(() => tf);
 }
 

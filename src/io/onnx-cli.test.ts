@@ -1,0 +1,116 @@
+// `deepwire run|summary|convert` on ONNX models (CPU backend here; WebGPU in onnx-cli.gpu.test.ts),
+// and the weights file a converted graph keeps beside it.
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { main, type CliIo } from '../cli.ts';
+import { expectClose, TOLERANCE } from '../testing/expect-close.ts';
+import { ONNX_NODE_TESTS } from '../testing/onnx-cases.ts';
+import { runOrt } from '../testing/ort.ts';
+import { readNpy } from './npy.ts';
+import { decodeModel, decodeTensorProto, readTensor } from './onnx-proto.ts';
+import { decodeWeights, encodeWeights } from './weights-file.ts';
+
+/** `deepwire ...argv` in-process; written files are kept in memory and read back before the disk. */
+async function cli(argv: string[], files = new Map<string, Uint8Array>()) {
+  const result = { code: -1, stdout: '', stderr: '', files };
+  const io: CliIo = {
+    stdout: (text) => void (result.stdout += text),
+    stderr: (text) => void (result.stderr += text),
+    readFile: async (path) => files.get(path) ?? readFile(path),
+    writeFile: async (path, data) => void files.set(path, data),
+  };
+  result.code = await main(argv, io);
+  return result;
+}
+
+const pb = async (path: string) => readTensor(decodeTensorProto(await readFile(path)));
+const CONV_CASE = `${ONNX_NODE_TESTS}/test_conv_with_strides_and_asymmetric_padding`;
+
+describe('deepwire run model.onnx', () => {
+  it('runs an ONNX conformance case from its .pb inputs (W bound as the constant it must be)', async () => {
+    const data = `${CONV_CASE}/test_data_set_0`;
+    const { code, stdout, stderr, files } = await cli(['run', `${CONV_CASE}/model.onnx`, '--input', `${data}/input_0.pb`, '--input', `W=${data}/input_1.pb`, '--backend', 'cpu']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^out\/y\.npy: 1×1×4×2, min /);
+    const want = await pb(`${data}/output_0.pb`);
+    const got = readNpy(files.get('out/y.npy')!);
+    expect(got.shape).toEqual(want.dims);
+    expect([...got.data]).toEqual([...want.data]);
+  });
+
+  it('runs a PyTorch export and writes an intermediate tensor by its ONNX name, N×C×H×W', async () => {
+    const { code, stdout, files } = await cli(['run', 'src/io/fixtures/tiny-googlenet.onnx', '--input', 'src/io/fixtures/tiny-googlenet.input.pb',
+      '--output', 'output', '--output', '/inception3a/Concat_output_0', '--backend', 'cpu', '--out', 'o']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('o/_inception3a_Concat_output_0.npy: 1×32×4×4, ');
+    expectClose(readNpy(files.get('o/output.npy')!).data, (await pb('src/io/fixtures/tiny-googlenet.output.pb')).data, TOLERANCE.conv);
+  });
+
+  it('refuses unknown inputs and an unsupported model with one line', async () => {
+    const unknown = await cli(['run', 'src/io/fixtures/tiny-mixed.onnx', '--input', 'pixels=x.npy', '--backend', 'cpu']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe("deepwire: --input pixels=x.npy: the model has no input 'pixels' — its inputs: input\n");
+    const model = await cli(['run', `${ONNX_NODE_TESTS}/test_reflect_pad/model.onnx`, '--backend', 'cpu']);
+    expect(model.code).toBe(1);
+    expect(model.stderr).toBe("deepwire: Pad node 'y': mode 'reflect' is not supported; deepwire pads with a constant — use mode constant\n");
+  });
+});
+
+describe('deepwire summary and convert', () => {
+  it('summarises an ONNX model with its node names', async () => {
+    const { code, stdout } = await cli(['summary', 'src/io/fixtures/tiny-googlenet.onnx']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/ \/inception3a\/Concat \(Concatenate\) +\(None, 4, 4, 32\) +0 +0 +\/inception3a\/branch1\/Relu\n/);
+    expect(stdout).toContain('Total params: 4,294\n');
+  });
+
+  it('converts model.onnx → graph.json + weights, which runs like the model; and back to .onnx, which ONNX Runtime runs alike', async () => {
+    const files = new Map<string, Uint8Array>();
+    const converted = await cli(['convert', 'src/io/fixtures/tiny-mixed.onnx', 'g/mixed.json'], files);
+    expect(converted.code).toBe(0);
+    expect(converted.stdout).toBe('g/mixed.json: 26 nodes, 3,710 params; weights in g/mixed.weights.bin (0.0 MB)\n'
+      + "note: the graph takes 'input' channels-last (N×H×W×C), as deepwire graphs do; the ONNX model took N×C×H×W\n");
+    expect([...files.keys()].sort()).toEqual(['g/mixed.json', 'g/mixed.weights.bin', 'g/mixed.weights.json']);
+    const fromJson = await cli(['run', 'g/mixed.json', '--backend', 'cpu', '--seed', '4', '--out', 'a'], files);
+    const fromOnnx = await cli(['run', 'src/io/fixtures/tiny-mixed.onnx', '--backend', 'cpu', '--seed', '4', '--out', 'b'], files);
+    expect(fromJson.code).toBe(0);
+    expect([...readNpy(files.get('a/_Softmax.npy')!).data]).toEqual([...readNpy(files.get('b/output.npy')!).data]);
+
+    const back = await cli(['convert', 'g/mixed.json', 'g/back.onnx'], files);
+    expect(back.stdout).toBe('g/back.onnx: 26 nodes, 3,710 params (ONNX opset 13; images N×C×H×W)\n');
+    const x = await pb('src/io/fixtures/tiny-mixed.input.pb');
+    const ort = await runOrt(files.get('g/back.onnx')!, { input: { dims: x.dims, data: x.data as Float32Array } });
+    expectClose(ort['/Softmax'].data, (await pb('src/io/fixtures/tiny-mixed.output.pb')).data, TOLERANCE.conv);
+    expect(decodeModel(files.get('g/back.onnx')!).producer_name).toBe('deepwire');
+  });
+
+  it('says when a graph\'s saved weights are missing, and what convert writes', async () => {
+    const files = new Map<string, Uint8Array>();
+    await cli(['convert', 'src/io/fixtures/tiny-mixed.onnx', 'g/mixed.json'], files);
+    files.delete('g/mixed.weights.json');
+    const missing = await cli(['run', 'g/mixed.json', '--backend', 'cpu'], files);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toBe('deepwire: g/mixed.json refers to saved weights, but cannot read weights manifest g/mixed.weights.json: no such file — keep the .weights.json and .weights.bin files beside the graph\n');
+    const wrong = await cli(['convert', 'src/io/fixtures/tiny-mixed.onnx', 'g/mixed.txt'], files);
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toBe('deepwire: convert writes .json or .onnx files, not g/mixed.txt — e.g. deepwire convert model.onnx graph.json\n');
+    const one = await cli(['convert', 'src/io/fixtures/tiny-mixed.onnx'], files);
+    expect(one.stderr).toBe("deepwire: 'convert' takes an input and an output file, got 1 — e.g. deepwire convert model.onnx graph.json\n");
+  });
+});
+
+describe('weights files', () => {
+  it('round-trips a store and checks every offset against the data', () => {
+    const store = new Map([['a/kernel', { shape: [2, 1], data: Float32Array.of(1.5, -2) }], ['b', { shape: [], data: Float32Array.of(7) }]]);
+    const { manifest, data } = encodeWeights(store, 'w.bin');
+    expect(manifest.tensors).toEqual([{ key: 'a/kernel', shape: [2, 1], offset: 0 }, { key: 'b', shape: [], offset: 8 }]);
+    expect(data.length).toBe(12);
+    const back = decodeWeights(JSON.parse(JSON.stringify(manifest)), data);
+    expect([...back.get('a/kernel')!.data]).toEqual([1.5, -2]);
+    expect(back.get('b')!.shape).toEqual([]);
+    expect(() => decodeWeights(manifest, data.subarray(0, 10))).toThrow("not a valid deepwire weights file: 'b' (scalar) at byte 8 needs 4 bytes, but the data file has 10 (truncated?)");
+    expect(() => decodeWeights({ ...manifest, format: 'x' }, data)).toThrow('"format" must be "deepwire-weights"');
+    expect(() => decodeWeights({ ...manifest, tensors: [{ key: 'a', shape: [1e9], offset: 0 }] }, data)).toThrow(/'a' \(1000000000\) at byte 0 needs 4000000000 bytes/);
+  });
+});

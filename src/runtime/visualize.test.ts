@@ -1,0 +1,71 @@
+// The viewer's CPU-side arithmetic: pooling per-channel stats, quantiles from a histogram, map geometry,
+// and the colour tables.
+import { describe, expect, it } from 'vitest';
+import { colormapTable, cssColor } from './colormaps.ts';
+import { quantile, spatialOf, summarize, type ChannelStats } from './visualize.ts';
+
+describe('summarize', () => {
+  it('pools channels: total variance = mean within-channel variance + variance of the means', () => {
+    // channel 0: {0, 2} (mean 1, std 1); channel 1: {4, 4} (mean 4, std 0) → all four: {0, 2, 4, 4}
+    const s: ChannelStats = {
+      pixels: 2, min: Float64Array.of(0, 4), max: Float64Array.of(2, 4), mean: Float64Array.of(1, 4), std: Float64Array.of(1, 0),
+      zeros: Uint32Array.of(1, 0), nans: Uint32Array.of(0, 0), infs: Uint32Array.of(0, 0),
+    };
+    const all = [0, 2, 4, 4];
+    const mean = 2.5;
+    expect(summarize(s)).toEqual({ min: 0, max: 4, mean, std: Math.sqrt(all.reduce((a, v) => a + (v - mean) ** 2, 0) / 4), zeros: 0.25, nans: 0, infs: 0, count: 4 });
+  });
+
+  it('leaves NaN and Inf out of the moments but counts them, and says NaN when nothing is finite', () => {
+    const s: ChannelStats = {
+      pixels: 2, min: Float64Array.of(NaN, 3), max: Float64Array.of(NaN, 3), mean: Float64Array.of(NaN, 3), std: Float64Array.of(NaN, 0),
+      zeros: Uint32Array.of(0, 0), nans: Uint32Array.of(1, 1), infs: Uint32Array.of(1, 0),
+    };
+    expect(summarize(s)).toMatchObject({ min: 3, max: 3, mean: 3, std: 0, nans: 2, infs: 1, count: 1 });
+    const none = { ...s, nans: Uint32Array.of(2, 2), infs: Uint32Array.of(0, 0) };
+    expect(summarize(none)).toMatchObject({ min: NaN, max: NaN, mean: NaN, count: 0 });
+  });
+});
+
+describe('quantile', () => {
+  it('interpolates inside the bin that holds the q-th value', () => {
+    // 10 bins over [0, 10): 10 values in bin 2 and 10 in bin 7
+    const hist = [0, 0, 10, 0, 0, 0, 0, 10, 0, 0];
+    expect(quantile(hist, 0, 10, 0.25)).toBeCloseTo(2.5);
+    expect(quantile(hist, 0, 10, 0.5)).toBeCloseTo(3);
+    expect(quantile(hist, 0, 10, 0.75)).toBeCloseTo(7.5);
+    expect(quantile(hist, 0, 10, 1)).toBeCloseTo(8);
+    expect(quantile(hist, 0, 10, 0)).toBeCloseTo(2);
+  });
+
+  it('returns lo for an empty histogram or an empty range', () => {
+    expect(quantile([0, 0], -1, 1, 0.5)).toBe(-1);
+    expect(quantile([5, 5], 2, 2, 0.5)).toBe(2);
+  });
+});
+
+describe('spatialOf', () => {
+  it('reads H, W and C from batch-first shapes of any rank', () => {
+    expect(spatialOf([1, 28, 28, 64])).toEqual({ height: 28, width: 28, channels: 64 });
+    expect(spatialOf([2, 1000])).toEqual({ height: 1, width: 1, channels: 1000 });
+    expect(spatialOf([1, 10, 8])).toEqual({ height: 1, width: 10, channels: 8 });
+    expect(spatialOf([1, 2, 3, 4, 5])).toEqual({ height: 6, width: 4, channels: 5 });
+  });
+});
+
+describe('colour tables', () => {
+  it("have 256 opaque entries with matplotlib's ends for viridis and magma, and white at the diverging map's centre", () => {
+    for (const name of ['viridis', 'magma', 'gray', 'diverging'] as const) {
+      const lut = colormapTable(name);
+      expect(lut.length).toBe(256);
+      expect(lut.every((v) => v >>> 24 === 255)).toBe(true);
+    }
+    expect(cssColor('viridis', 0)).toBe('rgb(68 1 84)');
+    expect(cssColor('viridis', 1)).toBe('rgb(253 231 37)');
+    expect(cssColor('magma', 0)).toBe('rgb(0 0 4)');
+    expect(cssColor('gray', 1)).toBe('rgb(255 255 255)');
+    expect(cssColor('diverging', 0)).toBe('rgb(5 48 97)');
+    // 256 entries have no middle one: the two around it are within a step of ColorBrewer's white f7f7f7.
+    for (const t of [127 / 255, 128 / 255]) for (const v of cssColor('diverging', t).match(/\d+/g)!) expect(Number(v)).toBeGreaterThanOrEqual(245);
+  });
+});
