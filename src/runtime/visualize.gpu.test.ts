@@ -148,6 +148,9 @@ describe.skipIf(!gpu)('Visualizer', () => {
     const viz = new Visualizer(engine.device);
     const src = viz.source(inPlace.buffer, inPlace.view)!;
     expect([src.offset, src.stride, src.channels]).toEqual([3, 7, 4]);
+    const back = await viz.read(src);
+    expect(back.shape).toEqual([1, 9, 11, 4]);
+    expect([...back.data]).toEqual([...b.data]);
     const s = await viz.stats(src);
     for (let c = 0; c < 4; c++) {
       const want = jsStats(b, c);

@@ -239,6 +239,25 @@ export class Visualizer {
     return { buffer: out, offset: 0, stride: a.channels, channels: a.channels, height: a.height, width: a.width };
   }
 
+  /** The source's values back on the CPU as a contiguous [1, H, W, C] tensor. */
+  async read(src: MapSource): Promise<Tensor> {
+    const { height: H, width: W, channels: C } = src;
+    const pixels = H * W;
+    const span = (pixels - 1) * src.stride + C;
+    const encoder = this.device.createCommandEncoder();
+    const staging = this.device.createBuffer({ size: align4(span * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    encoder.copyBufferToBuffer(src.buffer, src.offset * 4, staging, 0, span * 4);
+    this.submit(encoder);
+    await staging.mapAsync(GPUMapMode.READ);
+    const all = new Float32Array(staging.getMappedRange(), 0, span);
+    const data = new Float32Array(pixels * C);
+    if (src.stride === C) data.set(all.subarray(0, pixels * C));
+    else for (let q = 0; q < pixels; q++) data.set(all.subarray(q * src.stride, q * src.stride + C), q * C);
+    staging.unmap();
+    staging.destroy();
+    return { shape: [1, H, W, C], data };
+  }
+
   destroy(): void {
     for (const b of [...this.owned, ...this.luts.values()]) b.destroy();
     this.owned.clear();

@@ -1,0 +1,38 @@
+// Per-kernel GPU time of one zoo model on this adapter (timestamp queries), to see where time goes:
+// `node --import ./bin/register.mjs bench/profile.ts ResNet50 [runs]`.
+import { analyzeGraph } from '../src/graph/analyze.ts';
+import { zooModel, ZOO } from '../src/models/zoo.ts';
+import { Engine } from '../src/runtime/engine.ts';
+import { materializeWeights } from '../src/runtime/reference.ts';
+import { randomInput } from '../src/testing/compare.ts';
+
+const name = process.argv[2] ?? 'ResNet50';
+const runs = Number(process.argv[3] ?? 3);
+const graph = zooModel(name, { include_top: false });
+const report = analyzeGraph(graph);
+const engine = await Engine.create();
+const compiled = engine.compile(report, materializeWeights(report, 0));
+const input = report.nodes.find((r) => r.op === 'Input')!;
+const feeds = { [input.id]: randomInput([1, ...input.shape!], 'x') };
+let t0 = performance.now();
+await compiled.run(feeds);
+console.log(`${name}: ${(report.totals.flops / 1e9).toFixed(2)} GFLOP, ${compiled.plan.steps.length} dispatches, first run ${(performance.now() - t0).toFixed(0)} ms, ${engine.pipelinesCreated} pipelines`);
+const byKernel = new Map<string, { ms: number; count: number; flops: number }>();
+let total = 0;
+for (let i = 0; i < runs; i++) {
+  const { timings } = await compiled.run(feeds, { timing: true });
+  total += timings!.totalMs / runs;
+  for (const t of timings!.nodes) {
+    const step = compiled.plan.steps.find((s) => s.node === t.node)!;
+    const key = `${step.kernel}${step.params.KH ? ` ${step.params.KH}×${step.params.KW}` : ''}`;
+    const e = byKernel.get(key) ?? { ms: 0, count: 0, flops: 0 };
+    e.ms += t.ms / runs;
+    e.count += 1 / runs;
+    e.flops += report.byId.get(t.node)!.flops / runs;
+    byKernel.set(key, e);
+  }
+}
+console.log(`GPU time ${total.toFixed(0)} ms = ${(report.totals.flops / total / 1e6).toFixed(2)} GFLOP/s`);
+for (const [k, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms))
+  console.log(`  ${k.padEnd(26)} ${e.ms.toFixed(0).padStart(6)} ms  ${String(Math.round(e.count)).padStart(4)} steps  ${(e.flops / e.ms / 1e6).toFixed(2)} GFLOP/s`);
+void ZOO;
