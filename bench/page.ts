@@ -12,6 +12,7 @@ export interface PageReport {
   skipped?: string;
   error?: string;
   adapter?: string;
+  note?: string;
   /** Page start to the engine ready (runtime, device, workload built): not part of any timing. */
   setup_ms?: number;
   first_ms?: number;
@@ -98,7 +99,7 @@ async function bench(): Promise<PageReport> {
   const peak = gpuMemory.peak;
   const nhwc = prepared.toNhwc(output);
   await prepared.dispose();
-  return { ok: true, adapter: prepared.adapter, setup_ms: setup, first_ms: first, times_ms: times, peak_gpu_bytes: peak, longest_task_ms: observer ? longest : undefined, output: base64(nhwc) };
+  return { ok: true, adapter: prepared.adapter, note: prepared.note, setup_ms: setup, first_ms: first, times_ms: times, peak_gpu_bytes: peak, longest_task_ms: observer ? longest : undefined, output: base64(nhwc) };
 }
 
 bench()

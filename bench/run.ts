@@ -59,21 +59,25 @@ const browser = await chromium.launch({ executablePath: chromiumPath(), args: [.
 // One context: pages share localStorage, where deepwire caches its per-adapter autotune.
 const context = await browser.newContext();
 
+/** Opens a fresh page for one engine on one workload and waits for its report (10 min at most). */
 async function runPage(engine: EngineName, workload: WorkloadId): Promise<PageReport> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  let timer: NodeJS.Timeout | undefined;
   try {
-    const report = new Promise<PageReport>((resolve) => void page.exposeFunction('benchReport', resolve));
+    let done!: (r: PageReport) => void;
+    const report = new Promise<PageReport>((resolve) => (done = resolve));
+    await page.exposeFunction('benchReport', (r: PageReport) => done(r));
+    page.on('crash', () => done({ ok: false, error: 'the page crashed (out of memory?)' }));
+    timer = setTimeout(() => done({ ok: false, error: 'timed out after 10 min' }), 600_000);
     await page.goto(`http://127.0.0.1:${port}/bench/index.html?engine=${engine}&workload=${workload}&runs=${runs}`);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<PageReport>((resolve) => (timer = setTimeout(() => resolve({ ok: false, error: 'timed out after 10 min' }), 600_000)));
-    const r = await Promise.race([report, timeout]);
-    clearTimeout(timer);
+    const r = await report;
     if (!r.ok && !r.skipped && errors.length) r.error = `${r.error}\n${errors.slice(0, 3).join('\n')}`;
     return r;
   } finally {
+    clearTimeout(timer);
     await page.close();
   }
 }
@@ -86,9 +90,10 @@ const commit = (() => {
   }
 })();
 const started = new Date();
+const chromiumVersion = browser.version();
 const rows: (EngineRow | RatioRow)[] = [];
-const adapters = new Set<string>();
-console.log(`deepwire bench · ${started.toISOString().slice(0, 16).replace('T', ' ')} · commit ${commit} · Chromium ${browser.version()} · ${runs} warm runs`);
+const adapters = new Map<EngineName, string>();
+console.log(`deepwire bench · ${started.toISOString().slice(0, 16).replace('T', ' ')} · commit ${commit} · Chromium ${chromiumVersion} · ${runs} warm runs`);
 
 try {
   for (const id of workloadIds) {
@@ -110,7 +115,6 @@ try {
     console.log(`${id} ${title}: ${(flops / 1e9).toFixed(3)} GFLOP, reference: ${reference ? 'deepwire CPU reference' : 'ONNX Runtime wasm'}`);
     // The wasm engine first when it is the reference.
     const order = reference ? engineNames : [...engineNames].sort((a, b) => Number(b === 'ort-wasm') - Number(a === 'ort-wasm'));
-    const outputs = new Map<EngineName, Float32Array>();
     const workloadRows: EngineRow[] = [];
     for (const engine of order) {
       const t = performance.now();
@@ -119,17 +123,16 @@ try {
       if (r.ok) {
         const med = median(r.times_ms!);
         const output = new Float32Array(Uint8Array.from(Buffer.from(r.output!, 'base64')).buffer);
-        outputs.set(engine, output);
         if (!reference && engine === 'ort-wasm') reference = output;
         Object.assign(row, {
           median_ms: med, min_ms: Math.min(...r.times_ms!), first_ms: r.first_ms!, gflops: flops / med / 1e6,
           peak_gpu_bytes: engine === 'ort-wasm' ? 0 : r.peak_gpu_bytes!, max_abs_diff: reference ? maxAbsDiff(output, reference) : null,
           ref_max_abs: reference ? maxAbs(reference) : null, runs: r.times_ms!.length, adapter: r.adapter, longest_task_ms: r.longest_task_ms,
         });
-        if (engine !== 'ort-wasm') adapters.add(r.adapter!);
+        if (!adapters.has(engine)) adapters.set(engine, r.adapter!);
       } else row.error = r.skipped ? `skipped: ${r.skipped}` : r.error!.split('\n').slice(0, 4).join(' | ');
       workloadRows.push(row);
-      console.log(`  ${engine.padEnd(18)} ${r.ok ? `median ${row.median_ms!.toFixed(1)} ms, first ${row.first_ms!.toFixed(0)} ms (page ${((performance.now() - t) / 1000).toFixed(0)} s, setup ${(r.setup_ms! / 1000).toFixed(1)} s)` : row.error}`);
+      console.log(`  ${engine.padEnd(18)} ${r.ok ? `median ${row.median_ms!.toFixed(1)} ms, first ${row.first_ms!.toFixed(0)} ms (page ${((performance.now() - t) / 1000).toFixed(0)} s, setup ${(r.setup_ms! / 1000).toFixed(1)} s)${r.note ? `; ${r.note}` : ''}` : row.error}`);
     }
     rows.push(...workloadRows);
     const deepwire = workloadRows.find((r) => r.engine === 'deepwire' && r.median_ms !== null);
@@ -149,7 +152,7 @@ try {
   await server.close();
 }
 
-console.log(`\nadapter: ${[...adapters].join('; ') || 'none'} · ${started.toISOString().slice(0, 10)} · commit ${commit}\n`);
+console.log(`\n${started.toISOString().slice(0, 10)} · commit ${commit} · Chromium ${chromiumVersion} · adapters: ${[...adapters].map(([e, a]) => `${e}: ${a}`).join('; ') || 'none'}\n`);
 console.log(formatTable(rows));
 writeFileSync(outFile, `${JSON.stringify(rows, null, 2)}\n`);
 console.log(`\nwrote ${outFile}`);

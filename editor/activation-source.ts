@@ -1,6 +1,6 @@
 /** One node's activation as the viewer sees it: an `ActivationSource` whose stats, histograms and
  *  colour-mapped tiles come from the GPU (src/runtime/visualize.ts), read in place in the engine's buffers. */
-import { Visualizer, writeNpy, type ChannelStats, type MapSource, type Tensor } from '../src/index.ts';
+import { Visualizer, sizeOf, writeNpy, type ChannelStats, type MapSource, type Tensor } from '../src/index.ts';
 import type { ActivationSource, TileRequest } from './activation-viewer.ts';
 
 export class GpuActivation implements ActivationSource {
@@ -19,10 +19,10 @@ export class GpuActivation implements ActivationSource {
     this.height = src.height;
     this.width = src.width;
     this.channels = src.channels;
-    if (read) this.valuesOnce = undefined, (this.read = read);
+    this.read = read ?? (() => viz.read(src));
   }
 
-  private read: () => Promise<Tensor> = () => this.viz.read(this.src);
+  private readonly read: () => Promise<Tensor>;
 
   stats(): Promise<ChannelStats> {
     return (this.statsOnce ??= this.viz.stats(this.src));
@@ -58,8 +58,8 @@ export class GpuActivation implements ActivationSource {
 
   async npy(): Promise<Uint8Array> {
     const t = await this.values();
-    // The node's own shape (batch first) rather than the [1, H, W, C] picture view.
-    return writeNpy({ shape: this.shape[0] === 1 ? this.shape : [1, ...this.shape.slice(1)], data: t.data });
+    // The node's own shape (batch first), not the [1, H, W, C] picture view.
+    return writeNpy({ shape: t.data.length === sizeOf(this.shape) ? this.shape : t.shape, data: t.data });
   }
 
   release(): void {

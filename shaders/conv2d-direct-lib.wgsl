@@ -1,10 +1,11 @@
 // The interface and helpers shared by the direct conv kernels (conv2d-direct.wgsl,
-// conv2d-direct-quad.wgsl): the same params, bindings, input gathering and fused store.
+// conv2d-direct-quad.wgsl, conv2d-grouped.wgsl): the same params, bindings, input gathering and
+// fused store. CG, OCG: channels and filters per group (C and OC when groups = 1).
 struct Params {
   N: u32, H: u32, W: u32, C: u32, xStride: u32, xOffset: u32,
   OH: u32, OW: u32, OC: u32, yStride: u32, yOffset: u32, rStride: u32, rOffset: u32,
   KH: u32, KW: u32, SH: u32, SW: u32, DH: u32, DW: u32, padTop: u32, padLeft: u32,
-  C4: u32, ocBlocks: u32,
+  C4: u32, ocBlocks: u32, CG: u32, OCG: u32,
 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
@@ -42,6 +43,15 @@ fn store(m: u32, oc0: u32, lo: vec4<f32>, hi: vec4<f32>) {
   if (m >= p.N * p.OH * p.OW) { return; }
   let v = array<f32, 8>(lo.x, lo.y, lo.z, lo.w, hi.x, hi.y, hi.z, hi.w);
   for (var j = 0u; j < 8u; j++) {
+    let oc = oc0 + j;
+    if (oc < p.OC) { y[m * p.yStride + p.yOffset + oc] = epilogue(v[j], oc, m * p.rStride + p.rOffset + oc); }
+  }
+}
+
+/** The fused store of 4 output channels of pixel m. */
+fn store4(m: u32, oc0: u32, v: vec4<f32>) {
+  if (m >= p.N * p.OH * p.OW) { return; }
+  for (var j = 0u; j < 4u; j++) {
     let oc = oc0 + j;
     if (oc < p.OC) { y[m * p.yStride + p.yOffset + oc] = epilogue(v[j], oc, m * p.rStride + p.rOffset + oc); }
   }

@@ -7,18 +7,19 @@ import type { Prepare } from './types.ts';
 
 export const prepare: Prepare = async (w) => {
   let engine = await Engine.create();
-  let tuned = '';
+  let note: string | undefined;
   if (engine.tunedConvKernel === undefined) {
     const t = performance.now();
     await engine.tune();
-    tuned = `, tuned in ${(performance.now() - t).toFixed(0)} ms`;
+    note = `conv kernel autotuned for this adapter in ${(performance.now() - t).toFixed(0)} ms (once, cached; not timed)`;
     engine.device.destroy();
     engine = await Engine.create();
   }
   const feeds = { [w.inputId]: w.input };
   let compiled: CompiledGraph | null = null;
   return {
-    adapter: `${engine.info.description} (conv kernel: ${engine.convKernel}${tuned})`,
+    adapter: `${engine.info.description} (conv kernel ${engine.convKernel})`,
+    note,
     async build() {
       compiled = engine.compile(w.report, w.weights, { batch: 1 });
     },

@@ -4,19 +4,9 @@
 import type * as ORT from 'onnxruntime-web';
 import { analyzeGraph } from '../../src/graph/analyze.ts';
 import { exportOnnx } from '../../src/io/onnx-export.ts';
+import { nchwToNhwc, nhwcToNchw, onnxModel } from '../onnx-model.ts';
 import { adapterName, type EngineName, type Prepare } from './types.ts';
-import type { Tensor } from '../../src/tensor.ts';
 import type { Workload } from '../workloads.ts';
-
-/** The workload as ONNX: the file it was imported from, else our export of its graph with the same weights. */
-function onnxModel(w: Workload): { bytes: Uint8Array; input: string; output: string } {
-  if (w.onnx) return w.onnx;
-  // The exporter takes a weight store, keyed as materializeWeights reads it: hand it ours.
-  const store = new Map<string, Tensor>();
-  for (const [id, named] of w.weights)
-    for (const [name, t] of Object.entries(named)) store.set(w.report.byId.get(id)!.weightRefs?.[name] ?? `${id}/${name}`, t);
-  return { bytes: exportOnnx(w.report, { weights: store }), input: w.inputId, output: w.output };
-}
 
 /** A one-ReLU model: starts ONNX Runtime's runtime and device before anything is timed. */
 const warmup = () => exportOnnx(analyzeGraph({
@@ -30,17 +20,6 @@ async function runtime(name: EngineName): Promise<typeof ORT> {
   if (name === 'ort-wasm') return (await import('onnxruntime-web/wasm')) as typeof ORT;
   return import('onnxruntime-web');
 }
-
-const nhwcToNchw = (x: Float32Array, [H, W, C]: readonly number[]) => {
-  const y = new Float32Array(x.length);
-  for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) for (let c = 0; c < C; c++) y[(c * H + h) * W + w] = x[(h * W + w) * C + c];
-  return y;
-};
-const nchwToNhwc = (x: Float32Array, [H, W, C]: readonly number[]) => {
-  const y = new Float32Array(x.length);
-  for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) for (let c = 0; c < C; c++) y[(h * W + w) * C + c] = x[(c * H + h) * W + w];
-  return y;
-};
 
 export function prepareOrt(name: EngineName): Prepare {
   return async (w) => {
@@ -60,7 +39,8 @@ export function prepareOrt(name: EngineName): Prepare {
     const dims = image ? [1, inShape[2], inShape[0], inShape[1]] : w.input.shape;
     let session: ORT.InferenceSession | null = null;
     return {
-      adapter: ep === 'wasm' ? `cpu, wasm, ${ort.env.wasm.numThreads} threads` : await adapterName(),
+      // Without cross-origin isolation ORT quietly runs one thread.
+      adapter: ep === 'wasm' ? `cpu, wasm, ${crossOriginIsolated ? ort.env.wasm.numThreads : 1} thread(s)` : await adapterName(),
       async build() {
         session = await ort.InferenceSession.create(model.bytes, { executionProviders: [ep], graphOptimizationLevel: 'all' });
       },

@@ -5,6 +5,8 @@ import type { Workload } from '../workloads.ts';
 export interface PreparedEngine {
   /** The WebGPU adapter (or 'cpu') this engine runs on. */
   adapter: string;
+  /** Anything worth a line in the log (deepwire's one-time autotune). */
+  note?: string;
   /** Turns the workload's graph and weights into this engine's model: part of the cold first run. */
   build(): Promise<void>;
   /** One forward pass: input from the CPU, output read back to the CPU. */

@@ -52,10 +52,10 @@ const BLOCKS: Record<string, GraphFile> = {
     conv('c3', 'c2_r', 32, 1), bn('c3_bn', 'c3'),
     { id: 'add', op: 'Add', inputs: ['sc_bn', 'c3_bn'] }, relu('out', 'add'),
   ], ['out']),
-  'ResNeXt block (cardinality 32, grouped 3×3)': graph([6, 6, 32], [
-    conv('c1', 'x', 64, 1), bn('c1_bn', 'c1'), relu('c1_r', 'c1_bn'),
-    conv('c2', 'c1_r', 64, 3, { groups: 32 }), bn('c2_bn', 'c2'), relu('c2_r', 'c2_bn'),
-    conv('c3', 'c2_r', 32, 1), bn('c3_bn', 'c3'),
+  'ResNeXt block (cardinality 32 × 4d, grouped 3×3)': graph([6, 6, 64], [
+    conv('c1', 'x', 128, 1), bn('c1_bn', 'c1'), relu('c1_r', 'c1_bn'),
+    conv('c2', 'c1_r', 128, 3, { groups: 32 }), bn('c2_bn', 'c2'), relu('c2_r', 'c2_bn'),
+    conv('c3', 'c2_r', 64, 1), bn('c3_bn', 'c3'),
     { id: 'add', op: 'Add', inputs: ['x', 'c3_bn'] }, relu('out', 'add'),
   ], ['out']),
   'DenseNet block (3 layers, growth 4) and transition': graph([8, 8, 8], [

@@ -6,6 +6,7 @@ import conv2dDirect from '../../shaders/conv2d-direct.wgsl?raw';
 import conv2dDirectLib from '../../shaders/conv2d-direct-lib.wgsl?raw';
 import conv2dDirectQuad from '../../shaders/conv2d-direct-quad.wgsl?raw';
 import conv2dGemm from '../../shaders/conv2d-gemm.wgsl?raw';
+import conv2dGrouped from '../../shaders/conv2d-grouped.wgsl?raw';
 import conv2dNaive from '../../shaders/conv2d-naive.wgsl?raw';
 import depthwiseConv2d from '../../shaders/depthwise-conv2d.wgsl?raw';
 import dot from '../../shaders/dot.wgsl?raw';
@@ -43,6 +44,7 @@ export const KERNELS = {
   conv2dGemm: kernel('conv2d-gemm', conv2dGemm, [activation, epilogue]),
   conv2dDirect: kernel('conv2d-direct', conv2dDirect, [activation, epilogue, conv2dDirectLib]),
   conv2dDirectQuad: kernel('conv2d-direct-quad', conv2dDirectQuad, [activation, epilogue, conv2dDirectLib]),
+  conv2dGrouped: kernel('conv2d-grouped', conv2dGrouped, [activation, epilogue, conv2dDirectLib]),
   depthwiseConv2d: kernel('depthwise-conv2d', depthwiseConv2d, [activation, epilogue]),
   pool2d: kernel('pool2d', pool2d),
   globalPool2d: kernel('global-pool2d', globalPool2d),

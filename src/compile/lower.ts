@@ -10,7 +10,7 @@ import { formatShape, sizeOf, stridesOf, type Tensor } from '../tensor.ts';
 import { window2d, type Padding } from '../ops/geometry.ts';
 import { activationCode, activationOverrides, LINEAR, reluCode, type ActivationCode } from './activation-codes.ts';
 import { KERNELS, type KernelName } from './kernels.ts';
-import { packDirect, packGemm } from './pack.ts';
+import { packDirect, packGemm, packGrouped } from './pack.ts';
 import { assignPhysical, isContiguous, pixelView, type Allocation, type Binding, type Plan, type Step, type View } from './plan.ts';
 
 export interface LowerOptions {
@@ -454,19 +454,22 @@ class Lowering {
 
     const choice = this.options.convKernel ?? 'gemm';
     const direct: KernelName = this.options.subgroups && OC % 32 === 0 ? 'conv2dDirectQuad' : 'conv2dDirect';
+    const CG = C / groups, OCG = OC / groups;
     const kernelName: KernelName = choice === 'naive' ? 'conv2dNaive'
       : groups === 1 ? (choice === 'direct' ? direct : 'conv2dGemm')
-      : groups === C && OC % C === 0 ? 'depthwiseConv2d' : 'conv2dNaive';
+      : groups === C && OC % C === 0 ? 'depthwiseConv2d'
+      : CG % 4 === 0 && OCG % 4 === 0 ? 'conv2dGrouped' : 'conv2dNaive';
+    const registerTiled = kernelName === direct || kernelName === 'conv2dGrouped';
     const extra: Record<string, number> =
       kernelName === 'depthwiseConv2d' ? { DM: OC / C }
       : kernelName === 'conv2dNaive' ? { groups }
-      : kernelName === direct ? { C4: Math.ceil(C / 4), ocBlocks: Math.ceil(OC / 8) }
+      : kernelName === direct ? { C4: Math.ceil(C / 4), ocBlocks: Math.ceil(OC / 8), CG: C, OCG: OC }
+      : kernelName === 'conv2dGrouped' ? { C4: CG / 4, ocBlocks: OC / 4, CG, OCG }
       : { OC4: Math.ceil(OC / 4) * 4 };
     if (kernelName === 'conv2dGemm') kernel = packGemm(kernel, kernelSize[0] * kernelSize[1] * C, OC);
-    if (kernelName === direct) {
-      kernel = packDirect(kernel, kernelSize[0], kernelSize[1], C, OC);
-      overrides.VEC_X = C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0;
-    }
+    if (kernelName === direct) kernel = packDirect(kernel, kernelSize[0], kernelSize[1], C, OC);
+    if (kernelName === 'conv2dGrouped') kernel = packGrouped(kernel, kernelSize[0], kernelSize[1], CG, OC);
+    if (registerTiled) overrides.VEC_X = C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0;
     const total = N * wh.out * ww.out * OC;
     this.step({
       node: conv.id, fused: [g.bn, g.act, g.add, g.post].filter((m): m is NodeReport => !!m).map((m) => m.id),
@@ -475,14 +478,14 @@ class Lowering {
         xBinding, this.constant(kernel), bias ? this.constant(bias) : { kind: 'none' },
         r.binding,
         { kind: 'view', view: logits, write: true },
-        ...(kernelName === direct ? [xBinding] : []),
+        ...(registerTiled ? [xBinding] : []),
       ],
       params: {
         ...this.convParams(N, H, W, C, x, wh.out, ww.out, OC, out, kernelSize, strides, dilation, wh.padBefore, ww.padBefore, extra),
         rStride: r.stride, rOffset: r.offset,
       },
       workgroups: kernelName === 'conv2dGemm' ? Math.ceil((N * wh.out * ww.out) / 32) * Math.ceil(OC / 32)
-        : kernelName === direct ? Math.ceil((Math.ceil((N * wh.out * ww.out) / 8) * Math.ceil(OC / 8)) / 64)
+        : registerTiled ? Math.ceil((Math.ceil((N * wh.out * ww.out) / 8) * extra.ocBlocks) / 64)
         : Math.ceil(total / 64),
     });
     if (own === null) this.softmaxInto(conv.id, logits, yv);

@@ -23,3 +23,16 @@ export function packGemm(kernel: Float32Array, K: number, OC: number): Float32Ar
   for (let k = 0; k < K; k++) out.set(kernel.subarray(k * OC, (k + 1) * OC), k * OC4);
   return out;
 }
+
+/**
+ * Keras [KH, KW, C/groups, OC] → conv2d-grouped's [OC/4][KH][KW][C/groups][4]: per block of 4 output
+ * channels (all in one group) a contiguous stream of one vec4 per input channel of the group.
+ */
+export function packGrouped(kernel: Float32Array, KH: number, KW: number, CG: number, OC: number): Float32Array {
+  const out = new Float32Array(kernel.length);
+  for (let b = 0; b < OC / 4; b++)
+    for (let tap = 0; tap < KH * KW; tap++)
+      for (let ci = 0; ci < CG; ci++)
+        for (let j = 0; j < 4; j++) out[((b * KH * KW + tap) * CG + ci) * 4 + j] = kernel[(tap * CG + ci) * OC + b * 4 + j];
+  return out;
+}

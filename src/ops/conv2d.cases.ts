@@ -27,6 +27,8 @@ export const cases: OpCase[] = [
   { name: '1×1 stride 2 → 32 filters, 16 channels (vec4 loads)', inputs: [[9, 11, 16]], attrs: { filters: 32, kernel_size: 1, strides: 2 } },
   { name: '3×3 → 65 filters (three channel tiles, the last of 1)', inputs: [[6, 5, 7]], attrs: { filters: 65, kernel_size: 3, padding: 'same' } },
   { name: 'groups 32 (ResNeXt), 3×3 same, 7×7×64 → 64', inputs: [[7, 7, 64]], attrs: { filters: 64, kernel_size: 3, padding: 'same', groups: 32, bias_initializer: RANDOM_BIAS } },
+  { name: 'groups 8, 4 channels and 4 filters per group (grouped kernel), 9×7×32', inputs: [[9, 7, 32]], batch: 2, attrs: { filters: 32, kernel_size: 3, padding: 'same', groups: 8, bias_initializer: RANDOM_BIAS } },
+  { name: 'groups 2, 8 channels → 12 filters per group, stride 2 same on odd 11×9', inputs: [[11, 9, 16]], attrs: { filters: 24, kernel_size: 3, strides: 2, padding: 'same', groups: 2 } },
   { name: 'groups 4, 3 channels per group → 8 filters, stride 2 same, batch 2', inputs: [[9, 9, 12]], batch: 2, attrs: { filters: 8, kernel_size: 3, strides: 2, padding: 'same', groups: 4 } },
   { name: 'groups = C with 2 filters per group (depthwise as Conv2D)', inputs: [[8, 7, 6]], attrs: { filters: 12, kernel_size: 3, padding: 'same', groups: 6, bias_initializer: RANDOM_BIAS } },
   { name: 'groups 3 with dilation 2 and asymmetric pads', inputs: [[9, 10, 9]], attrs: { filters: 6, kernel_size: 3, dilation_rate: 2, padding: [[1, 3], [2, 0]], groups: 3 } },

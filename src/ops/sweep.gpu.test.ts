@@ -68,7 +68,7 @@ describe('the case tables', () => {
 
   it.skipIf(!gpu)('run every conv kernel', () => {
     const used = new Set(Object.values(tables).flatMap((t) => t.cases.flatMap((c) => kernelVariants(t.op, c).flatMap((v) => v.kernels.split(' + ')))));
-    const want = ['conv2dGemm', 'conv2dDirect', 'conv2dNaive', 'depthwiseConv2d', ...(gpu?.features.subgroups ? ['conv2dDirectQuad'] : [])];
+    const want = ['conv2dGemm', 'conv2dDirect', 'conv2dNaive', 'conv2dGrouped', 'depthwiseConv2d', ...(gpu?.features.subgroups ? ['conv2dDirectQuad'] : [])];
     expect(want.filter((k) => !used.has(k))).toEqual([]);
   });
 

@@ -1,0 +1,541 @@
+/** The activation viewer: one node's output after a run — its channels as colour-mapped tiles (virtualised),
+ *  one channel zoomed, histogram and stats, the channel-mean summary map (over the input photo if asked),
+ *  vector outputs as bars with the top-k, and a comparison with another node or a pinned earlier run.
+ *  Everything heavy (stats, histograms, colour mapping) is asked of `source`, which runs it on the GPU.
+ *  @fires close
+ *  @fires compare-request - detail: { id } another node to compare with; the shell answers by setting `compareSource` */
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { customElement, property, query, state } from 'lit/decorators.js';
+import { quantile, summarize, type ChannelStats, type ColormapName, type StatsSummary, type Tensor } from '../src/index.ts';
+import './channel-grid.ts';
+import './value-charts.ts';
+
+export interface TileRequest {
+  first: number;
+  count: number;
+  ranges: ArrayLike<number>;
+  colormap: ColormapName;
+  outW?: number;
+  outH?: number;
+}
+
+/** What the viewer needs of a node's activation (one image of the batch); editor/activation-source.ts implements it. */
+export interface ActivationSource {
+  label: string;
+  /** The node's output shape, batch first. */
+  shape: number[];
+  height: number;
+  width: number;
+  channels: number;
+  stats(): Promise<ChannelStats>;
+  histogram(ranges: ArrayLike<number>, options?: { bins?: number; perChannel?: boolean }): Promise<Uint32Array>;
+  /** RGBA8 tiles of channels first…first+count, each outH×outW (default H×W). */
+  tiles(r: TileRequest): Promise<Uint8ClampedArray>;
+  /** The values as read back from the GPU, batch first, NHWC. */
+  values(): Promise<Tensor>;
+  channelMean(): Promise<ActivationSource>;
+  difference(other: ActivationSource): Promise<ActivationSource>;
+  /** A copy that outlives later runs (for comparing runs). */
+  snapshot(label: string): Promise<ActivationSource>;
+  npy(): Promise<Uint8Array>;
+  release(): void;
+}
+
+export type Scope = 'channel' | 'node' | 'global' | 'fixed';
+const SCOPES: Record<Scope, string> = { channel: 'per channel', node: 'per node', global: 'global (all nodes)', fixed: 'fixed range' };
+const CLIPS: [number, string][] = [[0, 'no clipping'], [0.005, '0.5–99.5 %'], [0.01, '1–99 %'], [0.02, '2–98 %'], [0.05, '5–95 %']];
+const COLORMAP_NAMES: ColormapName[] = ['viridis', 'magma', 'gray', 'diverging'];
+const BINS = 256;
+
+const fmt = (v: number) => (!Number.isFinite(v) ? String(v) : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(4));
+
+function download(name: string, blob: Blob): void {
+  const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+/** Colour range per channel (lo, hi pairs) for a scope, with percentile clipping where it applies. */
+export async function channelRanges(source: ActivationSource, stats: ChannelStats, options: { scope: Scope; clip: number; colormap: ColormapName; fixed: [number, number]; global: [number, number] | null }): Promise<Float32Array> {
+  const C = source.channels;
+  const out = new Float32Array(2 * C);
+  const finite = (v: number, fallback: number) => (Number.isFinite(v) ? v : fallback);
+  const symmetric = options.colormap === 'diverging';
+  const put = (c: number, lo: number, hi: number) => {
+    lo = finite(lo, 0);
+    hi = finite(hi, lo);
+    if (symmetric) {
+      const m = Math.max(Math.abs(lo), Math.abs(hi));
+      [lo, hi] = [-m, m];
+    }
+    out[2 * c] = lo;
+    out[2 * c + 1] = hi;
+  };
+  const { scope, clip } = options;
+  if (scope === 'fixed') for (let c = 0; c < C; c++) put(c, options.fixed[0], options.fixed[1]);
+  else if (scope === 'global' && options.global) for (let c = 0; c < C; c++) put(c, options.global[0], options.global[1]);
+  else if (scope === 'channel') {
+    const own = new Float32Array(2 * C);
+    for (let c = 0; c < C; c++) own.set([finite(stats.min[c], 0), finite(stats.max[c], 0)], 2 * c);
+    const hist = clip > 0 ? await source.histogram(own, { bins: BINS, perChannel: true }) : null;
+    for (let c = 0; c < C; c++) {
+      const [lo, hi] = [own[2 * c], own[2 * c + 1]];
+      if (!hist) put(c, lo, hi);
+      else {
+        const h = hist.subarray(c * BINS, (c + 1) * BINS);
+        put(c, quantile(h, lo, hi, clip), quantile(h, lo, hi, 1 - clip));
+      }
+    }
+  } else {
+    const s = summarize(stats);
+    let [lo, hi] = [finite(s.min, 0), finite(s.max, 0)];
+    if (clip > 0) {
+      const h = await source.histogram([lo, hi], { bins: BINS });
+      [lo, hi] = [quantile(h, lo, hi, clip), quantile(h, lo, hi, 1 - clip)];
+    }
+    for (let c = 0; c < C; c++) put(c, lo, hi);
+  }
+  return out;
+}
+
+@customElement('dw-activation-viewer')
+export class ActivationViewer extends LitElement {
+  static override styles = css`
+    :host {
+      display: flex; flex-direction: column; gap: 6px; padding: 8px 10px; box-sizing: border-box; min-height: 0;
+      background: var(--dw-panel-bg); color: var(--dw-fg); font-size: 12px; overflow: hidden;
+    }
+    header { display: flex; align-items: center; gap: 8px; }
+    h2 { margin: 0; font-size: 14px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    .shape { color: var(--dw-muted); font-family: ui-monospace, monospace; }
+    header .spacer { flex: 1; }
+    button, select, input {
+      font: inherit; font-size: 12px; padding: 2px 6px; border: 1px solid var(--dw-border); border-radius: 5px;
+      background: var(--dw-input-bg); color: var(--dw-fg);
+    }
+    button[aria-pressed='true'] { background: var(--dw-accent); color: white; }
+    .controls { display: flex; flex-wrap: wrap; gap: 4px 8px; align-items: center; }
+    .controls label { display: flex; gap: 4px; align-items: center; color: var(--dw-muted); }
+    input[type='number'] { width: 64px; }
+    .stats { display: flex; flex-wrap: wrap; gap: 2px 10px; font-variant-numeric: tabular-nums; }
+    .stats b { font-weight: 600; }
+    .hover { min-height: 16px; font-family: ui-monospace, monospace; font-size: 11.5px; }
+    .main { display: flex; gap: 8px; flex: 1; min-height: 0; }
+    dw-channel-grid { flex: 1; min-width: 0; }
+    .side { width: 220px; display: flex; flex-direction: column; gap: 6px; overflow-y: auto; }
+    .zoom canvas, .maps canvas { width: 100%; image-rendering: pixelated; background: var(--dw-canvas-bg); cursor: crosshair; }
+    .maps { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; }
+    .maps figure { margin: 0; }
+    .maps figcaption { color: var(--dw-muted); }
+    .note { color: var(--dw-muted); }
+    .empty { color: var(--dw-muted); padding: 20px; text-align: center; }
+    .summary canvas { max-width: 100%; max-height: 100%; image-rendering: auto; }
+  `;
+
+  @property({ attribute: false }) source: ActivationSource | null = null;
+  /** Shown instead of maps when there is no source (not run yet, fused away…). */
+  @property({ attribute: false }) message = 'Run the graph to see what this node computes.';
+  @property({ attribute: false }) nodeName = '';
+  @property({ attribute: false }) nodeId = '';
+  /** The tensor fed to the Input, as the picture it is (for overlays). */
+  @property({ attribute: false }) photo: ImageData | null = null;
+  /** min, max over every node of the last run (the global scope). */
+  @property({ attribute: false }) globalRange: [number, number] | null = null;
+  /** Other nodes of the same shape, to compare with. */
+  @property({ attribute: false }) compareOptions: { id: string; label: string }[] = [];
+  @property({ attribute: false }) compareSource: ActivationSource | null = null;
+
+  @state() private mode: 'channels' | 'summary' | 'compare' = 'channels';
+  @state() private colormap: ColormapName = 'viridis';
+  @state() private scope: Scope = 'node';
+  @state() private clip = 0;
+  @state() private fixed: [number, number] = [0, 1];
+  @state() private overlay = false;
+  @state() private opacity = 0.6;
+  @state() private tileSize = 72;
+  @state() private stats: ChannelStats | null = null;
+  @state() private summary: StatsSummary | null = null;
+  @state() private histogram: Uint32Array | null = null;
+  @state() private ranges: Float32Array | null = null;
+  @state() private values: Tensor | null = null;
+  @state() private selected = 0;
+  @state() private hoverText = '';
+  @state() private hoverData: { channel: number; x: number; y: number; value: number } | null = null;
+  @state() private pinned: ActivationSource | null = null;
+  @state() private compareWith = '';
+  @state() private diffSummary: StatsSummary | null = null;
+  @state() private error = '';
+  private mean: ActivationSource | null = null;
+  private diff: ActivationSource | null = null;
+  private loading = 0;
+  @query('.zoom canvas') private zoomCanvas?: HTMLCanvasElement;
+  @query('canvas[data-testid="summary-map"]') private summaryCanvas?: HTMLCanvasElement;
+
+  get isVector(): boolean {
+    return !!this.source && this.source.height * this.source.width === 1;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('source')) {
+      if (this.pinned && this.pinnedNode !== this.nodeId) this.unpin();
+      void this.load();
+    }
+    if (changed.has('compareSource')) void this.loadCompare();
+  }
+
+  private pinnedNode = '';
+
+  /** Stats, values and colour ranges of a new source. */
+  private async load(): Promise<void> {
+    const token = ++this.loading;
+    const source = this.source;
+    this.mean?.release();
+    this.mean = null;
+    this.stats = this.summary = null;
+    this.histogram = null;
+    this.ranges = null;
+    this.values = null;
+    this.error = '';
+    if (!source) return;
+    try {
+      const stats = await source.stats();
+      const values = await source.values();
+      if (token !== this.loading) return;
+      this.stats = stats;
+      this.summary = summarize(stats);
+      this.values = values;
+      if (this.selected >= source.channels) this.selected = 0;
+      await this.refreshRanges();
+      if (this.mode === 'summary') await this.drawSummary();
+      if (this.mode === 'compare') await this.loadCompare();
+    } catch (e) {
+      if (token === this.loading) this.error = (e as Error).message;
+    }
+  }
+
+  private async refreshRanges(): Promise<void> {
+    const { source, stats, summary } = this;
+    if (!source || !stats || !summary) return;
+    const lo = Number.isFinite(summary.min) ? summary.min : 0, hi = Number.isFinite(summary.max) ? summary.max : 1;
+    const [histogram, ranges] = await Promise.all([
+      source.histogram([lo, hi], { bins: 64 }),
+      channelRanges(source, stats, { scope: this.scope, clip: this.clip, colormap: this.colormap, fixed: this.fixed, global: this.globalRange }),
+    ]);
+    if (source !== this.source) return;
+    this.histogram = histogram;
+    this.ranges = ranges;
+    await this.updateComplete;
+    await this.drawZoom();
+  }
+
+  private setOption(apply: () => void): void {
+    apply();
+    void this.refreshRanges().then(() => (this.mode === 'summary' ? this.drawSummary() : this.mode === 'compare' ? this.drawCompare() : undefined));
+  }
+
+  override render() {
+    const s = this.source;
+    return html`
+      <header>
+        <h2>${this.nodeName || 'Activations'}</h2>
+        ${s ? html`<span class="shape" data-testid="viewer-shape">${s.shape.join('×')}</span>` : nothing}
+        <span class="spacer"></span>
+        ${s && !this.isVector ? html`
+          ${(['channels', 'summary', 'compare'] as const).map((m) => html`<button data-testid=${`viewer-mode-${m}`} aria-pressed=${this.mode === m}
+            @click=${() => this.setMode(m)}>${m === 'channels' ? 'Channels' : m === 'summary' ? 'Mean map' : 'Compare'}</button>`)}` : nothing}
+        ${s ? html`<button data-testid="download-png" title="Download the maps as a PNG picture" @click=${this.downloadPng}>PNG</button>
+          <button data-testid="download-npy" title="Download the tensor as a NumPy .npy file" @click=${this.downloadNpy}>.npy</button>` : nothing}
+        <button data-testid="viewer-close" aria-label="Close the activation viewer" @click=${() => this.dispatchEvent(new CustomEvent('close', { bubbles: true, composed: true }))}>×</button>
+      </header>
+      ${!s ? html`<div class="empty" data-testid="viewer-message">${this.message}</div>` : this.body(s)}
+    `;
+  }
+
+  private body(s: ActivationSource) {
+    return html`
+      ${this.controls()}
+      ${this.statsLine(this.summary, 'stats')}
+      ${this.error ? html`<div class="note" role="alert">${this.error}</div>` : nothing}
+      ${s.shape[0] > 1 ? html`<div class="note">showing image 1 of the batch of ${s.shape[0]}</div>` : nothing}
+      <dw-histogram .counts=${this.histogram} .lo=${this.summary?.min ?? 0} .hi=${this.summary?.max ?? 1}
+        .marks=${this.ranges && this.scope !== 'channel' ? [this.ranges[0], this.ranges[1]] as [number, number] : null}></dw-histogram>
+      ${this.isVector ? html`<dw-bar-chart .values=${this.values ? this.values.data.subarray(0, s.channels) : null}></dw-bar-chart>`
+        : this.mode === 'channels' ? this.channels(s) : this.mode === 'summary' ? this.summaryView() : this.compareView(s)}
+    `;
+  }
+
+  private controls() {
+    const select = <T extends string | number>(testid: string, label: string, value: T, options: [T, string][], set: (v: T) => void) => html`
+      <label>${label}<select data-testid=${testid} @change=${(e: Event) => {
+        const raw = (e.target as HTMLSelectElement).value;
+        set((typeof value === 'number' ? Number(raw) : raw) as T);
+      }}>${options.map(([v, text]) => html`<option value=${v} ?selected=${v === value}>${text}</option>`)}</select></label>`;
+    return html`<div class="controls">
+      ${select('colormap', 'colours', this.colormap, COLORMAP_NAMES.map((n) => [n, n]), (v) => this.setOption(() => (this.colormap = v)))}
+      ${select('scope', 'range', this.scope, Object.entries(SCOPES) as [Scope, string][], (v) => this.setOption(() => (this.scope = v)))}
+      ${this.scope === 'fixed' ? html`
+        <input type="number" step="any" data-testid="fixed-lo" aria-label="lowest value" .value=${String(this.fixed[0])} @change=${(e: Event) => this.setOption(() => (this.fixed = [Number((e.target as HTMLInputElement).value), this.fixed[1]]))} />
+        <input type="number" step="any" data-testid="fixed-hi" aria-label="highest value" .value=${String(this.fixed[1])} @change=${(e: Event) => this.setOption(() => (this.fixed = [this.fixed[0], Number((e.target as HTMLInputElement).value)]))} />`
+        : select('clip', 'clip', this.clip, CLIPS, (v) => this.setOption(() => (this.clip = v)))}
+      ${this.scope === 'global' && !this.globalRange ? html`<span class="note">(global range after the mosaics are drawn)</span>` : nothing}
+      ${!this.isVector ? html`
+        <label><input type="checkbox" data-testid="overlay" .checked=${this.overlay} ?disabled=${!this.photo}
+          @change=${(e: Event) => { this.overlay = (e.target as HTMLInputElement).checked; void this.redrawPictures(); }} />over photo</label>
+        ${this.overlay ? html`<input type="range" min="0.1" max="1" step="0.05" aria-label="map opacity" .value=${String(this.opacity)}
+          @input=${(e: Event) => { this.opacity = Number((e.target as HTMLInputElement).value); void this.redrawPictures(); }} />` : nothing}
+        <label>size<input type="range" min="32" max="160" step="8" data-testid="tile-size" .value=${String(this.tileSize)}
+          @input=${(e: Event) => (this.tileSize = Number((e.target as HTMLInputElement).value))} /></label>` : nothing}
+    </div>`;
+  }
+
+  private statsLine(s: StatsSummary | null, testid: string) {
+    if (!s) return html`<div class="stats note" data-testid=${testid}>computing statistics…</div>`;
+    const item = (key: string, label: string, value: number, text = fmt(value)) =>
+      html`<span>${label} <b data-testid=${`${testid === 'stats' ? 'stat' : testid}-${key}`} data-value=${String(value)}>${text}</b></span>`;
+    return html`<div class="stats" data-testid=${testid}>
+      ${item('min', 'min', s.min)} ${item('max', 'max', s.max)} ${item('mean', 'mean', s.mean)} ${item('std', 'std', s.std)}
+      ${item('zeros', 'zeros', s.zeros, `${(100 * s.zeros).toFixed(1)} %`)}
+      ${item('nan', 'NaN', s.nans, String(s.nans))} ${item('inf', 'Inf', s.infs, String(s.infs))}
+    </div>`;
+  }
+
+  private channels(s: ActivationSource) {
+    const c = this.selected;
+    const st = this.stats;
+    return html`
+      <div class="hover" data-testid="hover-value" data-channel=${this.hoverData?.channel ?? ''} data-x=${this.hoverData?.x ?? ''}
+        data-y=${this.hoverData?.y ?? ''} data-value=${this.hoverData ? String(this.hoverData.value) : ''}>${this.hoverText || `${s.channels} channels of ${s.height}×${s.width} · hover a map for its values, click one to zoom`}</div>
+      <div class="main">
+        <dw-channel-grid data-testid="channel-grid" .source=${s} .ranges=${this.ranges} .colormap=${this.colormap} .tileSize=${this.tileSize} .selected=${c}
+          @tile-hover=${(e: CustomEvent<{ channel: number; x: number; y: number }>) => this.showValue(e.detail.channel, e.detail.x, e.detail.y)}
+          @tile-select=${(e: CustomEvent<{ channel: number }>) => this.select(e.detail.channel)}></dw-channel-grid>
+        <div class="side">
+          <div class="zoom">
+            <div>channel <b data-testid="zoom-channel">${c}</b></div>
+            <canvas data-testid="zoom-canvas" width=${s.width} height=${s.height}
+              @mousemove=${(e: MouseEvent) => this.hoverCanvas(e, c)} @mouseleave=${() => this.showValue(-1, 0, 0)}></canvas>
+          </div>
+          ${st ? html`<div class="stats" data-testid="channel-stats">
+            <span>min <b>${fmt(st.min[c])}</b></span><span>max <b>${fmt(st.max[c])}</b></span>
+            <span>mean <b>${fmt(st.mean[c])}</b></span><span>std <b>${fmt(st.std[c])}</b></span>
+            <span>zeros <b>${(100 * st.zeros[c] / st.pixels).toFixed(1)} %</b></span></div>` : nothing}
+        </div>
+      </div>`;
+  }
+
+  private summaryView() {
+    return html`
+      <div class="hover" data-testid="hover-value">${this.hoverText || 'each pixel: the mean over all channels'}</div>
+      ${this.mean ? this.statsLine(this.meanSummary, 'mean-stats') : nothing}
+      <div class="main summary"><canvas data-testid="summary-map"></canvas></div>`;
+  }
+
+  private meanSummary: StatsSummary | null = null;
+
+  private compareView(s: ActivationSource) {
+    const options = [
+      ...(this.pinned ? [{ id: 'pinned', label: `${this.pinned.label} (pinned)` }] : []),
+      ...this.compareOptions,
+    ];
+    return html`
+      <div class="controls">
+        <button data-testid="pin-run" title="Keep this node's current output to compare with a later run" @click=${this.pin}>Pin this run</button>
+        <label>compare with<select data-testid="compare-with" @change=${(e: Event) => this.chooseCompare((e.target as HTMLSelectElement).value)}>
+          <option value="" ?selected=${!this.compareWith}>—</option>
+          ${options.map((o) => html`<option value=${o.id} ?selected=${o.id === this.compareWith}>${o.label}</option>`)}
+        </select></label>
+        <label>channel <input type="number" min="0" max=${s.channels - 1} data-testid="compare-channel" .value=${String(this.selected)}
+          @change=${(e: Event) => this.select(Math.max(0, Math.min(s.channels - 1, Number((e.target as HTMLInputElement).value))))} /></label>
+      </div>
+      ${this.diffSummary ? this.statsLine(this.diffSummary, 'diff-stats') : html`<div class="note">${this.compareWith ? 'comparing…' : 'Pin a run, or pick a node of the same shape.'}</div>`}
+      <div class="maps">
+        <figure><canvas data-testid="compare-a" width=${s.width} height=${s.height}></canvas><figcaption>${s.label}</figcaption></figure>
+        <figure><canvas data-testid="compare-b" width=${s.width} height=${s.height}></canvas><figcaption>${this.compareB?.label ?? '—'}</figcaption></figure>
+        <figure><canvas data-testid="compare-diff" width=${s.width} height=${s.height}></canvas><figcaption>difference (blue &lt; 0 &lt; red)</figcaption></figure>
+      </div>`;
+  }
+
+  // ── interaction ──────────────────────────────────────────────────────────
+
+  private setMode(mode: 'channels' | 'summary' | 'compare'): void {
+    this.mode = mode;
+    this.hoverText = '';
+    void this.updateComplete.then(() => this.redrawPictures());
+  }
+
+  private async redrawPictures(): Promise<void> {
+    await this.updateComplete;
+    if (this.mode === 'channels') await this.drawZoom();
+    if (this.mode === 'summary') await this.drawSummary();
+    if (this.mode === 'compare') await this.drawCompare();
+  }
+
+  private select(channel: number): void {
+    this.selected = channel;
+    void this.redrawPictures();
+  }
+
+  /** The value under the pointer, from the tensor read back from the GPU. */
+  private showValue(channel: number, x: number, y: number): void {
+    const s = this.source, v = this.values;
+    if (!s || !v || channel < 0) {
+      this.hoverText = '';
+      this.hoverData = null;
+      return;
+    }
+    const value = v.data[(y * s.width + x) * s.channels + channel];
+    this.hoverData = { channel, x, y, value };
+    this.hoverText = `channel ${channel} · x ${x}, y ${y} · ${fmt(value)}`;
+  }
+
+  private hoverCanvas(e: MouseEvent, channel: number): void {
+    const s = this.source;
+    if (!s) return;
+    const rect = (e.target as HTMLElement).getBoundingClientRect();
+    const x = Math.min(s.width - 1, Math.floor(((e.clientX - rect.left) / rect.width) * s.width));
+    const y = Math.min(s.height - 1, Math.floor(((e.clientY - rect.top) / rect.height) * s.height));
+    this.showValue(channel, x, y);
+  }
+
+  /** One channel (or map) as an ImageData, from the GPU. */
+  private async picture(source: ActivationSource, channel: number, ranges: ArrayLike<number>, colormap: ColormapName): Promise<ImageData> {
+    const rgba = await source.tiles({ first: channel, count: 1, ranges, colormap });
+    return new ImageData(new Uint8ClampedArray(rgba), source.width, source.height);
+  }
+
+  /** Draws `image` on `canvas`, over the input photo when the overlay is on. */
+  private paint(canvas: HTMLCanvasElement, image: ImageData): void {
+    const ctx = canvas.getContext('2d')!;
+    if (!this.overlay || !this.photo) {
+      canvas.width = image.width;
+      canvas.height = image.height;
+      canvas.style.imageRendering = 'pixelated';
+      ctx.putImageData(image, 0, 0);
+      return;
+    }
+    const photo = this.photo;
+    canvas.width = photo.width;
+    canvas.height = photo.height;
+    canvas.style.imageRendering = 'auto';
+    ctx.putImageData(photo, 0, 0);
+    const map = Object.assign(document.createElement('canvas'), { width: image.width, height: image.height });
+    map.getContext('2d')!.putImageData(image, 0, 0);
+    ctx.globalAlpha = this.opacity;
+    ctx.imageSmoothingEnabled = true;
+    ctx.drawImage(map, 0, 0, photo.width, photo.height);
+    ctx.globalAlpha = 1;
+  }
+
+  private async drawZoom(): Promise<void> {
+    const { source, ranges, zoomCanvas } = this;
+    if (!source || !ranges || !zoomCanvas || this.isVector || this.selected >= source.channels) return;
+    this.paint(zoomCanvas, await this.picture(source, this.selected, ranges, this.colormap));
+  }
+
+  private async drawSummary(): Promise<void> {
+    const source = this.source;
+    if (!source) return;
+    if (!this.mean) {
+      this.mean = await source.channelMean();
+      this.meanSummary = summarize(await this.mean.stats());
+      this.requestUpdate();
+      await this.updateComplete;
+    }
+    const m = this.meanSummary!;
+    const range = this.colormap === 'diverging' ? [-Math.max(Math.abs(m.min), Math.abs(m.max)), Math.max(Math.abs(m.min), Math.abs(m.max))] : [m.min, m.max];
+    if (this.summaryCanvas) this.paint(this.summaryCanvas, await this.picture(this.mean, 0, range.map((v) => (Number.isFinite(v) ? v : 0)), this.colormap));
+  }
+
+  // ── comparing ────────────────────────────────────────────────────────────
+
+  private get compareB(): ActivationSource | null {
+    return this.compareWith === 'pinned' ? this.pinned : this.compareWith ? this.compareSource : null;
+  }
+
+  private async pin(): Promise<void> {
+    if (!this.source) return;
+    this.unpin();
+    this.pinned = await this.source.snapshot(`${this.source.label}`);
+    this.pinnedNode = this.nodeId;
+    this.compareWith = 'pinned';
+    await this.loadCompare();
+  }
+
+  private unpin(): void {
+    this.pinned?.release();
+    this.pinned = null;
+    if (this.compareWith === 'pinned') this.compareWith = '';
+  }
+
+  private chooseCompare(id: string): void {
+    this.compareWith = id;
+    if (id && id !== 'pinned') this.dispatchEvent(new CustomEvent('compare-request', { detail: { id }, bubbles: true, composed: true }));
+    else void this.loadCompare();
+  }
+
+  private async loadCompare(): Promise<void> {
+    this.diff?.release();
+    this.diff = null;
+    this.diffSummary = null;
+    const a = this.source, b = this.compareB;
+    if (!a || !b || this.mode !== 'compare') return;
+    if (a.height !== b.height || a.width !== b.width || a.channels !== b.channels) {
+      this.error = `cannot compare ${a.shape.slice(1).join('×')} with ${b.shape.slice(1).join('×')}: pick a node of the same shape`;
+      return;
+    }
+    this.error = '';
+    this.diff = await a.difference(b);
+    this.diffSummary = summarize(await this.diff.stats());
+    await this.updateComplete;
+    await this.drawCompare();
+  }
+
+  private async drawCompare(): Promise<void> {
+    const a = this.source, b = this.compareB, diff = this.diff;
+    if (!a || !b || !diff || !this.stats) return;
+    const c = this.selected;
+    const bStats = await b.stats();
+    // A and B share one range so equal values get equal colours; the difference is symmetric around 0.
+    const lo = Math.min(this.stats.min[c], bStats.min[c]), hi = Math.max(this.stats.max[c], bStats.max[c]);
+    const ds = await diff.stats();
+    const m = Math.max(Math.abs(ds.min[c]), Math.abs(ds.max[c])) || 1;
+    const canvas = (id: string) => this.renderRoot.querySelector<HTMLCanvasElement>(`canvas[data-testid="${id}"]`);
+    const pictures = await Promise.all([this.picture(a, c, [lo, hi], this.colormap), this.picture(b, c, [lo, hi], this.colormap), this.picture(diff, c, [-m, m], 'diverging')]);
+    (['compare-a', 'compare-b', 'compare-diff'] as const).forEach((id, i) => {
+      const el = canvas(id);
+      if (el) this.paint(el, pictures[i]);
+    });
+  }
+
+  // ── downloads ────────────────────────────────────────────────────────────
+
+  private async downloadPng(): Promise<void> {
+    const s = this.source;
+    if (!s || !this.ranges) return;
+    const name = (this.nodeName || 'activation').replace(/[^\w.-]+/g, '_');
+    let canvas: HTMLCanvasElement | null = null;
+    if (this.mode === 'summary') canvas = this.summaryCanvas ?? null;
+    else if (this.mode === 'compare') canvas = this.renderRoot.querySelector('canvas[data-testid="compare-diff"]');
+    else {
+      // Every channel in one picture, tiles shrunk to keep it under 4096 px a side.
+      const cols = Math.ceil(Math.sqrt(s.channels)), rows = Math.ceil(s.channels / cols);
+      const scale = Math.min(1, 4096 / (cols * (s.width + 1)), 4096 / (rows * (s.height + 1)));
+      const w = Math.max(1, Math.floor(s.width * scale)), h = Math.max(1, Math.floor(s.height * scale));
+      const rgba = await s.tiles({ first: 0, count: s.channels, ranges: this.ranges, colormap: this.colormap, outW: w, outH: h });
+      canvas = Object.assign(document.createElement('canvas'), { width: cols * (w + 1), height: rows * (h + 1) });
+      const ctx = canvas.getContext('2d')!;
+      for (let c = 0; c < s.channels; c++) ctx.putImageData(new ImageData(rgba.slice(c * w * h * 4, (c + 1) * w * h * 4), w, h), (c % cols) * (w + 1), Math.floor(c / cols) * (h + 1));
+    }
+    canvas?.toBlob((blob) => blob && download(`${name}-${this.mode}.png`, blob), 'image/png');
+  }
+
+  private async downloadNpy(): Promise<void> {
+    if (!this.source) return;
+    const bytes = await this.source.npy();
+    download(`${(this.nodeName || 'activation').replace(/[^\w.-]+/g, '_')}.npy`, new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'dw-activation-viewer': ActivationViewer }
+}
