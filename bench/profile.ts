@@ -32,6 +32,13 @@ for (let i = 0; i < runs; i++) {
     byKernel.set(key, e);
   }
 }
+const walls: number[] = [];
+for (let i = 0; i < runs; i++) {
+  t0 = performance.now();
+  await compiled.run(feeds);
+  walls.push(performance.now() - t0);
+}
+console.log(`wall time, one pass (no timestamps): median ${walls.sort((a, b) => a - b)[Math.floor(runs / 2)].toFixed(0)} ms`);
 console.log(`GPU time ${total.toFixed(0)} ms = ${(report.totals.flops / total / 1e6).toFixed(2)} GFLOP/s`);
 for (const [k, e] of [...byKernel].sort((a, b) => b[1].ms - a[1].ms))
   console.log(`  ${k.padEnd(26)} ${e.ms.toFixed(0).padStart(6)} ms  ${String(Math.round(e.count)).padStart(4)} steps  ${(e.flops / e.ms / 1e6).toFixed(2)} GFLOP/s`);

@@ -14,6 +14,7 @@ import type { PageReport } from './page.ts';
 import { formatTable, maxAbs, maxAbsDiff, median, type EngineRow, type RatioRow } from './report.ts';
 import { loadGraph, loadWorkload, Skip, WORKLOADS, type Sources, type WorkloadId } from './workloads.ts';
 
+const round = (v: number) => Math.round(v * 1000) / 1000;
 const root = fileURLToPath(new URL('..', import.meta.url));
 /** Above this the plain-loop CPU reference takes too long: ONNX Runtime's wasm output is the reference. */
 const CPU_REFERENCE_MAX_FLOPS = 2e9;
@@ -125,7 +126,7 @@ try {
         const output = new Float32Array(Uint8Array.from(Buffer.from(r.output!, 'base64')).buffer);
         if (!reference && engine === 'ort-wasm') reference = output;
         Object.assign(row, {
-          median_ms: med, min_ms: Math.min(...r.times_ms!), first_ms: r.first_ms!, gflops: flops / med / 1e6,
+          median_ms: round(med), min_ms: round(Math.min(...r.times_ms!)), first_ms: round(r.first_ms!), gflops: round(flops / med / 1e6),
           peak_gpu_bytes: engine === 'ort-wasm' ? 0 : r.peak_gpu_bytes!, max_abs_diff: reference ? maxAbsDiff(output, reference) : null,
           ref_max_abs: reference ? maxAbs(reference) : null, runs: r.times_ms!.length, adapter: r.adapter, longest_task_ms: r.longest_task_ms,
         });
@@ -142,8 +143,8 @@ try {
       const fastestFirst = Math.min(...peers.map((p) => p.first_ms!));
       const leastMemory = Math.min(...peers.map((p) => p.peak_gpu_bytes!));
       rows.push({
-        workload: id, ratio_vs_fastest_webgpu_peer: fastest.median_ms! / deepwire.median_ms!, fastest_webgpu_peer: fastest.engine,
-        first_run_ratio: fastestFirst / deepwire.first_ms!, peak_gpu_bytes_vs_least_peer: deepwire.peak_gpu_bytes! / leastMemory,
+        workload: id, ratio_vs_fastest_webgpu_peer: round(fastest.median_ms! / deepwire.median_ms!), fastest_webgpu_peer: fastest.engine,
+        first_run_ratio: round(fastestFirst / deepwire.first_ms!), peak_gpu_bytes_vs_least_peer: round(deepwire.peak_gpu_bytes! / leastMemory),
       });
     }
   }

@@ -3,7 +3,8 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import type { GraphFile } from '../src/index.ts';
 
-export async function openEditor(page: Page, path = '/'): Promise<void> {
+/** Opens the editor; by default on the Inception 3a module alone (the default graph puts a stem before it). */
+export async function openEditor(page: Page, path = '/?example=inception-3a'): Promise<void> {
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(path);

@@ -135,7 +135,7 @@ export class ActivationViewer extends LitElement {
   @property({ attribute: false }) source: ActivationSource | null = null;
   /** Shown instead of maps when there is no source (not run yet, fused away…). */
   @property({ attribute: false }) message = 'Run the graph to see what this node computes.';
-  @property({ attribute: false }) nodeName = '';
+  @property({ attribute: false }) nodeLabel = '';
   @property({ attribute: false }) nodeId = '';
   /** The tensor fed to the Input, as the picture it is (for overlays). */
   @property({ attribute: false }) photo: ImageData | null = null;
@@ -237,7 +237,7 @@ export class ActivationViewer extends LitElement {
     const s = this.source;
     return html`
       <header>
-        <h2>${this.nodeName || 'Activations'}</h2>
+        <h2>${this.nodeLabel || 'Activations'}</h2>
         ${s ? html`<span class="shape" data-testid="viewer-shape">${s.shape.join('×')}</span>` : nothing}
         <span class="spacer"></span>
         ${s && !this.isVector ? html`
@@ -512,7 +512,7 @@ export class ActivationViewer extends LitElement {
   private async downloadPng(): Promise<void> {
     const s = this.source;
     if (!s || !this.ranges) return;
-    const name = (this.nodeName || 'activation').replace(/[^\w.-]+/g, '_');
+    const name = (this.nodeLabel || 'activation').replace(/[^\w.-]+/g, '_');
     let canvas: HTMLCanvasElement | null = null;
     if (this.mode === 'summary') canvas = this.summaryCanvas ?? null;
     else if (this.mode === 'compare') canvas = this.renderRoot.querySelector('canvas[data-testid="compare-diff"]');
@@ -532,7 +532,7 @@ export class ActivationViewer extends LitElement {
   private async downloadNpy(): Promise<void> {
     if (!this.source) return;
     const bytes = await this.source.npy();
-    download(`${(this.nodeName || 'activation').replace(/[^\w.-]+/g, '_')}.npy`, new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
+    download(`${(this.nodeLabel || 'activation').replace(/[^\w.-]+/g, '_')}.npy`, new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
   }
 }
 

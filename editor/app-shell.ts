@@ -1,12 +1,13 @@
 /** The editor: owns the graph (the source of truth), its analysis, the undo history and persistence;
  *  lays out toolbar, palette, canvas, inspector, summary and status bar, and turns their events into edits. */
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import {
-  ACTIVATIONS, BLOCKS, CATEGORIES, INITIALIZERS, OPS, acquireDevice, analyzeGraph, blockDefaults, findBlock, findOp, formatShape,
-  runSelfTest, type BlockParamValue, type GraphFile, type GraphReport,
+  ACTIVATIONS, BLOCKS, CATEGORIES, INITIALIZERS, OPS, RunCancelled, acquireDevice, analyzeGraph, blockDefaults, decodeImageFile, findBlock,
+  findOp, fingerprints, formatShape, openPretrained, pictureFromSource, readNpy, runSelfTest, summarize,
+  type BlockParamValue, type GraphFile, type GraphReport, type Picture, type Preprocess, type ResizeMode, type WeightStore,
 } from '../src/index.ts';
-import demoGraph from '../examples/inception-3a.json';
+import demoGraph from '../examples/inception-v1-stem.json';
 import {
   addNode, addNodes, cloneNodes, emptyGraph, extractNodes, moveNodes, removeNodes, rename, setAttr, setInputs, takenNames, type Position,
 } from './graph-edits.ts';
@@ -20,6 +21,11 @@ import type { PaletteItem } from './op-palette.ts';
 import type { SummaryRow } from './summary-table.ts';
 import type { DeviceState } from './status-bar.ts';
 import type { ToolBar } from './tool-bar.ts';
+import type { NodeRunFace } from './op-node.ts';
+import type { ActivationSource } from './activation-viewer.ts';
+import type { Sample } from './input-panel.ts';
+import { buildFeeds, type Feeds, type InputChoice } from './feeds.ts';
+import { RunController, type RunReport } from './run-controller.ts';
 import type { OpPalette } from './op-palette.ts';
 import './graph-canvas.ts';
 import './op-palette.ts';
@@ -29,6 +35,8 @@ import './status-bar.ts';
 import './tool-bar.ts';
 import './block-dialog.ts';
 import './shortcut-sheet.ts';
+import './input-panel.ts';
+import './activation-viewer.ts';
 
 const THEME_KEY = 'deepwire.theme';
 const count = (n: number) => n.toLocaleString('en-US');
@@ -41,7 +49,22 @@ const SHORTCUTS: [string, string][] = [
   ['Ctrl+S', 'save as .json'], ['Ctrl+O', 'open a .json file'], ['Right-click', 'quick add on the canvas; delete or duplicate on a node'],
   ['← →', 'to an input, to a consumer of the selected node'], ['↑ ↓', 'previous, next node'], ['Enter', 'edit the selected node'],
   ['Esc', 'clear the selection, close dialogs'], ['?', 'this sheet'],
+  ['Ctrl+Enter', 'run the graph (only what changed since the last run)'], ['Ctrl+V', 'paste nodes, or a photo from the clipboard'],
 ];
+
+/** Bundled photographs (public/samples/SOURCES.md has their sources and licences). */
+const SAMPLES: Sample[] = [
+  { url: '/samples/chelsea.png', name: 'chelsea.png', credit: 'Chelsea the cat, Stefan van der Walt (CC0)' },
+  { url: '/samples/coffee.png', name: 'coffee.png', credit: 'a cup of coffee, Rachel Michetti (CC0)' },
+  { url: '/samples/astronaut.png', name: 'astronaut.png', credit: 'Eileen Collins, NASA (public domain)' },
+  { url: '/samples/rocket.jpg', name: 'rocket.jpg', credit: 'a rocket launch, SpaceX (public domain)' },
+];
+
+/** Examples a link can open with ?example=NAME (examples/NAME.json). */
+const EXAMPLES = import.meta.glob<{ default: unknown }>('../examples/*.json');
+
+/** What window.deepwire.run() resolves to. */
+export interface RunSummary { ran: string[]; reused: string[]; ms: number; gpuMs: number; timing: string; nodesRun: number }
 
 const PALETTE: PaletteItem[] = [
   ...CATEGORIES.flatMap((category) => OPS.filter((op) => op.category === category)
@@ -60,7 +83,13 @@ export interface Summary {
 
 declare global {
   interface Window {
-    deepwire: { getGraph(): GraphFile; loadGraph(json: string | GraphFile): Loaded; summary(): Summary };
+    deepwire: {
+      getGraph(): GraphFile; loadGraph(json: string | GraphFile): Loaded; summary(): Summary;
+      /** Runs the graph (what changed since the last run) and resolves when its results are in. */
+      run(): Promise<RunSummary>;
+      /** A node's output as read back from the GPU after the last run that computed it; null without one. */
+      activation(nodeId: string): Promise<{ shape: number[]; data: Float32Array } | null>;
+    };
   }
 }
 
@@ -76,7 +105,17 @@ export class AppShell extends LitElement {
     dw-palette { grid-area: palette; border-right: 1px solid var(--dw-border); background: var(--dw-panel-bg); }
     .canvas { grid-area: canvas; position: relative; min-height: 0; }
     dw-canvas { position: absolute; inset: 0; }
-    dw-inspector { grid-area: inspector; border-left: 1px solid var(--dw-border); background: var(--dw-panel-bg); }
+    .side { grid-area: inspector; display: flex; flex-direction: column; min-height: 0; border-left: 1px solid var(--dw-border); background: var(--dw-panel-bg); }
+    dw-input-panel { flex: none; max-height: 55%; overflow-y: auto; }
+    dw-inspector { flex: 1; min-height: 0; }
+    .viewer {
+      position: absolute; top: 0; right: 0; bottom: 0; width: min(640px, 66%); z-index: 5;
+      border-left: 1px solid var(--dw-border); box-shadow: -4px 0 14px rgb(0 0 0 / 0.12);
+    }
+    .drop {
+      position: fixed; inset: 0; z-index: 50; display: grid; place-items: center; pointer-events: none;
+      background: rgb(47 111 222 / 0.12); border: 3px dashed var(--dw-accent); font-size: 18px; color: var(--dw-accent);
+    }
     dw-summary { grid-area: summary; border-top: 1px solid var(--dw-border); background: var(--dw-panel-bg); }
     dw-status-bar { grid-area: status; }
     /* Outline view: the summary table (a screen reader's way through the graph) replaces the canvas. */
@@ -106,6 +145,30 @@ export class AppShell extends LitElement {
   @query('dw-palette') private palette!: OpPalette;
   @query('dw-inspector') private inspector!: AttrInspector;
 
+  // ── running and inspecting ──
+  @state() private running = false;
+  @state() private progress: { text: string; fraction: number | null } | null = null;
+  @state() private runSummary = '';
+  @state() private heatmap = false;
+  @state() private mapsOpen = false;
+  @state() private runInfo = new Map<string, NodeRunFace>();
+  @state() private viewer: { id: string; name: string; source: ActivationSource | null; message: string } = { id: '', name: '', source: null, message: '' };
+  @state() private compareSource: ActivationSource | null = null;
+  @state() private globalRange: [number, number] | null = null;
+  @state() private choice: InputChoice = { picture: null, npy: null, label: '', resize: 'crop', preprocess: 'unit', version: 0 };
+  @state() private inputNotes: string[] = [];
+  @state() private inputError = '';
+  @state() private dragging = false;
+  private runner = new RunController();
+  private abort: AbortController | null = null;
+  private inFlight: Promise<RunSummary> | null = null;
+  /** Imported weights of an opened pretrained model, by the graph's weight references. */
+  private store: WeightStore | undefined;
+  private mosaics = new Map<string, string>();
+  private nodeRanges = new Map<string, [number, number]>();
+  private mosaicToken = 0;
+  private pasteTimer = 0;
+
   /** The last share link made, for scripts and tests (the clipboard may be closed to them). */
   lastShareUrl = '';
   private history = new GraphHistory();
@@ -123,13 +186,24 @@ export class AppShell extends LitElement {
       getGraph: () => structuredClone(this.graph),
       loadGraph: (json) => this.load(typeof json === 'string' ? parseGraph(json) : acceptGraph(json), true),
       summary: () => this.summary(),
+      run: () => this.runGraph(),
+      activation: async (id) => {
+        const t = await this.runner.activation(id);
+        return t ? { shape: [...t.shape], data: t.data } : null;
+      },
     };
+    window.addEventListener('paste', this.onPaste);
+    this.addEventListener('dragover', this.onDragOver);
+    this.addEventListener('dragleave', () => (this.dragging = false));
+    this.addEventListener('drop', this.onDrop);
     void this.start();
+    void this.loadSample(SAMPLES[0].url, SAMPLES[0].name);
     void this.probeWebGpu();
   }
 
   override disconnectedCallback(): void {
     window.removeEventListener('keydown', this.onKey);
+    window.removeEventListener('paste', this.onPaste);
     super.disconnectedCallback();
   }
 
@@ -143,6 +217,14 @@ export class AppShell extends LitElement {
       return;
     }
     if (fromLink && !fromLink.ok) this.say('error', `Could not open the link: ${fromLink.message}`);
+    // ?example=NAME opens examples/NAME.json once (a reload then finds the autosave).
+    const example = new URLSearchParams(location.search).get('example');
+    if (example) {
+      history.replaceState(null, '', location.pathname + location.hash);
+      const module = EXAMPLES[`../examples/${example}.json`];
+      if (module) return void this.load(acceptGraph((await module()).default), false);
+      this.say('error', `There is no example '${example}': opened your last graph instead.`);
+    }
     const saved = restoreAutosave();
     this.load(saved ? { ok: true, graph: saved } : acceptGraph(demoGraph), false);
   }
@@ -171,6 +253,11 @@ export class AppShell extends LitElement {
     }
   }
 
+  protected override willUpdate(changed: PropertyValues): void {
+    // A new photo or resize/normalisation makes every node downstream of the Input out of date.
+    if (changed.has('choice')) this.refreshRunFaces();
+  }
+
   override render() {
     const inspected = this.inspected();
     const rows = this.rows();
@@ -178,30 +265,45 @@ export class AppShell extends LitElement {
     const nodeProblems = this.report.problems.filter((p) => p.node).map((p) => `${this.report.byId.get(p.node!)?.name ?? p.node}: ${p.message}`);
     return html`
       <dw-toolbar .canUndo=${this.history.canUndo} .canRedo=${this.history.canRedo} .theme=${this.theme}
-        .names=${this.report.nodes.map((n) => n.name)}
+        .names=${this.report.nodes.map((n) => n.name)} .running=${this.running} .progress=${this.progress} .runSummary=${this.runSummary}
+        .heatmap=${this.heatmap} .mapsOpen=${this.mapsOpen}
         @command=${(e: CustomEvent<{ name: string }>) => this.runCommand(e.detail.name)}
         @find=${(e: CustomEvent<{ query: string }>) => this.find(e.detail.query)}
         @open-file=${(e: CustomEvent<{ file: File }>) => this.openFile(e.detail.file)}></dw-toolbar>
       <dw-palette .items=${PALETTE} @add-item=${(e: CustomEvent<{ kind: 'op' | 'block'; type: string }>) => this.addItem(e.detail.kind, e.detail.type)}></dw-palette>
       <div class="canvas">
-        <dw-canvas .graph=${this.graph} .report=${this.report} .quickAdd=${QUICK_ADD}
+        <dw-canvas .graph=${this.graph} .report=${this.report} .quickAdd=${QUICK_ADD} .runInfo=${this.runInfo}
           @rewire=${(e: CustomEvent<{ inputs: Record<string, string[]> }>) => this.rewire(e.detail.inputs)}
           @nodes-moved=${(e: CustomEvent<{ positions: Record<string, Position> }>) => this.commit(moveNodes(this.graph, e.detail.positions))}
-          @selection-change=${(e: CustomEvent<{ ids: string[] }>) => (this.selected = e.detail.ids)}
+          @selection-change=${(e: CustomEvent<{ ids: string[] }>) => this.onSelection(e.detail.ids)}
           @add-item=${(e: CustomEvent<{ kind: 'op' | 'block'; type: string; position: Position }>) => this.addItem(e.detail.kind, e.detail.type, e.detail.position)}
           @node-command=${(e: CustomEvent<{ command: string; id: string }>) => this.nodeCommand(e.detail.command, e.detail.id)}></dw-canvas>
+        ${this.mapsOpen ? html`<dw-activation-viewer class="viewer" data-testid="activation-viewer" .source=${this.viewer.source} .message=${this.viewer.message}
+          .nodeLabel=${this.viewer.name} .nodeId=${this.viewer.id} .photo=${this.feeds().preview} .globalRange=${this.globalRange}
+          .compareOptions=${this.compareOptions()} .compareSource=${this.compareSource} @close=${() => (this.mapsOpen = false)}
+          @compare-request=${(e: CustomEvent<{ id: string }>) => void this.loadCompare(e.detail.id)}></dw-activation-viewer>` : null}
         ${this.message ? html`<div class="message ${this.message.kind}" role=${this.message.kind === 'error' ? 'alert' : 'status'} data-testid="message">
           <span>${this.message.text}</span><button aria-label="Dismiss" @click=${() => (this.message = null)}>×</button></div>` : null}
       </div>
-      <dw-inspector .node=${inspected} .selectedCount=${this.selected.length} .activations=${Object.keys(ACTIVATIONS)} .initializers=${[...INITIALIZERS]}
-        @attr-change=${(e: CustomEvent<{ id: string; key: string; value: unknown }>) => this.commit(setAttr(this.graph, e.detail.id, e.detail.key, e.detail.value))}
-        @rename=${(e: CustomEvent<{ id: string; name: string }>) => this.commit(rename(this.graph, e.detail.id, e.detail.name))}></dw-inspector>
+      <div class="side">
+        <dw-input-panel .feed=${this.feeds().info} .preview=${this.feeds().preview} .notes=${this.inputNotes} .error=${this.inputError || this.feeds().error}
+          .resize=${this.choice.resize} .preprocess=${this.choice.preprocess} .samples=${SAMPLES}
+          @image-file=${(e: CustomEvent<{ file: File }>) => void this.loadInputFile(e.detail.file)}
+          @image-sample=${(e: CustomEvent<{ url: string; name: string }>) => void this.loadSample(e.detail.url, e.detail.name)}
+          @image-frame=${(e: CustomEvent<{ canvas: HTMLCanvasElement; name: string }>) => this.usePicture(pictureFromSource(e.detail.canvas, e.detail.canvas.width, e.detail.canvas.height), e.detail.name, [])}
+          @resize-change=${(e: CustomEvent<{ mode: ResizeMode }>) => (this.choice = { ...this.choice, resize: e.detail.mode })}
+          @preprocess-change=${(e: CustomEvent<{ mode: Preprocess }>) => (this.choice = { ...this.choice, preprocess: e.detail.mode })}></dw-input-panel>
+        <dw-inspector .node=${inspected} .selectedCount=${this.selected.length} .activations=${Object.keys(ACTIVATIONS)} .initializers=${[...INITIALIZERS]}
+          @attr-change=${(e: CustomEvent<{ id: string; key: string; value: unknown }>) => this.commit(setAttr(this.graph, e.detail.id, e.detail.key, e.detail.value))}
+          @rename=${(e: CustomEvent<{ id: string; name: string }>) => this.commit(rename(this.graph, e.detail.id, e.detail.name))}></dw-inspector>
+      </div>
       <dw-summary .rows=${rows} .totals=${this.report.totals} @focus-node=${(e: CustomEvent<{ id: string }>) => this.canvas.focusNode(e.detail.id)}></dw-summary>
       <dw-status-bar .nodes=${this.graph.nodes.length} .params=${this.report.totals.params} .flops=${this.report.totals.flops}
         .problems=${[...graphProblems, ...nodeProblems]} .adapter=${this.adapter} .selfTest=${this.selfTest}></dw-status-bar>
       <dw-block-dialog .block=${this.blockForm} @close=${() => (this.blockForm = null)}
         @insert-block=${(e: CustomEvent<{ type: string; values: Record<string, BlockParamValue> }>) => this.insertBlock(e.detail.type, e.detail.values, this.blockForm?.position)}></dw-block-dialog>
       <dw-shortcuts .open=${this.shortcutsOpen} .shortcuts=${SHORTCUTS} @close=${() => (this.shortcutsOpen = false)}></dw-shortcuts>
+      ${this.dragging ? html`<div class="drop" data-testid="drop-overlay">Drop a photo (or a .npy) to run on it</div>` : null}
     `;
   }
 
@@ -218,6 +320,7 @@ export class AppShell extends LitElement {
     this.graph = graph;
     this.report = analyzeGraph(graph);
     autosave(graph);
+    this.refreshRunFaces();
   }
 
   /** Loads a checked graph; `undoable` keeps the current one a step back. A failure leaves the graph as it is. */
@@ -427,6 +530,15 @@ export class AppShell extends LitElement {
 
   private async runCommand(name: string): Promise<void> {
     switch (name) {
+      case 'run': return void this.runGraph().catch(() => undefined);
+      case 'cancel': return this.abort?.abort();
+      case 'heatmap':
+        this.heatmap = !this.heatmap;
+        return this.refreshRunFaces();
+      case 'maps':
+        this.mapsOpen = !this.mapsOpen;
+        return this.refreshViewer();
+      case 'pretrained': return this.openPretrainedModel();
       case 'new':
         this.commit(emptyGraph());
         return this.canvas.resetView();
@@ -449,10 +561,262 @@ export class AppShell extends LitElement {
     }
   }
 
+
+  // ── input ────────────────────────────────────────────────────────────────
+
+  private feedsMemo: { report: GraphReport; choice: InputChoice; seed: number; feeds: Feeds } | null = null;
+
+  /** Every Input's tensor for the current graph and input choice (memoised: render asks often). */
+  private feeds(): Feeds {
+    const seed = this.graph.seed ?? 0;
+    const m = this.feedsMemo;
+    if (!m || m.report !== this.report || m.choice !== this.choice || m.seed !== seed)
+      this.feedsMemo = { report: this.report, choice: this.choice, seed, feeds: buildFeeds(this.report, this.choice, seed) };
+    return this.feedsMemo!.feeds;
+  }
+
+  private usePicture(picture: Picture, label: string, notes: string[]): void {
+    this.choice = { ...this.choice, picture, npy: null, label: `${label} (${picture.width}×${picture.height})`, version: this.choice.version + 1 };
+    this.inputNotes = notes;
+    this.inputError = '';
+  }
+
+  private async loadSample(url: string, name: string): Promise<void> {
+    try {
+      const blob = await (await fetch(url)).blob();
+      const { picture, notes } = await decodeImageFile(blob);
+      this.usePicture(picture, name, notes);
+    } catch (e) {
+      this.inputError = `Could not load the sample ${name}: ${(e as Error).message}`;
+    }
+  }
+
+  /** A photo or a .npy tensor from the picker, a drop or the clipboard; anything else is refused in words. */
+  private async loadInputFile(file: File): Promise<void> {
+    const bytes = new Uint8Array(await file.slice(0, 6).arrayBuffer());
+    const isNpy = bytes[0] === 0x93 && String.fromCharCode(...bytes.subarray(1, 6)) === 'NUMPY';
+    try {
+      if (isNpy) {
+        const t = readNpy(new Uint8Array(await file.arrayBuffer()));
+        this.choice = { ...this.choice, npy: t, picture: null, label: `${file.name} (${formatShape(t.shape)})`, version: this.choice.version + 1 };
+        this.inputNotes = [];
+        this.inputError = '';
+        return;
+      }
+      const { picture, notes } = await decodeImageFile(file);
+      this.usePicture(picture, file.name || 'pasted image', notes);
+      if (notes.length) this.say('info', notes[0]);
+    } catch (e) {
+      const error = e as Error & { hint?: string };
+      this.inputError = `${file.name || 'That file'}: ${error.message}${error.hint ? ` — ${error.hint}` : ''}. The input is unchanged.`;
+      this.say('error', this.inputError);
+    }
+  }
+
+  private onPaste = (e: ClipboardEvent): void => {
+    const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
+    if (!file) return;
+    const target = e.composedPath()[0] as HTMLElement;
+    if (target.closest?.('input, textarea, [contenteditable]')) return;
+    e.preventDefault();
+    clearTimeout(this.pasteTimer);
+    void this.loadInputFile(file);
+  };
+
+  private onDragOver = (e: DragEvent): void => {
+    if (!e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    this.dragging = true;
+  };
+
+  private onDrop = (e: DragEvent): void => {
+    this.dragging = false;
+    const file = e.dataTransfer?.files[0];
+    if (!file) return;
+    e.preventDefault();
+    // A dropped .json is a graph, as with Open; anything else is an input.
+    if (/\.json$/i.test(file.name) || file.type === 'application/json') void this.openFile(file);
+    else void this.loadInputFile(file);
+  };
+
+  // ── running ──────────────────────────────────────────────────────────────
+
+  /** Runs what changed since the last run; a second call while one is in flight waits for it. */
+  runGraph(): Promise<RunSummary> {
+    this.inFlight ??= this.runOnce().finally(() => (this.inFlight = null));
+    return this.inFlight;
+  }
+
+  private async runOnce(): Promise<RunSummary> {
+    if (!this.report.ok) {
+      const p = this.report.problems[0];
+      const where = p.node ? `${this.report.byId.get(p.node)?.name ?? p.node}: ` : '';
+      this.say('error', `Cannot run: ${where}${p.message}${p.hint ? ` — ${p.hint}` : ''}`);
+      throw new Error(`the graph has problems: ${p.message}`);
+    }
+    const feeds = this.feeds();
+    if (feeds.error) {
+      this.say('error', `Cannot run: ${feeds.error}`);
+      throw new Error(feeds.error);
+    }
+    const abort = (this.abort = new AbortController());
+    this.running = true;
+    this.progress = { text: 'starting…', fraction: null };
+    const graph = this.graph;
+    try {
+      const result = await this.runner.run(graph, feeds.tensors, {
+        store: this.store, signal: abort.signal,
+        onProgress: (p) => (this.progress = { text: p.text, fraction: p.phase === 'kernels' && p.total ? p.done / p.total : p.phase === 'run' ? null : null }),
+      });
+      this.runSummary = this.describe(result);
+      for (const id of [...result.ran, ...Object.keys(feeds.tensors)]) {
+        this.mosaics.delete(id);
+        this.nodeRanges.delete(id);
+      }
+      if (!this.mapsOpen && result.ran.length) this.mapsOpen = true;
+      this.refreshRunFaces();
+      await this.refreshViewer();
+      void this.drawMosaics();
+      return { ran: result.ran, reused: result.reused, ms: result.ms, gpuMs: result.gpuMs, timing: result.timing, nodesRun: this.runner.stats.nodesRun };
+    } catch (e) {
+      if (e instanceof RunCancelled) this.say('info', 'Run cancelled: the results of the last complete run stay.');
+      else {
+        const error = e as Error & { node?: string; hint?: string };
+        const where = error.node ? `${this.report.byId.get(error.node)?.name ?? error.node}: ` : '';
+        this.say('error', `The run failed: ${where}${error.message}${error.hint ? ` — ${error.hint}` : ''}`);
+      }
+      throw e;
+    } finally {
+      this.running = false;
+      this.progress = null;
+      this.abort = null;
+    }
+  }
+
+  private describe(r: RunReport): string {
+    const total = r.ran.length + r.reused.length;
+    if (!r.ran.length) return `nothing changed: ${total} node${total === 1 ? '' : 's'} reused`;
+    const what = r.reused.length ? `ran ${r.ran.length} of ${total} nodes (${r.reused.length} reused)` : `ran ${r.ran.length} nodes`;
+    const gpu = r.timing === 'timestamp-query' ? `GPU ${r.gpuMs.toFixed(1)} ms` : `≈GPU ${r.gpuMs.toFixed(1)} ms`;
+    return `run ${r.run}: ${what} · ${gpu} · ${r.ms.toFixed(0)} ms in all`;
+  }
+
+  /** Times, heat, mosaics and staleness on the nodes, from the runner's results and the current graph. */
+  private refreshRunFaces(): void {
+    const times = this.runner.times;
+    if (!times.size) {
+      if (this.runInfo.size) this.runInfo = new Map();
+      return;
+    }
+    const current = this.report.ok ? fingerprints(this.report, { seed: this.graph.seed ?? 0, store: this.store, feeds: this.feeds().tensors }) : new Map<string, string>();
+    const lastRun = this.runner.runNumber;
+    const max = Math.max(1e-6, ...[...times.values()].map((t) => t.ms ?? 0));
+    const info = new Map<string, NodeRunFace>();
+    for (const r of this.report.nodes) {
+      const t = times.get(r.id);
+      const mosaic = this.mosaics.get(r.id) ?? null;
+      if (!t && !mosaic) continue;
+      const stale = this.runner.fingerprint(r.id) !== current.get(r.id);
+      const time = !t ? '' : t.ms != null ? `${t.ms < 10 ? t.ms.toFixed(2) : t.ms.toFixed(1)} ms` : t.fusedInto ? 'fused' : 'in place';
+      const why = !t ? 'fed' : t.ms != null ? 'GPU time of its dispatches' : t.fusedInto ? `computed inside ${this.report.byId.get(t.fusedInto)?.name ?? t.fusedInto}'s dispatch` : 'no dispatch of its own: its inputs write into its buffer';
+      const when = t ? (t.run === lastRun ? `run ${t.run}` : `run ${t.run}, reused since`) : '';
+      info.set(r.id, {
+        time, title: [why, when, stale ? 'changed since: run again to update' : ''].filter(Boolean).join(' · '),
+        heat: this.heatmap && t?.ms != null ? t.ms / max : null, mosaic, stale,
+      });
+    }
+    this.runInfo = info;
+  }
+
+  /** Colour-mapped mosaics of every node with a result, a few at a time so the page stays responsive. */
+  private async drawMosaics(): Promise<void> {
+    const token = ++this.mosaicToken;
+    let drawn = 0;
+    for (const r of this.report.nodes) {
+      if (token !== this.mosaicToken) return;
+      if (this.mosaics.has(r.id)) continue;
+      try {
+        const source = await this.runner.source(r.id, r.name);
+        if (!source) continue;
+        const s = summarize(await source.stats());
+        if (Number.isFinite(s.min)) this.nodeRanges.set(r.id, [s.min, s.max]);
+        const url = await this.runner.mosaic(r.id, r.name, 'viridis');
+        if (url) this.mosaics.set(r.id, url);
+      } catch {
+        continue; // a node whose pictures fail still ran; its maps say why when opened
+      }
+      if (++drawn % 6 === 0) this.refreshRunFaces();
+    }
+    if (token !== this.mosaicToken) return;
+    const ranges = [...this.nodeRanges.values()];
+    this.globalRange = ranges.length ? [Math.min(...ranges.map((r) => r[0])), Math.max(...ranges.map((r) => r[1]))] : null;
+    this.refreshRunFaces();
+  }
+
+  private onSelection(ids: string[]): void {
+    this.selected = ids;
+    if (ids.length === 1 && ids[0] !== this.viewer.id) void this.refreshViewer();
+  }
+
+  /** Points the viewer at the selected node (or the graph's output) and its latest result. */
+  private async refreshViewer(): Promise<void> {
+    if (!this.mapsOpen) return;
+    const id = this.selected.length === 1 ? this.selected[0] : this.viewer.id && this.report.byId.has(this.viewer.id) ? this.viewer.id : this.report.outputs[0] ?? '';
+    const r = this.report.byId.get(id);
+    if (!r) {
+      this.viewer = { id: '', name: '', source: null, message: 'Select a node to see its activation maps.' };
+      return;
+    }
+    const t = this.runner.times.get(id);
+    const source = await this.runner.source(id, r.name).catch(() => null);
+    const message = source ? '' : t?.fusedInto
+      ? `${r.name} is computed inside ${this.report.byId.get(t.fusedInto)?.name ?? t.fusedInto}'s dispatch (fused), so it has no tensor of its own.`
+      : `Run the graph (▶ Run or Ctrl+Enter) to see what ${r.name} computes.`;
+    this.viewer = { id, name: r.name, source, message };
+    if (this.compareSource) this.compareSource = null;
+  }
+
+  /** Nodes with a result of the viewed node's shape. */
+  private compareOptions(): { id: string; label: string }[] {
+    const shape = this.report.byId.get(this.viewer.id)?.shape;
+    if (!shape) return [];
+    return this.report.nodes.filter((n) => n.id !== this.viewer.id && n.shape && formatShape(n.shape) === formatShape(shape) && this.runner.times.has(n.id))
+      .map((n) => ({ id: n.id, label: n.name }));
+  }
+
+  private async loadCompare(id: string): Promise<void> {
+    const r = this.report.byId.get(id);
+    this.compareSource = r ? await this.runner.source(id, r.name) : null;
+  }
+
+  /** The ImageNet-pretrained InceptionV3 backbone (src/models/pretrained.ts imports it). */
+  private async openPretrainedModel(): Promise<void> {
+    this.say('info', 'Loading the pretrained InceptionV3 (about 22 M weights)…');
+    try {
+      const model = await openPretrained('InceptionV3-pretrained');
+      this.store = model.weights;
+      const loaded = this.load(acceptGraph(model.graph), true);
+      if (!loaded.ok) return;
+      this.choice = { ...this.choice, preprocess: model.def.preprocess };
+      this.say('info', `Opened ${model.def.name}: ${model.notes.join('; ')}`);
+    } catch (e) {
+      const error = e as Error & { hint?: string };
+      this.say('error', `Could not open the pretrained InceptionV3: ${error.message}${error.hint ? ` — ${error.hint}` : ''}`);
+    }
+  }
+
   private onKey = (e: KeyboardEvent): void => {
     const target = e.composedPath()[0] as HTMLElement;
-    if (target.closest?.('input, textarea, select, [contenteditable], dialog') || this.blockForm || this.shortcutsOpen) return;
     const mod = e.ctrlKey || e.metaKey;
+    // Ctrl+Enter runs from anywhere; a field being edited is committed first.
+    if (mod && e.key === 'Enter' && !this.blockForm) {
+      e.preventDefault();
+      (target as HTMLInputElement).blur?.();
+      return void setTimeout(() => void this.runGraph().catch(() => undefined));
+    }
+    if (e.key === 'Escape' && this.running) return void this.abort?.abort();
+    if (target.closest?.('input, textarea, select, [contenteditable], dialog') || this.blockForm || this.shortcutsOpen) return;
     const key = e.key.toLowerCase();
     const act = (fn: () => void) => {
       e.preventDefault();
@@ -462,7 +826,8 @@ export class AppShell extends LitElement {
     if (mod && key === 'y') return act(() => this.redo());
     if (mod && key === 'c') return act(() => this.copy());
     if (mod && key === 'x') return act(() => (this.copy(), this.commit(removeNodes(this.graph, this.selected))));
-    if (mod && key === 'v') return act(() => this.paste());
+    // Not prevented: the paste event that follows may carry a photo, which wins over the copied nodes.
+    if (mod && key === 'v') return void (this.pasteTimer = window.setTimeout(() => this.paste(), 60));
     if (mod && key === 'd') return act(() => this.duplicate(this.selected));
     if (mod && key === 'a') return act(() => void this.selectSoon(this.graph.nodes.map((n) => n.id)));
     if (mod && key === 's') return act(() => downloadGraph(this.graph));

@@ -16,7 +16,7 @@ import { ContextMenuPlugin, type ContextMenuExtra } from 'rete-context-menu-plug
 import { AutoArrangePlugin, Presets as ArrangePresets } from 'rete-auto-arrange-plugin';
 import { findOp, formatShape, type GraphFile, type GraphReport, type NodeReport } from '../src/index.ts';
 import type { Position } from './graph-edits.ts';
-import { OpNode, type NodeFace } from './op-node.ts';
+import { OpNode, type NodeFace, type NodeRunFace } from './op-node.ts';
 import './node-view.ts';
 
 type Schemes = GetSchemes<OpNode, ClassicPreset.Connection<OpNode, OpNode> & { isLoop?: boolean }>;
@@ -76,6 +76,8 @@ export class GraphCanvas extends LitElement {
   @property({ attribute: false }) graph!: GraphFile;
   @property({ attribute: false }) report!: GraphReport;
   @property({ attribute: false }) quickAdd: QuickAddItem[] = [];
+  /** Per-node results of the last runs (time, mosaic, heat), drawn on the nodes. */
+  @property({ attribute: false }) runInfo: Map<string, NodeRunFace> = new Map();
 
   private editor = new NodeEditor<Schemes>();
   private area!: AreaPlugin<Schemes, AreaExtra>;
@@ -102,7 +104,7 @@ export class GraphCanvas extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('graph') || changed.has('report')) void this.sync();
+    if (changed.has('graph') || changed.has('report') || changed.has('runInfo')) void this.sync();
   }
 
   private async setup(container: HTMLElement): Promise<void> {
@@ -298,6 +300,7 @@ export class GraphCanvas extends LitElement {
       params: count((r?.params.trainable ?? 0) + (r?.params.nonTrainable ?? 0)),
       flops: compact(r?.flops ?? 0),
       error: problem ? { message: problem.message + (more > 0 ? ` (+${more} more)` : ''), hint: problem.hint } : null,
+      run: this.runInfo.get(node.id) ?? null,
       inputLabels: Array.from({ length: sockets }, (_, i) => {
         const shape = inputs[i] !== undefined ? shapeOf(inputs[i]) : undefined;
         return inputs[i] === undefined ? (i >= inputs.length && i > 0 ? '+' : `in ${i}`) : shape ? formatShape(shape) : '?';

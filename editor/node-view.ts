@@ -40,6 +40,12 @@ export class NodeView extends LitElement {
     .stats { padding: 0 10px 6px; font-variant-numeric: tabular-nums; }
     .shape { font-weight: 600; font-family: ui-monospace, monospace; }
     .cost { color: var(--dw-muted); }
+    .time { margin-left: auto; font-size: 11px; color: var(--dw-muted); font-variant-numeric: tabular-nums; pointer-events: none; }
+    :host([heat]) { background: color-mix(in srgb, var(--dw-node-bg), #e8590c var(--dw-heat)); }
+    .stats { display: flex; gap: 6px; align-items: end; }
+    .stats > div { flex: 1; min-width: 0; }
+    .mosaic { height: 38px; max-width: 64px; image-rendering: pixelated; border-radius: 3px; pointer-events: none; }
+    .mosaic.stale, .time.stale { opacity: 0.35; }
     .error {
       margin: 0 6px 6px; padding: 3px 6px; height: 34px; box-sizing: border-box; border-radius: 4px; overflow: hidden;
       background: var(--dw-error-bg); color: var(--dw-error); font-size: 11px; line-height: 14px; pointer-events: none;
@@ -57,6 +63,9 @@ export class NodeView extends LitElement {
     this.dataset.op = op;
     this.toggleAttribute('selected', !!selected);
     this.toggleAttribute('invalid', !!face.error);
+    const heat = face.run?.heat;
+    this.toggleAttribute('heat', heat != null);
+    if (heat != null) this.style.setProperty('--dw-heat', `${Math.round(heat * 85)}%`);
     this.style.width = `${this.data.width}px`;
     this.style.height = `${this.data.height}px`;
     this.style.setProperty('--dw-cat', `var(--dw-cat-${(this.data.def?.category ?? 'Core').toLowerCase()})`);
@@ -74,6 +83,7 @@ export class NodeView extends LitElement {
     return html`
       <div class="head">
         <span class="op">${op}</span>
+        ${face.run ? html`<span class="time ${face.run.stale ? 'stale' : ''}" data-testid="node-time" title=${face.run.title}>${face.run.time}</span>` : nothing}
         ${face.error ? html`<span class="badge" aria-hidden="true">!</span>` : nothing}
       </div>
       <div class="name" data-testid="node-name">${face.name}</div>
@@ -88,8 +98,11 @@ export class NodeView extends LitElement {
         </div>
       </div>
       <div class="stats">
-        <div class="shape" data-testid="output-shape">${face.shape}</div>
-        <div class="cost"><span data-testid="params">${face.params}</span> params · <span data-testid="flops">${face.flops}</span> FLOPs</div>
+        <div>
+          <div class="shape" data-testid="output-shape">${face.shape}</div>
+          <div class="cost"><span data-testid="params">${face.params}</span> params · <span data-testid="flops">${face.flops}</span> FLOPs</div>
+        </div>
+        ${face.run?.mosaic ? html`<img class="mosaic ${face.run.stale ? 'stale' : ''}" data-testid="node-mosaic" src=${face.run.mosaic} alt="" />` : nothing}
       </div>
       ${face.error ? html`<div class="error" data-testid="error">${face.error.message}${face.error.hint ? html` — ${face.error.hint}` : nothing}</div>` : nothing}
     `;

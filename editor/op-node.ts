@@ -16,6 +16,19 @@ export interface NodeFace {
   error: { message: string; hint?: string } | null;
   /** Input slot → label (the shape arriving there, or the slot number). */
   inputLabels: string[];
+  /** After a run: GPU time, a mosaic of the first channels, the heat (0–1) when the heatmap is on. */
+  run?: NodeRunFace | null;
+}
+
+export interface NodeRunFace {
+  time: string;
+  /** Tooltip: which run computed it, reused or fused. */
+  title: string;
+  heat: number | null;
+  /** Data URL of the channel mosaic, once drawn. */
+  mosaic: string | null;
+  /** The node changed since that run: its pictures are out of date. */
+  stale: boolean;
 }
 
 export class OpNode extends ClassicPreset.Node {

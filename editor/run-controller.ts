@@ -105,6 +105,11 @@ export class RunController {
     return source;
   }
 
+  /** Fingerprint of the node's current result (what decides whether it reruns). */
+  fingerprint(id: string): string | null {
+    return this.session?.fingerprint(id) ?? null;
+  }
+
   /** The node's tensor as the engine read it back from the GPU. */
   async activation(id: string): Promise<Tensor | null> {
     return (await this.session?.tensor(id)) ?? null;

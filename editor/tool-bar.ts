@@ -1,5 +1,7 @@
-/** The toolbar: file, edit and view commands, find, run (wired by the run-and-inspect work), theme.
- *  @fires command - detail: { name } (new, open, save, share, undo, redo, arrange, fit, help, theme)
+/** The toolbar: file, edit and view commands, find, theme; run with its progress and cancel, the GPU-time
+ *  heatmap and the activation maps.
+ *  @fires command - detail: { name } (new, open, save, share, undo, redo, arrange, fit, help, theme, run, cancel,
+ *    heatmap, maps, pretrained)
  *  @fires find - detail: { query }
  *  @fires open-file - detail: { file } */
 import { css, html, LitElement } from 'lit';
@@ -21,13 +23,24 @@ export class ToolBar extends LitElement {
     button:disabled { opacity: 0.45; }
     .sep { width: 1px; height: 20px; background: var(--dw-border); margin: 0 4px; }
     input[type='search'] { width: 170px; }
-    .run { margin-left: auto; }
+    .run { margin-left: auto; display: flex; align-items: center; gap: 6px; }
+    .run [data-testid='run-button'] { font-weight: 600; }
+    .run [aria-pressed='true'] { background: var(--dw-accent); color: white; }
+    progress { width: 90px; }
+    .progress, .summary { font-size: 12px; color: var(--dw-muted); max-width: 260px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   `;
 
   @property({ attribute: false }) canUndo = false;
   @property({ attribute: false }) canRedo = false;
   @property({ attribute: false }) theme: 'light' | 'dark' = 'light';
   @property({ attribute: false }) names: string[] = [];
+  @property({ attribute: false }) running = false;
+  /** Progress of the run in flight: what it does, and how far (0–1; null when unknown). */
+  @property({ attribute: false }) progress: { text: string; fraction: number | null } | null = null;
+  /** What the last run did, e.g. "ran 2 of 14 nodes (12 reused) · 35 ms". */
+  @property({ attribute: false }) runSummary = '';
+  @property({ attribute: false }) heatmap = false;
+  @property({ attribute: false }) mapsOpen = false;
 
   override render() {
     const b = (name: string, label: string, title: string, disabled = false) =>
@@ -52,7 +65,17 @@ export class ToolBar extends LitElement {
       ${b('outline', 'Outline', 'Show the graph as a table instead of the canvas (for screen readers)')}
       ${b('theme', this.theme === 'dark' ? '☀ Light' : '☾ Dark', 'Switch between light and dark')}
       ${b('help', '?', 'Keyboard shortcuts (?)')}
-      <button class="run" data-testid="cmd-run" disabled title="arrives with the run-and-inspect work">▶ Run</button>
+      ${b('pretrained', 'InceptionV3 (pretrained)', 'Open the ImageNet-pretrained InceptionV3 backbone')}
+      <span class="run">
+        ${this.running ? html`
+          <span class="progress" data-testid="run-progress" role="status">${this.progress?.text ?? 'running…'}</span>
+          ${this.progress?.fraction != null ? html`<progress max="1" value=${this.progress.fraction}></progress>` : html`<progress></progress>`}
+          <button data-testid="run-cancel" title="Stop this run (Esc)" @click=${() => this.command('cancel')}>Cancel</button>`
+        : html`<span class="summary" data-testid="run-summary" title=${this.runSummary}>${this.runSummary}</span>`}
+        <button data-testid="cmd-heatmap" aria-pressed=${this.heatmap} title="Colour the nodes by their GPU time" @click=${() => this.command('heatmap')}>Heatmap</button>
+        <button data-testid="cmd-maps" aria-pressed=${this.mapsOpen} title="Show the activation maps of the selected node" @click=${() => this.command('maps')}>Maps</button>
+        <button data-testid="run-button" ?disabled=${this.running} title="Run the graph on the input (Ctrl+Enter)" @click=${() => this.command('run')}>▶ Run</button>
+      </span>
     `;
   }
 

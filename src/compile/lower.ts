@@ -368,11 +368,13 @@ class Lowering {
     const x = this.pixels(r.id, this.input(r.inputs[0]));
     const yv = this.output(r);
     const y = pixelView(yv)!;
+    const vec4 = [x.channels, x.stride, x.offset, y.stride, y.offset].every((n) => n % 4 === 0);
+    const scaleBinding = this.constant(scale), shiftBinding = this.constant(shift), out: Binding = { kind: 'view', view: yv, write: true };
     this.step({
-      node: r.id, kernel: 'affine', overrides: activationOverrides('ACT', act),
-      bindings: [x.binding, this.constant(scale), this.constant(shift), { kind: 'view', view: yv, write: true }],
+      node: r.id, kernel: 'affine', overrides: { ...activationOverrides('ACT', act), VEC4: vec4 },
+      bindings: [x.binding, scaleBinding, shiftBinding, out, x.binding, scaleBinding, shiftBinding],
       params: { pixels: x.pixels, C: x.channels, xStride: x.stride, xOffset: x.offset, yStride: y.stride, yOffset: y.offset },
-      workgroups: Math.ceil((x.pixels * x.channels) / 64),
+      workgroups: Math.ceil((x.pixels * x.channels) / (vec4 ? 256 : 64)),
     });
   }
 

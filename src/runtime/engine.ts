@@ -207,9 +207,11 @@ export class CompiledGraph {
     }
 
     device.pushErrorScope('out-of-memory');
-    const buffers = plan.physicalFloats.map((floats, i) => device.createBuffer({ size: Math.max(16, floats * 4), usage, label: `tensor ${i}` }));
+    // Sizes round up to 16 bytes: kernels may read and write any buffer as an array of vec4.
+    const size16 = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
+    const buffers = plan.physicalFloats.map((floats, i) => device.createBuffer({ size: size16(floats * 4), usage, label: `tensor ${i}` }));
     const constants = plan.constants.map((data, i) => {
-      const b = device.createBuffer({ size: Math.max(16, data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label: `weights ${i}` });
+      const b = device.createBuffer({ size: size16(data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label: `weights ${i}` });
       device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
       return b;
     });

@@ -1,0 +1,70 @@
+// What each Input of the graph is fed: the photo (resized and normalised) for the first Input shaped like
+// a picture (H×W×3 or H×W×1), a .npy tensor for the first Input of its shape, seeded random values
+// (uniform in [0, 1)) for any other — so every graph runs, and says what it ran on.
+import {
+  formatShape, pictureToTensor, previewPixels, uniforms, type GraphReport, type Picture, type Preprocess, type ResizeMode, type Tensor,
+} from '../src/index.ts';
+import type { FeedInfo } from './input-panel.ts';
+
+export interface InputChoice {
+  picture: Picture | null;
+  npy: Tensor | null;
+  /** Where it came from: "chelsea.png (451×300)". */
+  label: string;
+  resize: ResizeMode;
+  preprocess: Preprocess;
+  /** Bumped whenever picture or npy change (a cache key). */
+  version: number;
+}
+
+export interface Feeds {
+  tensors: Record<string, Tensor>;
+  info: FeedInfo;
+  /** The photo tensor as the picture it is (what the network sees), when a photo is fed. */
+  preview: ImageData | null;
+  error: string;
+}
+
+let cached: { key: string; tensor: Tensor; preview: ImageData } | null = null;
+
+const pictureLike = (shape: readonly number[] | null) => !!shape && shape.length === 3 && (shape[2] === 3 || shape[2] === 1);
+
+export function buildFeeds(report: GraphReport, choice: InputChoice, seed: number): Feeds {
+  const inputs = report.order.map((id) => report.byId.get(id)!).filter((r) => r.op === 'Input' && r.shape);
+  const tensors: Record<string, Tensor> = {};
+  let info: FeedInfo = { target: '', kind: 'none', label: '' };
+  let preview: ImageData | null = null;
+  let error = '';
+  const npyTarget = choice.npy && inputs.find((r) => formatShape(r.shape!) === formatShape(choice.npy!.shape.slice(1)));
+  const photoTarget = !choice.npy ? inputs.find((r) => pictureLike(r.shape)) : undefined;
+  if (choice.npy && !npyTarget && inputs.length)
+    error = `the .npy holds ${formatShape(choice.npy.shape)}; no Input takes N×${formatShape(choice.npy.shape.slice(1))} (${inputs.map((r) => `${r.name}: ${formatShape(r.shape!)}`).join(', ')})`;
+  if (npyTarget) {
+    tensors[npyTarget.id] = choice.npy!;
+    info = { target: `${npyTarget.name} · ${formatShape(npyTarget.shape!)}`, kind: 'npy', label: choice.label };
+  } else if (photoTarget && choice.picture) {
+    const shape = photoTarget.shape!;
+    const key = `${choice.version}|${shape.join('x')}|${choice.resize}|${choice.preprocess}`;
+    try {
+      if (cached?.key !== key) {
+        const tensor = pictureToTensor(choice.picture, shape, { resize: choice.resize, preprocess: choice.preprocess });
+        cached = { key, tensor, preview: new ImageData(previewPixels(tensor, choice.preprocess) as Uint8ClampedArray<ArrayBuffer>, shape[1], shape[0]) };
+      }
+      tensors[photoTarget.id] = cached.tensor;
+      preview = cached.preview;
+      info = { target: `${photoTarget.name} · ${formatShape(shape)}`, kind: 'photo', label: choice.label };
+    } catch (e) {
+      error = (e as Error).message;
+    }
+  } else if (!choice.npy && inputs.length && !inputs.some((r) => pictureLike(r.shape)))
+    info = { target: inputs.map((r) => `${r.name} · ${formatShape(r.shape!)}`).join(', '), kind: 'random', label: 'no Input is shaped like a photo (H×W×3): open a .npy to feed your own' };
+  const batch = Object.values(tensors)[0]?.shape[0] ?? 1;
+  for (const r of inputs) {
+    if (tensors[r.id]) continue;
+    const shape = [batch, ...r.shape!];
+    const n = shape.reduce((a, b) => a * b, 1);
+    tensors[r.id] = { shape, data: Float32Array.from(uniforms(n, seed, `input/${r.id}`)) };
+    if (info.kind === 'none') info = { target: `${r.name} · ${formatShape(r.shape!)}`, kind: 'random', label: `seed ${seed}` };
+  }
+  return { tensors, info, preview, error };
+}
