@@ -26,7 +26,7 @@ function option(name: string): string | undefined {
 const name = option('model') ?? 'InceptionV3-pretrained';
 const def = PRETRAINED[name];
 if (!def) throw new Error(`unknown model '${name}': use ${Object.keys(PRETRAINED).join(', ')}`);
-const photo = option('photo') ?? new URL('../../shared/images/chelsea.png', import.meta.url).pathname;
+const photo = option('photo') ?? new URL('../public/samples/chelsea.png', import.meta.url).pathname;
 const backends = (option('backends') ?? 'webgpu,cpu,tfjs').split(',');
 const writeDir = option('write');
 const ms = (v: number) => (v >= 1000 ? `${(v / 1000).toFixed(2)} s` : `${v.toFixed(1)} ms`);

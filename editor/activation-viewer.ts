@@ -6,7 +6,7 @@
  *  @fires compare-request - detail: { id } another node to compare with; the shell answers by setting `compareSource` */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { quantile, summarize, type ChannelStats, type ColormapName, type StatsSummary, type Tensor } from '../src/index.ts';
+import { channelRanges, summarize, type ChannelStats, type ColormapName, type RangeScope as Scope, type StatsSummary, type Tensor } from '../src/index.ts';
 import './channel-grid.ts';
 import './value-charts.ts';
 
@@ -41,11 +41,9 @@ export interface ActivationSource {
   release(): void;
 }
 
-export type Scope = 'channel' | 'node' | 'global' | 'fixed';
 const SCOPES: Record<Scope, string> = { channel: 'per channel', node: 'per node', global: 'global (all nodes)', fixed: 'fixed range' };
 const CLIPS: [number, string][] = [[0, 'no clipping'], [0.005, '0.5–99.5 %'], [0.01, '1–99 %'], [0.02, '2–98 %'], [0.05, '5–95 %']];
 const COLORMAP_NAMES: ColormapName[] = ['viridis', 'magma', 'gray', 'diverging'];
-const BINS = 256;
 
 const fmt = (v: number) => (!Number.isFinite(v) ? String(v) : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(4));
 
@@ -53,49 +51,6 @@ function download(name: string, blob: Blob): void {
   const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-}
-
-/** Colour range per channel (lo, hi pairs) for a scope, with percentile clipping where it applies. */
-export async function channelRanges(source: ActivationSource, stats: ChannelStats, options: { scope: Scope; clip: number; colormap: ColormapName; fixed: [number, number]; global: [number, number] | null }): Promise<Float32Array> {
-  const C = source.channels;
-  const out = new Float32Array(2 * C);
-  const finite = (v: number, fallback: number) => (Number.isFinite(v) ? v : fallback);
-  const symmetric = options.colormap === 'diverging';
-  const put = (c: number, lo: number, hi: number) => {
-    lo = finite(lo, 0);
-    hi = finite(hi, lo);
-    if (symmetric) {
-      const m = Math.max(Math.abs(lo), Math.abs(hi));
-      [lo, hi] = [-m, m];
-    }
-    out[2 * c] = lo;
-    out[2 * c + 1] = hi;
-  };
-  const { scope, clip } = options;
-  if (scope === 'fixed') for (let c = 0; c < C; c++) put(c, options.fixed[0], options.fixed[1]);
-  else if (scope === 'global' && options.global) for (let c = 0; c < C; c++) put(c, options.global[0], options.global[1]);
-  else if (scope === 'channel') {
-    const own = new Float32Array(2 * C);
-    for (let c = 0; c < C; c++) own.set([finite(stats.min[c], 0), finite(stats.max[c], 0)], 2 * c);
-    const hist = clip > 0 ? await source.histogram(own, { bins: BINS, perChannel: true }) : null;
-    for (let c = 0; c < C; c++) {
-      const [lo, hi] = [own[2 * c], own[2 * c + 1]];
-      if (!hist) put(c, lo, hi);
-      else {
-        const h = hist.subarray(c * BINS, (c + 1) * BINS);
-        put(c, quantile(h, lo, hi, clip), quantile(h, lo, hi, 1 - clip));
-      }
-    }
-  } else {
-    const s = summarize(stats);
-    let [lo, hi] = [finite(s.min, 0), finite(s.max, 0)];
-    if (clip > 0) {
-      const h = await source.histogram([lo, hi], { bins: BINS });
-      [lo, hi] = [quantile(h, lo, hi, clip), quantile(h, lo, hi, 1 - clip)];
-    }
-    for (let c = 0; c < C; c++) put(c, lo, hi);
-  }
-  return out;
 }
 
 @customElement('dw-activation-viewer')
@@ -147,7 +102,7 @@ export class ActivationViewer extends LitElement {
 
   @state() private mode: 'channels' | 'summary' | 'compare' = 'channels';
   @state() private colormap: ColormapName = 'viridis';
-  @state() private scope: Scope = 'node';
+  @state() private scope: Scope = 'channel';
   @state() private clip = 0;
   @state() private fixed: [number, number] = [0, 1];
   @state() private overlay = false;
@@ -219,7 +174,8 @@ export class ActivationViewer extends LitElement {
     const lo = Number.isFinite(summary.min) ? summary.min : 0, hi = Number.isFinite(summary.max) ? summary.max : 1;
     const [histogram, ranges] = await Promise.all([
       source.histogram([lo, hi], { bins: 64 }),
-      channelRanges(source, stats, { scope: this.scope, clip: this.clip, colormap: this.colormap, fixed: this.fixed, global: this.globalRange }),
+      channelRanges(stats, (ranges, options) => source.histogram(ranges, options),
+        { scope: this.scope, clip: this.clip, symmetric: this.colormap === 'diverging', fixed: this.fixed, global: this.globalRange }),
     ]);
     if (source !== this.source) return;
     this.histogram = histogram;

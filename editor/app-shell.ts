@@ -108,8 +108,9 @@ export class AppShell extends LitElement {
     .side { grid-area: inspector; display: flex; flex-direction: column; min-height: 0; border-left: 1px solid var(--dw-border); background: var(--dw-panel-bg); }
     dw-input-panel { flex: none; max-height: 55%; overflow-y: auto; }
     dw-inspector { flex: 1; min-height: 0; }
+    /* Over the right of the canvas and the summary, so the maps get the height. */
     .viewer {
-      position: absolute; top: 0; right: 0; bottom: 0; width: min(640px, 66%); z-index: 5;
+      grid-column: 2; grid-row: 2 / 4; justify-self: end; width: min(680px, 100%); z-index: 5;
       border-left: 1px solid var(--dw-border); box-shadow: -4px 0 14px rgb(0 0 0 / 0.12);
     }
     .drop {
@@ -278,13 +279,13 @@ export class AppShell extends LitElement {
           @selection-change=${(e: CustomEvent<{ ids: string[] }>) => this.onSelection(e.detail.ids)}
           @add-item=${(e: CustomEvent<{ kind: 'op' | 'block'; type: string; position: Position }>) => this.addItem(e.detail.kind, e.detail.type, e.detail.position)}
           @node-command=${(e: CustomEvent<{ command: string; id: string }>) => this.nodeCommand(e.detail.command, e.detail.id)}></dw-canvas>
-        ${this.mapsOpen ? html`<dw-activation-viewer class="viewer" data-testid="activation-viewer" .source=${this.viewer.source} .message=${this.viewer.message}
-          .nodeLabel=${this.viewer.name} .nodeId=${this.viewer.id} .photo=${this.feeds().preview} .globalRange=${this.globalRange}
-          .compareOptions=${this.compareOptions()} .compareSource=${this.compareSource} @close=${() => (this.mapsOpen = false)}
-          @compare-request=${(e: CustomEvent<{ id: string }>) => void this.loadCompare(e.detail.id)}></dw-activation-viewer>` : null}
         ${this.message ? html`<div class="message ${this.message.kind}" role=${this.message.kind === 'error' ? 'alert' : 'status'} data-testid="message">
           <span>${this.message.text}</span><button aria-label="Dismiss" @click=${() => (this.message = null)}>×</button></div>` : null}
       </div>
+      ${this.mapsOpen ? html`<dw-activation-viewer class="viewer" data-testid="activation-viewer" .source=${this.viewer.source} .message=${this.viewer.message}
+        .nodeLabel=${this.viewer.name} .nodeId=${this.viewer.id} .photo=${this.feeds().preview} .globalRange=${this.globalRange}
+        .compareOptions=${this.compareOptions()} .compareSource=${this.compareSource} @close=${() => (this.mapsOpen = false)}
+        @compare-request=${(e: CustomEvent<{ id: string }>) => void this.loadCompare(e.detail.id)}></dw-activation-viewer>` : null}
       <div class="side">
         <dw-input-panel .feed=${this.feeds().info} .preview=${this.feeds().preview} .notes=${this.inputNotes} .error=${this.inputError || this.feeds().error}
           .resize=${this.choice.resize} .preprocess=${this.choice.preprocess} .samples=${SAMPLES}

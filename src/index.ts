@@ -23,5 +23,7 @@ export { PRETRAINED, loadPretrained, openPretrained, fetchModelFiles, type Pretr
 export { Engine, EngineError, type CompiledGraph, type NodeTiming, type RunResult } from './runtime/engine.ts';
 export { Session, RunCancelled, type SessionProgress, type SessionRun, type SessionRunOptions } from './runtime/session.ts';
 export { fingerprints } from './runtime/fingerprint.ts';
-export { Visualizer, summarize, quantile, spatialOf, type MapSource, type ChannelStats, type StatsSummary } from './runtime/visualize.ts';
+export {
+  Visualizer, summarize, quantile, spatialOf, channelRanges, type MapSource, type ChannelStats, type StatsSummary, type RangeScope, type RangeOptions,
+} from './runtime/visualize.ts';
 export { COLORMAPS, colormapTable, cssColor, type ColormapName } from './runtime/colormaps.ts';

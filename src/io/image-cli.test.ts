@@ -9,7 +9,7 @@ import { imageToTensor } from './image.ts';
 import { readNpy, writeNpy } from './npy.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CHELSEA = fileURLToPath(new URL('../../../shared/images/chelsea.png', import.meta.url));
+const CHELSEA = fileURLToPath(new URL('../../public/samples/chelsea.png', import.meta.url));
 
 /** `deepwire ...argv` in-process on the CPU backend; `virtual` files shadow the disk; writes stay in memory. */
 async function cli(argv: string[], virtual: Record<string, string | Uint8Array> = {}) {

@@ -7,7 +7,7 @@ import { decodeImage, downscaleFactor, imageToTensor, jpegOrientation, orient, t
 import { preprocessPicture, previewPixels } from './preprocess.ts';
 import { resample, resizePicture, type Picture } from './resize.ts';
 
-const PHOTOS = new URL('../../../shared/images/', import.meta.url);
+const PHOTOS = new URL('../../public/samples/', import.meta.url);
 const photo = (name: string) => new Uint8Array(readFileSync(new URL(name, PHOTOS)));
 const base64 = (s: string) => new Uint8Array(Buffer.from(s, 'base64'));
 

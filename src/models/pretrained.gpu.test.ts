@@ -16,7 +16,7 @@ import { nodeModelFiles } from './pretrained-node.ts';
 
 const gpu = await testGpu();
 const engine = gpu ? await Engine.create(async () => gpu) : null;
-const photo = (name: string) => new Uint8Array(readFileSync(new URL(`../../../shared/images/${name}`, import.meta.url)));
+const photo = (name: string) => new Uint8Array(readFileSync(new URL(`../../public/samples/${name}`, import.meta.url)));
 
 async function tfjsModel(name: string) {
   const { folder, shards } = PRETRAINED[name];

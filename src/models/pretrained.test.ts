@@ -12,7 +12,7 @@ import { loadInTfjs, tfjsOutputs } from '../testing/tfjs-oracle.ts';
 import { loadPretrained, PRETRAINED, type PretrainedModel } from './pretrained.ts';
 import { nodeModelFiles } from './pretrained-node.ts';
 
-const photo = (name: string) => new Uint8Array(readFileSync(new URL(`../../../shared/images/${name}`, import.meta.url)));
+const photo = (name: string) => new Uint8Array(readFileSync(new URL(`../../public/samples/${name}`, import.meta.url)));
 
 const loaded = new Map<string, Promise<PretrainedModel>>();
 const load = (name: string) => {

@@ -2,7 +2,7 @@
 // and the colour tables.
 import { describe, expect, it } from 'vitest';
 import { colormapTable, cssColor } from './colormaps.ts';
-import { quantile, spatialOf, summarize, type ChannelStats } from './visualize.ts';
+import { channelRanges, quantile, spatialOf, summarize, type ChannelStats, type HistogramFn } from './visualize.ts';
 
 describe('summarize', () => {
   it('pools channels: total variance = mean within-channel variance + variance of the means', () => {
@@ -67,5 +67,58 @@ describe('colour tables', () => {
     expect(cssColor('diverging', 0)).toBe('rgb(5 48 97)');
     // 256 entries have no middle one: the two around it are within a step of ColorBrewer's white f7f7f7.
     for (const t of [127 / 255, 128 / 255]) for (const v of cssColor('diverging', t).match(/\d+/g)!) expect(Number(v)).toBeGreaterThanOrEqual(245);
+  });
+});
+
+describe('channelRanges', () => {
+  // Two channels of 100 pixels: channel 0 holds 0…99, channel 1 holds −50…49.
+  const values = [Array.from({ length: 100 }, (_, i) => i), Array.from({ length: 100 }, (_, i) => i - 50)];
+  const stats: ChannelStats = {
+    pixels: 100, min: Float64Array.of(0, -50), max: Float64Array.of(99, 49), mean: Float64Array.of(49.5, -0.5),
+    std: Float64Array.of(28.866, 28.866), zeros: Uint32Array.of(1, 1), nans: Uint32Array.of(0, 0), infs: Uint32Array.of(0, 0),
+  };
+  /** What the GPU histogram pass computes, in plain JS. */
+  const histogram: HistogramFn = async (ranges, { bins, perChannel }) => {
+    const out = new Uint32Array((perChannel ? 2 : 1) * bins);
+    values.forEach((vs, c) => {
+      const [lo, hi] = ranges.length === 2 ? [ranges[0], ranges[1]] : [ranges[2 * c], ranges[2 * c + 1]];
+      for (const v of vs) out[(perChannel ? c * bins : 0) + Math.min(bins - 1, Math.max(0, Math.floor(((v - lo) / (hi - lo)) * bins)))]++;
+    });
+    return out;
+  };
+  const options = { scope: 'channel' as const, clip: 0, symmetric: false, fixed: [0, 1] as [number, number], global: null };
+
+  it('per channel: each channel its own min and max; per node: one range for all', async () => {
+    expect([...await channelRanges(stats, histogram, options)]).toEqual([0, 99, -50, 49]);
+    expect([...await channelRanges(stats, histogram, { ...options, scope: 'node' })]).toEqual([-50, 99, -50, 99]);
+  });
+
+  it('clips percentiles from the histogram, within one bin', async () => {
+    // Integer data: the 10th percentile lies between the 10th and 11th values (9 and 10), give or take a bin.
+    const r = await channelRanges(stats, histogram, { ...options, clip: 0.1 });
+    const bin = 99 / 256;
+    expect(r[0]).toBeGreaterThanOrEqual(9 - bin);
+    expect(r[0]).toBeLessThanOrEqual(10 + bin);
+    expect(r[1]).toBeGreaterThanOrEqual(89 - bin);
+    expect(r[1]).toBeLessThanOrEqual(90 + bin);
+    expect(r[2]).toBeGreaterThanOrEqual(-41 - bin);
+    expect(r[2]).toBeLessThanOrEqual(-40 + bin);
+    const node = await channelRanges(stats, histogram, { ...options, scope: 'node', clip: 0.25 });
+    // 200 values: −50…99 with 0…49 counted twice; the 25th and 75th percentiles are −0.5 and 49.5 give or take a bin.
+    expect(Math.abs(node[0] - 0)).toBeLessThanOrEqual(149 / 256 + 1);
+    expect(Math.abs(node[1] - 50)).toBeLessThanOrEqual(149 / 256 + 1);
+  });
+
+  it('symmetric for a diverging colormap; fixed and global ranges as given', async () => {
+    expect([...await channelRanges(stats, histogram, { ...options, symmetric: true })]).toEqual([-99, 99, -50, 50]);
+    expect([...await channelRanges(stats, histogram, { ...options, scope: 'fixed', fixed: [-1, 2] })]).toEqual([-1, 2, -1, 2]);
+    expect([...await channelRanges(stats, histogram, { ...options, scope: 'global', global: [-7, 300] })]).toEqual([-7, 300, -7, 300]);
+    // Global before any run has a global range: the node's own.
+    expect([...await channelRanges(stats, histogram, { ...options, scope: 'global' })]).toEqual([-50, 99, -50, 99]);
+  });
+
+  it('a channel with no finite value gets the range 0…0 instead of NaN', async () => {
+    const nan = { ...stats, min: Float64Array.of(NaN, -50), max: Float64Array.of(NaN, 49) };
+    expect([...await channelRanges(nan, histogram, options)]).toEqual([0, 0, -50, 49]);
   });
 });

@@ -105,6 +105,67 @@ export function quantile(hist: ArrayLike<number>, lo: number, hi: number, q: num
   return hi;
 }
 
+export type RangeScope = 'channel' | 'node' | 'global' | 'fixed';
+
+export interface RangeOptions {
+  /** Each channel its own range, one range for the node, one for every node of the run, or a fixed one. */
+  scope: RangeScope;
+  /** Share of values clipped at each end (0.01: the 1st to the 99th percentile); channel and node scopes. */
+  clip: number;
+  /** Centre the range on 0 (a diverging colormap): [−m, m] with m the larger magnitude. */
+  symmetric: boolean;
+  fixed: [number, number];
+  /** min and max over every node; the node's own range until it is known. */
+  global: [number, number] | null;
+}
+
+export type HistogramFn = (ranges: ArrayLike<number>, options: { bins: number; perChannel: boolean }) => Promise<Uint32Array>;
+
+const RANGE_BINS = 256;
+
+/**
+ * The colour range (lo, hi) of every channel for a normalisation scope, percentile-clipped from GPU
+ * histograms (exact to 1/256 of the range). Non-finite bounds (a channel of NaNs) become 0.
+ */
+export async function channelRanges(stats: ChannelStats, histogram: HistogramFn, options: RangeOptions): Promise<Float32Array> {
+  const C = stats.min.length;
+  const out = new Float32Array(2 * C);
+  const finite = (v: number, fallback: number) => (Number.isFinite(v) ? v : fallback);
+  const put = (c: number, lo: number, hi: number) => {
+    lo = finite(lo, 0);
+    hi = finite(hi, lo);
+    if (options.symmetric) {
+      const m = Math.max(Math.abs(lo), Math.abs(hi));
+      [lo, hi] = [-m, m];
+    }
+    out[2 * c] = lo;
+    out[2 * c + 1] = hi;
+  };
+  const { scope, clip } = options;
+  if (scope === 'fixed') for (let c = 0; c < C; c++) put(c, options.fixed[0], options.fixed[1]);
+  else if (scope === 'global' && options.global) for (let c = 0; c < C; c++) put(c, options.global[0], options.global[1]);
+  else if (scope === 'channel') {
+    const own = new Float32Array(2 * C);
+    for (let c = 0; c < C; c++) own.set([finite(stats.min[c], 0), finite(stats.max[c], 0)], 2 * c);
+    const hist = clip > 0 ? await histogram(own, { bins: RANGE_BINS, perChannel: true }) : null;
+    for (let c = 0; c < C; c++) {
+      const [lo, hi] = [own[2 * c], own[2 * c + 1]];
+      const h = hist?.subarray(c * RANGE_BINS, (c + 1) * RANGE_BINS);
+      if (h) put(c, quantile(h, lo, hi, clip), quantile(h, lo, hi, 1 - clip));
+      else put(c, lo, hi);
+    }
+  } else {
+    const s = summarize(stats);
+    let [lo, hi] = [finite(s.min, 0), finite(s.max, 0)];
+    if (clip > 0) {
+      const h = await histogram([lo, hi], { bins: RANGE_BINS, perChannel: false });
+      [lo, hi] = [quantile(h, lo, hi, clip), quantile(h, lo, hi, 1 - clip)];
+    }
+    for (let c = 0; c < C; c++) put(c, lo, hi);
+  }
+  return out;
+}
+
 const align4 = (bytes: number) => Math.max(16, Math.ceil(bytes / 4) * 4);
 
 export class Visualizer {
