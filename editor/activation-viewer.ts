@@ -237,8 +237,8 @@ export class ActivationViewer extends LitElement {
       ${!this.isVector ? html`
         <label><input type="checkbox" data-testid="overlay" .checked=${this.overlay} ?disabled=${!this.photo}
           @change=${(e: Event) => { this.overlay = (e.target as HTMLInputElement).checked; void this.redrawPictures(); }} />over photo</label>
-        ${this.overlay ? html`<input type="range" min="0.1" max="1" step="0.05" aria-label="map opacity" .value=${String(this.opacity)}
-          @input=${(e: Event) => { this.opacity = Number((e.target as HTMLInputElement).value); void this.redrawPictures(); }} />` : nothing}
+        ${this.overlay ? html`<label>opacity<input type="range" min="0.1" max="1" step="0.05" .value=${String(this.opacity)}
+          @input=${(e: Event) => { this.opacity = Number((e.target as HTMLInputElement).value); void this.redrawPictures(); }} /></label>` : nothing}
         <label>size<input type="range" min="32" max="160" step="8" data-testid="tile-size" .value=${String(this.tileSize)}
           @input=${(e: Event) => (this.tileSize = Number((e.target as HTMLInputElement).value))} /></label>` : nothing}
     </div>`;

@@ -668,7 +668,7 @@ export class AppShell extends LitElement {
     try {
       const result = await this.runner.run(graph, feeds.tensors, {
         store: this.store, signal: abort.signal,
-        onProgress: (p) => (this.progress = { text: p.text, fraction: p.phase === 'kernels' && p.total ? p.done / p.total : p.phase === 'run' ? null : null }),
+        onProgress: (p) => (this.progress = { text: p.text, fraction: p.phase === 'kernels' && p.total ? p.done / p.total : null }),
       });
       this.runSummary = this.describe(result);
       for (const id of [...result.ran, ...Object.keys(feeds.tensors)]) {

@@ -4,6 +4,7 @@ import { resolveAttrs, nearest } from '../ops/attrs.ts';
 import { findOp, OPS } from '../ops/index.ts';
 import { OpError, type OpDef, type WeightSpec } from '../ops/op.ts';
 import { formatShape, sizeOf } from '../tensor.ts';
+import { showValue } from '../show-value.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type Attrs, type GraphFile, type GraphNode, type Problem, type Shape } from './types.ts';
 
 export interface NodeReport {
@@ -72,10 +73,10 @@ function readStructure(raw: unknown, problems: Problem[]): { nodes: GraphNode[];
     return { nodes: [], outputs: null };
   }
   if (raw.format !== GRAPH_FORMAT)
-    problems.push({ message: `not a deepwire graph: format is ${JSON.stringify(raw.format) ?? 'missing'}`, hint: `set "format": "${GRAPH_FORMAT}"` });
+    problems.push({ message: `not a deepwire graph: format is ${raw.format === undefined ? 'missing' : showValue(raw.format)}`, hint: `set "format": "${GRAPH_FORMAT}"` });
   if (raw.version !== GRAPH_VERSION)
     problems.push({
-      message: `unsupported graph version ${JSON.stringify(raw.version) ?? '(missing)'}`,
+      message: `unsupported graph version ${raw.version === undefined ? '(missing)' : showValue(raw.version)}`,
       hint: typeof raw.version === 'number' && raw.version > GRAPH_VERSION ? 'this file is from a newer deepwire: update deepwire' : `set "version": ${GRAPH_VERSION}`,
     });
   if (!Array.isArray(raw.nodes)) {

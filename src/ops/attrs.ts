@@ -2,6 +2,7 @@
 // shorthand (3 → [3, 3]), and reports every bad, out-of-range or unknown attr as a message.
 import type { Attrs } from '../graph/types.ts';
 import { parseInitializer, parseRegularizer } from '../weights/specs.ts';
+import { showValue } from '../show-value.ts';
 import { ACTIVATIONS } from './activations.ts';
 import type { AttrSpec, OpDef } from './op.ts';
 
@@ -13,10 +14,6 @@ export interface AttrProblem {
 
 const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const show = (v: unknown) => {
-  const s = JSON.stringify(v);
-  return s === undefined ? String(v) : s.length > 40 ? s.slice(0, 40) + '…' : s;
-};
 
 /** Largest size any one dimension or count may have; beyond it nothing could be allocated anyway. */
 export const MAX_DIM = 1 << 24;
@@ -24,31 +21,31 @@ export const MAX_DIM = 1 << 24;
 function resolveOne(key: string, spec: AttrSpec, v: unknown): { value?: unknown; error?: string } {
   switch (spec.kind) {
     case 'int': {
-      if (!isInt(v)) return { error: `must be a whole number, got ${show(v)}` };
+      if (!isInt(v)) return { error: `must be a whole number, got ${showValue(v)}` };
       const min = spec.min ?? -MAX_DIM, max = spec.max ?? MAX_DIM;
       if (v < min || v > max) return { error: `must be between ${min} and ${max}, got ${v}` };
       return { value: v };
     }
     case 'float': {
-      if (!isNum(v)) return { error: `must be a number, got ${show(v)}` };
+      if (!isNum(v)) return { error: `must be a number, got ${showValue(v)}` };
       if ((spec.min !== undefined && v < spec.min) || (spec.max !== undefined && v > spec.max))
         return { error: `must be between ${spec.min ?? '-∞'} and ${spec.max ?? '∞'}, got ${v}` };
       return { value: v };
     }
     case 'optionalFloat': {
       if (v === null) return { value: null };
-      if (!isNum(v)) return { error: `must be a number or null, got ${show(v)}` };
+      if (!isNum(v)) return { error: `must be a number or null, got ${showValue(v)}` };
       if (spec.min !== undefined && v < spec.min) return { error: `must be at least ${spec.min}, got ${v}` };
       return { value: v };
     }
     case 'bool':
-      return typeof v === 'boolean' ? { value: v } : { error: `must be true or false, got ${show(v)}` };
+      return typeof v === 'boolean' ? { value: v } : { error: `must be true or false, got ${showValue(v)}` };
     case 'enum':
     case 'activation': {
       const options = spec.kind === 'enum' ? spec.options : Object.keys(ACTIVATIONS);
       const s = typeof v === 'string' ? v.toLowerCase() : v;
       const name = spec.kind === 'activation' && s === 'silu' ? 'swish' : s;
-      if (typeof name !== 'string' || !options.includes(name)) return { error: `must be one of ${options.join(', ')}; got ${show(v)}` };
+      if (typeof name !== 'string' || !options.includes(name)) return { error: `must be one of ${options.join(', ')}; got ${showValue(v)}` };
       return { value: name };
     }
     case 'pair': {
@@ -56,8 +53,8 @@ function resolveOne(key: string, spec: AttrSpec, v: unknown): { value?: unknown;
       const pair = isInt(v) ? [v, v] : v;
       const min = spec.min ?? 1;
       if (!Array.isArray(pair) || pair.length !== 2 || !pair.every(isInt))
-        return { error: `must be a whole number or a pair [a, b], got ${show(v)}` };
-      if (pair.some((x) => x < min || x > MAX_DIM)) return { error: `must be between ${min} and ${MAX_DIM}, got ${show(v)}` };
+        return { error: `must be a whole number or a pair [a, b], got ${showValue(v)}` };
+      if (pair.some((x) => x < min || x > MAX_DIM)) return { error: `must be between ${min} and ${MAX_DIM}, got ${showValue(v)}` };
       return { value: [pair[0], pair[1]] };
     }
     case 'padding': {
@@ -72,7 +69,7 @@ function resolveOne(key: string, spec: AttrSpec, v: unknown): { value?: unknown;
       return typeof p === 'string' ? { error: p } : { value: p };
     }
     case 'ints': {
-      if (!Array.isArray(v) || !v.every(isInt)) return { error: `must be a list of whole numbers, got ${show(v)}` };
+      if (!Array.isArray(v) || !v.every(isInt)) return { error: `must be a list of whole numbers, got ${showValue(v)}` };
       const min = spec.min ?? 1;
       const bad = v.find((x) => !(x >= min && x <= MAX_DIM) && !(spec.allowMinusOne && x === -1));
       if (bad !== undefined) return { error: `entries must be between ${min} and ${MAX_DIM}, got ${bad}` };
@@ -82,13 +79,13 @@ function resolveOne(key: string, spec: AttrSpec, v: unknown): { value?: unknown;
     case 'floats': {
       if (v === null) return { value: null };
       if (isNum(v)) return { value: [v] };
-      if (!Array.isArray(v) || !v.every(isNum)) return { error: `must be a number or a list of numbers, got ${show(v)}` };
+      if (!Array.isArray(v) || !v.every(isNum)) return { error: `must be a number or a list of numbers, got ${showValue(v)}` };
       return { value: [...v] };
     }
     case 'axes': {
       if (isInt(v)) return { value: v };
       if (Array.isArray(v) && v.length === 2 && v.every(isInt)) return { value: [v[0], v[1]] };
-      return { error: `must be an axis or a pair of axes, got ${show(v)}` };
+      return { error: `must be an axis or a pair of axes, got ${showValue(v)}` };
     }
     case 'initializer': {
       const init = parseInitializer(v);
@@ -108,7 +105,7 @@ function resolvePads(v: unknown): [[number, number], [number, number]] | string 
   if (Array.isArray(v) && v.length === 2 && ok(v[0]) && ok(v[1])) return [[v[0], v[0]], [v[1], v[1]]];
   if (Array.isArray(v) && v.length === 2 && v.every((p) => Array.isArray(p) && p.length === 2 && p.every(ok)))
     return [[v[0][0], v[0][1]], [v[1][0], v[1][1]]];
-  return `expected non-negative whole numbers as n, [h, w] or [[top, bottom], [left, right]], got ${show(v)}`;
+  return `expected non-negative whole numbers as n, [h, w] or [[top, bottom], [left, right]], got ${showValue(v)}`;
 }
 
 /** Resolves raw attrs; every attr of the schema is present in the result (defaults filled). */

@@ -7,7 +7,7 @@ import { randomInput } from '../testing/compare.ts';
 import { expectClose, TOLERANCE } from '../testing/expect-close.ts';
 import { testGpu } from '../testing/gpu.ts';
 import { Engine } from './engine.ts';
-import { runReference } from './reference.ts';
+import { materializeWeights, runReference } from './reference.ts';
 import { RunCancelled, Session } from './session.ts';
 
 const gpu = await testGpu();
@@ -61,6 +61,20 @@ describe.skipIf(!gpu)('Session', () => {
     expect(edited.reused).toEqual(['b1']);
     await expectMatchesReference(session, graph(6), x);
     expect(session.stats).toMatchObject({ runs: 3, nodesRun: 11, compiles: 2 });
+    session.clear();
+  });
+
+  it('building kernels ahead for progress creates exactly the pipelines a plain run would', async () => {
+    const x = randomInput([1, 7, 9, 3], 'x');
+    const plain = await Engine.create(async () => gpu);
+    const report = analyzeGraph(graph());
+    const compiled = plain.compile(report, materializeWeights(report, 3), { keep: ALL });
+    await compiled.run({ x }, { read: [] });
+    compiled.destroy();
+    const engine = await Engine.create(async () => gpu);
+    const session = new Session(engine);
+    await session.run(graph(), { feeds: { x } });
+    expect(engine.pipelinesCreated).toBe(plain.pipelinesCreated);
     session.clear();
   });
 

@@ -1,6 +1,7 @@
 // Keras initializer and regularizer specs as they appear in a graph file, and their parsing.
 // Accepted forms: 'he_normal', { "class_name": "HeNormal", "config": { "seed": 1 } },
 // { "name": "constant", "value": 0.5 }; regularizers 'l2', { "l1": 0.01 }, { "class_name": "L1L2", "config": {...} }.
+import { showValue } from '../show-value.ts';
 
 export const INITIALIZERS = [
   'zeros', 'ones', 'constant', 'glorot_uniform', 'glorot_normal', 'he_uniform', 'he_normal',
@@ -43,7 +44,7 @@ export function parseInitializer(v: unknown): Initializer | string {
       config = Object.fromEntries(Object.entries(o).filter(([k]) => k !== 'name'));
     }
   }
-  if (!name) return `expected an initializer name such as 'he_normal', got ${JSON.stringify(v)}`;
+  if (!name) return `expected an initializer name such as 'he_normal', got ${showValue(v)}`;
   const key = (CLASS_TO_NAME[name] ?? snake(name)) as InitializerName;
   if (!INITIALIZERS.includes(key)) return `unknown initializer '${name}'; known: ${INITIALIZERS.join(', ')}`;
   const numeric: Record<string, number> = {};
@@ -69,8 +70,8 @@ export function parseRegularizer(v: unknown): Regularizer | null | string {
     const c = (typeof o.class_name === 'string' && o.config && typeof o.config === 'object' ? o.config : o) as Record<string, unknown>;
     const l1 = c.l1 ?? 0, l2 = c.l2 ?? 0;
     if (typeof l1 !== 'number' || typeof l2 !== 'number' || !(l1 >= 0) || !(l2 >= 0) || !Number.isFinite(l1) || !Number.isFinite(l2))
-      return `regularizer factors l1 and l2 must be non-negative numbers, got ${JSON.stringify(v)}`;
+      return `regularizer factors l1 and l2 must be non-negative numbers, got ${showValue(v)}`;
     return { l1, l2 };
   }
-  return `expected a regularizer ('l1', 'l2', 'l1_l2' or { "l1": …, "l2": … }), got ${JSON.stringify(v)}`;
+  return `expected a regularizer ('l1', 'l2', 'l1_l2' or { "l1": …, "l2": … }), got ${showValue(v)}`;
 }
