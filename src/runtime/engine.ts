@@ -305,14 +305,7 @@ export class CompiledGraph {
     });
     (pass as GPUComputePassEncoder | null)?.end();
 
-    const staging = read.map((id) => {
-      const v = plan.views.get(id)!;
-      const bytes = viewSpan(v) * 4;
-      let buffer = gpu.staging.get(id);
-      if (!buffer) gpu.staging.set(id, (buffer = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `read ${id}` })));
-      encoder.copyBufferToBuffer(gpu.buffers[plan.physical[v.alloc]], v.offset * 4, buffer, 0, bytes);
-      return { id, v, buffer };
-    });
+    const staging = this.encodeReadback(gpu, encoder, read);
     const times = timer?.times ?? null;
     if (timer) {
       encoder.resolveQuerySet(timer.querySet, 0, 2 * plan.steps.length, timer.resolve, 0);
@@ -320,16 +313,12 @@ export class CompiledGraph {
     }
     device.queue.submit([encoder.finish()]);
 
-    const tensors = new Map<string, Tensor>();
+    let tensors: Map<string, Tensor>;
     try {
-      await Promise.all([...staging.map((s) => s.buffer.mapAsync(GPUMapMode.READ)), times?.mapAsync(GPUMapMode.READ)]);
+      [tensors] = await Promise.all([this.collect(staging), times?.mapAsync(GPUMapMode.READ)]);
     } catch (e) {
       if (this.engine.lost) throw new EngineError('the GPU device was lost during the run; deepwire will reconnect', undefined, 'run again');
       throw e;
-    }
-    for (const { id, v, buffer } of staging) {
-      tensors.set(id, gather(new Float32Array(buffer.getMappedRange()), v));
-      buffer.unmap();
     }
     const elapsed = performance.now() - started;
     const result: RunResult = { tensors };
@@ -358,18 +347,28 @@ export class CompiledGraph {
   private async readOnce(ids: string[]): Promise<Map<string, Tensor>> {
     const gpu = this.gpu;
     if (!gpu || gpu.generation !== this.engine.generation) throw new EngineError('nothing to read: this graph has not run on the current device', undefined, 'run it first');
-    const device = this.engine.device;
-    const encoder = device.createCommandEncoder();
-    const staging = ids.map((id) => {
-      const v = this.plan.views.get(id);
-      if (!v || !this.kept.has(id)) throw new EngineError(`'${id}' was not kept when the graph was compiled`, id, 'compile with it in `keep` to read it back');
+    for (const id of ids)
+      if (!this.plan.views.has(id) || !this.kept.has(id)) throw new EngineError(`'${id}' was not kept when the graph was compiled`, id, 'compile with it in `keep` to read it back');
+    const encoder = this.engine.device.createCommandEncoder();
+    const staging = this.encodeReadback(gpu, encoder, ids);
+    this.engine.device.queue.submit([encoder.finish()]);
+    return this.collect(staging);
+  }
+
+  /** Copies each kept tensor's span into its (reused) readback buffer. */
+  private encodeReadback(gpu: GpuState, encoder: GPUCommandEncoder, ids: string[]) {
+    return ids.map((id) => {
+      const v = this.plan.views.get(id)!;
       const bytes = viewSpan(v) * 4;
       let buffer = gpu.staging.get(id);
-      if (!buffer) gpu.staging.set(id, (buffer = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `read ${id}` })));
+      if (!buffer) gpu.staging.set(id, (buffer = this.engine.device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `read ${id}` })));
       encoder.copyBufferToBuffer(gpu.buffers[this.plan.physical[v.alloc]], v.offset * 4, buffer, 0, bytes);
       return { id, v, buffer };
     });
-    device.queue.submit([encoder.finish()]);
+  }
+
+  /** Maps the readback buffers once the GPU is done and gathers each view into a tensor. */
+  private async collect(staging: { id: string; v: View; buffer: GPUBuffer }[]): Promise<Map<string, Tensor>> {
     await Promise.all(staging.map((s) => s.buffer.mapAsync(GPUMapMode.READ)));
     const tensors = new Map<string, Tensor>();
     for (const { id, v, buffer } of staging) {
