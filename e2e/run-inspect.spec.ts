@@ -33,7 +33,9 @@ test('build an Inception module, open a photo, run, and read the maps; an edit r
   await dropOp(page, 'Input', 20, 300);
   await selectNode(page, 'input_1');
   await setParam(page, 'shape', '40, 40, 3');
-  await page.getByTestId('palette-block-InceptionV1').click();
+  // Drag the Inception block onto the canvas: it attaches to the selected Input.
+  await page.getByTestId('palette-block-InceptionV1').dragTo(page.locator('dw-canvas'), { targetPosition: { x: 400, y: 300 } });
+  await expect(page.getByTestId('block-dialog')).toContainText('input_1 (40×40×3)');
   await page.getByTestId('block-insert').click();
   await expect(page.getByTestId('node')).toHaveCount(9);
   await expect(findNode(page, 'inception_output').getByTestId('output-shape')).toHaveText('40×40×256');

@@ -146,6 +146,7 @@ export class ActivationViewer extends LitElement {
     const source = this.source;
     this.mean?.release();
     this.mean = null;
+    this.meanValues = null;
     this.stats = this.summary = null;
     this.histogram = null;
     this.ranges = null;
@@ -283,10 +284,21 @@ export class ActivationViewer extends LitElement {
     return html`
       <div class="hover" data-testid="hover-value">${this.hoverText || 'each pixel: the mean over all channels'}</div>
       ${this.mean ? this.statsLine(this.meanSummary, 'mean-stats') : nothing}
-      <div class="main summary"><canvas data-testid="summary-map"></canvas></div>`;
+      <div class="main summary"><canvas data-testid="summary-map" @mousemove=${this.hoverMean} @mouseleave=${() => (this.hoverText = '')}></canvas></div>`;
   }
 
   private meanSummary: StatsSummary | null = null;
+  private meanValues: Tensor | null = null;
+
+  /** The channel mean under the pointer (the map may be drawn at the photo's size). */
+  private hoverMean(e: MouseEvent): void {
+    const s = this.source, v = this.meanValues;
+    if (!s || !v) return;
+    const rect = (e.target as HTMLElement).getBoundingClientRect();
+    const x = Math.min(s.width - 1, Math.floor(((e.clientX - rect.left) / rect.width) * s.width));
+    const y = Math.min(s.height - 1, Math.floor(((e.clientY - rect.top) / rect.height) * s.height));
+    this.hoverText = `x ${x}, y ${y} · mean over ${s.channels} channels ${fmt(v.data[y * s.width + x])}`;
+  }
 
   private compareView(s: ActivationSource) {
     const options = [
@@ -394,6 +406,7 @@ export class ActivationViewer extends LitElement {
     if (!this.mean) {
       this.mean = await source.channelMean();
       this.meanSummary = summarize(await this.mean.stats());
+      this.meanValues = await this.mean.values();
       this.requestUpdate();
       await this.updateComplete;
     }
