@@ -512,15 +512,16 @@ class Lowering {
     const [wh, ww] = window2d(r.op, [H, W, C], a.pool_size, strides, [1, 1], a.padding, a.ceil_mode);
     const yv = this.output(r);
     const y = pixelView(yv)!;
+    const vec4 = [C, x.stride, x.offset, y.stride, y.offset].every((n) => n % 4 === 0);
     this.step({
-      node: r.id, kernel: 'pool2d', overrides: { IS_MAX: r.op === 'MaxPool2D', COUNT_INCLUDE_PAD: !!a.count_include_pad },
+      node: r.id, kernel: 'pool2d', overrides: { IS_MAX: r.op === 'MaxPool2D', COUNT_INCLUDE_PAD: !!a.count_include_pad, VEC4: vec4 },
       bindings: [x.binding, { kind: 'view', view: yv, write: true }],
       params: {
         N, H, W, C, xStride: x.stride, xOffset: x.offset, OH: wh.out, OW: ww.out, yStride: y.stride, yOffset: y.offset,
         KH: a.pool_size[0], KW: a.pool_size[1], SH: strides[0], SW: strides[1], padTop: wh.padBefore, padLeft: ww.padBefore,
         paddedH: H + wh.padBefore + wh.padAfter, paddedW: W + ww.padBefore + ww.padAfter,
       },
-      workgroups: Math.ceil((N * wh.out * ww.out * C) / 64),
+      workgroups: Math.ceil((N * wh.out * ww.out * C) / (vec4 ? 256 : 64)),
     });
   }
 
