@@ -37,6 +37,11 @@ import './block-dialog.ts';
 import './shortcut-sheet.ts';
 import './input-panel.ts';
 import './activation-viewer.ts';
+import './open-model-dialog.ts';
+import type { OpenModelDialog } from './open-model-dialog.ts';
+import type { OpenedModel } from './model-loader.ts';
+import { adoptWeights, getWeightStore } from './weight-store.ts';
+import { extractFeatures } from './extract-features.ts';
 
 const THEME_KEY = 'deepwire.theme';
 const count = (n: number) => n.toLocaleString('en-US');
@@ -145,6 +150,7 @@ export class AppShell extends LitElement {
   @query('dw-toolbar') private toolbar!: ToolBar;
   @query('dw-palette') private palette!: OpPalette;
   @query('dw-inspector') private inspector!: AttrInspector;
+  @query('dw-open-model') private modelDialog!: OpenModelDialog;
 
   // ── running and inspecting ──
   @state() private running = false;
@@ -296,15 +302,17 @@ export class AppShell extends LitElement {
           @preprocess-change=${(e: CustomEvent<{ mode: Preprocess }>) => (this.choice = { ...this.choice, preprocess: e.detail.mode })}></dw-input-panel>
         <dw-inspector .node=${inspected} .selectedCount=${this.selected.length} .activations=${Object.keys(ACTIVATIONS)} .initializers=${[...INITIALIZERS]}
           @attr-change=${(e: CustomEvent<{ id: string; key: string; value: unknown }>) => this.commit(setAttr(this.graph, e.detail.id, e.detail.key, e.detail.value))}
-          @rename=${(e: CustomEvent<{ id: string; name: string }>) => this.commit(rename(this.graph, e.detail.id, e.detail.name))}></dw-inspector>
+          @rename=${(e: CustomEvent<{ id: string; name: string }>) => this.commit(rename(this.graph, e.detail.id, e.detail.name))}
+          @node-command=${(e: CustomEvent<{ command: string; id: string }>) => this.nodeCommand(e.detail.command, e.detail.id)}></dw-inspector>
       </div>
       <dw-summary .rows=${rows} .totals=${this.report.totals} @focus-node=${(e: CustomEvent<{ id: string }>) => this.canvas.focusNode(e.detail.id)}></dw-summary>
       <dw-status-bar .nodes=${this.graph.nodes.length} .params=${this.report.totals.params} .flops=${this.report.totals.flops}
         .problems=${[...graphProblems, ...nodeProblems]} .adapter=${this.adapter} .selfTest=${this.selfTest}></dw-status-bar>
       <dw-block-dialog .block=${this.blockForm} @close=${() => (this.blockForm = null)}
         @insert-block=${(e: CustomEvent<{ type: string; values: Record<string, BlockParamValue> }>) => this.insertBlock(e.detail.type, e.detail.values, this.blockForm?.position)}></dw-block-dialog>
+      <dw-open-model @model-open=${(e: CustomEvent<OpenedModel>) => this.openModel(e.detail)}></dw-open-model>
       <dw-shortcuts .open=${this.shortcutsOpen} .shortcuts=${SHORTCUTS} @close=${() => (this.shortcutsOpen = false)}></dw-shortcuts>
-      ${this.dragging ? html`<div class="drop" data-testid="drop-overlay">Drop a photo (or a .npy) to run on it</div>` : null}
+      ${this.dragging ? html`<div class="drop" data-testid="drop-overlay">Drop a photo (or a .npy) to run on it, or a .onnx model to open it</div>` : null}
     `;
   }
 
@@ -450,6 +458,7 @@ export class AppShell extends LitElement {
     const ids = this.selected.includes(id) ? this.selected : [id];
     if (command === 'delete') this.commit(removeNodes(this.graph, ids));
     if (command === 'duplicate') this.duplicate(ids);
+    if (command === 'extract') this.commit(extractFeatures(this.graph, id));
   }
 
   private duplicate(ids: string[]): void {
@@ -540,6 +549,7 @@ export class AppShell extends LitElement {
         this.mapsOpen = !this.mapsOpen;
         return this.refreshViewer();
       case 'pretrained': return this.openPretrainedModel();
+      case 'open-model': return this.modelDialog.show();
       case 'new':
         this.commit(emptyGraph());
         return this.canvas.resetView();
@@ -636,8 +646,9 @@ export class AppShell extends LitElement {
     const file = e.dataTransfer?.files[0];
     if (!file) return;
     e.preventDefault();
-    // A dropped .json is a graph, as with Open; anything else is an input.
+    // A dropped .json is a graph, as with Open; a .onnx a model, as with Open model; anything else is an input.
     if (/\.json$/i.test(file.name) || file.type === 'application/json') void this.openFile(file);
+    else if (/\.onnx$/i.test(file.name)) void this.modelDialog.openOnnx(file);
     else void this.loadInputFile(file);
   };
 
@@ -791,13 +802,23 @@ export class AppShell extends LitElement {
     this.compareSource = r ? await this.runner.source(id, r.name) : null;
   }
 
+  /** A model from the Open model gallery or a dropped .onnx: one undo step; its weights are in the session store. */
+  private openModel(model: OpenedModel): void {
+    this.store = getWeightStore();
+    if (!this.load(acceptGraph(model.graph), true).ok) return;
+    if (model.preprocess) this.choice = { ...this.choice, preprocess: model.preprocess };
+    this.say('info', `Opened ${[model.label, ...model.notes].join('; ')}.`);
+  }
+
   /** The ImageNet-pretrained InceptionV3 backbone (src/models/pretrained.ts imports it). */
   private async openPretrainedModel(): Promise<void> {
     this.say('info', 'Loading the pretrained InceptionV3 (about 22 M weights)…');
     try {
       const model = await openPretrained('InceptionV3-pretrained');
-      this.store = model.weights;
-      const loaded = this.load(acceptGraph(model.graph), true);
+      // Into the session store like every opened model, so undo back to an earlier one finds its weights.
+      const graph = adoptWeights(model.graph, model.weights);
+      this.store = getWeightStore();
+      const loaded = this.load(acceptGraph(graph), true);
       if (!loaded.ok) return;
       this.choice = { ...this.choice, preprocess: model.def.preprocess };
       this.say('info', `Opened ${model.def.name}: ${model.notes.join('; ')}`);

@@ -1,6 +1,7 @@
 /** Editable attributes of the selected node, one control per AttrSpec kind, plus its name and problems.
  *  @fires attr-change - detail: { id, key, value } (value undefined: back to the Keras default)
- *  @fires rename - detail: { id, name } */
+ *  @fires rename - detail: { id, name }
+ *  @fires node-command - detail: { command: 'extract', id } ("Extract features here") */
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { AttrSpec } from '../src/index.ts';
@@ -42,6 +43,7 @@ export class AttrInspector extends LitElement {
     .problem { background: var(--dw-error-bg); color: var(--dw-error); border-radius: 4px; padding: 4px 6px; margin-bottom: 6px; font-size: 12px; }
     .stats { margin: 8px 0; font-size: 12px; font-variant-numeric: tabular-nums; }
     .empty { color: var(--dw-muted); }
+    .extract { padding: 3px 8px; border: 1px solid var(--dw-border); border-radius: 5px; background: var(--dw-input-bg); color: var(--dw-fg); font: inherit; font-size: 12px; cursor: pointer; }
   `;
 
   @property({ attribute: false }) node: InspectedNode | null = null;
@@ -64,6 +66,8 @@ export class AttrInspector extends LitElement {
           ${this.control(key, spec, key in n.raw ? n.raw[key] : n.resolved[key])}`)}
       </div>
       <div class="stats">Output <b data-testid="inspector-shape">${n.shape}</b> · ${n.params} params · ${n.flops} FLOPs</div>
+      <button class="extract" data-testid="extract-features" title="Make this node the model's output, as Keras' Model(inputs, layer.output): what comes after it is dropped"
+        @click=${() => this.fire('node-command', { command: 'extract', id: n.id })}>Extract features here</button>
     `;
   }
 

@@ -4,7 +4,7 @@
  *  @fires nodes-moved - detail: { positions: Record<nodeId, {x, y}> } when a drag ends
  *  @fires selection-change - detail: { ids: string[] }
  *  @fires add-item - detail: { kind: 'op' | 'block', type, position } from a palette drop or the quick-add menu
- *  @fires node-command - detail: { command: 'delete' | 'duplicate', id } from a node's context menu */
+ *  @fires node-command - detail: { command: 'delete' | 'duplicate' | 'extract', id } from a node's context menu */
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ClassicPreset, NodeEditor, type GetSchemes } from 'rete';
@@ -118,6 +118,7 @@ export class GraphCanvas extends LitElement {
         : { searchBar: false, list: [
             { label: 'Duplicate', key: 'duplicate', handler: () => this.fire('node-command', { command: 'duplicate', id: context.id }) },
             { label: 'Delete', key: 'delete', handler: () => this.fire('node-command', { command: 'delete', id: context.id }) },
+            { label: 'Extract features here', key: 'extract', handler: () => this.fire('node-command', { command: 'extract', id: context.id }) },
           ] },
     });
 

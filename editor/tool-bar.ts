@@ -1,7 +1,7 @@
 /** The toolbar: file, edit and view commands, find, theme; run with its progress and cancel, the GPU-time
  *  heatmap and the activation maps.
  *  @fires command - detail: { name } (new, open, save, share, undo, redo, arrange, fit, help, theme, run, cancel,
- *    heatmap, maps, pretrained)
+ *    heatmap, maps, pretrained, open-model)
  *  @fires find - detail: { query }
  *  @fires open-file - detail: { file } */
 import { css, html, LitElement } from 'lit';
@@ -50,6 +50,7 @@ export class ToolBar extends LitElement {
       ${b('new', 'New', 'Start an empty graph')}
       ${b('open', 'Open…', 'Open a .json graph file (Ctrl+O)')}
       <input type="file" accept=".json,application/json" hidden data-testid="open-file" @change=${this.onFile} />
+      <button data-testid="open-model" title="Open a Keras application, a pretrained backbone or an .onnx file (or drop a .onnx on the page)" @click=${() => this.command('open-model')}>Open model…</button>
       ${b('save', 'Save', 'Save the graph as a .json file (Ctrl+S)')}
       ${b('share', 'Share link', 'Copy a link that carries the whole graph')}
       <span class="sep"></span>

@@ -27,3 +27,6 @@ export {
   Visualizer, summarize, quantile, spatialOf, channelRanges, type MapSource, type ChannelStats, type StatsSummary, type RangeScope, type RangeOptions,
 } from './runtime/visualize.ts';
 export { COLORMAPS, colormapTable, cssColor, type ColormapName } from './runtime/colormaps.ts';
+export { ZOO, zooModel, findZooEntry, type ZooEntry, type ZooOptions } from './models/zoo.ts';
+export { importOnnx, type OnnxImport } from './io/onnx-import.ts';
+export { OnnxError } from './io/onnx-proto.ts';
