@@ -113,7 +113,9 @@ describe.skipIf(!gpu)('Engine', () => {
     const { timings } = await compiled.run({ x }, { timing: true });
     expect(timings!.source).toBe(gpu!.features.timestamps ? 'timestamp-query' : 'cpu-approximation');
     expect(timings!.nodes.map((t) => [t.node, t.fused])).toEqual([['c', ['r']], ['p', []]]);
-    for (const t of timings!.nodes) expect(t.ms).toBeGreaterThan(0);
+    // A tiny dispatch can fall under the adapter's timestamp resolution (SwiftShader): ≥ 0 each, > 0 in all.
+    for (const t of timings!.nodes) expect(t.ms).toBeGreaterThanOrEqual(0);
+    expect(timings!.totalMs).toBeGreaterThan(0);
     expect(timings!.totalMs).toBeCloseTo(timings!.nodes.reduce((a, t) => a + t.ms, 0), 6);
   });
 });
