@@ -8,11 +8,9 @@ import { runReference } from '../src/runtime/reference.ts';
 import { Engine } from '../src/runtime/engine.ts';
 import { nchwToNhwc, nhwcToNchw, onnxModel } from './onnx-model.ts';
 import { maxAbs, maxAbsDiff, median } from './report.ts';
-import { loadWorkload, Skip, WORKLOADS, type Sources, type Workload, type WorkloadId } from './workloads.ts';
+import { CPU_REFERENCE_MAX_FLOPS, loadWorkload, Skip, WORKLOADS, type Sources, type Workload, type WorkloadId } from './workloads.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-/** Above this the plain-loop CPU reference takes too long: ONNX Runtime's wasm output is the reference. */
-const CPU_REFERENCE_MAX_FLOPS = 2e9;
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -22,11 +20,7 @@ function option(name: string): string | undefined {
 
 const workloadIds = (option('workloads')?.split(',') ?? WORKLOADS.map((w) => w.id)) as WorkloadId[];
 const runs = Number(option('runs') ?? 10);
-const sources: Sources = {
-  zoo: async () => (existsSync(`${root}src/models/zoo.ts`) ? import('../src/models/zoo.ts') : null),
-  onnxImport: async () => (existsSync(`${root}src/io/onnx-import.ts`) ? import('../src/io/onnx-import.ts') : null),
-  file: async (path) => (existsSync(`${root}${path}`) ? readFileSync(`${root}${path}`) : null),
-};
+const sources: Sources = { file: async (path) => (existsSync(`${root}${path}`) ? readFileSync(`${root}${path}`) : null) };
 
 /** ONNX Runtime's wasm output for the workload, NHWC. */
 async function ortReference(w: Workload): Promise<Float32Array> {

@@ -15,6 +15,8 @@ export interface EngineRow {
   runs?: number;
   adapter?: string;
   longest_task_ms?: number;
+  /** 1-minute load average of the machine when the row finished: noise from other work shows here. */
+  load_avg?: number;
   error?: string;
 }
 
@@ -27,6 +29,11 @@ export interface RatioRow {
   first_run_ratio: number;
   /** deepwire's peak GPU bytes ÷ the smallest peer's: at most 1 is the target. */
   peak_gpu_bytes_vs_least_peer: number;
+}
+
+/** Conv-level tolerance (STYLE.md): beyond it an engine computed something else, and its time means nothing. */
+export function outOfTolerance(r: EngineRow): boolean {
+  return r.max_abs_diff !== null && r.ref_max_abs != null && !(r.max_abs_diff <= 1e-4 + 1e-3 * r.ref_max_abs);
 }
 
 export function maxAbs(a: Float32Array): number {
@@ -70,7 +77,8 @@ export function formatTable(rows: (EngineRow | RatioRow)[]): string {
   const notes: string[] = [];
   const body = engines.map((r) => r.error
     ? [r.workload, r.engine, (notes.push(`[${notes.length + 1}] ${r.workload} ${r.engine}: ${r.error.split(' | ')[0].slice(0, 240)}`), r.error.startsWith('skipped') ? `skipped [${notes.length}]` : `failed [${notes.length}]`), '', '', '', '', '', '', '']
-    : [r.workload, r.engine, ms(r.median_ms), ms(r.min_ms), ms(r.first_ms), r.gflops!.toFixed(2), mib(r.peak_gpu_bytes), exp(r.max_abs_diff), exp(r.ref_max_abs ?? null), String(r.runs ?? '')]);
+    : [r.workload, r.engine, ms(r.median_ms), ms(r.min_ms), ms(r.first_ms), r.gflops!.toFixed(2), mib(r.peak_gpu_bytes),
+      `${outOfTolerance(r) ? 'WRONG ' : ''}${exp(r.max_abs_diff)}`, exp(r.ref_max_abs ?? null), String(r.runs ?? '')]);
   const out = [markdown(head, body, 2), ...(notes.length ? ['', ...notes] : [])];
   if (ratios.length) {
     out.push('', markdown(

@@ -3,7 +3,8 @@
 // it finds. A Vite server of its own serves bench/index.html; each engine × workload gets a fresh page.
 // Options: --workloads W1,W2  --engines deepwire,tfjs-webgpu  --runs N  --port P  --out bench/results.json
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
@@ -11,13 +12,11 @@ import { chromiumArgs, chromiumPath, hasRealGpu } from '../scripts/gpu-env.mjs';
 import { runReference } from '../src/runtime/reference.ts';
 import { ENGINES, type EngineName } from './engines/types.ts';
 import type { PageReport } from './page.ts';
-import { formatTable, maxAbs, maxAbsDiff, median, type EngineRow, type RatioRow } from './report.ts';
-import { loadGraph, loadWorkload, Skip, WORKLOADS, type Sources, type WorkloadId } from './workloads.ts';
+import { formatTable, maxAbs, maxAbsDiff, median, outOfTolerance, type EngineRow, type RatioRow } from './report.ts';
+import { CPU_REFERENCE_MAX_FLOPS, loadGraph, loadWorkload, Skip, WORKLOADS, type Sources, type WorkloadId } from './workloads.ts';
 
 const round = (v: number) => Math.round(v * 1000) / 1000;
 const root = fileURLToPath(new URL('..', import.meta.url));
-/** Above this the plain-loop CPU reference takes too long: ONNX Runtime's wasm output is the reference. */
-const CPU_REFERENCE_MAX_FLOPS = 2e9;
 
 function option(name: string): string | undefined {
   const i = process.argv.indexOf(`--${name}`);
@@ -34,11 +33,7 @@ for (const id of workloadIds) if (!WORKLOADS.some((w) => w.id === id)) throw new
 for (const e of engineNames) if (!ENGINES.some((x) => x.name === e)) throw new Error(`unknown engine '${e}': use ${ENGINES.map((x) => x.name).join(', ')}`);
 if (!(runs >= 1)) throw new Error('--runs wants a positive number');
 
-const sources: Sources = {
-  zoo: async () => (existsSync(`${root}src/models/zoo.ts`) ? import('../src/models/zoo.ts') : null),
-  onnxImport: async () => (existsSync(`${root}src/io/onnx-import.ts`) ? import('../src/io/onnx-import.ts') : null),
-  file: async (path) => (existsSync(`${root}${path}`) ? readFileSync(`${root}${path}`) : null),
-};
+const sources: Sources = { file: async (path) => (existsSync(`${root}${path}`) ? readFileSync(`${root}${path}`) : null) };
 
 const server = await createServer({
   configFile: false,
@@ -59,6 +54,47 @@ const args = hasRealGpu() || process.env.DEEPWIRE_GPU === 'system'
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...args, '--disable-gpu-shader-disk-cache'] });
 // One context: pages share localStorage, where deepwire caches its per-adapter autotune.
 const context = await browser.newContext();
+
+/** CPU ticks (1/100 s) used so far by this process's descendants: the browser, its GPU and renderer processes. */
+function browserTicks(): number | null {
+  if (!existsSync('/proc/self/stat')) return null;
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      // Fields after the command's closing parenthesis: state ppid … utime(14) stime(15), counted from pid = 1.
+      const f = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1].split(' ');
+      stats.set(Number(name), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+    } catch { /* gone meanwhile */ }
+  }
+  let ticks = 0;
+  for (const [pid, s] of stats) {
+    for (let p = s.ppid; p > 1; p = stats.get(p)?.ppid ?? 0) {
+      if (p === process.pid) {
+        ticks += s.ticks;
+        break;
+      }
+    }
+  }
+  return ticks;
+}
+
+/**
+ * Waits until the browser is idle: a closed page's device may still be finishing queued GPU work on
+ * the shared SwiftShader threads, which would slow the next engine down. Returns the seconds waited.
+ */
+async function settle(): Promise<number> {
+  const started = performance.now();
+  let last = browserTicks();
+  if (last === null) return 0;
+  while (performance.now() - started < 120_000) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = browserTicks()!;
+    if (now - last < 5) break; // under a tenth of a core
+    last = now;
+  }
+  return (performance.now() - started) / 1000;
+}
 
 /** Opens a fresh page for one engine on one workload and waits for its report (10 min at most). */
 async function runPage(engine: EngineName, workload: WorkloadId): Promise<PageReport> {
@@ -85,7 +121,9 @@ async function runPage(engine: EngineName, workload: WorkloadId): Promise<PageRe
 
 const commit = (() => {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: root, encoding: 'utf8' }).trim();
+    return dirty ? `${head}+changes` : head;
   } catch {
     return 'unknown';
   }
@@ -118,6 +156,8 @@ try {
     const order = reference ? engineNames : [...engineNames].sort((a, b) => Number(b === 'ort-wasm') - Number(a === 'ort-wasm'));
     const workloadRows: EngineRow[] = [];
     for (const engine of order) {
+      const waited = await settle();
+      if (waited > 1) console.log(`  (waited ${waited.toFixed(0)} s for the browser to go idle)`);
       const t = performance.now();
       const r = await runPage(engine, id);
       const row: EngineRow = { engine, workload: id, median_ms: null, min_ms: null, first_ms: null, gflops: null, peak_gpu_bytes: null, max_abs_diff: null };
@@ -129,11 +169,12 @@ try {
           median_ms: round(med), min_ms: round(Math.min(...r.times_ms!)), first_ms: round(r.first_ms!), gflops: round(flops / med / 1e6),
           peak_gpu_bytes: engine === 'ort-wasm' ? 0 : r.peak_gpu_bytes!, max_abs_diff: reference ? maxAbsDiff(output, reference) : null,
           ref_max_abs: reference ? maxAbs(reference) : null, runs: r.times_ms!.length, adapter: r.adapter, longest_task_ms: r.longest_task_ms,
+          load_avg: round(loadavg()[0]),
         });
         if (!adapters.has(engine)) adapters.set(engine, r.adapter!);
       } else row.error = r.skipped ? `skipped: ${r.skipped}` : r.error!.split('\n').slice(0, 4).join(' | ');
       workloadRows.push(row);
-      console.log(`  ${engine.padEnd(18)} ${r.ok ? `median ${row.median_ms!.toFixed(1)} ms, first ${row.first_ms!.toFixed(0)} ms (page ${((performance.now() - t) / 1000).toFixed(0)} s, setup ${(r.setup_ms! / 1000).toFixed(1)} s)${r.note ? `; ${r.note}` : ''}` : row.error}`);
+      console.log(`  ${engine.padEnd(18)} ${r.ok ? `median ${row.median_ms!.toFixed(1)} ms, first ${row.first_ms!.toFixed(0)} ms (page ${((performance.now() - t) / 1000).toFixed(0)} s, in page ${(r.total_ms! / 1000).toFixed(0)} s, setup ${(r.setup_ms! / 1000).toFixed(1)} s, load ${loadavg()[0].toFixed(1)})${r.note ? `; ${r.note}` : ''}` : row.error}`);
     }
     rows.push(...workloadRows);
     const deepwire = workloadRows.find((r) => r.engine === 'deepwire' && r.median_ms !== null);
@@ -155,5 +196,13 @@ try {
 
 console.log(`\n${started.toISOString().slice(0, 10)} · commit ${commit} · Chromium ${chromiumVersion} · adapters: ${[...adapters].map(([e, a]) => `${e}: ${a}`).join('; ') || 'none'}\n`);
 console.log(formatTable(rows));
+console.log(`\n${ENGINES.filter((e) => engineNames.includes(e.name)).map((e) => `${e.name}: ${e.label}`).join(' · ')}`);
+console.log('Timings include reading the output back; first run = model built from graph + weights, pipelines created, first output read.');
+console.log(`The machine's load average is in each row (load_avg): other work on a shared machine skews single rows, so compare ratios from quiet runs.`);
 writeFileSync(outFile, `${JSON.stringify(rows, null, 2)}\n`);
 console.log(`\nwrote ${outFile}`);
+const wrong = rows.filter((r): r is EngineRow => 'engine' in r && outOfTolerance(r));
+if (wrong.length) {
+  console.log(`\nOUTPUT MISMATCH (beyond 1e-4 + 1e-3·max|ref|): ${wrong.map((r) => `${r.workload} ${r.engine}`).join(', ')}`);
+  process.exitCode = 1;
+}

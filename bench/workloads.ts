@@ -1,21 +1,19 @@
 // The benchmark's workloads W1–W5, built the same way in the page and in Node: a deepwire graph, its
 // weights (seeded initializers) and one seeded input in [-1, 1), batch 1. Whole models come from the
-// Keras zoo (src/models/zoo.ts) and, for GoogLeNet, torchvision's ONNX export through src/io/onnx-import.ts.
+// Keras zoo (src/models/zoo.ts) and, for GoogLeNet, torchvision's ONNX export read by src/io/onnx-import.ts.
 import inception3a from '../examples/inception-3a.json' with { type: 'json' };
 import { analyzeGraph, type GraphReport } from '../src/graph/analyze.ts';
 import type { GraphFile } from '../src/graph/types.ts';
+import { importOnnx } from '../src/io/onnx-import.ts';
+import { zooModel } from '../src/models/zoo.ts';
 import { materializeWeights, type WeightStore } from '../src/runtime/reference.ts';
 import { randomInput } from '../src/testing/compare.ts';
 import type { Tensor } from '../src/tensor.ts';
 
 export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W4' | 'W5';
 
-/** What a workload needs that may not exist yet; each environment says how it loads them. */
+/** Files the workloads read: from disk in Node, over HTTP in the page. */
 export interface Sources {
-  /** src/models/zoo.ts, or null while it does not exist. */
-  zoo(): Promise<typeof import('../src/models/zoo.ts') | null>;
-  /** src/io/onnx-import.ts, or null. */
-  onnxImport(): Promise<typeof import('../src/io/onnx-import.ts') | null>;
   /** A file under the repository root, or null when it is missing. */
   file(path: string): Promise<Uint8Array | null>;
 }
@@ -39,6 +37,9 @@ export interface Workload {
 }
 
 export class Skip extends Error {}
+
+/** Above this the plain-loop CPU reference takes minutes: ONNX Runtime's wasm output is the reference. */
+export const CPU_REFERENCE_MAX_FLOPS = 2e9;
 
 export const WORKLOADS: { id: WorkloadId; title: string }[] = [
   { id: 'W1', title: 'Conv 3×3 64→64, 56×56, bias+ReLU' },
@@ -67,19 +68,15 @@ interface Source {
   onnx?: OnnxSource;
 }
 
-async function fromZoo(sources: Sources, name: string): Promise<Source> {
-  const zoo = await sources.zoo();
-  if (!zoo) throw new Skip(`needs src/models/zoo.ts (${name})`);
+function fromZoo(name: string): Source {
   // Logits out: a near-uniform softmax over 1000 classes would hide any difference from the reference.
-  return { graph: zoo.zooModel(name, { classifier_activation: 'linear' }) };
+  return { graph: zooModel(name, { classifier_activation: 'linear' }) };
 }
 
 async function fromOnnx(sources: Sources, path: string, how: string): Promise<Source> {
-  const onnx = await sources.onnxImport();
-  if (!onnx) throw new Skip('needs src/io/onnx-import.ts');
   const bytes = await sources.file(path);
   if (!bytes) throw new Skip(`needs ${path} (${how})`);
-  const imported = onnx.importOnnx(bytes);
+  const imported = importOnnx(bytes);
   return { graph: imported.graph, store: imported.weights, onnx: { bytes, input: imported.inputs[0].name, output: imported.outputs[0].name } };
 }
 
@@ -87,9 +84,9 @@ async function graphOf(id: WorkloadId, sources: Sources): Promise<Source> {
   switch (id) {
     case 'W1': return { graph: W1_GRAPH };
     case 'W2': return { graph: inception3a as GraphFile };
-    case 'W3': return fromZoo(sources, 'ResNet50');
+    case 'W3': return fromZoo('ResNet50');
     case 'W4': return fromOnnx(sources, GOOGLENET_ONNX, '/usr/bin/python3 scripts/export-torchvision.py googlenet');
-    case 'W5': return fromZoo(sources, 'InceptionV3');
+    case 'W5': return fromZoo('InceptionV3');
   }
 }
 

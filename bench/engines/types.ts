@@ -25,11 +25,11 @@ export interface EngineInfo {
 }
 
 export const ENGINES: EngineInfo[] = [
-  { name: 'deepwire', label: 'deepwire', webgpu: true },
-  { name: 'ort-webgpu', label: 'ONNX Runtime Web, WebGPU EP (JSEP)', webgpu: true },
-  { name: 'ort-webgpu-native', label: 'ONNX Runtime Web, WebGPU EP (C++)', webgpu: true },
-  { name: 'tfjs-webgpu', label: 'TF.js, WebGPU backend', webgpu: true },
-  { name: 'ort-wasm', label: 'ONNX Runtime Web, wasm', webgpu: false },
+  { name: 'deepwire', label: 'deepwire, its autotuned conv kernel', webgpu: true },
+  { name: 'ort-webgpu', label: 'ONNX Runtime Web 1.30, WebGPU EP of the default build (JSEP)', webgpu: true },
+  { name: 'ort-webgpu-native', label: 'ONNX Runtime Web 1.30, C++ WebGPU EP (onnxruntime-web/webgpu)', webgpu: true },
+  { name: 'tfjs-webgpu', label: 'TF.js 4.22, WebGPU backend (BN folded, bias+ReLU fused as tfjs-converter does)', webgpu: true },
+  { name: 'ort-wasm', label: 'ONNX Runtime Web 1.30, wasm (CPU), for scale', webgpu: false },
 ];
 
 export type Prepare = (w: Workload) => Promise<PreparedEngine>;

@@ -5,7 +5,7 @@ import type { GraphReport } from '../graph/analyze.ts';
 import { formatShape, sizeOf, type Tensor } from '../tensor.ts';
 import { KERNELS, packParams } from '../compile/kernels.ts';
 import { lowerGraph, type ConvKernel, type LowerOptions } from '../compile/lower.ts';
-import { viewSpan, type Plan, type Step, type View } from '../compile/plan.ts';
+import { isContiguous, viewSpan, type Plan, type Step, type View } from '../compile/plan.ts';
 import { OpError } from '../ops/op.ts';
 import { acquireDevice, type DeviceInfo } from './device.ts';
 import { cachedConvKernel, tuneConvKernel, type TuneResult } from './autotune.ts';
@@ -420,6 +420,7 @@ export class CompiledGraph {
 
 /** Copies a strided view out of the floats read back from its span. */
 function gather(span: Float32Array, v: View): Tensor {
+  if (isContiguous(v)) return { shape: [...v.shape], data: span.slice(0, sizeOf(v.shape)) };
   const out = new Float32Array(sizeOf(v.shape));
   const rank = v.shape.length;
   const idx = new Array<number>(rank).fill(0);
