@@ -127,13 +127,13 @@ export class Engine {
   }
 
   /** The pipeline for a step, created once per device and code variant. */
-  pipeline(step: Step, readWrite: boolean): Promise<GPUComputePipeline> {
+  pipeline(step: Step): Promise<GPUComputePipeline> {
     const k = KERNELS[step.kernel];
     const constants = Object.fromEntries(Object.entries(step.overrides).sort().map(([key, v]) => [key, bool(v)]));
-    const key = `${k.name}${readWrite ? '+rw' : ''} ${JSON.stringify(constants)}`;
+    const key = `${k.name} ${JSON.stringify(constants)}`;
     let p = this.pipelines.get(key);
     if (!p) {
-      p = this.createPipeline(k.name, readWrite ? k.code.replaceAll('var<storage, read>', 'var<storage, read_write>') : k.code, constants, step.node);
+      p = this.createPipeline(k.name, k.code, constants, step.node);
       this.pipelines.set(key, p);
       p.catch(() => this.pipelines.delete(key));
     }
@@ -227,10 +227,15 @@ export class CompiledGraph {
     plan.steps.forEach((s, i) => packParams(KERNELS[s.kernel], s.params, params, uniformOffsets[i]));
     device.queue.writeBuffer(uniform, 0, params);
 
-    const writesInto = (s: Step) => s.bindings.flatMap((b) => (b.kind === 'view' && b.write ? [plan.physical[b.view.alloc]] : []));
-    const readWrite = (s: Step) => s.bindings.some((b) => b.kind === 'view' && !b.write && writesInto(s).includes(plan.physical[b.view.alloc]));
+    // WebGPU refuses a dispatch that reads a buffer it also writes; lowering gives such producers a
+    // buffer of their own, so this would be a deepwire bug — say so on the node, not in the console.
+    for (const s of plan.steps) {
+      const written = s.bindings.flatMap((b) => (b.kind === 'view' && b.write ? [plan.physical[b.view.alloc]] : []));
+      if (s.bindings.some((b) => b.kind === 'view' && !b.write && written.includes(plan.physical[b.view.alloc])))
+        throw new EngineError(`internal: ${s.node}'s dispatch would read the buffer it writes`, s.node, 'please report this graph');
+    }
     // All distinct pipelines at once: the driver may compile them in parallel.
-    const pipelines = await Promise.all(plan.steps.map((s) => this.engine.pipeline(s, readWrite(s))));
+    const pipelines = await Promise.all(plan.steps.map((s) => this.engine.pipeline(s)));
     const bindGroups = plan.steps.map((s, i) => {
       const entries: GPUBindGroupEntry[] = s.bindings.map((b, binding) => ({
         binding,

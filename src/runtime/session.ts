@@ -228,15 +228,12 @@ export class Session {
    */
   private async buildKernels(compiled: CompiledGraph, progress: (phase: SessionProgress['phase'], done: number, total: number, text: string) => void, check: () => void): Promise<void> {
     const { plan } = compiled;
-    // The engine binds an input read_write when the step also writes the same buffer (in-place concat).
-    const writesInto = (s: (typeof plan.steps)[number]) => s.bindings.flatMap((b) => (b.kind === 'view' && b.write ? [plan.physical[b.view.alloc]] : []));
-    const readWrite = (s: (typeof plan.steps)[number]) => s.bindings.some((b) => b.kind === 'view' && !b.write && writesInto(s).includes(plan.physical[b.view.alloc]));
-    const distinct = new Map(plan.steps.map((s) => [`${KERNELS[s.kernel].name}${readWrite(s)} ${JSON.stringify(Object.entries(s.overrides).sort())}`, s]));
+    const distinct = new Map(plan.steps.map((s) => [`${KERNELS[s.kernel].name} ${JSON.stringify(Object.entries(s.overrides).sort())}`, s]));
     let done = 0;
     for (const s of distinct.values()) {
       check();
       progress('kernels', done, distinct.size, `building kernels ${done}/${distinct.size}`);
-      await this.engine.pipeline(s, readWrite(s));
+      await this.engine.pipeline(s);
       done++;
     }
     await compiled.prepare();
