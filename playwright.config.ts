@@ -3,7 +3,8 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumPath } from './scripts/gpu-env.mjs';
 
-const PORT = 5199;
+// E2E_PORT lets two runs share a machine (each gets its own Vite).
+const PORT = Number(process.env.E2E_PORT ?? 5199);
 
 export default defineConfig({
   testDir: 'e2e',

@@ -215,15 +215,16 @@ test('a share link opens the same graph in a fresh browser; a damaged one says s
   const url = await page.locator('dw-app').evaluate((app: HTMLElement & { lastShareUrl?: string }) => app.lastShareUrl ?? '');
   expect(url).toMatch(/#g=[\w-]+$/);
 
+  const origin = new URL(page.url()).origin;
   const fresh = await browser.newContext({ viewport: { width: 1600, height: 1000 } });
   const other = await fresh.newPage();
-  await openEditor(other, url.replace(/^https?:\/\/[^/]+/, 'http://127.0.0.1:5199'));
+  await openEditor(other, url.replace(/^https?:\/\/[^/]+/, origin));
   await expect(totalParams(other)).toHaveText('76,288');
   expect(await getGraph(other)).toEqual(before);
   await expect(other.getByTestId('message')).toContainText('Opened the graph from the link');
 
   const broken = await fresh.newPage();
-  await broken.goto(`http://127.0.0.1:5199/${url.slice(url.indexOf('#'), -10)}`);
+  await broken.goto(`${origin}/${url.slice(url.indexOf('#'), -10)}`);
   await expect(broken.getByTestId('message')).toContainText('Could not open the link');
   // The autosave of this browser (the graph opened from the link) is what shows.
   await expect(totalParams(broken)).toHaveText('76,288');
