@@ -12,19 +12,17 @@ const weights = materializeWeights(report, 1);
 const x0 = randomInput([1, 56, 56, 64], 'x0');
 const flops = report.totals.flops;
 const variants = [
-  { label: 'direct+quad', convKernel: 'direct', subgroups: true },
+  { label: 'quad16', convKernel: 'direct', subgroups: true, quadPixels: 16 },
+  { label: 'quad8', convKernel: 'direct', subgroups: true, quadPixels: 8 },
   { label: 'direct', convKernel: 'direct', subgroups: false },
-  { label: 'gemm', convKernel: 'gemm' },
-  { label: 'naive', convKernel: 'naive' },
 ] as const;
 for (const { label, ...options } of variants) {
-  const kernel = options.convKernel;
   const compiled = engine.compile(report, weights, options);
   const t0 = performance.now();
   await compiled.run({ x0 });
   const first = performance.now() - t0;
   const times: number[] = [];
-  for (let i = 0; i < (kernel === 'naive' ? 3 : 10); i++) times.push((await compiled.run({ x0 }, { timing: true })).timings!.totalMs);
+  for (let i = 0; i < 10; i++) times.push((await compiled.run({ x0 }, { timing: true })).timings!.totalMs);
   times.sort((a, b) => a - b);
   const median = times[Math.floor(times.length / 2)];
   console.log(`${label.padEnd(12)} median ${median.toFixed(1)} ms  min ${times[0].toFixed(1)} ms  first run ${first.toFixed(0)} ms  ${(flops / median / 1e6).toFixed(2)} GFLOP/s`);

@@ -73,12 +73,14 @@ function markdown(head: string[], body: string[][], leftColumns: number): string
 export function formatTable(rows: (EngineRow | RatioRow)[]): string {
   const engines = rows.filter((r): r is EngineRow => 'engine' in r);
   const ratios = rows.filter((r): r is RatioRow => !('engine' in r));
-  const head = ['workload', 'engine', 'median', 'min', 'first run', 'GFLOP/s', 'peak GPU', 'max |diff|', 'of max |ref|', 'runs'];
+  // Longest main-thread task during the warm runs (issue #8 item 4: the editor stays responsive); 0 = none over 50 ms.
+  const head = ['workload', 'engine', 'median', 'min', 'first run', 'GFLOP/s', 'peak GPU', 'max |diff|', 'of max |ref|', 'runs', 'longest task'];
   const notes: string[] = [];
   const body = engines.map((r) => r.error
-    ? [r.workload, r.engine, (notes.push(`[${notes.length + 1}] ${r.workload} ${r.engine}: ${r.error.split(' | ')[0].slice(0, 240)}`), r.error.startsWith('skipped') ? `skipped [${notes.length}]` : `failed [${notes.length}]`), '', '', '', '', '', '', '']
+    ? [r.workload, r.engine, (notes.push(`[${notes.length + 1}] ${r.workload} ${r.engine}: ${r.error.split(' | ')[0].slice(0, 240)}`), r.error.startsWith('skipped') ? `skipped [${notes.length}]` : `failed [${notes.length}]`), '', '', '', '', '', '', '', '']
     : [r.workload, r.engine, ms(r.median_ms), ms(r.min_ms), ms(r.first_ms), r.gflops!.toFixed(2), mib(r.peak_gpu_bytes),
-      `${outOfTolerance(r) ? 'WRONG ' : ''}${exp(r.max_abs_diff)}`, exp(r.ref_max_abs ?? null), String(r.runs ?? '')]);
+      `${outOfTolerance(r) ? 'WRONG ' : ''}${exp(r.max_abs_diff)}`, exp(r.ref_max_abs ?? null), String(r.runs ?? ''),
+      r.longest_task_ms === undefined ? '–' : ms(r.longest_task_ms)]);
   const out = [markdown(head, body, 2), ...(notes.length ? ['', ...notes] : [])];
   if (ratios.length) {
     out.push('', markdown(

@@ -2,6 +2,8 @@
 // on the same workloads, weights and inputs, in one headless Chromium session on whatever WebGPU adapter
 // it finds. A Vite server of its own serves bench/index.html; each engine × workload gets a fresh page.
 // Options: --workloads W1,W2  --engines deepwire,tfjs-webgpu  --runs N  --port P  --out bench/results.json
+//   --deepwire-variants 'q8={"quadPixels":8};q16={}': deepwire once per variant (lowering options as JSON),
+//   rows named deepwire:q8 …, to compare kernels in one run.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -32,6 +34,11 @@ const outFile = option('out') ?? `${root}bench/results.json`;
 for (const id of workloadIds) if (!WORKLOADS.some((w) => w.id === id)) throw new Error(`unknown workload '${id}': use ${WORKLOADS.map((w) => w.id).join(', ')}`);
 for (const e of engineNames) if (!ENGINES.some((x) => x.name === e)) throw new Error(`unknown engine '${e}': use ${ENGINES.map((x) => x.name).join(', ')}`);
 if (!(runs >= 1)) throw new Error('--runs wants a positive number');
+const variants = (option('deepwire-variants') ?? '').split(';').filter(Boolean).map((v) => {
+  const eq = v.indexOf('=');
+  if (eq < 1) throw new Error(`--deepwire-variants wants label={json};…, got '${v}'`);
+  return { label: v.slice(0, eq), lower: JSON.stringify(JSON.parse(v.slice(eq + 1))) };
+});
 
 const sources: Sources = { file: async (path) => (existsSync(`${root}${path}`) ? readFileSync(`${root}${path}`) : null) };
 
@@ -97,7 +104,7 @@ async function settle(): Promise<number> {
 }
 
 /** Opens a fresh page for one engine on one workload and waits for its report (10 min at most). */
-async function runPage(engine: EngineName, workload: WorkloadId): Promise<PageReport> {
+async function runPage(engine: EngineName, workload: WorkloadId, lower?: string): Promise<PageReport> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
@@ -109,7 +116,7 @@ async function runPage(engine: EngineName, workload: WorkloadId): Promise<PageRe
     await page.exposeFunction('benchReport', (r: PageReport) => done(r));
     page.on('crash', () => done({ ok: false, error: 'the page crashed (out of memory?)' }));
     timer = setTimeout(() => done({ ok: false, error: 'timed out after 10 min' }), 600_000);
-    await page.goto(`http://127.0.0.1:${port}/bench/index.html?engine=${engine}&workload=${workload}&runs=${runs}`);
+    await page.goto(`http://127.0.0.1:${port}/bench/index.html?engine=${engine}&workload=${workload}&runs=${runs}${lower ? `&lower=${encodeURIComponent(lower)}` : ''}`);
     const r = await report;
     if (!r.ok && !r.skipped && errors.length) r.error = `${r.error}\n${errors.slice(0, 3).join('\n')}`;
     return r;
@@ -155,11 +162,14 @@ try {
     // The wasm engine first when it is the reference.
     const order = reference ? engineNames : [...engineNames].sort((a, b) => Number(b === 'ort-wasm') - Number(a === 'ort-wasm'));
     const workloadRows: EngineRow[] = [];
-    for (const engine of order) {
+    const runsOf = order.flatMap((engine): { engine: EngineName; name: EngineName; lower?: string }[] => (engine === 'deepwire' && variants.length
+      ? variants.map((v) => ({ engine, name: `deepwire:${v.label}` as EngineName, lower: v.lower }))
+      : [{ engine, name: engine }]));
+    for (const { engine: kind, name: engine, lower } of runsOf) {
       const waited = await settle();
       if (waited > 1) console.log(`  (waited ${waited.toFixed(0)} s for the browser to go idle)`);
       const t = performance.now();
-      const r = await runPage(engine, id);
+      const r = await runPage(kind, id, lower);
       const row: EngineRow = { engine, workload: id, median_ms: null, min_ms: null, first_ms: null, gflops: null, peak_gpu_bytes: null, max_abs_diff: null };
       if (r.ok) {
         const med = median(r.times_ms!);
@@ -177,8 +187,9 @@ try {
       console.log(`  ${engine.padEnd(18)} ${r.ok ? `median ${row.median_ms!.toFixed(1)} ms, first ${row.first_ms!.toFixed(0)} ms (page ${((performance.now() - t) / 1000).toFixed(0)} s, in page ${(r.total_ms! / 1000).toFixed(0)} s, setup ${(r.setup_ms! / 1000).toFixed(1)} s, load ${loadavg()[0].toFixed(1)})${r.note ? `; ${r.note}` : ''}` : row.error}`);
     }
     rows.push(...workloadRows);
-    const deepwire = workloadRows.find((r) => r.engine === 'deepwire' && r.median_ms !== null);
-    const peers = workloadRows.filter((r) => r.engine !== 'deepwire' && ENGINES.find((e) => e.name === r.engine)!.webgpu && r.median_ms !== null);
+    // With variants, the ratio is the first variant's.
+    const deepwire = workloadRows.find((r) => r.engine.split(':')[0] === 'deepwire' && r.median_ms !== null);
+    const peers = workloadRows.filter((r) => r.engine.split(':')[0] !== 'deepwire' && ENGINES.find((e) => e.name === r.engine)!.webgpu && r.median_ms !== null);
     if (deepwire && peers.length) {
       const fastest = peers.reduce((a, b) => (b.median_ms! < a.median_ms! ? b : a));
       const fastestFirst = Math.min(...peers.map((p) => p.first_ms!));

@@ -40,11 +40,20 @@ test('the gallery lists every Keras application with its params; ResNet50 opens 
   await expect(page.getByTestId('status-nodes')).toHaveText('177');
   await expect(page.getByTestId('error')).toHaveCount(0);
 
-  // Laid out: every node placed, none on top of another, wrapped into rows rather than one 50 000 px strip.
+  // Opened with its 16 blocks collapsed; laid out: every node placed, nothing drawn on top of anything
+  // else (a collapsed block sits where its first nodes are), wrapped into rows rather than one 50 000 px strip.
   const graph = await getGraph(page);
+  await expect(page.getByTestId('group-node')).toHaveCount(16);
+  expect(graph.groups!.every((g) => g.collapsed)).toBe(true);
   expect(graph.nodes.every((n) => n.layout)).toBe(true);
-  expect(new Set(graph.nodes.map((n) => `${n.layout!.x},${n.layout!.y}`)).size).toBe(graph.nodes.length);
-  const xs = graph.nodes.map((n) => n.layout!.x), ys = graph.nodes.map((n) => n.layout!.y);
+  const hidden = new Set(graph.groups!.flatMap((g) => g.nodes));
+  const at = (id: string) => graph.nodes.find((n) => n.id === id)!.layout!;
+  const drawn = [
+    ...graph.nodes.filter((n) => !hidden.has(n.id)).map((n) => n.layout!),
+    ...graph.groups!.map((g) => ({ x: Math.min(...g.nodes.map((id) => at(id).x)), y: Math.min(...g.nodes.map((id) => at(id).y)) })),
+  ];
+  expect(new Set(drawn.map((p) => `${p.x},${p.y}`)).size).toBe(graph.nodes.length - hidden.size + 16);
+  const xs = drawn.map((p) => p.x), ys = drawn.map((p) => p.y);
   const [width, height] = [Math.max(...xs) - Math.min(...xs), Math.max(...ys) - Math.min(...ys)];
   expect(width / height).toBeLessThan(6);
   await expect(findNode(page, 'conv1_conv')).toHaveCount(1);
@@ -151,6 +160,11 @@ test('extract features here: the node becomes the output, what follows it goes, 
   await openGallery(page);
   await page.getByTestId('zoo-VGG19').click();
   await expect(totalParams(page)).toHaveText('143,667,240', { timeout: 30_000 });
+  // Its five blocks open collapsed: Shift+G expands them all.
+  await expect(page.getByTestId('group-node')).toHaveCount(5);
+  await page.keyboard.press('Shift+G');
+  await expect(page.getByTestId('group-node')).toHaveCount(0);
+  await page.keyboard.press('f'); // fit what grew into view
 
   // From the node's context menu, as in the lecture: VGG19 up to block4_pool.
   await findNode(page, 'block4_pool').locator('.op').click({ button: 'right' });

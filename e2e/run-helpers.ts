@@ -10,16 +10,17 @@ export async function clickRun(page: Page, run: number): Promise<string> {
   return (await summary.textContent()) ?? '';
 }
 
-/** Statistics of a node's output computed in plain JS from the engine's readback. */
-export function activationStats(page: Page, id: string) {
-  return page.evaluate(async (nodeId) => {
+/** Statistics of a node's output computed in plain JS from the engine's readback (image `image` of the batch). */
+export function activationStats(page: Page, id: string, image = 0) {
+  return page.evaluate(async ({ nodeId, image }) => {
     const t = await window.deepwire.activation(nodeId);
     if (!t) return null;
     const C = t.shape[t.shape.length - 1];
-    const per = t.data.length / t.shape[0]; // image 0 of the batch, as the viewer shows
+    const per = t.data.length / t.shape[0];
+    const at = image * per;
     let min = Infinity, max = -Infinity, sum = 0, zeros = 0;
     for (let i = 0; i < per; i++) {
-      const v = t.data[i];
+      const v = t.data[at + i];
       min = Math.min(min, v);
       max = Math.max(max, v);
       sum += v;
@@ -27,18 +28,18 @@ export function activationStats(page: Page, id: string) {
     }
     const mean = sum / per;
     let ss = 0;
-    for (let i = 0; i < per; i++) ss += (t.data[i] - mean) ** 2;
+    for (let i = 0; i < per; i++) ss += (t.data[at + i] - mean) ** 2;
     return { shape: t.shape, C, min, max, mean, std: Math.sqrt(ss / per), zeros: zeros / per };
-  }, id);
+  }, { nodeId: id, image });
 }
 
-/** One value of a node's output: image 0, pixel (x, y), channel c (NHWC). */
-export function activationAt(page: Page, id: string, c: number, x: number, y: number) {
-  return page.evaluate(async ({ nodeId, c, x, y }) => {
+/** One value of a node's output: image `image` of the batch, pixel (x, y), channel c (NHWC). */
+export function activationAt(page: Page, id: string, c: number, x: number, y: number, image = 0) {
+  return page.evaluate(async ({ nodeId, c, x, y, image }) => {
     const t = (await window.deepwire.activation(nodeId))!;
     const [W, C] = [t.shape[t.shape.length - 2], t.shape[t.shape.length - 1]];
-    return t.data[(y * W + x) * C + c];
-  }, { nodeId: id, c, x, y });
+    return t.data[image * (t.data.length / t.shape[0]) + (y * W + x) * C + c];
+  }, { nodeId: id, c, x, y, image });
 }
 
 /** The stats the viewer shows (its data-value attributes hold the full numbers). */

@@ -4,9 +4,11 @@
 // comparing runs, downloads.
 import { expect, test, type Page } from '@playwright/test';
 import { encode as encodePng } from 'fast-png';
+import jpeg from 'jpeg-js';
 import { dropOp, findNode, getGraph, loadGraph, newGraph, openEditor, selectNode, setParam } from './editor-helpers.ts';
 import { activationAt, activationStats, clickRun, expectNear, nodeId, shownStats } from './run-helpers.ts';
 import type { GraphFile } from '../src/index.ts';
+import { writeNpy } from '../src/io/npy.ts';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
 test.setTimeout(180_000);
@@ -14,13 +16,13 @@ test.setTimeout(180_000);
 const viewer = (page: Page) => page.getByTestId('activation-viewer');
 
 /** The viewer's stats equal plain JS over window.deepwire.activation(id). */
-async function expectStatsMatch(page: Page, id: string): Promise<void> {
-  const want = (await activationStats(page, id))!;
+async function expectStatsMatch(page: Page, id: string, image = 0): Promise<void> {
+  const want = (await activationStats(page, id, image))!;
   await expect(viewer(page).getByTestId('stat-min')).toHaveAttribute('data-value', /./);
   const shown = await shownStats(page);
-  // min and max are exact float32 values; sums run in float32 on the GPU.
-  expect(shown.min).toBe(want.min);
-  expect(shown.max).toBe(want.max);
+  // min and max are exact float32 values (−0 and 0 alike: + 0 makes both 0); sums run in float32 on the GPU.
+  expect(shown.min + 0).toBe(want.min + 0);
+  expect(shown.max + 0).toBe(want.max + 0);
   expectNear(shown.mean, want.mean, 'mean', { atol: 1e-6, rtol: 1e-4 });
   expectNear(shown.std, want.std, 'std', { atol: 1e-6, rtol: 1e-3 });
   expectNear(shown.zeros, want.zeros, '% zeros', { atol: 0, rtol: 1e-9 });
@@ -180,6 +182,64 @@ test('inputs that go wrong say so; .npy, letterbox, paste and drop feed the Inpu
   await expect(source).toContainText('dropped.png (8×8)');
 });
 
+test('the Paste button feeds the image on the clipboard; a clipboard without one says so', async ({ page, context }) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await openEditor(page, '/');
+  const source = page.getByTestId('input-source');
+  await expect(source).toContainText('chelsea.png');
+  const png = encodePng({ width: 9, height: 7, data: new Uint8Array(9 * 7 * 3).fill(120), channels: 3 });
+  await page.evaluate(async (bytes) => {
+    await navigator.clipboard.write([new ClipboardItem({ 'image/png': new Blob([new Uint8Array(bytes)], { type: 'image/png' }) })]);
+  }, [...png]);
+  await page.getByTestId('image-paste').click();
+  await expect(source).toContainText('pasted image.png (9×7)');
+  await page.evaluate(() => navigator.clipboard.writeText('just words'));
+  await page.getByTestId('image-paste').click();
+  await expect(page.getByTestId('input-error')).toContainText('The clipboard holds no image');
+  await expect(source).toContainText('pasted image.png (9×7)');
+});
+
+test('a 12-megapixel JPEG is decoded off the main thread: the page keeps its heartbeat, the Input gets the photo', async ({ page }) => {
+  test.setTimeout(180_000);
+  const [w, h] = [4000, 3000];
+  const rgba = Buffer.alloc(w * h * 4);
+  for (let i = 0; i < w * h; i++) rgba.writeUInt32LE((((i % w) * 255 / w) | ((i / w) * 255 / h) << 8 | ((i * 13) & 255) << 16 | 0xff000000) >>> 0, 4 * i);
+  const photo = Buffer.from(jpeg.encode({ width: w, height: h, data: rgba }, 80).data);
+  await openEditor(page, '/');
+  const source = page.getByTestId('input-source');
+  await expect(source).toContainText('chelsea.png');
+  // The file made in the page first, so that handing 3.7 MB over is not timed.
+  const file = await page.evaluateHandle((b64) => {
+    const bin = atob(b64);
+    const bytes = new Uint8Array(bin.length);
+    for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return new File([bytes], 'big.jpg', { type: 'image/jpeg' });
+  }, photo.toString('base64'));
+  // The page's heartbeat from the paste until the photo is in; the last beat spans the hand-over (the
+  // resize to the Input's 224×224, on the page) and is left out. Decoded on the page, the JPEG stops it for
+  // seconds (1.7–8 s here).
+  await page.evaluate((f) => {
+    const w = window as unknown as { gaps_: number[] };
+    w.gaps_ = [];
+    let last = performance.now();
+    const beat = setInterval(() => {
+      const now = performance.now();
+      w.gaps_.push(now - last);
+      last = now;
+      if (document.querySelector('dw-app')?.shadowRoot?.querySelector('dw-input-panel')?.shadowRoot?.textContent?.includes('big.jpg')) clearInterval(beat);
+    }, 10);
+    const dt = new DataTransfer();
+    dt.items.add(f);
+    window.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt }));
+  }, file);
+  await expect(source).toContainText('big.jpg (4000×3000)', { timeout: 90_000 });
+  await expect(page.getByTestId('input-preview')).toBeVisible();
+  const gaps = await page.evaluate(() => (window as unknown as { gaps_: number[] }).gaps_.slice(0, -1));
+  console.log(`12 MP JPEG: ${gaps.length} beats over ${gaps.reduce((a, b) => a + b, 0).toFixed(0)} ms, longest gaps ${[...gaps].sort((a, b) => b - a).slice(0, 3).map((g) => g.toFixed(0))} ms`);
+  expect(gaps.length).toBeGreaterThan(20);
+  expect(Math.max(...gaps)).toBeLessThan(600);
+});
+
 const WIDE: GraphFile = {
   format: 'deepwire-graph', version: 1, seed: 5,
   nodes: [
@@ -274,4 +334,100 @@ test('compare a node with a pinned earlier run and with another node; download P
   await expect(viewer(page).getByTestId('summary-map')).toBeVisible();
   await viewer(page).getByTestId('overlay').check();
   expect(await viewer(page).getByTestId('summary-map').evaluate((c: HTMLCanvasElement) => c.width)).toBe(24);
+});
+
+/** The 1st and 99th percentiles (the ⌈q·n⌉-th and ⌈(1 − q)·n⌉-th smallest values) of image `image` of every node's output, pooled, and their span. */
+function cpuPercentiles(page: Page, ids: string[], image: number, q: number) {
+  return page.evaluate(async ({ ids, image, q }) => {
+    const parts: Float32Array[] = [];
+    for (const id of ids) {
+      const t = await window.deepwire.activation(id);
+      if (!t) continue;
+      const per = t.data.length / t.shape[0];
+      parts.push(t.data.slice(image * per, (image + 1) * per));
+    }
+    const all = new Float32Array(parts.reduce((a, p) => a + p.length, 0));
+    parts.reduce((o, p) => (all.set(p, o), o + p.length), 0);
+    all.sort();
+    const [min, max] = [all[0], all[all.length - 1]];
+    return { lo: all[Math.ceil(q * all.length) - 1], hi: all[Math.ceil((1 - q) * all.length) - 1], min, max, span: max - min, count: all.length };
+  }, { ids, image, q });
+}
+
+test('a batch of 3 from a .npy: pick an image, and its maps, stats, values and top-k are of that image; ranges clip 1–99 % per node and over every node', async ({ page }) => {
+  await openEditor(page);
+  await newGraph(page);
+  await loadGraph(page, {
+    format: 'deepwire-graph', version: 1, seed: 4,
+    nodes: [
+      { id: 'x', op: 'Input', name: 'pixels', attrs: { shape: [10, 12, 3] } },
+      { id: 'a', op: 'Conv2D', name: 'edges', inputs: ['x'], attrs: { filters: 5, kernel_size: 3, padding: 'same' } },
+      { id: 'g', op: 'GlobalAveragePooling2D', name: 'gap', inputs: ['a'] },
+      { id: 'd', op: 'Dense', name: 'logits', inputs: ['g'], attrs: { units: 7 } },
+    ],
+    outputs: ['d'],
+  });
+  // Three different images: image k is a ramp scaled by k + 1, plus a few outliers in image 3.
+  const N = 3, per = 10 * 12 * 3;
+  const data = new Float32Array(N * per).map((_, i) => (Math.floor(i / per) + 1) * (((i * 37) % 101) / 100 - 0.3));
+  for (let k = 0; k < 4; k++) data[2 * per + 50 * k] = 40;
+  await page.getByTestId('image-input').setInputFiles({ name: 'batch.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(writeNpy({ shape: [N, 10, 12, 3], data })) });
+  await expect(page.getByTestId('input-source')).toContainText('batch.npy (3×10×12×3)');
+  await clickRun(page, 1);
+
+  await selectNode(page, 'edges');
+  await expect(viewer(page).getByTestId('viewer-shape')).toHaveText('3×10×12×5');
+  const image = viewer(page).getByTestId('batch-image');
+  await expect(image.locator('option')).toHaveCount(3);
+  await expectStatsMatch(page, 'a', 0);
+  const first = await shownStats(page);
+  await image.selectOption({ value: '2' }); // the third image (labelled 3)
+  await expect(viewer(page).getByTestId('stat-min')).not.toHaveAttribute('data-value', String(first.min));
+  await expectStatsMatch(page, 'a', 2);
+
+  // Hover: the value of image 3, not image 1.
+  const tile = viewer(page).locator('canvas[data-testid="channel-tile"][data-channel="3"]');
+  await expect(tile).toBeVisible();
+  const box = (await tile.boundingBox())!;
+  await page.mouse.move(box.x + box.width * (7.5 / 12), box.y + box.height * (2.5 / 10));
+  const hover = viewer(page).getByTestId('hover-value');
+  await expect(hover).toHaveAttribute('data-x', '7');
+  await expect(hover).toHaveAttribute('data-y', '2');
+  const want = await activationAt(page, 'a', 3, 7, 2, 2);
+  expect(want).not.toBe(await activationAt(page, 'a', 3, 7, 2, 0));
+  expect(Number(await hover.getAttribute('data-value'))).toBe(want);
+
+  // Per node, 1–99 %: the range shown is the CPU's percentiles of image 3's values.
+  await viewer(page).getByTestId('scope').selectOption('node');
+  await viewer(page).getByTestId('clip').selectOption('0.01');
+  const node = await cpuPercentiles(page, ['a'], 2, 0.01);
+  const range = viewer(page).getByTestId('range-shown');
+  const near = (attr: string, value: number, span: number) => expect.poll(async () => Math.abs(Number(await range.getAttribute(attr)) - value), { timeout: 20_000 })
+    .toBeLessThanOrEqual(2 * span / 65536 + 1e-6 * Math.abs(value));
+  await near('data-lo', node.lo, node.span);
+  await near('data-hi', node.hi, node.span);
+
+  // Global, 1–99 %: percentiles of image 3 of every node's output together (input, conv, pool, dense).
+  await viewer(page).getByTestId('scope').selectOption('global');
+  const all = await cpuPercentiles(page, ['x', 'a', 'g', 'd'], 2, 0.01);
+  expect(all.count).toBe(per + 10 * 12 * 5 + 5 + 7);
+  expect(all.hi).toBeLessThan(all.max / 2); // the outliers are clipped away
+  expect(Math.abs(all.lo - node.lo) + Math.abs(all.hi - node.hi)).toBeGreaterThan(0.005 * all.span); // not the node's own range: 150× the tolerance below
+  await near('data-lo', all.lo, all.span);
+  await near('data-hi', all.hi, all.span);
+  await viewer(page).getByTestId('clip').selectOption('0');
+  await near('data-lo', all.min, 0);
+  await near('data-hi', all.max, 0);
+
+  // The .npy holds the whole batch; a vector node shows the image picked.
+  const npy = page.waitForEvent('download');
+  await viewer(page).getByTestId('download-npy').click();
+  const bytes = await import('node:fs').then(async (fs) => fs.readFileSync(await (await npy).path()));
+  expect(bytes.toString('latin1', 10, 80)).toContain("'shape': (3, 10, 12, 5)");
+  await selectNode(page, 'logits');
+  await expect(viewer(page).getByTestId('batch-image')).toHaveValue('2');
+  const logits = await page.evaluate(async () => [...(await window.deepwire.activation('d'))!.data]);
+  const third = logits.slice(14, 21);
+  await expect(viewer(page).getByTestId('top-k-row').first()).toHaveAttribute('data-index', String(third.indexOf(Math.max(...third))));
+  expect(Number(await viewer(page).getByTestId('top-k-row').first().getAttribute('data-value'))).toBe(Math.max(...third));
 });

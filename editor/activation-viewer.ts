@@ -6,7 +6,7 @@
  *  @fires compare-request - detail: { id } another node to compare with; the shell answers by setting `compareSource` */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { channelRanges, summarize, type ChannelStats, type ColormapName, type RangeScope as Scope, type StatsSummary, type Tensor } from '../src/index.ts';
+import { channelRanges, globalScope, summarize, type ChannelStats, type HistogramFn, type ColormapName, type RangeScope as Scope, type StatsSummary, type Tensor } from '../src/index.ts';
 import './channel-grid.ts';
 import './value-charts.ts';
 
@@ -24,6 +24,11 @@ export interface ActivationSource {
   label: string;
   /** The node's output shape, batch first. */
   shape: number[];
+  /** Images in the batch, and which one this source shows (0-based). */
+  batch: number;
+  index: number;
+  /** Image b of the same output (this source when b is its own). */
+  image(b: number): Promise<ActivationSource>;
   height: number;
   width: number;
   channels: number;
@@ -31,12 +36,13 @@ export interface ActivationSource {
   histogram(ranges: ArrayLike<number>, options?: { bins?: number; perChannel?: boolean }): Promise<Uint32Array>;
   /** RGBA8 tiles of channels first…first+count, each outH×outW (default H×W). */
   tiles(r: TileRequest): Promise<Uint8ClampedArray>;
-  /** The values as read back from the GPU, batch first, NHWC. */
+  /** This image's values as read back from the GPU, [1, …] NHWC. */
   values(): Promise<Tensor>;
   channelMean(): Promise<ActivationSource>;
   difference(other: ActivationSource): Promise<ActivationSource>;
   /** A copy that outlives later runs (for comparing runs). */
   snapshot(label: string): Promise<ActivationSource>;
+  /** The whole output, every image of the batch. */
   npy(): Promise<Uint8Array>;
   release(): void;
 }
@@ -94,8 +100,10 @@ export class ActivationViewer extends LitElement {
   @property({ attribute: false }) nodeId = '';
   /** The tensor fed to the Input, as the picture it is (for overlays). */
   @property({ attribute: false }) photo: ImageData | null = null;
-  /** min, max over every node of the last run (the global scope). */
+  /** min, max over every node of the last run (the global scope), until globalSources are known. */
   @property({ attribute: false }) globalRange: [number, number] | null = null;
+  /** Every node's output of the last run (image 1 of each): the global scope's range and percentiles come from them. */
+  @property({ attribute: false }) globalSources: ActivationSource[] | null = null;
   /** Other nodes of the same shape, to compare with. */
   @property({ attribute: false }) compareOptions: { id: string; label: string }[] = [];
   @property({ attribute: false }) compareSource: ActivationSource | null = null;
@@ -127,7 +135,7 @@ export class ActivationViewer extends LitElement {
   @query('canvas[data-testid="summary-map"]') private summaryCanvas?: HTMLCanvasElement;
 
   get isVector(): boolean {
-    return !!this.source && this.source.height * this.source.width === 1;
+    return !!this.shown && this.shown.height * this.shown.width === 1;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -136,14 +144,22 @@ export class ActivationViewer extends LitElement {
       void this.load();
     }
     if (changed.has('compareSource')) void this.loadCompare();
+    if (changed.has('globalSources')) this.globalOnce = null;
+    if (changed.has('globalSources') && this.scope === 'global' && this.shown) void this.refreshRanges();
   }
 
   private pinnedNode = '';
+  /** The image of the batch on show (0-based), kept from node to node. */
+  @state() private imageIndex = 0;
+  /** That image of `source`: what every map, stat and hover value is of. */
+  @state() private shown: ActivationSource | null = null;
+  /** The global scope for the image on show: range over every node and their pooled histogram. */
+  private globalOnce: { index: number; scope: Promise<{ range: [number, number] | null; histogram: HistogramFn }> } | null = null;
 
-  /** Stats, values and colour ranges of a new source. */
+  /** Stats, values and colour ranges of a new source (or of another image of its batch). */
   private async load(): Promise<void> {
     const token = ++this.loading;
-    const source = this.source;
+    const root = this.source;
     this.mean?.release();
     this.mean = null;
     this.meanValues = null;
@@ -152,8 +168,13 @@ export class ActivationViewer extends LitElement {
     this.ranges = null;
     this.values = null;
     this.error = '';
-    if (!source) return;
+    const index = root ? Math.min(this.imageIndex, root.batch - 1) : 0;
+    this.shown = root?.index === index ? root : null; // image 1 of a batch of one at once: no flash of "reading…"
+    if (!root) return;
     try {
+      const source = await root.image(index);
+      if (token !== this.loading) return;
+      this.shown = source;
       const stats = await source.stats();
       const values = await source.values();
       if (token !== this.loading) return;
@@ -169,16 +190,33 @@ export class ActivationViewer extends LitElement {
     }
   }
 
+  private selectImage(b: number): void {
+    this.imageIndex = b;
+    void this.load();
+  }
+
+  /** Global range and pooled histogram over every node's output, for the image on show. */
+  private globalScopeFor(index: number) {
+    const sources = this.globalSources;
+    if (!sources?.length) return null;
+    if (this.globalOnce?.index !== index)
+      this.globalOnce = { index, scope: Promise.all(sources.map((s) => s.image(Math.min(index, s.batch - 1)))).then(globalScope) };
+    return this.globalOnce.scope;
+  }
+
   private async refreshRanges(): Promise<void> {
-    const { source, stats, summary } = this;
+    const { shown: source, stats, summary } = this;
     if (!source || !stats || !summary) return;
     const lo = Number.isFinite(summary.min) ? summary.min : 0, hi = Number.isFinite(summary.max) ? summary.max : 1;
+    const global = this.scope === 'global' ? await this.globalScopeFor(source.index) : null;
     const [histogram, ranges] = await Promise.all([
       source.histogram([lo, hi], { bins: 64 }),
-      channelRanges(stats, (ranges, options) => source.histogram(ranges, options),
-        { scope: this.scope, clip: this.clip, symmetric: this.colormap === 'diverging', fixed: this.fixed, global: this.globalRange }),
+      channelRanges(stats, (ranges, options) => source.histogram(ranges, options), {
+        scope: this.scope, clip: this.clip, symmetric: this.colormap === 'diverging', fixed: this.fixed,
+        global: global?.range ?? this.globalRange, globalHistogram: global?.histogram,
+      }),
     ]);
-    if (source !== this.source) return;
+    if (source !== this.shown) return;
     this.histogram = histogram;
     this.ranges = ranges;
     await this.updateComplete;
@@ -191,7 +229,7 @@ export class ActivationViewer extends LitElement {
   }
 
   override render() {
-    const s = this.source;
+    const root = this.source, s = this.shown;
     return html`
       <header>
         <h2>${this.nodeLabel || 'Activations'}</h2>
@@ -204,7 +242,7 @@ export class ActivationViewer extends LitElement {
           <button data-testid="download-npy" title="Download the tensor as a NumPy .npy file" @click=${this.downloadNpy}>.npy</button>` : nothing}
         <button data-testid="viewer-close" aria-label="Close the activation viewer" @click=${() => this.dispatchEvent(new CustomEvent('close', { bubbles: true, composed: true }))}>×</button>
       </header>
-      ${!s ? html`<div class="empty" data-testid="viewer-message">${this.message}</div>` : this.body(s)}
+      ${!root ? html`<div class="empty" data-testid="viewer-message">${this.message}</div>` : !s ? html`<div class="empty">${this.error || 'reading the maps…'}</div>` : this.body(s)}
     `;
   }
 
@@ -213,7 +251,10 @@ export class ActivationViewer extends LitElement {
       ${this.controls()}
       ${this.statsLine(this.summary, 'stats')}
       ${this.error ? html`<div class="note" role="alert">${this.error}</div>` : nothing}
-      ${s.shape[0] > 1 ? html`<div class="note">showing image 1 of the batch of ${s.shape[0]}</div>` : nothing}
+      ${s.batch > 1 ? html`<div class="controls"><label>image<select data-testid="batch-image" aria-label="image of the batch"
+        @change=${(e: Event) => this.selectImage(Number((e.target as HTMLSelectElement).value))}>
+        ${Array.from({ length: s.batch }, (_, b) => html`<option value=${b} ?selected=${b === (this.shown?.index ?? 0)}>${b + 1}</option>`)}</select></label>
+        <span class="note">of the batch of ${s.batch}: maps, stats and values are of this image; .npy holds them all</span></div>` : nothing}
       <dw-histogram .counts=${this.histogram} .lo=${this.summary?.min ?? 0} .hi=${this.summary?.max ?? 1}
         .marks=${this.ranges && this.scope !== 'channel' ? [this.ranges[0], this.ranges[1]] as [number, number] : null}></dw-histogram>
       ${this.isVector ? html`<dw-bar-chart .values=${this.values ? this.values.data.subarray(0, s.channels) : null}></dw-bar-chart>`
@@ -234,7 +275,9 @@ export class ActivationViewer extends LitElement {
         <input type="number" step="any" data-testid="fixed-lo" aria-label="lowest value" .value=${String(this.fixed[0])} @change=${(e: Event) => this.setOption(() => (this.fixed = [Number((e.target as HTMLInputElement).value), this.fixed[1]]))} />
         <input type="number" step="any" data-testid="fixed-hi" aria-label="highest value" .value=${String(this.fixed[1])} @change=${(e: Event) => this.setOption(() => (this.fixed = [this.fixed[0], Number((e.target as HTMLInputElement).value)]))} />`
         : select('clip', 'clip', this.clip, CLIPS, (v) => this.setOption(() => (this.clip = v)))}
-      ${this.scope === 'global' && !this.globalRange ? html`<span class="note">(global range after the mosaics are drawn)</span>` : nothing}
+      ${this.scope === 'global' && !this.globalRange && !this.globalSources?.length ? html`<span class="note">(global range after the mosaics are drawn)</span>` : nothing}
+      ${this.ranges && this.scope !== 'channel' ? html`<span class="note" data-testid="range-shown" data-lo=${String(this.ranges[0])} data-hi=${String(this.ranges[1])}
+        title="the values mapped to the ends of the colormap">range ${fmt(this.ranges[0])} … ${fmt(this.ranges[1])}</span>` : nothing}
       ${!this.isVector ? html`
         <label><input type="checkbox" data-testid="overlay" .checked=${this.overlay} ?disabled=${!this.photo}
           @change=${(e: Event) => { this.overlay = (e.target as HTMLInputElement).checked; void this.redrawPictures(); }} />over photo</label>
@@ -292,7 +335,7 @@ export class ActivationViewer extends LitElement {
 
   /** The channel mean under the pointer (the map may be drawn at the photo's size). */
   private hoverMean(e: MouseEvent): void {
-    const s = this.source, v = this.meanValues;
+    const s = this.shown, v = this.meanValues;
     if (!s || !v) return;
     const rect = (e.target as HTMLElement).getBoundingClientRect();
     const x = Math.min(s.width - 1, Math.floor(((e.clientX - rect.left) / rect.width) * s.width));
@@ -345,7 +388,7 @@ export class ActivationViewer extends LitElement {
 
   /** The value under the pointer, from the tensor read back from the GPU. */
   private showValue(channel: number, x: number, y: number): void {
-    const s = this.source, v = this.values;
+    const s = this.shown, v = this.values;
     if (!s || !v || channel < 0) {
       this.hoverText = '';
       this.hoverData = null;
@@ -357,7 +400,7 @@ export class ActivationViewer extends LitElement {
   }
 
   private hoverCanvas(e: MouseEvent, channel: number): void {
-    const s = this.source;
+    const s = this.shown;
     if (!s) return;
     const rect = (e.target as HTMLElement).getBoundingClientRect();
     const x = Math.min(s.width - 1, Math.floor(((e.clientX - rect.left) / rect.width) * s.width));
@@ -401,7 +444,7 @@ export class ActivationViewer extends LitElement {
   }
 
   private async drawSummary(): Promise<void> {
-    const source = this.source;
+    const source = this.shown;
     if (!source) return;
     if (!this.mean) {
       this.mean = await source.channelMean();
@@ -417,14 +460,17 @@ export class ActivationViewer extends LitElement {
 
   // ── comparing ────────────────────────────────────────────────────────────
 
+  /** compareB's image that is compared (see loadCompare). */
+  private compareImage: ActivationSource | null = null;
+
   private get compareB(): ActivationSource | null {
     return this.compareWith === 'pinned' ? this.pinned : this.compareWith ? this.compareSource : null;
   }
 
   private async pin(): Promise<void> {
-    if (!this.source) return;
+    if (!this.shown) return;
     this.unpin();
-    this.pinned = await this.source.snapshot(`${this.source.label}`);
+    this.pinned = await this.shown.snapshot(`${this.shown.label}`);
     this.pinnedNode = this.nodeId;
     this.compareWith = 'pinned';
     await this.loadCompare();
@@ -446,8 +492,13 @@ export class ActivationViewer extends LitElement {
     this.diff?.release();
     this.diff = null;
     this.diffSummary = null;
-    const a = this.source, b = this.compareB;
-    if (!a || !b || this.mode !== 'compare') return;
+    this.compareImage = null;
+    const a = this.shown, other = this.compareB;
+    if (!a || !other || this.mode !== 'compare') return;
+    // Another node: the same image of its batch; a pinned run: the image that was pinned.
+    const b = this.compareWith === 'pinned' ? other : await other.image(Math.min(a.index, other.batch - 1));
+    if (a !== this.shown) return;
+    this.compareImage = b;
     if (a.height !== b.height || a.width !== b.width || a.channels !== b.channels) {
       this.error = `cannot compare ${a.shape.slice(1).join('×')} with ${b.shape.slice(1).join('×')}: pick a node of the same shape`;
       return;
@@ -460,7 +511,7 @@ export class ActivationViewer extends LitElement {
   }
 
   private async drawCompare(): Promise<void> {
-    const a = this.source, b = this.compareB, diff = this.diff;
+    const a = this.shown, b = this.compareImage, diff = this.diff;
     if (!a || !b || !diff || !this.stats) return;
     const c = this.selected;
     const bStats = await b.stats();
@@ -479,7 +530,7 @@ export class ActivationViewer extends LitElement {
   // ── downloads ────────────────────────────────────────────────────────────
 
   private async downloadPng(): Promise<void> {
-    const s = this.source;
+    const s = this.shown;
     if (!s || !this.ranges) return;
     const name = (this.nodeLabel || 'activation').replace(/[^\w.-]+/g, '_');
     let canvas: HTMLCanvasElement | null = null;
@@ -499,8 +550,8 @@ export class ActivationViewer extends LitElement {
   }
 
   private async downloadNpy(): Promise<void> {
-    if (!this.source) return;
-    const bytes = await this.source.npy();
+    if (!this.shown) return;
+    const bytes = await this.shown.npy();
     download(`${(this.nodeLabel || 'activation').replace(/[^\w.-]+/g, '_')}.npy`, new Blob([bytes as BlobPart], { type: 'application/octet-stream' }));
   }
 }

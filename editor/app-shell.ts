@@ -3,7 +3,7 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import {
-  ACTIVATIONS, BLOCKS, CATEGORIES, INITIALIZERS, OPS, RunCancelled, acquireDevice, analyzeGraph, blockDefaults, decodeImageFile, findBlock,
+  ACTIVATIONS, BLOCKS, CATEGORIES, INITIALIZERS, OPS, RunCancelled, acquireDevice, analyzeGraph, blockDefaults, findBlock,
   findOp, fingerprints, formatShape, openPretrained, pictureFromSource, readNpy, runSelfTest, summarize,
   type BlockParamValue, type GraphFile, type GraphReport, type Picture, type Preprocess, type ResizeMode, type WeightStore,
 } from '../src/index.ts';
@@ -12,6 +12,7 @@ import {
   addNode, addNodes, cloneNodes, emptyGraph, extractNodes, moveNodes, removeNodes, rename, setAttr, setInputs, takenNames, type Position,
 } from './graph-edits.ts';
 import { GraphHistory } from './history.ts';
+import { addGroup, groupsOwning, setCollapsed } from './groups.ts';
 import { layeredLayout, placeUnplaced } from './layout.ts';
 import { acceptGraph, autosave, downloadGraph, parseGraph, readShareHash, restoreAutosave, shareHash, type Loaded } from './persistence.ts';
 import { compact, type GraphCanvas, type QuickAddItem } from './graph-canvas.ts';
@@ -25,6 +26,7 @@ import type { NodeRunFace } from './op-node.ts';
 import type { ActivationSource } from './activation-viewer.ts';
 import type { Sample } from './input-panel.ts';
 import { buildFeeds, type Feeds, type InputChoice } from './feeds.ts';
+import { decodePhoto } from './image-decode.ts';
 import { RunController, type RunReport } from './run-controller.ts';
 import type { OpPalette } from './op-palette.ts';
 import './graph-canvas.ts';
@@ -40,7 +42,7 @@ import './activation-viewer.ts';
 import './open-model-dialog.ts';
 import type { OpenModelDialog } from './open-model-dialog.ts';
 import type { OpenedModel } from './model-loader.ts';
-import { adoptWeights, getWeightStore } from './weight-store.ts';
+import { adoptWeights, getWeightStore, GONE_MESSAGE, markMissingWeights, weightsKept, weightsReady } from './weight-store.ts';
 import { extractFeatures } from './extract-features.ts';
 
 const THEME_KEY = 'deepwire.theme';
@@ -54,6 +56,10 @@ const SHORTCUTS: [string, string][] = [
   ['Ctrl+S', 'save as .json'], ['Ctrl+O', 'open a .json file'], ['Right-click', 'quick add on the canvas; delete or duplicate on a node'],
   ['← →', 'to an input, to a consumer of the selected node'], ['↑ ↓', 'previous, next node'], ['Enter', 'edit the selected node'],
   ['Esc', 'clear the selection, close dialogs'], ['?', 'this sheet'],
+  ['G', 'collapse or expand the block of the selected nodes'], ['Shift+G', 'collapse every block, or expand them all'],
+  ['Shift+drag Ctrl+drag', 'select the nodes in a rectangle (Ctrl adds to the selection)'],
+  ['Tab Shift+Tab', 'next, previous node or port'], ['Enter on a port', 'start a wire there; Enter on a port of the other kind ends it'],
+  ['Delete on an input port', 'cut its wire'],
   ['Ctrl+Enter', 'run the graph (only what changed since the last run)'], ['Ctrl+V', 'paste nodes, or a photo from the clipboard'],
 ];
 
@@ -162,6 +168,8 @@ export class AppShell extends LitElement {
   @state() private viewer: { id: string; name: string; source: ActivationSource | null; message: string } = { id: '', name: '', source: null, message: '' };
   @state() private compareSource: ActivationSource | null = null;
   @state() private globalRange: [number, number] | null = null;
+  /** Every node's output of the last run: the viewer's global scope (range and percentiles) over them. */
+  @state() private globalSources: ActivationSource[] | null = null;
   @state() private choice: InputChoice = { picture: null, npy: null, label: '', resize: 'crop', preprocess: 'unit', version: 0 };
   @state() private inputNotes: string[] = [];
   @state() private inputError = '';
@@ -169,8 +177,10 @@ export class AppShell extends LitElement {
   private runner = new RunController();
   private abort: AbortController | null = null;
   private inFlight: Promise<RunSummary> | null = null;
-  /** Imported weights of an opened pretrained model, by the graph's weight references. */
-  private store: WeightStore | undefined;
+  /** The node a failed run stopped at (out of memory, say): its face says so until a run succeeds. */
+  private runError: { node: string; text: string } | null = null;
+  /** Imported weights of opened models, by the graph's weight references (restored from IndexedDB on reload). */
+  private store: WeightStore = getWeightStore();
   private mosaics = new Map<string, string>();
   private nodeRanges = new Map<string, [number, number]>();
   private mosaicToken = 0;
@@ -234,6 +244,21 @@ export class AppShell extends LitElement {
     }
     const saved = restoreAutosave();
     this.load(saved ? { ok: true, graph: saved } : acceptGraph(demoGraph), false);
+    if (saved) await this.weightsRestored();
+  }
+
+  /** Marks anew the nodes whose imported weights are missing; how many. The same model opened again (an
+   *  unchanged graph, so no commit) brings them back. */
+  private remarkWeights(): number {
+    this.report = markMissingWeights(analyzeGraph(this.graph));
+    return this.report.problems.filter((p) => p.message === GONE_MESSAGE).length;
+  }
+
+  /** After a reload: the imported weights are back from IndexedDB, or the nodes needing them say they are gone. */
+  private async weightsRestored(): Promise<void> {
+    await weightsReady();
+    const gone = this.remarkWeights();
+    if (gone) this.say('error', `The imported weights of ${gone} node${gone === 1 ? '' : 's'} are gone from this browser's storage: open the model file again.`);
   }
 
   private async probeWebGpu(): Promise<void> {
@@ -284,12 +309,14 @@ export class AppShell extends LitElement {
           @nodes-moved=${(e: CustomEvent<{ positions: Record<string, Position> }>) => this.commit(moveNodes(this.graph, e.detail.positions))}
           @selection-change=${(e: CustomEvent<{ ids: string[] }>) => this.onSelection(e.detail.ids)}
           @add-item=${(e: CustomEvent<{ kind: 'op' | 'block'; type: string; position: Position }>) => this.addItem(e.detail.kind, e.detail.type, e.detail.position)}
-          @node-command=${(e: CustomEvent<{ command: string; id: string }>) => this.nodeCommand(e.detail.command, e.detail.id)}></dw-canvas>
+          @node-command=${(e: CustomEvent<{ command: string; id: string; ids?: string[] }>) => this.nodeCommand(e.detail.command, e.detail.id, e.detail.ids)}
+          @group-command=${(e: CustomEvent<{ ids: string[]; collapse: boolean }>) => this.commit(setCollapsed(this.graph, e.detail.ids, e.detail.collapse))}
+          @canvas-message=${(e: CustomEvent<{ text: string }>) => this.say('info', e.detail.text)}></dw-canvas>
         ${this.message ? html`<div class="message ${this.message.kind}" role=${this.message.kind === 'error' ? 'alert' : 'status'} data-testid="message">
           <span>${this.message.text}</span><button aria-label="Dismiss" @click=${() => (this.message = null)}>×</button></div>` : null}
       </div>
       ${this.mapsOpen ? html`<dw-activation-viewer class="viewer" data-testid="activation-viewer" .source=${this.viewer.source} .message=${this.viewer.message}
-        .nodeLabel=${this.viewer.name} .nodeId=${this.viewer.id} .photo=${this.feeds().preview} .globalRange=${this.globalRange}
+        .nodeLabel=${this.viewer.name} .nodeId=${this.viewer.id} .photo=${this.feeds().preview} .globalRange=${this.globalRange} .globalSources=${this.globalSources}
         .compareOptions=${this.compareOptions()} .compareSource=${this.compareSource} @close=${() => (this.mapsOpen = false)}
         @compare-request=${(e: CustomEvent<{ id: string }>) => void this.loadCompare(e.detail.id)}></dw-activation-viewer>` : null}
       <div class="side">
@@ -327,7 +354,7 @@ export class AppShell extends LitElement {
 
   private show(graph: GraphFile): void {
     this.graph = graph;
-    this.report = analyzeGraph(graph);
+    this.report = markMissingWeights(analyzeGraph(graph));
     autosave(graph);
     this.refreshRunFaces();
   }
@@ -442,6 +469,8 @@ export class AppShell extends LitElement {
     const built = block.build({ ...blockDefaults(block), ...values }, { input, inputShape, taken: takenNames(graph) });
     const positions = layeredLayout(built.nodes, origin);
     graph = addNodes(graph, built.nodes.map((n) => ({ ...n, layout: positions[n.id] })));
+    // The block is remembered as a group: it can be collapsed to one node (G) and expanded again.
+    graph = addGroup(graph, built.name, built.nodes.map((n) => n.id)).graph;
     this.commit(graph);
     this.blockForm = null;
     void this.selectSoon([built.output]);
@@ -454,8 +483,9 @@ export class AppShell extends LitElement {
     this.commit(g);
   }
 
-  private nodeCommand(command: string, id: string): void {
-    const ids = this.selected.includes(id) ? this.selected : [id];
+  private nodeCommand(command: string, id: string, given?: string[]): void {
+    if (command === 'edit') return void this.updateComplete.then(() => this.inspector.focusFirst());
+    const ids = this.selected.includes(id) ? this.selected : given ?? [id];
     if (command === 'delete') this.commit(removeNodes(this.graph, ids));
     if (command === 'duplicate') this.duplicate(ids);
     if (command === 'extract') this.commit(extractFeatures(this.graph, id));
@@ -508,6 +538,17 @@ export class AppShell extends LitElement {
       : direction === 'left' ? nodes[here]?.inputs?.[0]
       : nodes[here + (direction === 'down' ? 1 : -1)]?.id;
     if (target) void this.canvas.focusNode(target);
+  }
+
+  /** G: the selection's blocks collapse (or, when all are collapsed, expand); Shift+G: every block. */
+  private toggleBlocks(all: boolean): void {
+    const groups = all ? this.graph.groups ?? [] : groupsOwning(this.graph, this.selected);
+    if (!groups.length) return this.say('info', all ? 'This graph has no blocks.' : 'Select a node of a block (an inserted or a model\'s block) to collapse it.');
+    const collapse = groups.some((g) => !g.collapsed);
+    const selected = this.selected;
+    this.commit(setCollapsed(this.graph, groups.map((g) => g.id), collapse));
+    // The selection stays: on the block's node once collapsed, on its nodes once expanded (so G toggles back).
+    if (!all) void this.selectSoon(collapse ? groups.flatMap((g) => g.nodes) : selected);
   }
 
   private find(query: string): void {
@@ -595,7 +636,7 @@ export class AppShell extends LitElement {
   private async loadSample(url: string, name: string): Promise<void> {
     try {
       const blob = await (await fetch(url)).blob();
-      const { picture, notes } = await decodeImageFile(blob);
+      const { picture, notes } = await decodePhoto(blob);
       this.usePicture(picture, name, notes);
     } catch (e) {
       this.inputError = `Could not load the sample ${name}: ${(e as Error).message}`;
@@ -614,7 +655,7 @@ export class AppShell extends LitElement {
         this.inputError = '';
         return;
       }
-      const { picture, notes } = await decodeImageFile(file);
+      const { picture, notes } = await decodePhoto(file);
       this.usePicture(picture, file.name || 'pasted image', notes);
       if (notes.length) this.say('info', notes[0]);
     } catch (e) {
@@ -661,6 +702,7 @@ export class AppShell extends LitElement {
   }
 
   private async runOnce(): Promise<RunSummary> {
+    await weightsReady();
     if (!this.report.ok) {
       const p = this.report.problems[0];
       const where = p.node ? `${this.report.byId.get(p.node)?.name ?? p.node}: ` : '';
@@ -682,6 +724,8 @@ export class AppShell extends LitElement {
         onProgress: (p) => (this.progress = { text: p.text, fraction: p.phase === 'kernels' && p.total ? p.done / p.total : null }),
       });
       this.runSummary = this.describe(result);
+      this.runError = null;
+      if (result.ran.length) this.globalSources = null;
       for (const id of [...result.ran, ...Object.keys(feeds.tensors)]) {
         this.mosaics.delete(id);
         this.nodeRanges.delete(id);
@@ -696,6 +740,8 @@ export class AppShell extends LitElement {
       else {
         const error = e as Error & { node?: string; hint?: string };
         const where = error.node ? `${this.report.byId.get(error.node)?.name ?? error.node}: ` : '';
+        this.runError = error.node && this.report.byId.has(error.node) ? { node: error.node, text: `${error.message}${error.hint ? ` — ${error.hint}` : ''}` } : null;
+        this.refreshRunFaces();
         this.say('error', `The run failed: ${where}${error.message}${error.hint ? ` — ${error.hint}` : ''}`);
       }
       throw e;
@@ -717,7 +763,7 @@ export class AppShell extends LitElement {
   /** Times, heat, mosaics and staleness on the nodes, from the runner's results and the current graph. */
   private refreshRunFaces(): void {
     const times = this.runner.times;
-    if (!times.size) {
+    if (!times.size && !this.runError) {
       if (this.runInfo.size) this.runInfo = new Map();
       return;
     }
@@ -728,6 +774,10 @@ export class AppShell extends LitElement {
     for (const r of this.report.nodes) {
       const t = times.get(r.id);
       const mosaic = this.mosaics.get(r.id) ?? null;
+      if (this.runError?.node === r.id) {
+        info.set(r.id, { time: 'run failed', title: this.runError.text, heat: null, mosaic, stale: true });
+        continue;
+      }
       if (!t && !mosaic) continue;
       const stale = this.runner.fingerprint(r.id) !== current.get(r.id);
       const time = !t ? '' : t.ms != null ? `${t.ms < 10 ? t.ms.toFixed(2) : t.ms.toFixed(1)} ms` : t.fusedInto ? 'fused' : 'in place';
@@ -763,6 +813,9 @@ export class AppShell extends LitElement {
     if (token !== this.mosaicToken) return;
     const ranges = [...this.nodeRanges.values()];
     this.globalRange = ranges.length ? [Math.min(...ranges.map((r) => r[0])), Math.max(...ranges.map((r) => r[1]))] : null;
+    const sources = await Promise.all(this.report.nodes.map((r) => this.runner.source(r.id, r.name).catch(() => null)));
+    if (token !== this.mosaicToken) return;
+    this.globalSources = sources.filter((s): s is ActivationSource => !!s);
     this.refreshRunFaces();
   }
 
@@ -804,8 +857,8 @@ export class AppShell extends LitElement {
 
   /** A model from the Open model gallery or a dropped .onnx: one undo step; its weights are in the session store. */
   private openModel(model: OpenedModel): void {
-    this.store = getWeightStore();
     if (!this.load(acceptGraph(model.graph), true).ok) return;
+    this.remarkWeights();
     if (model.preprocess) this.choice = { ...this.choice, preprocess: model.preprocess };
     this.say('info', `Opened ${[model.label, ...model.notes].join('; ')}.`);
   }
@@ -817,11 +870,12 @@ export class AppShell extends LitElement {
       const model = await openPretrained('InceptionV3-pretrained');
       // Into the session store like every opened model, so undo back to an earlier one finds its weights.
       const graph = adoptWeights(model.graph, model.weights);
-      this.store = getWeightStore();
+      const kept = await weightsKept(graph);
       const loaded = this.load(acceptGraph(graph), true);
       if (!loaded.ok) return;
+      this.remarkWeights();
       this.choice = { ...this.choice, preprocess: model.def.preprocess };
-      this.say('info', `Opened ${model.def.name}: ${model.notes.join('; ')}`);
+      this.say('info', `Opened ${model.def.name}: ${[...model.notes, ...(kept ? [kept] : [])].join('; ')}`);
     } catch (e) {
       const error = e as Error & { hint?: string };
       this.say('error', `Could not open the pretrained InceptionV3: ${error.message}${error.hint ? ` — ${error.hint}` : ''}`);
@@ -858,6 +912,7 @@ export class AppShell extends LitElement {
     if (mod || e.altKey) return;
     if (key === 'delete' || key === 'backspace') return act(() => this.commit(removeNodes(this.graph, this.selected)));
     if (key === 'f') return act(() => void this.canvas.fit());
+    if (key === 'g') return act(() => this.toggleBlocks(e.shiftKey));
     if (key === 'l') return act(() => void this.runCommand('arrange'));
     if (key === '/') return act(() => this.palette.focusSearch());
     if (e.key === '?') return act(() => (this.shortcutsOpen = true));

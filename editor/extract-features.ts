@@ -2,6 +2,7 @@
 // does, which keeps only what that output needs: the node and its ancestors. Everything after it (the
 // classifier head) and branches that don't feed it are dropped; positions are kept.
 import type { GraphFile } from '../src/index.ts';
+import { pruneGroups } from '../src/graph/groups.ts';
 
 /** The graph cut at `id`; the same graph when there is no such node. */
 export function extractFeatures(g: GraphFile, id: string): GraphFile {
@@ -18,5 +19,5 @@ export function extractFeatures(g: GraphFile, id: string): GraphFile {
   const next = structuredClone(g);
   next.nodes = next.nodes.filter((n) => keep.has(n.id));
   next.outputs = [id];
-  return next;
+  return pruneGroups(next);
 }

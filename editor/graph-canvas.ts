@@ -4,19 +4,24 @@
  *  @fires nodes-moved - detail: { positions: Record<nodeId, {x, y}> } when a drag ends
  *  @fires selection-change - detail: { ids: string[] }
  *  @fires add-item - detail: { kind: 'op' | 'block', type, position } from a palette drop or the quick-add menu
- *  @fires node-command - detail: { command: 'delete' | 'duplicate' | 'extract', id } from a node's context menu */
+ *  @fires node-command - detail: { command: 'delete' | 'duplicate' | 'extract' | 'edit', id, ids? } from a node's context menu or keys
+ *  @fires group-command - detail: { ids: groupId[], collapse: boolean } from a block's button, context menu
+ *  Collapsed blocks (graph groups) are drawn as one node each (editor/groups.ts); Shift- or Ctrl-drag on
+ *  the empty canvas selects the nodes in a rectangle; Enter on a focused port starts and ends a wire. */
 import { css, html, LitElement, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 import { ClassicPreset, NodeEditor, type GetSchemes } from 'rete';
-import { AreaExtensions, AreaPlugin } from 'rete-area-plugin';
+import { AreaExtensions, AreaPlugin, Drag } from 'rete-area-plugin';
 import { ConnectionPlugin, Presets as ConnectionPresets } from 'rete-connection-plugin';
 import { LitPlugin, Presets, type LitArea2D } from '@retejs/lit-plugin';
 import { MinimapPlugin, type MinimapExtra } from 'rete-minimap-plugin';
+import { BaseSocketPosition, getElementCenter } from 'rete-render-utils';
 import { ContextMenuPlugin, type ContextMenuExtra } from 'rete-context-menu-plugin';
 import { AutoArrangePlugin, Presets as ArrangePresets } from 'rete-auto-arrange-plugin';
 import { findOp, formatShape, type GraphFile, type GraphReport, type NodeReport } from '../src/index.ts';
 import type { Position } from './graph-edits.ts';
-import { OpNode, type NodeFace, type NodeRunFace } from './op-node.ts';
+import { collapsedView, drawnLinks, groupIdOf, groupNodeId, groupStats, type CollapsedGroup, type CollapsedView } from './groups.ts';
+import { GroupNode, OpNode, type NodeFace, type NodeRunFace } from './op-node.ts';
 import './node-view.ts';
 
 type Schemes = GetSchemes<OpNode, ClassicPreset.Connection<OpNode, OpNode> & { isLoop?: boolean }>;
@@ -25,7 +30,10 @@ type AreaExtra = LitArea2D<Schemes> | MinimapExtra | ContextMenuExtra;
 export const DRAG_MIME = 'application/x-deepwire-item';
 export interface QuickAddItem { kind: 'op' | 'block'; type: string; label: string }
 
-const count = (n: number) => n.toLocaleString('en-US');
+// One formatter: toLocaleString builds one per call (a quarter of a second over a 500-node sync).
+const COUNT = new Intl.NumberFormat('en-US');
+const count = (n: number) => COUNT.format(n);
+const NODE_HALF = 110;
 
 /** 1.23 G, 45.6 M, 789 k: FLOPs are estimates, three digits say enough. */
 export function compact(n: number): string {
@@ -57,6 +65,29 @@ export function keyAttrs(r: NodeReport): string {
   return parts.join(' · ');
 }
 
+/**
+ * Socket positions without a layout per socket. Every op node (and every block node) draws its ports
+ * at the same offsets, so each (side, socket, kind) is measured once and reused: the DOM watcher's
+ * per-socket getElementCenter forced a layout each time, which froze the page for seconds on big graphs.
+ */
+class SharedSocketPosition<S extends Schemes, K> extends BaseSocketPosition<S, K> {
+  private offsets = new Map<string, { x: number; y: number }>();
+
+  async calculatePosition(nodeId: string, side: 'input' | 'output', key: string, element: HTMLElement): Promise<{ x: number; y: number } | null> {
+    const view = this.area?.nodeViews.get(nodeId);
+    if (!view?.element) return null;
+    const id = `${side}:${key}:${groupIdOf(nodeId) !== null}`;
+    let at = this.offsets.get(id);
+    if (!at) {
+      const centre = await getElementCenter(element, view.element);
+      // As the DOM watcher does: the wire meets the socket 12 px outside its centre.
+      at = { x: centre.x + 12 * (side === 'input' ? -1 : 1), y: centre.y };
+      this.offsets.set(id, at);
+    }
+    return { ...at };
+  }
+}
+
 @customElement('dw-canvas')
 export class GraphCanvas extends LitElement {
   static override styles = css`
@@ -67,6 +98,11 @@ export class GraphCanvas extends LitElement {
     /* Quick add lists every op and block: scroll rather than run off the canvas. */
     rete-context-menu { display: block; max-height: 340px; overflow-y: auto; border-radius: 6px; }
     rete-minimap { filter: var(--dw-minimap-filter, none); }
+    .band { position: absolute; border: 1px dashed var(--dw-accent); background: color-mix(in srgb, var(--dw-accent) 12%, transparent); pointer-events: none; z-index: 3; }
+    .connecting {
+      position: absolute; left: 8px; bottom: 8px; z-index: 3; padding: 4px 8px; border-radius: 5px; font-size: 12px;
+      background: var(--dw-panel-bg); border: 1px solid var(--dw-accent);
+    }
     .hint {
       position: absolute; left: 50%; top: 40%; transform: translate(-50%, -50%); color: var(--dw-muted);
       pointer-events: none; text-align: center;
@@ -91,10 +127,20 @@ export class GraphCanvas extends LitElement {
   private moved = new Set<string>();
   private lastSelection = '';
   private menuAt: Position = { x: 0, y: 0 };
+  /** What is collapsed in the graph now drawn. */
+  private view: CollapsedView = { groups: new Map(), hiddenBy: new Map(), groupOf: new Map() };
+  /** The rubber band, in canvas pixels, while Shift/Ctrl-dragging on the background. */
+  @state() private band: { x0: number; y0: number; x1: number; y1: number; add: boolean } | null = null;
+  /** The port a keyboard connection starts from. */
+  @state() private pending: { id: string; side: 'input' | 'output'; key: string; label: string } | null = null;
 
   override render() {
+    const b = this.band;
     return html`
-      <div class="area" @dragover=${this.onDragOver} @drop=${this.onDrop}></div>
+      <div class="area" @dragover=${this.onDragOver} @drop=${this.onDrop} @pointerdown=${this.onBandDown}
+        @node-key=${this.onNodeKey} @group-toggle=${this.onGroupToggle} @focusin=${this.onFocusIn}></div>
+      ${b ? html`<div class="band" data-testid="selection-band" style="left:${Math.min(b.x0, b.x1)}px;top:${Math.min(b.y0, b.y1)}px;width:${Math.abs(b.x1 - b.x0)}px;height:${Math.abs(b.y1 - b.y0)}px"></div>` : null}
+      ${this.pending ? html`<div class="connecting" role="status" data-testid="connecting">Connecting from ${this.pending.label}: focus ${this.pending.side === 'output' ? 'an input' : 'an output'} port (Tab) and press Enter; Esc cancels.</div>` : null}
       ${this.graph?.nodes.length ? null : html`<div class="hint">Drag an op or a block from the palette, or right-click for quick add.</div>`}
     `;
   }
@@ -115,16 +161,29 @@ export class GraphCanvas extends LitElement {
     const menu = new ContextMenuPlugin<Schemes>({
       items: (context) => context === 'root'
         ? { searchBar: true, list: this.quickAdd.map((item) => ({ label: item.label, key: `${item.kind}:${item.type}`, handler: () => this.fire('add-item', { kind: item.kind, type: item.type, position: this.menuAt }) })) }
-        : { searchBar: false, list: [
-            { label: 'Duplicate', key: 'duplicate', handler: () => this.fire('node-command', { command: 'duplicate', id: context.id }) },
-            { label: 'Delete', key: 'delete', handler: () => this.fire('node-command', { command: 'delete', id: context.id }) },
-            { label: 'Extract features here', key: 'extract', handler: () => this.fire('node-command', { command: 'extract', id: context.id }) },
-          ] },
+        : { searchBar: false, list: this.nodeMenu(context) },
     });
 
-    this.selectable = AreaExtensions.selectableNodes(area, AreaExtensions.selector(), { accumulating: AreaExtensions.accumulateOnCtrl() });
+    // Dragging a node of a multi-selection (Ctrl+click or rubber band) moves them all: picking a selected
+    // node keeps the selection, as Ctrl does. This pipe runs before selectableNodes' own.
+    const ctrl = AreaExtensions.accumulateOnCtrl();
+    let pickedSelected = false;
+    area.addPipe((ctx) => {
+      if (ctx.type === 'nodepicked') pickedSelected = !!this.editor.getNode(ctx.data.id)?.selected;
+      return ctx;
+    });
+    this.selectable = AreaExtensions.selectableNodes(area, AreaExtensions.selector(), { accumulating: { active: () => ctrl.active() || pickedSelected } });
+    // Shift- and Ctrl-drags on the background draw a selection rectangle instead of panning.
+    area.area.setDragHandler(new Drag({
+      down: (e) => !(e.pointerType === 'mouse' && e.button !== 0) && !this.bandModifier(e),
+      move: () => true,
+    }));
     render.addPreset(Presets.classic.setup({
-      customize: { node: (ctx) => ({ emit }) => html`<dw-node .data=${ctx.payload} .emit=${emit}></dw-node>` },
+      socketPositionWatcher: new SharedSocketPosition<Schemes, AreaExtra>() as never,
+      customize: {
+        node: (ctx) => ({ emit }) => html`<dw-node .data=${ctx.payload} .emit=${emit}
+          .pending=${this.pending?.id === ctx.payload.id ? `${this.pending.side}:${this.pending.key}` : ''}></dw-node>`,
+      },
     }));
     render.addPreset(Presets.minimap.setup({ size: 180 }));
     render.addPreset(Presets.contextMenu.setup());
@@ -197,14 +256,31 @@ export class GraphCanvas extends LitElement {
     if (!this.rewired.size) return;
     const inputs: Record<string, string[]> = {};
     const connections = this.editor.getConnections();
+    let intoBlock = false;
     for (const target of this.rewired) {
+      // A collapsed block's inputs are its members' inputs: rewiring them waits for the block to be expanded.
+      if (groupIdOf(target) !== null) {
+        intoBlock = true;
+        continue;
+      }
       inputs[target] = connections
         .filter((c) => c.target === target)
         .sort((a, b) => Number(String(a.targetInput).slice(2)) - Number(String(b.targetInput).slice(2)))
-        .map((c) => c.source);
+        .map((c) => this.realSource(c.source, String(c.sourceOutput)));
     }
     this.rewired.clear();
-    this.fire('rewire', { inputs });
+    if (intoBlock) {
+      this.fire('canvas-message', { text: 'Expand the block (G) to change the wires into it.' });
+      void this.sync();
+    }
+    if (Object.keys(inputs).length) this.fire('rewire', { inputs });
+  }
+
+  /** The graph node behind a drawn wire's source: a collapsed block's output socket stands for one member. */
+  private realSource(source: string, output: string): string {
+    const g = groupIdOf(source);
+    if (g === null) return source;
+    return this.view.groups.get(g)?.outputs[Number(output.slice(3))] ?? source;
   }
 
   private flushMoves(): void {
@@ -212,10 +288,63 @@ export class GraphCanvas extends LitElement {
     const positions: Record<string, Position> = {};
     for (const id of this.moved) {
       const view = this.area.nodeViews.get(id);
-      if (view) positions[id] = { ...view.position };
+      if (view) Object.assign(positions, this.positionsOf(id, view.position));
     }
     this.moved.clear();
     this.fire('nodes-moved', { positions });
+  }
+
+  /** Graph positions for a drawn node at `at`: a collapsed block moves all its members by as much. */
+  private positionsOf(id: string, at: Position): Record<string, Position> {
+    const g = groupIdOf(id);
+    if (g === null) return { [id]: { ...at } };
+    const cg = this.view.groups.get(g);
+    if (!cg) return {};
+    const dx = at.x - cg.origin.x, dy = at.y - cg.origin.y;
+    const out: Record<string, Position> = {};
+    for (const n of this.graph.nodes) if (cg.group.nodes.includes(n.id) && n.layout) out[n.id] = { x: n.layout.x + dx, y: n.layout.y + dy };
+    return out;
+  }
+
+  /** What a node's context menu offers: its block's collapse or expand among the usual commands. */
+  private nodeMenu(node: OpNode): { label: string; key: string; handler: () => void }[] {
+    const command = (name: string) => () => this.fire('node-command', { command: name, id: node.id, ids: this.realIds([node.id]) });
+    if (node.groupId !== null) {
+      const cg = this.view.groups.get(node.groupId);
+      return [
+        { label: `Expand block ${cg?.group.name ?? ''}`, key: 'expand', handler: () => this.fire('group-command', { ids: [node.groupId], collapse: false }) },
+        { label: 'Delete block', key: 'delete', handler: command('delete') },
+        { label: 'Duplicate block', key: 'duplicate', handler: command('duplicate') },
+      ];
+    }
+    const group = this.view.groupOf.get(node.id);
+    return [
+      ...(group ? [{ label: `Collapse block ${group.name}`, key: 'collapse', handler: () => this.fire('group-command', { ids: [group.id], collapse: true }) }] : []),
+      { label: 'Duplicate', key: 'duplicate', handler: command('duplicate') },
+      { label: 'Delete', key: 'delete', handler: command('delete') },
+      { label: 'Extract features here', key: 'extract', handler: command('extract') },
+    ];
+  }
+
+  /** Drawn ids to graph node ids: a collapsed block stands for its members. */
+  private realIds(ids: Iterable<string>): string[] {
+    const out: string[] = [];
+    for (const id of ids) {
+      const g = groupIdOf(id);
+      if (g === null) out.push(id);
+      else out.push(...(this.view.groups.get(g)?.group.nodes ?? []));
+    }
+    return out;
+  }
+
+  /** Graph node ids to drawn ids: a hidden node is drawn as its collapsed block. */
+  private drawnIds(ids: Iterable<string>): string[] {
+    const out = new Set<string>();
+    for (const id of ids) {
+      const g = this.view.hiddenBy.get(id);
+      out.add(g === undefined ? id : groupNodeId(g));
+    }
+    return [...out];
   }
 
   private emitSelection(): void {
@@ -244,48 +373,76 @@ export class GraphCanvas extends LitElement {
 
   /** Makes Rete match the graph: nodes, sockets, connections, positions, and what each node shows. */
   private async apply(graph: GraphFile, report: GraphReport): Promise<void> {
-    const wanted = new Map(graph.nodes.map((n) => [n.id, n]));
-    const linkKey = (source: string, target: string, input: string) => `${source}\u0000${target}\u0000${input}`;
-    const wantedLinks = new Set<string>();
-    for (const n of graph.nodes)
-      (n.inputs ?? []).forEach((src, i) => wanted.has(src) && wantedLinks.add(linkKey(src, n.id, `in${i}`)));
+    const view = (this.view = collapsedView(graph, report.groups));
+    const wanted = new Map<string, { op: GraphFile['nodes'][number] } | { block: CollapsedGroup }>();
+    for (const n of graph.nodes) if (!view.hiddenBy.has(n.id)) wanted.set(n.id, { op: n });
+    for (const cg of view.groups.values()) wanted.set(groupNodeId(cg.group.id), { block: cg });
+    const links = drawnLinks(graph, view);
+    const linkKey = (source: string, output: string, target: string, input: string) => `${source}\u0000${output}\u0000${target}\u0000${input}`;
+    const wantedLinks = new Set(links.map((l) => linkKey(l.source, l.output, l.target, l.input)));
 
     for (const c of this.editor.getConnections())
-      if (!wantedLinks.has(linkKey(c.source, c.target, String(c.targetInput)))) await this.editor.removeConnection(c.id);
+      if (!wantedLinks.has(linkKey(c.source, String(c.sourceOutput), c.target, String(c.targetInput)))) await this.editor.removeConnection(c.id);
     for (const node of this.editor.getNodes()) {
-      const model = wanted.get(node.id);
-      if (!model || model.op !== node.op) {
+      const want = wanted.get(node.id);
+      const stale = !want || ('op' in want
+        ? node.groupId !== null || want.op.op !== node.op
+        : !(node instanceof GroupNode) || node.signature !== `${want.block.inputs.length}:${want.block.outputs.length}`);
+      if (stale) {
         for (const c of this.editor.getConnections()) if (c.source === node.id || c.target === node.id) await this.editor.removeConnection(c.id);
         if (node.selected) await this.selectable.unselect(node.id);
         await this.editor.removeNode(node.id);
       }
     }
 
-    for (const n of graph.nodes) {
-      let node = this.editor.getNode(n.id);
+    for (const [id, want] of wanted) {
+      let node = this.editor.getNode(id);
       const isNew = !node;
+      const inputs = 'op' in want ? want.op.inputs ?? [] : want.block.inputs;
       if (!node) {
-        node = new OpNode(findOp(n.op), n.op, n.id);
-        node.setInputCount(node.socketsFor((n.inputs ?? []).length));
-        node.setFace(this.faceOf(node, n.inputs ?? [], report));
+        node = 'op' in want ? new OpNode(findOp(want.op.op), want.op.op, id) : new GroupNode(want.block.group.id, id, want.block.inputs.length, want.block.outputs.length);
+        node.setInputCount(node.socketsFor(inputs.length));
+        node.setFace('op' in want ? this.faceOf(node, inputs, report) : this.blockFace(want.block, report));
         await this.editor.addNode(node);
       }
-      const socketsChanged = node.setInputCount(node.socketsFor((n.inputs ?? []).length));
-      const faceChanged = node.setFace(this.faceOf(node, n.inputs ?? [], report));
+      const socketsChanged = node.setInputCount(node.socketsFor(inputs.length));
+      const faceChanged = node.setFace('op' in want ? this.faceOf(node, inputs, report) : this.blockFace(want.block, report));
       if (!isNew && (socketsChanged || faceChanged)) await this.area.update('node', node.id);
-      const at = n.layout ?? { x: 0, y: 0 };
-      const view = this.area.nodeViews.get(n.id);
-      if (view && (view.position.x !== at.x || view.position.y !== at.y)) await this.area.translate(n.id, at);
+      const at = 'op' in want ? want.op.layout ?? { x: 0, y: 0 } : want.block.origin;
+      const nodeView = this.area.nodeViews.get(id);
+      if (nodeView && (nodeView.position.x !== at.x || nodeView.position.y !== at.y)) await this.area.translate(id, at);
     }
 
-    const existing = new Set(this.editor.getConnections().map((c) => linkKey(c.source, c.target, String(c.targetInput))));
-    for (const n of graph.nodes)
-      for (const [i, src] of (n.inputs ?? []).entries()) {
-        const source = this.editor.getNode(src);
-        const target = this.editor.getNode(n.id);
-        if (!source || !target || existing.has(linkKey(src, n.id, `in${i}`))) continue;
-        await this.editor.addConnection(new ClassicPreset.Connection(source, 'out', target, `in${i}`));
-      }
+    const existing = new Set(this.editor.getConnections().map((c) => linkKey(c.source, String(c.sourceOutput), c.target, String(c.targetInput))));
+    for (const l of links) {
+      const source = this.editor.getNode(l.source);
+      const target = this.editor.getNode(l.target);
+      if (!source || !target || existing.has(linkKey(l.source, l.output, l.target, l.input))) continue;
+      await this.editor.addConnection(new ClassicPreset.Connection(source, l.output as never, target, l.input as never));
+    }
+  }
+
+  /** A collapsed block's face: its name, summed params and FLOPs, its last member's shape, any member's error. */
+  private blockFace(cg: CollapsedGroup, report: GraphReport): NodeFace {
+    const { group, inputs, outputs } = cg;
+    const s = groupStats(group, report);
+    const first = s.problems[0];
+    const shapeOf = (id: string) => {
+      const shape = report.byId.get(id)?.shape;
+      return shape ? formatShape(shape) : '?';
+    };
+    return {
+      name: group.name,
+      keyAttrs: `${group.nodes.length} layers`,
+      shape: s.shape ? formatShape(s.shape) : '?',
+      params: count(s.params),
+      flops: compact(s.flops),
+      error: first ? { message: `${first.node}: ${first.message}${s.problems.length > 1 ? ` (+${s.problems.length - 1} more)` : ''}`, hint: first.hint } : null,
+      run: null,
+      group: { id: group.id, name: group.name, collapsed: true },
+      inputLabels: inputs.map(shapeOf),
+      outputLabels: outputs.length > 1 ? outputs.map((id) => report.byId.get(id)?.name ?? id) : ['out'],
+    };
   }
 
   private faceOf(node: OpNode, inputs: string[], report: GraphReport): NodeFace {
@@ -302,6 +459,10 @@ export class GraphCanvas extends LitElement {
       flops: compact(r?.flops ?? 0),
       error: problem ? { message: problem.message + (more > 0 ? ` (+${more} more)` : ''), hint: problem.hint } : null,
       run: this.runInfo.get(node.id) ?? null,
+      group: (() => {
+        const g = this.view.groupOf.get(node.id);
+        return g ? { id: g.id, name: g.name, collapsed: false } : null;
+      })(),
       inputLabels: Array.from({ length: sockets }, (_, i) => {
         const shape = inputs[i] !== undefined ? shapeOf(inputs[i]) : undefined;
         return inputs[i] === undefined ? (i >= inputs.length && i > 0 ? '+' : `in ${i}`) : shape ? formatShape(shape) : '?';
@@ -338,29 +499,32 @@ export class GraphCanvas extends LitElement {
     return { x: Math.round(p.x - 110), y: Math.round(p.y - 80) };
   }
 
+  /** The selected graph nodes (a selected collapsed block counts as all its members). */
   selectedIds(): string[] {
-    return this.editor.getNodes().filter((n) => n.selected).map((n) => n.id);
+    return this.realIds(this.editor.getNodes().filter((n) => n.selected).map((n) => n.id));
   }
 
   async select(ids: string[]): Promise<void> {
     await this.updateComplete;
     await this.syncQueue;
-    for (const n of this.editor.getNodes()) if (n.selected && !ids.includes(n.id)) await this.selectable.unselect(n.id);
-    for (const id of ids) if (this.editor.getNode(id)) await this.selectable.select(id, true);
+    const drawn = this.drawnIds(ids);
+    for (const n of this.editor.getNodes()) if (n.selected && !drawn.includes(n.id)) await this.selectable.unselect(n.id);
+    for (const id of drawn) if (this.editor.getNode(id)) await this.selectable.select(id, true);
     this.emitSelection();
   }
 
   async fit(ids?: string[]): Promise<void> {
     await this.updateComplete;
     await this.syncQueue;
-    const nodes = ids ? this.editor.getNodes().filter((n) => ids.includes(n.id)) : this.editor.getNodes();
+    const drawn = ids && this.drawnIds(ids);
+    const nodes = drawn ? this.editor.getNodes().filter((n) => drawn.includes(n.id)) : this.editor.getNodes();
     if (nodes.length) await AreaExtensions.zoomAt(this.area, nodes, { scale: 0.9 });
   }
 
   async focusNode(id: string): Promise<void> {
     await this.select([id]);
     await this.fit([id]);
-    const view = this.area.nodeViews.get(id);
+    const view = this.area.nodeViews.get(this.drawnIds([id])[0]);
     // zoomAt on one node zooms right in: step back to a comfortable scale around it.
     if (view && this.area.area.transform.k > 1) {
       const rect = this.area.container.getBoundingClientRect();
@@ -387,9 +551,118 @@ export class GraphCanvas extends LitElement {
       this.syncing--;
     }
     const positions: Record<string, Position> = {};
-    for (const [id, view] of this.area.nodeViews) positions[id] = { x: Math.round(view.position.x), y: Math.round(view.position.y) };
+    for (const [id, view] of this.area.nodeViews) Object.assign(positions, this.positionsOf(id, { x: Math.round(view.position.x), y: Math.round(view.position.y) }));
     return positions;
   }
+
+  // ── rubber-band selection ──
+
+  private bandModifier = (e: PointerEvent | MouseEvent) => e.shiftKey || e.ctrlKey || e.metaKey;
+
+  /** Shift/Ctrl + drag on the background: nodes the rectangle touches become the selection (Ctrl adds). */
+  private onBandDown = (e: PointerEvent): void => {
+    if (!this.bandModifier(e) || e.button !== 0) return;
+    // Only the background: a node's own pointerdown (Ctrl+click to add it) does not reach here.
+    if ((e.composedPath() as Element[]).some((el) => el instanceof HTMLElement && el.localName === 'dw-node')) return;
+    const host = this.getBoundingClientRect();
+    const x = e.clientX - host.left, y = e.clientY - host.top;
+    const additive = e.ctrlKey || e.metaKey;
+    const before = additive ? this.editor.getNodes().filter((n) => n.selected).map((n) => n.id) : [];
+    this.band = { x0: x, y0: y, x1: x, y1: y, add: additive };
+    e.preventDefault();
+    const move = (ev: PointerEvent) => {
+      if (this.band) this.band = { ...this.band, x1: ev.clientX - host.left, y1: ev.clientY - host.top };
+    };
+    const up = (ev: PointerEvent) => {
+      window.removeEventListener('pointermove', move);
+      window.removeEventListener('pointerup', up);
+      move(ev);
+      const band = this.band;
+      this.band = null;
+      if (!band) return;
+      const a = this.toArea(host.left + Math.min(band.x0, band.x1), host.top + Math.min(band.y0, band.y1));
+      const b = this.toArea(host.left + Math.max(band.x0, band.x1), host.top + Math.max(band.y0, band.y1));
+      const inside = this.editor.getNodes().filter((n) => {
+        const p = this.area.nodeViews.get(n.id)?.position;
+        return p && p.x < b.x && p.x + n.width > a.x && p.y < b.y && p.y + n.height > a.y;
+      }).map((n) => n.id);
+      void this.selectDrawn([...new Set([...before, ...inside])]);
+    };
+    window.addEventListener('pointermove', move);
+    window.addEventListener('pointerup', up);
+  };
+
+  private async selectDrawn(drawn: string[]): Promise<void> {
+    for (const n of this.editor.getNodes()) if (n.selected && !drawn.includes(n.id)) await this.selectable.unselect(n.id);
+    for (const id of drawn) await this.selectable.select(id, true);
+    this.emitSelection();
+  }
+
+  // ── keyboard ──
+
+  /** Tab into a node off screen: bring it into view (the area is transformed, not scrolled). */
+  private onFocusIn = (e: FocusEvent): void => {
+    const container = this.area.container;
+    container.scrollTop = 0;
+    container.scrollLeft = 0;
+    // Only keyboard focus pans: a click must not move the node from under the pointer.
+    if (!(e.composedPath()[0] as Element).matches?.(':focus-visible')) return;
+    const node = (e.composedPath() as Element[]).find((el) => el instanceof HTMLElement && el.localName === 'dw-node') as (HTMLElement & { data?: OpNode }) | undefined;
+    const id = node?.data?.id;
+    if (!id) return;
+    // Tabbing onto a node selects it, so Delete, G, the arrows and the inspector act on what has focus.
+    if (e.composedPath()[0] === node && !this.editor.getNode(id)?.selected) void this.select(this.realIds([id]));
+    const rect = node!.getBoundingClientRect();
+    const box = this.getBoundingClientRect();
+    if (rect.left >= box.left && rect.right <= box.right && rect.top >= box.top && rect.bottom <= box.bottom) return;
+    const view = this.area.nodeViews.get(id);
+    if (!view) return;
+    const k = this.area.area.transform.k;
+    void this.area.area.translate(box.width / 2 - (view.position.x + NODE_HALF) * k, box.height / 2 - (view.position.y + 80) * k);
+  };
+
+  private onNodeKey = (e: CustomEvent<{ id: string; action: string; side?: 'input' | 'output'; key?: string }>): void => {
+    e.stopPropagation();
+    const { id, action, side, key } = e.detail;
+    if (action === 'edit') {
+      void this.select(this.realIds([id]).slice(0, groupIdOf(id) === null ? 1 : undefined)).then(() => this.fire('node-command', { command: 'edit', id }));
+      return;
+    }
+    if (action === 'cancel') return void this.setPending(null);
+    if (!side || !key) return;
+    if (action === 'cut') return void this.cut(id, key);
+    const node = this.editor.getNode(id);
+    const label = `${node?.face.name ?? id} ${side === 'output' ? key : `input ${key.slice(2)}`}`;
+    const p = this.pending;
+    if (!p || p.side === side || p.id === id) return void this.setPending(p && p.id === id && p.key === key ? null : { id, side, key, label });
+    this.setPending(null);
+    const out = side === 'output' ? { id, key } : { id: p.id, key: p.key };
+    const inp = side === 'input' ? { id, key } : { id: p.id, key: p.key };
+    void this.connectPorts(out, inp);
+  };
+
+  private setPending(p: typeof this.pending): void {
+    const touched = new Set([this.pending?.id, p?.id].filter((x): x is string => !!x));
+    this.pending = p;
+    for (const id of touched) void this.area.update('node', id);
+  }
+
+  /** A keyboard-made wire goes through Rete like a dragged one (one rewire event, one undo step). */
+  private async connectPorts(out: { id: string; key: string }, inp: { id: string; key: string }): Promise<void> {
+    const source = this.editor.getNode(out.id), target = this.editor.getNode(inp.id);
+    if (!source || !target) return;
+    for (const c of this.editor.getConnections()) if (c.target === inp.id && c.targetInput === inp.key) await this.editor.removeConnection(c.id);
+    await this.editor.addConnection(new ClassicPreset.Connection(source, out.key as never, target, inp.key as never));
+  }
+
+  private async cut(id: string, key: string): Promise<void> {
+    for (const c of this.editor.getConnections()) if (c.target === id && c.targetInput === key) await this.editor.removeConnection(c.id);
+  }
+
+  private onGroupToggle = (e: CustomEvent<{ id: string; collapse: boolean }>): void => {
+    e.stopPropagation();
+    this.fire('group-command', { ids: [e.detail.id], collapse: e.detail.collapse });
+  };
 }
 
 declare global {

@@ -1,6 +1,7 @@
 // Edits of the graph file, the editor's source of truth: every function takes a graph and returns a
 // new one (never mutates), so the undo history can keep whole snapshots. Format: src/graph/types.ts.
 import { GRAPH_FORMAT, GRAPH_VERSION, kerasBaseName, type Attrs, type GraphFile, type GraphNode } from '../src/index.ts';
+import { pruneGroups } from '../src/graph/groups.ts';
 
 export type Position = { x: number; y: number };
 
@@ -47,7 +48,8 @@ export function removeNodes(g: GraphFile, ids: Iterable<string>): GraphFile {
   const next = clone(g);
   next.nodes = next.nodes.filter((n) => !gone.has(n.id));
   for (const n of next.nodes) n.inputs = (n.inputs ?? []).filter((i) => !gone.has(i));
-  return withSinkOutputs(next);
+  // Blocks (groups) lose the deleted members; an emptied block goes.
+  return withSinkOutputs(pruneGroups(next));
 }
 
 /** Replaces a node's inputs, in slot order. */

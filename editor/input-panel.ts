@@ -40,6 +40,7 @@ export class InputPanel extends LitElement {
     video { width: 100%; max-height: 160px; background: black; border-radius: 4px; }
     .what { color: var(--dw-muted); overflow-wrap: anywhere; }
     .what b { color: var(--dw-fg); }
+    .hint { color: var(--dw-muted); font-size: 11px; }
     .notes { margin: 4px 0 0; padding-left: 16px; color: var(--dw-muted); }
     .error { color: var(--dw-error); background: var(--dw-error-bg); padding: 3px 6px; border-radius: 4px; margin-top: 4px; }
   `;
@@ -73,6 +74,7 @@ export class InputPanel extends LitElement {
       <div class="row">
         <button data-testid="image-pick" title="Open a photo (PNG, JPEG…) or a .npy tensor" @click=${() => this.fileInput()?.click()}>Open photo…</button>
         <input type="file" hidden accept="image/*,.npy" data-testid="image-input" @change=${this.onFile} />
+        ${this.canPaste ? html`<button data-testid="image-paste" title="Use the image on the clipboard (or press Ctrl+V anywhere on the page)" @click=${this.paste}>Paste</button>` : nothing}
         ${this.hasCamera ? html`<button data-testid="webcam" @click=${this.toggleCamera}>${this.camera === 'off' ? 'Webcam' : 'Stop webcam'}</button>` : nothing}
         <div class="gallery" role="list" aria-label="sample photos">
           ${this.samples.map((s) => html`<button role="listitem" data-testid=${`sample-${s.name}`} title=${`${s.name} — ${s.credit}`}
@@ -84,6 +86,7 @@ export class InputPanel extends LitElement {
         <div class="row">
           <button data-testid="webcam-freeze" @click=${this.freeze}>${this.camera === 'live' ? 'Freeze frame' : 'Live again'}</button>
         </div>` : nothing}
+      <div class="hint">or drop a photo or a .npy anywhere on the page, or paste one with Ctrl+V</div>
       <div class="row">
         <label>resize <select data-testid="resize-mode" @change=${(e: Event) => this.fire('resize-change', { mode: (e.target as HTMLSelectElement).value })}>
           ${RESIZE.map(([v, t]) => html`<option value=${v} ?selected=${v === this.resize}>${t}</option>`)}</select></label>
@@ -119,6 +122,30 @@ export class InputPanel extends LitElement {
     const file = input.files?.[0];
     if (file) this.fire('image-file', { file });
     input.value = '';
+  }
+
+  get canPaste(): boolean {
+    return typeof navigator !== 'undefined' && typeof navigator.clipboard?.read === 'function';
+  }
+
+  /** The first image on the clipboard becomes the input, as a Ctrl+V would (the browser may ask for permission). */
+  private async paste(): Promise<void> {
+    let items: ClipboardItems;
+    try {
+      items = await navigator.clipboard.read();
+    } catch (e) {
+      this.error = `Cannot read the clipboard (${(e as Error).message || (e as Error).name}): press Ctrl+V on the page instead`;
+      return;
+    }
+    for (const item of items) {
+      const type = item.types.find((t) => t.startsWith('image/'));
+      if (!type) continue;
+      const blob = await item.getType(type);
+      this.error = '';
+      this.fire('image-file', { file: new File([blob], `pasted image.${type.slice(6).replace(/\W.*/, '')}`, { type }) });
+      return;
+    }
+    this.error = 'The clipboard holds no image: copy a photo first (in an image viewer or a browser, "Copy image")';
   }
 
   private async toggleCamera(): Promise<void> {

@@ -5,6 +5,7 @@ import ELK from 'elkjs/lib/elk-api.js';
 import elkWorkerUrl from 'elkjs/lib/elk-worker.min.js?url';
 import { findOp, type GraphFile, type GraphNode } from '../src/index.ts';
 import type { Position } from './graph-edits.ts';
+import { collapsedView, drawnLinks, groupIdOf } from './groups.ts';
 import { NODE_WIDTH, nodeHeight } from './layout.ts';
 import { OpNode } from './op-node.ts';
 
@@ -16,9 +17,41 @@ const ROW_GAP = 260;
 /** Width ÷ height the wrapped layout aims at: about a screen's. */
 const ASPECT = 16 / 10;
 
-/** The graph with every node placed: ELK within `timeoutMs`, else by depth; `method` says which. */
-export async function arrangeModel(graph: GraphFile, { timeoutMs = 12_000, signal }: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<{ graph: GraphFile; method: 'elk' | 'depth' }> {
-  const sizes = new Map(graph.nodes.map((n) => [n.id, sizeOf(n)]));
+/**
+ * The graph with every node placed: ELK within `timeoutMs`, else by depth; `method` says which. With
+ * collapsed blocks, what is drawn is laid out (a block as one node) and each block's members are laid
+ * out inside it, from its place: expanding it shows them there.
+ */
+export async function arrangeModel(graph: GraphFile, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<{ graph: GraphFile; method: 'elk' | 'depth' }> {
+  const collapsed = (graph.groups ?? []).filter((g) => g.collapsed);
+  if (!collapsed.length) return arrangeAll(graph, options);
+  const view = collapsedView(graph, collapsed);
+  const links = drawnLinks(graph, view);
+  const inputsOf = (id: string) => links.filter((l) => l.target === id).map((l) => l.source);
+  const drawn: GraphNode[] = [
+    ...graph.nodes.filter((n) => !view.hiddenBy.has(n.id)).map((n) => ({ ...n, inputs: inputsOf(n.id) })),
+    ...[...view.groups.values()].map((cg) => ({ id: `⊞${cg.group.id}`, op: 'Block', inputs: inputsOf(`⊞${cg.group.id}`) })),
+  ];
+  const sizes = new Map(drawn.map((n) => {
+    const cg = view.groups.get(groupIdOf(n.id) ?? '');
+    return [n.id, cg ? { width: NODE_WIDTH, height: nodeHeight(Math.max(cg.inputs.length, cg.outputs.length), false) } : sizeOf(n)];
+  }));
+  const { graph: placed, method } = await arrangeAll({ ...graph, nodes: drawn }, options, sizes);
+  const at = new Map(placed.nodes.map((n) => [n.id, n.layout!]));
+  const layout = new Map<string, Position>();
+  for (const cg of view.groups.values()) {
+    const members = new Set(cg.group.nodes);
+    const nodes = graph.nodes.filter((n) => members.has(n.id)).map((n) => ({ ...n, inputs: (n.inputs ?? []).filter((i) => members.has(i)) }));
+    const boxes = depthLayout(nodes, new Map(nodes.map((n) => [n.id, sizeOf(n)])));
+    const left = Math.min(...[...boxes.values()].map((b) => b.x)), top = Math.min(...[...boxes.values()].map((b) => b.y));
+    const origin = at.get(`⊞${cg.group.id}`)!;
+    for (const [id, b] of boxes) layout.set(id, { x: Math.round(origin.x + b.x - left), y: Math.round(origin.y + b.y - top) });
+  }
+  return { graph: { ...graph, nodes: graph.nodes.map((n) => ({ ...n, layout: at.get(n.id) ?? layout.get(n.id)! })) }, method };
+}
+
+async function arrangeAll(graph: GraphFile, { timeoutMs = 12_000, signal }: { timeoutMs?: number; signal?: AbortSignal }, known?: Map<string, { width: number; height: number }>): Promise<{ graph: GraphFile; method: 'elk' | 'depth' }> {
+  const sizes = known ?? new Map(graph.nodes.map((n) => [n.id, sizeOf(n)]));
   let boxes = await elkLayout(graph.nodes, sizes, timeoutMs, signal).catch((e: Error) => {
     if (signal?.aborted) throw e;
     return null;

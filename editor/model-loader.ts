@@ -3,8 +3,9 @@
 // (editor/model-layout.ts) and with its weights in the session store (editor/weight-store.ts).
 import { PRETRAINED, ZOO, zooModel, type GraphFile, type Preprocess } from '../src/index.ts';
 import { arrangeModel } from './model-layout.ts';
+import { collapseAll } from './groups.ts';
 import type { ModelJob, ModelReply } from './model-worker.ts';
-import { adoptWeights } from './weight-store.ts';
+import { adoptWeights, weightsKept } from './weight-store.ts';
 
 export interface LoadProgress { text: string; fraction: number | null }
 
@@ -79,7 +80,8 @@ async function arranged(graph: GraphFile, onProgress: (p: LoadProgress) => void,
 
 /** A Keras application as keras.applications.NAME(weights=None) builds it. */
 export async function openZoo(name: string, onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<OpenedModel> {
-  const graph = zooModel(name);
+  // Blocks collapsed: a 1 000-node NASNet opens as its ~30 cells, each expandable.
+  const graph = collapseAll(zooModel(name));
   return { graph: await arranged(graph, onProgress, signal), label: `${graph.name ?? name} (Keras applications, random weights)`, notes: [] };
 }
 
@@ -91,9 +93,12 @@ async function openWithWeights(job: ModelJob, label: string, onProgress: (p: Loa
     if (reply.kind === 'model') model = reply;
   }, signal);
   if (!model) throw new Error(`${label}: the model worker sent no model`);
-  const { graph, weights, notes } = model as Extract<ModelReply, { kind: 'model' }>;
+  const { graph, weights, notes, stored } = model as Extract<ModelReply, { kind: 'model' }>;
   const placed = await arranged(graph, onProgress, signal);
-  return { graph: adoptWeights(placed, weights), label, notes };
+  // The worker kept them in IndexedDB before the graph is autosaved, so a reload finds them; a full quota is said, not fatal.
+  const adopted = adoptWeights(placed, weights, stored);
+  const problem = await weightsKept(adopted);
+  return { graph: adopted, label, notes: problem ? [...notes, problem] : notes };
 }
 
 export function openOnnx(file: File, onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<OpenedModel> {

@@ -4,6 +4,7 @@
 import {
   PRETRAINED, ZOO, analyzeGraph, fetchModelFiles, importOnnx, loadPretrained, zooModel, type GraphFile, type WeightStore,
 } from '../src/index.ts';
+import { storeWeights, type StoredWeights } from './weight-db.ts';
 
 export type ModelJob =
   | { kind: 'onnx'; file: File }
@@ -12,7 +13,8 @@ export type ModelJob =
 
 export type ModelReply =
   | { kind: 'progress'; text: string; fraction: number | null }
-  | { kind: 'model'; graph: GraphFile; weights: WeightStore; notes: string[] }
+  /** `stored`: the weights kept in IndexedDB by this worker (hash), or why not: 100 MB packed and cloned off the page's thread. */
+  | { kind: 'model'; graph: GraphFile; weights: WeightStore; notes: string[]; stored: StoredWeights }
   | { kind: 'zoo-stats'; name: string; params: number; flops: number; nodes: number }
   | { kind: 'error'; message: string; hint?: string }
   | { kind: 'done' };
@@ -24,8 +26,8 @@ const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 self.onmessage = async (e: MessageEvent<ModelJob>) => {
   try {
     const job = e.data;
-    if (job.kind === 'onnx') sendModel(await parseOnnx(job.file));
-    else if (job.kind === 'pretrained') sendModel(await fetchPretrained(job.name, job.baseUrl));
+    if (job.kind === 'onnx') await sendModel(await parseOnnx(job.file));
+    else if (job.kind === 'pretrained') await sendModel(await fetchPretrained(job.name, job.baseUrl));
     else zooStats();
     post({ kind: 'done' });
   } catch (err) {
@@ -74,11 +76,13 @@ async function fetchPretrained(name: string, baseUrl: string): Promise<{ graph: 
   return { graph: model.graph, weights: model.weights, notes: [model.def.summary, ...model.notes] };
 }
 
-function sendModel(model: { graph: GraphFile; weights: WeightStore; notes: string[] }): void {
+async function sendModel(model: { graph: GraphFile; weights: WeightStore; notes: string[] }): Promise<void> {
+  progress('Keeping the weights for a reload…');
+  const stored = await storeWeights(model.weights);
   // Several tensors may view one buffer: each buffer goes in the transfer list once.
   const buffers = new Set<ArrayBuffer>();
   for (const t of model.weights.values()) if (t.data.buffer instanceof ArrayBuffer) buffers.add(t.data.buffer);
-  post({ kind: 'model', ...model }, [...buffers]);
+  post({ kind: 'model', ...model, stored }, [...buffers]);
 }
 
 /** Params and FLOPs of every zoo model at its native input size, in the lecture table's order. */

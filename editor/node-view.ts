@@ -1,5 +1,9 @@
 /** One op node on the canvas: op and name, key attrs, sockets, output shape, params, FLOPs, and the
- *  validation error in words. Rendered by @retejs/lit-plugin, which sets `data` and `emit`. */
+ *  validation error in words; or a collapsed block (data.groupId set) with its summed cost. Rendered by
+ *  @retejs/lit-plugin, which sets `data` and `emit`. Focusable (Tab), as are its ports: Enter on the
+ *  node edits it, Enter on a port starts or ends a connection, Delete on an input port cuts its wire.
+ *  @fires node-key - detail: { id, action: 'edit' | 'port' | 'cut', side?, key? } (bubbles out of the canvas' shadow root)
+ *  @fires group-toggle - detail: { id: groupId, collapse: boolean } */
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import type { OpNode } from './op-node.ts';
@@ -35,6 +39,15 @@ export class NodeView extends LitElement {
     .ports { display: flex; justify-content: space-between; padding: 4px 0; flex: 1; }
     .port { display: flex; align-items: center; height: 26px; gap: 4px; }
     .port span { color: var(--dw-muted); font-size: 11px; }
+    .port:focus-visible { outline: 2px solid var(--dw-accent); outline-offset: -1px; border-radius: 4px; }
+    .port.pending span { color: var(--dw-accent); font-weight: 700; }
+    :host(:focus-visible) { outline: 3px solid var(--dw-accent); outline-offset: 2px; }
+    .toggle {
+      border: 1px solid var(--dw-border); border-radius: 4px; background: var(--dw-input-bg, transparent); color: var(--dw-muted);
+      font: 11px system-ui, sans-serif; padding: 0 4px; cursor: pointer; max-width: 110px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap;
+    }
+    .toggle:hover { color: var(--dw-fg); }
+    :host([block]) { border-style: double; border-width: 3px; }
     .in rete-ref { margin-left: -13px; }
     .out rete-ref { margin-right: -13px; }
     .stats { padding: 0 10px 6px; font-variant-numeric: tabular-nums; }
@@ -55,12 +68,17 @@ export class NodeView extends LitElement {
 
   @property({ attribute: false }) data!: OpNode;
   @property({ attribute: false }) emit: Emit | null = null;
+  /** The port a keyboard connection starts from, `${side}:${key}` (set by the canvas). */
+  @property({ attribute: false }) pending = '';
 
   override willUpdate(): void {
-    const { face, id, op, selected } = this.data;
-    this.dataset.testid = 'node';
+    const { face, id, op, selected, groupId } = this.data;
+    this.dataset.testid = groupId !== null ? 'group-node' : 'node';
     this.dataset.nodeId = id;
     this.dataset.op = op;
+    if (groupId !== null) this.dataset.groupId = groupId;
+    this.toggleAttribute('block', groupId !== null);
+    this.tabIndex = 0;
     this.toggleAttribute('selected', !!selected);
     this.toggleAttribute('invalid', !!face.error);
     const heat = face.run?.heat;
@@ -70,19 +88,31 @@ export class NodeView extends LitElement {
     this.style.height = `${this.data.height}px`;
     this.style.setProperty('--dw-cat', `var(--dw-cat-${(this.data.def?.category ?? 'Core').toLowerCase()})`);
     this.setAttribute('role', 'group');
-    this.setAttribute('aria-label', `${op} ${face.name}, output ${face.shape || 'unknown'}${face.error ? `, error: ${face.error.message}` : ''}`);
+    const what = groupId !== null ? `Block ${face.name} (${face.keyAttrs}, collapsed)` : `${op} ${face.name}`;
+    this.setAttribute('aria-label', `${what}, output ${face.shape && face.shape !== '?' ? face.shape : 'unknown'}, ${face.params} params${face.error ? `, error: ${face.error.message}` : ''}`);
     this.title = face.error ? `${face.error.message}${face.error.hint ? `\n→ ${face.error.hint}` : ''}` : '';
   }
 
   override render() {
     const { face, id, op } = this.data;
     const inputs = Object.entries(this.data.inputs);
-    const output = this.data.outputs.out;
+    const outputs = Object.entries(this.data.outputs);
+    const block = this.data.groupId !== null;
     const ref = (side: 'input' | 'output', key: string, socket: unknown) =>
       html`<rete-ref .data=${{ type: 'socket', side, key, nodeId: id, payload: socket }} .emit=${this.emit}></rete-ref>`;
+    const port = (side: 'input' | 'output', key: string, label: string) => ({
+      class: `port ${side === 'input' ? 'in' : 'out'} ${this.pending === `${side}:${key}` ? 'pending' : ''}`,
+      aria: `${side === 'input' ? `input ${key.slice(2)}` : `output${outputs.length > 1 ? ` ${key.slice(3)}` : ''}`} of ${block ? 'block' : op} ${face.name}, ${label}`,
+      keydown: (e: KeyboardEvent) => this.onPortKey(e, side, key),
+    });
+    const group = face.group;
     return html`
       <div class="head">
         <span class="op">${op}</span>
+        ${group ? html`<button class="toggle" data-testid="group-toggle" title=${group.collapsed ? `Expand block ${group.name} (G)` : `Collapse block ${group.name} (G)`}
+          aria-label=${group.collapsed ? `Expand block ${group.name}` : `Collapse block ${group.name}`}
+          @pointerdown=${(e: Event) => e.stopPropagation()} @pointerup=${(e: PointerEvent) => e.button === 0 && this.toggleGroup()}
+          @click=${(e: MouseEvent) => e.detail === 0 && this.toggleGroup()}>${group.collapsed ? '▸ expand' : `▾ ${group.name}`}</button>` : nothing}
         ${face.run ? html`<span class="time ${face.run.stale ? 'stale' : ''}" data-testid="node-time" title=${face.run.title}>${face.run.time}</span>` : nothing}
         ${face.error ? html`<span class="badge" aria-hidden="true">!</span>` : nothing}
       </div>
@@ -90,11 +120,19 @@ export class NodeView extends LitElement {
       <div class="attrs" data-testid="key-attrs">${face.keyAttrs}</div>
       <div class="ports">
         <div>
-          ${inputs.map(([key, input], i) => input ? html`
-            <div class="port in" data-testid="input-${key}">${ref('input', key, input.socket)}<span>${face.inputLabels[i] ?? key}</span></div>` : nothing)}
+          ${inputs.map(([key, input], i) => {
+            if (!input) return nothing;
+            const p = port('input', key, face.inputLabels[i] ?? key);
+            return html`<div class=${p.class} data-testid="input-${key}" tabindex="0" role="button" aria-label=${p.aria} @keydown=${p.keydown}>${ref('input', key, input.socket)}<span>${face.inputLabels[i] ?? key}</span></div>`;
+          })}
         </div>
         <div>
-          ${output ? html`<div class="port out" data-testid="output-out"><span>out</span>${ref('output', 'out', output.socket)}</div>` : nothing}
+          ${outputs.map(([key, output], k) => {
+            if (!output) return nothing;
+            const label = face.outputLabels?.[k] ?? 'out';
+            const p = port('output', key, `${label}${outputs.length === 1 ? `, ${face.shape}` : ''}`);
+            return html`<div class=${p.class} data-testid="output-${key}" tabindex="0" role="button" aria-label=${p.aria} @keydown=${p.keydown}><span>${label}</span>${ref('output', key, output.socket)}</div>`;
+          })}
         </div>
       </div>
       <div class="stats">
@@ -106,6 +144,44 @@ export class NodeView extends LitElement {
       </div>
       ${face.error ? html`<div class="error" data-testid="error">${face.error.message}${face.error.hint ? html` — ${face.error.hint}` : nothing}</div>` : nothing}
     `;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.addEventListener('keydown', this.onHostKey);
+  }
+
+  override disconnectedCallback(): void {
+    this.removeEventListener('keydown', this.onHostKey);
+    super.disconnectedCallback();
+  }
+
+  private fire(type: string, detail: unknown): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private toggleGroup(): void {
+    const g = this.data.face.group;
+    if (g) this.fire('group-toggle', { id: g.id, collapse: !g.collapsed });
+  }
+
+  /** Enter on the node itself (not on one of its ports or buttons): edit it in the inspector. */
+  private onHostKey = (e: KeyboardEvent): void => {
+    if (e.composedPath()[0] !== this || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      e.stopPropagation();
+      this.fire('node-key', { id: this.data.id, action: 'edit' });
+    }
+  };
+
+  private onPortKey(e: KeyboardEvent, side: 'input' | 'output', key: string): void {
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    const action = e.key === 'Enter' || e.key === ' ' ? 'port' : side === 'input' && (e.key === 'Delete' || e.key === 'Backspace') ? 'cut' : e.key === 'Escape' ? 'cancel' : null;
+    if (!action) return;
+    e.preventDefault();
+    e.stopPropagation();
+    this.fire('node-key', { id: this.data.id, action, side, key });
   }
 }
 

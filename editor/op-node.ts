@@ -18,6 +18,10 @@ export interface NodeFace {
   inputLabels: string[];
   /** After a run: GPU time, a mosaic of the first channels, the heat (0–1) when the heatmap is on. */
   run?: NodeRunFace | null;
+  /** The block the node belongs to (its collapse button), or, on a collapsed block, the block itself. */
+  group?: { id: string; name: string; collapsed: boolean } | null;
+  /** Output socket labels (a collapsed block's outputs: the members they come from). */
+  outputLabels?: string[];
 }
 
 export interface NodeRunFace {
@@ -32,6 +36,8 @@ export interface NodeRunFace {
 }
 
 export class OpNode extends ClassicPreset.Node {
+  /** The group a collapsed block's node stands for; null on op nodes. */
+  groupId: string | null = null;
   width = NODE_WIDTH;
   height = nodeHeight(1, false);
   face: NodeFace = { name: '', keyAttrs: '', shape: '', params: '', flops: '', error: null, inputLabels: [] };
@@ -69,10 +75,31 @@ export class OpNode extends ClassicPreset.Node {
 
   /** Updates what the node shows; true when anything visible changed. */
   setFace(face: NodeFace): boolean {
-    const height = nodeHeight(this.inputCount, !!face.error);
+    const height = nodeHeight(Math.max(this.inputCount, Object.keys(this.outputs).length), !!face.error);
     const changed = JSON.stringify(face) !== JSON.stringify(this.face) || height !== this.height;
     this.face = face;
     this.height = height;
     return changed;
+  }
+}
+
+/** A collapsed block drawn as one node: an input socket per tensor entering it, an output per tensor leaving it. */
+export class GroupNode extends OpNode {
+  constructor(groupId: string, id: string, inputs: number, outputs: number) {
+    super(undefined, 'Block', id);
+    this.groupId = groupId;
+    this.setInputCount(inputs);
+    this.removeOutput('out');
+    for (let k = 0; k < outputs; k++) this.addOutput(`out${k}`, new ClassicPreset.Output(tensorSocket, `out${k}`, true));
+  }
+
+  /** Sockets fixed by the group's boundary. */
+  override socketsFor(): number {
+    return this.inputCount;
+  }
+
+  /** "3 in, 1 out": a different boundary means a new node. */
+  get signature(): string {
+    return `${this.inputCount}:${Object.keys(this.outputs).length}`;
   }
 }

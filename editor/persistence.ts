@@ -2,10 +2,13 @@
 // deflated and base64url-encoded in the URL hash (#g=…). Every reader validates before anything loads.
 import { GRAPH_FORMAT, GRAPH_VERSION, analyzeGraph, parseGraphText, type GraphFile } from '../src/index.ts';
 import { normalizeGraph } from './graph-edits.ts';
+import { restoreWeightSets, savedWeightSets } from './weight-store.ts';
 
 const AUTOSAVE_KEY = 'deepwire.autosave';
 /** Longest hash we produce: far below browser limits, still pasteable into chats and issues. */
 export const SHARE_LINK_MAX = 60_000;
+/** Most a link may inflate to: a deflate bomb (1 000:1) stops here instead of filling memory. */
+export const SHARE_TEXT_MAX = 4_000_000;
 
 export type Loaded = { ok: true; graph: GraphFile } | { ok: false; message: string };
 
@@ -30,7 +33,8 @@ export function parseGraph(text: string): Loaded {
 
 export function autosave(graph: GraphFile): void {
   try {
-    localStorage.setItem(AUTOSAVE_KEY, JSON.stringify(graph));
+    // With the stored weight sets it refers to (IndexedDB), restored on reload.
+    localStorage.setItem(AUTOSAVE_KEY, JSON.stringify({ ...graph, ...savedWeightSets(graph) }));
   } catch {
     // Storage full or disabled (private mode): the file and link still work.
   }
@@ -40,7 +44,7 @@ export function restoreAutosave(): GraphFile | null {
   const text = localStorage.getItem(AUTOSAVE_KEY);
   if (!text) return null;
   const loaded = parseGraph(text);
-  return loaded.ok ? loaded.graph : null;
+  return loaded.ok ? restoreWeightSets(loaded.graph) : null;
 }
 
 export function downloadGraph(graph: GraphFile): void {
@@ -70,9 +74,10 @@ const fromBase64Url = (text: string) => {
 
 /** `#g=…` for the graph, or an error when it would be too long for a link. */
 export async function shareHash(graph: GraphFile): Promise<{ ok: true; hash: string } | { ok: false; message: string }> {
-  const packed = await pipe(new TextEncoder().encode(JSON.stringify(graph)), new CompressionStream('deflate-raw'));
+  const text = new TextEncoder().encode(JSON.stringify(graph));
+  const packed = await pipe(text, new CompressionStream('deflate-raw'));
   const hash = `#g=${toBase64Url(packed)}`;
-  if (hash.length > SHARE_LINK_MAX)
+  if (hash.length > SHARE_LINK_MAX || text.length > SHARE_TEXT_MAX)
     return { ok: false, message: `this graph needs a ${Math.round(hash.length / 1000)} kB link, more than the ${SHARE_LINK_MAX / 1000} kB limit: save it as a file instead` };
   return { ok: true, hash };
 }
@@ -83,9 +88,31 @@ export async function readShareHash(hash: string): Promise<Loaded | null> {
   if (!m) return null;
   if (m[1].length > SHARE_LINK_MAX) return { ok: false, message: 'the share link is longer than any deepwire makes: it was not opened' };
   try {
-    const text = new TextDecoder().decode(await pipe(fromBase64Url(m[1]), new DecompressionStream('deflate-raw')));
-    return parseGraph(text);
+    const bytes = await inflateCapped(fromBase64Url(m[1]), SHARE_TEXT_MAX);
+    if (!bytes) return { ok: false, message: `the share link unpacks to more than ${SHARE_TEXT_MAX / 1e6} MB, more than any deepwire makes: it was not opened` };
+    return parseGraph(new TextDecoder().decode(bytes));
   } catch {
     return { ok: false, message: 'the share link is damaged (cut short or edited?): copy the whole link again' };
   }
+}
+
+/** Inflates deflate-raw bytes, giving up (null) as soon as the output passes `max` bytes. */
+async function inflateCapped(bytes: Uint8Array, max: number): Promise<Uint8Array | null> {
+  const reader = new Blob([bytes as BlobPart]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > max) {
+      await reader.cancel();
+      return null;
+    }
+    parts.push(value);
+  }
+  const out = new Uint8Array(total);
+  let o = 0;
+  for (const p of parts) o += (out.set(p, o), p.length);
+  return out;
 }

@@ -58,8 +58,13 @@ export class RunController {
 
   async run(graph: GraphFile, feeds: Record<string, Tensor>, options: { store?: WeightStore; signal?: AbortSignal; onProgress?: (p: SessionProgress) => void } = {}): Promise<RunReport> {
     const engine = await this.engine();
-    if (this.viz && this.viz.device !== engine.device) this.viz = new Visualizer(engine.device);
     const result = await this.session!.run(graph, { feeds, store: options.store, signal: options.signal, onProgress: options.onProgress, timing: true });
+    // The run replaces a lost device (Engine.ensureDevice): pictures are drawn on the new one, and the
+    // old device's activation sources go.
+    if (this.viz && this.viz.device !== engine.device) {
+      this.viz = new Visualizer(engine.device);
+      for (const id of [...this.sources.keys()]) this.dropSource(id);
+    }
     if (!result.ran.length) return { run: this.runs, ran: [], reused: result.reused, ms: result.ms, gpuMs: 0, timing: 'none' };
     const run = ++this.runs;
     const byNode = new Map(result.timings?.nodes.map((t) => [t.node, t]) ?? []);

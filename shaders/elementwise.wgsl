@@ -2,7 +2,7 @@
 // offset + Σ index·stride, so one kernel does the Keras merges with broadcasting (stride 0 on a
 // size-1 dim), copies into a concat slice on any axis, ZeroPadding2D / Cropping2D interiors and
 // strided → contiguous copies. ACCUMULATE reads `a` from y itself (the 3rd, 4th… input of a merge).
-// Reference: src/ops/merge.ts, src/ops/concatenate.ts, src/ops/zero-padding2d.ts
+// Reference: src/ops/merge.ts, src/ops/divide.ts, src/ops/concatenate.ts, src/ops/zero-padding2d.ts
 struct Params {
   D0: u32, D1: u32, D2: u32, D3: u32,
   aS0: u32, aS1: u32, aS2: u32, aS3: u32, aOffset: u32,
@@ -16,7 +16,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 @group(0) @binding(3) var<uniform> p: Params;
 override WG: u32 = 64u;
-override OP: u32 = 0u;          // 0 copy a, 1 add, 2 subtract, 3 multiply, 4 maximum, 5 minimum
+override OP: u32 = 0u;          // 0 copy a, 1 add, 2 subtract, 3 multiply, 4 maximum, 5 minimum, 6 divide
 override ACCUMULATE: bool = false;
 
 @compute @workgroup_size(WG)
@@ -38,6 +38,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       case 2u: { v = va - vb; }
       case 3u: { v = va * vb; }
       case 4u: { v = max(va, vb); }
+      case 6u: { v = va / vb; }
       default: { v = min(va, vb); }
     }
   }

@@ -17,6 +17,9 @@ override WG: u32 = 64u;
 override IS_MAX: bool = true;
 override COUNT_INCLUDE_PAD: bool = false;
 override VEC4: bool = false;
+// A ZeroPadding2D folded in (src/compile/lower.ts): padded cells are zeros, so a max over a window
+// that reaches them is at least 0 (an average counts them: COUNT_INCLUDE_PAD).
+override ZERO_PAD: bool = false;
 
 /** Channels c..c+3 of flat index i (one channel, in .x, when not VEC4). */
 fn load(i: u32) -> vec4<f32> {
@@ -52,16 +55,13 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       real++;
     }
   }
+  // The window clipped to the padded input.
+  let h = min(y0 + i32(p.KH), i32(p.paddedH) - i32(p.padTop)) - y0;
+  let w = min(x0 + i32(p.KW), i32(p.paddedW) - i32(p.padLeft)) - x0;
+  let inPadded = u32(max(h, 0) * max(w, 0));
   var out = best;
-  if (!IS_MAX) {
-    var count = real;
-    if (COUNT_INCLUDE_PAD) {                        // the window clipped to the padded input
-      let h = min(y0 + i32(p.KH), i32(p.paddedH) - i32(p.padTop)) - y0;
-      let w = min(x0 + i32(p.KW), i32(p.paddedW) - i32(p.padLeft)) - x0;
-      count = u32(max(h, 0) * max(w, 0));
-    }
-    out = sum / f32(max(count, 1u));
-  }
+  if (ZERO_PAD & (real < inPadded)) { out = max(out, vec4<f32>(0.0)); }
+  if (!IS_MAX) { out = sum / f32(max(select(real, inPadded, COUNT_INCLUDE_PAD), 1u)); }
   let at = pixel * p.yStride + p.yOffset + c;
   if (VEC4) { y[at / 4u] = out; } else { y[at / 4u][at % 4u] = out.x; }
 }

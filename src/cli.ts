@@ -13,6 +13,7 @@ import { materializeWeights, runReference } from './runtime/reference.ts';
 import { Engine, EngineError, type RunResult } from './runtime/engine.ts';
 import { runGraphOnGpu, type Losses } from './runtime/run-graph.ts';
 import { exportKeras } from './io/keras-export.ts';
+import { exportKerasModel } from './io/keras-model-export.ts';
 import { featureGraph } from './models/features.ts';
 import { findZooEntry, ZOO, zooModel, type ZooOptions } from './models/zoo.ts';
 import { imageToTensor } from './io/image.ts';
@@ -23,7 +24,7 @@ import { PRETRAINED } from './models/pretrained.ts';
 import type { WeightStore } from './runtime/reference.ts';
 import { importModel, type OnnxImport, type OnnxPort } from './io/onnx-import.ts';
 import { exportOnnx } from './io/onnx-export.ts';
-import { toOnnx, toOurs } from './io/onnx-layout.ts';
+import { castFromFloat32, checkFloat32Exact, toOnnx, toOurs } from './io/onnx-layout.ts';
 import { decodeModel, decodeTensorProto, readTensor, type TensorValue } from './io/onnx-proto.ts';
 import { decodeWeights, encodeWeights, weightsPaths } from './io/weights-file.ts';
 
@@ -52,6 +53,8 @@ Usage:
   deepwire validate FILE [--json]      check the graph; every problem on its own line
   deepwire run FILE [options]          run the graph on a tensor; write the outputs as .npy files
   deepwire export-keras FILE [OUT.py]  the graph as a Keras functional-API Python script (to stdout without OUT.py)
+  deepwire export-keras FILE OUT.json  the Keras model with its weights (model.json + weights.bin beside it: TF.js
+                                       Layers format, for tf.loadLayersModel or tensorflowjs_converter → .h5)
   deepwire convert IN OUT              model.onnx → graph.json (its weights in graph.weights.json + .bin beside
                                        it, read back whenever graph.json is opened), or FILE → model.onnx
 
@@ -393,6 +396,7 @@ export function humanCount(n: number, suffix = ''): string {
 async function exportKerasCommand({ file, out, flags }: Parsed, io: CliIo): Promise<number> {
   const loaded = await loadGraph(file, io, flags);
   if (!loaded.report.ok) refuseInvalid(loaded, file, io);
+  if (out !== undefined && /\.json$/i.test(out)) return writeKerasModel(loaded, out, io);
   const { script, layers, params } = exportKeras({ ...loaded.raw, name: loaded.name });
   if (out === undefined) {
     io.stdout(script);
@@ -404,6 +408,20 @@ async function exportKerasCommand({ file, out, flags }: Parsed, io: CliIo): Prom
     throw new CliError(`cannot write ${out}: ${(e as Error)?.message ?? e}`, 'choose another path');
   }
   io.stdout(`${out}: ${layers.length} layers, ${thousands(params.total)} params (trainable ${thousands(params.trainable)}, non-trainable ${thousands(params.nonTrainable)})\n`);
+  return 0;
+}
+
+async function writeKerasModel(loaded: Loaded, out: string, io: CliIo): Promise<number> {
+  const shardName = `${basename(out, extname(out))}.weights.bin`;
+  const { modelJson, shard, layers, params } = exportKerasModel({ ...loaded.raw, name: loaded.name }, { weights: loaded.weights, shardName });
+  const shardPath = join(dirname(out), shardName);
+  try {
+    await io.writeFile(out, new TextEncoder().encode(JSON.stringify(modelJson)));
+    await io.writeFile(shardPath, shard);
+  } catch (e) {
+    throw new CliError(`cannot write ${out}: ${(e as Error)?.message ?? e}`, 'choose another path');
+  }
+  io.stdout(`${out} + ${shardPath}: ${layers.length} layers, ${thousands(params.total)} params (trainable ${thousands(params.trainable)}, non-trainable ${thousands(params.nonTrainable)}), ${thousands(shard.byteLength)} bytes of weights\n`);
   return 0;
 }
 
@@ -524,6 +542,7 @@ async function runOnnx(file: string, flags: Parsed['flags'], backend: Backend, i
     else {
       // An array without the batch axis is one item.
       const dims = given.dims.length === port.dims.length - 1 ? [1, ...given.dims] : given.dims;
+      checkFloat32Exact(given.data, port.dtype, `--input for '${port.name}'`);
       feeds[port.node] = toOurs(dims, given.data, port.layout, `--input for '${port.name}'`);
     }
   }
@@ -533,7 +552,9 @@ async function runOnnx(file: string, flags: Parsed['flags'], backend: Backend, i
   const result = await backend(report, feeds, { seed, outputs, store: onnx.weights });
   const outDir = (flags.out as string | undefined) ?? 'out';
   for (const port of ports) {
-    const { dims, data } = toOnnx(result.tensors.get(port.node)!, port.layout);
+    const { dims, data: computed } = toOnnx(result.tensors.get(port.node)!, port.layout);
+    // Other element types than float32 are computed in float32 and cast back (integers truncate and wrap).
+    const data = Float32Array.from(castFromFloat32(computed, port.dtype, `output '${port.name}'`));
     const path = join(outDir, `${fileSafe(port.name)}.npy`);
     try {
       await io.writeFile(path, writeNpy({ shape: dims, data }));

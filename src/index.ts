@@ -24,7 +24,7 @@ export { Engine, EngineError, type CompiledGraph, type NodeTiming, type RunResul
 export { Session, RunCancelled, type SessionProgress, type SessionRun, type SessionRunOptions } from './runtime/session.ts';
 export { fingerprints } from './runtime/fingerprint.ts';
 export {
-  Visualizer, summarize, quantile, spatialOf, channelRanges, type MapSource, type ChannelStats, type StatsSummary, type RangeScope, type RangeOptions,
+  Visualizer, summarize, quantile, spatialOf, channelRanges, seriesQuantiles, globalScope, type ScopePart, type HistogramFn, type MapSource, type ChannelStats, type StatsSummary, type RangeScope, type RangeOptions,
 } from './runtime/visualize.ts';
 export { COLORMAPS, colormapTable, cssColor, type ColormapName } from './runtime/colormaps.ts';
 export { ZOO, zooModel, findZooEntry, type ZooEntry, type ZooOptions } from './models/zoo.ts';

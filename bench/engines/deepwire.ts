@@ -21,7 +21,9 @@ export const prepare: Prepare = async (w) => {
     adapter: `${engine.info.description} (conv kernel ${engine.convKernel})`,
     note,
     async build() {
-      compiled = engine.compile(w.report, w.weights, { batch: 1 });
+      // `lower` (bench/run.ts --deepwire-variants): lowering options to compare kernels.
+      const lower = JSON.parse(new URLSearchParams(location.search).get('lower') ?? '{}');
+      compiled = engine.compile(w.report, w.weights, { ...lower, batch: 1 });
     },
     async run() {
       return (await compiled!.run(feeds)).tensors.get(w.output)!.data;

@@ -58,6 +58,15 @@ const BLOCKS: Record<string, GraphFile> = {
     conv('c3', 'c2_r', 64, 1), bn('c3_bn', 'c3'),
     { id: 'add', op: 'Add', inputs: ['x', 'c3_bn'] }, relu('out', 'add'),
   ], ['out']),
+  // No ReLU before the pools: they see negatives, so the folded zero padding really counts.
+  'ResNet stem, ZeroPadding2D folded into the 7×7 conv and the pools': graph([13, 13, 3], [
+    { id: 'p1', op: 'ZeroPadding2D', inputs: ['x'], attrs: { padding: 3 } },
+    conv('c1', 'p1', 32, 7, { strides: 2, padding: 'valid' }), bn('c1_bn', 'c1'),
+    { id: 'p2', op: 'ZeroPadding2D', inputs: ['c1_bn'], attrs: { padding: [[1, 0], [0, 2]] } },
+    { id: 'pool', op: 'MaxPool2D', inputs: ['p2'], attrs: { pool_size: 3, strides: 2 } },
+    { id: 'p3', op: 'ZeroPadding2D', inputs: ['c1_bn'], attrs: { padding: 1 } },
+    { id: 'avg', op: 'AveragePool2D', inputs: ['p3'], attrs: { pool_size: 2, strides: 2 } },
+  ], ['pool', 'avg']),
   'DenseNet block (3 layers, growth 4) and transition': graph([8, 8, 8], [
     ...[0, 1, 2].flatMap((i) => {
       const input = i === 0 ? 'x' : `cat${i - 1}`;
@@ -107,6 +116,15 @@ describe.skipIf(!gpu)('compiled graph', () => {
     const compiled = engine!.compile(report, materializeWeights(report, 1));
     expect(compiled.plan.steps.map((s) => s.kernel)).not.toContain('elementwise');
     expect(compiled.plan.steps).toHaveLength(7); // 6 convs + 1 pool
+  });
+
+  it('folds ZeroPadding2D into the conv and pools after it: no padding dispatch', async () => {
+    const { analyzeGraph } = await import('../graph/analyze.ts');
+    const { materializeWeights } = await import('../runtime/reference.ts');
+    const report = analyzeGraph(BLOCKS['ResNet stem, ZeroPadding2D folded into the 7×7 conv and the pools']);
+    const compiled = engine!.compile(report, materializeWeights(report, 1));
+    expect(compiled.plan.steps.map((s) => s.kernel)).not.toContain('elementwise');
+    expect(compiled.plan.steps).toHaveLength(3);
   });
 
   it('a second run of the same graph creates no pipeline', async () => {

@@ -5,6 +5,7 @@ import affine from '../../shaders/affine.wgsl?raw';
 import conv2dDirect from '../../shaders/conv2d-direct.wgsl?raw';
 import conv2dDirectLib from '../../shaders/conv2d-direct-lib.wgsl?raw';
 import conv2dDirectQuad from '../../shaders/conv2d-direct-quad.wgsl?raw';
+import conv2dDirectQuad16 from '../../shaders/conv2d-direct-quad16.wgsl?raw';
 import conv2dGemm from '../../shaders/conv2d-gemm.wgsl?raw';
 import conv2dGrouped from '../../shaders/conv2d-grouped.wgsl?raw';
 import conv2dNaive from '../../shaders/conv2d-naive.wgsl?raw';
@@ -13,8 +14,11 @@ import dot from '../../shaders/dot.wgsl?raw';
 import elementwise from '../../shaders/elementwise.wgsl?raw';
 import epilogue from '../../shaders/epilogue.wgsl?raw';
 import globalPool2d from '../../shaders/global-pool2d.wgsl?raw';
+import pad2d from '../../shaders/pad2d.wgsl?raw';
 import pool2d from '../../shaders/pool2d.wgsl?raw';
+import pool2dArgmax from '../../shaders/pool2d-argmax.wgsl?raw';
 import softmax from '../../shaders/softmax.wgsl?raw';
+import softmaxAxis from '../../shaders/softmax-axis.wgsl?raw';
 
 export interface Kernel {
   name: string;
@@ -44,13 +48,17 @@ export const KERNELS = {
   conv2dGemm: kernel('conv2d-gemm', conv2dGemm, [activation, epilogue]),
   conv2dDirect: kernel('conv2d-direct', conv2dDirect, [activation, epilogue, conv2dDirectLib]),
   conv2dDirectQuad: kernel('conv2d-direct-quad', conv2dDirectQuad, [activation, epilogue, conv2dDirectLib]),
+  conv2dDirectQuad16: kernel('conv2d-direct-quad16', conv2dDirectQuad16, [activation, epilogue, conv2dDirectLib], 32),
   conv2dGrouped: kernel('conv2d-grouped', conv2dGrouped, [activation, epilogue, conv2dDirectLib]),
   depthwiseConv2d: kernel('depthwise-conv2d', depthwiseConv2d, [activation, epilogue]),
   pool2d: kernel('pool2d', pool2d),
+  pool2dArgmax: kernel('pool2d-argmax', pool2dArgmax),
+  pad2d: kernel('pad2d', pad2d),
   globalPool2d: kernel('global-pool2d', globalPool2d),
   elementwise: kernel('elementwise', elementwise, [activation]),
   affine: kernel('affine', affine, [activation]),
   softmax: kernel('softmax', softmax),
+  softmaxAxis: kernel('softmax-axis', softmaxAxis),
   dot: kernel('dot', dot),
 } as const;
 

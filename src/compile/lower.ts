@@ -8,6 +8,8 @@ import type { GraphReport, NodeReport } from '../graph/analyze.ts';
 import { OpError } from '../ops/op.ts';
 import { formatShape, sizeOf, stridesOf, type Tensor } from '../tensor.ts';
 import { window2d, type Padding } from '../ops/geometry.ts';
+import { softmaxAxis } from '../ops/softmax.ts';
+import { argmaxGeometry, type MaxPoolWithArgmax2DAttrs } from '../ops/max-pool-with-argmax2d.ts';
 import { activationCode, activationOverrides, LINEAR, reluCode, type ActivationCode } from './activation-codes.ts';
 import { KERNELS, type KernelName } from './kernels.ts';
 import { packDirect, packGemm, packGrouped } from './pack.ts';
@@ -25,6 +27,11 @@ export interface LowerOptions {
   convKernel?: ConvKernel;
   /** The device has `subgroups`: the direct conv shares loads across quads. */
   subgroups?: boolean;
+  /**
+   * Pixels per invocation of the quad-shared direct conv: 16 (conv2d-direct-quad16, the default) or 8
+   * (conv2d-direct-quad); for benchmarks and tests that pin one.
+   */
+  quadPixels?: 8 | 16;
 }
 
 type Weights = Map<string, Record<string, Tensor>>;
@@ -37,7 +44,7 @@ const SLICE_WRITERS = new Set([
   ...CONV_OPS, ...ACTIVATION_OPS, 'BatchNormalization', 'Normalization', 'Rescaling', 'MaxPool2D', 'AveragePool2D',
   'GlobalAveragePool2D', 'GlobalMaxPool2D', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Cropping2D',
 ]);
-const MERGE_CODES: Record<string, number> = { Add: 1, Subtract: 2, Multiply: 3, Average: 1, Maximum: 4, Minimum: 5 };
+const MERGE_CODES: Record<string, number> = { Add: 1, Subtract: 2, Multiply: 3, Average: 1, Maximum: 4, Minimum: 5, Divide: 6 };
 
 /** A fused conv group: the conv, then what folds into its epilogue. */
 interface ConvGroup {
@@ -72,6 +79,8 @@ class Lowering {
   private readonly consumers = new Map<string, string[]>();
   private readonly groups = new Map<string, ConvGroup>(); // keyed by the group's final node
   private readonly fusedAway = new Set<string>();
+  /** ZeroPadding2D pads folded into their consumer's own padding: [[top, bottom], [left, right]] by consumer. */
+  private readonly foldedPads = new Map<string, [[number, number], [number, number]]>();
   private readonly keep: Set<string>;
   private readonly batch: number;
 
@@ -87,6 +96,7 @@ class Lowering {
       throw new OpError(`the graph has ${this.report.problems.length} problem(s); first: ${p.message}`, p.hint);
     }
     this.findConvGroups();
+    this.foldZeroPadding();
     this.assignConcatTargets();
     const inputs = new Map<string, View>();
     for (const id of this.report.order) {
@@ -164,6 +174,31 @@ class Lowering {
     }
   }
 
+  /**
+   * A ZeroPadding2D whose only consumer is a conv or a 'valid' pool (ResNet's stem) becomes that
+   * consumer's padding: no padded copy, no dispatch, one pipeline fewer.
+   */
+  private foldZeroPadding(): void {
+    for (const id of this.report.order) {
+      const r = this.node(id);
+      const c = r.op === 'ZeroPadding2D' ? this.soleConsumer(id) : null;
+      if (!c || c.inputs.length !== 1) continue;
+      const ca = c.attrs as Record<string, any>;
+      const foldable = c.op === 'Conv2D' || c.op === 'DepthwiseConv2D'
+        || ((c.op === 'MaxPool2D' || c.op === 'AveragePool2D') && ca.padding === 'valid' && !ca.ceil_mode);
+      if (!foldable) continue;
+      this.foldedPads.set(c.id, (r.attrs as { padding: [[number, number], [number, number]] }).padding);
+      this.fusedAway.add(id);
+      this.computedBy.set(id, c.id);
+    }
+  }
+
+  /** The tensor a node reads as its input 0, past a ZeroPadding2D folded into it, and that padding. */
+  private paddedInput(r: NodeReport): { id: string; pad: [[number, number], [number, number]] } {
+    const pad = this.foldedPads.get(r.id);
+    return pad ? { id: this.node(r.inputs[0]).inputs[0], pad } : { id: r.inputs[0], pad: [[0, 0], [0, 0]] };
+  }
+
   /** Channel concats hand their inputs a slice of their own buffer (outermost concat first). */
   private assignConcatTargets(): void {
     const claimed = new Set<string>();
@@ -198,7 +233,7 @@ class Lowering {
   private releaseSelfReadingTargets(): void {
     const viewOf = (id: string): string => {
       const r = this.node(id);
-      return ['Dropout', 'Flatten', 'Reshape'].includes(r.op) ? viewOf(r.inputs[0]) : id;
+      return ['Dropout', 'Flatten', 'Reshape'].includes(r.op) || (r.op === 'ZeroPadding2D' && this.fusedAway.has(id)) ? viewOf(r.inputs[0]) : id;
     };
     const reads = (r: NodeReport): string[] => {
       const g = this.groups.get(r.id);
@@ -313,6 +348,7 @@ class Lowering {
       case 'Average':
       case 'Maximum':
       case 'Minimum':
+      case 'Divide':
         return this.merge(r);
       case 'Concatenate':
         return this.concatenate(r);
@@ -340,6 +376,43 @@ class Lowering {
       }
       case 'Dot':
         return this.dot(r);
+      case 'MaxPoolWithArgmax2D': {
+        const x = this.pixels(r.id, this.input(r.inputs[0])), yv = this.output(r);
+        const [N, H, W, C] = x.view.shape, { h, w, strides } = argmaxGeometry([H, W, C], a as MaxPoolWithArgmax2DAttrs);
+        if (a.output === 'indices' && N * H * W * C > 2 ** 24) throw new OpError(`indices of a batch of ${N} × ${H}×${W}×${C} go beyond 2^24, which float32 cannot hold exactly`, 'run a smaller batch');
+        return this.step({
+          node: r.id, kernel: 'pool2dArgmax', overrides: { INDICES: a.output === 'indices', ORDER: ['nhwc', 'nchw', 'ncwh'].indexOf(a.index_order) },
+          bindings: [x.binding, { kind: 'view', view: yv, write: true }],
+          params: {
+            N, H, W, C, xStride: x.stride, xOffset: x.offset, OH: h.out, OW: w.out, yOffset: yv.offset, KH: a.pool_size[0], KW: a.pool_size[1],
+            SH: strides[0], SW: strides[1], DH: a.dilation_rate[0], DW: a.dilation_rate[1], padTop: h.padBefore, padLeft: w.padBefore,
+          },
+          workgroups: Math.ceil((N * h.out * w.out * C) / 64),
+        });
+      }
+      case 'Pad2D': {
+        const x = this.pixels(r.id, this.input(r.inputs[0])), yv = this.output(r);
+        const [N, H, W, C] = x.view.shape, [OH, OW] = r.shape!;
+        return this.step({
+          node: r.id, kernel: 'pad2d', overrides: { MODE: ['constant', 'reflect', 'edge'].indexOf(a.mode) },
+          bindings: [x.binding, { kind: 'view', view: yv, write: true }],
+          params: { N, H, W, C, xStride: x.stride, xOffset: x.offset, OH, OW, top: a.padding[0][0], left: a.padding[1][0], yOffset: yv.offset, value: a.constant_value },
+          workgroups: Math.ceil((N * OH * OW * C) / 64),
+        });
+      }
+      case 'Softmax': {
+        // The last axis: the channel softmax; another: softmax-axis over outer × C × inner (src/ops/softmax.ts).
+        const x = this.input(r.inputs[0]), axis = softmaxAxis(r.shape!, a.axis);
+        if (axis === x.shape.length - 1) return this.softmax(r, r.inputs[0]);
+        const xc = isContiguous(x) ? x : this.copyContiguous(r.id, x), yv = this.output(r);
+        const outer = sizeOf(x.shape.slice(0, axis)), inner = sizeOf(x.shape.slice(axis + 1));
+        return this.step({
+          node: r.id, kernel: 'softmaxAxis', overrides: {},
+          bindings: [{ kind: 'view', view: xc }, { kind: 'view', view: yv, write: true }],
+          params: { outer, C: x.shape[axis], inner, xOffset: xc.offset, yOffset: yv.offset },
+          workgroups: Math.ceil((outer * inner) / 64),
+        });
+      }
       default:
         throw new OpError(`${r.op} has no WebGPU kernel yet`, 'run it with --backend cpu');
     }
@@ -396,7 +469,8 @@ class Lowering {
     const conv = g.conv;
     const a = conv.attrs as Record<string, any>;
     const w = this.weights.get(conv.id)!;
-    const xv = this.input(conv.inputs[0]);
+    const { id: inputId, pad: [[padT, padB], [padL, padR]] } = this.paddedInput(conv);
+    const xv = this.input(inputId);
     let [N, H, W, C] = xv.shape;
     if (conv.op === 'Dense') {
       // Dense is a 1×1 conv over every position of the leading axes.
@@ -427,7 +501,9 @@ class Lowering {
     const kernelSize: [number, number] = pointwise ? [1, 1] : a.kernel_size;
     const strides: [number, number] = pointwise ? [1, 1] : a.strides;
     const dilation: [number, number] = pointwise ? [1, 1] : a.dilation_rate;
-    const [wh, ww] = window2d(conv.op, [H, W, C], kernelSize, strides, dilation, pointwise ? 'valid' : (a.padding as Padding));
+    const [wh, ww] = window2d(conv.op, [H + padT + padB, W + padL + padR, C], kernelSize, strides, dilation, pointwise ? 'valid' : (a.padding as Padding));
+    wh.padBefore += padT;
+    ww.padBefore += padL;
     const OC = conv.op === 'DepthwiseConv2D' ? C * a.depth_multiplier : conv.op === 'Dense' ? a.units : a.filters;
     const groups = conv.op === 'DepthwiseConv2D' ? C : (a.groups ?? 1);
 
@@ -455,7 +531,19 @@ class Lowering {
     const out = own === null ? pixelView(logits)! : y;
 
     const choice = this.options.convKernel ?? 'gemm';
-    const direct: KernelName = this.options.subgroups && OC % 32 === 0 ? 'conv2dDirectQuad' : 'conv2dDirect';
+    // quad16 pads the filters to whole quads of 8-filter blocks (zero weights, nothing stored); one
+    // kernel for every conv spares pipeline creations, and conv2d-direct is about half as fast anyway.
+    const quadOC = Math.ceil(OC / 32) * 32;
+    const quad16 = !!this.options.subgroups && this.options.quadPixels !== 8;
+    const direct: KernelName = !this.options.subgroups ? 'conv2dDirect'
+      : !quad16 ? (OC % 32 === 0 ? 'conv2dDirectQuad' : 'conv2dDirect')
+      : 'conv2dDirectQuad16';
+    const tilePixels = quad16 ? 16 : 8;
+    // quad16 takes linear and the ReLU family as params (conv2d-direct-lib's finish): no override, one pipeline.
+    const uniformAct = act.code === 0 ? { actSlope: 1, actThreshold: 0, actMax: 3.0e38 }
+      : { actSlope: act.slope, actThreshold: act.threshold, actMax: act.max };
+    // Few channels (an RGB stem): a window row of KW·C contiguous floats is read as one tap (conv2d-direct-lib's ROW).
+    const row = quad16 && C % 4 !== 0 && C <= 16 && kernelSize[1] > 1 && dilation[1] === 1 && x.stride === C;
     const CG = C / groups, OCG = OC / groups;
     const kernelName: KernelName = choice === 'naive' ? 'conv2dNaive'
       : groups === 1 ? (choice === 'direct' ? direct : 'conv2dGemm')
@@ -465,11 +553,15 @@ class Lowering {
     const extra: Record<string, number> =
       kernelName === 'depthwiseConv2d' ? { DM: OC / C }
       : kernelName === 'conv2dNaive' ? { groups }
-      : kernelName === direct ? { C4: Math.ceil(C / 4), ocBlocks: Math.ceil(OC / 8), CG: C, OCG: OC }
-      : kernelName === 'conv2dGrouped' ? { C4: CG / 4, ocBlocks: OC / 4, CG, OCG }
+      : kernelName === direct ? { C4: Math.ceil((row ? kernelSize[1] * C : C) / 4), ocBlocks: quad16 ? quadOC / 8 : Math.ceil(OC / 8), CG: C, OCG: OC, ...uniformAct }
+      : kernelName === 'conv2dGrouped' ? { C4: CG / 4, ocBlocks: OC / 4, CG, OCG, ...uniformAct }
       : { OC4: Math.ceil(OC / 4) * 4 };
     if (kernelName === 'conv2dGemm') kernel = packGemm(kernel, kernelSize[0] * kernelSize[1] * C, OC);
-    if (kernelName === direct) kernel = packDirect(kernel, kernelSize[0], kernelSize[1], C, OC);
+    if (kernelName === direct) kernel = row ? packDirect(kernel, kernelSize[0], 1, kernelSize[1] * C, OC, extra.ocBlocks) : packDirect(kernel, kernelSize[0], kernelSize[1], C, OC, extra.ocBlocks);
+    if (quad16 && kernelName === direct) {
+      overrides.ROW = row;
+      if (act.code <= 1) for (const k of ['ACT', 'ACT_SLOPE', 'ACT_THRESHOLD', 'ACT_MAX']) delete overrides[k];
+    }
     if (kernelName === 'conv2dGrouped') kernel = packGrouped(kernel, kernelSize[0], kernelSize[1], CG, OC);
     if (registerTiled) overrides.VEC_X = C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0;
     const total = N * wh.out * ww.out * OC;
@@ -487,6 +579,7 @@ class Lowering {
         rStride: r.stride, rOffset: r.offset,
       },
       workgroups: kernelName === 'conv2dGemm' ? Math.ceil((N * wh.out * ww.out) / 32) * Math.ceil(OC / 32)
+        : kernelName === direct ? Math.ceil((Math.ceil((N * wh.out * ww.out) / tilePixels) * extra.ocBlocks) / KERNELS[direct].workgroupSize)
         : registerTiled ? Math.ceil((Math.ceil((N * wh.out * ww.out) / 8) * extra.ocBlocks) / 64)
         : Math.ceil(total / 64),
     });
@@ -506,15 +599,19 @@ class Lowering {
 
   private pool(r: NodeReport): void {
     const a = r.attrs as { pool_size: [number, number]; strides: [number, number] | null; padding: Padding; ceil_mode: boolean; count_include_pad?: boolean };
-    const x = this.pixels(r.id, this.input(r.inputs[0]));
+    const { id: inputId, pad: [[padT, padB], [padL, padR]] } = this.paddedInput(r);
+    const folded = this.foldedPads.has(r.id);
+    const x = this.pixels(r.id, this.input(inputId));
     const [N, H, W, C] = x.view.shape;
     const strides = a.strides ?? a.pool_size;
-    const [wh, ww] = window2d(r.op, [H, W, C], a.pool_size, strides, [1, 1], a.padding, a.ceil_mode);
+    const [wh, ww] = window2d(r.op, [H + padT + padB, W + padL + padR, C], a.pool_size, strides, [1, 1], a.padding, a.ceil_mode);
+    [wh.padBefore, wh.padAfter, ww.padBefore, ww.padAfter] = [wh.padBefore + padT, wh.padAfter + padB, ww.padBefore + padL, ww.padAfter + padR];
     const yv = this.output(r);
     const y = pixelView(yv)!;
     const vec4 = [C, x.stride, x.offset, y.stride, y.offset].every((n) => n % 4 === 0);
     this.step({
-      node: r.id, kernel: 'pool2d', overrides: { IS_MAX: r.op === 'MaxPool2D', COUNT_INCLUDE_PAD: !!a.count_include_pad, VEC4: vec4 },
+      node: r.id, kernel: 'pool2d',
+      overrides: { IS_MAX: r.op === 'MaxPool2D', COUNT_INCLUDE_PAD: !!a.count_include_pad || folded, VEC4: vec4, ZERO_PAD: folded && r.op === 'MaxPool2D' },
       bindings: [x.binding, { kind: 'view', view: yv, write: true }],
       params: {
         N, H, W, C, xStride: x.stride, xOffset: x.offset, OH: wh.out, OW: ww.out, yStride: y.stride, yOffset: y.offset,

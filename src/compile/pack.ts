@@ -2,10 +2,11 @@
 
 /**
  * Keras [KH, KW, C, OC] → conv2d-direct's [OC/8][KH][KW][C↑4][8]: one output-channel block's weights
- * are one contiguous stream, 8 channels (two vec4s) per input channel; zero-padded at the edges.
+ * are one contiguous stream, 8 channels (two vec4s) per input channel; zero-padded at the edges
+ * (and to `blocks` blocks, for kernels that want whole quads of them).
  */
-export function packDirect(kernel: Float32Array, KH: number, KW: number, C: number, OC: number): Float32Array {
-  const blocks = Math.ceil(OC / 8), C4 = Math.ceil(C / 4) * 4;
+export function packDirect(kernel: Float32Array, KH: number, KW: number, C: number, OC: number, blocks = Math.ceil(OC / 8)): Float32Array {
+  const C4 = Math.ceil(C / 4) * 4;
   const out = new Float32Array(blocks * KH * KW * C4 * 8);
   for (let b = 0; b < blocks; b++)
     for (let tap = 0; tap < KH * KW; tap++)

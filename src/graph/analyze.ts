@@ -5,7 +5,7 @@ import { findOp, OPS } from '../ops/index.ts';
 import { OpError, type OpDef, type WeightSpec } from '../ops/op.ts';
 import { formatShape, sizeOf } from '../tensor.ts';
 import { showValue } from '../show-value.ts';
-import { GRAPH_FORMAT, GRAPH_VERSION, type Attrs, type GraphFile, type GraphNode, type Problem, type Shape } from './types.ts';
+import { GRAPH_FORMAT, GRAPH_VERSION, type Attrs, type GraphFile, type GraphGroup, type GraphNode, type Problem, type Shape } from './types.ts';
 
 export interface NodeReport {
   id: string;
@@ -35,6 +35,8 @@ export interface GraphReport {
   outputs: string[];
   problems: Problem[];
   totals: { params: number; trainable: number; nonTrainable: number; flops: number };
+  /** The file's groups that are sound (known, distinct members), name defaulted to the id. */
+  groups: GraphGroup[];
   ok: boolean;
 }
 
@@ -161,6 +163,7 @@ export function analyzeGraph(raw: unknown): GraphReport {
         report.problems.push({ node: n.id, message: `input '${inp}' of ${def.type} '${n.id}' does not exist`, hint: 'connect an existing node or remove the input' });
   }
 
+  const groups = readGroups(raw, byId, problems);
   assignNames(reports, problems);
   const order = topologicalOrder(reports, byId);
 
@@ -202,7 +205,61 @@ export function analyzeGraph(raw: unknown): GraphReport {
     totals.flops += r.flops;
   }
   totals.params = totals.trainable + totals.nonTrainable;
-  return { nodes: reports, byId, order, outputs, problems: all, totals, ok: all.length === 0 };
+  return { nodes: reports, byId, order, outputs, problems: all, totals, groups, ok: all.length === 0 };
+}
+
+/**
+ * The optional "groups": each a set of existing nodes, a node in one group at most. A faulty group is
+ * left out (the nodes stay as they are) and said why; a node claimed twice gets the problem itself.
+ */
+function readGroups(raw: unknown, byId: Map<string, NodeReport>, problems: Problem[]): GraphGroup[] {
+  if (!isObject(raw) || raw.groups === undefined) return [];
+  const example = 'e.g. "groups": [{ "id": "block1", "name": "conv2_block1", "nodes": ["conv1", "bn1"], "collapsed": true }]';
+  if (!Array.isArray(raw.groups)) {
+    problems.push({ message: '"groups" must be a list of groups', hint: example });
+    return [];
+  }
+  const groups: GraphGroup[] = [];
+  const ids = new Set<string>();
+  const owner = new Map<string, string>();
+  raw.groups.forEach((g, i) => {
+    if (!isObject(g) || typeof g.id !== 'string' || g.id === '') {
+      problems.push({ message: `group #${i + 1} needs a non-empty string "id"`, hint: example });
+      return;
+    }
+    const id = g.id;
+    if (ids.has(id)) return void problems.push({ message: `two groups have the id '${id}'`, hint: 'group ids must be unique: rename one' });
+    ids.add(id);
+    if (g.name !== undefined && (typeof g.name !== 'string' || g.name === ''))
+      problems.push({ message: `group '${id}': "name" must be a non-empty string`, hint: 'e.g. "name": "conv2_block1"' });
+    if (g.collapsed !== undefined && typeof g.collapsed !== 'boolean')
+      problems.push({ message: `group '${id}': "collapsed" must be true or false, not ${showValue(g.collapsed)}` });
+    if (!Array.isArray(g.nodes) || !g.nodes.length || !g.nodes.every((n) => typeof n === 'string')) {
+      problems.push({ message: `group '${id}': "nodes" must be a non-empty list of node ids`, hint: example });
+      return;
+    }
+    const members: string[] = [];
+    for (const n of g.nodes as string[]) {
+      if (!byId.has(n)) {
+        problems.push({ message: `group '${id}' lists '${n}', which is not a node of the graph`, hint: `remove '${n}' from the group's "nodes"` });
+        continue;
+      }
+      const other = owner.get(n);
+      if (other === id) {
+        problems.push({ message: `group '${id}' lists '${n}' twice`, hint: 'list each node once' });
+        continue;
+      }
+      if (other !== undefined) {
+        byId.get(n)!.problems.push({ node: n, message: `'${n}' is in two groups, '${other}' and '${id}'`, hint: `a node belongs to one group at most: remove it from '${id}' or '${other}'` });
+        continue;
+      }
+      owner.set(n, id);
+      members.push(n);
+    }
+    if (!members.length) return;
+    groups.push({ id, name: typeof g.name === 'string' && g.name ? g.name : id, nodes: members, ...(g.collapsed === true ? { collapsed: true } : {}) });
+  });
+  return groups;
 }
 
 /** Keras-style default names (conv2d, conv2d_1, …; input_1, …); duplicate explicit names are problems. */

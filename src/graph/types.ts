@@ -25,6 +25,22 @@ export interface GraphFile {
   seed?: number;
   nodes: GraphNode[];
   outputs: string[];
+  /** Blocks (a ResNet block, an Inception module, a NASNet cell): optional, editor-only, ignored by the engine. */
+  groups?: GraphGroup[];
+}
+
+/**
+ * A named set of nodes the editor can collapse to one node and expand again. A node belongs to one
+ * group at most. Optional: files without groups (and the engine) are unaffected.
+ */
+export interface GraphGroup {
+  id: string;
+  /** Shown as the collapsed node's title, e.g. `conv2_block1`, `mixed5`. */
+  name: string;
+  /** Member node ids, in build order. */
+  nodes: string[];
+  /** Drawn as one node; absent means expanded. */
+  collapsed?: boolean;
 }
 
 /** A problem found in a graph: never thrown at the user, always shown on the node it concerns. */

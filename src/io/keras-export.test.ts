@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze.ts';
 import type { GraphFile, GraphNode } from '../graph/types.ts';
 import { OPS } from '../ops/index.ts';
+import { NO_KERAS_LAYER } from './keras-layers.ts';
 import { ZOO, zooModel } from '../models/zoo.ts';
 import { exportKeras } from './keras-export.ts';
 
@@ -98,6 +99,7 @@ describe('exportKeras', () => {
       { id: 'maximum', op: 'Maximum', inputs: ['mean', 'add'] },
       { id: 'minimum', op: 'Minimum', inputs: ['maximum', 'sub'] },
       { id: 'cat', op: 'Concatenate', inputs: ['minimum', 'add'], attrs: { axis: 2 } },
+      { id: 'soft', op: 'Softmax', inputs: ['cat'], attrs: { axis: 2 } },
       { id: 'pad', op: 'ZeroPadding2D', inputs: ['cat'], attrs: { padding: [[1, 0], [2, 1]] } },
       { id: 'crop', op: 'Cropping2D', inputs: ['pad'], attrs: { cropping: 1 } },
       { id: 'gmp', op: 'GlobalMaxPool2D', inputs: ['crop'] },
@@ -107,8 +109,9 @@ describe('exportKeras', () => {
       { id: 'dot', op: 'Dot', inputs: ['dense', 'gmp'], attrs: { axes: 1, normalize: true } },
       { id: 'reshape', op: 'Reshape', inputs: ['dot'], attrs: { target_shape: [1, 1] } },
     ];
-    expect(OPS.map((o) => o.type).filter((t) => !nodes.some((n) => n.op === t))).toEqual([]);
-    const g = graph(nodes, ['reshape'], 'every_op');
+    // deepwire's own ops (ONNX's Div of two tensors, …) are refused, with what to do in Keras: keras-layers.test.ts.
+    expect(OPS.map((o) => o.type).filter((t) => !nodes.some((n) => n.op === t))).toEqual(Object.keys(NO_KERAS_LAYER));
+    const g = graph(nodes, ['reshape', 'soft'], 'every_op');
     const report = analyzeGraph(g);
     expect(report.problems).toEqual([]);
     const { script, layers } = exportKeras(g);

@@ -51,9 +51,17 @@ describe('deepwire run model.onnx', () => {
     const unknown = await cli(['run', 'src/io/fixtures/tiny-mixed.onnx', '--input', 'pixels=x.npy', '--backend', 'cpu']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toBe("deepwire: --input pixels=x.npy: the model has no input 'pixels' — its inputs: input\n");
-    const model = await cli(['run', `${ONNX_NODE_TESTS}/test_reflect_pad/model.onnx`, '--backend', 'cpu']);
+    const model = await cli(['run', `${ONNX_NODE_TESTS}/test_maxpool_3d_default/model.onnx`, '--backend', 'cpu']);
     expect(model.code).toBe(1);
-    expect(model.stderr).toBe("deepwire: Pad node 'y': mode 'reflect' is not supported; deepwire pads with a constant — use mode constant\n");
+    expect(model.stderr).toBe("deepwire: MaxPool node 'y': needs an N×C×H×W image, got a 1×3×32×32×32 tensor (3-D data: deepwire works on 2-D images) — deepwire imports 2-D CNNs; reshape the data to N×C×H×W before this node\n");
+  });
+
+  it('runs a uint8 model in float32 and writes its integer results (Div truncates)', async () => {
+    const dir = `${ONNX_NODE_TESTS}/test_div_uint8`, data = `${dir}/test_data_set_0`;
+    const { code, stderr, files } = await cli(['run', `${dir}/model.onnx`, '--input', `${data}/input_0.pb`, '--input', `${data}/input_1.pb`, '--backend', 'cpu']);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect([...readNpy(files.get('out/z.npy')!).data]).toEqual([...(await pb(`${data}/output_0.pb`)).data]);
   });
 });
 

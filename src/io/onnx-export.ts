@@ -4,6 +4,7 @@
 // Weights go back to ONNX's layouts: Keras HWIO → OIHW, Dense [in, units] → Gemm B.
 import type { GraphReport, NodeReport } from '../graph/analyze.ts';
 import { window2d, type Padding } from '../ops/geometry.ts';
+import { argmaxGeometry, type MaxPoolWithArgmax2DAttrs } from '../ops/max-pool-with-argmax2d.ts';
 import { materializeWeights, type WeightStore } from '../runtime/reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { encodeModel, floatTensor, int64Tensor, OnnxError, type OnnxAttribute, type OnnxNode, type OnnxTensorProto, type OnnxValueInfo } from './onnx-proto.ts';
@@ -213,6 +214,20 @@ class Exporter {
         if (r.op === 'AveragePool2D') attrs.count_include_pad = a.count_include_pad ? 1 : 0;
         return { name: this.emit(r.op === 'MaxPool2D' ? 'MaxPool' : 'AveragePool', [x.name], attrs, out), nchw: true, rank: 4 };
       }
+      case 'MaxPoolWithArgmax2D':
+        return this.maxPoolWithArgmax(r, out);
+      case 'Softmax': {
+        const x = this.input(r);
+        // Keras' axis counts the batch as 0, as ONNX's does; an image's axes sit in N×C×H×W order.
+        const axis = (a.axis < 0 ? a.axis + x.rank : a.axis) as number;
+        return { name: this.emit('Softmax', [x.name], { axis: x.nchw ? [0, 2, 3, 1][axis] : axis }, out), nchw: x.nchw, rank: x.rank };
+      }
+      case 'Pad2D': {
+        const x = this.image(this.input(r));
+        const [[t, b], [l, rr]] = a.padding;
+        const inputs = [x.name, this.ints(`${out}/pads`, [0, 0, t, l, 0, 0, b, rr]), ...(a.mode === 'constant' ? [this.floats(`${out}/value`, [], [a.constant_value])] : [])];
+        return { name: this.emit('Pad', inputs, { mode: a.mode }, out), nchw: true, rank: 4 };
+      }
       case 'GlobalAveragePool2D':
       case 'GlobalMaxPool2D': {
         const x = this.image(this.input(r));
@@ -272,6 +287,7 @@ class Exporter {
       case 'Average':
       case 'Maximum':
       case 'Minimum':
+      case 'Divide':
         return this.merge(r, out);
       case 'Concatenate': {
         let inputs = r.inputs.map((id) => this.values.get(id)!);
@@ -375,13 +391,42 @@ class Exporter {
     if (!nchw) inputs = inputs.map((v) => this.plain(v));
     const names = inputs.map((v) => v.name);
     const rank = r.shape!.length + 1;
-    const op = { Add: 'Sum', Subtract: 'Sub', Multiply: 'Mul', Average: 'Mean', Maximum: 'Max', Minimum: 'Min' }[r.op]!;
+    const op = { Add: 'Sum', Subtract: 'Sub', Multiply: 'Mul', Divide: 'Div', Average: 'Mean', Maximum: 'Max', Minimum: 'Min' }[r.op]!;
     let name: string;
     if (op === 'Mul') {
       name = names[0];
       names.slice(1).forEach((n, i) => (name = this.emit('Mul', [name, n], {}, i === names.length - 2 ? out : `${out}/mul${i}`)));
     } else name = this.emit(op === 'Sum' && names.length === 2 ? 'Add' : op, names, {}, out);
     return { name, nchw, rank };
+  }
+
+  /** ONNX MaxPool with dilations; the indices are its Indices output (N×C×H×W order), recombined for nhwc, as floats. */
+  private maxPoolWithArgmax(r: NodeReport, out: string): Value {
+    const a = r.attrs as unknown as MaxPoolWithArgmax2DAttrs;
+    const x = this.image(this.input(r));
+    const [H, W, C] = this.report.byId.get(r.inputs[0])!.shape!;
+    const { h, w, strides } = argmaxGeometry([H, W, C], a);
+    const attrs: Record<string, Attr> = {
+      kernel_shape: a.pool_size, strides, dilations: a.dilation_rate, pads: [h.padBefore, w.padBefore, h.padAfter, w.padAfter],
+      ceil_mode: a.ceil_mode ? 1 : 0, storage_order: a.index_order === 'ncwh' ? 1 : 0,
+    };
+    const image = (name: string) => ({ name, nchw: true, rank: 4 });
+    if (a.output === 'values') return image(this.emit('MaxPool', [x.name], attrs, out));
+    const values = this.fresh(`${out}/values`);
+    let index = this.fresh(`${out}/indices`);
+    this.nodes.push({ op_type: 'MaxPool', name: values, input: [x.name], output: [values, index], attribute: Object.entries(attrs).map(([k, v]) => attribute(k, v)) });
+    if (a.index_order === 'nhwc') {
+      // (n, c, hw) from the N×C×H×W index, then ((n·H·W + hw)·C + c).
+      const k = (name: string, v: number) => this.ints(`${out}/${name}`, [v]);
+      const op = (type: string, l: string, rt: string, name: string) => this.emit(type, [l, rt], {}, `${out}/${name}`);
+      const n = op('Div', index, k('chw', C * H * W), 'n');
+      const rest = op('Mod', index, k('chw', C * H * W), 'rest');
+      const c = op('Div', rest, k('hw', H * W), 'c');
+      const hw = op('Mod', rest, k('hw', H * W), 'hw');
+      const pixel = op('Add', op('Mul', n, k('hw', H * W), 'n_hw'), hw, 'pixel');
+      index = op('Add', op('Mul', pixel, k('c', C), 'pixel_c'), c, 'nhwc');
+    }
+    return image(this.emit('Cast', [index], { to: 1 }, out));
   }
 
   /** Keras' batch_dot of inputs with 1 or 2 axes besides the batch, as one MatMul of [N, P, K]·[N, K, Q]. */

@@ -18,17 +18,17 @@ const FLT_MAX = 3.4028234663852886e38;
 
 // ── shared helpers ────────────────────────────────────────────────────────────────────────────
 
-/** Input i as an N×C×H×W image (ours N×H×W×C). */
-function image(c: NodeContext, i: number): Data {
-  const x = c.data(i);
-  if (x.layout.kind === 'nchw') return x;
+/** Input i as an N×C×H×W image (ours N×H×W×C), or N×C×W 1-D data (ours N×1×W×C) where `oneD` allows it. */
+function image(c: NodeContext, i: number, oneD = false): Data {
+  const x = c.data(i, undefined, oneD ? 'image' : undefined);
+  if (x.layout.kind === 'nchw' && (oneD || !x.layout.oneD)) return x;
   const shape = c.onnxShape(x);
   const kind = shape.length === 3 ? ' (1-D data: deepwire works on 2-D images)' : shape.length === 5 ? ' (3-D data: deepwire works on 2-D images)' : '';
   c.refuse(`needs an N×C×H×W image, got a ${formatShape(shape)} tensor${kind}`, 'deepwire imports 2-D CNNs; reshape the data to N×C×H×W before this node');
 }
 
 /** ONNX pads/auto_pad of a 2-D window → Keras padding. Pools get explicit pads (ceil_mode applies to them). */
-function windowPadding(c: NodeContext, size: readonly number[], kernel: number[], strides: number[], dilations: number[], explicit: boolean): Pads {
+function windowPadding(c: NodeContext, size: readonly number[], kernel: number[], strides: number[], dilations: number[], explicit: boolean, oneD = false): Pads {
   const autoPad = c.string('auto_pad', 'NOTSET');
   if (autoPad === 'VALID') return 'valid';
   if (autoPad === 'SAME_UPPER' && !explicit) return 'same';
@@ -42,13 +42,16 @@ function windowPadding(c: NodeContext, size: readonly number[], kernel: number[]
     return [h, w];
   }
   if (autoPad !== 'NOTSET') c.refuse(`auto_pad '${autoPad}' is not one of NOTSET, SAME_UPPER, SAME_LOWER, VALID`);
-  const p = c.ints('pads', [0, 0, 0, 0])!;
+  let p = c.ints('pads', [0, 0, 0, 0])!;
+  // 1-D data (an image one row high): ONNX's [begin, end] pad the row.
+  if (oneD && p.length === 2) p = [0, p[0], 0, p[1]];
   if (p.length !== 4 || p.some((v) => v < 0)) c.refuse(`pads ${JSON.stringify(p)} must be 4 non-negative numbers [top, left, bottom, right]`);
   return p.every((v) => v === 0) ? 'valid' : [[p[0], p[2]], [p[1], p[3]]];
 }
 
-function pair(c: NodeContext, name: string, fallback: number[]): [number, number] {
+function pair(c: NodeContext, name: string, fallback: number[], oneD = false): [number, number] {
   const v = c.ints(name, fallback)!;
+  if (oneD && v.length === 1) return [1, v[0]];
   if (v.length !== 2) c.refuse(`${name} ${JSON.stringify(v)} must have 2 entries: deepwire works on 2-D images`);
   return [v[0], v[1]];
 }
@@ -188,28 +191,35 @@ const conv: Converter = (c) => {
 
 const pool = (max: boolean): Converter => (c) => {
   c.known('auto_pad', 'ceil_mode', 'kernel_shape', 'pads', 'strides', ...(max ? ['dilations', 'storage_order'] : ['count_include_pad']));
-  const x = image(c, 0);
-  if (c.outputUsed(1)) c.refuse('its Indices output is used; deepwire computes only the pooled values');
-  const poolSize = pair(c, 'kernel_shape', c.ints('kernel_shape') ?? c.refuse('it has no kernel_shape'));
-  const strides = pair(c, 'strides', [1, 1]);
-  const dilations = pair(c, 'dilations', [1, 1]);
-  if (dilations[0] !== 1 || dilations[1] !== 1) c.refuse(`dilations ${JSON.stringify(dilations)}: deepwire pools without dilation`);
+  // 1-D pooling is 2-D pooling of an image one row high.
+  const x = image(c, 0, true);
+  const oneD = x.layout.kind === 'nchw' && !!x.layout.oneD;
+  const poolSize = pair(c, 'kernel_shape', c.ints('kernel_shape') ?? c.refuse('it has no kernel_shape'), oneD);
+  const strides = pair(c, 'strides', [1, 1], oneD);
+  const dilations = pair(c, 'dilations', [1, 1], oneD);
+  const dilated = dilations[0] !== 1 || dilations[1] !== 1;
   const autoSame = c.string('auto_pad', 'NOTSET').startsWith('SAME');
-  const padding = windowPadding(c, x.shape, poolSize, strides, [1, 1], true);
+  const padding = windowPadding(c, x.shape, poolSize, strides, dilations, true, oneD);
   const attrs: Record<string, unknown> = { pool_size: poolSize, strides, padding, ceil_mode: !autoSame && c.int('ceil_mode', 0) === 1 };
   if (!max) attrs.count_include_pad = c.int('count_include_pad', 0) === 1;
-  c.output(0, c.add(max ? 'MaxPool2D' : 'AveragePool2D', attrs, [x], NCHW));
+  // Dilation and the Indices output (flat N×C×H×W indices, int64) are MaxPoolWithArgmax2D's.
+  const argmax = (output: string, extra: Record<string, unknown>, suffix: string) =>
+    c.add('MaxPoolWithArgmax2D', { ...attrs, dilation_rate: dilations, output, ...extra }, [x], x.layout, {}, suffix);
+  c.output(0, dilated ? argmax('values', {}, '') : c.add(max ? 'MaxPool2D' : 'AveragePool2D', attrs, [x], x.layout));
+  if (max && c.outputUsed(1)) c.output(1, argmax('indices', { index_order: c.int('storage_order', 0) === 1 ? 'ncwh' : 'nchw' }, '/indices'), 'int64');
 };
 
 const globalPool = (op: string): Converter => (c) => {
   c.known();
-  c.output(0, c.add(op, { keepdims: true }, [image(c, 0)], NCHW));
+  const x = image(c, 0, true);
+  c.output(0, c.add(op, { keepdims: true }, [x], x.layout));
 };
 
 const batchNormalization: Converter = (c) => {
   c.known('epsilon', 'momentum', 'training_mode', 'spatial', 'is_test', 'consumed_inputs');
   if (c.int('training_mode', 0) !== 0 || [1, 2, 3, 4].some((i) => c.outputUsed(i)))
-    c.refuse('it is in training mode (batch statistics); deepwire runs inference', 'export the model in eval mode (model.eval())');
+    c.refuse('it is in training mode: it normalises with statistics across the batch and updates the running ones; deepwire runs inference, each item of a batch on its own',
+      'export the model in eval mode (model.eval())');
   if (c.int('spatial', 1) !== 1) c.refuse('spatial=0 (statistics per position) is not supported');
   const x = c.data(0);
   const rank = c.onnxShape(x).length;
@@ -296,7 +306,7 @@ const matMul: Converter = (c) => {
   c.output(0, c.add('Dot', { axes: [2, 1] }, [a, b], a.layout));
 };
 
-const MERGES: Record<string, string> = { Add: 'Add', Sum: 'Add', Sub: 'Subtract', Mul: 'Multiply', Max: 'Maximum', Min: 'Minimum', Mean: 'Average' };
+const MERGES: Record<string, string> = { Add: 'Add', Sum: 'Add', Sub: 'Subtract', Mul: 'Multiply', Div: 'Divide', Max: 'Maximum', Min: 'Minimum', Mean: 'Average' };
 
 /** A merge of computed tensors, checked to broadcast in our layout as it does in ONNX's. */
 function merge(c: NodeContext, op: string, inputs: Data[], suffix = ''): Data {
@@ -329,13 +339,11 @@ const elementwise = (onnxOp: string): Converter => (c) => {
   const data = operands.filter((v): v is Data => v.kind === 'data');
   const consts = operands.map((v, i) => ({ v, i })).filter((e): e is { v: Const; i: number } => e.v.kind === 'const');
   if (data.length === 0) c.refuse('all its inputs are constants; deepwire computes from the model\'s inputs');
-  if (onnxOp === 'Div' && data.length > 1)
-    c.refuse(`unsupported: Div of two computed tensors at node '${c.name}' — deepwire divides only by constants`, 'divide by a constant, or multiply instead');
   if (onnxOp === 'Mean' && consts.length) c.refuse('Mean with constant inputs is not supported');
   let y = data.length > 1 ? merge(c, MERGES[onnxOp], data, consts.length ? '/merge' : '') : data[0];
   consts.forEach(({ v, i }, k) => {
     const suffix = k === consts.length - 1 ? '' : `/const${k}`;
-    if (onnxOp === 'Div' && i === 0) c.refuse('it divides a constant by a computed tensor; deepwire divides only by constants');
+    if (onnxOp === 'Div' && i === 0) c.refuse('it divides a constant by a computed tensor; deepwire divides computed tensors by constants or by each other', 'make the constant a model input');
     const op: ConstOp = ({ Add: 'add', Sum: 'add', Mul: 'mul', Div: 'div', Max: 'max', Min: 'min', Sub: i === 0 ? 'rsub' : 'sub' } as Record<string, ConstOp>)[onnxOp];
     const want = broadcast([c.onnxShape(y), v.tensor.dims]);
     y = withConst(c, y, v.tensor, op, suffix);
@@ -395,10 +403,11 @@ const softmax: Converter = (c) => {
   let axis = c.int('axis', c.opset >= 13 ? -1 : 1);
   if (axis < -rank || axis >= rank) c.refuse(`axis ${axis} is out of range for a ${formatShape(shape)} tensor`);
   if (axis < 0) axis += rank;
-  const last = kerasAxis(axis, x.layout) === x.shape.length;
+  const keras = kerasAxis(axis, x.layout);
   if (c.opset >= 13 || axis === rank - 1) {
-    if (!last) c.refuse(`softmax over axis ${axis} of ${formatShape(shape)}: deepwire's softmax runs over the last (channel) axis only`);
-    return c.output(0, c.add('Activation', { activation: 'softmax' }, [x], x.layout));
+    if (keras === x.shape.length) return c.output(0, c.add('Activation', { activation: 'softmax' }, [x], x.layout));
+    if (keras === 0) c.refuse(`softmax over axis ${axis} of ${formatShape(shape)} mixes the items of the batch; deepwire keeps them apart`);
+    return c.output(0, c.add('Softmax', { axis: keras }, [x], x.layout));
   }
   // Before opset 13: over axes axis… as one, whatever their order — a reshape to one axis and back.
   // The batchless axes from `keep` on hold ONNX's axes axis…; for an image, axis 1 means all of H×W×C.
@@ -523,7 +532,7 @@ const concat: Converter = (c) => {
 const pad: Converter = (c) => {
   c.known('mode', 'pads', 'value');
   const mode = c.string('mode', 'constant');
-  if (mode !== 'constant') c.refuse(`mode '${mode}' is not supported; deepwire pads with a constant`, 'use mode constant');
+  if (!['constant', 'edge', 'reflect'].includes(mode)) c.refuse(`mode '${mode}' is not one of constant, edge, reflect`);
   const x = image(c, 0);
   const pads = c.opset < 11 ? c.ints('pads', [])! : Array.from(c.constant(1, 'pads').data);
   const value = c.opset < 11 ? c.float('value', 0) : c.hasInput(2) ? scalar(c, c.constant(2, 'constant_value'), 'constant_value') : 0;
@@ -531,6 +540,10 @@ const pad: Converter = (c) => {
   if (pads.length !== 8) c.refuse(`pads ${JSON.stringify(pads)} must have 8 entries for an N×C×H×W image`);
   const [n0, c0, top, left, n1, c1, bottom, right] = pads;
   if (n0 || c0 || n1 || c1) c.refuse(`pads ${JSON.stringify(pads)} pad the batch or the channels; deepwire pads H and W only`);
+  if (mode !== 'constant') {
+    if ([top, left, bottom, right].some((p) => p < 0)) c.refuse(`negative pads ${JSON.stringify(pads)} (cropping) with mode '${mode}' are not supported`, 'crop with Slice before the Pad');
+    return c.output(0, c.add('Pad2D', { padding: [[top, bottom], [left, right]], mode }, [x], NCHW));
+  }
   const grow = [[Math.max(top, 0), Math.max(bottom, 0)], [Math.max(left, 0), Math.max(right, 0)]];
   const crop = [[Math.max(-top, 0), Math.max(-bottom, 0)], [Math.max(-left, 0), Math.max(-right, 0)]];
   const grows = grow.flat().some((v) => v > 0), crops = crop.flat().some((v) => v > 0);
@@ -550,12 +563,13 @@ const identity: Converter = (c) => {
 
 const dropout: Converter = (c) => {
   c.known('ratio', 'seed', 'is_test', 'consumed_inputs');
-  if (c.outputUsed(1)) c.refuse('its mask output is used; deepwire runs inference, where Dropout is the identity');
   const ratio = c.opset < 12 ? c.float('ratio', 0.5) : c.hasInput(1) ? scalar(c, c.constant(1, 'ratio'), 'ratio') : 0.5;
   const training = c.opset >= 12 && c.hasInput(2) && scalar(c, c.constant(2, 'training_mode'), 'training_mode') !== 0;
   if (training && ratio !== 0) c.refuse('it is in training mode (random); deepwire runs inference', 'export the model in eval mode');
   const x = c.data(0);
   c.output(0, c.add('Dropout', { rate: ratio }, [x], x.layout));
+  // Nothing is dropped, so the mask is all true: 0·x + 1 (NaN where x is ±Inf or NaN, which is true as a bool too).
+  if (c.outputUsed(1)) c.output(1, c.add('Rescaling', { scale: 0, offset: 1 }, [x], x.layout, {}, '/mask'), 'bool');
 };
 
 const constant: Converter = (c) => {

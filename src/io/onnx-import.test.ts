@@ -91,6 +91,42 @@ describe('importOnnx: hand-checkable goldens', () => {
     expect([...(await run(bytes, { a: { dims: [1, 2], data: [1, 2] } })).y.data]).toEqual([2.5, 4.5, 6.5]);
   });
 
+  it('imports Div of two computed tensors as Divide: [6, 7, −1] ÷ [3, 2, 0] = [2, 3.5, −Infinity]', async () => {
+    const bytes = buildModel({ nodes: [node('Div', ['a', 'b'], ['y'], {}, 'ratio')], inputs: [valueInfo('a', [3]), valueInfo('b', [3])], outputs: [valueInfo('y', [3])] });
+    const imported = importOnnx(bytes);
+    expect(imported.graph.nodes.find((n) => n.id === 'ratio')?.op).toBe('Divide');
+    expect([...(await runImported(imported, { a: { dims: [3], data: [6, 7, -1] }, b: { dims: [3], data: [3, 2, 0] } })).y.data]).toEqual([2, 3.5, -Infinity]);
+  });
+
+  it('computes other element types in float32 and casts back: int32 Div truncates toward 0, uint8 Add wraps, bool mask', async () => {
+    const typed = (op: string, elem: number) => buildModel({
+      nodes: [node(op, ['a', 'b'], ['y'])], inputs: [valueInfo('a', [4], elem), valueInfo('b', [4], elem)], outputs: [valueInfo('y', [4], elem)],
+    });
+    const div = await run(typed('Div', 6), { a: { dims: [4], data: [7, -7, 9, -1] }, b: { dims: [4], data: [2, 2, -4, 3] } });
+    expect([...div.y.data]).toEqual([3, -3, -2, 0]);
+    const add = await run(typed('Add', 2), { a: { dims: [4], data: [200, 255, 1, 0] }, b: { dims: [4], data: [100, 1, 2, 0] } });
+    expect([...add.y.data]).toEqual([44, 0, 3, 0]);
+    // An int64 input float32 cannot hold is refused when fed, not rounded.
+    await expect(run(typed('Add', 7), { a: { dims: [4], data: [2 ** 24 + 1, 0, 0, 0] }, b: { dims: [4], data: [0, 0, 0, 0] } }))
+      .rejects.toThrow(/input 'a' is int64 and holds 16777217 \(at 0\), which float32 cannot represent exactly/);
+    // Results beyond ±2^24 may have lost digits in float32: an error, not a wrong integer.
+    await expect(run(typed('Mul', 6), { a: { dims: [4], data: [4096, 0, 0, 0] }, b: { dims: [4], data: [4097, 0, 0, 0] } }))
+      .rejects.toThrow(/output 'y' is int32 and reaches 16781312 \(at 0\), beyond the integers float32 holds exactly/);
+    const drop = buildModel({ nodes: [node('Dropout', ['x'], ['y', 'mask'])], inputs: [valueInfo('x', [3])], outputs: [valueInfo('y', [3]), valueInfo('mask', [3], 9)] });
+    expect([...(await run(drop, { x: { dims: [3], data: [-1, 0, Infinity] } })).mask.data]).toEqual([1, 1, 1]);
+  });
+
+  it('imports 1-D pooling (N×C×W) as 2-D pooling of one row, and Softmax on a non-channel axis', async () => {
+    const pool = buildModel({
+      nodes: [node('MaxPool', ['x'], ['y'], { kernel_shape: [2], strides: [2], pads: [1, 0] }, 'pool')], inputs: [valueInfo('x', [1, 2, 3])], outputs: [valueInfo('y')],
+    });
+    const imported = importOnnx(pool);
+    expect(imported.graph.nodes.find((n) => n.id === 'pool')?.attrs).toMatchObject({ pool_size: [1, 2], strides: [1, 2], padding: [[0, 0], [1, 0]] });
+    const y = await runImported(imported, { x: { dims: [1, 2, 3], data: [1, 5, 2, 6, 3, 4] } });
+    expect(y.y).toEqual({ dims: [1, 2, 2], data: Float32Array.of(1, 5, 6, 4) });
+    await expectLikeOrt({ nodes: [node('Softmax', ['x'], ['y'], { axis: 2 })], inputs: [image('x', [2, 3, 4, 5])], outputs: [valueInfo('y')], opset: 13 }, { x: [2, 3, 4, 5] });
+  });
+
   it('maps Clip, Max, Min, Sub and Div by constants onto Rescaling and ReLU', async () => {
     const x = { dims: [4], data: [-2, -0.5, 0.5, 3] };
     const cases: [string, ReturnType<typeof node>, number[]][] = [
@@ -283,8 +319,8 @@ describe('importOnnx refusals name the op and the node; nothing is half-loaded',
     refuses(relu([{ ...node('FusedConv', ['r'], ['e'], {}, 'fused'), domain: 'com.microsoft' }]), /unsupported op 'com.microsoft.FusedConv' at node 'fused'/);
   });
 
-  it('Div of two computed tensors', () => {
-    refuses(relu([node('Div', ['r', 'x'], ['d'], {}, 'ratio')]), /unsupported: Div of two computed tensors at node 'ratio'/);
+  it('a constant divided by a computed tensor', () => {
+    refuses(relu([node('Div', ['k', 'r'], ['d'], {}, 'ratio')], { initializers: [weight('k', [1], [2])] }), /Div node 'ratio': it divides a constant by a computed tensor/);
   });
 
   it('shape arithmetic on a computed tensor', () => {
@@ -342,9 +378,11 @@ describe('importOnnx refusals name the op and the node; nothing is half-loaded',
     refuses(relu([], { opset: 18 }), /uses opset 18; deepwire reads opsets 7 to 17/);
   });
 
-  it('a symbolic size besides the batch, and a non-float input', () => {
+  it('a symbolic size besides the batch, a string input, and integer arithmetic feeding another node', () => {
     refuses(relu([], { inputs: [image('x', [1, 3, 'height', 4])] }), /input 'x' has a symbolic size 'height' on axis 2/);
-    refuses(relu([], { inputs: [valueInfo('x', [1, 3, 4, 4], 2)] }), /model input 'x' is uint8; deepwire computes in float32/);
+    refuses(relu([], { inputs: [valueInfo('x', [1, 3, 4, 4], 8)] }), /model input 'x' is string; deepwire computes numbers/);
+    refuses(relu([node('Div', ['r', 'x'], ['q'], {}, 'div'), node('Relu', ['q'], ['z'])], { inputs: [valueInfo('x', [1, 3, 4, 4], 6)] }),
+      /Div node 'div': it computes int32 arithmetic whose result feeds another node; .*only at the model's outputs/);
   });
 
   it('3-D convolution', () => {
@@ -360,11 +398,13 @@ describe('importOnnx refusals name the op and the node; nothing is half-loaded',
     }), /Conv node 'dyn': its weight W \('wr'\) is computed at run time/);
   });
 
-  it('training-mode BatchNormalization, a used MaxPool Indices output, a used Dropout mask', () => {
+  it('training-mode BatchNormalization and Dropout, MaxPool Indices feeding integer arithmetic', () => {
     const C = [W('s', [3]), W('b', [3]), W('m', [3]), weight('v', [3], [1, 1, 1])];
     refuses(relu([node('BatchNormalization', ['r', 's', 'b', 'm', 'v'], ['y'], { training_mode: 1 }, 'bn')], { initializers: C, opset: 15 }), /BatchNormalization node 'bn': it is in training mode/);
-    refuses(relu([node('MaxPool', ['r'], ['y', 'idx'], { kernel_shape: [2, 2] }, 'pool'), node('Relu', ['idx'], ['z'])]), /MaxPool node 'pool': its Indices output is used/);
-    refuses(relu([node('Dropout', ['r'], ['y', 'mask'], {}, 'drop'), node('Relu', ['mask'], ['z'])]), /Dropout node 'drop': its mask output is used/);
+    refuses(relu([node('Dropout', ['r', 'ratio', 'on'], ['y'], {}, 'drop')], { initializers: [weight('ratio', [], [0.5]), { name: 'on', dims: [], data_type: 9, int32_data: [1] }] }),
+      /Dropout node 'drop': it is in training mode \(random\)/);
+    refuses(relu([node('MaxPool', ['r'], ['y', 'idx'], { kernel_shape: [2, 2] }, 'pool'), node('Add', ['idx', 'idx'], ['twice'], {}, 'add'), node('Relu', ['twice'], ['z'])]),
+      /Add node 'add': it computes int64 arithmetic whose result feeds another node/);
   });
 
   it('a Reshape that would reorder an image, and an attribute deepwire does not know', () => {

@@ -9,9 +9,9 @@ import type { WeightStore } from '../runtime/reference.ts';
 import { formatShape, sizeOf } from '../tensor.ts';
 import { FOLDERS } from './onnx-fold.ts';
 import { CONVERTERS, EXTRA_CONVERTERS, SPATIAL_OPS } from './onnx-import-ops.ts';
-import { BATCHED, NCHW, onnxShapeOf, UNBATCHED, type Layout } from './onnx-layout.ts';
+import { BATCHED, INT_TYPES, NCHW, NCW, onnxShapeOf, UNBATCHED, type Layout } from './onnx-layout.ts';
 import {
-  decodeModel, dtypeName, FLOAT, int, OnnxError, readTensor,
+  decodeModel, dtypeName, int, OnnxError, readTensor,
   type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxValueInfo, type TensorValue,
 } from './onnx-proto.ts';
 
@@ -36,6 +36,11 @@ export interface OnnxPort {
   layout: Layout;
   /** ONNX's shape; −1 for a symbolic batch. */
   dims: number[];
+  /**
+   * ONNX's element type ('float32', 'int64', 'bool', …). deepwire computes in float32: other inputs must
+   * hold values float32 represents exactly, and outputs are cast back (src/io/onnx-layout.ts).
+   */
+  dtype: string;
 }
 
 export interface OnnxImport {
@@ -72,6 +77,8 @@ export function importModel(model: OnnxModel, options: ImportOptions = {}): Onnx
 }
 
 type Pending = { kind: 'input'; info: OnnxValueInfo };
+/** How a model input met first by a node would be laid out: batched, or an image (rank 3: 1-D, N×C×W). */
+type Prefer = 'batched' | 'image';
 
 /** What a converter sees of the node it converts. */
 export class NodeContext {
@@ -169,7 +176,7 @@ export class NodeContext {
    * The input as a computed tensor. A model input met here first becomes an Input node laid out like
    * `like`, or batched when `prefer` says so and its first axis can be the batch.
    */
-  data(i: number, like?: Data, prefer?: 'batched'): Data {
+  data(i: number, like?: Data, prefer?: Prefer): Data {
     if (!this.hasInput(i)) this.refuse(`input ${i + 1} is missing`);
     return this.importer.dataOf(this.node.input[i], this.where, like, prefer);
   }
@@ -185,8 +192,17 @@ export class NodeContext {
     return name !== '' && this.importer.isUsed(name);
   }
 
-  output(i: number, value: Data | Const): void {
+  output(i: number, value: Data | Const, dtype?: string): void {
     this.importer.setValue(this.node.output[i], value);
+    if (dtype) this.outputTypes[i] = dtype;
+  }
+
+  /** Element types the converter gave its outputs (Dropout's mask is bool); the rest keep their input's. */
+  readonly outputTypes: Record<number, string> = {};
+
+  /** ONNX's element type of input i. */
+  inputType(i: number): string {
+    return this.importer.typeOf(this.node.input[i] ?? '');
   }
 
   // ── building ──
@@ -220,6 +236,10 @@ export class Importer {
   private readonly shapes = new Map<string, Shape>();
   private readonly bound = new Map<string, TensorValue>();
   private readonly used = new Set<string>();
+  /** Values read by a node (not only as a model output). */
+  private readonly readByNode = new Set<string>();
+  /** ONNX's element type of every value, as far as it is known (ops keep their input's type). */
+  private readonly types = new Map<string, string>();
   private readonly ids = new Set<string>();
   private readonly inputs: OnnxPort[] = [];
   private readonly spatial: boolean;
@@ -234,7 +254,7 @@ export class Importer {
       throw new OnnxError(`the model uses opset ${this.opset}; deepwire reads opsets ${OPSETS.min} to ${OPSETS.max}`,
         `export it again with opset_version=${OPSETS.max} (torch.onnx.export), or convert it with onnx.version_converter`);
     this.spatial = graph.node.some((n) => SPATIAL_OPS.has(n.op_type));
-    for (const n of graph.node) for (const i of n.input) this.used.add(i);
+    for (const n of graph.node) for (const i of n.input) this.used.add(i), this.readByNode.add(i);
     for (const o of graph.output) this.used.add(o.name);
     for (const [name, t] of Object.entries(options.bind ?? {})) this.bound.set(name, t);
   }
@@ -243,12 +263,20 @@ export class Importer {
     const graph = this.model.graph!;
     for (const t of graph.initializer) {
       if (!t.name) throw new OnnxError('an initializer has no name', 'the file is corrupt: export it again');
-      this.values.set(t.name, { kind: 'const', tensor: readTensor(t, `initializer '${t.name}'`) });
+      const tensor = readTensor(t, `initializer '${t.name}'`);
+      this.values.set(t.name, { kind: 'const', tensor });
+      this.types.set(t.name, tensor.dtype);
     }
     if ((graph.sparse_initializer?.length ?? 0) > 0)
       throw new OnnxError('the model has sparse initializers, which deepwire does not read', 'store the weights densely');
     // An input that also has an initializer is a constant with a default value (IR < 4): keep the constant.
-    for (const input of graph.input) if (!this.values.has(input.name)) this.values.set(input.name, { kind: 'input', info: input });
+    for (const input of graph.input) {
+      if (this.values.has(input.name)) continue;
+      this.values.set(input.name, { kind: 'input', info: input });
+      const elem = input.type?.tensor_type?.elem_type;
+      const type = this.bound.get(input.name)?.dtype ?? (elem ? dtypeName(elem) : undefined);
+      if (type) this.types.set(input.name, type);
+    }
 
     for (const node of graph.node) this.convert(node);
 
@@ -260,15 +288,15 @@ export class Importer {
       if (v.kind === 'const')
         throw new OnnxError(`model output '${o.name}' is a constant; a deepwire graph computes its outputs from its inputs`, 'remove the output, or compute it from an input');
       const elem = o.type?.tensor_type?.elem_type;
-      if (elem !== undefined && elem !== 0 && elem !== FLOAT)
-        throw new OnnxError(`model output '${o.name}' is ${dtypeName(elem)}; deepwire computes in float32`, 'export the model with float32 outputs');
+      const dtype = elem ? dtypeName(elem) : this.typeOf(o.name);
+      if (!NUMERIC.has(dtype)) throw new OnnxError(`model output '${o.name}' is ${dtype}; deepwire computes numbers`, 'export the model with float32 outputs');
       const d = v.kind === 'input' ? this.dataOf(o.name, 'the model outputs') : v;
-      return { name: o.name, node: d.node, layout: d.layout, dims: onnxShapeOf(d.shape, d.layout, this.batch) };
+      return { name: o.name, node: d.node, layout: d.layout, dims: onnxShapeOf(d.shape, d.layout, this.batch), dtype };
     });
     if (outputs.length === 0) throw new OnnxError('the model has no outputs', 'the file is corrupt: export it again');
     const values = new Map<string, OnnxPort>();
     for (const [key, v] of this.values)
-      if (v.kind === 'data') values.set(key, { name: key, node: v.node, layout: v.layout, dims: onnxShapeOf(v.shape, v.layout, this.batch) });
+      if (v.kind === 'data') values.set(key, { name: key, node: v.node, layout: v.layout, dims: onnxShapeOf(v.shape, v.layout, this.batch), dtype: this.typeOf(key) });
     const name = this.options.name ?? (graph.name || undefined);
     return {
       graph: { format: 'deepwire-graph', version: 1, ...(name ? { name } : {}), nodes: this.nodes, outputs: [...new Set(outputs.map((o) => o.node))] },
@@ -301,6 +329,20 @@ export class Importer {
     for (const [i, out] of node.output.entries())
       if (out !== '' && !this.values.has(out) && this.isUsed(out))
         ctx.refuse(`its output ${i + 1} ('${out}') is used, but deepwire computes only its first output`, 'the model must not read it');
+    // Ops keep their first typed input's element type unless the converter said otherwise.
+    const inherited = node.input.map((i) => this.types.get(i)).find((t) => t !== undefined) ?? 'float32';
+    for (const [i, out] of node.output.entries()) if (out && !this.types.has(out)) this.types.set(out, ctx.outputTypes[i] ?? inherited);
+    // Integer arithmetic (wraparound, Div's truncation) is computed in float32 and applied where the
+    // value leaves the model (castFromFloat32); a node reading the unwrapped value would see other numbers.
+    const out = node.output[0] ?? '';
+    if (INTEGER_ARITHMETIC.has(node.op_type) && INT_TYPES.has(this.typeOf(out)) && this.readByNode.has(out))
+      ctx.refuse(`it computes ${this.typeOf(out)} arithmetic whose result feeds another node; deepwire computes in float32 and applies integer semantics (truncation, wraparound) only at the model's outputs`,
+        'compute in float32, or make this node\'s result a model output');
+  }
+
+  /** ONNX's element type of a value; float32 when nothing says otherwise. */
+  typeOf(name: string): string {
+    return this.types.get(name) ?? 'float32';
   }
 
   /** A readable name for an ONNX node: its own, else its first output's, else its type (made unique when added). */
@@ -354,7 +396,7 @@ export class Importer {
     return (v.info.type?.tensor_type?.shape?.dim ?? []).map((d) => (d.dim_param || !Object.hasOwn(d, 'dim_value') ? -1 : int(d.dim_value)));
   }
 
-  dataOf(name: string, where: string, like?: Data, prefer?: 'batched'): Data {
+  dataOf(name: string, where: string, like?: Data, prefer?: Prefer): Data {
     const v = this.values.get(name);
     if (!v) throw new OnnxError(`${where}: '${name}' is computed by no earlier node`);
     if (v.kind === 'data') return v;
@@ -367,15 +409,14 @@ export class Importer {
   }
 
   /** A model input becomes an Input node, in the layout its use suggests. */
-  private materializeInput(info: OnnxValueInfo, like?: Data, prefer?: 'batched'): Data {
+  private materializeInput(info: OnnxValueInfo, like?: Data, prefer?: Prefer): Data {
     const name = info.name;
     const other = nonTensorKind(info);
     if (other) throw new OnnxError(`model input '${name}' is ${other}, not a tensor; deepwire reads tensors`);
     const tensorType = info.type?.tensor_type;
     const bound = this.bound.get(name);
-    const elem = tensorType?.elem_type ?? bound?.dtype;
-    if (bound ? bound.dtype !== 'float32' : elem !== FLOAT)
-      throw new OnnxError(`model input '${name}' is ${bound?.dtype ?? dtypeName(elem as number)}; deepwire computes in float32`, 'export the model with float32 inputs');
+    const dtype = bound?.dtype ?? (tensorType?.elem_type ? dtypeName(tensorType.elem_type) : 'float32');
+    if (!NUMERIC.has(dtype)) throw new OnnxError(`model input '${name}' is ${dtype}; deepwire computes numbers`, 'export the model with float32 inputs');
     const declared = tensorType?.shape?.dim;
     if (!declared && !bound) throw new OnnxError(`model input '${name}' has no shape`, 'export the model with its input shape (e.g. torch.onnx.export with an example input)');
     const dims = bound ? [...bound.dims] : declared!.map((d) => (d.dim_param || !Object.hasOwn(d, 'dim_value') ? -1 : int(d.dim_value)));
@@ -385,6 +426,7 @@ export class Importer {
     const symbolic = dims.map((d, i) => (d < 0 ? i : -1)).filter((i) => i >= 0);
     let layout: Layout;
     if (rank === 4 && (like ? like.layout.kind === 'nchw' : this.spatial)) layout = NCHW;
+    else if (rank === 3 && prefer === 'image') layout = NCW;
     else if (like?.layout.kind === 'batched' && rank === like.shape.length + 1) layout = BATCHED;
     else if ((symbolic.includes(0) || prefer === 'batched') && rank >= 2) layout = BATCHED;
     else layout = UNBATCHED;
@@ -395,12 +437,12 @@ export class Importer {
         'export the model with a fixed input size (torch.onnx.export without dynamic_axes for that axis)');
     if (dims.some((d) => d === 0)) throw new OnnxError(`model input '${name}' is empty (${formatShape(dims)})`);
     if (layout.kind !== 'unbatched') this.setBatch(dims[0], `model input '${name}'`);
-    const ours = layout.kind === 'nchw' ? [dims[2], dims[3], dims[1]] : layout.kind === 'batched' ? dims.slice(1) : dims;
+    const ours = layout.kind === 'nchw' ? (layout.oneD ? [1, dims[2], dims[1]] : [dims[2], dims[3], dims[1]]) : layout.kind === 'batched' ? dims.slice(1) : dims;
     if (ours.length === 0) throw new OnnxError(`model input '${name}' is a scalar; deepwire's inputs have at least one axis`, 'give it shape [1]');
     const id = this.unique(name);
     this.nodes.push({ id, name: id, op: 'Input', attrs: { shape: ours } });
     this.shapes.set(id, ours);
-    this.inputs.push({ name, node: id, layout, dims });
+    this.inputs.push({ name, node: id, layout, dims, dtype });
     return { kind: 'data', node: id, layout, shape: ours };
   }
 
@@ -436,6 +478,11 @@ export class Importer {
     return { kind: 'data', node: id, layout, shape };
   }
 }
+
+/** Element types deepwire computes with (in float32); see castFromFloat32. */
+const NUMERIC = new Set(['float32', 'float64', 'float16', 'bfloat16', 'bool', ...INT_TYPES]);
+/** ONNX ops whose integer results may leave float32's integer semantics (wraparound, truncation). */
+const INTEGER_ARITHMETIC = new Set(['Add', 'Sub', 'Mul', 'Div', 'Sum', 'Mean', 'Gemm', 'MatMul', 'Conv']);
 
 /** 'a sequence', 'an optional', … for a value that is not a tensor; null for a tensor (or no type). */
 function nonTensorKind(info: OnnxValueInfo): string | null {

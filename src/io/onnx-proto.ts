@@ -83,9 +83,14 @@ export interface OnnxModel {
   functions?: unknown[];
 }
 
-const root = protobuf.Root.fromJSON(ONNX_SCHEMA);
-const ModelProto = root.lookupType('onnx.ModelProto');
-const TensorProto = root.lookupType('onnx.TensorProto');
+// Built on first use, not on import: protobufjs generates its codecs with `new Function`, which the
+// editor page's Content-Security-Policy forbids; ONNX files are decoded in the model worker and in Node.
+let types: { ModelProto: protobuf.Type; TensorProto: protobuf.Type } | undefined;
+function proto() {
+  const root = types ? null : protobuf.Root.fromJSON(ONNX_SCHEMA);
+  types ??= { ModelProto: root!.lookupType('onnx.ModelProto'), TensorProto: root!.lookupType('onnx.TensorProto') };
+  return types;
+}
 
 /** TensorProto.DataType codes and their names, as ONNX spells them in messages. */
 export const DTYPES: Record<number, { name: string; bytes: number }> = {
@@ -114,7 +119,7 @@ export function int(v: Int64 | undefined): number {
 export function decodeModel(bytes: Uint8Array): OnnxModel {
   let model: OnnxModel;
   try {
-    model = ModelProto.decode(bytes) as unknown as OnnxModel;
+    model = proto().ModelProto.decode(bytes) as unknown as OnnxModel;
   } catch (e) {
     throw new OnnxError(`not a valid ONNX file: ${protobufReason(e)}`, 'the file is truncated or not an ONNX model: export it again (torch.onnx.export, or onnx.save)');
   }
@@ -124,19 +129,21 @@ export function decodeModel(bytes: Uint8Array): OnnxModel {
 }
 
 export function encodeModel(model: OnnxModel): Uint8Array {
+  const { ModelProto } = proto();
   return ModelProto.encode(ModelProto.fromObject(model as unknown as Record<string, unknown>)).finish();
 }
 
 /** Decodes a serialized TensorProto (the `.pb` files of ONNX's test data). */
 export function decodeTensorProto(bytes: Uint8Array): OnnxTensorProto {
   try {
-    return TensorProto.decode(bytes) as unknown as OnnxTensorProto;
+    return proto().TensorProto.decode(bytes) as unknown as OnnxTensorProto;
   } catch (e) {
     throw new OnnxError(`not a valid ONNX TensorProto: ${protobufReason(e)}`, 'save it with onnx.numpy_helper.from_array(x).SerializeToString()');
   }
 }
 
 export function encodeTensorProto(t: OnnxTensorProto): Uint8Array {
+  const { TensorProto } = proto();
   return TensorProto.encode(TensorProto.fromObject(t as unknown as Record<string, unknown>)).finish();
 }
 

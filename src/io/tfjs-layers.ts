@@ -129,6 +129,8 @@ function inboundRefs(node: unknown, layer: string): [string, number][] {
   const refs: [string, number][] = [];
   const add = (from: unknown, call: unknown, tensor: unknown) => {
     if (typeof from !== 'string') fail(`layer '${layer}' has an input without a layer name`, 'the model.json is damaged: save the model again');
+    if (tensor !== 0 && tensor !== undefined && typeof tensor !== 'number')
+      fail(`layer '${layer}' has a damaged input record (tensor index ${JSON.stringify(tensor) ?? 'missing'})`, 'the model.json is damaged: save the model again');
     if (tensor !== 0 && tensor !== undefined)
       fail(`layer '${layer}' reads output ${tensor} of '${from}', a layer with several outputs`, 'deepwire imports layers with one output each');
     refs.push([from, typeof call === 'number' ? call : 0]);
@@ -151,22 +153,29 @@ function outputRefs(config: any): [string, number][] {
   if (!Array.isArray(out) || out.length === 0) fail('the model config lists no output layers', 'the model.json is damaged: save the model again');
   // a single output may be written flat: ["dense_3", 0, 0]
   const list = typeof out[0] === 'string' ? [out] : out;
-  return list.map((o: any) => [o[0], o[1] ?? 0]);
+  return list.map((o: unknown, i: number) => {
+    if (!Array.isArray(o) || typeof o[0] !== 'string') fail(`output ${i + 1} of the model config names no layer`, 'the model.json is damaged: save the model again');
+    return [o[0], typeof o[1] === 'number' ? o[1] : 0];
+  });
 }
 
 function sequentialLayers(config: any): KerasLayer[] {
   const list = Array.isArray(config) ? config : config?.layers;
   if (!Array.isArray(list) || list.length === 0) fail('the Sequential model has no layers', 'the model.json is damaged: save the model again');
-  const raw = list.map((l: any) => ({ name: l.config?.name ?? l.name, className: bareClassName(l.class_name), config: isObject(l.config) ? l.config : {} }));
+  const raw = list.map((l: unknown, i: number) => {
+    const c = isObject(l) && isObject(l.config) ? l.config : {};
+    const name = c.name ?? (isObject(l) ? l.name : undefined);
+    if (typeof name !== 'string') fail(`layer #${i + 1} of the Sequential model has no name`, 'the model.json is damaged: save the model again');
+    return { name, className: bareClassName(isObject(l) ? l.class_name : undefined), config: c };
+  });
   const layers: KerasLayer[] = [];
   if (raw[0].className !== 'InputLayer') {
     const shape = raw[0].config.batch_input_shape ?? raw[0].config.batch_shape;
-    const inputShape = shape ? shape.slice(1) : raw[0].config.input_shape;
-    if (!inputShape) fail(`the Sequential model's first layer '${raw[0].name}' does not say its input shape`, 'build the model with keras.Input(shape=…) first, then save it again');
+    const inputShape = Array.isArray(shape) ? shape.slice(1) : raw[0].config.input_shape;
+    if (!Array.isArray(inputShape)) fail(`the Sequential model's first layer '${raw[0].name}' does not say its input shape`, 'build the model with keras.Input(shape=…) first, then save it again');
     layers.push({ name: `${raw[0].name}_input`, className: 'InputLayer', config: { batch_input_shape: [null, ...inputShape] }, calls: [[]] });
   }
   for (const l of raw) {
-    if (typeof l.name !== 'string') fail(`a layer of the Sequential model has no name`, 'the model.json is damaged: save the model again');
     const prev = layers[layers.length - 1];
     layers.push({ ...l, calls: [prev ? [[prev.name, 0]] : []] });
   }
@@ -227,6 +236,7 @@ export const LAYER_CONVERTERS: Record<string, Convert> = {
   Flatten: as('Flatten'),
   Reshape: as('Reshape', ['target_shape']),
   Rescaling: as('Rescaling', ['scale', 'offset']),
+  Normalization: (c) => ({ op: 'Normalization', attrs: { ...pick(c, ['mean', 'variance', 'invert']), axis: Array.isArray(c.axis) ? c.axis[0] : c.axis ?? -1 } }),
   Dropout: identity,
   SpatialDropout2D: identity,
   GaussianDropout: identity,

@@ -43,6 +43,9 @@ export interface WeightPlan {
   groups: { paths: string[]; bytes: number; wanted: Located[] }[];
 }
 
+/** A value from the file, quoted, for a message: a missing one says so. */
+const show = (v: unknown) => (v === undefined ? '(none)' : JSON.stringify(v));
+
 const BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
 
 /** Finds every weight the graph's nodes need in the manifest, checks shapes and sizes; sets the nodes' `weights`. */
@@ -77,7 +80,7 @@ export function planWeights(manifest: unknown, graph: GraphFile, report: GraphRe
       const { entry } = found.at;
       if (entry.shape.length !== spec.shape.length || entry.shape.some((d, i) => d !== spec.shape[i]))
         fail(`weight '${entry.name}' is ${formatShape(entry.shape)} in the manifest, but layer '${layer}' needs ${formatShape(spec.shape)}`, 'the weights do not belong to this model.json, or the input size was changed in a way the layer cannot follow');
-      if (entry.dtype !== 'float32') fail(`weight '${entry.name}' has dtype ${entry.dtype}; deepwire loads float32 weights`, 'save the model with float32 weights (quantised storage is fine)');
+      if (entry.dtype !== 'float32') fail(`weight '${entry.name}' has dtype ${show(entry.dtype)}; deepwire loads float32 weights`, 'save the model with float32 weights (quantised storage is fine)');
       if (!groups[found.group].wanted.includes(found.at)) groups[found.group].wanted.push(found.at);
       refs[spec.name] = found.at.key;
     }
@@ -90,7 +93,7 @@ function checkEntry(e: unknown): ManifestEntry {
   if (!isObject(e) || typeof e.name !== 'string') fail('a weight in the manifest has no name', 'the model.json is damaged: save the model again');
   const entry = e as ManifestEntry;
   if (!Array.isArray(entry.shape) || !entry.shape.every((d) => Number.isInteger(d) && d >= 0))
-    fail(`weight '${entry.name}' has an invalid shape ${JSON.stringify(entry.shape)}`, 'the model.json is damaged: save the model again');
+    fail(`weight '${entry.name}' has an invalid shape ${show(entry.shape)}`, 'the model.json is damaged: save the model again');
   const values = entry.shape.reduce((a, d) => a * d, 1);
   if (values > MAX_WEIGHT_VALUES)
     fail(`weight '${entry.name}' claims ${formatShape(entry.shape)} = ${values.toExponential(2)} values (${(values * 4 / 1e9).toFixed(0)} GB as float32), more than any layer holds`, 'the model.json is damaged: save the model again');
@@ -100,7 +103,7 @@ function checkEntry(e: unknown): ManifestEntry {
       fail(`weight '${entry.name}' has an unknown quantization ${JSON.stringify(q?.dtype ?? q)}`, 'deepwire reads uint8, uint16 and float16 quantization (tensorflowjs_converter --quantize_*)');
     if (q.dtype !== 'float16' && !(Number.isFinite(q.min) && Number.isFinite(q.scale)))
       fail(`weight '${entry.name}' is ${q.dtype}-quantised without a finite min and scale`, 'the model.json is damaged: save the model again');
-  } else if (!(entry.dtype in BYTES)) fail(`weight '${entry.name}' has dtype ${entry.dtype}, which deepwire cannot read or skip`, 'save the model without non-numeric weights');
+  } else if (!Object.hasOwn(BYTES, entry.dtype)) fail(`weight '${entry.name}' has dtype ${show(entry.dtype)}, which deepwire cannot read or skip`, 'save the model without non-numeric weights');
   return entry;
 }
 

@@ -18,6 +18,8 @@ export interface BlockBuild {
   nodes: GraphNode[];
   /** Id of the node whose output is the block's output. */
   output: string;
+  /** The block's unique prefix (`inception`, `resnet_1`): the name of the group the editor records. */
+  name: string;
 }
 
 export interface BlockContext {
@@ -72,7 +74,7 @@ class Builder {
   }
 
   done(output: string): BlockBuild {
-    return { nodes: this.nodes, output };
+    return { nodes: this.nodes, output, name: this.prefix };
   }
 }
 

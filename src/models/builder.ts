@@ -2,7 +2,7 @@
 // (explicitly, or conv2d, conv2d_1, … by Keras' per-class counters) and infers its shape at once,
 // because some Keras builders size layers from their input (correct_pad, in_channels, x.shape).
 import { kerasBaseName } from '../graph/analyze.ts';
-import type { Attrs, GraphFile, GraphNode, Shape } from '../graph/types.ts';
+import type { Attrs, GraphFile, GraphGroup, GraphNode, Shape } from '../graph/types.ts';
 import { resolveAttrs } from '../ops/attrs.ts';
 import { findOp } from '../ops/index.ts';
 import { OpError } from '../ops/op.ts';
@@ -28,8 +28,33 @@ export class ModelBuilder {
   readonly nodes: GraphNode[] = [];
   private readonly shapes = new Map<string, Shape>();
   private readonly counters = new Map<string, number>();
+  /** Keras blocks (conv2_block1, mixed5, a NASNet cell): the editor collapses each to one node. */
+  readonly groups: GraphGroup[] = [];
+  private openGroup: string | null = null;
 
   constructor(readonly modelName: string) {}
+
+  /**
+   * The layers `build` adds form one block named `name`. A block built inside another belongs to the
+   * outer one (a node is in one group at most).
+   */
+  group<T>(name: string, build: () => T): T {
+    if (this.openGroup !== null) return build();
+    const start = this.nodes.length;
+    this.openGroup = name;
+    try {
+      return build();
+    } finally {
+      this.openGroup = null;
+      this.groupSince(name, start);
+    }
+  }
+
+  /** The layers added since `start` (a `nodes.length` taken before them) form one block. */
+  groupSince(name: string, start: number): void {
+    const nodes = this.nodes.slice(start).map((n) => n.id);
+    if (nodes.length > 1) this.groups.push({ id: name, name, nodes });
+  }
 
   /** Adds one layer; returns its id, which is also its name. */
   layer(op: string, inputs: string | string[], args: LayerArgs = {}): string {
@@ -76,7 +101,9 @@ export class ModelBuilder {
   }
 
   graph(outputs: string[]): GraphFile {
-    return { format: 'deepwire-graph', version: 1, name: this.modelName, seed: 0, nodes: this.nodes, outputs };
+    const graph: GraphFile = { format: 'deepwire-graph', version: 1, name: this.modelName, seed: 0, nodes: this.nodes, outputs };
+    if (this.groups.length) graph.groups = this.groups;
+    return graph;
   }
 
   // ── one method per Keras layer, arguments in Keras' order ─────────────────────────────────────

@@ -18,7 +18,7 @@ export function denseConvBlock(b: ModelBuilder, x: string, growthRate: number, n
 }
 
 export function denseBlock(b: ModelBuilder, x: string, blocks: number, name: string): string {
-  for (let i = 1; i <= blocks; i++) x = denseConvBlock(b, x, GROWTH_RATE, `${name}_block${i}`);
+  for (let i = 1; i <= blocks; i++) x = b.group(`${name}_block${i}`, () => denseConvBlock(b, x, GROWTH_RATE, `${name}_block${i}`));
   return x;
 }
 
@@ -40,11 +40,11 @@ function densenet(modelName: string, blocks: [number, number, number, number], o
   x = b.pad(x, [[1, 1], [1, 1]]);
   x = b.maxPool(x, 3, { strides: 2, name: 'pool1' });
   x = denseBlock(b, x, blocks[0], 'conv2');
-  x = transitionBlock(b, x, 0.5, 'pool2');
+  x = b.group('pool2', () => transitionBlock(b, x, 0.5, 'pool2'));
   x = denseBlock(b, x, blocks[1], 'conv3');
-  x = transitionBlock(b, x, 0.5, 'pool3');
+  x = b.group('pool3', () => transitionBlock(b, x, 0.5, 'pool3'));
   x = denseBlock(b, x, blocks[2], 'conv4');
-  x = transitionBlock(b, x, 0.5, 'pool4');
+  x = b.group('pool4', () => transitionBlock(b, x, 0.5, 'pool4'));
   x = denseBlock(b, x, blocks[3], 'conv5');
   x = b.bn(x, { epsilon: EPSILON, name: 'bn' });
   x = b.act(x, 'relu', 'relu');

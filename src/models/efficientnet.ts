@@ -116,7 +116,8 @@ function efficientnet(k: number, o: ZooOptions) {
     for (let j = 0; j < roundRepeats(stage.repeats); j++) {
       // The first block of a stage strides and changes the channel count; the rest keep both.
       const args = { ...stage, filtersIn: j > 0 ? filtersOut : filtersIn, filtersOut, strides: j > 0 ? 1 : stage.strides };
-      x = mbConvBlock(b, x, args, `block${i + 1}${String.fromCharCode(97 + j)}_`, { activation, dropRate: (dropConnectRate * blockIndex) / total });
+      const name = `block${i + 1}${String.fromCharCode(97 + j)}`;
+      x = b.group(name, () => mbConvBlock(b, x, args, `${name}_`, { activation, dropRate: (dropConnectRate * blockIndex) / total }));
       blockIndex++;
     }
   });

@@ -1,6 +1,7 @@
 // Feature extraction as the lecture does it, `Model(inputs=base.input, outputs=base.get_layer('block4_pool').output)`:
 // the part of a graph that the chosen nodes need, with those nodes as its outputs.
 import type { GraphReport } from '../graph/analyze.ts';
+import { pruneGroups } from '../graph/groups.ts';
 import type { GraphFile } from '../graph/types.ts';
 
 /**
@@ -19,5 +20,5 @@ export function featureGraph(graph: GraphFile, report: GraphReport, outputs: str
     stack.push(...node.inputs);
   }
   const nodes = graph.nodes.filter((n) => keep.has(n.id)).map((n) => ({ ...n, name: report.byId.get(n.id)!.name }));
-  return { ...graph, nodes, outputs };
+  return pruneGroups({ ...graph, nodes, outputs });
 }

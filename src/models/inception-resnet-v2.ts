@@ -52,30 +52,36 @@ export function InceptionResNetV2(o: ZooOptions = {}) {
   x = b.maxPool(x, 3, { strides: 2 });
 
   // mixed_5b (Inception-A): 35×35×320
+  let start = b.nodes.length;
   const branch0 = conv2dBn(b, x, 96, 1);
   const branch1 = conv2dBn(b, conv2dBn(b, x, 48, 1), 64, 5);
   const branch2 = conv2dBn(b, conv2dBn(b, conv2dBn(b, x, 64, 1), 96, 3), 96, 3);
   const pool = conv2dBn(b, b.avgPool(x, 3, { strides: 1, padding: 'same' }), 64, 1);
   x = b.concat([branch0, branch1, branch2, pool], 'mixed_5b');
-  for (let i = 1; i <= 10; i++) x = inceptionResnetBlock(b, x, 0.17, 'block35', i);
+  b.groupSince('mixed_5b', start);
+  for (let i = 1; i <= 10; i++) x = b.group(`block35_${i}`, () => inceptionResnetBlock(b, x, 0.17, 'block35', i));
 
   // mixed_6a (Reduction-A): 17×17×1088
+  start = b.nodes.length;
   x = b.concat([
     conv2dBn(b, x, 384, 3, { strides: 2, padding: 'valid' }),
     conv2dBn(b, conv2dBn(b, conv2dBn(b, x, 256, 1), 256, 3), 384, 3, { strides: 2, padding: 'valid' }),
     b.maxPool(x, 3, { strides: 2, padding: 'valid' }),
   ], 'mixed_6a');
-  for (let i = 1; i <= 20; i++) x = inceptionResnetBlock(b, x, 0.1, 'block17', i);
+  b.groupSince('mixed_6a', start);
+  for (let i = 1; i <= 20; i++) x = b.group(`block17_${i}`, () => inceptionResnetBlock(b, x, 0.1, 'block17', i));
 
   // mixed_7a (Reduction-B): 8×8×2080
+  start = b.nodes.length;
   x = b.concat([
     conv2dBn(b, conv2dBn(b, x, 256, 1), 384, 3, { strides: 2, padding: 'valid' }),
     conv2dBn(b, conv2dBn(b, x, 256, 1), 288, 3, { strides: 2, padding: 'valid' }),
     conv2dBn(b, conv2dBn(b, conv2dBn(b, x, 256, 1), 288, 3), 320, 3, { strides: 2, padding: 'valid' }),
     b.maxPool(x, 3, { strides: 2, padding: 'valid' }),
   ], 'mixed_7a');
-  for (let i = 1; i <= 9; i++) x = inceptionResnetBlock(b, x, 0.2, 'block8', i);
-  x = inceptionResnetBlock(b, x, 1.0, 'block8', 10, null);
+  b.groupSince('mixed_7a', start);
+  for (let i = 1; i <= 9; i++) x = b.group(`block8_${i}`, () => inceptionResnetBlock(b, x, 0.2, 'block8', i));
+  x = b.group('block8_10', () => inceptionResnetBlock(b, x, 1.0, 'block8', 10, null));
 
   x = conv2dBn(b, x, 1536, 1, { name: 'conv_7b' });
   return b.graph([classifierHead(b, x, o, { top: 'avg_pool' })]);

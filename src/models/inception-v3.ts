@@ -63,23 +63,26 @@ export function InceptionV3(o: ZooOptions = {}) {
   x = conv2dBn(b, x, 192, 3, 3, { padding: 'valid' });
   x = b.maxPool(x, 3, { strides: 2 });
 
-  x = inceptionA(b, x, 32, 'mixed0');
-  x = inceptionA(b, x, 64, 'mixed1');
-  x = inceptionA(b, x, 64, 'mixed2');
+  x = b.group('mixed0', () => inceptionA(b, x, 32, 'mixed0'));
+  x = b.group('mixed1', () => inceptionA(b, x, 64, 'mixed1'));
+  x = b.group('mixed2', () => inceptionA(b, x, 64, 'mixed2'));
 
   // mixed3: grid reduction 35 → 17
+  let start = b.nodes.length;
   const branch3x3 = conv2dBn(b, x, 384, 3, 3, { strides: 2, padding: 'valid' });
   let branch3x3dbl = conv2dBn(b, x, 64, 1, 1);
   branch3x3dbl = conv2dBn(b, branch3x3dbl, 96, 3, 3);
   branch3x3dbl = conv2dBn(b, branch3x3dbl, 96, 3, 3, { strides: 2, padding: 'valid' });
   x = b.concat([branch3x3, branch3x3dbl, b.maxPool(x, 3, { strides: 2 })], 'mixed3');
+  b.groupSince('mixed3', start);
 
-  x = inceptionC(b, x, 128, 'mixed4');
-  x = inceptionC(b, x, 160, 'mixed5');
-  x = inceptionC(b, x, 160, 'mixed6');
-  x = inceptionC(b, x, 192, 'mixed7');
+  x = b.group('mixed4', () => inceptionC(b, x, 128, 'mixed4'));
+  x = b.group('mixed5', () => inceptionC(b, x, 160, 'mixed5'));
+  x = b.group('mixed6', () => inceptionC(b, x, 160, 'mixed6'));
+  x = b.group('mixed7', () => inceptionC(b, x, 192, 'mixed7'));
 
   // mixed8: grid reduction 17 → 8
+  start = b.nodes.length;
   let branch3x3r = conv2dBn(b, x, 192, 1, 1);
   branch3x3r = conv2dBn(b, branch3x3r, 320, 3, 3, { strides: 2, padding: 'valid' });
   let branch7x7x3 = conv2dBn(b, x, 192, 1, 1);
@@ -87,8 +90,9 @@ export function InceptionV3(o: ZooOptions = {}) {
   branch7x7x3 = conv2dBn(b, branch7x7x3, 192, 7, 1);
   branch7x7x3 = conv2dBn(b, branch7x7x3, 192, 3, 3, { strides: 2, padding: 'valid' });
   x = b.concat([branch3x3r, branch7x7x3, b.maxPool(x, 3, { strides: 2 })], 'mixed8');
+  b.groupSince('mixed8', start);
 
-  x = inceptionE(b, x, 0);
-  x = inceptionE(b, x, 1);
+  x = b.group('mixed9', () => inceptionE(b, x, 0));
+  x = b.group('mixed10', () => inceptionE(b, x, 1));
   return b.graph([classifierHead(b, x, o, { top: 'avg_pool' })]);
 }

@@ -51,7 +51,7 @@ export function MobileNetV2(o: ZooOptions = {}) {
   x = b.conv(x, makeDivisible(32, 8), 3, { strides: 2, padding: 'same', use_bias: false, name: 'Conv1' });
   x = b.bn(x, { ...BN, name: 'bn_Conv1' });
   x = b.relu6(x, 'Conv1_relu');
-  BLOCKS.forEach(([filters, stride, expansion], id) => (x = invertedResBlock(b, x, expansion, stride, filters, id)));
+  BLOCKS.forEach(([filters, stride, expansion], id) => (x = b.group(id ? `block_${id}` : 'expanded_conv', () => invertedResBlock(b, x, expansion, stride, filters, id))));
   x = b.conv(x, 1280, 1, { use_bias: false, name: 'Conv_1' });
   x = b.bn(x, { ...BN, name: 'Conv_1_bn' });
   x = b.relu6(x, 'out_relu');

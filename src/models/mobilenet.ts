@@ -27,7 +27,7 @@ export function MobileNet(o: ZooOptions & { dropout?: number } = {}) {
   x = b.conv(x, 32, 3, { padding: 'same', use_bias: false, strides: 2, name: 'conv1' });
   x = b.bn(x, { name: 'conv1_bn' });
   x = b.relu6(x, 'conv1_relu');
-  BLOCKS.forEach(([filters, strides], i) => (x = depthwiseConvBlock(b, x, filters, i + 1, strides)));
+  BLOCKS.forEach(([filters, strides], i) => (x = b.group(`conv_block_${i + 1}`, () => depthwiseConvBlock(b, x, filters, i + 1, strides))));
   if (o.include_top ?? true) {
     const classes = o.classes ?? 1000;
     x = b.globalAvgPool(x, { keepdims: true });

@@ -118,15 +118,15 @@ function nasnet(c: NasnetConfig, o: ZooOptions) {
   x = b.bn(x, { ...BN, name: 'stem_bn1' });
 
   let p: string | null = null, p0: string;
-  [x, p] = reductionCell(b, x, p, Math.floor(filters / m ** 2), 'stem_1');
-  [x, p] = reductionCell(b, x, p, Math.floor(filters / m), 'stem_2');
-  for (let i = 0; i < c.numBlocks; i++) [x, p] = normalCell(b, x, p, filters, `${i}`);
-  [x, p0] = reductionCell(b, x, p, filters * m, `reduce_${c.numBlocks}`);
+  [x, p] = b.group('reduction_cell_stem_1', () => reductionCell(b, x, p, Math.floor(filters / m ** 2), 'stem_1'));
+  [x, p] = b.group('reduction_cell_stem_2', () => reductionCell(b, x, p, Math.floor(filters / m), 'stem_2'));
+  for (let i = 0; i < c.numBlocks; i++) [x, p] = b.group(`normal_cell_${i}`, () => normalCell(b, x, p, filters, `${i}`));
+  [x, p0] = b.group(`reduction_cell_${c.numBlocks}`, () => reductionCell(b, x, p, filters * m, `reduce_${c.numBlocks}`));
   p = c.skipReduction ? p : p0;
-  for (let i = 0; i < c.numBlocks; i++) [x, p] = normalCell(b, x, p, filters * m, `${c.numBlocks + i + 1}`);
-  [x, p0] = reductionCell(b, x, p, filters * m ** 2, `reduce_${2 * c.numBlocks}`);
+  for (let i = 0; i < c.numBlocks; i++) [x, p] = b.group(`normal_cell_${c.numBlocks + i + 1}`, () => normalCell(b, x, p, filters * m, `${c.numBlocks + i + 1}`));
+  [x, p0] = b.group(`reduction_cell_${2 * c.numBlocks}`, () => reductionCell(b, x, p, filters * m ** 2, `reduce_${2 * c.numBlocks}`));
   p = c.skipReduction ? p : p0;
-  for (let i = 0; i < c.numBlocks; i++) [x, p] = normalCell(b, x, p, filters * m ** 2, `${2 * c.numBlocks + i + 1}`);
+  for (let i = 0; i < c.numBlocks; i++) [x, p] = b.group(`normal_cell_${2 * c.numBlocks + i + 1}`, () => normalCell(b, x, p, filters * m ** 2, `${2 * c.numBlocks + i + 1}`));
   x = b.act(x, 'relu');
   return b.graph([classifierHead(b, x, o)]);
 }

@@ -29,8 +29,8 @@ export function residualBlockV1(b: ModelBuilder, x: string, filters: number, nam
 
 /** `blocks` v1 bottlenecks; the first projects and strides by `stride1`. */
 export function stackV1(b: ModelBuilder, x: string, filters: number, blocks: number, name: string, stride1 = 2): string {
-  x = residualBlockV1(b, x, filters, `${name}_block1`, { stride: stride1 });
-  for (let i = 2; i <= blocks; i++) x = residualBlockV1(b, x, filters, `${name}_block${i}`, { convShortcut: false });
+  x = b.group(`${name}_block1`, () => residualBlockV1(b, x, filters, `${name}_block1`, { stride: stride1 }));
+  for (let i = 2; i <= blocks; i++) x = b.group(`${name}_block${i}`, () => residualBlockV1(b, x, filters, `${name}_block${i}`, { convShortcut: false }));
   return x;
 }
 
@@ -57,9 +57,9 @@ export function residualBlockV2(b: ModelBuilder, x: string, filters: number, nam
 
 /** `blocks` v2 bottlenecks; the first projects, the LAST strides by `stride1` (as Keras does). */
 export function stackV2(b: ModelBuilder, x: string, filters: number, blocks: number, name: string, stride1 = 2): string {
-  x = residualBlockV2(b, x, filters, `${name}_block1`, { convShortcut: true });
-  for (let i = 2; i < blocks; i++) x = residualBlockV2(b, x, filters, `${name}_block${i}`);
-  return residualBlockV2(b, x, filters, `${name}_block${blocks}`, { stride: stride1 });
+  x = b.group(`${name}_block1`, () => residualBlockV2(b, x, filters, `${name}_block1`, { convShortcut: true }));
+  for (let i = 2; i < blocks; i++) x = b.group(`${name}_block${i}`, () => residualBlockV2(b, x, filters, `${name}_block${i}`));
+  return b.group(`${name}_block${blocks}`, () => residualBlockV2(b, x, filters, `${name}_block${blocks}`, { stride: stride1 }));
 }
 
 /** Blocks per stack conv2…conv5. */

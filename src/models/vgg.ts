@@ -9,9 +9,11 @@ function vgg(modelName: string, convsPerBlock: number[], o: ZooOptions) {
   let x = b.input(inputShapeOf(o, 224));
   convsPerBlock.forEach((convs, i) => {
     const filters = [64, 128, 256, 512, 512][i];
+    const start = b.nodes.length;
     for (let j = 1; j <= convs; j++)
       x = b.conv(x, filters, 3, { activation: 'relu', padding: 'same', name: `block${i + 1}_conv${j}` });
     x = b.maxPool(x, 2, { strides: 2, name: `block${i + 1}_pool` });
+    b.groupSince(`block${i + 1}`, start);
   });
   if (o.include_top ?? true) {
     x = b.layer('Flatten', x, { name: 'flatten' });

@@ -38,11 +38,11 @@ export function Xception(o: ZooOptions = {}) {
   x = b.act(x, 'relu', 'block1_conv2_act');
 
   // block2 has no ReLU of its own before its first separable conv: block1 ends with one.
-  x = xceptionDownBlock(b, x, [128, 128], 'block2', false);
-  x = xceptionDownBlock(b, x, [256, 256], 'block3');
-  x = xceptionDownBlock(b, x, [728, 728], 'block4');
-  for (let i = 5; i <= 12; i++) x = xceptionMiddleBlock(b, x, `block${i}`);
-  x = xceptionDownBlock(b, x, [728, 1024], 'block13');
+  x = b.group('block2', () => xceptionDownBlock(b, x, [128, 128], 'block2', false));
+  x = b.group('block3', () => xceptionDownBlock(b, x, [256, 256], 'block3'));
+  x = b.group('block4', () => xceptionDownBlock(b, x, [728, 728], 'block4'));
+  for (let i = 5; i <= 12; i++) x = b.group(`block${i}`, () => xceptionMiddleBlock(b, x, `block${i}`));
+  x = b.group('block13', () => xceptionDownBlock(b, x, [728, 1024], 'block13'));
 
   x = b.separable(x, 1536, 3, { padding: 'same', use_bias: false, name: 'block14_sepconv1' });
   x = b.bn(x, { name: 'block14_sepconv1_bn' });

@@ -7,6 +7,7 @@ import { DepthwiseConv2D } from './depthwise-conv2d.ts';
 import { SeparableConv2D } from './separable-conv2d.ts';
 import { Dense } from './dense.ts';
 import { MaxPool2D } from './max-pool2d.ts';
+import { MaxPoolWithArgmax2D } from './max-pool-with-argmax2d.ts';
 import { AveragePool2D } from './average-pool2d.ts';
 import { GlobalAveragePool2D } from './global-average-pool2d.ts';
 import { GlobalMaxPool2D } from './global-max-pool2d.ts';
@@ -16,16 +17,19 @@ import { Rescaling } from './rescaling.ts';
 import { Activation } from './activation.ts';
 import { ReLU } from './relu.ts';
 import { LeakyReLU } from './leaky-relu.ts';
+import { Softmax } from './softmax.ts';
 import { Add } from './add.ts';
 import { Subtract } from './subtract.ts';
 import { Multiply } from './multiply.ts';
 import { Average } from './average.ts';
 import { Maximum } from './maximum.ts';
 import { Minimum } from './minimum.ts';
+import { Divide } from './divide.ts';
 import { Concatenate } from './concatenate.ts';
 import { Dot } from './dot.ts';
 import { ZeroPadding2D } from './zero-padding2d.ts';
 import { Cropping2D } from './cropping2d.ts';
+import { Pad2D } from './pad2d.ts';
 import { Flatten } from './flatten.ts';
 import { Reshape } from './reshape.ts';
 import { Dropout } from './dropout.ts';
@@ -33,11 +37,11 @@ import { Dropout } from './dropout.ts';
 export const OPS: readonly OpDef[] = [
   Input,
   Conv2D, DepthwiseConv2D, SeparableConv2D, Dense,
-  MaxPool2D, AveragePool2D, GlobalAveragePool2D, GlobalMaxPool2D,
+  MaxPool2D, MaxPoolWithArgmax2D, AveragePool2D, GlobalAveragePool2D, GlobalMaxPool2D,
   BatchNormalization, Normalization, Rescaling,
-  Activation, ReLU, LeakyReLU,
-  Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, Dot,
-  ZeroPadding2D, Cropping2D, Flatten, Reshape, Dropout,
+  Activation, ReLU, LeakyReLU, Softmax,
+  Add, Subtract, Multiply, Divide, Average, Maximum, Minimum, Concatenate, Dot,
+  ZeroPadding2D, Pad2D, Cropping2D, Flatten, Reshape, Dropout,
 ];
 
 const BY_NAME = new Map<string, OpDef>();

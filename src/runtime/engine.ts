@@ -106,7 +106,7 @@ export class Engine {
   /** Lowers a validated graph for this engine; nothing touches the GPU until the first run. */
   compile(report: GraphReport, weights: Map<string, Record<string, Tensor>>, options: Partial<LowerOptions> = {}): CompiledGraph {
     const keep = new Set([...(options.keep ?? []), ...report.outputs]);
-    const plan = lowerGraph(report, weights, { batch: options.batch ?? 1, keep, convKernel: options.convKernel ?? this.convKernel, subgroups: options.subgroups ?? this.info.features.subgroups });
+    const plan = lowerGraph(report, weights, { batch: options.batch ?? 1, keep, convKernel: options.convKernel ?? this.convKernel, subgroups: options.subgroups ?? this.info.features.subgroups, quadPixels: options.quadPixels });
     this.checkLimits(plan);
     return new CompiledGraph(this, plan, keep);
   }
@@ -198,6 +198,10 @@ export class CompiledGraph {
     const device = this.engine.device;
     const generation = this.engine.generation;
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+    // All distinct pipelines at once, first: their creation (100s of ms each on a CPU adapter)
+    // overlaps the buffer creation and weight uploads below.
+    const pipelinesReady = Promise.all(plan.steps.map((s) => this.engine.pipeline(s)));
+    pipelinesReady.catch(() => undefined); // awaited below; an out-of-memory error may be thrown first
     const align = device.limits.minUniformBufferOffsetAlignment;
     const uniformOffsets: number[] = [];
     let uniformBytes = 0;
@@ -209,7 +213,14 @@ export class CompiledGraph {
     device.pushErrorScope('out-of-memory');
     // Sizes round up to 16 bytes: kernels may read and write any buffer as an array of vec4.
     const size16 = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
-    const buffers = plan.physicalFloats.map((floats, i) => device.createBuffer({ size: size16(floats * 4), usage, label: `tensor ${i}` }));
+    // A scope per tensor buffer, so that an out-of-memory error names the node whose output did not fit.
+    const bufferErrors: Promise<GPUError | null>[] = [];
+    const buffers = plan.physicalFloats.map((floats, i) => {
+      device.pushErrorScope('out-of-memory');
+      const buffer = device.createBuffer({ size: size16(floats * 4), usage, label: `tensor ${i}` });
+      bufferErrors.push(device.popErrorScope());
+      return buffer;
+    });
     const constants = plan.constants.map((data, i) => {
       const b = device.createBuffer({ size: size16(data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label: `weights ${i}` });
       device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
@@ -218,10 +229,18 @@ export class CompiledGraph {
     const uniform = device.createBuffer({ size: Math.max(16, uniformBytes), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     const dummy = device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE });
     const oom = await device.popErrorScope();
-    if (oom) {
+    const failed = (await Promise.all(bufferErrors)).findIndex(Boolean);
+    if (oom || failed >= 0) {
       for (const b of [...buffers, ...constants, uniform, dummy]) b.destroy();
       const bytes = plan.physicalFloats.reduce((a, f) => a + f * 4, 0) + plan.constants.reduce((a, c) => a + c.byteLength, 0);
-      throw new EngineError(`the GPU ran out of memory allocating ${GiB(bytes)} for this graph: ${oom.message}`, undefined, 'use a smaller input or batch, or close other GPU-heavy tabs');
+      const hint = 'use a smaller input or batch, or fewer filters, or close other GPU-heavy tabs';
+      if (failed < 0) throw new EngineError(`the GPU ran out of memory allocating ${GiB(bytes)} for this graph: ${oom!.message.split('\n')[0]}`, undefined, hint);
+      // the largest tensor living in the buffer that did not fit is the one to make smaller
+      const [id, view] = [...plan.views].filter(([, v]) => plan.physical[v.alloc] === failed).sort(([, a], [, b]) => viewSpan(b) - viewSpan(a))[0] ?? [];
+      const owner = id ?? plan.allocations.find((_, a) => plan.physical[a] === failed)?.owner;
+      throw new EngineError(
+        `the GPU ran out of memory allocating ${GiB(plan.physicalFloats[failed] * 4)} for its output${view ? ` ${formatShape(view.shape)}` : ''} (${GiB(bytes)} for the whole graph)`,
+        owner, hint);
     }
     const params = new ArrayBuffer(Math.max(16, uniformBytes));
     plan.steps.forEach((s, i) => packParams(KERNELS[s.kernel], s.params, params, uniformOffsets[i]));
@@ -234,8 +253,7 @@ export class CompiledGraph {
       if (s.bindings.some((b) => b.kind === 'view' && !b.write && written.includes(plan.physical[b.view.alloc])))
         throw new EngineError(`internal: ${s.node}'s dispatch would read the buffer it writes`, s.node, 'please report this graph');
     }
-    // All distinct pipelines at once: the driver may compile them in parallel.
-    const pipelines = await Promise.all(plan.steps.map((s) => this.engine.pipeline(s)));
+    const pipelines = await pipelinesReady;
     const bindGroups = plan.steps.map((s, i) => {
       const entries: GPUBindGroupEntry[] = s.bindings.map((b, binding) => ({
         binding,

@@ -1,6 +1,7 @@
 // The viewer's GPU kernels against plain JS over the same numbers: per-channel stats (NaN, ±Inf, zeros,
 // a mean far above the std), histograms, colour-mapped tiles, the channel-mean map and differences —
-// on uploaded tensors and in place inside an engine buffer (a concat slice: offset and channel stride).
+// on uploaded tensors and in place inside an engine buffer (a concat slice: offset and channel stride);
+// percentile clipping in every normalisation scope against sorting on the CPU.
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze.ts';
 import type { GraphFile } from '../graph/types.ts';
@@ -12,7 +13,7 @@ import { uniforms } from '../weights/random.ts';
 import { colormapTable, NAN_COLOR } from './colormaps.ts';
 import { Engine } from './engine.ts';
 import { materializeWeights } from './reference.ts';
-import { Visualizer, type MapSource } from './visualize.ts';
+import { channelRanges, globalScope, Visualizer, type MapSource, type ScopePart } from './visualize.ts';
 
 const gpu = await testGpu();
 
@@ -175,5 +176,54 @@ describe.skipIf(!gpu)('Visualizer', () => {
     await expect(viz.difference(aSrc, src)).rejects.toThrow('cannot compare 9×11×3 with 9×11×4: the shapes differ');
     viz.destroy();
     compiled.destroy();
+  });
+
+  it('clips 1–99 % in every scope (per channel, per node, global over three nodes) as sorting on the CPU says, to 1/65 536 of the range', async () => {
+    const viz = new Visualizer(gpu!.device);
+    // Heavy-tailed values (exponential, a few far outliers) so that one pass of 256 bins would be off by far more.
+    const node = (name: string, shape: number[], scale: number, shift: number): Tensor => {
+      const u = uniforms(shape.reduce((a, b) => a * b, 1), 11, name);
+      return tensor(shape, Array.from(u, (v, i) => (i % 997 === 0 ? 400 * scale : -Math.log(1 - v) * scale * (1 + (i % shape[3]))) + shift));
+    };
+    const a = node('a', [1, 19, 23, 4], 1, -0.5), b = node('b', [1, 9, 9, 6], 3, 0), c = node('c', [1, 30, 7, 2], 0.5, -2);
+    a.data[5] = NaN; // not a value: left out of the percentiles as of the stats
+    a.data[9] = Infinity;
+    const parts = [a, b, c].map((t): ScopePart & { t: Tensor } => {
+      const src = viz.upload(t);
+      return { t, stats: () => viz.stats(src), histogram: (r, o) => viz.histogram(src, r, o) };
+    });
+    const q = 0.01;
+    /** The ⌈q·n⌉-th and ⌈(1 − q)·n⌉-th smallest finite values: the 1st and 99th percentiles. */
+    const percentiles = (values: number[]) => {
+      const sorted = Float64Array.from(values.filter(Number.isFinite)).sort();
+      return [sorted[Math.ceil(q * sorted.length) - 1], sorted[Math.ceil((1 - q) * sorted.length) - 1], sorted[0], sorted[sorted.length - 1]];
+    };
+    const channel = (t: Tensor, k: number) => [...t.data].filter((_, i) => i % t.shape[3] === k);
+    const expectPercentiles = (got: ArrayLike<number>, values: number[], what: string) => {
+      const [lo, hi, min, max] = percentiles(values);
+      const fine = (max - min) / 65536;
+      expect(Math.abs(got[0] - lo), `${what}: 1st percentile ${got[0]} vs ${lo}`).toBeLessThanOrEqual(2 * fine + 1e-6 * Math.abs(lo));
+      expect(Math.abs(got[1] - hi), `${what}: 99th percentile ${got[1]} vs ${hi}`).toBeLessThanOrEqual(2 * fine + 1e-6 * Math.abs(hi));
+      if (!what.startsWith('channel')) expect(hi - lo, what).toBeLessThan(0.1 * (max - min)); // the outliers are clipped away
+    };
+    const options = { clip: q, symmetric: false, fixed: [-1, 2] as [number, number], global: null };
+    const statsA = await parts[0].stats();
+    const histA = parts[0].histogram;
+
+    const perChannel = await channelRanges(statsA, histA, { ...options, scope: 'channel' });
+    for (let k = 0; k < 4; k++) expectPercentiles(perChannel.subarray(2 * k, 2 * k + 2), channel(a, k), `channel ${k}`);
+    const perNode = await channelRanges(statsA, histA, { ...options, scope: 'node' });
+    expectPercentiles(perNode, [...a.data], 'node');
+    expect([...perNode.subarray(2, 4)]).toEqual([...perNode.subarray(0, 2)]);
+
+    const global = await globalScope(parts);
+    const all = parts.flatMap((p) => [...p.t.data]);
+    expect(global.range).toEqual([Math.fround(percentiles(all)[2]), Math.fround(percentiles(all)[3])]);
+    const ranges = await channelRanges(statsA, histA, { ...options, scope: 'global', global: global.range, globalHistogram: global.histogram });
+    expectPercentiles(ranges, all, 'global');
+    // Unclipped, global is the min and max over every node; fixed ignores the clip.
+    expect([...await channelRanges(statsA, histA, { ...options, clip: 0, scope: 'global', global: global.range, globalHistogram: global.histogram })].slice(0, 2)).toEqual(global.range);
+    expect([...await channelRanges(statsA, histA, { ...options, scope: 'fixed' })]).toEqual([-1, 2, -1, 2, -1, 2, -1, 2]);
+    viz.destroy();
   });
 });

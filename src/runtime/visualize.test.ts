@@ -109,6 +109,23 @@ describe('channelRanges', () => {
     expect(Math.abs(node[1] - 50)).toBeLessThanOrEqual(149 / 256 + 1);
   });
 
+  it('places each percentile to 1/65 536 of the range with a second pass over the bin that holds it', async () => {
+    // The 10th percentile of 0…99 is the 10th value, 9; the 90th the 90th value, 89 (−41 and 39 for channel 1).
+    const r = await channelRanges(stats, histogram, { ...options, clip: 0.1 });
+    const fine = 99 / 65536;
+    [9, 89, -41, 39].forEach((want, k) => expect(Math.abs(r[k] - want), `bound ${k}: ${r[k]}`).toBeLessThanOrEqual(fine + 1e-9));
+  });
+
+  it('global: clipped from the pooled histogram when there is one, else the range as given', async () => {
+    // A pooled histogram of both channels twice over (as if two nodes): the same percentiles as the node scope.
+    const twice: HistogramFn = async (ranges, o) => (await histogram(ranges, o)).map((v) => 2 * v);
+    const node = await channelRanges(stats, histogram, { ...options, scope: 'node', clip: 0.05 });
+    const global = await channelRanges(stats, histogram, { ...options, scope: 'global', clip: 0.05, global: [-50, 99], globalHistogram: twice });
+    expect([...global]).toEqual([...node]);
+    expect(node[0]).toBeGreaterThan(-50);
+    expect([...await channelRanges(stats, histogram, { ...options, scope: 'global', clip: 0.05, global: [-7, 300] })]).toEqual([-7, 300, -7, 300]);
+  });
+
   it('symmetric for a diverging colormap; fixed and global ranges as given', async () => {
     expect([...await channelRanges(stats, histogram, { ...options, symmetric: true })]).toEqual([-99, 99, -50, 50]);
     expect([...await channelRanges(stats, histogram, { ...options, scope: 'fixed', fixed: [-1, 2] })]).toEqual([-1, 2, -1, 2]);

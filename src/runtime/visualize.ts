@@ -110,13 +110,15 @@ export type RangeScope = 'channel' | 'node' | 'global' | 'fixed';
 export interface RangeOptions {
   /** Each channel its own range, one range for the node, one for every node of the run, or a fixed one. */
   scope: RangeScope;
-  /** Share of values clipped at each end (0.01: the 1st to the 99th percentile); channel and node scopes. */
+  /** Share of values clipped at each end (0.01: the 1st to the 99th percentile); every scope but fixed. */
   clip: number;
   /** Centre the range on 0 (a diverging colormap): [−m, m] with m the larger magnitude. */
   symmetric: boolean;
   fixed: [number, number];
   /** min and max over every node; the node's own range until it is known. */
   global: [number, number] | null;
+  /** Histogram of every node's values together (see globalScope): what global percentiles are clipped from. */
+  globalHistogram?: HistogramFn | null;
 }
 
 export type HistogramFn = (ranges: ArrayLike<number>, options: { bins: number; perChannel: boolean }) => Promise<Uint32Array>;
@@ -124,8 +126,62 @@ export type HistogramFn = (ranges: ArrayLike<number>, options: { bins: number; p
 const RANGE_BINS = 256;
 
 /**
+ * The q and 1 − q quantiles of each of S series of values (a channel each, or one pooled series), in two
+ * histogram passes: RANGE_BINS bins over the series' [lo, hi] find the bin that holds each quantile, then
+ * RANGE_BINS bins over that bin alone place it: exact to (hi − lo) / 65 536. `histogram` gives S×bins
+ * counts for S (lo, hi) pairs, values outside a pair counted in its end bins (as tensor-stats.wgsl does).
+ */
+export async function seriesQuantiles(histogram: (ranges: Float32Array) => Promise<Uint32Array>, bounds: Float32Array, q: number): Promise<Float32Array> {
+  const S = bounds.length / 2, B = RANGE_BINS;
+  const out = new Float32Array(2 * S);
+  const first = await histogram(bounds);
+  // Per series and end: the bin that holds the quantile, its range, the counts before and after it, and the rank inside it.
+  const find = (s: number, target: number) => {
+    const h = first.subarray(s * B, (s + 1) * B);
+    let below = 0;
+    for (let i = 0; i < B; i++) {
+      if (below + h[i] >= target && h[i] > 0) return { bin: i, below, count: h[i] };
+      below += h[i];
+    }
+    return null;
+  };
+  const ends = [q, 1 - q].map((qq) => {
+    const ranges = new Float32Array(2 * S);
+    const picks = Array.from({ length: S }, (_, s) => {
+      const [lo, hi] = [bounds[2 * s], bounds[2 * s + 1]];
+      let total = 0;
+      for (let i = 0; i < B; i++) total += first[s * B + i];
+      const pick = hi > lo && total ? find(s, qq * total) : null;
+      const w = (hi - lo) / B;
+      ranges.set(pick ? [lo + pick.bin * w, lo + (pick.bin + 1) * w] : [lo, lo], 2 * s);
+      return pick && { ...pick, target: qq * total, total };
+    });
+    return { ranges, picks };
+  });
+  const second = await Promise.all(ends.map((e) => (e.picks.some(Boolean) ? histogram(e.ranges) : null)));
+  ends.forEach(({ ranges, picks }, k) => {
+    for (let s = 0; s < S; s++) {
+      const pick = picks[s];
+      const [a, b] = [ranges[2 * s], ranges[2 * s + 1]];
+      if (!pick || !second[k] || !(b > a)) {
+        out[2 * s + k] = a;
+        continue;
+      }
+      // The values before and after the bin land in the end bins of the second pass: take them out again.
+      const h = Float64Array.from(second[k]!.subarray(s * B, (s + 1) * B));
+      h[0] = Math.max(0, h[0] - pick.below);
+      h[B - 1] = Math.max(0, h[B - 1] - (pick.total - pick.below - pick.count));
+      let inBin = 0;
+      for (let i = 0; i < B; i++) inBin += h[i];
+      out[2 * s + k] = inBin ? quantile(h, a, b, Math.min(1, Math.max(0, (pick.target - pick.below) / inBin))) : a;
+    }
+  });
+  return out;
+}
+
+/**
  * The colour range (lo, hi) of every channel for a normalisation scope, percentile-clipped from GPU
- * histograms (exact to 1/256 of the range). Non-finite bounds (a channel of NaNs) become 0.
+ * histograms (seriesQuantiles). Non-finite bounds (a channel of NaNs) become 0.
  */
 export async function channelRanges(stats: ChannelStats, histogram: HistogramFn, options: RangeOptions): Promise<Float32Array> {
   const C = stats.min.length;
@@ -142,28 +198,49 @@ export async function channelRanges(stats: ChannelStats, histogram: HistogramFn,
     out[2 * c + 1] = hi;
   };
   const { scope, clip } = options;
+  /** One range for every channel: [lo, hi], clipped from `pooled` (one histogram over all the values). */
+  const pooledRange = async (lo: number, hi: number, pooled: HistogramFn | null) => {
+    if (clip > 0 && pooled) [lo, hi] = await seriesQuantiles((r) => pooled(r, { bins: RANGE_BINS, perChannel: false }), Float32Array.of(lo, hi), clip);
+    for (let c = 0; c < C; c++) put(c, lo, hi);
+  };
   if (scope === 'fixed') for (let c = 0; c < C; c++) put(c, options.fixed[0], options.fixed[1]);
-  else if (scope === 'global' && options.global) for (let c = 0; c < C; c++) put(c, options.global[0], options.global[1]);
+  else if (scope === 'global' && options.global)
+    await pooledRange(finite(options.global[0], 0), finite(options.global[1], 0), options.globalHistogram ?? null);
   else if (scope === 'channel') {
     const own = new Float32Array(2 * C);
     for (let c = 0; c < C; c++) own.set([finite(stats.min[c], 0), finite(stats.max[c], 0)], 2 * c);
-    const hist = clip > 0 ? await histogram(own, { bins: RANGE_BINS, perChannel: true }) : null;
-    for (let c = 0; c < C; c++) {
-      const [lo, hi] = [own[2 * c], own[2 * c + 1]];
-      const h = hist?.subarray(c * RANGE_BINS, (c + 1) * RANGE_BINS);
-      if (h) put(c, quantile(h, lo, hi, clip), quantile(h, lo, hi, 1 - clip));
-      else put(c, lo, hi);
-    }
+    const clipped = clip > 0 ? await seriesQuantiles((r) => histogram(r, { bins: RANGE_BINS, perChannel: true }), own, clip) : own;
+    for (let c = 0; c < C; c++) put(c, clipped[2 * c], clipped[2 * c + 1]);
   } else {
     const s = summarize(stats);
-    let [lo, hi] = [finite(s.min, 0), finite(s.max, 0)];
-    if (clip > 0) {
-      const h = await histogram([lo, hi], { bins: RANGE_BINS, perChannel: false });
-      [lo, hi] = [quantile(h, lo, hi, clip), quantile(h, lo, hi, 1 - clip)];
-    }
-    for (let c = 0; c < C; c++) put(c, lo, hi);
+    await pooledRange(finite(s.min, 0), finite(s.max, 0), histogram);
   }
   return out;
+}
+
+/** What the global scope needs of one node's output. */
+export interface ScopePart {
+  stats(): Promise<ChannelStats>;
+  histogram(ranges: ArrayLike<number>, options?: { bins?: number; perChannel?: boolean }): Promise<Uint32Array>;
+}
+
+/**
+ * The global scope over several nodes' outputs: min and max over all of them, and one histogram of all
+ * their values together (each node's histogram on the GPU over the same range, summed) to clip from.
+ */
+export async function globalScope(parts: ScopePart[]): Promise<{ range: [number, number] | null; histogram: HistogramFn }> {
+  let lo = Infinity, hi = -Infinity;
+  for (const s of await Promise.all(parts.map((p) => p.stats().then(summarize)))) {
+    if (Number.isFinite(s.min)) lo = Math.min(lo, s.min);
+    if (Number.isFinite(s.max)) hi = Math.max(hi, s.max);
+  }
+  const histogram: HistogramFn = async (ranges, options) => {
+    const all = await Promise.all(parts.map((p) => p.histogram(ranges, options)));
+    const sum = new Uint32Array(all[0]?.length ?? options.bins);
+    for (const h of all) for (let i = 0; i < h.length; i++) sum[i] += h[i];
+    return sum;
+  };
+  return { range: lo <= hi ? [lo, hi] : null, histogram };
 }
 
 const align4 = (bytes: number) => Math.max(16, Math.ceil(bytes / 4) * 4);

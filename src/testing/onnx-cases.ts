@@ -10,7 +10,7 @@ import type { WeightStore } from '../runtime/reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { CONVERTERS } from '../io/onnx-import-ops.ts';
 import { importOnnx, type OnnxImport } from '../io/onnx-import.ts';
-import { toOnnx, toOurs } from '../io/onnx-layout.ts';
+import { castFromFloat32, checkFloat32Exact, toOnnx, toOurs } from '../io/onnx-layout.ts';
 import { decodeModel, decodeTensorProto, readTensor, type TensorValue } from '../io/onnx-proto.ts';
 import { mismatches, TOLERANCE, type Tolerance } from './expect-close.ts';
 
@@ -58,6 +58,9 @@ function toleranceFor(ops: string[]): Tolerance {
   return ops.some((o) => heavy.has(o)) ? TOLERANCE.conv : TOLERANCE.elementwise;
 }
 
+/** Outputs of other types: integers and bool exactly, wider or narrower floats as ONNX's backend tests compare (rtol 1e-3, atol 1e-7). */
+const ONNX_TOLERANCE: Record<string, Tolerance> = { float64: { rtol: 1e-3, atol: 1e-7 }, float16: { rtol: 1e-3, atol: 1e-7 }, bfloat16: { rtol: 1e-2, atol: 1e-7 } };
+
 /** The case's input or output tensors in order; an Error in place of one that is not a readable tensor. */
 function readSet(dir: string, prefix: 'input' | 'output'): (TensorValue | Error)[] {
   const set = join(dir, 'test_data_set_0');
@@ -81,17 +84,21 @@ export interface OnnxArray {
 }
 
 /** Runs an imported model on ONNX-layout feeds keyed by input name; returns its outputs in ONNX's layout. */
-export async function runImported(imported: OnnxImport, feeds: Record<string, OnnxArray>, backend: CaseBackend = cpuBackend): Promise<Record<string, { dims: number[]; data: Float32Array }>> {
+export async function runImported(imported: OnnxImport, feeds: Record<string, OnnxArray>, backend: CaseBackend = cpuBackend): Promise<Record<string, { dims: number[]; data: Float32Array | Float64Array }>> {
   const report = analyzeGraph(imported.graph);
   if (!report.ok) throw new Error(`imported graph is invalid: ${report.problems.map((p) => p.message).join('; ')}`);
   const ours: Record<string, Tensor> = {};
   for (const port of imported.inputs) {
     const t = feeds[port.name];
     if (!t) throw new Error(`no feed for input '${port.name}'`);
+    checkFloat32Exact(t.data, port.dtype, `input '${port.name}'`);
     ours[port.node] = toOurs(t.dims, t.data, port.layout, `input '${port.name}'`);
   }
   const tensors = await backend(report, imported.weights, ours, imported.outputs.map((o) => o.node));
-  return Object.fromEntries(imported.outputs.map((o) => [o.name, toOnnx(tensors.get(o.node)!, o.layout)]));
+  return Object.fromEntries(imported.outputs.map((o) => {
+    const { dims, data } = toOnnx(tensors.get(o.node)!, o.layout);
+    return [o.name, { dims, data: castFromFloat32(data, o.dtype, `output '${o.name}'`) }];
+  }));
 }
 
 /** Imports, runs and compares one case; never throws. */
@@ -109,15 +116,15 @@ export async function runOnnxCase(c: OnnxCase, backend: CaseBackend): Promise<Ca
     if (e instanceof OpError) return { name: c.name, status: 'refused', message: e.message };
     return { name: c.name, status: 'fail', message: `import crashed: ${(e as Error).stack}` };
   }
-  let results: Record<string, { dims: number[]; data: Float32Array }>;
+  let results: Record<string, { dims: number[]; data: Float32Array | Float64Array }>;
   try {
     results = await runImported(imported, bind, backend);
   } catch (e) {
     if (e instanceof OpError || (e as Error)?.name === 'EngineError') return { name: c.name, status: 'refused', message: `backend: ${(e as Error).message}` };
     return { name: c.name, status: 'fail', message: `run crashed: ${(e as Error)?.stack ?? e}` };
   }
-  const tol = toleranceFor(c.ops);
   for (const [k, port] of imported.outputs.entries()) {
+    const tol = port.dtype === 'float32' ? toleranceFor(c.ops) : ONNX_TOLERANCE[port.dtype] ?? TOLERANCE.exact;
     const want = expected[k];
     if (!want || want instanceof Error) return { name: c.name, status: 'fail', message: `no expected data for output '${port.name}': ${want?.message}` };
     const got = results[port.name];

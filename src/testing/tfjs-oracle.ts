@@ -4,11 +4,59 @@
 import * as tf from '@tensorflow/tfjs';
 import type { ManifestEntry } from '../io/tfjs-layers.ts';
 
+/**
+ * The two Keras layers TF.js Layers lacks, written out from Keras' source (keras/src/layers/merging/subtract.py,
+ * preprocessing/normalization.py) so that exported models using them load; every other layer is TF.js' own.
+ */
+function registerMissingKerasLayers() {
+  class Subtract extends tf.layers.Layer {
+    static className = 'Subtract';
+    override computeOutputShape(shapes: tf.Shape[]) {
+      return shapes[0];
+    }
+    override call(inputs: tf.Tensor | tf.Tensor[]) {
+      const [a, b] = inputs as tf.Tensor[];
+      return tf.sub(a, b);
+    }
+  }
+  class Normalization extends tf.layers.Layer {
+    static className = 'Normalization';
+    private readonly given: { mean?: number[]; variance?: number[]; invert: boolean };
+    private stats?: { mean: tf.LayerVariable; variance: tf.LayerVariable };
+    constructor(config: { mean?: number[]; variance?: number[]; invert?: boolean; name?: string }) {
+      super(config);
+      this.given = { mean: config.mean, variance: config.variance, invert: config.invert ?? false };
+    }
+    override build(shape: tf.Shape | tf.Shape[]) {
+      const C = (shape as number[])[(shape as number[]).length - 1];
+      if (this.given.mean == null) {
+        const zeros = tf.initializers.zeros(), ones = tf.initializers.ones();
+        this.stats = { mean: this.addWeight('mean', [C], 'float32', zeros, undefined, false), variance: this.addWeight('variance', [C], 'float32', ones, undefined, false) };
+        this.addWeight('count', [], 'float32', zeros, undefined, false);
+      }
+      this.built = true;
+    }
+    override call(inputs: tf.Tensor | tf.Tensor[]) {
+      const x = Array.isArray(inputs) ? inputs[0] : inputs;
+      const mean = this.stats ? this.stats.mean.read() : tf.tensor1d(this.given.mean!);
+      const variance = this.stats ? this.stats.variance.read() : tf.tensor1d(this.given.variance!);
+      const std = tf.maximum(tf.sqrt(variance), 1e-7);
+      return this.given.invert ? tf.add(mean, tf.mul(x, std)) : tf.div(tf.sub(x, mean), std);
+    }
+    override getConfig(): tf.serialization.ConfigDict {
+      return { ...super.getConfig(), mean: this.given.mean ?? null, variance: this.given.variance ?? null, invert: this.given.invert };
+    }
+  }
+  tf.serialization.registerClass(Subtract);
+  tf.serialization.registerClass(Normalization as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+}
+
 let ready: Promise<void> | undefined;
 /** The CPU backend, set once per test file. */
 export function tfjsCpu(): Promise<typeof tf> {
   ready ??= tf.setBackend('cpu').then(async () => {
     await tf.ready();
+    registerMissingKerasLayers();
     // its first write would print a banner recommending tfjs-node: the pure-JS backend is the point here
     (tf.backend() as unknown as { firstUse: boolean }).firstUse = false;
   });

@@ -1,0 +1,48 @@
+// Kernel lab: deepwire lowering variants on one workload in headless Chromium, runs interleaved in one
+// page so their ratio survives a busy machine. Not part of `npm run bench`.
+//   node --import ./bin/register.mjs bench/lab.ts W1 'q16={}' 'q8={"quadPixels":8}' [--runs 15] [--port 5199]
+import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
+import { chromium } from '@playwright/test';
+import { createServer } from 'vite';
+import { chromiumArgs, chromiumPath } from '../scripts/gpu-env.mjs';
+import type { LabReport } from './lab-page.ts';
+import { median } from './report.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const flag = (name: string, dflt: string) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args.splice(i, 2)[1] : dflt;
+};
+const runs = Number(flag('runs', '15'));
+const port = Number(flag('port', '5199'));
+const [workload, ...specs] = args;
+const variants = specs.map((s) => {
+  const eq = s.indexOf('=');
+  return { label: s.slice(0, eq), lower: JSON.parse(s.slice(eq + 1)) };
+});
+
+const server = await createServer({ configFile: false, root, logLevel: 'warn', server: { host: '127.0.0.1', port, strictPort: true }, optimizeDeps: { entries: ['bench/lab.html'] } });
+await server.listen();
+const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...chromiumArgs, '--disable-gpu-shader-disk-cache'] });
+try {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => console.error(e.message));
+  let done!: (r: LabReport) => void;
+  const report = new Promise<LabReport>((r) => (done = r));
+  await page.exposeFunction('labReport', (r: LabReport) => done(r));
+  const load0 = loadavg()[0];
+  await page.goto(`http://127.0.0.1:${port}/bench/lab.html?workload=${workload}&runs=${runs}&variants=${encodeURIComponent(JSON.stringify(variants))}`);
+  const r = await report;
+  if (!r.ok) throw new Error(r.error);
+  console.log(`${workload} · ${r.adapter} · ${runs} interleaved runs · load ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}`);
+  const base = median(r.variants![0].times_ms);
+  for (const v of r.variants!) {
+    const m = median(v.times_ms);
+    console.log(`  ${v.label.padEnd(10)} median ${m.toFixed(1).padStart(7)} ms  min ${Math.min(...v.times_ms).toFixed(1).padStart(7)} ms  first ${v.first_ms.toFixed(0).padStart(5)} ms  ×${(base / m).toFixed(2)} vs ${r.variants![0].label}  steps ${v.steps}  diff ${v.max_diff_vs_first.toExponential(1)}  ${v.kernels}`);
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
