@@ -196,3 +196,80 @@ test('keyboard: Tab walks nodes and ports (with ARIA labels), Enter on two ports
   await expect(page.getByTestId('param-name')).toHaveValue('conv2d');
   await expect(page.locator('dw-inspector').locator(':focus')).toHaveCount(1);
 });
+
+test('copy and paste, and duplicate, carry a block wholly in the selection as a new block (one undo step); a partly copied block is not one', async ({ page }) => {
+  await openEditor(page);
+  await newGraph(page);
+  await insertBottleneck(page);
+  const before = await getGraph(page);
+  const group = before.groups![0];
+  const members = before.nodes.filter((n) => group.nodes.includes(n.id));
+
+  // Everything (the whole block) copied and pasted: a second block over the pasted nodes.
+  await canvas(page).click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+a');
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  await expect.poll(async () => (await getGraph(page)).groups?.length).toBe(2);
+  const pasted = await getGraph(page);
+  const copy = pasted.groups![1];
+  expect(copy.id).not.toBe(group.id);
+  expect(copy.name).toBe(`${group.name}_1`);
+  expect(copy.collapsed).toBeUndefined();
+  expect(copy.nodes).toHaveLength(members.length);
+  const fresh = pasted.nodes.filter((n) => !before.nodes.some((o) => o.id === n.id)).map((n) => n.id);
+  expect(copy.nodes.every((id) => fresh.includes(id))).toBe(true);
+  expect(pasted.groups![0]).toEqual(group);
+  // One undo step takes nodes and block away together.
+  await page.keyboard.press('Control+z');
+  await expect.poll(async () => (await getGraph(page)).nodes.length).toBe(before.nodes.length);
+  expect((await getGraph(page)).groups).toEqual([group]);
+
+  // One member copied: a plain node, no new block.
+  await selectNode(page, members[2].name!);
+  await page.keyboard.press('Control+c');
+  await page.keyboard.press('Control+v');
+  await expect.poll(async () => (await getGraph(page)).nodes.length).toBe(before.nodes.length + 1);
+  expect((await getGraph(page)).groups).toEqual([group]);
+  await page.keyboard.press('Control+z');
+
+  // A collapsed block duplicated (Ctrl+D on its node): a second collapsed block, one undo step.
+  await canvas(page).click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Shift+G');
+  await expect(groupNode(page)).toHaveCount(1);
+  await groupNode(page).locator('.op').click();
+  await page.keyboard.press('Control+d');
+  await expect(groupNode(page)).toHaveCount(2);
+  await expect(groupNode(page, `${group.name}_1`)).toHaveCount(1);
+  const duplicated = (await getGraph(page)).groups!;
+  expect(duplicated[1]).toMatchObject({ name: `${group.name}_1`, collapsed: true });
+  expect(duplicated[1].nodes).toHaveLength(members.length);
+  await page.keyboard.press('Control+z');
+  await expect(groupNode(page)).toHaveCount(1);
+  expect((await getGraph(page)).groups).toHaveLength(1);
+});
+
+test('Find opens the collapsed block that hides the node it finds, and selects and centres the node (one undo step)', async ({ page }) => {
+  await openEditor(page);
+  await newGraph(page);
+  await insertBottleneck(page);
+  const { groups, nodes } = await getGraph(page);
+  const member = nodes.find((n) => n.id === groups![0].nodes[2])!;
+  await canvas(page).click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Shift+G');
+  await expect(groupNode(page)).toHaveCount(1);
+  await expect(findNode(page, member.name!)).toHaveCount(0);
+
+  const find = page.getByTestId('find');
+  await find.fill(member.name!);
+  await find.press('Enter');
+  await expect(groupNode(page)).toHaveCount(0);
+  await expect(page.getByTestId('param-name')).toHaveValue(member.name!);
+  await expect(findNode(page, member.name!)).toBeInViewport();
+  expect((await getGraph(page)).groups![0].collapsed).toBeUndefined();
+
+  // The expansion is one undo step.
+  await canvas(page).click({ position: { x: 5, y: 5 } });
+  await page.keyboard.press('Control+z');
+  await expect(groupNode(page)).toHaveCount(1);
+});

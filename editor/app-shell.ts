@@ -5,13 +5,14 @@ import { customElement, query, state } from 'lit/decorators.js';
 import {
   ACTIVATIONS, BLOCKS, CATEGORIES, INITIALIZERS, OPS, RunCancelled, acquireDevice, analyzeGraph, blockDefaults, findBlock,
   findOp, fingerprints, formatShape, openPretrained, pictureFromSource, readNpy, runSelfTest, summarize,
-  type BlockParamValue, type GraphFile, type GraphReport, type Picture, type Preprocess, type ResizeMode, type WeightStore,
+  type BlockParamValue, type GraphFile, type GraphGroup, type GraphReport, type Picture, type Preprocess, type ResizeMode, type WeightStore,
 } from '../src/index.ts';
 import demoGraph from '../examples/inception-v1-stem.json';
 import {
   addNode, addNodes, cloneNodes, emptyGraph, extractNodes, moveNodes, removeNodes, rename, setAttr, setInputs, takenNames, type Position,
 } from './graph-edits.ts';
 import { GraphHistory } from './history.ts';
+import { copyGroups, groupsWithin } from '../src/graph/groups.ts';
 import { addGroup, groupsOwning, setCollapsed } from './groups.ts';
 import { layeredLayout, placeUnplaced } from './layout.ts';
 import { acceptGraph, autosave, downloadGraph, parseGraph, readShareHash, restoreAutosave, shareHash, type Loaded } from './persistence.ts';
@@ -50,7 +51,7 @@ const count = (n: number) => n.toLocaleString('en-US');
 
 const SHORTCUTS: [string, string][] = [
   ['Ctrl+Z', 'undo'], ['Ctrl+Shift+Z Ctrl+Y', 'redo'],
-  ['Delete Backspace', 'delete the selected nodes'], ['Ctrl+C Ctrl+X Ctrl+V', 'copy, cut, paste (links inside the selection kept)'],
+  ['Delete Backspace', 'delete the selected nodes'], ['Ctrl+C Ctrl+X Ctrl+V', 'copy, cut, paste (links and whole blocks inside the selection kept)'],
   ['Ctrl+D', 'duplicate the selection'], ['Ctrl+A', 'select all'], ['Ctrl+click', 'add a node to the selection'],
   ['F', 'fit the graph in view'], ['L', 'auto-arrange (ELK)'], ['Ctrl+F', 'find a node by name or op'], ['/', 'search the palette'],
   ['Ctrl+S', 'save as .json'], ['Ctrl+O', 'open a .json file'], ['Right-click', 'quick add on the canvas; delete or duplicate on a node'],
@@ -190,6 +191,8 @@ export class AppShell extends LitElement {
   lastShareUrl = '';
   private history = new GraphHistory();
   private clipboard: GraphFile['nodes'] = [];
+  /** Blocks wholly inside the copied nodes: pasted as blocks too. */
+  private clipboardGroups: GraphGroup[] = [];
   private pasteCount = 0;
   private messageTimer = 0;
 
@@ -494,14 +497,16 @@ export class AppShell extends LitElement {
   private duplicate(ids: string[]): void {
     if (!ids.length) return;
     const nodes = this.graph.nodes.filter((n) => ids.includes(n.id));
-    const { graph, ids: fresh } = cloneNodes(this.graph, nodes, { x: 40, y: 40 }, true);
-    this.commit(graph);
+    const { graph, ids: fresh, idMap } = cloneNodes(this.graph, nodes, { x: 40, y: 40 }, true);
+    // Blocks wholly duplicated stay blocks, in the same edit (one undo step).
+    this.commit(copyGroups(graph, groupsWithin(this.graph, ids), idMap));
     void this.selectSoon(fresh);
   }
 
   private copy(): void {
     if (!this.selected.length) return;
     this.clipboard = extractNodes(this.graph, this.selected);
+    this.clipboardGroups = groupsWithin(this.graph, this.selected);
     this.pasteCount = 0;
     navigator.clipboard?.writeText(JSON.stringify({ deepwireNodes: this.clipboard })).catch(() => undefined);
   }
@@ -509,8 +514,8 @@ export class AppShell extends LitElement {
   private paste(): void {
     if (!this.clipboard.length) return;
     this.pasteCount++;
-    const { graph, ids } = cloneNodes(this.graph, this.clipboard, { x: 40 * this.pasteCount, y: 40 * this.pasteCount });
-    this.commit(graph);
+    const { graph, ids, idMap } = cloneNodes(this.graph, this.clipboard, { x: 40 * this.pasteCount, y: 40 * this.pasteCount });
+    this.commit(copyGroups(graph, this.clipboardGroups, idMap));
     void this.selectSoon(ids);
   }
 
@@ -562,7 +567,11 @@ export class AppShell extends LitElement {
     if (!matches.length) return this.say('info', `No node matches “${query}”.`);
     // Enter again moves on to the next match.
     const current = matches.findIndex((n) => this.selected.length === 1 && n.id === this.selected[0]);
-    void this.canvas.focusNode(matches[(current + 1) % matches.length].id);
+    const id = matches[(current + 1) % matches.length].id;
+    // A match hidden in a collapsed block opens it (one undo step: expanding moves neighbours aside).
+    const hiding = (this.graph.groups ?? []).filter((g) => g.collapsed && g.nodes.includes(id));
+    if (hiding.length) this.commit(setCollapsed(this.graph, hiding.map((g) => g.id), false));
+    void this.updateComplete.then(() => this.canvas.focusNode(id));
   }
 
   private async openFile(file: File): Promise<void> {

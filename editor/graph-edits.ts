@@ -1,7 +1,7 @@
 // Edits of the graph file, the editor's source of truth: every function takes a graph and returns a
 // new one (never mutates), so the undo history can keep whole snapshots. Format: src/graph/types.ts.
 import { GRAPH_FORMAT, GRAPH_VERSION, kerasBaseName, type Attrs, type GraphFile, type GraphNode } from '../src/index.ts';
-import { pruneGroups } from '../src/graph/groups.ts';
+import { freshId, pruneGroups } from '../src/graph/groups.ts';
 
 export type Position = { x: number; y: number };
 
@@ -12,14 +12,6 @@ const clone = (g: GraphFile): GraphFile => structuredClone(g);
 /** Every id and explicit name in use. */
 export function takenNames(g: GraphFile): Set<string> {
   return new Set(g.nodes.flatMap((n) => (n.name ? [n.id, n.name] : [n.id])));
-}
-
-/** `base`, else `base_1`, `base_2`, … whichever is free. */
-export function freshId(base: string, taken: ReadonlySet<string>): string {
-  if (!taken.has(base)) return base;
-  let k = 1;
-  while (taken.has(`${base}_${k}`)) k++;
-  return `${base}_${k}`;
 }
 
 /** Outputs stay the sinks: a graph edited by hand has no other sensible choice. */
@@ -99,7 +91,7 @@ export function extractNodes(g: GraphFile, ids: Iterable<string>): GraphNode[] {
  * Copies of `nodes` with fresh ids and names, links among them kept, shifted by `offset`.
  * With `keepExternal`, inputs from outside the copied set still point at the original nodes (duplicate).
  */
-export function cloneNodes(g: GraphFile, nodes: GraphNode[], offset: Position, keepExternal = false): { graph: GraphFile; ids: string[] } {
+export function cloneNodes(g: GraphFile, nodes: GraphNode[], offset: Position, keepExternal = false): { graph: GraphFile; ids: string[]; idMap: Map<string, string> } {
   const taken = takenNames(g);
   const idMap = new Map<string, string>();
   for (const n of nodes) {
@@ -120,7 +112,7 @@ export function cloneNodes(g: GraphFile, nodes: GraphNode[], offset: Position, k
     copy.layout = { x: at.x + offset.x, y: at.y + offset.y };
     return copy;
   });
-  return { graph: addNodes(g, copies), ids: copies.map((c) => c.id) };
+  return { graph: addNodes(g, copies), ids: copies.map((c) => c.id), idMap };
 }
 
 /** A graph as loaded: every node has inputs and attrs, outputs follow the sinks when absent. */

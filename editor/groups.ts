@@ -2,7 +2,8 @@
 // collapsed view the canvas draws, where each collapsed group is one node with the group's external
 // inputs and outputs as its sockets. Pure functions over the graph file, like graph-edits.ts.
 import type { GraphFile, GraphGroup, GraphNode, GraphReport } from '../src/index.ts';
-import { freshId, type Position } from './graph-edits.ts';
+import { freshId } from '../src/graph/groups.ts';
+import type { Position } from './graph-edits.ts';
 
 /** Prefix of a collapsed group's node on the canvas: not a character ids made by deepwire or Keras use. */
 export const GROUP_PREFIX = '⊞';

@@ -2,6 +2,8 @@
 // are unaffected; faulty groups are reported in words and never take the graph's nodes with them.
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, type GraphReport } from './analyze.ts';
+import { copyGroups, groupsWithin } from './groups.ts';
+import type { GraphFile } from './types.ts';
 
 type RawNode = Record<string, unknown>;
 const nodes: RawNode[] = [
@@ -69,5 +71,32 @@ describe('graph groups', () => {
       'graph: group \'n\': "collapsed" must be true or false, not "yes"',
     ]);
     expect(r.groups).toEqual([{ id: 'g', name: 'g', nodes: ['a'] }, { id: 'h', name: 'h', nodes: ['b'] }, { id: 'n', name: 'n', nodes: ['c'] }]);
+  });
+});
+
+describe('copying groups (the editor\'s copy, paste and duplicate)', () => {
+  const g: GraphFile = {
+    format: 'deepwire-graph', version: 1, nodes: nodes as unknown as GraphFile['nodes'], outputs: ['c'],
+    groups: [{ id: 'blk', name: 'block', nodes: ['a', 'b'], collapsed: true }, { id: 'g2', name: 'g2', nodes: ['c'] }],
+  };
+
+  it('carry only the groups whose every member is copied', () => {
+    expect(groupsWithin(g, ['a', 'b', 'x'])).toEqual([{ id: 'blk', name: 'block', nodes: ['a', 'b'], collapsed: true }]);
+    expect(groupsWithin(g, ['b', 'c'])).toEqual([{ id: 'g2', name: 'g2', nodes: ['c'] }]);
+    expect(groupsWithin(g, ['a'])).toEqual([]);
+  });
+
+  it('get fresh ids and suffixed names over the copied nodes, collapse state kept, and analyse cleanly', () => {
+    const pasted: GraphFile = { ...g, nodes: [...g.nodes, { id: 'a_1', op: 'Conv2D', inputs: ['x'], attrs: { filters: 4 } }, { id: 'b_1', op: 'ReLU', inputs: ['a_1'] }] };
+    const idMap = new Map([['a', 'a_1'], ['b', 'b_1']]);
+    const once = copyGroups(pasted, groupsWithin(g, ['a', 'b']), idMap);
+    expect(once.groups!.slice(2)).toEqual([{ id: 'blk_1', name: 'block_1', nodes: ['a_1', 'b_1'], collapsed: true }]);
+    expect(lines(analyzeGraph(once))).toEqual([]);
+    // The originals are untouched; a second copy takes the next suffix.
+    expect(once.groups!.slice(0, 2)).toEqual(g.groups);
+    const twice = copyGroups(once, groupsWithin(g, ['a', 'b']), new Map([['a', 'a_2'], ['b', 'b_2']]));
+    expect(twice.groups!.map((x) => `${x.id}/${x.name}`)).toEqual(['blk/block', 'g2/g2', 'blk_1/block_1', 'blk_2/block_2']);
+    // Nothing to carry leaves the graph as it was.
+    expect(copyGroups(pasted, [], idMap)).toBe(pasted);
   });
 });
