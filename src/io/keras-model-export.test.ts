@@ -4,7 +4,6 @@
 // Our own importer must read the files back to the same graph.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../cli.ts';
 import { analyzeGraph } from '../graph/analyze.ts';
 import type { GraphFile, GraphNode } from '../graph/types.ts';
 import { ZOO, zooModel } from '../models/zoo.ts';
@@ -13,6 +12,7 @@ import { NO_KERAS_LAYER } from './keras-layers.ts';
 import { materializeWeights, runReference } from '../runtime/reference.ts';
 import { tensor, type Tensor } from '../tensor.ts';
 import { uniforms } from '../weights/random.ts';
+import { runCli } from '../testing/cli-run.ts';
 import { expectClose } from '../testing/expect-close.ts';
 import { loadInTfjs, tfjsOutputs } from '../testing/tfjs-oracle.ts';
 import { exportKerasModel } from './keras-model-export.ts';
@@ -157,14 +157,8 @@ describe('exportKerasModel on the zoo: TF.js computes the same features', () => 
 
 describe('deepwire export-keras FILE OUT.json', () => {
   it('writes model.json and its weights beside it; TF.js runs them as deepwire does', async () => {
-    const written = new Map<string, Uint8Array>();
-    let stdout = '';
-    const io: CliIo = {
-      stdout: (text) => void (stdout += text), stderr: (text) => void (stdout += text),
-      readFile: (path) => readFile(new URL(`../../${path}`, import.meta.url)).then((b) => new Uint8Array(b)),
-      writeFile: async (path, data) => void written.set(path, data),
-    };
-    expect(await main(['export-keras', 'examples/resnet-bottleneck.json', 'out/keras/bottleneck.json'], io)).toBe(0);
+    const { code, stdout, written } = await runCli(['export-keras', 'examples/resnet-bottleneck.json', 'out/keras/bottleneck.json']);
+    expect(code).toBe(0);
     expect(stdout).toBe('out/keras/bottleneck.json + out/keras/bottleneck.weights.bin: 13 layers, 383,232 params (trainable 380,672, non-trainable 2,560), 1,532,928 bytes of weights\n');
     const modelJson = JSON.parse(new TextDecoder().decode(written.get('out/keras/bottleneck.json')));
     expect(modelJson.weightsManifest[0].paths).toEqual(['bottleneck.weights.bin']);

@@ -2,7 +2,7 @@
 // export, compared with their expected outputs (the issue's "verified by").
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { main, type CliIo } from '../cli.ts';
+import { runCli } from '../testing/cli-run.ts';
 import { expectClose, TOLERANCE } from '../testing/expect-close.ts';
 import { testGpu } from '../testing/gpu.ts';
 import { ONNX_NODE_TESTS } from '../testing/onnx-cases.ts';
@@ -11,31 +11,20 @@ import { decodeTensorProto, readTensor } from './onnx-proto.ts';
 
 const gpu = await testGpu();
 
-async function run(argv: string[]) {
-  const result = { code: -1, stdout: '', stderr: '', written: new Map<string, Uint8Array>() };
-  const io: CliIo = {
-    stdout: (text) => void (result.stdout += text),
-    stderr: (text) => void (result.stderr += text),
-    readFile: (path) => readFile(path),
-    writeFile: async (path, data) => void result.written.set(path, data),
-  };
-  result.code = await main(['run', ...argv], io);
-  return result;
-}
 
 const pb = async (path: string) => readTensor(decodeTensorProto(await readFile(path)));
 
 describe.skipIf(!gpu)('deepwire run model.onnx --backend webgpu (the default)', () => {
   it("runs ONNX's test_maxpool_2d_ceil (the ceil-mode pool ONNX Runtime's WebGPU backend lacks)", async () => {
     const dir = `${ONNX_NODE_TESTS}/test_maxpool_2d_ceil`;
-    const { code, stdout, written } = await run([`${dir}/model.onnx`, '--input', `${dir}/test_data_set_0/input_0.pb`]);
+    const { code, stdout, written } = await runCli(['run', `${dir}/model.onnx`, '--input', `${dir}/test_data_set_0/input_0.pb`]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^out\/y\.npy: 1×1×2×2, min 11, max 16, mean 13\.5\nGPU time/);
     expect([...readNpy(written.get('out/y.npy')!).data]).toEqual([...(await pb(`${dir}/test_data_set_0/output_0.pb`)).data]);
   });
 
   it('runs the PyTorch-exported tiny GoogLeNet like PyTorch', async () => {
-    const { code, written } = await run(['src/io/fixtures/tiny-googlenet.onnx', '--input', 'src/io/fixtures/tiny-googlenet.input.pb']);
+    const { code, written } = await runCli(['run', 'src/io/fixtures/tiny-googlenet.onnx', '--input', 'src/io/fixtures/tiny-googlenet.input.pb']);
     expect(code).toBe(0);
     expectClose(readNpy(written.get('out/output.npy')!).data, (await pb('src/io/fixtures/tiny-googlenet.output.pb')).data, TOLERANCE.conv);
   });

@@ -2,12 +2,11 @@
 // InceptionV3 on a 299×299 photo up to mixed2 (the whole network is bench/pretrained.ts), MobileNetV2 whole;
 // and `deepwire run zoo:InceptionV3-pretrained --input X.npy --output mixed2` (the CLI, on WebGPU) likewise.
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze.ts';
-import { main, type CliIo } from '../cli.ts';
+import { runCli } from '../testing/cli-run.ts';
 import { imageToTensor } from '../io/image.ts';
 import { readNpy, writeNpy } from '../io/npy.ts';
 import { base64ToBytes, readUmdExport } from '../io/umd-bundle.ts';
@@ -66,18 +65,6 @@ async function compare(name: string, file: string, probes: string[], as: Record<
   probes.forEach((id, k) => expectRelative(got.tensors.get(id)!.data, want[k]));
 }
 
-/** `deepwire run ARGS` in-process: exit code, output and the files it would write. */
-async function cli(argv: string[]) {
-  const result = { code: -1, stdout: '', stderr: '', written: new Map<string, Uint8Array>() };
-  const io: CliIo = {
-    stdout: (text) => void (result.stdout += text),
-    stderr: (text) => void (result.stderr += text),
-    readFile: (path) => readFile(path),
-    writeFile: async (path, data) => void result.written.set(path, data),
-  };
-  result.code = await main(argv, io);
-  return result;
-}
 
 describe.skipIf(!gpu)('pretrained backbones on WebGPU = TF.js on the same files', () => {
   it('InceptionV3-pretrained, chelsea.png at 299×299, up to mixed2', () => compare('InceptionV3-pretrained', 'chelsea.png', ['activation_1', 'mixed0', 'mixed2']));
@@ -87,7 +74,7 @@ describe.skipIf(!gpu)('pretrained backbones on WebGPU = TF.js on the same files'
     const x = imageToTensor(photo('chelsea.png'), [299, 299, 3], { preprocess: 'unit' }).tensor;
     const path = join(mkdtempSync(join(tmpdir(), 'deepwire-pretrained-')), 'x.npy');
     writeFileSync(path, writeNpy(x));
-    const run = await cli(['run', 'zoo:InceptionV3-pretrained', '--input', path, '--output', 'mixed2']);
+    const run = await runCli(['run', 'zoo:InceptionV3-pretrained', '--input', path, '--output', 'mixed2']);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr).toContain('nsfwjs@4.3.0');
     expect(run.stdout).toMatch(/out\/mixed2\.npy: 1×35×35×288/);
