@@ -1,10 +1,15 @@
 // Big graphs stay usable: a ~500-node DenseNet (DenseNet-201's node count) opens, fits, pans and zooms.
 // Prints the timings; the limits are loose because the 2-core machine is shared (the numbers to quote
 // come from the printed line on a quiet machine).
+import { loadavg } from 'node:os';
 import { expect, test } from '@playwright/test';
 import { blockDefaults, findBlock } from '../src/models/blocks.ts';
 import type { GraphFile, GraphNode } from '../src/graph/types.ts';
 import { getGraph, openEditor } from './editor-helpers.ts';
+
+// Playwright's own trace screenshots the page and snapshots its whole DOM around every action (~200 ms a
+// wheel event at 500 nodes, on the page's main thread): off in this file, so the times are the editor's.
+test.use({ trace: 'off' });
 
 /** Stem conv + dense blocks of 6, 12, 32, 20 layers with transitions: 504 nodes. */
 export function bigDenseNet(): GraphFile {
@@ -49,7 +54,8 @@ test('a 500-node graph opens, pans and zooms', async ({ page }) => {
   await expect(page.getByTestId('status-nodes')).toHaveText(String(graph.nodes.length));
   await expect(page.getByTestId('error')).toHaveCount(0);
 
-  // Pan and zoom: the longest frame while wheeling and dragging the background.
+  // Pan and zoom: the frames (requestAnimationFrame gaps) while wheeling and dragging the background,
+  // and for 300 ms after, so work deferred to the end of the gesture (the minimap redraw) counts too.
   const box = (await page.locator('dw-canvas').boundingBox())!;
   await page.evaluate(() => {
     const w = window as unknown as { frames_: number[] };
@@ -66,11 +72,48 @@ test('a 500-node graph opens, pans and zooms', async ({ page }) => {
   await page.mouse.move(box.x + box.width - 30, box.y + box.height - 30, { steps: 20 });
   await page.mouse.up();
   const interactMs = Date.now() - t0;
+  await page.waitForTimeout(300);
   const frames = await page.evaluate(() => (window as unknown as { frames_: number[] }).frames_.slice(1));
-  const longest = Math.max(...frames);
-  console.log(`500-node graph (${graph.nodes.length} nodes): opened in ${openMs.toFixed(0)} ms; pan+zoom gesture ${interactMs} ms, longest frame ${longest.toFixed(0)} ms`);
+  const sorted = [...frames].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  const longest = sorted[sorted.length - 1];
+  console.log(`500-node graph (${graph.nodes.length} nodes): opened in ${openMs.toFixed(0)} ms; pan+zoom gesture ${interactMs} ms, `
+    + `${frames.length} frames: longest ${longest.toFixed(0)} ms, median ${at(0.5).toFixed(0)} ms, p90 ${at(0.9).toFixed(0)} ms (load ${loadavg()[0].toFixed(1)})`);
   expect(openMs).toBeLessThan(10_000);
-  expect(longest).toBeLessThan(2_000);
+  // Frames come in vsyncs (17, 33, 50 … ms). Before text selection was turned off on the canvas, the
+  // per-node clips dropped and the minimap redraw deferred, every input event cost a 100–130 ms frame
+  // (p90 117 ms, longest 133–200 ms; 2 cores at load ~2); now p90 17–33 ms, longest 33–67 ms up to
+  // load 5. The limits leave a loaded machine twice that and still fail on the old stalls (p90).
+  expect(longest).toBeLessThan(250);
+  expect(at(0.9)).toBeLessThan(75);
+});
+
+// Clipping costs paint chunks, so only lines too long for the node get it (node-view.ts); they must still end in an ellipsis.
+test('long node names and attrs are cut at the node edge, short ones are not clipped', async ({ page }) => {
+  await openEditor(page);
+  const lines = await page.evaluate(async () => {
+    window.deepwire.loadGraph({
+      format: 'deepwire-graph', version: 1, name: 'clip', outputs: ['c', 'd'], nodes: [
+        { id: 'x', op: 'Input', name: 'input_with_a_rather_long_name_here', attrs: { shape: [8, 8, 3] } },
+        { id: 'c', op: 'Conv2D', name: 'c', inputs: ['x'], attrs: { filters: 12345, kernel_size: [3, 3], strides: [2, 2], padding: 'same', activation: 'relu' } },
+        { id: 'd', op: 'Conv2D', name: 'short', inputs: ['x'], attrs: { filters: 4, kernel_size: [1, 1] } },
+      ],
+    });
+    const root = document.querySelector('dw-app')!.shadowRoot!.querySelector('dw-canvas')!.shadowRoot!;
+    while (root.querySelectorAll('dw-node').length !== 3 || !root.querySelector('dw-node[data-node-id="d"]')) await new Promise((r) => setTimeout(r, 20));
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const line = (el: HTMLElement) => ({
+      text: el.textContent!, overflows: el.scrollWidth > el.clientWidth + 0.5, overflow: getComputedStyle(el).overflowX, ellipsis: getComputedStyle(el).textOverflow,
+    });
+    return Object.fromEntries([...root.querySelectorAll<HTMLElement>('dw-node')].map((node) => [node.dataset.nodeId!, {
+      name: line(node.shadowRoot!.querySelector<HTMLElement>('.name')!), attrs: line(node.shadowRoot!.querySelector<HTMLElement>('.attrs')!),
+    }]));
+  });
+  const cut = { overflows: true, overflow: 'hidden', ellipsis: 'ellipsis' };
+  const whole = { overflows: false, overflow: 'visible' };
+  expect(lines.x.name).toMatchObject({ text: 'input_with_a_rather_long_name_here', ...cut });
+  expect(lines.c.attrs).toMatchObject({ text: '12345 filters · 3×3 · /2 · same · relu', ...cut });
+  for (const l of [lines.x.attrs, lines.c.name, lines.d.name, lines.d.attrs]) expect(l).toMatchObject(whole);
 });
 
 // The gallery opens models with their blocks collapsed: NASNetLarge (1 041 layers) is drawn as its cells.

@@ -10,6 +10,26 @@ import type { OpNode } from './op-node.ts';
 
 type Emit = (signal: unknown) => void;
 
+const NAME_FONT = '11px ui-monospace, monospace';
+const ATTRS_FONT = '12px system-ui, sans-serif';
+let measurer: CanvasRenderingContext2D | null | undefined;
+const widths = new Map<string, number>();
+
+/** Text width on a canvas (no layout), cached: tells which lines need clipping with an ellipsis. */
+function textWidth(font: string, text: string): number {
+  const key = `${font}\u0000${text}`;
+  let w = widths.get(key);
+  if (w === undefined) {
+    measurer ??= document.createElement('canvas').getContext('2d');
+    if (!measurer) return Infinity; // no 2D canvas: clip everything, as before
+    measurer.font = font;
+    w = measurer.measureText(text).width;
+    if (widths.size > 20_000) widths.clear();
+    widths.set(key, w);
+  }
+  return w;
+}
+
 @customElement('dw-node')
 export class NodeView extends LitElement {
   static override styles = css`
@@ -33,7 +53,10 @@ export class NodeView extends LitElement {
       margin-left: auto; min-width: 16px; height: 16px; border-radius: 8px; background: var(--dw-error); color: white;
       font-weight: 700; font-size: 11px; text-align: center; pointer-events: none;
     }
-    .name, .attrs { padding: 0 10px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    .name, .attrs { padding: 0 10px; white-space: nowrap; }
+    /* Only lines too long for the node clip: every clip is a paint chunk of its own, and Blink re-sorts
+       all chunks into layers on each pan and zoom frame (two clips a node tripled that at 500 nodes). */
+    .clip { overflow: hidden; text-overflow: ellipsis; }
     .name { color: var(--dw-muted); font-family: ui-monospace, monospace; font-size: 11px; }
     .attrs { height: 18px; color: var(--dw-fg); }
     .ports { display: flex; justify-content: space-between; padding: 4px 0; flex: 1; }
@@ -70,6 +93,8 @@ export class NodeView extends LitElement {
   @property({ attribute: false }) emit: Emit | null = null;
   /** The port a keyboard connection starts from, `${side}:${key}` (set by the canvas). */
   @property({ attribute: false }) pending = '';
+  private clipName = false;
+  private clipAttrs = false;
 
   override willUpdate(): void {
     const { face, id, op, selected, groupId } = this.data;
@@ -84,6 +109,10 @@ export class NodeView extends LitElement {
     const heat = face.run?.heat;
     this.toggleAttribute('heat', heat != null);
     if (heat != null) this.style.setProperty('--dw-heat', `${Math.round(heat * 85)}%`);
+    // Room between the paddings and borders (a block's double border is the wider).
+    const room = this.data.width - 28;
+    this.clipName = textWidth(NAME_FONT, face.name) > room;
+    this.clipAttrs = textWidth(ATTRS_FONT, face.keyAttrs) > room;
     this.style.width = `${this.data.width}px`;
     this.style.height = `${this.data.height}px`;
     this.style.setProperty('--dw-cat', `var(--dw-cat-${(this.data.def?.category ?? 'Core').toLowerCase()})`);
@@ -116,8 +145,8 @@ export class NodeView extends LitElement {
         ${face.run ? html`<span class="time ${face.run.stale ? 'stale' : ''}" data-testid="node-time" title=${face.run.title}>${face.run.time}</span>` : nothing}
         ${face.error ? html`<span class="badge" aria-hidden="true">!</span>` : nothing}
       </div>
-      <div class="name" data-testid="node-name">${face.name}</div>
-      <div class="attrs" data-testid="key-attrs">${face.keyAttrs}</div>
+      <div class="name ${this.clipName ? 'clip' : ''}" data-testid="node-name">${face.name}</div>
+      <div class="attrs ${this.clipAttrs ? 'clip' : ''}" data-testid="key-attrs">${face.keyAttrs}</div>
       <div class="ports">
         <div>
           ${inputs.map(([key, input], i) => {
