@@ -11,7 +11,7 @@ export interface LabReport {
   ok: boolean;
   error?: string;
   adapter?: string;
-  variants?: { label: string; first_ms: number; times_ms: number[]; steps: number; max_diff_vs_first: number; kernels: string }[];
+  variants?: { label: string; first_ms: number; times_ms: number[]; gpu_ms: number[]; gpu_steps: Record<string, number[]>; steps: number; max_diff_vs_first: number; kernels: string }[];
 }
 
 declare global {
@@ -57,7 +57,9 @@ async function lab(): Promise<LabReport> {
     for (let i = 0; i < y.length; i++) diff = Math.max(diff, Math.abs(y[i] - ref[i]));
     const kernels = [...new Set(c.plan.steps.map((s) => s.kernel))].join(',');
     compiled.push(c);
-    out.push({ label: v.label, first_ms: first, times_ms: [], steps: c.plan.steps.length, max_diff_vs_first: diff, kernels });
+    // Steps named by index and kernel, so the GPU times below come per dispatch, not per node.
+    c.plan.steps.forEach((s, i) => (s.node = `${i} ${s.kernel} ${s.params.KH ? `${s.params.N}×${s.params.H}×${s.params.W}×${s.params.C}→${s.params.OC} ${s.params.KH}×${s.params.KW}/${s.params.SH}` : ''}`));
+    out.push({ label: v.label, first_ms: first, times_ms: [], gpu_ms: [], gpu_steps: {}, steps: c.plan.steps.length, max_diff_vs_first: diff, kernels });
   }
   for (let r = 0; r < runs; r++) {
     for (let i = 0; i < compiled.length; i++) {
@@ -66,6 +68,14 @@ async function lab(): Promise<LabReport> {
       out[i].times_ms.push(performance.now() - t);
     }
   }
+  // GPU time (timestamp queries, where offered): the kernels alone, without upload and readback.
+  if (engine.info.features.timestamps)
+    for (let r = 0; r < Math.min(runs, 5); r++)
+      for (let i = 0; i < compiled.length; i++) {
+        const t = (await compiled[i].run(feeds, { timing: true })).timings!;
+        out[i].gpu_ms.push(t.totalMs);
+        for (const n of t.nodes) (out[i].gpu_steps[n.node] ??= []).push(n.ms);
+      }
   return { ok: true, adapter: engine.info.description, variants: out };
 }
 

@@ -40,7 +40,10 @@ try {
   const base = median(r.variants![0].times_ms);
   for (const v of r.variants!) {
     const m = median(v.times_ms);
-    console.log(`  ${v.label.padEnd(10)} median ${m.toFixed(1).padStart(7)} ms  min ${Math.min(...v.times_ms).toFixed(1).padStart(7)} ms  first ${v.first_ms.toFixed(0).padStart(5)} ms  ×${(base / m).toFixed(2)} vs ${r.variants![0].label}  steps ${v.steps}  diff ${v.max_diff_vs_first.toExponential(1)}  ${v.kernels}`);
+    if (process.env.LAB_STEPS)
+      for (const [step, ms] of Object.entries(v.gpu_steps).sort((a, b) => median(b[1]) - median(a[1])).slice(0, Number(process.env.LAB_STEPS)))
+        console.log(`      ${median(ms).toFixed(2).padStart(8)} ms  ${step}`);
+    console.log(`  ${v.label.padEnd(10)} median ${m.toFixed(1).padStart(7)} ms  min ${Math.min(...v.times_ms).toFixed(1).padStart(7)} ms  first ${v.first_ms.toFixed(0).padStart(5)} ms  gpu ${v.gpu_ms.length ? median(v.gpu_ms).toFixed(1) : '–'} ms  ×${(base / m).toFixed(2)} vs ${r.variants![0].label}  steps ${v.steps}  diff ${v.max_diff_vs_first.toExponential(1)}  ${v.kernels}`);
   }
 } finally {
   await browser.close();

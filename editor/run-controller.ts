@@ -58,6 +58,10 @@ export class RunController {
 
   async run(graph: GraphFile, feeds: Record<string, Tensor>, options: { store?: WeightStore; signal?: AbortSignal; onProgress?: (p: SessionProgress) => void } = {}): Promise<RunReport> {
     const engine = await this.engine();
+    if (engine.tunedConvKernel === undefined) {
+      options.onProgress?.({ phase: 'tune', done: 0, total: 1, text: 'measuring the conv kernels on this GPU (once per adapter)' });
+      await engine.tuneOnFirstUse();
+    }
     const result = await this.session!.run(graph, { feeds, store: options.store, signal: options.signal, onProgress: options.onProgress, timing: true });
     // The run replaces a lost device (Engine.ensureDevice): pictures are drawn on the new one, and the
     // old device's activation sources go.

@@ -446,6 +446,7 @@ export function selectBackend(name: string): Backend {
         throw e;
       }
       try {
+        await engine.tuneOnFirstUse();
         return await runGraphOnGpu(engine, report, feeds, { ...options, timing: true });
       } catch (e) {
         if (e instanceof EngineError) {

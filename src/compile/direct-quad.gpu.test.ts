@@ -1,5 +1,6 @@
 // The quad-shared direct convs (16 and 8 pixels per invocation) against the reference on shapes where quads straddle edges: a partial
-// last pixel tile, padding, stride 2, channels not a multiple of 4, a concat slice as output.
+// last pixel tile, padding, stride 2, channels not a multiple of 4, a concat slice as output. Winograd
+// is off here (it takes the 3×3 stride-1 convs otherwise): winograd.gpu.test.ts tests it.
 import { describe, expect, it } from 'vitest';
 import { Engine } from '../runtime/engine.ts';
 import { compareWithReference, singleOpGraph } from '../testing/compare.ts';
@@ -20,7 +21,7 @@ describe.skipIf(!gpu?.features.subgroups)('conv2d-direct-quad', () => {
     ['13 filters: a partial block', [6, 5, 4], { filters: 13, kernel_size: 3, padding: 'same', activation: 'relu', bias_initializer: { name: 'random_uniform', minval: -1, maxval: 1 } }],
   ] as const)('%s', async (_name, input, attrs) => {
     for (const quadPixels of [16, 8] as const) {
-      const { gpu: out, reference } = await compareWithReference(engine!, singleOpGraph('Conv2D', [[...input]], attrs as never), { convKernel: 'direct', batch: 2, quadPixels });
+      const { gpu: out, reference } = await compareWithReference(engine!, singleOpGraph('Conv2D', [[...input]], attrs as never), { convKernel: 'direct', batch: 2, quadPixels, winograd: false });
       expectClose(out.tensors.get('y')!.data, reference.get('y')!.data, TOLERANCE.conv);
     }
   });
@@ -39,10 +40,10 @@ describe.skipIf(!gpu?.features.subgroups)('conv2d-direct-quad', () => {
     const { analyzeGraph } = await import('../graph/analyze.ts');
     const { materializeWeights } = await import('../runtime/reference.ts');
     const report = analyzeGraph(graph);
-    expect(engine!.compile(report, materializeWeights(report, 1), { convKernel: 'direct' }).plan.steps.map((s) => s.kernel))
+    expect(engine!.compile(report, materializeWeights(report, 1), { convKernel: 'direct', winograd: false }).plan.steps.map((s) => s.kernel))
       .toEqual(['conv2dDirectQuad16', 'conv2dDirectQuad16', 'conv2dDirectQuad16', 'conv2dDirectQuad16']);
     for (const quadPixels of [16, 8] as const) {
-      const { gpu: out, reference } = await compareWithReference(engine!, graph, { convKernel: 'direct', batch: 2, quadPixels });
+      const { gpu: out, reference } = await compareWithReference(engine!, graph, { convKernel: 'direct', batch: 2, quadPixels, winograd: false });
       expectClose(out.tensors.get('cat')!.data, reference.get('cat')!.data, TOLERANCE.conv);
     }
   });
@@ -60,9 +61,9 @@ describe.skipIf(!gpu?.features.subgroups)('conv2d-direct-quad', () => {
     const { analyzeGraph } = await import('../graph/analyze.ts');
     const { materializeWeights } = await import('../runtime/reference.ts');
     const report = analyzeGraph(graph);
-    const steps = engine!.compile(report, materializeWeights(report, 1), { convKernel: 'direct' }).plan.steps;
+    const steps = engine!.compile(report, materializeWeights(report, 1), { convKernel: 'direct', winograd: false }).plan.steps;
     expect(new Set(steps.map((s) => JSON.stringify(s.overrides))).size).toBe(1);
-    const { gpu: out, reference } = await compareWithReference(engine!, graph, { convKernel: 'direct', keep: ['a', 'b', 'c'] });
+    const { gpu: out, reference } = await compareWithReference(engine!, graph, { convKernel: 'direct', keep: ['a', 'b', 'c'], winograd: false });
     for (const id of ['a', 'b', 'c', 'd']) expectClose(out.tensors.get(id)!.data, reference.get(id)!.data, TOLERANCE.conv);
   });
 
@@ -70,10 +71,10 @@ describe.skipIf(!gpu?.features.subgroups)('conv2d-direct-quad', () => {
     const { analyzeGraph } = await import('../graph/analyze.ts');
     const { materializeWeights } = await import('../runtime/reference.ts');
     const report = analyzeGraph(singleOpGraph('Conv2D', [[8, 8, 8]], { filters: 64, kernel_size: 3 }));
-    expect(engine!.compile(report, materializeWeights(report, 1), { convKernel: 'direct' }).plan.steps[0].kernel).toBe('conv2dDirectQuad16');
+    expect(engine!.compile(report, materializeWeights(report, 1), { convKernel: 'direct', winograd: false }).plan.steps[0].kernel).toBe('conv2dDirectQuad16');
     const kernelFor = (filters: number) => {
       const r = analyzeGraph(singleOpGraph('Conv2D', [[4, 4, 8]], { filters, kernel_size: 1 }));
-      return engine!.compile(r, materializeWeights(r, 1), { convKernel: 'direct' }).plan.steps[0].kernel;
+      return engine!.compile(r, materializeWeights(r, 1), { convKernel: 'direct', winograd: false }).plan.steps[0].kernel;
     };
     expect([48, 16, 13, 6].map(kernelFor)).toEqual(['conv2dDirectQuad16', 'conv2dDirectQuad16', 'conv2dDirectQuad16', 'conv2dDirectQuad16']);
   });

@@ -19,6 +19,9 @@ import pool2d from '../../shaders/pool2d.wgsl?raw';
 import pool2dArgmax from '../../shaders/pool2d-argmax.wgsl?raw';
 import softmax from '../../shaders/softmax.wgsl?raw';
 import softmaxAxis from '../../shaders/softmax-axis.wgsl?raw';
+import winogradGemm from '../../shaders/winograd-gemm.wgsl?raw';
+import winogradInput from '../../shaders/winograd-input.wgsl?raw';
+import winogradOutput from '../../shaders/winograd-output.wgsl?raw';
 
 export interface Kernel {
   name: string;
@@ -50,6 +53,9 @@ export const KERNELS = {
   conv2dDirectQuad: kernel('conv2d-direct-quad', conv2dDirectQuad, [activation, epilogue, conv2dDirectLib]),
   conv2dDirectQuad16: kernel('conv2d-direct-quad16', conv2dDirectQuad16, [activation, epilogue, conv2dDirectLib], 32),
   conv2dGrouped: kernel('conv2d-grouped', conv2dGrouped, [activation, epilogue, conv2dDirectLib]),
+  winogradInput: kernel('winograd-input', winogradInput),
+  winogradGemm: kernel('winograd-gemm', winogradGemm, [], 32),
+  winogradOutput: kernel('winograd-output', winogradOutput, [activation, epilogue]),
   depthwiseConv2d: kernel('depthwise-conv2d', depthwiseConv2d, [activation, epilogue]),
   pool2d: kernel('pool2d', pool2d),
   pool2dArgmax: kernel('pool2d-argmax', pool2dArgmax),

@@ -12,7 +12,7 @@ import { softmaxAxis } from '../ops/softmax.ts';
 import { argmaxGeometry, type MaxPoolWithArgmax2DAttrs } from '../ops/max-pool-with-argmax2d.ts';
 import { activationCode, activationOverrides, LINEAR, reluCode, type ActivationCode } from './activation-codes.ts';
 import { KERNELS, type KernelName } from './kernels.ts';
-import { packDirect, packGemm, packGrouped } from './pack.ts';
+import { packDirect, packGemm, packGrouped, packWinograd } from './pack.ts';
 import { assignPhysical, isContiguous, pixelView, type Allocation, type Binding, type Plan, type Step, type View } from './plan.ts';
 
 export interface LowerOptions {
@@ -32,6 +32,14 @@ export interface LowerOptions {
    * (conv2d-direct-quad); for benchmarks and tests that pin one.
    */
   quadPixels?: 8 | 16;
+  /**
+   * 3×3 stride-1 convs as Winograd F(2×2, 3×3) where the quad-shared direct conv runs: 2.25× fewer
+   * multiply-adds, three dispatches instead of one. Default: where its bigger weights cost little memory
+   * (lowerConvGroup); true: every such conv (tests); false: none (benchmarks and tests).
+   */
+  winograd?: boolean;
+  /** Tiles per Winograd chunk (rounded up to 16), for benchmarks; default from the memory budget. */
+  winogradTiles?: number;
 }
 
 type Weights = Map<string, Record<string, Tensor>>;
@@ -69,6 +77,34 @@ export function lowerGraph(report: GraphReport, weights: Weights, options: Lower
   return new Lowering(report, weights, options).run();
 }
 
+/**
+ * The 3×3 stride-1 convs whose Winograd weights (16/9 of the kernel: 7·C·OC floats more) memory can
+ * afford: a conv whose growth is at most twice its output (large early layers; a lone conv), and
+ * others, largest outputs first, while their growth stays within 15% of the graph's weights. Peak
+ * memory stays near the direct conv's (bench: W3 +11%), the savings go where the pixels are.
+ */
+export function winogradAffordable(report: GraphReport, weights: Weights, batch: number): Set<string> {
+  const candidates = report.nodes.filter((r) => {
+    const a = r.attrs as { kernel_size?: number[]; strides?: number[]; dilation_rate?: number[]; groups?: number };
+    return r.op === 'Conv2D' && a.kernel_size?.every((k) => k === 3) && a.strides?.every((k) => k === 1) && a.dilation_rate?.every((k) => k === 1) && (a.groups ?? 1) === 1;
+  }).map((r) => {
+    const C = report.byId.get(r.inputs[0])!.shape!.at(-1)!;
+    const [OH, OW, OC] = r.shape!;
+    return { id: r.id, growth: 7 * C * OC, output: batch * OH * OW * OC, area: OH * OW };
+  }).sort((a, b) => b.area - a.area);
+  let budget = 0;
+  for (const w of weights.values()) for (const t of Object.values(w)) budget += 0.15 * t.data.length;
+  const chosen = new Set<string>();
+  for (const c of candidates) {
+    if (c.growth <= 2 * c.output) chosen.add(c.id);
+    else if (c.growth <= budget) {
+      chosen.add(c.id);
+      budget -= c.growth;
+    }
+  }
+  return chosen;
+}
+
 class Lowering {
   private readonly allocations: Allocation[] = [];
   private readonly constants: Float32Array[] = [];
@@ -84,8 +120,17 @@ class Lowering {
   private readonly keep: Set<string>;
   private readonly batch: number;
 
+  /** Convs lowered as Winograd by default (winogradAffordable). */
+  private readonly winograd: Set<string>;
+  /** Floats a Winograd chunk's scratch may take besides half the conv's output: 4% of the weights. */
+  private readonly winogradScratch: number;
+
   constructor(private readonly report: GraphReport, private readonly weights: Weights, private readonly options: LowerOptions) {
     this.keep = new Set(options.keep);
+    this.winograd = options.winograd === undefined ? winogradAffordable(report, weights, options.batch) : new Set();
+    let floats = 0;
+    for (const w of weights.values()) for (const t of Object.values(w)) floats += t.data.length;
+    this.winogradScratch = floats / 25;
     this.batch = options.batch;
     for (const r of report.nodes) for (const i of r.inputs) this.consumers.set(i, [...(this.consumers.get(i) ?? []), r.id]);
   }
@@ -556,6 +601,15 @@ class Lowering {
       : kernelName === direct ? { C4: Math.ceil((row ? kernelSize[1] * C : C) / 4), ocBlocks: quad16 ? quadOC / 8 : Math.ceil(OC / 8), CG: C, OCG: OC, ...uniformAct }
       : kernelName === 'conv2dGrouped' ? { C4: CG / 4, ocBlocks: OC / 4, CG, OCG, ...uniformAct }
       : { OC4: Math.ceil(OC / 4) * 4 };
+    const winograd = quad16 && kernelName === direct && !row && this.options.winograd !== false
+      && kernelSize.every((k) => k === 3) && strides.every((k) => k === 1) && dilation.every((k) => k === 1)
+      && (this.options.winograd === true || this.winograd.has(conv.id));
+    if (winograd) {
+      const fused = [g.bn, g.act, g.add, g.post].filter((m): m is NodeReport => !!m).map((m) => m.id);
+      this.winogradConv(conv.id, fused, x, xBinding, [N, H, W, C], [wh.out, ww.out, OC], [wh.padBefore, ww.padBefore], kernel, bias, overrides, logits, r);
+      if (own === null) this.softmaxInto(conv.id, logits, yv);
+      return;
+    }
     if (kernelName === 'conv2dGemm') kernel = packGemm(kernel, kernelSize[0] * kernelSize[1] * C, OC);
     if (kernelName === direct) kernel = row ? packDirect(kernel, kernelSize[0], 1, kernelSize[1] * C, OC, extra.ocBlocks) : packDirect(kernel, kernelSize[0], kernelSize[1], C, OC, extra.ocBlocks);
     if (quad16 && kernelName === direct) {
@@ -584,6 +638,58 @@ class Lowering {
         : Math.ceil(total / 64),
     });
     if (own === null) this.softmaxInto(conv.id, logits, yv);
+  }
+
+  /**
+   * A 3×3 stride-1 conv as Winograd F(2×2, 3×3) (winograd-input.wgsl explains), in chunks of tiles:
+   * per chunk the input transform, 16 products (winograd-gemm.wgsl) and the output transform with the
+   * conv's fused epilogue. The chunk's scratch (V and M) is at most half the conv's output or 4% of
+   * the graph's weights, so Winograd never raises a graph's memory much past what the direct conv needs.
+   */
+  private winogradConv(
+    node: string, fused: string[], x: { stride: number; offset: number }, xBinding: Binding, [N, H, W, C]: number[],
+    [OH, OW, OC]: number[], [padTop, padLeft]: number[], kernel: Float32Array, bias: Float32Array | null,
+    overrides: Record<string, number | boolean>, outView: View, r: { stride: number; offset: number; binding: Binding },
+  ): void {
+    const tilesY = Math.ceil(OH / 2), tilesX = Math.ceil(OW / 2);
+    const T = N * tilesY * tilesX;
+    const C4 = Math.ceil(C / 4), OC4 = Math.ceil(OC / 4);
+    const ocBlocks = Math.ceil(OC / 32) * 4;
+    const tileFloats = 16 * 4 * (C4 + OC4);
+    const budget = this.options.winogradTiles ?? Math.floor(Math.max((N * OH * OW * OC) / 2, this.winogradScratch) / tileFloats);
+    const Tc = Math.min(Math.ceil(T / 16), Math.max(1, Math.floor(budget / 16))) * 16;
+    const v = this.scratch(node, 16 * Tc * C4 * 4);
+    const m = this.scratch(node, 16 * Tc * OC4 * 4);
+    const out = pixelView(outView)!;
+    const weights = this.constant(packWinograd(kernel, C, OC, ocBlocks));
+    const biasBinding: Binding = bias ? this.constant(bias) : { kind: 'none' };
+    for (let t0 = 0; t0 < T; t0 += Tc) {
+      const tiles = Math.min(Tc, T - t0);
+      this.step({
+        node, kernel: 'winogradInput', overrides: { VEC_X: C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0 },
+        bindings: [xBinding, xBinding, { kind: 'view', view: v, write: true }],
+        params: { N, H, W, C, xStride: x.stride, xOffset: x.offset, tilesY, tilesX, T, t0, Tc, C4, padTop, padLeft },
+        workgroups: Math.ceil((Tc * C4) / 64),
+      });
+      this.step({
+        node, kernel: 'winogradGemm', overrides: {},
+        bindings: [{ kind: 'view', view: v }, weights, { kind: 'view', view: m, write: true }],
+        params: { T: Tc, C4, OC4, ocBlocks, wImage: ocBlocks * C4 * 8 },
+        workgroups: Math.ceil((Tc * ocBlocks) / KERNELS.winogradGemm.workgroupSize),
+      });
+      this.step({
+        node, fused, kernel: 'winogradOutput', overrides,
+        bindings: [{ kind: 'view', view: m }, biasBinding, r.binding, { kind: 'view', view: outView, write: true }],
+        params: { N, OH, OW, OC, tilesY, tilesX, t0, tiles, Tc, OC4, yStride: out.stride, yOffset: out.offset, rStride: r.stride, rOffset: r.offset },
+        workgroups: Math.ceil((tiles * OC4) / 64),
+      });
+    }
+  }
+
+  /** A scratch buffer of `floats` for one node's own intermediate results. */
+  private scratch(owner: string, floats: number): View {
+    this.allocations.push({ floats, owner });
+    return { alloc: this.allocations.length - 1, offset: 0, shape: [floats], strides: [1] };
   }
 
   private convParams(

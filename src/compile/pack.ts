@@ -37,3 +37,27 @@ export function packGrouped(kernel: Float32Array, KH: number, KW: number, CG: nu
         for (let j = 0; j < 4; j++) out[((b * KH * KW + tap) * CG + ci) * 4 + j] = kernel[(tap * CG + ci) * OC + b * 4 + j];
   return out;
 }
+
+/**
+ * Keras [3, 3, C, OC] → Winograd F(2×2, 3×3)'s U = G·g·Gᵀ for every (input, output channel), as 16
+ * packDirect 1×1 streams one after the other, position (row·4 + column) by position.
+ */
+export function packWinograd(kernel: Float32Array, C: number, OC: number, blocks: number): Float32Array {
+  const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
+  const u = new Float32Array(16 * C * OC);
+  const g = [0, 0, 0, 0, 0, 0, 0, 0, 0];
+  for (let ci = 0; ci < C; ci++)
+    for (let oc = 0; oc < OC; oc++) {
+      for (let t = 0; t < 9; t++) g[t] = kernel[(t * C + ci) * OC + oc];
+      for (let r = 0; r < 4; r++)
+        for (let c = 0; c < 4; c++) {
+          let sum = 0;
+          for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) sum += G[r][a] * g[a * 3 + b] * G[c][b];
+          u[((r * 4 + c) * C + ci) * OC + oc] = sum;
+        }
+    }
+  const per = blocks * Math.ceil(C / 4) * 4 * 8;
+  const out = new Float32Array(16 * per);
+  for (let pos = 0; pos < 16; pos++) out.set(packDirect(u.subarray(pos * C * OC, (pos + 1) * C * OC), 1, 1, C, OC, blocks), pos * per);
+  return out;
+}

@@ -75,6 +75,20 @@ export class Engine {
     return result;
   }
 
+  private tuning: Promise<TuneResult | null> | null = null;
+
+  /**
+   * The autotune on first use: measures once on an adapter with no cached choice (about a second on
+   * SwiftShader, less on a GPU) and resolves to the result; null at once when a choice is known.
+   * The editor and the CLI call it before their first compile; a failed tune keeps the guess.
+   */
+  async tuneOnFirstUse(): Promise<TuneResult | null> {
+    if (this.tunedConvKernel !== undefined) return null;
+    // A device lost mid-tune: the run that follows reports and recovers it.
+    this.tuning ??= this.tune().catch(() => null).finally(() => (this.tuning = null));
+    return this.tuning;
+  }
+
   get info(): DeviceInfo {
     return this.current;
   }
@@ -106,7 +120,7 @@ export class Engine {
   /** Lowers a validated graph for this engine; nothing touches the GPU until the first run. */
   compile(report: GraphReport, weights: Map<string, Record<string, Tensor>>, options: Partial<LowerOptions> = {}): CompiledGraph {
     const keep = new Set([...(options.keep ?? []), ...report.outputs]);
-    const plan = lowerGraph(report, weights, { batch: options.batch ?? 1, keep, convKernel: options.convKernel ?? this.convKernel, subgroups: options.subgroups ?? this.info.features.subgroups, quadPixels: options.quadPixels });
+    const plan = lowerGraph(report, weights, { ...options, batch: options.batch ?? 1, keep, convKernel: options.convKernel ?? this.convKernel, subgroups: options.subgroups ?? this.info.features.subgroups });
     this.checkLimits(plan);
     return new CompiledGraph(this, plan, keep);
   }

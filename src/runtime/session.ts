@@ -12,7 +12,8 @@ import { fingerprints, hashString } from './fingerprint.ts';
 import { materializeWeights, type WeightStore } from './reference.ts';
 
 export interface SessionProgress {
-  phase: 'plan' | 'weights' | 'compile' | 'kernels' | 'run';
+  /** 'tune': the editor's autotune on first use (Engine.tuneOnFirstUse), before the session runs. */
+  phase: 'tune' | 'plan' | 'weights' | 'compile' | 'kernels' | 'run';
   done: number;
   total: number;
   text: string;

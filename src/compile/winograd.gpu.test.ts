@@ -1,0 +1,83 @@
+// Winograd F(2×2, 3×3) (winograd-input.wgsl, conv2d-direct-quad16 over 16 positions, winograd-output.wgsl)
+// against the float64 reference: odd sizes (partial tiles), 'valid' and folded padding, channels and
+// filters not multiples of 4 or 32 (few channels, C ≤ 16 and not a multiple of 4, stay on the direct
+// conv's row taps), batch 2, the fused epilogue (BN, ReLU, a residual add) and concat slices.
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph } from '../graph/analyze.ts';
+import type { GraphFile } from '../graph/types.ts';
+import { Engine } from '../runtime/engine.ts';
+import { materializeWeights } from '../runtime/reference.ts';
+import { compareWithReference, singleOpGraph } from '../testing/compare.ts';
+import { expectClose, TOLERANCE } from '../testing/expect-close.ts';
+import { testGpu } from '../testing/gpu.ts';
+
+const gpu = await testGpu();
+const engine = gpu ? await Engine.create(async () => gpu) : null;
+// winograd: true takes every 3×3 stride-1 conv, as the small shapes here would not pass the memory rule.
+const kernels = (graph: GraphFile, winograd: boolean | 'default' = true) => {
+  const report = analyzeGraph(graph);
+  return engine!.compile(report, materializeWeights(report, 1), { convKernel: 'direct', winograd: winograd === 'default' ? undefined : winograd }).plan.steps.map((s) => s.kernel);
+};
+
+describe.skipIf(!gpu?.features.subgroups)('Winograd F(2×2, 3×3)', () => {
+  it.each([
+    ['same, 7×9 (partial tiles on both axes), 64 filters, ReLU', [7, 9, 16], { filters: 64, kernel_size: 3, padding: 'same', activation: 'relu' }],
+    ['valid, 8×6, C = 18 (scalar loads), 40 filters', [8, 6, 18], { filters: 40, kernel_size: 3, bias_initializer: { name: 'random_uniform', minval: -1, maxval: 1 } }],
+    ['same, 3×3 input (one tile row), 13 filters', [3, 3, 4], { filters: 13, kernel_size: 3, padding: 'same', activation: 'relu6' }],
+    ['same, 1×5, C = 17, 32 filters, sigmoid (an override activation)', [1, 5, 17], { filters: 32, kernel_size: 3, padding: 'same', activation: 'sigmoid' }],
+  ] as const)('%s', async (_name, input, attrs) => {
+    const graph = singleOpGraph('Conv2D', [[...input]], attrs as never);
+    // Chunks of tiles (the scratch is bounded by the output's size): each one input, product, output.
+    const steps = kernels(graph);
+    expect(steps.length % 3).toBe(0);
+    expect(steps).toEqual(steps.map((_, i) => ['winogradInput', 'winogradGemm', 'winogradOutput'][i % 3]));
+    const { gpu: out, reference } = await compareWithReference(engine!, graph, { convKernel: 'direct', batch: 2, winograd: true });
+    expectClose(out.tensors.get('y')!.data, reference.get('y')!.data, TOLERANCE.conv);
+  });
+
+  it('fuses BN, the residual add and the ReLU, reads folded ZeroPadding and writes concat slices', async () => {
+    const graph: GraphFile = {
+      format: 'deepwire-graph', version: 1, outputs: ['cat'],
+      nodes: [
+        { id: 'x', op: 'Input', attrs: { shape: [9, 7, 12] } },
+        { id: 'pad', op: 'ZeroPadding2D', inputs: ['x'], attrs: { padding: [[1, 1], [1, 1]] } },
+        { id: 'a', op: 'Conv2D', inputs: ['pad'], attrs: { filters: 12, kernel_size: 3, use_bias: false } },
+        { id: 'bn', op: 'BatchNormalization', inputs: ['a'], attrs: {} },
+        { id: 'add', op: 'Add', inputs: ['bn', 'x'], attrs: {} },
+        { id: 'relu', op: 'ReLU', inputs: ['add'], attrs: {} },
+        { id: 'b', op: 'Conv2D', inputs: ['relu'], attrs: { filters: 20, kernel_size: 3, padding: 'same', activation: 'relu' } },
+        { id: 'c', op: 'Conv2D', inputs: ['relu'], attrs: { filters: 7, kernel_size: 1 } },
+        { id: 'cat', op: 'Concatenate', inputs: ['c', 'b'], attrs: { axis: -1 } },
+      ],
+    };
+    expect(kernels(graph).filter((k) => k === 'winogradOutput').length).toBeGreaterThanOrEqual(2);
+    const { gpu: out, reference } = await compareWithReference(engine!, graph, { convKernel: 'direct', batch: 2, keep: ['relu'], winograd: true });
+    expectClose(out.tensors.get('relu')!.data, reference.get('relu')!.data, TOLERANCE.conv);
+    expectClose(out.tensors.get('cat')!.data, reference.get('cat')!.data, TOLERANCE.conv);
+  });
+
+  it('gives the same result in one chunk and in many', async () => {
+    const graph = singleOpGraph('Conv2D', [[11, 10, 8]], { filters: 36, kernel_size: 3, padding: 'same', activation: 'relu' });
+    const report = analyzeGraph(graph);
+    const chunks = (winogradTiles: number) => engine!.compile(report, materializeWeights(report, 1), { convKernel: 'direct', batch: 2, winograd: true, winogradTiles }).plan.steps.length / 3;
+    expect([chunks(1000), chunks(16)]).toEqual([1, 4]); // 2·6·5 = 60 tiles: 16 + 16 + 16 + 12
+    for (const winogradTiles of [1000, 16]) {
+      const { gpu: out, reference } = await compareWithReference(engine!, graph, { convKernel: 'direct', batch: 2, winograd: true, winogradTiles });
+      expectClose(out.tensors.get('y')!.data, reference.get('y')!.data, TOLERANCE.conv);
+    }
+  });
+
+  it('by default, only where its weights (16/9 of the kernel) stay small next to the output', () => {
+    const conv = (shape: number[], filters: number) => kernels(singleOpGraph('Conv2D', [shape], { filters, kernel_size: 3, padding: 'same' }), 'default');
+    expect(conv([56, 56, 64], 64)).toContain('winogradGemm'); // ResNet-50's first stage: 7·64 ≤ 2·56·56
+    expect(conv([7, 7, 512], 512)).toEqual(['conv2dDirectQuad16']); // its last: 7·512 > 2·7·7
+  });
+
+  it('takes only 3×3 stride-1 undilated convs, and none when turned off', () => {
+    const conv = (attrs: Record<string, unknown>) => kernels(singleOpGraph('Conv2D', [[8, 8, 8]], { filters: 32, kernel_size: 3, ...attrs } as never));
+    expect(conv({ strides: 2 })).toEqual(['conv2dDirectQuad16']);
+    expect(conv({ dilation_rate: 2 })).toEqual(['conv2dDirectQuad16']);
+    expect(conv({ kernel_size: 5 })).toEqual(['conv2dDirectQuad16']);
+    expect(kernels(singleOpGraph('Conv2D', [[8, 8, 8]], { filters: 32, kernel_size: 3 }), false)).toEqual(['conv2dDirectQuad16']);
+  });
+});
