@@ -43,6 +43,20 @@ async function lab(): Promise<LabReport> {
   // 'conv:[H,W,C]:{attrs}' is a single Conv2D, to look at one layer shape.
   const w = id.startsWith('conv:') ? singleConv(id) : await loadWorkload(id as WorkloadId, sources);
   const engine = await Engine.create();
+  // ?pipelines: each distinct pipeline of each variant created alone and timed (cold, nothing cached).
+  if (q.has('pipelines'))
+    for (const v of variants) {
+      const c = engine.compile(w.report, w.weights, { ...v.lower, batch: 1 });
+      const seen = new Set<string>();
+      for (const s of c.plan.steps) {
+        const key = `${s.kernel} ${JSON.stringify(s.overrides)}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const t = performance.now();
+        await engine.pipeline(s);
+        console.log(`pipeline ${v.label} ${s.kernel}: ${(performance.now() - t).toFixed(0)} ms`);
+      }
+    }
   const feeds = { [w.inputId]: w.input };
   const compiled = [];
   const out: NonNullable<LabReport['variants']> = [];

@@ -29,11 +29,12 @@ const browser = await chromium.launch({ executablePath: chromiumPath(), args: [.
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error(e.message));
+  page.on('console', (m) => m.text().startsWith('pipeline ') && console.log(m.text()));
   let done!: (r: LabReport) => void;
   const report = new Promise<LabReport>((r) => (done = r));
   await page.exposeFunction('labReport', (r: LabReport) => done(r));
   const load0 = loadavg()[0];
-  await page.goto(`http://127.0.0.1:${port}/bench/lab.html?workload=${workload}&runs=${runs}&variants=${encodeURIComponent(JSON.stringify(variants))}`);
+  await page.goto(`http://127.0.0.1:${port}/bench/lab.html?workload=${workload}&runs=${runs}&variants=${encodeURIComponent(JSON.stringify(variants))}${process.env.LAB_PIPELINES ? '&pipelines' : ''}`);
   const r = await report;
   if (!r.ok) throw new Error(r.error);
   console.log(`${workload} · ${r.adapter} · ${runs} interleaved runs · load ${load0.toFixed(1)} → ${loadavg()[0].toFixed(1)}`);

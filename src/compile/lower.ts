@@ -601,7 +601,8 @@ class Lowering {
       : kernelName === direct ? { C4: Math.ceil((row ? kernelSize[1] * C : C) / 4), ocBlocks: quad16 ? quadOC / 8 : Math.ceil(OC / 8), CG: C, OCG: OC, ...uniformAct }
       : kernelName === 'conv2dGrouped' ? { C4: CG / 4, ocBlocks: OC / 4, CG, OCG, ...uniformAct }
       : { OC4: Math.ceil(OC / 4) * 4 };
-    const winograd = quad16 && kernelName === direct && !row && this.options.winograd !== false
+    // Winograd's input transform reads whole vec4s of channels.
+    const winograd = quad16 && kernelName === direct && C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0 && this.options.winograd !== false
       && kernelSize.every((k) => k === 3) && strides.every((k) => k === 1) && dilation.every((k) => k === 1)
       && (this.options.winograd === true || this.winograd.has(conv.id));
     if (winograd) {
@@ -666,9 +667,9 @@ class Lowering {
     for (let t0 = 0; t0 < T; t0 += Tc) {
       const tiles = Math.min(Tc, T - t0);
       this.step({
-        node, kernel: 'winogradInput', overrides: { VEC_X: C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0 },
-        bindings: [xBinding, xBinding, { kind: 'view', view: v, write: true }],
-        params: { N, H, W, C, xStride: x.stride, xOffset: x.offset, tilesY, tilesX, T, t0, Tc, C4, padTop, padLeft },
+        node, kernel: 'winogradInput', overrides: {},
+        bindings: [xBinding, { kind: 'view', view: v, write: true }],
+        params: { N, H, W, xStride: x.stride, xOffset: x.offset, tilesY, tilesX, T, t0, Tc, C4, padTop, padLeft },
         workgroups: Math.ceil((Tc * C4) / 64),
       });
       this.step({
