@@ -248,6 +248,11 @@ test('find, fit, arrange and the cheat sheet', async ({ page }) => {
   await page.keyboard.type('5x5_reduce');
   await page.keyboard.press('Enter');
   await expect(page.getByTestId('param-name')).toHaveValue('inception_3a_5x5_reduce');
+  // Escape leaves the find box: the editor's keys work again.
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('?');
+  await expect(page.getByTestId('shortcuts')).toBeVisible();
+  await page.keyboard.press('Escape');
   await canvas(page).click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('l');
   await expect(page.getByTestId('cmd-undo')).toBeEnabled();
@@ -257,6 +262,65 @@ test('find, fit, arrange and the cheat sheet', async ({ page }) => {
   await page.keyboard.press('?');
   await expect(page.getByTestId('shortcuts')).toBeVisible();
   await expect(page.getByTestId('shortcuts')).toContainText('auto-arrange');
+});
+
+// Found by walking the editor as a new user: a minimap out of sight, a quick-add menu cut to 80 px and
+// spilling off the canvas, double-click zooming, clicked-in nodes and blocks on top of others or out of view.
+test('quick add on right-click and double-click: readable, inside the canvas, Enter adds, Escape closes', async ({ page }) => {
+  await openEditor(page);
+  const box = (await canvas(page).boundingBox())!;
+  const minimap = (await page.getByTestId('minimap').boundingBox())!;
+  expect(minimap.y).toBeGreaterThan(box.y);
+  expect(minimap.y + minimap.height).toBeLessThanOrEqual(box.y + box.height);
+
+  // Near the bottom-left corner: the menu opens inside the canvas, wide enough for the names.
+  await page.mouse.click(box.x + 40, box.y + box.height - 30, { button: 'right' });
+  const menu = page.locator('rete-context-menu');
+  await expect(menu).toBeVisible();
+  const m = (await menu.boundingBox())!;
+  expect(m.width).toBeGreaterThan(190);
+  expect(m.x).toBeGreaterThanOrEqual(box.x);
+  expect(m.y + m.height).toBeLessThanOrEqual(box.y + box.height);
+  const nodes = await page.getByTestId('node').count();
+  await page.keyboard.type('leakyre');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('node')).toHaveCount(nodes + 1);
+  await expect(page.getByTestId('node').filter({ has: page.getByText('LeakyReLU', { exact: true }) })).toHaveCount(1);
+
+  await page.mouse.click(box.x + 300, box.y + 60, { button: 'right' });
+  await expect(menu).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(menu).toBeHidden();
+
+  // A double-click on the background opens the same menu and leaves the zoom alone.
+  const zoom = () => page.evaluate(() => document.querySelector('dw-app')!.shadowRoot!.querySelector('dw-canvas')!.shadowRoot!.querySelector<HTMLElement>('.area > div')!.style.transform);
+  const before = await zoom();
+  await page.mouse.dblclick(box.x + 300, box.y + 40);
+  await expect(menu).toBeVisible();
+  expect(await zoom()).toBe(before);
+});
+
+test('clicked-in nodes and inserted blocks land clear of the others, in view; a basic block fits its input', async ({ page }) => {
+  await openEditor(page);
+  const overlaps = async () => {
+    const boxes = await page.getByTestId('node').evaluateAll((els) => els.map((e) => e.getBoundingClientRect()));
+    return boxes.some((a, i) => boxes.some((b, j) => j > i && a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom));
+  };
+  expect(await overlaps()).toBe(false);
+  for (let i = 0; i < 3; i++) await page.getByTestId('palette-item-Add').click();
+  await expect(page.getByTestId('node')).toHaveCount(12);
+  expect(await overlaps()).toBe(false);
+
+  // A ResNet basic block on the 256-channel concat: 256 filters by default (identity shortcut), no error, in view.
+  await selectNode(page, 'inception_3a_output');
+  await page.getByTestId('palette-block-ResNetBasic').click();
+  await expect(page.getByTestId('block-param-filters')).toHaveValue('256');
+  await page.getByTestId('block-insert').click();
+  const out = findNode(page, 'res_basic_out');
+  await expect(out.getByTestId('output-shape')).toHaveText('28×28×256');
+  await expect(out).toBeInViewport();
+  for (const name of ['res_basic_add', 'res_basic_out']) await expect(findNode(page, name).getByTestId('error')).toHaveCount(0);
+  expect(await overlaps()).toBe(false);
 });
 
 test('keyboard walk between nodes, Enter to edit, and the outline view', async ({ page }) => {

@@ -14,7 +14,7 @@ import {
 import { GraphHistory } from './history.ts';
 import { copyGroups, groupsWithin } from '../src/graph/groups.ts';
 import { addGroup, groupsOwning, setCollapsed } from './groups.ts';
-import { layeredLayout, placeUnplaced } from './layout.ts';
+import { clearOf, layeredLayout, NODE_WIDTH, placeUnplaced } from './layout.ts';
 import { acceptGraph, autosave, downloadGraph, parseGraph, readShareHash, restoreAutosave, shareHash, type Loaded } from './persistence.ts';
 import { compact, type GraphCanvas, type QuickAddItem } from './graph-canvas.ts';
 import type { AttrInspector, InspectedNode } from './attr-inspector.ts';
@@ -427,7 +427,9 @@ export class AppShell extends LitElement {
     const def = findOp(type);
     // A click with one node selected continues the chain from it; a drop lands where it was dropped.
     const chain = anchor && def && def.arity.max > 0;
-    const at = position ?? (chain && anchor?.layout ? { x: anchor.layout.x + 300, y: anchor.layout.y } : this.canvas.viewCentre());
+    const wanted = chain && anchor?.layout ? { x: anchor.layout.x + 300, y: anchor.layout.y } : this.canvas.viewCentre();
+    // A drop lands where it was dropped; a click finds room next to the wanted spot.
+    const at = position ?? clearOf(this.graph.nodes, wanted);
     const { graph, id } = addNode(this.graph, type, { x: Math.round(at.x), y: Math.round(at.y) }, {}, chain ? [anchor!.id] : []);
     this.commit(graph);
     void this.selectSoon([id]);
@@ -443,8 +445,10 @@ export class AppShell extends LitElement {
     const block = findBlock(type);
     if (!block) return;
     const anchor = this.anchorForBlock();
+    const fit = anchor && block.fitTo ? block.fitTo(anchor.shape) : {};
     this.blockForm = {
-      type, title: block.title, summary: block.summary, params: block.params, position,
+      type, title: block.title, summary: block.summary, position,
+      params: block.params.map((p) => (fit[p.key] !== undefined ? { ...p, default: fit[p.key]! } : p)),
       attachTo: anchor ? `${anchor.name} (${formatShape(anchor.shape)})` : `a new Input of ${formatShape(block.defaultInput)}`,
     };
   }
@@ -462,7 +466,7 @@ export class AppShell extends LitElement {
       inputShape = anchor.shape;
       origin = { x: at.x + 300, y: at.y };
     } else {
-      const at = position ?? this.canvas.viewCentre();
+      const at = position ?? clearOf(graph.nodes, this.canvas.viewCentre());
       const added = addNode(graph, 'Input', at, { shape: block.defaultInput });
       graph = added.graph;
       input = added.id;
@@ -470,13 +474,24 @@ export class AppShell extends LitElement {
       origin = { x: at.x + 300, y: at.y };
     }
     const built = block.build({ ...blockDefaults(block), ...values }, { input, inputShape, taken: takenNames(graph) });
-    const positions = layeredLayout(built.nodes, origin);
+    // The block goes beside its anchor, moved down clear of the nodes already there.
+    let positions = layeredLayout(built.nodes, origin);
+    const xs = Object.values(positions).map((p) => p.x), ys = Object.values(positions).map((p) => p.y);
+    const top = Math.min(...ys);
+    const clear = clearOf(graph.nodes, { x: Math.min(...xs), y: top }, { width: Math.max(...xs) - Math.min(...xs) + NODE_WIDTH, height: Math.max(...ys) - top + 160 });
+    if (clear.y !== top) {
+      positions = Object.fromEntries(Object.entries(positions).map(([id, p]) => [id, { x: p.x, y: p.y + clear.y - top }]));
+      // A block's own new Input moves with it.
+      if (!anchor) graph = moveNodes(graph, { [input]: { x: origin.x - 300, y: origin.y + clear.y - top } });
+    }
     graph = addNodes(graph, built.nodes.map((n) => ({ ...n, layout: positions[n.id] })));
     // The block is remembered as a group: it can be collapsed to one node (G) and expanded again.
     graph = addGroup(graph, built.name, built.nodes.map((n) => n.id)).graph;
     this.commit(graph);
     this.blockForm = null;
     void this.selectSoon([built.output]);
+    // Show the new block where it landed, which may be out of view.
+    void this.updateComplete.then(() => this.canvas.reveal(built.nodes.map((n) => n.id)));
     return built.nodes.map((n) => n.id);
   }
 

@@ -95,10 +95,14 @@ export class GraphCanvas extends LitElement {
     /* No text selection on the canvas: a background drag otherwise runs Blink's selection search over
        every node's text on each pointer move (~25 ms a move at 500 nodes in software rendering). */
     .area { position: absolute; inset: 0; user-select: none; -webkit-user-select: none; }
-    /* Pan and zoom move one composited layer instead of repainting every node. */
-    .area > div { will-change: transform; }
-    /* Quick add lists every op and block: scroll rather than run off the canvas. */
-    rete-context-menu { display: block; max-height: 340px; overflow-y: auto; border-radius: 6px; user-select: text; -webkit-user-select: text; }
+    /* Quick add lists every op and block: it scrolls rather than run off the canvas. Rete's menu is 120 px
+       wide and pulled up and left by negative margins, which a scrolling box would clip: the padding gives
+       them room, so the menu opens with its top left at the pointer, wide enough for the names. */
+    rete-context-menu {
+      display: block; max-height: 340px; overflow: hidden auto; border-radius: 6px; user-select: text; -webkit-user-select: text;
+      --menu-width: 200px; padding: 20px 0 0 100px;
+      --context-color: #4f67e0; --context-color-light: #6d82ec; --context-color-dark: #3a51c4;
+    }
     rete-minimap { filter: var(--dw-minimap-filter, none); }
     .band { position: absolute; border: 1px dashed var(--dw-accent); background: color-mix(in srgb, var(--dw-accent) 12%, transparent); pointer-events: none; z-index: 3; }
     .connecting {
@@ -210,6 +214,17 @@ export class GraphCanvas extends LitElement {
       return ctx;
     });
     area.use(minimap);
+    // A double-click on the background opens quick add, as a right-click does, rather than zooming in.
+    area.addPipe((ctx) => (ctx.type === 'zoom' && ctx.data.source === 'dblclick' ? undefined : ctx));
+    container.addEventListener('dblclick', (event) => {
+      if (event.composedPath().some((el) => el instanceof HTMLElement && el.tagName === 'DW-NODE')) return;
+      void area.emit({ type: 'contextmenu', data: { event, context: 'root' } });
+    });
+    window.addEventListener('keydown', this.menuKeys, true);
+    // Pan and zoom move one composited layer instead of repainting every node. Only the content holder:
+    // on the minimap's and the menu's wrappers it would make them the containing block of their own
+    // absolutely placed contents (the minimap ended up above the canvas, out of sight).
+    area.area.content.holder.style.willChange = 'transform';
     area.use(menu);
     area.use(this.arrange);
     AreaExtensions.simpleNodesOrder(area);
@@ -225,7 +240,10 @@ export class GraphCanvas extends LitElement {
     area.addPipe((ctx) => {
       if (ctx.type === 'contextmenu') {
         this.menuAt = { ...area.area.pointer };
-        setTimeout(() => this.focusMenuSearch());
+        setTimeout(() => {
+          this.keepMenuInside();
+          this.focusMenuSearch();
+        });
       }
       if (!this.syncing && ctx.type === 'nodetranslated') this.moved.add(ctx.data.id);
       if (ctx.type === 'nodedragged') this.flushMoves();
@@ -249,6 +267,49 @@ export class GraphCanvas extends LitElement {
   }
 
   /** Typing right after a right-click filters the quick-add list. */
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('keydown', this.menuKeys, true);
+  }
+
+  /** While a menu is open, wherever the focus is: Enter picks the first item the search left, Escape closes it. */
+  private menuKeys = (e: KeyboardEvent) => {
+    const wrapper = this.menuWrapper();
+    if (!wrapper || wrapper.style.display === 'none') return;
+    if (e.key === 'Escape') void this.area.emit({ type: 'unmount', data: { element: wrapper } });
+    // Enter only in quick add (the menu with a search): a node's menu starts with Delete.
+    else if (e.key === 'Enter' && this.menuHasSearch() && this.menuItems().length) this.menuItems()[0].shadowRoot?.querySelector<HTMLElement>('.content')?.click();
+    else return;
+    e.preventDefault();
+    e.stopPropagation();
+  };
+
+  /** Rete's fixed-position wrapper of the context menu (null before the first right-click). */
+  private menuWrapper(): HTMLElement | null {
+    let el: HTMLElement | null = this.renderRoot.querySelector('rete-context-menu');
+    while (el && el.style.position !== 'fixed') el = el.parentElement;
+    return el;
+  }
+
+  private menuHasSearch(): boolean {
+    return !!this.renderRoot.querySelector('rete-context-menu')?.shadowRoot?.querySelector('rete-context-menu-search');
+  }
+
+  private menuItems(): HTMLElement[] {
+    return [...(this.renderRoot.querySelector('rete-context-menu')?.shadowRoot?.querySelectorAll<HTMLElement>('rete-context-menu-item') ?? [])];
+  }
+
+  /** Moves a menu opened near the canvas's bottom or right edge back inside it. */
+  private keepMenuInside(): void {
+    const wrapper = this.menuWrapper();
+    const menu = this.renderRoot.querySelector('rete-context-menu');
+    if (!wrapper || !menu) return;
+    const box = this.getBoundingClientRect(), m = menu.getBoundingClientRect();
+    const dy = Math.min(0, box.bottom - 4 - m.bottom), dx = Math.min(0, box.right - 4 - m.right);
+    wrapper.style.top = `${Math.max(box.top, parseFloat(wrapper.style.top) + dy)}px`;
+    wrapper.style.left = `${Math.max(box.left, parseFloat(wrapper.style.left) + dx)}px`;
+  }
+
   private focusMenuSearch(): void {
     const search = this.renderRoot.querySelector('rete-context-menu')?.shadowRoot?.querySelector('rete-context-menu-search');
     search?.shadowRoot?.querySelector('input')?.focus();
@@ -526,6 +587,21 @@ export class GraphCanvas extends LitElement {
     const drawn = ids && this.drawnIds(ids);
     const nodes = drawn ? this.editor.getNodes().filter((n) => drawn.includes(n.id)) : this.editor.getNodes();
     if (nodes.length) await AreaExtensions.zoomAt(this.area, nodes, { scale: 0.9 });
+  }
+
+  /** Brings nodes into view: centred at the current zoom, or zoomed out to fit when they are bigger than it. */
+  async reveal(ids: string[]): Promise<void> {
+    await this.updateComplete;
+    await this.syncQueue;
+    const nodes = this.drawnIds(ids).map((id) => ({ node: this.editor.getNode(id), view: this.area.nodeViews.get(id) })).filter((n) => n.node && n.view);
+    if (!nodes.length) return;
+    const left = Math.min(...nodes.map((n) => n.view!.position.x)), top = Math.min(...nodes.map((n) => n.view!.position.y));
+    const right = Math.max(...nodes.map((n) => n.view!.position.x + n.node!.width)), bottom = Math.max(...nodes.map((n) => n.view!.position.y + n.node!.height));
+    const { k, x, y } = this.area.area.transform;
+    const rect = this.area.container.getBoundingClientRect();
+    if (left * k + x >= 0 && top * k + y >= 0 && right * k + x <= rect.width && bottom * k + y <= rect.height) return;
+    if ((right - left) * k > rect.width || (bottom - top) * k > rect.height) return this.fit(ids);
+    await this.area.area.translate(rect.width / 2 - ((left + right) / 2) * k, rect.height / 2 - ((top + bottom) / 2) * k);
   }
 
   async focusNode(id: string): Promise<void> {

@@ -59,3 +59,15 @@ export function placeUnplaced(nodes: GraphNode[]): GraphNode[] {
   const positions = layeredLayout(unplaced, { x: 0, y: below });
   return nodes.map((n) => (n.layout ? n : { ...n, layout: positions[n.id] }));
 }
+
+/**
+ * Moves a box of `size` at `at` down, a row at a time, until it overlaps none of the placed nodes (a
+ * node clicked in from the palette or a block inserted next to its anchor, not on top of a neighbour).
+ */
+export function clearOf(placed: GraphNode[], at: Position, size: { width: number; height: number } = { width: NODE_WIDTH, height: ROW - 30 }): Position {
+  const boxes = placed.flatMap((n) => (n.layout ? [n.layout] : []));
+  const hits = (y: number) => boxes.some((b) => b.x < at.x + size.width + 20 && at.x < b.x + NODE_WIDTH + 20 && b.y < y + size.height + 20 && y < b.y + ROW - 10);
+  let y = at.y;
+  for (let tries = 0; tries < 200 && hits(y); tries++) y += ROW / 2;
+  return { x: at.x, y };
+}

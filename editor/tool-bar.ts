@@ -60,7 +60,7 @@ export class ToolBar extends LitElement {
       ${b('arrange', 'Arrange', 'Auto-arrange with ELK (L)')}
       ${b('fit', 'Fit', 'Fit the graph in view (F)')}
       <input type="search" list="dw-names" placeholder="Find node… (Ctrl+F)" aria-label="Find a node by name or op" data-testid="find"
-        @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.fire('find', { query: (e.target as HTMLInputElement).value })} />
+        @keydown=${(e: KeyboardEvent) => this.findKey(e)} />
       <datalist id="dw-names">${this.names.map((n) => html`<option value=${n}></option>`)}</datalist>
       <span class="sep"></span>
       ${b('outline', 'Outline', 'Show the graph as a table instead of the canvas (for screen readers)')}
@@ -82,6 +82,13 @@ export class ToolBar extends LitElement {
 
   focusFind(): void {
     this.renderRoot.querySelector<HTMLInputElement>('[data-testid="find"]')?.focus();
+  }
+
+  /** Enter finds (again: the next match); Escape hands the keys back to the editor's shortcuts. */
+  private findKey(e: KeyboardEvent): void {
+    const input = e.target as HTMLInputElement;
+    if (e.key === 'Enter') this.fire('find', { query: input.value });
+    if (e.key === 'Escape') input.blur();
   }
 
   openFilePicker(): void {

@@ -38,6 +38,8 @@ export interface BlockDef {
   params: BlockParam[];
   /** A sensible input when the block is inserted with nothing to attach it to. */
   defaultInput: number[];
+  /** Defaults that fit the input it attaches to (e.g. an identity shortcut's filters = its channels). */
+  fitTo?(inputShape: number[]): Partial<Record<string, BlockParamValue>>;
   build(params: Record<string, BlockParamValue>, ctx: BlockContext): BlockBuild;
 }
 
@@ -209,6 +211,8 @@ const resnetBasic: BlockDef = {
     { key: 'shortcut', label: 'shortcut', default: 'identity', options: SHORTCUTS },
   ],
   defaultInput: [56, 56, 64],
+  // The identity shortcut adds the input to the block's output: as many filters as the input has channels.
+  fitTo: (shape) => ({ filters: shape[shape.length - 1] }),
   build(p, ctx) {
     const b = new Builder('res_basic', ctx);
     const f = num(p, 'filters'), s = num(p, 'strides');
