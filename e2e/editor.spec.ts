@@ -240,6 +240,13 @@ test('a bad file leaves the graph untouched and says why', async ({ page }) => {
   await expect(page.getByTestId('message')).toContainText('not a deepwire graph');
   expect(await getGraph(page)).toEqual(before);
   await expect(page.getByTestId('node')).toHaveCount(9);
+  // A graph file with an unknown op opens (to be fixed on the node), says so at once, and undo brings yours back.
+  const unknown = { format: 'deepwire-graph', version: 1, nodes: [{ id: 'a', op: 'Conv9D' }], outputs: ['a'] };
+  await page.getByTestId('open-file').setInputFiles({ name: 'odd.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(unknown)) });
+  await expect(page.getByTestId('message')).toContainText(/Opened odd\.json with 2 problems, shown on the nodes .*Undo \(Ctrl\+Z\) returns to your previous graph/);
+  await expect(page.getByTestId('node').getByTestId('error')).toHaveCount(1);
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('node')).toHaveCount(9);
 });
 
 test('find, fit, arrange and the cheat sheet', async ({ page }) => {

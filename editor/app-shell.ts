@@ -591,7 +591,13 @@ export class AppShell extends LitElement {
 
   private async openFile(file: File): Promise<void> {
     const loaded = this.load(parseGraph(await file.text()), true);
-    if (loaded.ok) this.say('info', `Opened ${file.name}.`);
+    if (!loaded.ok) return;
+    // A file that parses but has problems (an unknown op, a bad wire) opens, problems shown on its nodes.
+    await this.updateComplete;
+    const problems = this.report.problems;
+    if (!problems.length) return this.say('info', `Opened ${file.name}.`);
+    const p = problems[0], where = p.node ? `${this.report.byId.get(p.node)?.name ?? p.node}: ` : '';
+    this.say('error', `Opened ${file.name} with ${problems.length} problem${problems.length > 1 ? 's' : ''}, shown on the nodes (first: ${where}${p.message}). Undo (Ctrl+Z) returns to your previous graph.`);
   }
 
   private async share(): Promise<void> {

@@ -59,7 +59,7 @@ export class ToolBar extends LitElement {
       <span class="sep"></span>
       ${b('arrange', 'Arrange', 'Auto-arrange with ELK (L)')}
       ${b('fit', 'Fit', 'Fit the graph in view (F)')}
-      <input type="search" list="dw-names" placeholder="Find node… (Ctrl+F)" aria-label="Find a node by name or op" data-testid="find"
+      <input type="search" list="dw-names" placeholder="Find… (Ctrl+F)" aria-label="Find a node by name or op" data-testid="find"
         @keydown=${(e: KeyboardEvent) => this.findKey(e)} />
       <datalist id="dw-names">${this.names.map((n) => html`<option value=${n}></option>`)}</datalist>
       <span class="sep"></span>
