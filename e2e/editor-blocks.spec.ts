@@ -74,6 +74,8 @@ test('an inserted block collapses to one node with its summed cost, expands agai
   await selectNode(page, members[2].name!);
   await page.keyboard.press('g');
   await expect(groupNode(page)).toHaveCount(1);
+  // The inspector says what a selected block is, not "N nodes selected".
+  await expect(page.getByTestId('inspector-block')).toContainText(`Block ${group.name}: ${members.length} layers, ${params.toLocaleString('en-US')} params`);
   await page.keyboard.press('g');
   await expect(groupNode(page)).toHaveCount(0);
 

@@ -330,7 +330,7 @@ export class AppShell extends LitElement {
           @image-frame=${(e: CustomEvent<{ canvas: HTMLCanvasElement; name: string }>) => this.usePicture(pictureFromSource(e.detail.canvas, e.detail.canvas.width, e.detail.canvas.height), e.detail.name, [])}
           @resize-change=${(e: CustomEvent<{ mode: ResizeMode }>) => (this.choice = { ...this.choice, resize: e.detail.mode })}
           @preprocess-change=${(e: CustomEvent<{ mode: Preprocess }>) => (this.choice = { ...this.choice, preprocess: e.detail.mode })}></dw-input-panel>
-        <dw-inspector .node=${inspected} .selectedCount=${this.selected.length} .activations=${Object.keys(ACTIVATIONS)} .initializers=${[...INITIALIZERS]}
+        <dw-inspector .node=${inspected} .selectedCount=${this.selected.length} .block=${this.selectedBlock()} .activations=${Object.keys(ACTIVATIONS)} .initializers=${[...INITIALIZERS]}
           @attr-change=${(e: CustomEvent<{ id: string; key: string; value: unknown }>) => this.commit(setAttr(this.graph, e.detail.id, e.detail.key, e.detail.value))}
           @rename=${(e: CustomEvent<{ id: string; name: string }>) => this.commit(rename(this.graph, e.detail.id, e.detail.name))}
           @node-command=${(e: CustomEvent<{ command: string; id: string }>) => this.nodeCommand(e.detail.command, e.detail.id)}></dw-inspector>
@@ -379,6 +379,19 @@ export class AppShell extends LitElement {
     this.message = { kind, text };
     clearTimeout(this.messageTimer);
     if (kind === 'info') this.messageTimer = window.setTimeout(() => (this.message = null), 4000);
+  }
+
+  /** The collapsed block whose members are exactly the selection (selecting a collapsed block selects them all). */
+  private selectedBlock(): { name: string; layers: number; params: number } | null {
+    if (this.selected.length < 2) return null;
+    const chosen = new Set(this.selected);
+    const g = (this.graph.groups ?? []).find((x) => x.collapsed && x.nodes.length === chosen.size && x.nodes.every((id) => chosen.has(id)));
+    if (!g) return null;
+    const params = g.nodes.reduce((sum, id) => {
+      const p = this.report.byId.get(id)?.params;
+      return sum + (p ? p.trainable + p.nonTrainable : 0);
+    }, 0);
+    return { name: g.name, layers: g.nodes.length, params };
   }
 
   private rows(): SummaryRow[] {

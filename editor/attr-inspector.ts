@@ -48,11 +48,15 @@ export class AttrInspector extends LitElement {
 
   @property({ attribute: false }) node: InspectedNode | null = null;
   @property({ attribute: false }) selectedCount = 0;
+  /** The collapsed block that is the whole selection, if it is one: its layers are edited once expanded. */
+  @property({ attribute: false }) block: { name: string; layers: number; params: number } | null = null;
   @property({ attribute: false }) activations: string[] = [];
   @property({ attribute: false }) initializers: string[] = [];
 
   override render() {
     const n = this.node;
+    const b = this.block;
+    if (!n && b) return html`<p class="empty" data-testid="inspector-block">Block <b>${b.name}</b>: ${b.layers} layers, ${b.params.toLocaleString('en-US')} params. Expand it (G) to edit its layers.</p>`;
     if (!n) return html`<p class="empty">${this.selectedCount > 1 ? `${this.selectedCount} nodes selected.` : 'Select a node to edit its attributes.'}</p>`;
     return html`
       <h2>${n.op}</h2>
