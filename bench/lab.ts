@@ -1,6 +1,8 @@
 // Kernel lab: deepwire lowering variants on one workload in headless Chromium, runs interleaved in one
 // page so their ratio survives a busy machine. Not part of `npm run bench`.
 //   node --import ./bin/register.mjs bench/lab.ts W1 'q16={}' 'q8={"quadPixels":8}' [--runs 15] [--port 5199]
+// LAB_STEPS=N prints the N slowest dispatches of each variant (GPU time); LAB_PIPELINES=1 first creates
+// each distinct pipeline alone and prints how long it took (cold: pipeline creation is much of a first run).
 import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { chromium } from '@playwright/test';
