@@ -1,5 +1,8 @@
 // Three suites: unit (Node, CPU), gpu (Node, Dawn + SwiftShader), browser (Chromium, WebGPU).
 // End-to-end tests are Playwright's (playwright.config.ts). `npm test` runs all four.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { chromiumArgs, chromiumPath, useSwiftShaderInNode } from './scripts/gpu-env.mjs';
@@ -17,7 +20,11 @@ export default defineConfig({
       {
         extends: true,
         // One fork: SwiftShader already uses every core; parallel GPU files would only thrash.
-        test: { name: 'gpu', include: ['src/**/*.gpu.test.ts'], environment: 'node', pool: 'forks', fileParallelism: false, testTimeout: 120_000, hookTimeout: 120_000 },
+        // The CLI's autotune on first use writes its cache here, not in the user's ~/.cache.
+        test: {
+          name: 'gpu', include: ['src/**/*.gpu.test.ts'], environment: 'node', pool: 'forks', fileParallelism: false, testTimeout: 120_000, hookTimeout: 120_000,
+          env: { XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'deepwire-test-cache-')) },
+        },
       },
       {
         extends: true,

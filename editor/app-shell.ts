@@ -14,7 +14,7 @@ import {
 import { GraphHistory } from './history.ts';
 import { copyGroups, groupsWithin } from '../src/graph/groups.ts';
 import { addGroup, groupsOwning, setCollapsed } from './groups.ts';
-import { clearOf, layeredLayout, NODE_WIDTH, placeUnplaced } from './layout.ts';
+import { clearOf, layeredLayout, NODE_WIDTH, nodeHeight, placeUnplaced } from './layout.ts';
 import { acceptGraph, autosave, downloadGraph, parseGraph, readShareHash, restoreAutosave, shareHash, type Loaded } from './persistence.ts';
 import { compact, type GraphCanvas, type QuickAddItem } from './graph-canvas.ts';
 import type { AttrInspector, InspectedNode } from './attr-inspector.ts';
@@ -381,6 +381,10 @@ export class AppShell extends LitElement {
     if (kind === 'info') this.messageTimer = window.setTimeout(() => (this.message = null), 4000);
   }
 
+  /** A node's height as the canvas draws it: its sockets, and the box of its error if it has one. */
+  private drawnHeight = (n: GraphFile['nodes'][number]): number =>
+    nodeHeight(Math.max(n.inputs?.length ?? 0, 1), !!this.report.byId.get(n.id)?.problems.length);
+
   /** The collapsed block whose members are exactly the selection (selecting a collapsed block selects them all). */
   private selectedBlock(): { name: string; layers: number; params: number } | null {
     if (this.selected.length < 2) return null;
@@ -442,7 +446,7 @@ export class AppShell extends LitElement {
     const chain = anchor && def && def.arity.max > 0;
     const wanted = chain && anchor?.layout ? { x: anchor.layout.x + 300, y: anchor.layout.y } : this.canvas.viewCentre();
     // A drop lands where it was dropped; a click finds room next to the wanted spot.
-    const at = position ?? clearOf(this.graph.nodes, wanted);
+    const at = position ?? clearOf(this.graph.nodes, wanted, undefined, this.drawnHeight);
     const { graph, id } = addNode(this.graph, type, { x: Math.round(at.x), y: Math.round(at.y) }, {}, chain ? [anchor!.id] : []);
     this.commit(graph);
     void this.selectSoon([id]);
@@ -479,7 +483,7 @@ export class AppShell extends LitElement {
       inputShape = anchor.shape;
       origin = { x: at.x + 300, y: at.y };
     } else {
-      const at = position ?? clearOf(graph.nodes, this.canvas.viewCentre());
+      const at = position ?? clearOf(graph.nodes, this.canvas.viewCentre(), undefined, this.drawnHeight);
       const added = addNode(graph, 'Input', at, { shape: block.defaultInput });
       graph = added.graph;
       input = added.id;
@@ -491,7 +495,7 @@ export class AppShell extends LitElement {
     let positions = layeredLayout(built.nodes, origin);
     const xs = Object.values(positions).map((p) => p.x), ys = Object.values(positions).map((p) => p.y);
     const top = Math.min(...ys);
-    const clear = clearOf(graph.nodes, { x: Math.min(...xs), y: top }, { width: Math.max(...xs) - Math.min(...xs) + NODE_WIDTH, height: Math.max(...ys) - top + 160 });
+    const clear = clearOf(graph.nodes, { x: Math.min(...xs), y: top }, { width: Math.max(...xs) - Math.min(...xs) + NODE_WIDTH, height: Math.max(...ys) - top + 160 }, this.drawnHeight);
     if (clear.y !== top) {
       positions = Object.fromEntries(Object.entries(positions).map(([id, p]) => [id, { x: p.x, y: p.y + clear.y - top }]));
       // A block's own new Input moves with it.

@@ -217,10 +217,9 @@ export class GraphCanvas extends LitElement {
     // A double-click on the background opens quick add, as a right-click does, rather than zooming in.
     area.addPipe((ctx) => (ctx.type === 'zoom' && ctx.data.source === 'dblclick' ? undefined : ctx));
     container.addEventListener('dblclick', (event) => {
-      if (event.composedPath().some((el) => el instanceof HTMLElement && el.tagName === 'DW-NODE')) return;
+      if (event.composedPath().some((el) => el instanceof HTMLElement && ['DW-NODE', 'RETE-CONTEXT-MENU', 'RETE-MINIMAP'].includes(el.tagName))) return;
       void area.emit({ type: 'contextmenu', data: { event, context: 'root' } });
     });
-    window.addEventListener('keydown', this.menuKeys, true);
     // Pan and zoom move one composited layer instead of repainting every node. Only the content holder:
     // on the minimap's and the menu's wrappers it would make them the containing block of their own
     // absolutely placed contents (the minimap ended up above the canvas, out of sight).
@@ -266,7 +265,11 @@ export class GraphCanvas extends LitElement {
     }, Math.max(0, Math.min(150, this.minimapDue - now)));
   }
 
-  /** Typing right after a right-click filters the quick-add list. */
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('keydown', this.menuKeys, true);
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     window.removeEventListener('keydown', this.menuKeys, true);
@@ -274,7 +277,7 @@ export class GraphCanvas extends LitElement {
 
   /** While a menu is open, wherever the focus is: Enter picks the first item the search left, Escape closes it. */
   private menuKeys = (e: KeyboardEvent) => {
-    const wrapper = this.menuWrapper();
+    const wrapper = this.area && this.menuWrapper();
     if (!wrapper || wrapper.style.display === 'none') return;
     if (e.key === 'Escape') void this.area.emit({ type: 'unmount', data: { element: wrapper } });
     // Enter only in quick add (the menu with a search): a node's menu starts with Delete.
@@ -310,6 +313,7 @@ export class GraphCanvas extends LitElement {
     wrapper.style.left = `${Math.max(box.left, parseFloat(wrapper.style.left) + dx)}px`;
   }
 
+  /** Typing right after a right-click filters the quick-add list. */
   private focusMenuSearch(): void {
     const search = this.renderRoot.querySelector('rete-context-menu')?.shadowRoot?.querySelector('rete-context-menu-search');
     search?.shadowRoot?.querySelector('input')?.focus();

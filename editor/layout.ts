@@ -64,9 +64,12 @@ export function placeUnplaced(nodes: GraphNode[]): GraphNode[] {
  * Moves a box of `size` at `at` down, a row at a time, until it overlaps none of the placed nodes (a
  * node clicked in from the palette or a block inserted next to its anchor, not on top of a neighbour).
  */
-export function clearOf(placed: GraphNode[], at: Position, size: { width: number; height: number } = { width: NODE_WIDTH, height: ROW - 30 }): Position {
-  const boxes = placed.flatMap((n) => (n.layout ? [n.layout] : []));
-  const hits = (y: number) => boxes.some((b) => b.x < at.x + size.width + 20 && at.x < b.x + NODE_WIDTH + 20 && b.y < y + size.height + 20 && y < b.y + ROW - 10);
+export function clearOf(
+  placed: GraphNode[], at: Position, size: { width: number; height: number } = { width: NODE_WIDTH, height: ROW - 30 },
+  heightOf: (n: GraphNode) => number = (n) => nodeHeight(n.inputs?.length ?? 0, false),
+): Position {
+  const boxes = placed.flatMap((n) => (n.layout ? [{ ...n.layout, height: heightOf(n) }] : []));
+  const hits = (y: number) => boxes.some((b) => b.x < at.x + size.width + 20 && at.x < b.x + NODE_WIDTH + 20 && b.y < y + size.height + 20 && y < b.y + b.height + 20);
   let y = at.y;
   for (let tries = 0; tries < 200 && hits(y); tries++) y += ROW / 2;
   return { x: at.x, y };

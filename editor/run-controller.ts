@@ -58,7 +58,7 @@ export class RunController {
 
   async run(graph: GraphFile, feeds: Record<string, Tensor>, options: { store?: WeightStore; signal?: AbortSignal; onProgress?: (p: SessionProgress) => void } = {}): Promise<RunReport> {
     const engine = await this.engine();
-    if (engine.tunedConvKernel === undefined) {
+    if (engine.needsTune) {
       options.onProgress?.({ phase: 'tune', done: 0, total: 1, text: 'measuring the conv kernels on this GPU (once per adapter)' });
       await engine.tuneOnFirstUse();
     }

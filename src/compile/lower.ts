@@ -38,7 +38,7 @@ export interface LowerOptions {
    * (lowerConvGroup); true: every such conv (tests); false: none (benchmarks and tests).
    */
   winograd?: boolean;
-  /** Tiles per Winograd chunk (rounded up to 16), for benchmarks; default from the memory budget. */
+  /** Tiles per Winograd chunk (rounded down to a multiple of 16, at least 16), for benchmarks and tests; default from the memory budget. */
   winogradTiles?: number;
 }
 
@@ -86,7 +86,8 @@ export function lowerGraph(report: GraphReport, weights: Weights, options: Lower
 export function winogradAffordable(report: GraphReport, weights: Weights, batch: number): Set<string> {
   const candidates = report.nodes.filter((r) => {
     const a = r.attrs as { kernel_size?: number[]; strides?: number[]; dilation_rate?: number[]; groups?: number };
-    return r.op === 'Conv2D' && a.kernel_size?.every((k) => k === 3) && a.strides?.every((k) => k === 1) && a.dilation_rate?.every((k) => k === 1) && (a.groups ?? 1) === 1;
+    const C = report.byId.get(r.inputs[0])?.shape?.at(-1) ?? 0;
+    return r.op === 'Conv2D' && a.kernel_size?.every((k) => k === 3) && a.strides?.every((k) => k === 1) && a.dilation_rate?.every((k) => k === 1) && (a.groups ?? 1) === 1 && C % 4 === 0;
   }).map((r) => {
     const C = report.byId.get(r.inputs[0])!.shape!.at(-1)!;
     const [OH, OW, OC] = r.shape!;
@@ -667,25 +668,28 @@ class Lowering {
     const out = pixelView(outView)!;
     const weights = this.constant(packWinograd(kernel, C, OC, ocBlocks));
     const biasBinding: Binding = bias ? this.constant(bias) : { kind: 'none' };
+    // Cost estimates on the direct conv's scale (multiply-adds / 64) for times without timestamps: a
+    // transform moves 16 vec4s per tile and channel group, about a fifth of a 64-channel product's time.
+    const transformWork = (groups: number) => (16 * Tc * groups * 4) / 4;
     for (let t0 = 0; t0 < T; t0 += Tc) {
       const tiles = Math.min(Tc, T - t0);
       this.step({
         node, kernel: 'winogradInput', overrides: {},
         bindings: [xBinding, { kind: 'view', view: v, write: true }],
         params: { N, H, W, xStride: x.stride, xOffset: x.offset, tilesY, tilesX, T, t0, Tc, C4, padTop, padLeft },
-        workgroups: Math.ceil((Tc * C4) / 64),
+        workgroups: Math.ceil((Tc * C4) / 64), work: transformWork(C4),
       });
       this.step({
         node, kernel: 'winogradGemm', overrides: {},
         bindings: [{ kind: 'view', view: v }, weights, { kind: 'view', view: m, write: true }],
         params: { T: Tc, C4, OC4, ocBlocks, wImage: ocBlocks * C4 * 8 },
-        workgroups: Math.ceil((Tc * ocBlocks) / KERNELS.winogradGemm.workgroupSize),
+        workgroups: Math.ceil((Tc * ocBlocks) / KERNELS.winogradGemm.workgroupSize), work: (16 * Tc * C4 * 4 * ocBlocks * 8) / 64,
       });
       this.step({
         node, fused, kernel: 'winogradOutput', overrides,
         bindings: [{ kind: 'view', view: m }, biasBinding, r.binding, { kind: 'view', view: outView, write: true }],
         params: { N, OH, OW, OC, tilesY, tilesX, t0, tiles, Tc, OC4, yStride: out.stride, yOffset: out.offset, rStride: r.stride, rOffset: r.offset },
-        workgroups: Math.ceil((tiles * OC4) / 64),
+        workgroups: Math.ceil((tiles * OC4) / 64), work: transformWork(OC4),
       });
     }
   }

@@ -38,6 +38,11 @@ export interface Step {
   workgroups: number;
   /** A contiguous range to zero before the dispatch (ZeroPadding2D's border). */
   clear?: View;
+  /**
+   * Relative cost for per-node times without timestamp queries, where the default guess (workgroups ×
+   * the conv's window) does not fit the kernel: Winograd's steps (lower.ts).
+   */
+  work?: number;
 }
 
 export interface Plan {

@@ -76,6 +76,13 @@ export class Engine {
   }
 
   private tuning: Promise<TuneResult | null> | null = null;
+  /** A tune failed in this session: the guess stays, and no run pays for another try. */
+  private tuneFailed = false;
+
+  /** True until the conv kernel is known or a tune has failed: the next first use will measure. */
+  get needsTune(): boolean {
+    return this.tunedConvKernel === undefined && !this.tuneFailed;
+  }
 
   /**
    * The autotune on first use: measures once on an adapter with no cached choice (about a second on
@@ -83,9 +90,12 @@ export class Engine {
    * The editor and the CLI call it before their first compile; a failed tune keeps the guess.
    */
   async tuneOnFirstUse(): Promise<TuneResult | null> {
-    if (this.tunedConvKernel !== undefined) return null;
+    if (!this.needsTune) return null;
     // A device lost mid-tune: the run that follows reports and recovers it.
-    this.tuning ??= this.tune().catch(() => null).finally(() => (this.tuning = null));
+    this.tuning ??= this.tune().catch(() => {
+      this.tuneFailed = true;
+      return null;
+    }).finally(() => (this.tuning = null));
     return this.tuning;
   }
 
@@ -425,7 +435,7 @@ export class CompiledGraph {
     } else {
       // No timestamps: share the wall time of the pass out by each dispatch's share of the work.
       source = 'cpu-approximation';
-      const work = steps.map((s) => s.workgroups * (s.kernel === 'conv2dGemm' ? 1024 : 64) * (s.params.KH ?? 1) * (s.params.KW ?? 1) * (s.params.C ?? 1));
+      const work = steps.map((s) => s.work ?? s.workgroups * (s.kernel === 'conv2dGemm' ? 1024 : 64) * (s.params.KH ?? 1) * (s.params.KW ?? 1) * (s.params.C ?? 1));
       const total = work.reduce((a, b) => a + b, 0) || 1;
       work.forEach((w, i) => (perStep[i] = (elapsedMs * w) / total));
     }
