@@ -39,6 +39,8 @@ test('the gallery lists every Keras application with its params; ResNet50 opens 
   await expect(totalParams(page)).toHaveText('25,636,712');
   await expect(page.getByTestId('status-nodes')).toHaveText('177');
   await expect(page.getByTestId('error')).toHaveCount(0);
+  // The photo is fed as keras.applications.resnet50.preprocess_input does (and the CLI): caffe.
+  await expect(page.getByTestId('preprocess')).toHaveValue('caffe');
 
   // Opened with its 16 blocks collapsed; laid out: every node placed, nothing drawn on top of anything
   // else (a collapsed block sits where its first nodes are), wrapped into rows rather than one 50 000 px strip.

@@ -125,6 +125,10 @@ test('the default page: GoogLeNet stem + Inception 3a with a photo loaded; one c
 
   await page.getByTestId('cmd-heatmap').click();
   await expect(findNode(page, 'conv2_3x3')).toHaveAttribute('heat', '');
+  // A new graph: the viewer lets go of the old graph's maps.
+  await page.getByTestId('cmd-new').click();
+  await expect(page.getByTestId('node')).toHaveCount(0);
+  await expect(viewer(page).getByTestId('channel-tile')).toHaveCount(0);
   expect(errors).toEqual([]);
 });
 

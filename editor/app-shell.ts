@@ -360,6 +360,8 @@ export class AppShell extends LitElement {
     this.report = markMissingWeights(analyzeGraph(graph));
     autosave(graph);
     this.refreshRunFaces();
+    // The viewed node is gone (New, another file): the viewer moves to what is there, not the old maps.
+    if (this.viewer.id && !this.report.byId.has(this.viewer.id)) void this.refreshViewer();
   }
 
   /** Loads a checked graph; `undoable` keeps the current one a step back. A failure leaves the graph as it is. */

@@ -192,6 +192,12 @@ describe('deepwire run', () => {
     expect(written.size).toBe(0);
   });
 
+  it('names a few nodes of a big model, not all, for an --output it does not have', async () => {
+    const { code, stderr } = await cli(['run', 'zoo:ResNet50', '--output', 'nosuchlayer', '--backend', 'cpu']);
+    expect(code).toBe(1);
+    expect(stderr).toBe("deepwire: --output 'nosuchlayer' is neither a node id nor a node name — one of its 177 nodes, e.g. conv1_pad, conv1_conv, conv1_bn, predictions (`deepwire summary` lists them)\n");
+  });
+
   it('says so when an --input is not an .npy file', async () => {
     const { code, stderr } = await cli(['run', 'examples/regularizer.json', '--input', 'x.npy'], { 'x.npy': 'not numpy' });
     expect(code).toBe(1);

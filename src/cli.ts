@@ -646,7 +646,10 @@ function findNode(report: GraphReport, ref: string): string {
   const named = report.nodes.find((r) => r.name === ref);
   if (named) return named.id;
   const guess = nearest(ref, report.nodes.flatMap((r) => [r.id, r.name]));
-  throw new CliError(`--output '${ref}' is neither a node id nor a node name`, guess ?? `the graph's nodes: ${report.nodes.map((r) => r.name).join(', ')}`);
+  const names = report.nodes.map((r) => r.name);
+  // A big model's 177 names would bury the message: a few, and where to see them all.
+  const list = names.length <= 20 ? `the graph's nodes: ${names.join(', ')}` : `one of its ${names.length} nodes, e.g. ${[...names.slice(1, 4), names.at(-1)].join(', ')} (\`deepwire summary\` lists them)`;
+  throw new CliError(`--output '${ref}' is neither a node id nor a node name`, guess ?? list);
 }
 
 async function readFeed(file: string, inputName: string, shape: readonly number[], io: CliIo): Promise<Tensor> {
