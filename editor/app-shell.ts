@@ -804,7 +804,7 @@ export class AppShell extends LitElement {
   private describe(r: RunReport): string {
     const total = r.ran.length + r.reused.length;
     if (!r.ran.length) return `nothing changed: ${total} node${total === 1 ? '' : 's'} reused`;
-    const what = r.reused.length ? `ran ${r.ran.length} of ${total} nodes (${r.reused.length} reused)` : `ran ${r.ran.length} nodes`;
+    const what = r.reused.length ? `ran ${r.ran.length} of ${total} nodes (${r.reused.length} reused)` : `ran ${r.ran.length} node${r.ran.length === 1 ? '' : 's'}`;
     const gpu = r.timing === 'timestamp-query' ? `GPU ${r.gpuMs.toFixed(1)} ms` : `≈GPU ${r.gpuMs.toFixed(1)} ms`;
     return `run ${r.run}: ${what} · ${gpu} · ${r.ms.toFixed(0)} ms in all`;
   }
