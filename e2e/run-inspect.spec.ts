@@ -132,6 +132,26 @@ test('the default page: GoogLeNet stem + Inception 3a with a photo loaded; one c
   expect(errors).toEqual([]);
 });
 
+test('the input picked last wins: a sample photo still loading does not replace a .npy picked meanwhile', async ({ page }) => {
+  // The startup sample held back, as on a slow network or a busy machine (this made a CI run flaky).
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  await page.route('**/samples/chelsea.png', async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/', { waitUntil: 'domcontentloaded' }); // the held photo would hold the load event too
+  await expect(page.getByTestId('node').first()).toBeVisible();
+  const data = new Float32Array(224 * 224 * 3).fill(0.5);
+  await page.getByTestId('image-input').setInputFiles({ name: 'mine.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(writeNpy({ shape: [1, 224, 224, 3], data })) });
+  await expect(page.getByTestId('input-source')).toContainText('mine.npy');
+  const served = page.waitForResponse('**/samples/chelsea.png');
+  release();
+  await served;
+  await page.waitForTimeout(1500); // the photo's decode in the worker
+  await expect(page.getByTestId('input-source')).toContainText('mine.npy');
+});
+
 test('inputs that go wrong say so; .npy, letterbox, paste and drop feed the Input', async ({ page }) => {
   await openEditor(page, '/');
   const source = page.getByTestId('input-source');

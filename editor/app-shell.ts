@@ -327,7 +327,7 @@ export class AppShell extends LitElement {
           .resize=${this.choice.resize} .preprocess=${this.choice.preprocess} .samples=${SAMPLES}
           @image-file=${(e: CustomEvent<{ file: File }>) => void this.loadInputFile(e.detail.file)}
           @image-sample=${(e: CustomEvent<{ url: string; name: string }>) => void this.loadSample(e.detail.url, e.detail.name)}
-          @image-frame=${(e: CustomEvent<{ canvas: HTMLCanvasElement; name: string }>) => this.usePicture(pictureFromSource(e.detail.canvas, e.detail.canvas.width, e.detail.canvas.height), e.detail.name, [])}
+          @image-frame=${(e: CustomEvent<{ canvas: HTMLCanvasElement; name: string }>) => this.usePicture(pictureFromSource(e.detail.canvas, e.detail.canvas.width, e.detail.canvas.height), e.detail.name, [], ++this.inputRequest)}
           @resize-change=${(e: CustomEvent<{ mode: ResizeMode }>) => (this.choice = { ...this.choice, resize: e.detail.mode })}
           @preprocess-change=${(e: CustomEvent<{ mode: Preprocess }>) => (this.choice = { ...this.choice, preprocess: e.detail.mode })}></dw-input-panel>
         <dw-inspector .node=${inspected} .selectedCount=${this.selected.length} .block=${this.selectedBlock()} .activations=${Object.keys(ACTIVATIONS)} .initializers=${[...INITIALIZERS]}
@@ -676,36 +676,47 @@ export class AppShell extends LitElement {
     return this.feedsMemo!.feeds;
   }
 
-  private usePicture(picture: Picture, label: string, notes: string[]): void {
+  /**
+   * Inputs arrive out of order (a photo decodes in a worker; the startup sample may still be loading when
+   * a .npy is picked): each request takes a number and only the latest one is used.
+   */
+  private inputRequest = 0;
+
+  private usePicture(picture: Picture, label: string, notes: string[], request: number): void {
+    if (request !== this.inputRequest) return;
     this.choice = { ...this.choice, picture, npy: null, label: `${label} (${picture.width}×${picture.height})`, version: this.choice.version + 1 };
     this.inputNotes = notes;
     this.inputError = '';
   }
 
   private async loadSample(url: string, name: string): Promise<void> {
+    const request = ++this.inputRequest;
     try {
       const blob = await (await fetch(url)).blob();
       const { picture, notes } = await decodePhoto(blob);
-      this.usePicture(picture, name, notes);
+      this.usePicture(picture, name, notes, request);
     } catch (e) {
-      this.inputError = `Could not load the sample ${name}: ${(e as Error).message}`;
+      if (request === this.inputRequest) this.inputError = `Could not load the sample ${name}: ${(e as Error).message}`;
     }
   }
 
   /** A photo or a .npy tensor from the picker, a drop or the clipboard; anything else is refused in words. */
   private async loadInputFile(file: File): Promise<void> {
+    const request = ++this.inputRequest;
     const bytes = new Uint8Array(await file.slice(0, 6).arrayBuffer());
     const isNpy = bytes[0] === 0x93 && String.fromCharCode(...bytes.subarray(1, 6)) === 'NUMPY';
     try {
       if (isNpy) {
         const t = readNpy(new Uint8Array(await file.arrayBuffer()));
+        if (request !== this.inputRequest) return;
         this.choice = { ...this.choice, npy: t, picture: null, label: `${file.name} (${formatShape(t.shape)})`, version: this.choice.version + 1 };
         this.inputNotes = [];
         this.inputError = '';
         return;
       }
       const { picture, notes } = await decodePhoto(file);
-      this.usePicture(picture, file.name || 'pasted image', notes);
+      if (request !== this.inputRequest) return;
+      this.usePicture(picture, file.name || 'pasted image', notes, request);
       if (notes.length) this.say('info', notes[0]);
     } catch (e) {
       const error = e as Error & { hint?: string };
