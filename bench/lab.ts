@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { loadavg } from 'node:os';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
-import { chromiumArgs, chromiumPath } from '../scripts/gpu-env.mjs';
+import { benchChromiumArgs, chromiumPath } from '../scripts/gpu-env.mjs';
 import type { LabReport } from './lab-page.ts';
 import { median } from './report.ts';
 
@@ -27,7 +27,7 @@ const variants = specs.map((s) => {
 
 const server = await createServer({ configFile: false, root, logLevel: 'warn', server: { host: '127.0.0.1', port, strictPort: true }, optimizeDeps: { entries: ['bench/lab.html'] } });
 await server.listen();
-const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...chromiumArgs, '--disable-gpu-shader-disk-cache'] });
+const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...benchChromiumArgs(), '--disable-gpu-shader-disk-cache'] });
 try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => console.error(e.message));

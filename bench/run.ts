@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
-import { chromiumArgs, chromiumPath, hasRealGpu } from '../scripts/gpu-env.mjs';
+import { benchChromiumArgs, chromiumPath } from '../scripts/gpu-env.mjs';
 import { runReference } from '../src/runtime/reference.ts';
 import { ENGINES, type EngineName } from './engines/types.ts';
 import type { PageReport } from './page.ts';
@@ -53,10 +53,8 @@ const server = await createServer({
 });
 await server.listen();
 
-// On a machine with a GPU, let Chromium pick it; otherwise SwiftShader, as in the tests.
-const args = hasRealGpu() || process.env.DEEPWIRE_GPU === 'system'
-  ? chromiumArgs.filter((a) => !/swiftshader/.test(a))
-  : chromiumArgs;
+// On a machine with a GPU, let Chromium use it; otherwise SwiftShader, as in the tests.
+const args = benchChromiumArgs();
 // No shader cache across pages: every engine's cold run compiles its pipelines.
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...args, '--disable-gpu-shader-disk-cache'] });
 // One context: pages share localStorage, where deepwire caches its per-adapter autotune.

@@ -5,14 +5,14 @@
 import { chromium } from '@playwright/test';
 import { createServer } from 'vite';
 import { countGpuBuffers, inceptionModule, noHotReload, soak, type SoakSample } from '../e2e/reliability-helpers.ts';
-import { chromiumArgs, chromiumPath, hasRealGpu } from '../scripts/gpu-env.mjs';
+import { benchChromiumArgs, chromiumPath } from '../scripts/gpu-env.mjs';
 
 const arg = (name: string) => process.argv[process.argv.indexOf(name) + 1];
 const runs = process.argv.includes('--runs') ? Number(arg('--runs')) : 500;
 const server = await createServer({ logLevel: 'warn', server: { host: '127.0.0.1', port: Number(process.env.SOAK_PORT ?? 5189), strictPort: false } });
 await server.listen();
 const url = server.resolvedUrls!.local[0];
-const args = hasRealGpu() || process.env.DEEPWIRE_GPU === 'system' ? chromiumArgs.filter((a) => !/swiftshader/.test(a)) : chromiumArgs;
+const args = benchChromiumArgs();
 const browser = await chromium.launch({ executablePath: chromiumPath(), args });
 try {
   const page = await browser.newPage({ viewport: { width: 1600, height: 1000 } });

@@ -4,11 +4,29 @@ import { existsSync } from 'node:fs';
 
 export const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
-export const chromiumArgs = [
+const commonArgs = [
   '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  '--no-first-run', '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-vulkan=swiftshader',
-  '--use-webgpu-adapter=swiftshader', '--use-angle=swiftshader',
+  '--no-first-run', '--enable-unsafe-webgpu', '--enable-features=Vulkan',
 ];
+
+/** Chromium on SwiftShader: the same adapter on every machine, what the tests use. */
+export const chromiumArgs = [...commonArgs, '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--use-angle=swiftshader'];
+
+/**
+ * Chromium on the machine's own GPU. Headless Chromium has no display: ANGLE has to run on Vulkan and
+ * Dawn must not ask for a surface, or the GPU process gives up and WebGPU falls back to no adapter.
+ */
+export const systemGpuChromiumArgs = [...commonArgs, '--use-angle=vulkan', '--disable-vulkan-surface', '--ignore-gpu-blocklist'];
+
+/**
+ * The benchmark's choice: the real GPU where there is one (or DEEPWIRE_GPU=system), else SwiftShader;
+ * DEEPWIRE_CHROMIUM_ARGS (space-separated) replaces them all, for a machine that needs other flags.
+ */
+export function benchChromiumArgs() {
+  const own = process.env.DEEPWIRE_CHROMIUM_ARGS?.trim();
+  if (own) return own.split(/\s+/);
+  return hasRealGpu() || process.env.DEEPWIRE_GPU === 'system' ? systemGpuChromiumArgs : chromiumArgs;
+}
 
 export function chromiumPath() {
   return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';

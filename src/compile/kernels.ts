@@ -7,6 +7,7 @@ import conv2dDirectLib from '../../shaders/conv2d-direct-lib.wgsl?raw';
 import conv2dDirectQuad from '../../shaders/conv2d-direct-quad.wgsl?raw';
 import conv2dDirectQuad16 from '../../shaders/conv2d-direct-quad16.wgsl?raw';
 import conv2dGemm from '../../shaders/conv2d-gemm.wgsl?raw';
+import conv2dSplitKReduce from '../../shaders/conv2d-split-k-reduce.wgsl?raw';
 import conv2dGrouped from '../../shaders/conv2d-grouped.wgsl?raw';
 import conv2dNaive from '../../shaders/conv2d-naive.wgsl?raw';
 import depthwiseConv2d from '../../shaders/depthwise-conv2d.wgsl?raw';
@@ -49,6 +50,7 @@ export function kernel(name: string, source: string, preludes: string[] = [], wo
 export const KERNELS = {
   conv2dNaive: kernel('conv2d-naive', conv2dNaive, [activation, epilogue]),
   conv2dGemm: kernel('conv2d-gemm', conv2dGemm, [activation, epilogue]),
+  conv2dSplitKReduce: kernel('conv2d-split-k-reduce', conv2dSplitKReduce, [activation, epilogue]),
   conv2dDirect: kernel('conv2d-direct', conv2dDirect, [activation, epilogue, conv2dDirectLib]),
   conv2dDirectQuad: kernel('conv2d-direct-quad', conv2dDirectQuad, [activation, epilogue, conv2dDirectLib]),
   conv2dDirectQuad16: kernel('conv2d-direct-quad16', conv2dDirectQuad16, [activation, epilogue, conv2dDirectLib], 32),

@@ -40,7 +40,19 @@ export interface LowerOptions {
   winograd?: boolean;
   /** Tiles per Winograd chunk (rounded down to a multiple of 16, at least 16), for benchmarks and tests; default from the memory budget. */
   winogradTiles?: number;
+  /**
+   * Workgroups sharing each output tile of conv2d-gemm along K (conv2d-gemm.wgsl): default, enough to
+   * fill a big GPU where a conv has few tiles (gemmSplits); a number forces it (tests); false: never.
+   */
+  splitK?: number | false;
+  /** conv2d-gemm workgroups a conv should make before K is split (default GEMM_BUSY_WORKGROUPS), for benchmarks. */
+  gemmWorkgroups?: number;
 }
+
+/** conv2d-gemm workgroups that keep a big GPU busy (an H200 has 132 multiprocessors): fewer tiles split K. */
+const GEMM_BUSY_WORKGROUPS = 256;
+/** Least K per split: shorter shares spend more on the partial sums than they save. */
+const GEMM_MIN_SPLIT_K = 256;
 
 type Weights = Map<string, Record<string, Tensor>>;
 export type ConvKernel = 'gemm' | 'direct' | 'naive';
@@ -615,7 +627,6 @@ class Lowering {
       if (own === null) this.softmaxInto(conv.id, logits, yv);
       return;
     }
-    if (kernelName === 'conv2dGemm') kernel = packGemm(kernel, kernelSize[0] * kernelSize[1] * C, OC);
     if (kernelName === direct) kernel = row ? packDirect(kernel, kernelSize[0], 1, kernelSize[1] * C, OC, extra.ocBlocks) : packDirect(kernel, kernelSize[0], kernelSize[1], C, OC, extra.ocBlocks);
     if (quad16 && kernelName === direct) {
       overrides.ROW = row;
@@ -624,6 +635,12 @@ class Lowering {
     if (kernelName === 'conv2dGrouped') kernel = packGrouped(kernel, kernelSize[0], kernelSize[1], CG, OC);
     if (registerTiled) overrides.VEC_X = C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0;
     const total = N * wh.out * ww.out * OC;
+    if (kernelName === 'conv2dGemm') {
+      this.gemmConv(conv.id, [g.bn, g.act, g.add, g.post].filter((m): m is NodeReport => !!m).map((m) => m.id), xBinding, kernel, bias, overrides, logits, r,
+        this.convParams(N, H, W, C, x, wh.out, ww.out, OC, out, kernelSize, strides, dilation, wh.padBefore, ww.padBefore, extra));
+      if (own === null) this.softmaxInto(conv.id, logits, yv);
+      return;
+    }
     this.step({
       node: conv.id, fused: [g.bn, g.act, g.add, g.post].filter((m): m is NodeReport => !!m).map((m) => m.id),
       kernel: kernelName, overrides,
@@ -637,8 +654,7 @@ class Lowering {
         ...this.convParams(N, H, W, C, x, wh.out, ww.out, OC, out, kernelSize, strides, dilation, wh.padBefore, ww.padBefore, extra),
         rStride: r.stride, rOffset: r.offset,
       },
-      workgroups: kernelName === 'conv2dGemm' ? Math.ceil((N * wh.out * ww.out) / 32) * Math.ceil(OC / 32)
-        : kernelName === direct ? Math.ceil((Math.ceil((N * wh.out * ww.out) / tilePixels) * extra.ocBlocks) / KERNELS[direct].workgroupSize)
+      workgroups: kernelName === direct ? Math.ceil((Math.ceil((N * wh.out * ww.out) / tilePixels) * extra.ocBlocks) / KERNELS[direct].workgroupSize)
         : registerTiled ? Math.ceil((Math.ceil((N * wh.out * ww.out) / 8) * extra.ocBlocks) / 64)
         : Math.ceil(total / 64),
     });
@@ -692,6 +708,49 @@ class Lowering {
         workgroups: Math.ceil((tiles * OC4) / 64), work: transformWork(OC4),
       });
     }
+  }
+
+  /**
+   * A conv as conv2d-gemm's implicit GEMM. Where it has too few 32×32 output tiles to fill a big GPU
+   * (7×7×512 has 32), K is split among workgroups that write partial sums to scratch, and
+   * conv2d-split-k-reduce adds them and applies the fused epilogue.
+   */
+  private gemmConv(
+    node: string, fused: string[], xBinding: Binding, kernel: Float32Array, bias: Float32Array | null,
+    overrides: Record<string, number | boolean>, outView: View, r: { stride: number; offset: number; binding: Binding },
+    params: Record<string, number>,
+  ): void {
+    const { N, OH, OW, OC, KH, KW, C } = params;
+    const M = N * OH * OW, K = KH * KW * C;
+    const tiles = Math.ceil(M / 32) * Math.ceil(OC / 32);
+    const wanted = this.options.splitK === false ? 1
+      : this.options.splitK ?? Math.min(Math.floor((this.options.gemmWorkgroups ?? GEMM_BUSY_WORKGROUPS) / tiles), Math.floor(K / GEMM_MIN_SPLIT_K));
+    const kChunk = Math.ceil(K / Math.max(1, wanted) / 16) * 16;
+    const splits = Math.ceil(K / kChunk);
+    const weights = this.constant(packGemm(kernel, K, OC));
+    const biasBinding: Binding = bias ? this.constant(bias) : { kind: 'none' };
+    const gemm = { ...params, rStride: r.stride, rOffset: r.offset, kChunk, splits };
+    if (splits === 1) {
+      this.step({
+        node, fused, kernel: 'conv2dGemm', overrides,
+        bindings: [xBinding, weights, biasBinding, r.binding, { kind: 'view', view: outView, write: true }],
+        params: gemm, workgroups: tiles, work: tiles * 1024 * K,
+      });
+      return;
+    }
+    const partial = this.scratch(node, splits * M * OC);
+    this.step({
+      node, kernel: 'conv2dGemm', overrides: { SPLIT_K: true },
+      bindings: [xBinding, weights, { kind: 'none' }, { kind: 'none' }, { kind: 'view', view: partial, write: true }],
+      params: gemm, workgroups: tiles * splits, work: tiles * 1024 * K,
+    });
+    const out = pixelView(outView)!;
+    this.step({
+      node, fused, kernel: 'conv2dSplitKReduce', overrides,
+      bindings: [{ kind: 'view', view: partial }, biasBinding, r.binding, { kind: 'view', view: outView, write: true }],
+      params: { M, OC, splits, yStride: out.stride, yOffset: out.offset, rStride: r.stride, rOffset: r.offset },
+      workgroups: Math.ceil((M * OC) / 64), work: M * OC * splits,
+    });
   }
 
   /** A scratch buffer of `floats` for one node's own intermediate results. */

@@ -1,0 +1,47 @@
+#!/bin/bash
+# Packs what `npm run bench` needs on a bare GPU machine with no network (this workplace's device
+# machines: x86-64 Ubuntu, an NVIDIA driver, no Node, no Chromium) into .dev/part1..3 of at most 57 MB
+# each (part0..2), so every part fits one `run` call (64 MiB with the working tree). Run here, after `npm install`
+# and scripts/test.mjs (it installed Debian's chromium). Takes ~4 min on two cores.
+# Then, one call each, with nothing else between them (the machine goes back after 30 s idle):
+#   run  bash bench/device/run.sh recv   carry [.dev/part0]
+#   run  bash bench/device/run.sh recv   carry [.dev/part1]
+#   run  bash bench/device/run.sh bench --workloads W1,W2,W3,W5 --runs 10   carry [.dev/part2]
+set -eu
+cd "$(dirname "$0")/../.."
+root=$PWD
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/b/chromium/lib" "$tmp/b/chromium/locales"
+
+# Chromium and every library it links (but glibc and libstdc++, which the target has newer), plus what
+# it loads at run time: NSS's modules, glvnd for NVIDIA's Vulkan driver, and libpci, without which
+# Chromium cannot tell which GPU it has and WebGPU's requestAdapter() returns null.
+c=/usr/lib/chromium
+cp -a $c/chromium $c/chrome_100_percent.pak $c/icudtl.dat $c/libEGL.so $c/libGLESv2.so $c/libvulkan.so.1 \
+  $c/libvk_swiftshader.so $c/vk_swiftshader_icd.json $c/resources.pak $c/snapshot_blob.bin $c/v8_context_snapshot.bin "$tmp/b/chromium/"
+cp $c/locales/en-US.pak "$tmp/b/chromium/locales/"
+ldd $c/chromium | awk '$3 ~ /^\// {print $3}' | grep -v -E '/(libc|libm|libdl|libpthread|librt|ld-linux-x86-64|libstdc\+\+|libgcc_s)\.so' \
+  | while read -r f; do cp -L "$f" "$tmp/b/chromium/lib/"; done
+lib=/usr/lib/x86_64-linux-gnu
+for f in libfreebl3.chk libfreebl3.so libfreeblpriv3.chk libfreeblpriv3.so libnssckbi.so libnssdbm3.chk libnssdbm3.so libsoftokn3.chk libsoftokn3.so \
+  libGLdispatch.so.0 libGLX.so.0 libEGL.so.1 libGL.so.1 libOpenGL.so.0; do cp -L "$lib/$f" "$tmp/b/chromium/lib/"; done
+(cd "$tmp" && apt-get download libpci3 >/dev/null 2>&1 && dpkg -x libpci3_*.deb pci && cp -a pci/usr/lib/x86_64-linux-gnu/libpci.so.3* b/chromium/lib/)
+
+# Node itself (the target has none) and node_modules without what the benchmark never loads.
+cp "$(readlink -f "$(command -v node)")" "$tmp/b/node"
+tar -cf "$tmp/b/node_modules.tar" --exclude='*.map' --exclude='./node_modules/typescript' --exclude='./node_modules/nsfwjs' \
+  --exclude='./node_modules/@vitest' --exclude='./node_modules/vitest' --exclude='./node_modules/@types' --exclude='./node_modules/.vite' \
+  --exclude='./node_modules/webgpu/dist/darwin-*' --exclude='./node_modules/webgpu/dist/win32-*' --exclude='./node_modules/webgpu/dist/linux-arm64' \
+  --exclude='./node_modules/@tensorflow/*/dist/tf.*' --exclude='./node_modules/@tensorflow/*/dist/tf-*.js' \
+  --exclude='./node_modules/onnxruntime-web/dist/ort.all*' --exclude='./node_modules/onnxruntime-web/dist/ort.webgl*' \
+  --exclude='./node_modules/onnxruntime-web/dist/*jspi*' --exclude='./node_modules/onnxruntime-web/lib' \
+  --exclude='./node_modules/onnxruntime-web/dist/ort.js' --exclude='./node_modules/onnxruntime-web/dist/ort.min.js' \
+  --exclude='./node_modules/onnxruntime-web/dist/ort.mjs' --exclude='./node_modules/onnxruntime-web/dist/ort.min.mjs' \
+  --exclude='./node_modules/onnxruntime-web/dist/ort.webgpu.js' --exclude='./node_modules/onnxruntime-web/dist/ort.webgpu.mjs' \
+  --exclude='./node_modules/onnxruntime-web/dist/ort.webgpu.min.*' --exclude='./node_modules/onnxruntime-web/dist/ort.wasm.js' \
+  --exclude='./node_modules/onnxruntime-web/dist/ort.wasm.mjs' --exclude='./node_modules/onnxruntime-web/dist/ort.wasm.min.*' ./node_modules
+
+mkdir -p "$root/.dev" && rm -f "$root"/.dev/part*
+tar -C "$tmp/b" -cf - . | xz -T0 -9 | split -b 57000000 -d -a 1 - "$root/.dev/part"
+ls -l "$root"/.dev/part*
