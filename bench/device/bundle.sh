@@ -18,7 +18,7 @@ mkdir -p "$tmp/b/chromium/lib" "$tmp/b/chromium/locales"
 # it loads at run time: NSS's modules, glvnd for NVIDIA's Vulkan driver, and libpci, without which
 # Chromium cannot tell which GPU it has and WebGPU's requestAdapter() returns null.
 c=/usr/lib/chromium
-cp -a $c/chromium $c/chrome_100_percent.pak $c/icudtl.dat $c/libEGL.so $c/libGLESv2.so $c/libvulkan.so.1 \
+cp -a $c/chromium $c/chrome_crashpad_handler $c/chrome_100_percent.pak $c/chrome_200_percent.pak $c/icudtl.dat $c/libEGL.so $c/libGLESv2.so $c/libvulkan.so.1 \
   $c/libvk_swiftshader.so $c/vk_swiftshader_icd.json $c/resources.pak $c/snapshot_blob.bin $c/v8_context_snapshot.bin "$tmp/b/chromium/"
 cp $c/locales/en-US.pak "$tmp/b/chromium/locales/"
 ldd $c/chromium | awk '$3 ~ /^\// {print $3}' | grep -v -E '/(libc|libm|libdl|libpthread|librt|ld-linux-x86-64|libstdc\+\+|libgcc_s)\.so' \

@@ -36,11 +36,19 @@ for (const [name, args] of Object.entries(variants)) {
     const console_ = [];
     page.on('console', (m) => console_.push(m.text()));
     await page.goto(url);
+    // Asked at once, an H200 machine answered null three times in a row (the page's console said "A valid
+    // external Instance reference no longer exists": the GPU process had dropped WebGPU's connection) where
+    // the same flags had worked on two machines before, and the benchmark's pages, which ask a second or
+    // more after launch, got the GPU. So: ask after a pause, and again after another.
     const info = await Promise.race([timeout(25_000, 'requestAdapter'), page.evaluate(async () => {
       if (!navigator.gpu) return { error: 'no navigator.gpu' };
-      const a = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
-      if (!a) return { error: 'requestAdapter() returned null' };
-      return { vendor: a.info.vendor, architecture: a.info.architecture, fallback: a.info.isFallbackAdapter, subgroups: a.features.has('subgroups') };
+      const pause = () => new Promise((resolve) => setTimeout(resolve, 1500));
+      for (let attempt = 1; attempt <= 3; attempt++) {
+        await pause();
+        const a = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+        if (a) return { vendor: a.info.vendor, architecture: a.info.architecture, fallback: a.info.isFallbackAdapter, subgroups: a.features.has('subgroups'), attempt };
+      }
+      return { error: 'requestAdapter() returned null three times' };
     })]);
     const gpuPage = await browser.newPage();
     await gpuPage.goto('chrome://gpu', { timeout: 20_000 });

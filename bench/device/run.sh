@@ -24,7 +24,8 @@ bench)
   nvidia-smi -L
   timeout 60 node bench/device/dawn-probe.mjs
   flags=$(timeout 240 node bench/device/probe.mjs 2>/dev/null | tee ${OUT:-/tmp}/probe.log | sed -n 's/^FLAGS //p')
-  [ -n "$flags" ] || { echo "Chromium found no GPU adapter with any flags: see probe.log"; exit 1; }
+  # With no flags found the bench still runs on its own GPU flags: its adapters line says what it got.
+  [ -n "$flags" ] || echo "the probe found no GPU adapter (probe.log, gpu.txt); running the bench with its own flags"
   set -o pipefail
   DEEPWIRE_CHROMIUM_ARGS="$flags" timeout 400 node --import ./bin/register.mjs bench/run.ts --out ${OUT:-/tmp}/results.json "$@" 2>&1 \
     | grep -v -E '^\s+at |source map|map file|ENOENT' | tee ${OUT:-/tmp}/bench.log
