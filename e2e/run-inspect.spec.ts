@@ -3,6 +3,7 @@
 // only the changed nodes run again. Also: the default page, inputs that go wrong, vectors, 2 048 channels,
 // comparing runs, downloads.
 import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
 import { encode as encodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import { dropOp, findNode, getGraph, loadGraph, newGraph, openEditor, selectNode, setParam } from './editor-helpers.ts';
@@ -454,4 +455,22 @@ test('a batch of 3 from a .npy: pick an image, and its maps, stats, values and t
   const third = logits.slice(14, 21);
   await expect(viewer(page).getByTestId('top-k-row').first()).toHaveAttribute('data-index', String(third.indexOf(Math.max(...third))));
   expect(Number(await viewer(page).getByTestId('top-k-row').first().getAttribute('data-value'))).toBe(Math.max(...third));
+});
+
+test("the lecture's regularizer example: the run and the inspector show Keras' losses, and an edit marks them stale", async ({ page }) => {
+  await openEditor(page);
+  await loadGraph(page, JSON.parse(readFileSync('examples/regularizer.json', 'utf8')) as GraphFile);
+  // x = ones(1, 5) through a Dense of ones: y = 5 in each of 5 units.
+  // kernel: l1 0.01 · 25 = 0.25; activity: l2 0.01 · Σy² = 0.01 · 125 = 1.25 per sample.
+  await page.getByTestId('image-input').setInputFiles({ name: 'ones.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(writeNpy({ shape: [1, 5], data: new Float32Array(5).fill(1) })) });
+  await expect(page.getByTestId('input-source')).toContainText('ones.npy');
+  expect(await clickRun(page, 1)).toContain('losses kernel 0.25, activity 1.25, total 1.5');
+  await selectNode(page, 'dense');
+  const losses = page.locator('dw-inspector').getByTestId('inspector-losses');
+  await expect(losses).toHaveText('Regularization: kernel 0.25, activity 1.25, total 1.5 (run 1)');
+  await page.locator('dw-inspector').getByTestId('param-kernel_regularizer-l1').fill('0.02');
+  await page.locator('dw-inspector').getByTestId('param-kernel_regularizer-l1').press('Tab');
+  await expect(losses).toContainText('(run 1, changed since: run again)');
+  expect(await clickRun(page, 2)).toContain('losses kernel 0.5, activity 1.25, total 1.75');
+  await expect(losses).toHaveText('Regularization: kernel 0.5, activity 1.25, total 1.75 (run 2)');
 });

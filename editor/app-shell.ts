@@ -4,8 +4,8 @@ import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import {
   ACTIVATIONS, BLOCKS, CATEGORIES, INITIALIZERS, OPS, RunCancelled, acquireDevice, analyzeGraph, blockDefaults, findBlock,
-  findOp, fingerprints, formatShape, openPretrained, pictureFromSource, readNpy, runSelfTest, summarize,
-  type BlockParamValue, type GraphFile, type GraphGroup, type GraphReport, type Picture, type Preprocess, type ResizeMode, type WeightStore,
+  findOp, fingerprints, formatLosses, formatShape, isRegularized, materializeNodeWeights, nodeLosses, openPretrained, pictureFromSource, readNpy,
+  runSelfTest, summarize, totalLosses, type BlockParamValue, type Losses, type NodeLosses, type GraphFile, type GraphGroup, type GraphReport, type Picture, type Preprocess, type ResizeMode, type WeightStore,
 } from '../src/index.ts';
 import demoGraph from '../examples/inception-v1-stem.json';
 import {
@@ -163,6 +163,8 @@ export class AppShell extends LitElement {
   @state() private running = false;
   @state() private progress: { text: string; fraction: number | null } | null = null;
   @state() private runSummary = '';
+  /** Keras' model.losses as of run `run`, per regularized node and in all; null when nothing is regularized. */
+  @state() private losses: { run: number; byNode: Map<string, NodeLosses>; total: Losses } | null = null;
   @state() private heatmap = false;
   @state() private mapsOpen = false;
   @state() private runInfo = new Map<string, NodeRunFace>();
@@ -435,7 +437,16 @@ export class AppShell extends LitElement {
       raw: node.attrs ?? {}, resolved: r.attrs, spec: def?.attrs ?? {},
       problems: r.problems.map((p) => ({ message: p.message, hint: p.hint })),
       shape: r.shape ? formatShape(r.shape) : '?', params: count(r.params.trainable + r.params.nonTrainable), flops: compact(r.flops),
+      losses: this.nodeLossText(r.id),
     };
+  }
+
+  private nodeLossText(id: string): string | undefined {
+    const l = this.losses?.byNode.get(id);
+    if (!l || !this.losses) return undefined;
+    const stale = this.runInfo.get(id)?.stale ? ', changed since: run again' : '';
+    const activity = l.activity === null ? 'activity not kept in this run' : '';
+    return `${[formatLosses({ ...l, activity: l.activity ?? 0, total: l.kernel + l.bias + (l.activity ?? 0) }), activity].filter(Boolean).join(', ')} (run ${this.losses.run}${stale})`;
   }
 
   // ── edits ────────────────────────────────────────────────────────────────
@@ -783,7 +794,8 @@ export class AppShell extends LitElement {
         store: this.store, signal: abort.signal,
         onProgress: (p) => (this.progress = { text: p.text, fraction: p.phase === 'kernels' && p.total ? p.done / p.total : null }),
       });
-      this.runSummary = this.describe(result);
+      if (result.ran.length) this.losses = await this.regularization(result.run);
+      this.runSummary = [this.describe(result), this.losses ? `losses ${formatLosses(this.losses.total)}` : ''].filter(Boolean).join(' · ');
       this.runError = null;
       if (result.ran.length) this.globalSources = null;
       for (const id of [...result.ran, ...Object.keys(feeds.tensors)]) {
@@ -810,6 +822,19 @@ export class AppShell extends LitElement {
       this.progress = null;
       this.abort = null;
     }
+  }
+
+  /** The regularized nodes' penalties after a run: weights as the run used them, activations read back. */
+  private async regularization(run: number): Promise<{ run: number; byNode: Map<string, NodeLosses>; total: Losses } | null> {
+    const nodes = this.report.nodes.filter(isRegularized);
+    if (!nodes.length) return null;
+    const weights = materializeNodeWeights(nodes, this.graph.seed ?? 0, this.store);
+    const byNode = new Map<string, NodeLosses>();
+    for (const node of nodes) {
+      const output = node.attrs.activity_regularizer ? await this.runner.activation(node.id) : null;
+      byNode.set(node.id, nodeLosses(node, weights.get(node.id), output));
+    }
+    return { run, byNode, total: totalLosses(byNode.values()) };
   }
 
   private describe(r: RunReport): string {
@@ -985,3 +1010,4 @@ export class AppShell extends LitElement {
 declare global {
   interface HTMLElementTagNameMap { 'dw-app': AppShell }
 }
+

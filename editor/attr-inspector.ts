@@ -20,6 +20,8 @@ export interface InspectedNode {
   shape: string;
   params: string;
   flops: string;
+  /** Its share of Keras' model.losses after the last run, where it has regularizers. */
+  losses?: string;
 }
 
 type Pads = [[number, number], [number, number]];
@@ -40,6 +42,7 @@ export class AttrInspector extends LitElement {
     input[type='checkbox'] { width: auto; }
     .row { display: flex; gap: 4px; align-items: center; }
     .row span { color: var(--dw-muted); font-size: 11px; }
+    .wide { grid-column: 1 / -1; padding-left: 12px; }
     .problem { background: var(--dw-error-bg); color: var(--dw-error); border-radius: 4px; padding: 4px 6px; margin-bottom: 6px; font-size: 12px; }
     .stats { margin: 8px 0; font-size: 12px; font-variant-numeric: tabular-nums; }
     .empty { color: var(--dw-muted); }
@@ -70,6 +73,7 @@ export class AttrInspector extends LitElement {
           ${this.control(key, spec, key in n.raw ? n.raw[key] : n.resolved[key])}`)}
       </div>
       <div class="stats">Output <b data-testid="inspector-shape">${n.shape}</b> · ${n.params} params · ${n.flops} FLOPs</div>
+      ${n.losses ? html`<div class="stats" data-testid="inspector-losses">Regularization: ${n.losses}</div>` : nothing}
       <button class="extract" data-testid="extract-features" title="Make this node the model's output, as Keras' Model(inputs, layer.output): what comes after it is dropped"
         @click=${() => this.fire('node-command', { command: 'extract', id: n.id })}>Extract features here</button>
     `;
@@ -158,7 +162,7 @@ export class AttrInspector extends LitElement {
         const l1 = typeof r === 'object' && r ? r.l1 ?? 0 : r === 'l1' || r === 'l1_l2' ? 0.01 : 0;
         const l2 = typeof r === 'object' && r ? r.l2 ?? 0 : r === 'l2' || r === 'l1_l2' ? 0.01 : 0;
         const update = (a: number, b: number) => this.set(key, a || b ? { l1: a, l2: b } : null);
-        return html`<div class="row">
+        return html`<div class="row wide">
           <span>l1</span>${numberBox(l1, (s) => update(Number(s) || 0, l2), `${tid}-l1`)}
           <span>l2</span>${numberBox(l2, (s) => update(l1, Number(s) || 0), `${tid}-l2`, 'any', `${id}-l2`)}
         </div>`;

@@ -11,6 +11,7 @@ import { formatShape, tensor, type Tensor } from './tensor.ts';
 import { readNpy, writeNpy } from './io/npy.ts';
 import { materializeWeights, runReference } from './runtime/reference.ts';
 import { Engine, EngineError, type RunResult } from './runtime/engine.ts';
+import { formatLosses, isRegularized } from './runtime/losses.ts';
 import { runGraphOnGpu, type Losses } from './runtime/run-graph.ts';
 import { exportKeras } from './io/keras-export.ts';
 import { exportKerasModel } from './io/keras-model-export.ts';
@@ -503,11 +504,8 @@ async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
     io.stdout(`${path}: ${formatShape(t.shape)}, min ${num(min)}, max ${num(max)}, mean ${num(mean)}\n`);
   }
   if (result.timings) printTimings(report, result.timings, io);
-  const regularized = report.nodes.some((r) => r.weights.some((w) => w.regularizer) || r.attrs.activity_regularizer);
-  if (regularized) {
-    const { kernel, bias, activity, total } = result.losses;
-    const parts = Object.entries({ kernel, bias, activity }).filter(([, v]) => v !== 0).map(([k, v]) => `${k} ${num(v)}`);
-    io.stdout(`losses: ${[...parts, `total ${num(total)}`].join(', ')}\n`);
+  if (report.nodes.some(isRegularized)) {
+    io.stdout(`losses: ${formatLosses(result.losses)}\n`);
   }
   return 0;
 }

@@ -5,8 +5,7 @@ import type { GraphReport, NodeReport } from '../graph/analyze.ts';
 import { OpError } from '../ops/op.ts';
 import { formatShape, sizeOf, type Tensor } from '../tensor.ts';
 import { initializeWeight } from '../weights/init.ts';
-import { regularizationPenalty } from '../weights/regularizers.ts';
-import type { Regularizer } from '../weights/specs.ts';
+import { isRegularized, nodeLosses, totalLosses, type Losses, type NodeLosses } from './losses.ts';
 
 /** Imported weight data. Key: the node's `weights[name]` reference, else `${nodeId}/${name}`. */
 export type WeightStore = Map<string, Tensor>;
@@ -15,7 +14,7 @@ export interface ReferenceRun {
   /** The requested outputs (the graph's outputs by default), batch first. */
   tensors: Map<string, Tensor>;
   /** Keras' model.losses of the nodes that ran: weight penalties and activity penalties / batch size. */
-  losses: { kernel: number; bias: number; activity: number; total: number };
+  losses: Losses;
 }
 
 export interface ReferenceOptions {
@@ -29,10 +28,11 @@ export interface ReferenceOptions {
 
 /** Every node's weights: stored ones win, the rest come from their initializers. */
 export function materializeWeights(report: GraphReport, seed: number, store?: WeightStore): Map<string, Record<string, Tensor>> {
-  return materialize(report.nodes, seed, store);
+  return materializeNodeWeights(report.nodes, seed, store);
 }
 
-function materialize(nodes: readonly NodeReport[], seed: number, store?: WeightStore): Map<string, Record<string, Tensor>> {
+/** The weights of some nodes only (as materializeWeights makes them for the whole graph). */
+export function materializeNodeWeights(nodes: readonly NodeReport[], seed: number, store?: WeightStore): Map<string, Record<string, Tensor>> {
   const all = new Map<string, Record<string, Tensor>>();
   for (const node of nodes) {
     if (!node.weights.length) continue;
@@ -80,12 +80,12 @@ export function runReference(report: GraphReport, feeds: Record<string, Tensor>,
   const steps = report.order.filter((id) => needed.has(id));
   const nodes = steps.map((id) => report.byId.get(id)!);
   const batch = checkFeeds(report, nodes, feeds);
-  const weights = options.weights ?? materialize(nodes, options.seed ?? 0);
+  const weights = options.weights ?? materializeNodeWeights(nodes, options.seed ?? 0);
   const lastUse = new Map<string, number>();
   nodes.forEach((node, step) => node.inputs.forEach((id) => lastUse.set(id, step)));
   const keep = new Set(wanted);
   const live = new Map<string, Tensor>();
-  const losses = { kernel: 0, bias: 0, activity: 0, total: 0 };
+  const losses: NodeLosses[] = [];
 
   nodes.forEach((node, step) => {
     const def = node.def!;
@@ -97,21 +97,18 @@ export function runReference(report: GraphReport, feeds: Record<string, Tensor>,
         const w = nodeWeights[spec.name];
         if (!w) throw new OpError(`${node.op} '${node.id}': weight '${spec.name}' is missing from the weights given`, 'build them with materializeWeights');
         checkWeight(node, spec.name, spec.shape, w);
-        if (spec.regularizer) losses[spec.name === 'bias' ? 'bias' : 'kernel'] += regularizationPenalty(spec.regularizer, w.data);
       }
       y = runNode(node, node.inputs.map((id) => live.get(id)!), nodeWeights);
       const want = [batch, ...node.shape!];
       if (y.shape.length !== want.length || y.shape.some((d, i) => d !== want[i]) || y.data.length !== sizeOf(want))
         throw new OpError(`${node.op} '${node.id}': internal error: the reference produced ${formatShape(y.shape)}, shape inference said ${formatShape(want)}`, 'please report this graph');
     }
-    const activity = node.attrs.activity_regularizer as Regularizer | null | undefined;
-    if (activity) losses.activity += regularizationPenalty(activity, y.data) / batch;
+    if (isRegularized(node)) losses.push(nodeLosses(node, weights.get(node.id), y));
     live.set(node.id, y);
     for (const id of node.inputs) if (lastUse.get(id) === step && !keep.has(id)) live.delete(id);
   });
 
-  losses.total = losses.kernel + losses.bias + losses.activity;
-  return { tensors: new Map(wanted.map((id) => [id, live.get(id)!])), losses };
+  return { tensors: new Map(wanted.map((id) => [id, live.get(id)!])), losses: totalLosses(losses) };
 }
 
 function runNode(node: NodeReport, inputs: Tensor[], weights: Record<string, Tensor>): Tensor {

@@ -2,33 +2,15 @@
 // requested tensors read back, Keras' regularization losses (layer.losses) computed alongside.
 import type { GraphReport } from '../graph/analyze.ts';
 import type { Tensor } from '../tensor.ts';
-import { regularizationPenalty } from '../weights/regularizers.ts';
-import type { Regularizer } from '../weights/specs.ts';
 import type { Engine, RunResult } from './engine.ts';
+import { isRegularized, nodeLosses, totalLosses, type Losses } from './losses.ts';
 import { materializeWeights, type WeightStore } from './reference.ts';
 
-export interface Losses {
-  kernel: number;
-  bias: number;
-  activity: number;
-  total: number;
-}
+export type { Losses } from './losses.ts';
 
-/**
- * Keras' `layer.losses` summed over the graph: each regularized weight's penalty (bias weights in
- * their own bucket) plus each activity regularizer's penalty of the node's output divided by the batch.
- */
+/** Keras' `model.losses` summed over the graph, given every regularized node's output. */
 export function regularizationLosses(report: GraphReport, weights: Map<string, Record<string, Tensor>>, outputs: Map<string, Tensor>): Losses {
-  const losses = { kernel: 0, bias: 0, activity: 0, total: 0 };
-  for (const node of report.nodes) {
-    for (const spec of node.weights)
-      if (spec.regularizer) losses[spec.name === 'bias' ? 'bias' : 'kernel'] += regularizationPenalty(spec.regularizer, weights.get(node.id)![spec.name].data);
-    const activity = node.attrs.activity_regularizer as Regularizer | null | undefined;
-    const y = outputs.get(node.id);
-    if (activity && y) losses.activity += regularizationPenalty(activity, y.data) / y.shape[0];
-  }
-  losses.total = losses.kernel + losses.bias + losses.activity;
-  return losses;
+  return totalLosses(report.nodes.filter(isRegularized).map((node) => nodeLosses(node, weights.get(node.id), outputs.get(node.id))));
 }
 
 /** Nodes whose outputs the losses need. */

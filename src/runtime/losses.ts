@@ -1,0 +1,53 @@
+// Keras' `model.losses`: the penalties of regularized weights (bias weights in their own bucket) and of
+// regularized activations (a node's output penalty over the batch, divided by the batch size).
+import type { NodeReport } from '../graph/analyze.ts';
+import type { Tensor } from '../tensor.ts';
+import { regularizationPenalty } from '../weights/regularizers.ts';
+import type { Regularizer } from '../weights/specs.ts';
+
+export interface Losses {
+  kernel: number;
+  bias: number;
+  activity: number;
+  total: number;
+}
+
+/** One node's share; `activity` is null where the node has an activity regularizer but no output was given. */
+export interface NodeLosses {
+  kernel: number;
+  bias: number;
+  activity: number | null;
+}
+
+export function isRegularized(node: NodeReport): boolean {
+  return node.weights.some((w) => w.regularizer) || !!node.attrs.activity_regularizer;
+}
+
+export function nodeLosses(node: NodeReport, weights: Record<string, Tensor> | undefined, output: Tensor | null | undefined): NodeLosses {
+  const losses: NodeLosses = { kernel: 0, bias: 0, activity: 0 };
+  for (const spec of node.weights) {
+    const w = weights?.[spec.name];
+    if (spec.regularizer && w) losses[spec.name === 'bias' ? 'bias' : 'kernel'] += regularizationPenalty(spec.regularizer, w.data);
+  }
+  const activity = node.attrs.activity_regularizer as Regularizer | null | undefined;
+  if (activity) losses.activity = output ? regularizationPenalty(activity, output.data) / output.shape[0] : null;
+  return losses;
+}
+
+export function totalLosses(parts: Iterable<NodeLosses>): Losses {
+  const sum: Losses = { kernel: 0, bias: 0, activity: 0, total: 0 };
+  for (const p of parts) {
+    sum.kernel += p.kernel;
+    sum.bias += p.bias;
+    sum.activity += p.activity ?? 0;
+  }
+  sum.total = sum.kernel + sum.bias + sum.activity;
+  return sum;
+}
+
+/** 'kernel 0.25, activity 5, total 5.25': the parts that are not zero, up to 6 significant digits. */
+export function formatLosses(l: Losses): string {
+  const num = (v: number) => String(Number(v.toPrecision(6)));
+  const parts = (['kernel', 'bias', 'activity'] as const).filter((k) => l[k] !== 0).map((k) => `${k} ${num(l[k])}`);
+  return [...parts, `total ${num(l.total)}`].join(', ');
+}
