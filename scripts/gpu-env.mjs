@@ -13,10 +13,13 @@ const commonArgs = [
 export const chromiumArgs = [...commonArgs, '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader', '--use-angle=swiftshader'];
 
 /**
- * Chromium on the machine's own GPU. Headless Chromium has no display: ANGLE has to run on Vulkan and
- * Dawn must not ask for a surface, or the GPU process gives up and WebGPU falls back to no adapter.
+ * Chromium on the machine's own GPU. Headless Chromium on Linux has no display: ANGLE has to run on
+ * Vulkan and Dawn must not ask for a surface, or WebGPU gets no adapter (seen on an H200). Elsewhere
+ * Chromium's own choice (Metal, D3D) stands.
  */
-export const systemGpuChromiumArgs = [...commonArgs, '--use-angle=vulkan', '--disable-vulkan-surface', '--ignore-gpu-blocklist'];
+export const systemGpuChromiumArgs = process.platform === 'linux'
+  ? [...commonArgs, '--use-angle=vulkan', '--disable-vulkan-surface', '--ignore-gpu-blocklist']
+  : [...commonArgs, '--ignore-gpu-blocklist'];
 
 /**
  * The benchmark's choice: the real GPU where there is one (or DEEPWIRE_GPU=system), else SwiftShader;

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Packs what `npm run bench` needs on a bare GPU machine with no network (this workplace's device
-# machines: x86-64 Ubuntu, an NVIDIA driver, no Node, no Chromium) into .dev/part1..3 of at most 57 MB
-# each (part0..2), so every part fits one `run` call (64 MiB with the working tree). Run here, after `npm install`
+# machines: x86-64 Ubuntu, an NVIDIA driver, no Node, no Chromium) into .dev/part0..2 of at most 57 MB
+# each, so every part fits one `run` call (64 MiB with the working tree). Run here, after `npm install`
 # and scripts/test.mjs (it installed Debian's chromium). Takes ~4 min on two cores.
 # Then, one call each, with nothing else between them (the machine goes back after 30 s idle):
 #   run  bash bench/device/run.sh recv   carry [.dev/part0]
@@ -21,12 +21,14 @@ c=/usr/lib/chromium
 cp -a $c/chromium $c/chrome_crashpad_handler $c/chrome_100_percent.pak $c/chrome_200_percent.pak $c/icudtl.dat $c/libEGL.so $c/libGLESv2.so $c/libvulkan.so.1 \
   $c/libvk_swiftshader.so $c/vk_swiftshader_icd.json $c/resources.pak $c/snapshot_blob.bin $c/v8_context_snapshot.bin "$tmp/b/chromium/"
 cp $c/locales/en-US.pak "$tmp/b/chromium/locales/"
-ldd $c/chromium | awk '$3 ~ /^\// {print $3}' | grep -v -E '/(libc|libm|libdl|libpthread|librt|ld-linux-x86-64|libstdc\+\+|libgcc_s)\.so' \
+# glibc's own libraries (libresolv too: it needs GLIBC_PRIVATE symbols of the very same glibc) stay behind.
+ldd $c/chromium | awk '$3 ~ /^\// {print $3}' | grep -v -E '/(libc|libm|libdl|libpthread|librt|libresolv|libutil|libanl|libnsl|libBrokenLocale|ld-linux-x86-64|libstdc\+\+|libgcc_s)\.so' \
   | while read -r f; do cp -L "$f" "$tmp/b/chromium/lib/"; done
 lib=/usr/lib/x86_64-linux-gnu
 for f in libfreebl3.chk libfreebl3.so libfreeblpriv3.chk libfreeblpriv3.so libnssckbi.so libnssdbm3.chk libnssdbm3.so libsoftokn3.chk libsoftokn3.so \
   libGLdispatch.so.0 libGLX.so.0 libEGL.so.1 libGL.so.1 libOpenGL.so.0; do cp -L "$lib/$f" "$tmp/b/chromium/lib/"; done
-(cd "$tmp" && apt-get download libpci3 >/dev/null 2>&1 && dpkg -x libpci3_*.deb pci && cp -a pci/usr/lib/x86_64-linux-gnu/libpci.so.3* b/chromium/lib/)
+(cd "$tmp" && apt-get download libpci3 && dpkg -x libpci3_*.deb pci && cp -a pci/usr/lib/x86_64-linux-gnu/libpci.so.3* b/chromium/lib/) \
+  || { echo "bundle.sh: could not fetch Debian's libpci3 (apt-get download libpci3)"; exit 1; }
 
 # Node itself (the target has none) and node_modules without what the benchmark never loads.
 cp "$(readlink -f "$(command -v node)")" "$tmp/b/node"
@@ -44,4 +46,5 @@ tar -cf "$tmp/b/node_modules.tar" --exclude='*.map' --exclude='./node_modules/ty
 
 mkdir -p "$root/.dev" && rm -f "$root"/.dev/part*
 tar -C "$tmp/b" -cf - . | xz -T0 -9 | split -b 57000000 -d -a 1 - "$root/.dev/part"
+[ ! -e "$root/.dev/part3" ] || { echo "bundle.sh: more than three parts: run.sh and the calls above expect part0..2"; exit 1; }
 ls -l "$root"/.dev/part*

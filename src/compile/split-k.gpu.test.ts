@@ -17,21 +17,23 @@ const steps = (graph: GraphFile, splitK?: number | false) => {
   return engine!.compile(report, materializeWeights(report, 1), { convKernel: 'gemm', splitK }).plan.steps;
 };
 
-describe('split-K conv2d-gemm', () => {
+describe.skipIf(!gpu)('split-K conv2d-gemm', () => {
   it.each([
     ['3×3 same, 5×6×20 → 40, ReLU, K = 180 in 3 (chunks of 64, 64, 52)', [5, 6, 20], { filters: 40, kernel_size: 3, padding: 'same', activation: 'relu' }, 3],
     ['1×1, 4×4×96 → 13, sigmoid, K = 96 in 6', [4, 4, 96], { filters: 13, kernel_size: 1, activation: 'sigmoid' }, 6],
     ['5×5 valid, 9×7×8 → 33, bias, K = 200 in 2', [9, 7, 8], { filters: 33, kernel_size: 5, bias_initializer: { name: 'random_uniform', minval: -1, maxval: 1 } }, 2],
     ['1×7, 6×9×12 → 32, stride 2, K = 84 in 3 (32, 32, 20)', [6, 9, 12], { filters: 32, kernel_size: [1, 7], strides: 2, padding: 'same', activation: 'relu6' }, 3],
+    ['3×3 dilated 2, 9×9×16 → 24, softmax (logits to scratch, then softmax), K = 144 in 3', [9, 9, 16], { filters: 24, kernel_size: 3, dilation_rate: 2, padding: 'same', activation: 'softmax' }, 3],
   ] as const)('%s', async (_name, input, attrs, splitK) => {
     const graph = singleOpGraph('Conv2D', [[...input]], attrs as never);
-    expect(steps(graph, splitK).map((s) => [s.kernel, s.params.splits])).toEqual([['conv2dGemm', splitK], ['conv2dSplitKReduce', splitK]]);
+    expect(steps(graph, splitK).slice(0, 2).map((s) => [s.kernel, s.params.splits])).toEqual([['conv2dGemm', splitK], ['conv2dSplitKReduce', splitK]]);
     const { gpu: out, reference } = await compareWithReference(engine!, graph, { convKernel: 'gemm', batch: 2, splitK });
     expectClose(out.tensors.get('y')!.data, reference.get('y')!.data, TOLERANCE.conv);
   });
 
   it('splits a Dense layer (M = batch)', async () => {
     const graph = singleOpGraph('Dense', [[300]], { units: 70, activation: 'relu' });
+    expect(steps(graph, 4).map((s) => [s.kernel, s.params.splits])).toEqual([['conv2dGemm', 4], ['conv2dSplitKReduce', 4]]);
     const { gpu: out, reference } = await compareWithReference(engine!, graph, { convKernel: 'gemm', batch: 2, splitK: 4 });
     expectClose(out.tensors.get('y')!.data, reference.get('y')!.data, TOLERANCE.conv);
   });
@@ -50,8 +52,10 @@ describe('split-K conv2d-gemm', () => {
         { id: 'cat', op: 'Concatenate', inputs: ['c', 'b'], attrs: { axis: -1 } },
       ],
     };
-    const kernels = steps(graph, 3).map((s) => s.kernel);
-    expect(kernels.filter((k) => k === 'conv2dSplitKReduce')).toHaveLength(3);
+    const plan = steps(graph, 3);
+    expect(plan.filter((s) => s.kernel === 'conv2dSplitKReduce')).toHaveLength(3);
+    // The reduction carries the fused epilogue: BN, the add and the ReLU belong to its step.
+    expect(plan.find((s) => s.kernel === 'conv2dSplitKReduce' && s.node === 'a')!.fused).toEqual(['bn', 'add', 'relu']);
     const { gpu: out, reference } = await compareWithReference(engine!, graph, { convKernel: 'gemm', batch: 2, keep: ['relu'], splitK: 3 });
     expectClose(out.tensors.get('relu')!.data, reference.get('relu')!.data, TOLERANCE.conv);
     expectClose(out.tensors.get('cat')!.data, reference.get('cat')!.data, TOLERANCE.conv);

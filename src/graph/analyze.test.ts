@@ -222,11 +222,12 @@ describe('analyzeGraph: shapes, names, counts', () => {
     expect(r.ok).toBe(true);
     expect(r.byId.get('concat')!.shape).toEqual([28, 28, 256]);
     expect(r.totals).toMatchObject({ params: 163_696, trainable: 163_696, nonTrainable: 0 });
-    // per conv: 2·(28·28·OC·KH·KW·C) + 28·28·OC for the bias; 1 MAC = 2 FLOPs
-    const convFlops = (kk: number, c: number, oc: number) => 2 * 784 * oc * kk * c + 784 * oc;
+    // per conv: 2·(28·28·OC·KH·KW·C) + 28·28·OC for the bias + 28·28·OC for the ReLU (as a ReLU layer
+    // counts it, so a Conv2D + ReLU pair imported from ONNX counts the same); 1 MAC = 2 FLOPs
+    const convFlops = (kk: number, c: number, oc: number) => 2 * 784 * oc * kk * c + 784 * oc + 784 * oc;
     expect(r.byId.get('b2_3x3')!.flops).toBe(convFlops(9, 96, 128));
     const convs = convFlops(1, 192, 64) + convFlops(1, 192, 96) + convFlops(9, 96, 128) + convFlops(1, 192, 16) + convFlops(25, 16, 32) + convFlops(1, 192, 32);
-    expect(convs).toBe(256_386_816);
+    expect(convs).toBe(256_386_816 + 784 * (64 + 96 + 128 + 16 + 32 + 32));
     const pool = 784 * 192 * 9; // a 3×3 max over every output element
     expect(r.byId.get('b4_pool')!.flops).toBe(pool);
     expect(r.totals.flops).toBe(convs + pool);

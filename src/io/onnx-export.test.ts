@@ -88,6 +88,8 @@ describe('exportOnnx: whole graphs', () => {
     const want = runReference(report, feeds, { seed: 3 }).tensors.get(report.outputs[0])!;
     const imported = importOnnx(exportOnnx(report, { seed: 3 }));
     expect(imported.graph.nodes.filter((n) => n.op === 'Conv2D').length).toBe(report.nodes.filter((n) => n.op === 'Conv2D').length);
+    // Conv2D(activation='relu') comes back as Conv2D + ReLU: the same computation counts the same FLOPs.
+    expect(analyzeGraph(imported.graph).totals).toMatchObject({ params: report.totals.params, flops: report.totals.flops });
     const input = imported.inputs[0];
     const got = await runImported(imported, { [input.name]: toOnnx(feeds[report.nodes[0].id], NCHW) });
     expectClose(toOurs(got[imported.outputs[0].name].dims, got[imported.outputs[0].name].data, NCHW, 'y').data, want.data, EXPORT_TOLERANCE);

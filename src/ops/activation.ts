@@ -1,7 +1,7 @@
 // Activation: a Keras activation function by name on any shape (softmax over the last axis).
 // Definitions: src/ops/activations.ts; fused into the producing kernel where it can be.
 import { sizeOf, tensor } from '../tensor.ts';
-import { applyActivation } from './activations.ts';
+import { activationFlops, applyActivation } from './activations.ts';
 import { defineOp } from './op.ts';
 
 export interface ActivationAttrs {
@@ -20,7 +20,7 @@ export const Activation = defineOp<ActivationAttrs>({
   inferShape: ([x]) => x,
 
   // One FLOP per element whatever the function (exp and tanh count as one); linear is free.
-  flops: (_inputs, output, a) => (a.activation === 'linear' ? 0 : sizeOf(output)),
+  flops: (_inputs, output, a) => activationFlops(a.activation, sizeOf(output)),
 
   reference([x], _weights, a) {
     const y = tensor(x.shape, x.data);

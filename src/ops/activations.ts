@@ -27,6 +27,14 @@ export const ACTIVATIONS: Record<string, ActivationDef> = {
   softmax: { f: (x) => x, wgsl: 'x' },
 };
 
+/**
+ * FLOPs of an activation over `outputs` values: one each, as a ReLU layer counts them, so a Conv2D with
+ * activation='relu' and a Conv2D followed by ReLU (as an ONNX import makes it) count the same.
+ */
+export function activationFlops(name: string, outputs: number): number {
+  return name === 'linear' ? 0 : outputs;
+}
+
 /** Applies an activation in place to NHWC data whose last axis has `channels` entries. */
 export function applyActivation(data: Float32Array, channels: number, name: string): void {
   if (name === 'linear') return;

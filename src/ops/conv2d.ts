@@ -1,7 +1,7 @@
 // Conv2D: NHWC input, kernel [KH, KW, C/groups, OC] (Keras layout), optional bias and activation.
 // groups > 1 is ResNeXt's grouped convolution. Kernels: shaders/conv2d-*.wgsl.
 import { tensor } from '../tensor.ts';
-import { applyActivation } from './activations.ts';
+import { activationFlops, applyActivation } from './activations.ts';
 import { expectRank, window2d, type Padding } from './geometry.ts';
 import { defineOp, OpError, weight } from './op.ts';
 import type { Initializer, Regularizer } from '../weights/specs.ts';
@@ -67,7 +67,7 @@ export const Conv2D = defineOp<Conv2DAttrs>({
 
   flops([x], [OH, OW, OC], a) {
     const macs = OH * OW * OC * a.kernel_size[0] * a.kernel_size[1] * (x[2] / a.groups);
-    return 2 * macs + (a.use_bias ? OH * OW * OC : 0);
+    return 2 * macs + (a.use_bias ? OH * OW * OC : 0) + activationFlops(a.activation, OH * OW * OC);
   },
 
   reference([x], weights, a) {

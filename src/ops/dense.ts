@@ -2,7 +2,7 @@
 // Dense on H×W×C acts per pixel. Kernel [IN, UNITS]. Kernel: a GEMM, as the 1×1 convs.
 import { formatShape, tensor } from '../tensor.ts';
 import type { Initializer, Regularizer } from '../weights/specs.ts';
-import { applyActivation } from './activations.ts';
+import { activationFlops, applyActivation } from './activations.ts';
 import { defineOp, OpError, weight, type WeightSpec } from './op.ts';
 
 export interface DenseAttrs {
@@ -48,7 +48,7 @@ export const Dense = defineOp<DenseAttrs>({
 
   flops([x], output, a) {
     const rows = output.slice(0, -1).reduce((p, d) => p * d, 1);
-    return rows * a.units * (2 * x[x.length - 1] + (a.use_bias ? 1 : 0));
+    return rows * a.units * (2 * x[x.length - 1] + (a.use_bias ? 1 : 0)) + activationFlops(a.activation, rows * a.units);
   },
 
   reference([x], weights, a) {

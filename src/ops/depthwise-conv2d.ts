@@ -3,7 +3,7 @@
 import type { Shape } from '../graph/types.ts';
 import { tensor } from '../tensor.ts';
 import type { Initializer, Regularizer } from '../weights/specs.ts';
-import { applyActivation } from './activations.ts';
+import { activationFlops, applyActivation } from './activations.ts';
 import { expectRank, window2d, type Padding, type Window } from './geometry.ts';
 import { defineOp, OpError, weight, type WeightSpec } from './op.ts';
 
@@ -67,7 +67,7 @@ export const DepthwiseConv2D = defineOp<DepthwiseConv2DAttrs>({
   },
 
   flops(_inputs, [OH, OW, OC], a) {
-    return 2 * OH * OW * OC * a.kernel_size[0] * a.kernel_size[1] + (a.use_bias ? OH * OW * OC : 0);
+    return 2 * OH * OW * OC * a.kernel_size[0] * a.kernel_size[1] + (a.use_bias ? OH * OW * OC : 0) + activationFlops(a.activation, OH * OW * OC);
   },
 
   reference([x], weights, a) {

@@ -2,7 +2,7 @@
 // activation (Xception). Keras weights: depthwise_kernel [KH, KW, C, DM], pointwise_kernel [1, 1, C·DM, OC], bias [OC].
 import { tensor } from '../tensor.ts';
 import type { Initializer, Regularizer } from '../weights/specs.ts';
-import { applyActivation } from './activations.ts';
+import { activationFlops, applyActivation } from './activations.ts';
 import { DepthwiseConv2D, depthwiseWindows, type DepthwiseConv2DAttrs } from './depthwise-conv2d.ts';
 import { defineOp, weight, type WeightSpec } from './op.ts';
 
@@ -55,7 +55,7 @@ export const SeparableConv2D = defineOp<SeparableConv2DAttrs>({
     const mid = x[2] * a.depth_multiplier;
     const depthwiseMacs = OH * OW * mid * a.kernel_size[0] * a.kernel_size[1];
     const pointwiseMacs = OH * OW * mid * OC;
-    return 2 * (depthwiseMacs + pointwiseMacs) + (a.use_bias ? OH * OW * OC : 0);
+    return 2 * (depthwiseMacs + pointwiseMacs) + (a.use_bias ? OH * OW * OC : 0) + activationFlops(a.activation, OH * OW * OC);
   },
 
   reference([x], weights, a) {
