@@ -10,6 +10,7 @@ import { dropOp, findNode, getGraph, loadGraph, newGraph, openEditor, selectNode
 import { activationAt, activationStats, clickRun, expectNear, nodeId, shownStats } from './run-helpers.ts';
 import type { GraphFile } from '../src/index.ts';
 import { writeNpy } from '../src/io/npy.ts';
+import { IMAGENET_CLASSES } from '../src/io/imagenet-classes.ts';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
 test.setTimeout(180_000);
@@ -473,4 +474,24 @@ test("the lecture's regularizer example: the run and the inspector show Keras' l
   await expect(losses).toContainText('(run 1, changed since: run again)');
   expect(await clickRun(page, 2)).toContain('losses kernel 0.5, activity 1.25, total 1.75');
   await expect(losses).toHaveText('Regularization: kernel 0.5, activity 1.25, total 1.75 (run 2)');
+});
+
+test("a 1000-way output's top-k is named as ImageNet's classes", async ({ page }) => {
+  await openEditor(page);
+  await loadGraph(page, {
+    format: 'deepwire-graph', version: 1, outputs: ['p'],
+    nodes: [
+      { id: 'x', op: 'Input', attrs: { shape: [3] } },
+      { id: 'p', op: 'Dense', name: 'predictions', inputs: ['x'], attrs: { units: 1000, kernel_initializer: { name: 'random_uniform', minval: -1, maxval: 1 } } },
+    ],
+  });
+  await page.getByTestId('image-input').setInputFiles({ name: 'x.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(writeNpy({ shape: [1, 3], data: new Float32Array([1, 2, 3]) })) });
+  await clickRun(page, 1);
+  await selectNode(page, 'predictions');
+  const rows = viewer(page).getByTestId('top-k-row');
+  await expect(rows).toHaveCount(10);
+  const values = await page.evaluate(async () => [...(await window.deepwire.activation('p'))!.data]);
+  const top = [...values.keys()].sort((a, b) => values[b] - values[a]).slice(0, 10);
+  expect(await viewer(page).getByTestId('top-k-class').allTextContents()).toEqual(top.map((i) => IMAGENET_CLASSES[i].split(',')[0]));
+  await expect(viewer(page).getByText('1000 outputs: named as ImageNet\'s classes')).toBeVisible();
 });

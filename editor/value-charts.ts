@@ -1,7 +1,8 @@
 /** Small charts of the activation viewer, drawn on canvases: a histogram with the clipping range marked,
  *  and a bar chart of a vector output (Dense, global pooling, Dot) with its top-k entries listed. */
-import { css, html, LitElement, type PropertyValues } from 'lit';
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
+import { imagenetClass } from '../src/index.ts';
 
 const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toPrecision(4)) : String(v));
 
@@ -60,6 +61,9 @@ export class BarChart extends LitElement {
     canvas { width: 100%; height: 120px; display: block; }
     ol { margin: 6px 0 0; padding-left: 22px; font-size: 12px; font-variant-numeric: tabular-nums; columns: 2; }
     li span { color: var(--dw-muted); }
+    ol.named { columns: 1; }
+    li b { font-weight: 600; }
+    .note { margin: 4px 0 0; color: var(--dw-muted); font-size: 11px; }
   `;
 
   @property({ attribute: false }) values: Float32Array | null = null;
@@ -75,8 +79,17 @@ export class BarChart extends LitElement {
 
   override render() {
     const v = this.values;
+    // A 1000-way (or 1001 with background) output is read as ImageNet's classes, as every classifier
+    // trained on it orders them; the note under the list says so.
+    const named = !!v && imagenetClass(0, v.length) !== null;
+    const row = (i: number) => {
+      const name = named ? imagenetClass(i, v!.length)! : '';
+      return html`<li data-testid="top-k-row" data-index=${i} data-value=${String(v![i])} title=${name}><span>#${i}</span>
+        ${named ? html`<b data-testid="top-k-class">${name.split(',')[0]}</b> ` : nothing}${fmt(v![i])}</li>`;
+    };
     return html`<canvas width="600" height="120" data-testid="bar-chart" aria-label="the output vector as bars"></canvas>
-      <ol data-testid="top-k">${this.top().map((i) => html`<li data-testid="top-k-row" data-index=${i} data-value=${String(v![i])}><span>#${i}</span> ${fmt(v![i])}</li>`)}</ol>`;
+      <ol data-testid="top-k" class=${named ? 'named' : ''}>${this.top().map(row)}</ol>
+      ${named ? html`<p class="note">${v!.length} outputs: named as ImageNet's classes</p>` : nothing}`;
   }
 
   protected override updated(_: PropertyValues): void {

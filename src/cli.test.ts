@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { humanCount, jsonSyntaxError, main, num, thousands, USAGE, type CliIo } from './cli.ts';
 import { readNpy, writeNpy } from './io/npy.ts';
+import { IMAGENET_CLASSES } from './io/imagenet-classes.ts';
 import { tensor } from './tensor.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -147,6 +148,23 @@ describe('deepwire run', () => {
     const y = readNpy(written.get('results/dense.npy')!);
     expect(y.shape).toEqual([5, 5]);
     expect([...y.data]).toEqual(new Array(25).fill(10));
+  });
+
+  it("names a 1000-way output's top 5 as ImageNet classes", async () => {
+    const graph = {
+      format: 'deepwire-graph', version: 1, outputs: ['p'],
+      nodes: [
+        { id: 'x', op: 'Input', attrs: { shape: [3] } },
+        { id: 'p', op: 'Dense', name: 'predictions', inputs: ['x'], attrs: { units: 1000, kernel_initializer: { name: 'random_uniform', minval: -1, maxval: 1 } } },
+      ],
+    };
+    const { code, stdout, written } = await cli(['run', 'c.json', '--input', 'x.npy'], { 'c.json': JSON.stringify(graph), 'x.npy': writeNpy(tensor([3], [1, 2, 3])) });
+    expect(code).toBe(0);
+    const y = readNpy(written.get('out/predictions.npy')!).data;
+    const top = [...y.keys()].sort((a, b) => y[b] - y[a]).slice(0, 5);
+    const line = stdout.split('\n').find((l) => l.startsWith('  top 5 (ImageNet classes): '))!;
+    expect(line.slice(28).split(', ').map((s) => s.replace(/ -?[\d.e-]+$/, ''))).toEqual(top.map((i) => IMAGENET_CLASSES[i].split(',')[0]));
+    expect(IMAGENET_CLASSES[281]).toBe('tabby, tabby cat');
   });
 
   it('the example input is float32 ones((5, 5)) * 2', async () => {

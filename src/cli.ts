@@ -12,6 +12,7 @@ import { readNpy, writeNpy } from './io/npy.ts';
 import { materializeWeights, runReference } from './runtime/reference.ts';
 import { Engine, EngineError, type RunResult } from './runtime/engine.ts';
 import { formatLosses, isRegularized } from './runtime/losses.ts';
+import { imagenetClass } from './io/imagenet-classes.ts';
 import { runGraphOnGpu, type Losses } from './runtime/run-graph.ts';
 import { exportKeras } from './io/keras-export.ts';
 import { exportKerasModel } from './io/keras-model-export.ts';
@@ -502,6 +503,13 @@ async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
     }
     const { min, max, mean } = stats(t.data);
     io.stdout(`${path}: ${formatShape(t.shape)}, min ${num(min)}, max ${num(max)}, mean ${num(mean)}\n`);
+    const classes = t.shape.at(-1)!;
+    if (t.data.length === t.shape[0] * classes && imagenetClass(0, classes) !== null && max - min > 1e-6 * Math.max(Math.abs(max), Math.abs(min))) {
+      // A 1000-way classifier: its top 5 for the first image, named as ImageNet's classes (unless all tie).
+      const scores = t.data.subarray(0, classes);
+      const top = [...scores.keys()].sort((a, b) => scores[b] - scores[a]).slice(0, 5);
+      io.stdout(`  top 5 (ImageNet classes): ${top.map((i) => `${imagenetClass(i, classes)!.split(',')[0]} ${num(scores[i])}`).join(', ')}\n`);
+    }
   }
   if (result.timings) printTimings(report, result.timings, io);
   if (report.nodes.some(isRegularized)) {

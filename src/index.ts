@@ -13,6 +13,7 @@ export { regularizationPenalty } from './weights/regularizers.ts';
 export { materializeWeights, materializeNodeWeights, runReference, type WeightStore, type ReferenceRun, type ReferenceOptions } from './runtime/reference.ts';
 export { formatLosses, isRegularized, nodeLosses, totalLosses, type Losses, type NodeLosses } from './runtime/losses.ts';
 export { readNpy, writeNpy } from './io/npy.ts';
+export { IMAGENET_CLASSES, imagenetClass } from './io/imagenet-classes.ts';
 export { INITIALIZERS } from './weights/specs.ts';
 export { BLOCKS, findBlock, blockDefaults, type BlockDef, type BlockParam, type BlockParamValue, type BlockBuild } from './models/blocks.ts';
 export { decodeImage, imageToTensor, pictureToTensor, MAX_SIDE, MAX_PIXELS, type DecodedImage, type Picture } from './io/image.ts';
