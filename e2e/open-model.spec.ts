@@ -188,6 +188,7 @@ test('extract features here: the node becomes the output, what follows it goes, 
   graph = await getGraph(page);
   expect(graph.outputs).toEqual(['block2_pool']);
   await expect(totalParams(page)).toHaveText('260,160');
+  await expect(page.getByTestId('message')).toContainText("Features at block2_pool (56×56×128): it is the graph's output now");
 });
 
 test('a pretrained backbone opens from the gallery with its weights; a cancelled load changes nothing', async ({ page }) => {

@@ -469,6 +469,7 @@ test("the lecture's regularizer example: the run and the inspector show Keras' l
   await selectNode(page, 'dense');
   const losses = page.locator('dw-inspector').getByTestId('inspector-losses');
   await expect(losses).toHaveText('Regularization: kernel 0.25, activity 1.25, total 1.5 (run 1)');
+  await expect(page.getByTestId('status-losses')).toHaveText('regularization loss kernel 0.25, activity 1.25, total 1.5 (run 1)');
   await page.locator('dw-inspector').getByTestId('param-kernel_regularizer-l1').fill('0.02');
   await page.locator('dw-inspector').getByTestId('param-kernel_regularizer-l1').press('Tab');
   await expect(losses).toContainText('(run 1, changed since: run again)');

@@ -66,8 +66,9 @@ export class ActivationViewer extends LitElement {
       display: flex; flex-direction: column; gap: 6px; padding: 8px 10px; box-sizing: border-box; min-height: 0;
       background: var(--dw-panel-bg); color: var(--dw-fg); font-size: 12px; overflow: hidden;
     }
-    header { display: flex; align-items: center; gap: 8px; }
-    h2 { margin: 0; font-size: 14px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    header { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 8px; }
+    h2 { margin: 0; font-size: 14px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; min-width: min(100%, 12em); }
+    header button { white-space: nowrap; }
     .shape { color: var(--dw-muted); font-family: ui-monospace, monospace; }
     header .spacer { flex: 1; }
     button, select, input {
@@ -83,7 +84,7 @@ export class ActivationViewer extends LitElement {
     .hover { min-height: 16px; font-family: ui-monospace, monospace; font-size: 11.5px; }
     .main { display: flex; gap: 8px; flex: 1; min-height: 0; }
     dw-channel-grid { flex: 1; min-width: 0; }
-    .side { width: 220px; display: flex; flex-direction: column; gap: 6px; overflow-y: auto; }
+    .side { width: clamp(140px, 36%, 220px); flex: none; display: flex; flex-direction: column; gap: 6px; overflow-y: auto; }
     .zoom canvas, .maps canvas { width: 100%; image-rendering: pixelated; background: var(--dw-canvas-bg); cursor: crosshair; }
     .maps { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; }
     .maps figure { margin: 0; }

@@ -120,11 +120,14 @@ export class AppShell extends LitElement {
     .side { grid-area: inspector; display: flex; flex-direction: column; min-height: 0; border-left: 1px solid var(--dw-border); background: var(--dw-panel-bg); }
     dw-input-panel { flex: none; max-height: 55%; overflow-y: auto; }
     dw-inspector { flex: 1; min-height: 0; }
-    /* Over the right of the canvas and the summary, so the maps get the height. */
-    .viewer {
-      grid-column: 2; grid-row: 2 / 4; justify-self: end; width: min(680px, 100%); z-index: 5;
-      border-left: 1px solid var(--dw-border); box-shadow: -4px 0 14px rgb(0 0 0 / 0.12);
+    /* The maps get a column of their own, the height of the canvas and the summary: the canvas beside
+       them stays whole (Fit, the minimap and clicks see what is shown), 340 px of it at 1280 px. */
+    :host([maps]) {
+      grid-template-columns: 240px minmax(0, 1fr) clamp(400px, 100vw - 880px, 680px) 300px;
+      grid-template-areas: 'bar bar bar bar' 'palette canvas viewer inspector' 'palette summary viewer inspector' 'status status status status';
     }
+    :host([maps][outline]) { grid-template-areas: 'bar bar bar bar' 'palette summary viewer inspector' 'palette summary viewer inspector' 'status status status status'; }
+    .viewer { grid-area: viewer; min-width: 0; border-left: 1px solid var(--dw-border); }
     .drop {
       position: fixed; inset: 0; z-index: 50; display: grid; place-items: center; pointer-events: none;
       background: rgb(47 111 222 / 0.12); border: 3px dashed var(--dw-accent); font-size: 18px; color: var(--dw-accent);
@@ -293,6 +296,7 @@ export class AppShell extends LitElement {
   protected override willUpdate(changed: PropertyValues): void {
     // A new photo or resize/normalisation makes every node downstream of the Input out of date.
     if (changed.has('choice')) this.refreshRunFaces();
+    if (changed.has('mapsOpen')) this.toggleAttribute('maps', this.mapsOpen);
   }
 
   override render() {
@@ -339,6 +343,7 @@ export class AppShell extends LitElement {
       </div>
       <dw-summary .rows=${rows} .totals=${this.report.totals} @focus-node=${(e: CustomEvent<{ id: string }>) => this.canvas.focusNode(e.detail.id)}></dw-summary>
       <dw-status-bar .nodes=${this.graph.nodes.length} .params=${this.report.totals.params} .flops=${this.report.totals.flops}
+        .losses=${this.losses && this.report.nodes.some(isRegularized) ? `${formatLosses(this.losses.total)} (run ${this.losses.run})` : ''}
         .problems=${[...graphProblems, ...nodeProblems]} .adapter=${this.adapter} .selfTest=${this.selfTest}></dw-status-bar>
       <dw-block-dialog .block=${this.blockForm} @close=${() => (this.blockForm = null)}
         @insert-block=${(e: CustomEvent<{ type: string; values: Record<string, BlockParamValue> }>) => this.insertBlock(e.detail.type, e.detail.values, this.blockForm?.position)}></dw-block-dialog>
@@ -375,7 +380,7 @@ export class AppShell extends LitElement {
     const graph = { ...loaded.graph, nodes: placeUnplaced(loaded.graph.nodes) };
     if (undoable) this.commit(graph);
     else this.show(graph);
-    void this.updateComplete.then(() => this.canvas.fit());
+    void this.updateComplete.then(() => this.canvas.fitReadable());
     return { ok: true, graph: structuredClone(graph) };
   }
 
@@ -536,7 +541,14 @@ export class AppShell extends LitElement {
     const ids = this.selected.includes(id) ? this.selected : given ?? [id];
     if (command === 'delete') this.commit(removeNodes(this.graph, ids));
     if (command === 'duplicate') this.duplicate(ids);
-    if (command === 'extract') this.commit(extractFeatures(this.graph, id));
+    if (command === 'extract') {
+      const cut = extractFeatures(this.graph, id);
+      const dropped = this.graph.nodes.length - cut.nodes.length;
+      const name = this.report.byId.get(id)?.name ?? id;
+      const shape = this.report.byId.get(id)?.shape;
+      this.commit(cut);
+      this.say('info', `Features at ${name}${shape ? ` (${formatShape(shape)})` : ''}: it is the graph's output now, as Keras' Model(inputs, layer.output); ${dropped} node${dropped === 1 ? '' : 's'} it does not need dropped — Undo brings them back.`);
+    }
   }
 
   private duplicate(ids: string[]): void {

@@ -27,6 +27,11 @@ import './node-view.ts';
 type Schemes = GetSchemes<OpNode, ClassicPreset.Connection<OpNode, OpNode> & { isLoop?: boolean }>;
 type AreaExtra = LitArea2D<Schemes> | MinimapExtra | ContextMenuExtra;
 
+/** Below this zoom a node's 11 px text is a smudge: graphs open no smaller (fitReadable). */
+const READABLE_ZOOM = 0.55;
+/** Graphs with fewer nodes show no minimap. */
+const MINIMAP_NODES = 40;
+
 export const DRAG_MIME = 'application/x-deepwire-item';
 export interface QuickAddItem { kind: 'op' | 'block'; type: string; label: string }
 
@@ -104,6 +109,8 @@ export class GraphCanvas extends LitElement {
       --context-color: #4f67e0; --context-color-light: #6d82ec; --context-color-dark: #3a51c4;
     }
     rete-minimap { filter: var(--dw-minimap-filter, none); }
+    /* A graph that fits on screen needs no minimap, which would only cover nodes. */
+    :host([few-nodes]) rete-minimap { display: none; }
     .band { position: absolute; border: 1px dashed var(--dw-accent); background: color-mix(in srgb, var(--dw-accent) 12%, transparent); pointer-events: none; z-index: 3; }
     .connecting {
       position: absolute; left: 8px; bottom: 8px; z-index: 3; padding: 4px 8px; border-radius: 5px; font-size: 12px;
@@ -157,6 +164,7 @@ export class GraphCanvas extends LitElement {
 
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('graph') || changed.has('report') || changed.has('runInfo')) void this.sync();
+    if (changed.has('graph')) this.toggleAttribute('few-nodes', this.graph.nodes.length < MINIMAP_NODES);
   }
 
   private async setup(container: HTMLElement): Promise<void> {
@@ -583,6 +591,26 @@ export class GraphCanvas extends LitElement {
     for (const n of this.editor.getNodes()) if (n.selected && !drawn.includes(n.id)) await this.selectable.unselect(n.id);
     for (const id of drawn) if (this.editor.getNode(id)) await this.selectable.select(id, true);
     this.emitSelection();
+  }
+
+  /**
+   * Fits the graph, but no smaller than a readable zoom: a longer graph then shows its beginning (its
+   * inputs, on the left), centred vertically, and the rest is a pan away. For opening a graph.
+   */
+  async fitReadable(minScale = READABLE_ZOOM): Promise<void> {
+    await this.fit();
+    if (this.area.area.transform.k >= minScale) return;
+    const views = [...this.area.nodeViews.values()];
+    const nodes = this.editor.getNodes();
+    if (!views.length) return;
+    const left = Math.min(...views.map((v) => v.position.x));
+    const top = Math.min(...views.map((v) => v.position.y));
+    const bottom = Math.max(...nodes.map((n) => (this.area.nodeViews.get(n.id)?.position.y ?? 0) + n.height));
+    const rect = this.area.container.getBoundingClientRect();
+    const margin = 24;
+    const y = (bottom - top) * minScale <= rect.height - 2 * margin ? rect.height / 2 - ((top + bottom) / 2) * minScale : margin - top * minScale;
+    await this.area.area.zoom(minScale, 0, 0);
+    await this.area.area.translate(margin - left * minScale, y);
   }
 
   async fit(ids?: string[]): Promise<void> {

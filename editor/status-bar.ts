@@ -23,6 +23,8 @@ export class StatusBar extends LitElement {
   @property({ attribute: false }) nodes = 0;
   @property({ attribute: false }) params = 0;
   @property({ attribute: false }) flops = 0;
+  /** Keras' model.losses after the last run ('total 5.25 (run 2)'), where the graph has regularizers. */
+  @property({ attribute: false }) losses = '';
   @property({ attribute: false }) problems: string[] = [];
   @property({ attribute: false }) adapter: DeviceState = { state: 'pending', text: 'Looking for a WebGPU adapter…' };
   @property({ attribute: false }) selfTest: DeviceState = { state: 'pending', text: 'Compute self-test: waiting for a device.' };
@@ -33,6 +35,7 @@ export class StatusBar extends LitElement {
       <span><b data-testid="status-nodes">${count(this.nodes)}</b> nodes</span>
       <span><b data-testid="status-params">${count(this.params)}</b> params</span>
       <span><b data-testid="status-flops">${count(this.flops)}</b> FLOPs</span>
+      ${this.losses ? html`<span data-testid="status-losses">regularization loss <b>${this.losses}</b></span>` : nothing}
       ${this.problems.length
         ? html`<span class="problems" data-testid="status-problems" title=${this.problems.join('\n')}>⚠ ${this.problems.length} problem${this.problems.length > 1 ? 's' : ''}: ${this.problems[0]}</span>`
         : html`<span class="ok" data-testid="status-problems">no problems</span>`}
@@ -42,7 +45,6 @@ export class StatusBar extends LitElement {
       </span>
       <img data-testid="sample-photo" src="/samples/chelsea.png" alt="Sample input: Chelsea the cat" width="33" height="22"
         title="Sample input for runs: Chelsea, by Stefan van der Walt (CC0), from scikit-image's sample data" />
-      ${nothing}
     `;
   }
 }

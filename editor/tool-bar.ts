@@ -19,15 +19,18 @@ export class ToolBar extends LitElement {
       padding: 4px 9px; border: 1px solid var(--dw-border); border-radius: 6px; background: var(--dw-input-bg);
       color: var(--dw-fg); font: inherit; font-size: 13px;
     }
+    button { white-space: nowrap; }
     button:hover:not(:disabled) { background: var(--dw-hover); }
     button:disabled { opacity: 0.45; }
     .sep { width: 1px; height: 20px; background: var(--dw-border); margin: 0 4px; }
-    input[type='search'] { width: 170px; }
-    .run { margin-left: auto; display: flex; align-items: center; gap: 6px; }
+    input[type='search'] { flex: 0 1 170px; min-width: 90px; }
+    /* The run group takes what the row leaves: a long run summary is cut (its title has it whole)
+       instead of wrapping the toolbar onto a second row when a run ends. */
+    .run { margin-left: auto; flex: 1 1 0; min-width: 220px; display: flex; align-items: center; justify-content: flex-end; gap: 6px; }
     .run [data-testid='run-button'] { font-weight: 600; }
     .run [aria-pressed='true'] { background: var(--dw-accent); color: white; }
     progress { width: 90px; }
-    .progress, .summary { font-size: 12px; color: var(--dw-muted); max-width: 260px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
+    .progress, .summary { font-size: 12px; color: var(--dw-muted); flex: 0 1 auto; min-width: 0; max-width: 420px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
   `;
 
   @property({ attribute: false }) canUndo = false;
@@ -66,7 +69,7 @@ export class ToolBar extends LitElement {
       ${b('outline', 'Outline', 'Show the graph as a table instead of the canvas (for screen readers)')}
       ${b('theme', this.theme === 'dark' ? '☀ Light' : '☾ Dark', 'Switch between light and dark')}
       ${b('help', '?', 'Keyboard shortcuts (?)')}
-      ${b('pretrained', 'InceptionV3 (pretrained)', 'Open the ImageNet-pretrained InceptionV3 backbone')}
+      ${b('pretrained', 'InceptionV3 ✦', 'Open the ImageNet-pretrained InceptionV3 backbone (its real weights)')}
       <span class="run">
         ${this.running ? html`
           <span class="progress" data-testid="run-progress" role="status">${this.progress?.text ?? 'running…'}</span>
