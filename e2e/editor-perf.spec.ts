@@ -161,7 +161,9 @@ for (const [model, layers] of [['NASNetLarge', 1041], ['DenseNet201', 709]] as c
     expect(m.openMs).toBeLessThan(60_000);
     expect(m.gap).toBeLessThan(10_000);
 
-    // A block expands in place and collapses back (one undo step).
+    // A block expands in place and collapses back (one undo step). The graph opened at a readable zoom
+    // at its inputs: Fit brings every block into view first.
+    await page.getByTestId('cmd-fit').click();
     const first = page.getByTestId('group-node').first();
     const name = await first.getByTestId('node-name').innerText();
     await first.getByTestId('group-toggle').click();

@@ -4,6 +4,7 @@ import { expect, test, type Page } from '@playwright/test';
 import {
   canvas, dropOp, findNode, getGraph, loadGraph, newGraph, openEditor, selectNode, setParam, totalParams, wire,
 } from './editor-helpers.ts';
+import type { GraphFile } from '../src/index.ts';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
 
@@ -275,6 +276,12 @@ test('find, fit, arrange and the cheat sheet', async ({ page }) => {
 // spilling off the canvas, double-click zooming, clicked-in nodes and blocks on top of others or out of view.
 test('quick add on right-click and double-click: readable, inside the canvas, Enter adds, Escape closes', async ({ page }) => {
   await openEditor(page);
+  await expect(page.getByTestId('minimap')).toBeHidden(); // 10 nodes fit on screen: no minimap over them
+  const chain: GraphFile = {
+    format: 'deepwire-graph', version: 1, outputs: ['d44'],
+    nodes: [{ id: 'd0', op: 'Input', attrs: { shape: [8] } }, ...Array.from({ length: 44 }, (_, i) => ({ id: `d${i + 1}`, op: 'Dense', inputs: [`d${i}`], attrs: { units: 8 } }))],
+  };
+  await loadGraph(page, chain);
   const box = (await canvas(page).boundingBox())!;
   const minimap = (await page.getByTestId('minimap').boundingBox())!;
   expect(minimap.y).toBeGreaterThan(box.y);
