@@ -6,7 +6,7 @@ import { analyzeGraph } from '../graph/analyze.ts';
 import type { GraphFile } from '../graph/types.ts';
 import { Engine } from '../runtime/engine.ts';
 import { materializeWeights } from '../runtime/reference.ts';
-import { compareWithReference, singleOpGraph } from '../testing/compare.ts';
+import { compareWithReference, fusedEpilogueGraph, singleOpGraph } from '../testing/compare.ts';
 import { expectClose, TOLERANCE } from '../testing/expect-close.ts';
 import { testGpu } from '../testing/gpu.ts';
 
@@ -39,19 +39,7 @@ describe.skipIf(!gpu)('split-K conv2d-gemm', () => {
   });
 
   it('fuses BN, the residual add and the ReLU into the reduction and writes concat slices', async () => {
-    const graph: GraphFile = {
-      format: 'deepwire-graph', version: 1, outputs: ['cat'],
-      nodes: [
-        { id: 'x', op: 'Input', attrs: { shape: [5, 4, 24] } },
-        { id: 'a', op: 'Conv2D', inputs: ['x'], attrs: { filters: 24, kernel_size: 3, padding: 'same', use_bias: false } },
-        { id: 'bn', op: 'BatchNormalization', inputs: ['a'], attrs: {} },
-        { id: 'add', op: 'Add', inputs: ['bn', 'x'], attrs: {} },
-        { id: 'relu', op: 'ReLU', inputs: ['add'], attrs: {} },
-        { id: 'b', op: 'Conv2D', inputs: ['relu'], attrs: { filters: 20, kernel_size: 3, padding: 'same', activation: 'relu' } },
-        { id: 'c', op: 'Conv2D', inputs: ['relu'], attrs: { filters: 7, kernel_size: 1 } },
-        { id: 'cat', op: 'Concatenate', inputs: ['c', 'b'], attrs: { axis: -1 } },
-      ],
-    };
+    const graph = fusedEpilogueGraph([5, 4, 24]);
     const plan = steps(graph, 3);
     expect(plan.filter((s) => s.kernel === 'conv2dSplitKReduce')).toHaveLength(3);
     // The reduction carries the fused epilogue: BN, the add and the ReLU belong to its step.

@@ -6,7 +6,7 @@ import { analyzeGraph } from '../graph/analyze.ts';
 import type { GraphFile } from '../graph/types.ts';
 import { Engine } from '../runtime/engine.ts';
 import { materializeWeights } from '../runtime/reference.ts';
-import { compareWithReference, singleOpGraph } from '../testing/compare.ts';
+import { compareWithReference, fusedEpilogueGraph, singleOpGraph } from '../testing/compare.ts';
 import { expectClose, TOLERANCE } from '../testing/expect-close.ts';
 import { testGpu } from '../testing/gpu.ts';
 
@@ -35,20 +35,7 @@ describe.skipIf(!gpu?.features.subgroups)('Winograd F(2×2, 3×3)', () => {
   });
 
   it('fuses BN, the residual add and the ReLU, reads folded ZeroPadding and writes concat slices', async () => {
-    const graph: GraphFile = {
-      format: 'deepwire-graph', version: 1, outputs: ['cat'],
-      nodes: [
-        { id: 'x', op: 'Input', attrs: { shape: [9, 7, 12] } },
-        { id: 'pad', op: 'ZeroPadding2D', inputs: ['x'], attrs: { padding: [[1, 1], [1, 1]] } },
-        { id: 'a', op: 'Conv2D', inputs: ['pad'], attrs: { filters: 12, kernel_size: 3, use_bias: false } },
-        { id: 'bn', op: 'BatchNormalization', inputs: ['a'], attrs: {} },
-        { id: 'add', op: 'Add', inputs: ['bn', 'x'], attrs: {} },
-        { id: 'relu', op: 'ReLU', inputs: ['add'], attrs: {} },
-        { id: 'b', op: 'Conv2D', inputs: ['relu'], attrs: { filters: 20, kernel_size: 3, padding: 'same', activation: 'relu' } },
-        { id: 'c', op: 'Conv2D', inputs: ['relu'], attrs: { filters: 7, kernel_size: 1 } },
-        { id: 'cat', op: 'Concatenate', inputs: ['c', 'b'], attrs: { axis: -1 } },
-      ],
-    };
+    const graph = fusedEpilogueGraph([9, 7, 12], { zeroPad: true });
     expect(kernels(graph).filter((k) => k === 'winogradOutput').length).toBeGreaterThanOrEqual(2);
     const { gpu: out, reference } = await compareWithReference(engine!, graph, { convKernel: 'direct', batch: 2, keep: ['relu'], winograd: true });
     expectClose(out.tensors.get('relu')!.data, reference.get('relu')!.data, TOLERANCE.conv);

@@ -19,6 +19,28 @@ export function randomInput(shape: number[], key: string, seed = 7): Tensor {
   return tensor(shape, Array.from(u, (v) => 2 * v - 1));
 }
 
+/**
+ * Every epilogue path of a conv kernel in one graph: conv 'a' with BN, a residual add and a ReLU fused
+ * into it, then convs 'b' (3×3, ReLU) and 'c' (1×1) written as channel slices of Concatenate 'cat'.
+ * `zeroPad`: 'a' reads a ZeroPadding2D (folded into the conv) with 'valid' padding; else 'same'.
+ */
+export function fusedEpilogueGraph([H, W, C]: [number, number, number], { zeroPad = false } = {}): GraphFile {
+  return {
+    format: 'deepwire-graph', version: 1, outputs: ['cat'],
+    nodes: [
+      { id: 'x', op: 'Input', attrs: { shape: [H, W, C] } },
+      ...(zeroPad ? [{ id: 'pad', op: 'ZeroPadding2D', inputs: ['x'], attrs: { padding: [[1, 1], [1, 1]] } }] : []),
+      { id: 'a', op: 'Conv2D', inputs: [zeroPad ? 'pad' : 'x'], attrs: { filters: C, kernel_size: 3, use_bias: false, ...(zeroPad ? {} : { padding: 'same' }) } },
+      { id: 'bn', op: 'BatchNormalization', inputs: ['a'], attrs: {} },
+      { id: 'add', op: 'Add', inputs: ['bn', 'x'], attrs: {} },
+      { id: 'relu', op: 'ReLU', inputs: ['add'], attrs: {} },
+      { id: 'b', op: 'Conv2D', inputs: ['relu'], attrs: { filters: 20, kernel_size: 3, padding: 'same', activation: 'relu' } },
+      { id: 'c', op: 'Conv2D', inputs: ['relu'], attrs: { filters: 7, kernel_size: 1 } },
+      { id: 'cat', op: 'Concatenate', inputs: ['c', 'b'], attrs: { axis: -1 } },
+    ],
+  };
+}
+
 /** One op fed by one Input per shape: the unit of the GPU-vs-reference sweep. */
 export function singleOpGraph(op: string, inputShapes: number[][], attrs: Attrs): GraphFile {
   const inputs = inputShapes.map((shape, i) => ({ id: `x${i}`, op: 'Input', attrs: { shape } }));
