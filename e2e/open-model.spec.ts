@@ -191,6 +191,21 @@ test('extract features here: the node becomes the output, what follows it goes, 
   await expect(page.getByTestId('message')).toContainText("Features at block2_pool (56×56×128): it is the graph's output now");
 });
 
+test("include_top=False, as keras.applications.VGG16(include_top=False, pooling='avg'): the classifier left out", async ({ page }) => {
+  await openEditor(page);
+  await openGallery(page);
+  await expect(page.getByTestId('zoo-pooling')).toBeDisabled();
+  await page.getByTestId('zoo-include-top').uncheck();
+  await page.getByTestId('zoo-pooling').selectOption('avg');
+  await page.getByTestId('zoo-VGG16').click();
+  await expect(page.getByTestId('open-model-dialog')).toBeHidden({ timeout: 30_000 });
+  // Keras: VGG16(include_top=False) has 14,714,688 params; pooling='avg' adds a GlobalAveragePooling2D.
+  await expect(totalParams(page)).toHaveText('14,714,688');
+  const graph = await getGraph(page);
+  expect(graph.nodes.at(-1)!.op).toBe('GlobalAveragePool2D');
+  expect(graph.nodes.some((n) => n.op === 'Dense')).toBe(false);
+});
+
 test('a pretrained backbone opens from the gallery with its weights; a cancelled load changes nothing', async ({ page }) => {
   test.setTimeout(120_000);
   await openEditor(page);

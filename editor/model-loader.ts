@@ -1,7 +1,7 @@
 // Opening whole models in the editor: Keras applications from the zoo, the pretrained backbones and
 // .onnx files. Parsing and fetching run in editor/model-worker.ts; each model arrives laid out
 // (editor/model-layout.ts) and with its weights in the session store (editor/weight-store.ts).
-import { KERAS_APPLICATION_PREPROCESS, PRETRAINED, ZOO, zooModel, type GraphFile, type Preprocess } from '../src/index.ts';
+import { KERAS_APPLICATION_PREPROCESS, PRETRAINED, ZOO, zooModel, type GraphFile, type Preprocess, type ZooOptions } from '../src/index.ts';
 import { arrangeModel } from './model-layout.ts';
 import { collapseAll } from './groups.ts';
 import type { ModelJob, ModelReply } from './model-worker.ts';
@@ -78,14 +78,15 @@ async function arranged(graph: GraphFile, onProgress: (p: LoadProgress) => void,
   return (await arrangeModel(graph, { signal })).graph;
 }
 
-/** A Keras application as keras.applications.NAME(weights=None) builds it. */
-export async function openZoo(name: string, onProgress: (p: LoadProgress) => void, signal?: AbortSignal): Promise<OpenedModel> {
+/** A Keras application as keras.applications.NAME(weights=None, **options) builds it. */
+export async function openZoo(name: string, onProgress: (p: LoadProgress) => void, signal?: AbortSignal, options: ZooOptions = {}): Promise<OpenedModel> {
   // Blocks collapsed: a 1 000-node NASNet opens as its ~30 cells, each expandable.
-  const graph = collapseAll(zooModel(name));
+  const graph = collapseAll(zooModel(name, options));
   // The photo is fed as the model's own keras.applications preprocess_input does, as the CLI does.
   const family = ZOO.find((e) => e.name.toLowerCase() === name.toLowerCase())?.family;
   return {
-    graph: await arranged(graph, onProgress, signal), label: `${graph.name ?? name} (Keras applications, random weights)`, notes: [],
+    graph: await arranged(graph, onProgress, signal), notes: [],
+    label: `${graph.name ?? name} (Keras applications, random weights${options.include_top === false ? `, include_top=False${options.pooling ? `, pooling='${options.pooling}'` : ''}` : ''})`,
     preprocess: family ? KERAS_APPLICATION_PREPROCESS[family] : undefined,
   };
 }

@@ -8,6 +8,7 @@ import { compact } from './graph-canvas.ts';
 import {
   openOnnx, openPretrainedBackbone, openZoo, pretrainedRows, zooRows, type LoadProgress, type OpenedModel, type ZooRow,
 } from './model-loader.ts';
+import type { ZooOptions } from '../src/index.ts';
 
 const count = (n: number) => n.toLocaleString('en-US');
 
@@ -19,6 +20,8 @@ export class OpenModelDialog extends LitElement {
       width: min(760px, 92vw); max-height: 86vh; padding: 0; box-shadow: 0 8px 30px rgb(0 0 0 / 0.3);
     }
     .body { padding: 12px 16px 16px; overflow: auto; max-height: calc(86vh - 20px); box-sizing: border-box; }
+    .options { display: flex; flex-wrap: wrap; gap: 6px 14px; align-items: center; }
+    .options label { display: flex; gap: 4px; align-items: center; }
     header { display: flex; align-items: baseline; gap: 10px; }
     h2 { margin: 0; font-size: 16px; flex: 1; }
     h3 { margin: 14px 0 4px; font-size: 13px; }
@@ -41,6 +44,9 @@ export class OpenModelDialog extends LitElement {
 
   @state() private rows: ZooRow[] = [];
   @state() private filter = '';
+  /** keras.applications' include_top and, without the top, pooling. */
+  @state() private includeTop = true;
+  @state() private pooling: '' | 'avg' | 'max' = '';
   @state() private loading: { what: string; progress: LoadProgress } | null = null;
   @state() private error = '';
   @query('dialog') private dialog!: HTMLDialogElement;
@@ -91,12 +97,20 @@ export class OpenModelDialog extends LitElement {
           </table>
 
           <h3>Keras applications <span>(random weights; params and FLOPs at the native input size, with the 1000-class top)</span></h3>
-          <input type="search" placeholder="Filter… (e.g. resnet)" aria-label="Filter the Keras applications" data-testid="model-filter"
-            .value=${this.filter} @input=${(e: Event) => (this.filter = (e.target as HTMLInputElement).value)} />
+          <div class="options">
+            <input type="search" placeholder="Filter… (e.g. resnet)" aria-label="Filter the Keras applications" data-testid="model-filter"
+              .value=${this.filter} @input=${(e: Event) => (this.filter = (e.target as HTMLInputElement).value)} />
+            <label title="include_top=False leaves out the classifier: the model ends at its last feature map, for extracting features">
+              <input type="checkbox" data-testid="zoo-include-top" .checked=${this.includeTop} @change=${(e: Event) => (this.includeTop = (e.target as HTMLInputElement).checked)} />
+              include_top (the classifier)</label>
+            <label>pooling <select data-testid="zoo-pooling" ?disabled=${this.includeTop} @change=${(e: Event) => (this.pooling = (e.target as HTMLSelectElement).value as '' | 'avg' | 'max')}>
+              ${(['', 'avg', 'max'] as const).map((p) => html`<option value=${p} ?selected=${p === this.pooling}>${p || 'None (4-D features)'}</option>`)}
+            </select></label>
+          </div>
           <table data-testid="zoo-table">
             <thead><tr><th>Model</th><th>Family</th><th class="num">Input</th><th class="num">Params</th><th class="num">FLOPs</th><th class="num">Nodes</th></tr></thead>
             <tbody>${rows.map((r) => html`<tr data-testid="zoo-row">
-              <td><button data-testid=${`zoo-${r.name}`} ?disabled=${busy} @click=${() => this.load(r.name, (progress, signal) => openZoo(r.name, progress, signal))}>${r.name}</button></td>
+              <td><button data-testid=${`zoo-${r.name}`} ?disabled=${busy} @click=${() => this.load(r.name, (progress, signal) => openZoo(r.name, progress, signal, this.zooOptions()))}>${r.name}</button></td>
               <td>${r.family}</td>
               <td class="num">${r.inputSize}×${r.inputSize}×3</td>
               <td class="num" data-testid=${`zoo-params-${r.name}`}>${r.params !== undefined ? count(r.params) : '…'}</td>
@@ -117,6 +131,10 @@ export class OpenModelDialog extends LitElement {
   }
 
   /** One load at a time; on success the gallery closes and the shell takes the model. */
+  private zooOptions(): ZooOptions {
+    return this.includeTop ? {} : { include_top: false, pooling: this.pooling || null };
+  }
+
   private async load(what: string, start: (progress: (p: LoadProgress) => void, signal: AbortSignal) => Promise<OpenedModel>): Promise<void> {
     this.abort?.abort();
     const abort = (this.abort = new AbortController());
