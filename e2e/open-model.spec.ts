@@ -189,6 +189,12 @@ test('extract features here: the node becomes the output, what follows it goes, 
   expect(graph.outputs).toEqual(['block2_pool']);
   await expect(totalParams(page)).toHaveText('260,160');
   await expect(page.getByTestId('message')).toContainText("Features at block2_pool (56×56×128): it is the graph's output now");
+  // Undone, the message no longer holds and goes; an Input has nothing to extract.
+  await page.getByTestId('cmd-undo').click();
+  await expect(page.getByTestId('message')).toBeHidden();
+  await findNode(page, 'input_1').locator('.op').click();
+  await expect(page.getByTestId('param-name')).toHaveValue('input_1');
+  await expect(page.getByTestId('extract-features')).toHaveCount(0);
 });
 
 test("include_top=False, as keras.applications.VGG16(include_top=False, pooling='avg'): the classifier left out", async ({ page }) => {

@@ -542,6 +542,7 @@ export class AppShell extends LitElement {
     if (command === 'delete') this.commit(removeNodes(this.graph, ids));
     if (command === 'duplicate') this.duplicate(ids);
     if (command === 'extract') {
+      if (this.report.byId.get(id)?.op === 'Input') return this.say('info', 'An Input has no features to extract: choose a layer after it.');
       const cut = extractFeatures(this.graph, id);
       const dropped = this.graph.nodes.length - cut.nodes.length;
       const name = this.report.byId.get(id)?.name ?? id;
@@ -585,11 +586,18 @@ export class AppShell extends LitElement {
   private undo(): void {
     const prev = this.history.undo(this.graph);
     if (prev) this.show(prev);
+    if (prev) this.dropInfo();
   }
 
   private redo(): void {
     const next = this.history.redo(this.graph);
     if (next) this.show(next);
+    if (next) this.dropInfo();
+  }
+
+  /** An info message describes an edit: once it is undone or redone, it no longer holds. Errors stay. */
+  private dropInfo(): void {
+    if (this.message?.kind === 'info') this.message = null;
   }
 
   /** Keyboard walk: right to a consumer, left to an input, up and down through the graph's order. */

@@ -74,8 +74,8 @@ export class AttrInspector extends LitElement {
       </div>
       <div class="stats">Output <b data-testid="inspector-shape">${n.shape}</b> · ${n.params} params · ${n.flops} FLOPs</div>
       ${n.losses ? html`<div class="stats" data-testid="inspector-losses">Regularization: ${n.losses}</div>` : nothing}
-      <button class="extract" data-testid="extract-features" title="Make this node the model's output, as Keras' Model(inputs, layer.output): what comes after it is dropped"
-        @click=${() => this.fire('node-command', { command: 'extract', id: n.id })}>Extract features here</button>
+      ${n.op === 'Input' ? nothing : html`<button class="extract" data-testid="extract-features" title="Make this node the model's output, as Keras' Model(inputs, layer.output): what comes after it is dropped"
+        @click=${() => this.fire('node-command', { command: 'extract', id: n.id })}>Extract features here</button>`}
     `;
   }
 

@@ -39,7 +39,7 @@ export class StatusBar extends LitElement {
       ${this.problems.length
         ? html`<span class="problems" data-testid="status-problems" title=${this.problems.join('\n')}>⚠ ${this.problems.length} problem${this.problems.length > 1 ? 's' : ''}: ${this.problems[0]}</span>`
         : html`<span class="ok" data-testid="status-problems">no problems</span>`}
-      <span class="device">
+      <span class="device" title=${`${this.adapter.text}\n${this.selfTest.text}`}>
         <span data-testid="adapter" data-state=${this.adapter.state} class=${this.adapter.state}>${this.adapter.text}</span>
         · <span data-testid="self-test" data-state=${this.selfTest.state} class=${this.selfTest.state}>${this.selfTest.text}</span>
       </span>
