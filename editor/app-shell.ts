@@ -384,6 +384,11 @@ export class AppShell extends LitElement {
     return { ok: true, graph: structuredClone(graph) };
   }
 
+  /** 'conv2_3x3: ', the node a message is about, by its name; '' for none. */
+  private where(node?: string): string {
+    return node ? `${this.report.byId.get(node)?.name ?? node}: ` : '';
+  }
+
   private say(kind: 'info' | 'error', text: string): void {
     this.message = { kind, text };
     clearTimeout(this.messageTimer);
@@ -451,7 +456,7 @@ export class AppShell extends LitElement {
     if (!l || !this.losses) return undefined;
     const stale = this.runInfo.get(id)?.stale ? ', changed since: run again' : '';
     const activity = l.activity === null ? 'activity not kept in this run' : '';
-    return `${[formatLosses({ ...l, activity: l.activity ?? 0, total: l.kernel + l.bias + (l.activity ?? 0) }), activity].filter(Boolean).join(', ')} (run ${this.losses.run}${stale})`;
+    return `${[formatLosses(totalLosses([l])), activity].filter(Boolean).join(', ')} (run ${this.losses.run}${stale})`;
   }
 
   // ── edits ────────────────────────────────────────────────────────────────
@@ -542,13 +547,12 @@ export class AppShell extends LitElement {
     if (command === 'delete') this.commit(removeNodes(this.graph, ids));
     if (command === 'duplicate') this.duplicate(ids);
     if (command === 'extract') {
-      if (this.report.byId.get(id)?.op === 'Input') return this.say('info', 'An Input has no features to extract: choose a layer after it.');
+      const r = this.report.byId.get(id);
+      if (r?.op === 'Input') return this.say('info', 'An Input has no features to extract: choose a layer after it.');
       const cut = extractFeatures(this.graph, id);
       const dropped = this.graph.nodes.length - cut.nodes.length;
-      const name = this.report.byId.get(id)?.name ?? id;
-      const shape = this.report.byId.get(id)?.shape;
       this.commit(cut);
-      this.say('info', `Features at ${name}${shape ? ` (${formatShape(shape)})` : ''}: it is the graph's output now, as Keras' Model(inputs, layer.output); ${dropped} node${dropped === 1 ? '' : 's'} it does not need dropped — Undo brings them back.`);
+      this.say('info', `Features at ${r?.name ?? id}${r?.shape ? ` (${formatShape(r.shape)})` : ''}: it is the graph's output now, as Keras' Model(inputs, layer.output); ${dropped} node${dropped === 1 ? '' : 's'} it does not need dropped — Undo brings them back.`);
     }
   }
 
@@ -646,8 +650,8 @@ export class AppShell extends LitElement {
     await this.updateComplete;
     const problems = this.report.problems;
     if (!problems.length) return this.say('info', `Opened ${file.name}.`);
-    const p = problems[0], where = p.node ? `${this.report.byId.get(p.node)?.name ?? p.node}: ` : '';
-    this.say('error', `Opened ${file.name} with ${problems.length} problem${problems.length > 1 ? 's' : ''}, shown on the nodes (first: ${where}${p.message}). Undo (Ctrl+Z) returns to your previous graph.`);
+    const p = problems[0];
+    this.say('error', `Opened ${file.name} with ${problems.length} problem${problems.length > 1 ? 's' : ''}, shown on the nodes (first: ${this.where(p.node)}${p.message}). Undo (Ctrl+Z) returns to your previous graph.`);
   }
 
   private async share(): Promise<void> {
@@ -796,8 +800,7 @@ export class AppShell extends LitElement {
     await weightsReady();
     if (!this.report.ok) {
       const p = this.report.problems[0];
-      const where = p.node ? `${this.report.byId.get(p.node)?.name ?? p.node}: ` : '';
-      this.say('error', `Cannot run: ${where}${p.message}${p.hint ? ` — ${p.hint}` : ''}`);
+      this.say('error', `Cannot run: ${this.where(p.node)}${p.message}${p.hint ? ` — ${p.hint}` : ''}`);
       throw new Error(`the graph has problems: ${p.message}`);
     }
     const feeds = this.feeds();
@@ -831,10 +834,9 @@ export class AppShell extends LitElement {
       if (e instanceof RunCancelled) this.say('info', 'Run cancelled: the results of the last complete run stay.');
       else {
         const error = e as Error & { node?: string; hint?: string };
-        const where = error.node ? `${this.report.byId.get(error.node)?.name ?? error.node}: ` : '';
         this.runError = error.node && this.report.byId.has(error.node) ? { node: error.node, text: `${error.message}${error.hint ? ` — ${error.hint}` : ''}` } : null;
         this.refreshRunFaces();
-        this.say('error', `The run failed: ${where}${error.message}${error.hint ? ` — ${error.hint}` : ''}`);
+        this.say('error', `The run failed: ${this.where(error.node)}${error.message}${error.hint ? ` — ${error.hint}` : ''}`);
       }
       throw e;
     } finally {
@@ -1030,4 +1032,3 @@ export class AppShell extends LitElement {
 declare global {
   interface HTMLElementTagNameMap { 'dw-app': AppShell }
 }
-

@@ -600,12 +600,9 @@ export class GraphCanvas extends LitElement {
   async fitReadable(minScale = READABLE_ZOOM): Promise<void> {
     await this.fit();
     if (this.area.area.transform.k >= minScale) return;
-    const views = [...this.area.nodeViews.values()];
-    const nodes = this.editor.getNodes();
-    if (!views.length) return;
-    const left = Math.min(...views.map((v) => v.position.x));
-    const top = Math.min(...views.map((v) => v.position.y));
-    const bottom = Math.max(...nodes.map((n) => (this.area.nodeViews.get(n.id)?.position.y ?? 0) + n.height));
+    const box = this.bounds(this.editor.getNodes().map((n) => n.id));
+    if (!box) return;
+    const { left, top, bottom } = box;
     const rect = this.area.container.getBoundingClientRect();
     const margin = 24;
     const y = (bottom - top) * minScale <= rect.height - 2 * margin ? rect.height / 2 - ((top + bottom) / 2) * minScale : margin - top * minScale;
@@ -621,14 +618,23 @@ export class GraphCanvas extends LitElement {
     if (nodes.length) await AreaExtensions.zoomAt(this.area, nodes, { scale: 0.9 });
   }
 
+  /** The box around drawn nodes, in graph coordinates; null when none of them is drawn. */
+  private bounds(drawnIds: string[]): { left: number; top: number; right: number; bottom: number } | null {
+    const nodes = drawnIds.map((id) => ({ node: this.editor.getNode(id), view: this.area.nodeViews.get(id) })).filter((n) => n.node && n.view);
+    if (!nodes.length) return null;
+    return {
+      left: Math.min(...nodes.map((n) => n.view!.position.x)), top: Math.min(...nodes.map((n) => n.view!.position.y)),
+      right: Math.max(...nodes.map((n) => n.view!.position.x + n.node!.width)), bottom: Math.max(...nodes.map((n) => n.view!.position.y + n.node!.height)),
+    };
+  }
+
   /** Brings nodes into view: centred at the current zoom, or zoomed out to fit when they are bigger than it. */
   async reveal(ids: string[]): Promise<void> {
     await this.updateComplete;
     await this.syncQueue;
-    const nodes = this.drawnIds(ids).map((id) => ({ node: this.editor.getNode(id), view: this.area.nodeViews.get(id) })).filter((n) => n.node && n.view);
-    if (!nodes.length) return;
-    const left = Math.min(...nodes.map((n) => n.view!.position.x)), top = Math.min(...nodes.map((n) => n.view!.position.y));
-    const right = Math.max(...nodes.map((n) => n.view!.position.x + n.node!.width)), bottom = Math.max(...nodes.map((n) => n.view!.position.y + n.node!.height));
+    const box = this.bounds(this.drawnIds(ids));
+    if (!box) return;
+    const { left, top, right, bottom } = box;
     const { k, x, y } = this.area.area.transform;
     const rect = this.area.container.getBoundingClientRect();
     if (left * k + x >= 0 && top * k + y >= 0 && right * k + x <= rect.width && bottom * k + y <= rect.height) return;

@@ -2,7 +2,7 @@
  *  and a bar chart of a vector output (Dense, global pooling, Dot) with its top-k entries listed. */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
-import { imagenetClass } from '../src/index.ts';
+import { imagenetClass, topIndices } from '../src/index.ts';
 
 const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toPrecision(4)) : String(v));
 
@@ -74,7 +74,7 @@ export class BarChart extends LitElement {
   private top(): number[] {
     const v = this.values;
     if (!v) return [];
-    return [...v.keys()].sort((a, b) => v[b] - v[a]).slice(0, this.topK);
+    return topIndices(v, this.topK);
   }
 
   override render() {

@@ -7,7 +7,7 @@ import { analyzeGraph, type GraphReport } from './graph/analyze.ts';
 import type { GraphFile, Problem } from './graph/types.ts';
 import { nearest } from './ops/attrs.ts';
 import { OpError } from './ops/op.ts';
-import { formatShape, tensor, type Tensor } from './tensor.ts';
+import { formatNumber, formatShape, tensor, topIndices, type Tensor } from './tensor.ts';
 import { readNpy, writeNpy } from './io/npy.ts';
 import { materializeWeights, runReference } from './runtime/reference.ts';
 import { Engine, EngineError, type RunResult } from './runtime/engine.ts';
@@ -507,7 +507,7 @@ async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
     if (t.data.length === t.shape[0] * classes && imagenetClass(0, classes) !== null && max - min > 1e-6 * Math.max(Math.abs(max), Math.abs(min))) {
       // A 1000-way classifier: its top 5 for the first image, named as ImageNet's classes (unless all tie).
       const scores = t.data.subarray(0, classes);
-      const top = [...scores.keys()].sort((a, b) => scores[b] - scores[a]).slice(0, 5);
+      const top = topIndices(scores, 5);
       io.stdout(`  top 5 (ImageNet classes): ${top.map((i) => `${imagenetClass(i, classes)!.split(',')[0]} ${num(scores[i])}`).join(', ')}\n`);
     }
   }
@@ -731,9 +731,7 @@ function stats(data: Float32Array): { min: number; max: number; mean: number } {
 }
 
 /** Up to 6 significant digits, no trailing zeros: 0.25, 5, 1234570, 1.5e-7. */
-export function num(x: number): string {
-  return Object.is(x, -0) ? '0' : String(Number(x.toPrecision(6)));
-}
+export const num = formatNumber;
 
 /** A node name as a file name: Keras names are safe; anything else becomes `_`. */
 function fileSafe(name: string): string {

@@ -4,7 +4,7 @@ export { analyzeGraph, parseGraphText, kerasBaseName, type GraphReport, type Nod
 export { OPS, findOp } from './ops/index.ts';
 export { CATEGORIES, OpError, type AttrSpec, type Category, type OpDef, type WeightSpec } from './ops/op.ts';
 export { ACTIVATIONS } from './ops/activations.ts';
-export { type Tensor, tensor, sizeOf, formatShape } from './tensor.ts';
+export { type Tensor, tensor, sizeOf, formatShape, topIndices } from './tensor.ts';
 export { acquireDevice, getGpu, type DeviceInfo } from './runtime/device.ts';
 export { runSelfTest, type SelfTestResult } from './runtime/self-test.ts';
 export { uniforms, normals, truncatedNormals } from './weights/random.ts';

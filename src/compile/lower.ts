@@ -621,8 +621,9 @@ class Lowering {
     const winograd = quad16 && kernelName === direct && C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0 && this.options.winograd !== false
       && kernelSize.every((k) => k === 3) && strides.every((k) => k === 1) && dilation.every((k) => k === 1)
       && (this.options.winograd === true || this.winograd.has(conv.id));
+    // What the conv's epilogue takes in: its step (the last, where it has several) carries their ids.
+    const fused = [g.bn, g.act, g.add, g.post].filter((m): m is NodeReport => !!m).map((m) => m.id);
     if (winograd) {
-      const fused = [g.bn, g.act, g.add, g.post].filter((m): m is NodeReport => !!m).map((m) => m.id);
       this.winogradConv(conv.id, fused, x, xBinding, [N, H, W, C], [wh.out, ww.out, OC], [wh.padBefore, ww.padBefore], kernel, bias, overrides, logits, r);
       if (own === null) this.softmaxInto(conv.id, logits, yv);
       return;
@@ -636,13 +637,13 @@ class Lowering {
     if (registerTiled) overrides.VEC_X = C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0;
     const total = N * wh.out * ww.out * OC;
     if (kernelName === 'conv2dGemm') {
-      this.gemmConv(conv.id, [g.bn, g.act, g.add, g.post].filter((m): m is NodeReport => !!m).map((m) => m.id), xBinding, kernel, bias, overrides, logits, r,
+      this.gemmConv(conv.id, fused, xBinding, kernel, bias, overrides, logits, r,
         this.convParams(N, H, W, C, x, wh.out, ww.out, OC, out, kernelSize, strides, dilation, wh.padBefore, ww.padBefore, extra));
       if (own === null) this.softmaxInto(conv.id, logits, yv);
       return;
     }
     this.step({
-      node: conv.id, fused: [g.bn, g.act, g.add, g.post].filter((m): m is NodeReport => !!m).map((m) => m.id),
+      node: conv.id, fused,
       kernel: kernelName, overrides,
       bindings: [
         xBinding, this.constant(kernel), bias ? this.constant(bias) : { kind: 'none' },

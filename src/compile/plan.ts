@@ -39,8 +39,8 @@ export interface Step {
   /** A contiguous range to zero before the dispatch (ZeroPadding2D's border). */
   clear?: View;
   /**
-   * Relative cost for per-node times without timestamp queries, where the default guess (workgroups ×
-   * the conv's window) does not fit the kernel: Winograd's steps (lower.ts).
+   * Relative cost for per-node times without timestamp queries, where the default guess (64 invocations
+   * per workgroup × the conv's window) does not fit the kernel: Winograd's and the GEMM's steps (lower.ts).
    */
   work?: number;
 }

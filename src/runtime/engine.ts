@@ -435,7 +435,7 @@ export class CompiledGraph {
     } else {
       // No timestamps: share the wall time of the pass out by each dispatch's share of the work.
       source = 'cpu-approximation';
-      const work = steps.map((s) => s.work ?? s.workgroups * (s.kernel === 'conv2dGemm' ? 1024 : 64) * (s.params.KH ?? 1) * (s.params.KW ?? 1) * (s.params.C ?? 1));
+      const work = steps.map((s) => s.work ?? s.workgroups * 64 * (s.params.KH ?? 1) * (s.params.KW ?? 1) * (s.params.C ?? 1));
       const total = work.reduce((a, b) => a + b, 0) || 1;
       work.forEach((w, i) => (perStep[i] = (elapsedMs * w) / total));
     }

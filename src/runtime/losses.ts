@@ -1,7 +1,7 @@
 // Keras' `model.losses`: the penalties of regularized weights (bias weights in their own bucket) and of
 // regularized activations (a node's output penalty over the batch, divided by the batch size).
 import type { NodeReport } from '../graph/analyze.ts';
-import type { Tensor } from '../tensor.ts';
+import { formatNumber, type Tensor } from '../tensor.ts';
 import { regularizationPenalty } from '../weights/regularizers.ts';
 import type { Regularizer } from '../weights/specs.ts';
 
@@ -47,7 +47,6 @@ export function totalLosses(parts: Iterable<NodeLosses>): Losses {
 
 /** 'kernel 0.25, activity 5, total 5.25': the parts that are not zero, up to 6 significant digits. */
 export function formatLosses(l: Losses): string {
-  const num = (v: number) => String(Number(v.toPrecision(6)));
-  const parts = (['kernel', 'bias', 'activity'] as const).filter((k) => l[k] !== 0).map((k) => `${k} ${num(l[k])}`);
-  return [...parts, `total ${num(l.total)}`].join(', ');
+  const parts = (['kernel', 'bias', 'activity'] as const).filter((k) => l[k] !== 0).map((k) => `${k} ${formatNumber(l[k])}`);
+  return [...parts, `total ${formatNumber(l.total)}`].join(', ');
 }
