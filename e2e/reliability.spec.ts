@@ -88,6 +88,61 @@ test('the device destroyed mid-run: the run says so, the graph and the shown res
   await expect(findNode(page, 'b2_3x3').getByTestId('node-mosaic')).not.toHaveAttribute('src', mosaic!, { timeout: 30_000 });
 });
 
+/**
+ * Before the page loads: while `window.__failDispatchOf` holds a node id, the dispatch of that node's
+ * bind group (the engine labels each with its node) asks for more workgroups than any device allows,
+ * so WebGPU rejects the run's command buffer: a real validation error in the middle of a run
+ * (src/testing/gpu-fault.ts does the same in Node).
+ */
+async function hookDispatchFaults(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const proto = GPUComputePassEncoder.prototype;
+    const { setBindGroup, dispatchWorkgroups } = proto;
+    const bound = new WeakMap<GPUComputePassEncoder, string>();
+    proto.setBindGroup = function (this: GPUComputePassEncoder, ...args: any[]) {
+      bound.set(this, args[1]?.label ?? '');
+      return (setBindGroup as any).apply(this, args);
+    } as any;
+    proto.dispatchWorkgroups = function (this: GPUComputePassEncoder, x: number, y?: number, z?: number) {
+      const hit = bound.get(this) === (window as any).__failDispatchOf;
+      return dispatchWorkgroups.call(this, hit ? 0xffffffff : x, y, z);
+    };
+  });
+}
+
+test('a GPU error in the middle of a run fails it: the node says so, no maps or values are shown, the next run works', async ({ page }) => {
+  await hookDispatchFaults(page);
+  await openEditor(page);
+  await loadGraph(page, inceptionModule());
+  await clickRun(page, 1);
+  await expect(findNode(page, 'b2_3x3').getByTestId('node-mosaic')).toBeVisible({ timeout: 30_000 });
+  await selectNode(page, 'b2_3x3');
+  await expect(page.getByTestId('activation-viewer').getByTestId('stat-min')).toHaveAttribute('data-value', /./);
+  const before = await getGraph(page);
+
+  // A new photo, so every node runs again; b2_3x3's dispatch is rejected by WebGPU.
+  await page.getByTestId('image-input').setInputFiles('public/samples/coffee.png');
+  await expect(page.getByTestId('input-source')).toContainText('coffee.png');
+  await page.evaluate(() => ((window as any).__failDispatchOf = 'b2'));
+  await page.getByTestId('run-button').click();
+  await expect(message(page)).toContainText(/The run failed: b2_3x3: the GPU reported a validation error during the run/, { timeout: 60_000 });
+  await expect(findNode(page, 'b2_3x3').getByTestId('node-time')).toHaveText('run failed');
+  // Nothing shown as a result: no mosaic on any node, no maps or statistics in the viewer, no tensor to read.
+  await expect(page.getByTestId('node-mosaic')).toHaveCount(0);
+  await expect(page.getByTestId('activation-viewer')).toContainText('The run failed on the GPU, so no maps are shown');
+  await expect(page.getByTestId('activation-viewer').getByTestId('stat-min')).toHaveCount(0);
+  for (const id of ['b1', 'b2', 'cat']) expect(await page.evaluate((id) => window.deepwire.activation(id), id), id).toBeNull();
+  expect(await getGraph(page)).toEqual(before);
+
+  // The next run computes everything again.
+  await page.evaluate(() => ((window as any).__failDispatchOf = undefined));
+  const summary = await clickRun(page, 2);
+  expect(summary).toContain('ran 8 nodes');
+  await expect(findNode(page, 'b2_3x3').getByTestId('node-mosaic')).toBeVisible({ timeout: 30_000 });
+  const out = await page.evaluate(async () => (await window.deepwire.activation('cat'))!.data.some((v) => v > 0));
+  expect(out).toBe(true);
+});
+
 test('a genuine GPU out-of-memory error stops the run with the node named; the graph stays and a smaller run succeeds', async ({ page }) => {
   await openEditor(page);
   // SwiftShader's Vulkan refuses a single allocation of maxBufferSize (vkAllocateMemory →

@@ -3,7 +3,7 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import {
-  ACTIVATIONS, BLOCKS, CATEGORIES, INITIALIZERS, OPS, RunCancelled, acquireDevice, analyzeGraph, blockDefaults, findBlock,
+  ACTIVATIONS, BLOCKS, CATEGORIES, GpuRunError, INITIALIZERS, OPS, RunCancelled, acquireDevice, analyzeGraph, blockDefaults, findBlock,
   findOp, fingerprints, formatLosses, formatShape, isRegularized, materializeNodeWeights, nodeLosses, openPretrained, pictureFromSource, readNpy,
   runSelfTest, summarize, totalLosses, type BlockParamValue, type Losses, type NodeLosses, type GraphFile, type GraphGroup, type GraphReport, type Picture, type Preprocess, type ResizeMode, type WeightStore,
 } from '../src/index.ts';
@@ -835,6 +835,7 @@ export class AppShell extends LitElement {
       else {
         const error = e as Error & { node?: string; hint?: string };
         this.runError = error.node && this.report.byId.has(error.node) ? { node: error.node, text: `${error.message}${error.hint ? ` — ${error.hint}` : ''}` } : null;
+        if (e instanceof GpuRunError) this.forgetPictures(`The run failed on the GPU, so no maps are shown: ${error.message}`);
         this.refreshRunFaces();
         this.say('error', `The run failed: ${this.where(error.node)}${error.message}${error.hint ? ` — ${error.hint}` : ''}`);
       }
@@ -896,6 +897,17 @@ export class AppShell extends LitElement {
       });
     }
     this.runInfo = info;
+  }
+
+  /** After a GPU error every result is gone (RunController.reset): so are the pictures drawn from them. */
+  private forgetPictures(message: string): void {
+    this.mosaicToken++;
+    this.mosaics.clear();
+    this.nodeRanges.clear();
+    this.globalSources = null;
+    this.globalRange = null;
+    this.compareSource = null;
+    this.viewer = { id: this.viewer.id, name: this.viewer.name, source: null, message };
   }
 
   /** Colour-mapped mosaics of every node with a result, a few at a time so the page stays responsive. */

@@ -1,7 +1,7 @@
 /** The engine side of the editor's runs: one Engine, an incremental Session and a Visualizer on its
  *  device; per-node GPU times, activation sources for the viewer and the mosaics drawn on the nodes. */
 import {
-  Engine, Session, Visualizer, summarize, type ColormapName, type GraphFile, type SessionProgress, type Tensor, type WeightStore,
+  Engine, GpuRunError, Session, Visualizer, summarize, type ColormapName, type GraphFile, type SessionProgress, type Tensor, type WeightStore,
 } from '../src/index.ts';
 import { GpuActivation } from './activation-source.ts';
 import type { ActivationSource } from './activation-viewer.ts';
@@ -62,7 +62,14 @@ export class RunController {
       options.onProgress?.({ phase: 'tune', done: 0, total: 1, text: 'measuring the conv kernels on this GPU (once per adapter)' });
       await engine.tuneOnFirstUse();
     }
-    const result = await this.session!.run(graph, { feeds, store: options.store, signal: options.signal, onProgress: options.onProgress, timing: true });
+    let result: Awaited<ReturnType<Session['run']>>;
+    try {
+      result = await this.session!.run(graph, { feeds, store: options.store, signal: options.signal, onProgress: options.onProgress, timing: true });
+    } catch (e) {
+      // The session forgot every result (a GPU error may have left any buffer half written): so do we.
+      if (e instanceof GpuRunError) this.reset();
+      throw e;
+    }
     // The run replaces a lost device (Engine.ensureDevice): pictures are drawn on the new one, and the
     // old device's activation sources go.
     if (this.viz && this.viz.device !== engine.device) {

@@ -9,7 +9,7 @@ import { nearest } from './ops/attrs.ts';
 import { OpError } from './ops/op.ts';
 import { formatNumber, formatShape, tensor, topIndices, type Tensor } from './tensor.ts';
 import { readNpy, writeNpy } from './io/npy.ts';
-import { materializeWeights, runReference } from './runtime/reference.ts';
+import { materializeWeights, runReference, unstoredWeights } from './runtime/reference.ts';
 import { Engine, EngineError, type RunResult } from './runtime/engine.ts';
 import { formatLosses, isRegularized } from './runtime/losses.ts';
 import { imagenetClass } from './io/imagenet-classes.ts';
@@ -24,7 +24,7 @@ import { isResizeMode, RESIZE_MODES } from './io/resize.ts';
 import { loadPretrainedZoo } from './models/pretrained-node.ts';
 import { PRETRAINED } from './models/pretrained.ts';
 import type { WeightStore } from './runtime/reference.ts';
-import { importModel, type OnnxImport, type OnnxPort } from './io/onnx-import.ts';
+import { importModel, nonTensorKind, notATensor, type OnnxImport, type OnnxPort } from './io/onnx-import.ts';
 import { exportOnnx } from './io/onnx-export.ts';
 import { castFromFloat32, checkFloat32Exact, toOnnx, toOurs } from './io/onnx-layout.ts';
 import { decodeModel, decodeTensorProto, readTensor, type TensorValue } from './io/onnx-proto.ts';
@@ -536,6 +536,8 @@ async function runOnnx(file: string, flags: Parsed['flags'], backend: Backend, i
     const path = eq > 0 ? spec.slice(eq + 1) : spec;
     if (name === undefined) throw usageError(`--input ${spec}: the model has only ${names.length} input(s): ${names.join(', ')}`, 'give one --input per model input');
     if (!names.includes(name)) throw usageError(`--input ${spec}: the model has no input '${name}'`, nearest(name, names) ?? `its inputs: ${names.join(', ')}`);
+    const other = nonTensorKind(model.graph!.input.find((i) => i.name === name)!);
+    if (other) throw new CliError(notATensor(name, other), 'run a model whose inputs are tensors');
     bind[name] = await readOnnxArray(path, io);
   }
   const loaded = await loadGraph(file, io, flags, bind);
@@ -631,11 +633,16 @@ async function convert({ file, out, flags }: Parsed, io: CliIo): Promise<number>
   const seed = flags.seed !== undefined ? Number(flags.seed) : typeof loaded.raw.seed === 'number' ? loaded.raw.seed : 0;
   await write(target, exportOnnx(report, { seed, weights: loaded.weights, name: loaded.name }));
   io.stdout(`${target}: ${size} (ONNX opset 13; images N×C×H×W)\n`);
+  // Which weights went into the file: a run of the graph uses the same ones.
+  const initialised = unstoredWeights(report, loaded.weights).length;
+  const total = report.nodes.reduce((n, r) => n + r.weights.length, 0);
+  if (total) io.stdout(`weights: ${total - initialised} of ${total} tensors from the weight file${initialised ? `, ${initialised} initialised with Keras' initializers, seed ${seed}${flags.seed === undefined ? ' (--seed N to choose)' : ''}` : ''}\n`);
   return 0;
 }
 
 /** Per-node GPU times, slowest first, and the total. */
 function printTimings(report: GraphReport, timings: NonNullable<RunResult['timings']>, io: CliIo): void {
+  if (!timings.nodes.length) return void io.stdout('GPU time: none (no dispatch: every output is an input, or a view of one)\n');
   const label = timings.source === 'timestamp-query' ? 'GPU time (timestamp queries)' : 'time (approximated from the wall clock: this adapter has no timestamp queries)';
   io.stdout(`${label}, per node:\n`);
   const name = (id: string) => report.byId.get(id)?.name ?? id;

@@ -22,7 +22,7 @@ export { resizePicture, RESIZE_MODES, type ResizeMode } from './io/resize.ts';
 export { preprocessPicture, previewPixels, PREPROCESS, KERAS_APPLICATION_PREPROCESS, type Preprocess } from './io/preprocess.ts';
 export { importTfjsLayers, type ImportOptions, type ImportedModel, type ShardReader } from './io/tfjs-layers.ts';
 export { PRETRAINED, loadPretrained, openPretrained, fetchModelFiles, type PretrainedDef, type PretrainedModel } from './models/pretrained.ts';
-export { Engine, EngineError, type CompiledGraph, type NodeTiming, type RunResult } from './runtime/engine.ts';
+export { Engine, EngineError, GpuRunError, type CompiledGraph, type NodeTiming, type RunResult } from './runtime/engine.ts';
 export { Session, RunCancelled, type SessionProgress, type SessionRun, type SessionRunOptions } from './runtime/session.ts';
 export { fingerprints } from './runtime/fingerprint.ts';
 export {

@@ -86,7 +86,10 @@ describe('deepwire summary and convert', () => {
     expect([...readNpy(files.get('a/_Softmax.npy')!).data]).toEqual([...readNpy(files.get('b/output.npy')!).data]);
 
     const back = await cli(['convert', 'g/mixed.json', 'g/back.onnx'], files);
-    expect(back.stdout).toBe('g/back.onnx: 26 nodes, 3,710 params (ONNX opset 13; images N×C×H×W)\n');
+    expect(back.stdout).toBe('g/back.onnx: 26 nodes, 3,710 params (ONNX opset 13; images N×C×H×W)\nweights: 24 of 24 tensors from the weight file\n');
+    // A graph without a weight file: convert says which weights it made up, and from which seed.
+    const seeded = await cli(['convert', 'examples/inception-3a.json', 'g/3a.onnx'], files);
+    expect(seeded.stdout).toMatch(/\nweights: 0 of 12 tensors from the weight file, 12 initialised with Keras' initializers, seed 0 \(--seed N to choose\)\n$/);
     const x = await pb('src/io/fixtures/tiny-mixed.input.pb');
     const ort = await runOrt(files.get('g/back.onnx')!, { input: { dims: x.dims, data: x.data as Float32Array } });
     expectClose(ort['/Softmax'].data, (await pb('src/io/fixtures/tiny-mixed.output.pb')).data, TOLERANCE.conv);

@@ -9,7 +9,7 @@ import { Engine } from '../runtime/engine.ts';
 import { materializeWeights } from '../runtime/reference.ts';
 import { expectClose, TOLERANCE } from '../testing/expect-close.ts';
 import { testGpu } from '../testing/gpu.ts';
-import { cpuBackend, ONNX_NODE_TESTS, onnxCasesForOurOps, runImported, runOnnxCase, summarize, type CaseBackend, type CaseResult } from '../testing/onnx-cases.ts';
+import { cpuBackend, expectConformance, ONNX_NODE_TESTS, onnxCasesForOurOps, runImported, runOnnxCase, type CaseBackend, type CaseResult } from '../testing/onnx-cases.ts';
 import { importOnnx } from './onnx-import.ts';
 import { decodeTensorProto, readTensor } from './onnx-proto.ts';
 
@@ -19,37 +19,6 @@ if (!hasTestData) {
   const message = `ONNX's test data is missing (${ONNX_NODE_TESTS}): apt-get install libonnx-testdata`;
   if (process.env.CI === 'true') throw new Error(message);
   console.warn(`ONNX conformance skipped: ${message}`);
-}
-
-/** Cases deepwire refuses, by the reason it gives. Anything else must pass. */
-const REFUSED: Record<string, RegExp> = {
-  test_averagepool_3d_default: /3-D data/, test_maxpool_3d_default: /3-D data/,
-  test_batchnorm_epsilon_training_mode: /training mode: it normalises with statistics across the batch/,
-  test_batchnorm_example_training_mode: /training mode: it normalises with statistics across the batch/,
-  // Dropout in training mode with a ratio above 0 drops at random: no run matches ONNX's draw.
-  test_training_dropout: /training mode \(random\)/, test_training_dropout_default: /training mode \(random\)/,
-  test_training_dropout_mask: /training mode \(random\)/, test_training_dropout_default_mask: /training mode \(random\)/,
-  test_matmul_4d: /multiplies two matrices, or two equal batches/,
-  test_constant: /output 'values' is a constant/,
-  test_identity_opt: /is an optional, not a tensor/, test_identity_sequence: /is a sequence, not a tensor/,
-  test_reshape_allowzero_reordered: /is empty/,
-};
-
-/** Cases with other element types than float32: computed in float32, cast back to the declared type. */
-const NON_FLOAT32 = [
-  'test_add_uint8', 'test_sub_uint8', 'test_mul_uint8', 'test_div_uint8', 'test_maxpool_2d_uint8', 'test_edge_pad', 'test_reflect_pad',
-  'test_clip_default_int8_inbounds', 'test_clip_default_int8_max', 'test_clip_default_int8_min',
-  ...['float16', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64'].flatMap((t) => [`test_max_${t}`, `test_min_${t}`]),
-];
-
-function check(results: CaseResult[]): void {
-  console.log(summarize(results));
-  expect(results.filter((r) => r.status === 'fail').map((r) => `${r.name}: ${r.message}`)).toEqual([]);
-  const refused = results.filter((r) => r.status === 'refused');
-  expect(refused.map((r) => r.name).sort()).toEqual(Object.keys(REFUSED).sort());
-  for (const r of refused) expect(r.message, r.name).toMatch(REFUSED[r.name]);
-  const passed = new Set(results.filter((r) => r.status === 'pass').map((r) => r.name));
-  expect(NON_FLOAT32.filter((n) => !passed.has(n))).toEqual([]);
 }
 
 describe.skipIf(!hasTestData)('ONNX backend node tests of the imported ops', () => {
@@ -63,7 +32,7 @@ describe.skipIf(!hasTestData)('ONNX backend node tests of the imported ops', () 
   it('CPU reference: 172 pass, the rest are refused with a reason, none fails', async () => {
     const results: CaseResult[] = [];
     for (const c of cases) results.push(await runOnnxCase(c, cpuBackend));
-    check(results);
+    expectConformance(results);
     expect(results.filter((r) => r.status === 'pass').length).toBe(172);
   });
 
@@ -80,7 +49,7 @@ describe.skipIf(!hasTestData)('ONNX backend node tests of the imported ops', () 
     };
     const results: CaseResult[] = [];
     for (const c of cases) results.push(await runOnnxCase(c, backend));
-    check(results);
+    expectConformance(results);
     expect(results.filter((r) => r.status === 'pass').length).toBe(172);
   });
 });

@@ -95,3 +95,25 @@ describe('exportOnnx: whole graphs', () => {
     expectClose(toOurs(got[imported.outputs[0].name].dims, got[imported.outputs[0].name].data, NCHW, 'y').data, want.data, EXPORT_TOLERANCE);
   });
 });
+
+describe('exportOnnx never invents weights', () => {
+  const graph: GraphFile = {
+    format: 'deepwire-graph', version: 1,
+    nodes: [
+      { id: 'x', op: 'Input', attrs: { shape: [4, 4, 3] } },
+      { id: 'conv', op: 'Conv2D', name: 'conv_1', attrs: { filters: 2, kernel_size: 3 }, inputs: ['x'] },
+    ],
+    outputs: ['conv'],
+  };
+
+  it('refuses a graph with weights when given neither the weights nor a seed', () => {
+    expect(() => exportOnnx(analyzeGraph(graph))).toThrow(/^no weights given for 2 weight tensor\(s\) \(conv_1\/kernel, conv_1\/bias\)$/);
+    const partial = new Map([['conv/kernel', { shape: [3, 3, 3, 2], data: new Float32Array(54) }]]);
+    expect(() => exportOnnx(analyzeGraph(graph), { weights: partial })).toThrow(/^no weights given for 1 weight tensor\(s\) \(conv_1\/bias\)$/);
+  });
+
+  it('initialises what the store lacks only from a seed it was given', () => {
+    const model = decodeModel(exportOnnx(analyzeGraph(graph), { seed: 0 }));
+    expect(model.graph!.initializer.length).toBe(2);
+  });
+});

@@ -5,14 +5,17 @@
 import type { GraphReport, NodeReport } from '../graph/analyze.ts';
 import { window2d, type Padding } from '../ops/geometry.ts';
 import { argmaxGeometry, type MaxPoolWithArgmax2DAttrs } from '../ops/max-pool-with-argmax2d.ts';
-import { materializeWeights, type WeightStore } from '../runtime/reference.ts';
+import { materializeWeights, unstoredWeights, type WeightStore } from '../runtime/reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { encodeModel, floatTensor, int64Tensor, OnnxError, type OnnxAttribute, type OnnxNode, type OnnxTensorProto, type OnnxValueInfo } from './onnx-proto.ts';
 
 export const EXPORT_OPSET = 13;
 
 export interface ExportOptions {
-  /** Initializer seed for weights the store does not hold (the graph's `seed`). */
+  /**
+   * Initializer seed for the weights `weights` does not hold (Keras' initializers, as a run would use).
+   * Without one, every weight must be in `weights`: an export never invents weights nobody asked for.
+   */
   seed?: number;
   weights?: WeightStore;
   name?: string;
@@ -39,6 +42,10 @@ const FLOAT_ATTR = (v: number) => ({ float: v });
 /** Writes the graph as ONNX; throws an OnnxError naming a node deepwire cannot express in ONNX. */
 export function exportOnnx(report: GraphReport, options: ExportOptions = {}): Uint8Array {
   if (!report.ok) throw new OnnxError(`cannot export a graph with problems: ${report.problems[0].message}`, 'fix the problems shown on the nodes first');
+  const missing = options.seed === undefined ? unstoredWeights(report, options.weights) : [];
+  if (missing.length)
+    throw new OnnxError(`no weights given for ${missing.length} weight tensor(s) (${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ', …' : ''})`,
+      'give the weights the graph was saved with, or a seed to initialise them with Keras\' initializers');
   return new Exporter(report, materializeWeights(report, options.seed ?? 0, options.weights)).run(options.name ?? 'deepwire');
 }
 

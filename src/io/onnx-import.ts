@@ -412,7 +412,7 @@ export class Importer {
   private materializeInput(info: OnnxValueInfo, like?: Data, prefer?: Prefer): Data {
     const name = info.name;
     const other = nonTensorKind(info);
-    if (other) throw new OnnxError(`model input '${name}' is ${other}, not a tensor; deepwire reads tensors`);
+    if (other) throw new OnnxError(notATensor(name, other));
     const tensorType = info.type?.tensor_type;
     const bound = this.bound.get(name);
     const dtype = bound?.dtype ?? (tensorType?.elem_type ? dtypeName(tensorType.elem_type) : 'float32');
@@ -484,8 +484,10 @@ const NUMERIC = new Set(['float32', 'float64', 'float16', 'bfloat16', 'bool', ..
 /** ONNX ops whose integer results may leave float32's integer semantics (wraparound, truncation). */
 const INTEGER_ARITHMETIC = new Set(['Add', 'Sub', 'Mul', 'Div', 'Sum', 'Mean', 'Gemm', 'MatMul', 'Conv']);
 
+export const notATensor = (input: string, kind: string) => `model input '${input}' is ${kind}, not a tensor; deepwire reads tensors`;
+
 /** 'a sequence', 'an optional', … for a value that is not a tensor; null for a tensor (or no type). */
-function nonTensorKind(info: OnnxValueInfo): string | null {
+export function nonTensorKind(info: OnnxValueInfo): string | null {
   const kinds: Record<string, string> = { sequence_type: 'a sequence', map_type: 'a map', optional_type: 'an optional', sparse_tensor_type: 'a sparse tensor' };
   const key = Object.keys(info.type ?? {}).find((k) => k in kinds && (info.type as Record<string, unknown>)[k]);
   return key ? kinds[key] : null;

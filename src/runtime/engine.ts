@@ -9,14 +9,9 @@ import { isContiguous, viewSpan, type Plan, type Step, type View } from '../comp
 import { OpError } from '../ops/op.ts';
 import { acquireDevice, type DeviceInfo } from './device.ts';
 import { cachedConvKernel, tuneConvKernel, type TuneResult } from './autotune.ts';
+import { EngineError, GpuRunError, scopedGpuWork, type CapturedGpuError } from './errors.ts';
 
-/** A failure with the node it concerns, when there is one, and what to do about it. */
-export class EngineError extends Error {
-  constructor(message: string, readonly node?: string, readonly hint?: string) {
-    super(message);
-    this.name = 'EngineError';
-  }
-}
+export { EngineError, GpuRunError };
 
 export interface NodeTiming {
   node: string;
@@ -318,14 +313,14 @@ export class CompiledGraph {
       if (!feed) throw new EngineError(`no tensor given for Input '${id}'`, id, 'feed every Input node');
       if (formatShape(feed.shape) !== formatShape(view.shape))
         throw new EngineError(`Input '${id}' expects ${formatShape(view.shape)} (batch first), got ${formatShape(feed.shape)}`, id, 'resize the input or change the Input shape');
-      device.queue.writeBuffer(gpu.buffers[plan.physical[view.alloc]], view.offset * 4, feed.data.buffer, feed.data.byteOffset, feed.data.byteLength);
     }
     const read = options.read ?? [...this.kept].filter((id) => plan.views.has(id) && !plan.inputs.has(id));
     for (const id of read)
       if (!this.kept.has(id) || !plan.views.has(id))
         throw new EngineError(`'${id}' was not kept when the graph was compiled`, id, 'compile with it in `keep` to read it back');
 
-    if (options.timing && this.engine.info.features.timestamps && !gpu.timer) {
+    // A plan with no dispatch (the output is an input, or a view of it) has nothing to time.
+    if (options.timing && this.engine.info.features.timestamps && !gpu.timer && plan.steps.length) {
       const bytes = 16 * plan.steps.length;
       gpu.timer = {
         querySet: device.createQuerySet({ type: 'timestamp', count: 2 * plan.steps.length }),
@@ -335,43 +330,75 @@ export class CompiledGraph {
     }
     const timer = options.timing ? gpu.timer : undefined;
     const querySet = timer?.querySet;
-    const encoder = device.createCommandEncoder();
-    let pass: GPUComputePassEncoder | null = null;
-    const started = performance.now();
-    plan.steps.forEach((s, i) => {
-      if (s.clear) {
-        if (pass) pass = (pass.end(), null);
-        encoder.clearBuffer(gpu.buffers[plan.physical[s.clear.alloc]], s.clear.offset * 4, viewSpan(s.clear) * 4);
+    // Everything from the feeds' upload to the submit runs inside error scopes: any GPU error fails the run.
+    let started = 0;
+    const { value: staging, errors } = scopedGpuWork(device, () => {
+      for (const [id, view] of plan.inputs) {
+        const feed = feeds[id];
+        device.queue.writeBuffer(gpu.buffers[plan.physical[view.alloc]], view.offset * 4, feed.data.buffer, feed.data.byteOffset, feed.data.byteLength);
       }
-      if (querySet) pass = encoder.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
-      else pass ??= encoder.beginComputePass();
-      pass.setPipeline(gpu.pipelines[i]);
-      pass.setBindGroup(0, gpu.bindGroups[i]);
-      pass.dispatchWorkgroups(...gpu.grids[i]);
-      if (querySet) pass = (pass.end(), null);
+      const encoder = device.createCommandEncoder();
+      let pass: GPUComputePassEncoder | null = null;
+      started = performance.now();
+      plan.steps.forEach((s, i) => {
+        if (s.clear) {
+          if (pass) pass = (pass.end(), null);
+          encoder.clearBuffer(gpu.buffers[plan.physical[s.clear.alloc]], s.clear.offset * 4, viewSpan(s.clear) * 4);
+        }
+        if (querySet) pass = encoder.beginComputePass({ timestampWrites: { querySet, beginningOfPassWriteIndex: 2 * i, endOfPassWriteIndex: 2 * i + 1 } });
+        else pass ??= encoder.beginComputePass();
+        encodeStep(pass, gpu, i);
+        if (querySet) pass = (pass.end(), null);
+      });
+      (pass as GPUComputePassEncoder | null)?.end();
+
+      const staging = this.encodeReadback(gpu, encoder, read);
+      if (timer) {
+        encoder.resolveQuerySet(timer.querySet, 0, 2 * plan.steps.length, timer.resolve, 0);
+        encoder.copyBufferToBuffer(timer.resolve, 0, timer.times, 0, 16 * plan.steps.length);
+      }
+      device.queue.submit([encoder.finish()]);
+      return staging;
     });
-    (pass as GPUComputePassEncoder | null)?.end();
-
-    const staging = this.encodeReadback(gpu, encoder, read);
     const times = timer?.times ?? null;
-    if (timer) {
-      encoder.resolveQuerySet(timer.querySet, 0, 2 * plan.steps.length, timer.resolve, 0);
-      encoder.copyBufferToBuffer(timer.resolve, 0, timer.times, 0, 16 * plan.steps.length);
-    }
-    device.queue.submit([encoder.finish()]);
 
-    let tensors: Map<string, Tensor>;
-    try {
-      [tensors] = await Promise.all([this.collect(staging), times?.mapAsync(GPUMapMode.READ)]);
-    } catch (e) {
+    const [collected, timesRead] = await Promise.allSettled([this.collect(staging), times?.mapAsync(GPUMapMode.READ)]);
+    const error = await errors;
+    if (error || collected.status === 'rejected' || timesRead.status === 'rejected' || this.engine.lost) {
+      if (times?.mapState === 'mapped') times.unmap();
+      if (error) throw await this.gpuError(error, gpu, 'during the run');
       if (this.engine.lost) throw new EngineError('the GPU device was lost during the run; deepwire will reconnect', undefined, 'run again');
-      throw e;
+      throw collected.status === 'rejected' ? collected.reason : (timesRead as PromiseRejectedResult).reason;
     }
     const elapsed = performance.now() - started;
-    const result: RunResult = { tensors };
+    const result: RunResult = { tensors: collected.value };
     if (options.timing) result.timings = this.timings(times, elapsed);
     times?.unmap();
     return result;
+  }
+
+  /**
+   * A GPU error as an EngineError on the node it concerns: named by the bind group label (the node id)
+   * in the message, else, for a validation error, found by encoding each step on its own (no submit).
+   */
+  private async gpuError(error: CapturedGpuError, gpu: GpuState, what: string): Promise<GpuRunError> {
+    const nodes = new Set(this.plan.steps.map((s) => s.node));
+    let node = [...error.message.matchAll(/"([^"]+)"/g)].map((m) => m[1]).find((label) => nodes.has(label));
+    if (!node && error.kind === 'validation' && !this.engine.lost) {
+      const device = this.engine.device;
+      const checks = this.plan.steps.map((_, i) => {
+        device.pushErrorScope('validation');
+        const encoder = device.createCommandEncoder();
+        const pass = encoder.beginComputePass();
+        encodeStep(pass, gpu, i);
+        pass.end();
+        encoder.finish();
+        return device.popErrorScope();
+      });
+      const failed = (await Promise.all(checks)).findIndex(Boolean);
+      node = failed >= 0 ? this.plan.steps[failed].node : undefined;
+    }
+    return new GpuRunError(error.kind, error.message, what, node);
   }
 
   /**
@@ -396,10 +423,17 @@ export class CompiledGraph {
     if (!gpu || gpu.generation !== this.engine.generation) throw new EngineError('nothing to read: this graph has not run on the current device', undefined, 'run it first');
     for (const id of ids)
       if (!this.plan.views.has(id) || !this.kept.has(id)) throw new EngineError(`'${id}' was not kept when the graph was compiled`, id, 'compile with it in `keep` to read it back');
-    const encoder = this.engine.device.createCommandEncoder();
-    const staging = this.encodeReadback(gpu, encoder, ids);
-    this.engine.device.queue.submit([encoder.finish()]);
-    return this.collect(staging);
+    const device = this.engine.device;
+    const { value: staging, errors } = scopedGpuWork(device, () => {
+      const encoder = device.createCommandEncoder();
+      const staging = this.encodeReadback(gpu, encoder, ids);
+      device.queue.submit([encoder.finish()]);
+      return staging;
+    });
+    const [tensors, error] = await Promise.all([this.collect(staging).catch((e: unknown) => e), errors]);
+    if (error) throw await this.gpuError(error, gpu, 'reading results back');
+    if (!(tensors instanceof Map)) throw tensors;
+    return tensors;
   }
 
   /** Copies each kept tensor's span into its (reused) readback buffer. */
@@ -429,7 +463,8 @@ export class CompiledGraph {
     const { steps } = this.plan;
     const perStep = new Array<number>(steps.length).fill(0);
     let source: 'timestamp-query' | 'cpu-approximation' = 'timestamp-query';
-    if (times) {
+    if (!steps.length) source = this.engine.info.features.timestamps ? 'timestamp-query' : 'cpu-approximation';
+    else if (times) {
       const t = new BigInt64Array(times.getMappedRange());
       for (let i = 0; i < steps.length; i++) perStep[i] = Math.max(0, Number(t[2 * i + 1] - t[2 * i])) / 1e6;
     } else {
@@ -463,6 +498,13 @@ export class CompiledGraph {
     if (this.gpu) this.release(this.gpu);
     this.gpu = null;
   }
+}
+
+/** One step's dispatch: its pipeline, its bind group (labelled with its node) and its grid. */
+function encodeStep(pass: GPUComputePassEncoder, gpu: GpuState, i: number): void {
+  pass.setPipeline(gpu.pipelines[i]);
+  pass.setBindGroup(0, gpu.bindGroups[i]);
+  pass.dispatchWorkgroups(...gpu.grids[i]);
 }
 
 /** Copies a strided view out of the floats read back from its span. */

@@ -31,6 +31,13 @@ export function materializeWeights(report: GraphReport, seed: number, store?: We
   return materializeNodeWeights(report.nodes, seed, store);
 }
 
+/** Weights the store does not hold, as `node/weight`: materializeWeights initialises them from the seed. */
+export function unstoredWeights(report: GraphReport, store?: WeightStore): string[] {
+  return report.nodes.flatMap((node) => node.weights
+    .filter((spec) => !store?.has(node.weightRefs?.[spec.name] ?? `${node.id}/${spec.name}`))
+    .map((spec) => `${node.name}/${spec.name}`));
+}
+
 /** The weights of some nodes only (as materializeWeights makes them for the whole graph). */
 export function materializeNodeWeights(nodes: readonly NodeReport[], seed: number, store?: WeightStore): Map<string, Record<string, Tensor>> {
   const all = new Map<string, Record<string, Tensor>>();

@@ -7,7 +7,7 @@ import type { GraphFile, GraphNode } from '../graph/types.ts';
 import { sizeOf, type Tensor } from '../tensor.ts';
 import type { View } from '../compile/plan.ts';
 import { KERNELS } from '../compile/kernels.ts';
-import { EngineError, type CompiledGraph, type Engine, type RunResult } from './engine.ts';
+import { EngineError, GpuRunError, type CompiledGraph, type Engine, type RunResult } from './engine.ts';
 import { fingerprints, hashString } from './fingerprint.ts';
 import { materializeWeights, type WeightStore } from './reference.ts';
 
@@ -86,7 +86,7 @@ export class Session {
 
   /** Runs `graph`, recomputing only what changed since the last run; one run at a time. */
   run(graph: GraphFile, options: SessionRunOptions): Promise<SessionRun> {
-    const result = this.busy.then(() => this.runOnce(graph, options));
+    const result = this.busy.then(() => this.forgetOnGpuError(() => this.runOnce(graph, options)));
     this.busy = result.catch(() => undefined);
     return result;
   }
@@ -255,8 +255,24 @@ export class Session {
   async tensor(id: string): Promise<Tensor | null> {
     const r = this.results.get(id);
     if (!r) return null;
-    if (!r.tensor && r.compiled) r.tensor = (await r.compiled.read([id])).get(id);
+    if (!r.tensor && r.compiled) {
+      const compiled = r.compiled;
+      r.tensor = (await this.forgetOnGpuError(() => compiled.read([id]))).get(id);
+    }
     return r.tensor ?? null;
+  }
+
+  /**
+   * A GPU error may have left any buffer half written: every result goes, so that nothing computed
+   * before or during the failure is shown as valid, and the error passes on.
+   */
+  private async forgetOnGpuError<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      if (e instanceof GpuRunError) this.clear();
+      throw e;
+    }
   }
 
   /** Where a node's current result lives on the GPU (null for fed Inputs and nodes without one). */

@@ -10,6 +10,7 @@ import { kernel, packParams, type Kernel } from '../compile/kernels.ts';
 import { pixelView, type View } from '../compile/plan.ts';
 import { formatShape, type Tensor } from '../tensor.ts';
 import { colormapTable, NAN_COLOR, type ColormapName } from './colormaps.ts';
+import { GpuRunError, scopedGpuWork } from './errors.ts';
 
 /** One image of a batch as pixels × channels: element (pixel q, channel c) at offset + q·stride + c floats. */
 export interface MapSource {
@@ -360,7 +361,7 @@ export class Visualizer {
     const out = this.buffer(pixels * 4, 'channel mean');
     const encoder = this.device.createCommandEncoder();
     await this.dispatch(encoder, 'main', KERNEL.channelMean, [src.buffer, out], { offset: src.offset, stride: src.stride, channels: src.channels, pixels }, pixels);
-    this.submit(encoder);
+    await this.submit(encoder).catch((e: unknown) => this.dropOnFailure(out, e));
     return { buffer: out, offset: 0, stride: 1, channels: 1, height: src.height, width: src.width };
   }
 
@@ -373,7 +374,7 @@ export class Visualizer {
     const encoder = this.device.createCommandEncoder();
     const params = { aOffset: a.offset, aStride: a.stride, bOffset: b.offset, bStride: b.stride, channels: a.channels, pixels };
     await this.dispatch(encoder, 'main', KERNEL.difference, [a.buffer, b.buffer, out], params, pixels * a.channels);
-    this.submit(encoder);
+    await this.submit(encoder).catch((e: unknown) => this.dropOnFailure(out, e));
     return { buffer: out, offset: 0, stride: a.channels, channels: a.channels, height: a.height, width: a.width };
   }
 
@@ -385,8 +386,7 @@ export class Visualizer {
     const encoder = this.device.createCommandEncoder();
     const staging = this.device.createBuffer({ size: align4(span * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     encoder.copyBufferToBuffer(src.buffer, src.offset * 4, staging, 0, span * 4);
-    this.submit(encoder);
-    await staging.mapAsync(GPUMapMode.READ);
+    await this.submit(encoder, () => staging.mapAsync(GPUMapMode.READ)).catch((e: unknown) => this.dropOnFailure(staging, e));
     const all = new Float32Array(staging.getMappedRange(), 0, span);
     const data = new Float32Array(pixels * C);
     if (src.stride === C) data.set(all.subarray(0, pixels * C));
@@ -469,17 +469,27 @@ export class Visualizer {
     pass.end();
   }
 
-  private submit(encoder: GPUCommandEncoder): void {
-    this.device.queue.submit([encoder.finish()]);
+  /** Frees a buffer whose contents a failed submit left undefined, and passes the failure on. */
+  private dropOnFailure(buffer: GPUBuffer, error: unknown): never {
+    this.owned.delete(buffer);
+    buffer.destroy();
+    throw error;
+  }
+
+  /** Submits inside error scopes (src/runtime/errors.ts): rejects when the GPU reported any error. */
+  private async submit(encoder: GPUCommandEncoder, then?: () => Promise<void>): Promise<void> {
+    const { errors } = scopedGpuWork(this.device, () => this.device.queue.submit([encoder.finish()]));
     for (const b of this.pending.get(encoder) ?? []) b.destroy();
+    const [error, after] = await Promise.all([errors, then?.().then(() => null, (e: unknown) => e ?? new Error('failed'))]);
+    if (error) throw new GpuRunError(error.kind, error.message, 'drawing the activation maps');
+    if (after) throw after;
   }
 
   /** Submits `encoder` with a copy of `buffer` appended and returns those bytes. */
   private async readBack(encoder: GPUCommandEncoder, buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
     const staging = this.device.createBuffer({ size: align4(bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     encoder.copyBufferToBuffer(buffer, 0, staging, 0, align4(bytes));
-    this.submit(encoder);
-    await staging.mapAsync(GPUMapMode.READ);
+    await this.submit(encoder, () => staging.mapAsync(GPUMapMode.READ)).catch((e: unknown) => this.dropOnFailure(staging, e));
     const copy = staging.getMappedRange().slice(0, bytes);
     staging.unmap();
     staging.destroy();

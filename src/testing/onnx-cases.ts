@@ -11,7 +11,9 @@ import type { Tensor } from '../tensor.ts';
 import { CONVERTERS } from '../io/onnx-import-ops.ts';
 import { importOnnx, type OnnxImport } from '../io/onnx-import.ts';
 import { castFromFloat32, checkFloat32Exact, toOnnx, toOurs } from '../io/onnx-layout.ts';
-import { decodeModel, decodeTensorProto, readTensor, type TensorValue } from '../io/onnx-proto.ts';
+import { decodeModel, decodeTensorProto, dtypeName, readTensor, type TensorValue } from '../io/onnx-proto.ts';
+import { readNpy } from '../io/npy.ts';
+import { expect } from 'vitest';
 import { mismatches, TOLERANCE, type Tolerance } from './expect-close.ts';
 
 /** Debian's libonnx-testdata puts them here; ONNX_NODE_TESTS points elsewhere (scripts/test.mjs checks the same). */
@@ -123,17 +125,60 @@ export async function runOnnxCase(c: OnnxCase, backend: CaseBackend): Promise<Ca
     if (e instanceof OpError || (e as Error)?.name === 'EngineError') return { name: c.name, status: 'refused', message: `backend: ${(e as Error).message}` };
     return { name: c.name, status: 'fail', message: `run crashed: ${(e as Error)?.stack ?? e}` };
   }
-  for (const [k, port] of imported.outputs.entries()) {
+  return compareOutputs(c, imported.outputs.map((port) => ({ ...port, got: results[port.name] })));
+}
+
+/** Each output against the case's expected output_K.pb, with the tolerance of its ops and element type. */
+function compareOutputs(c: OnnxCase, outputs: { name: string; dtype: string; got: OnnxArray }[]): CaseResult {
+  const expected = readSet(c.dir, 'output');
+  for (const [k, port] of outputs.entries()) {
     const tol = port.dtype === 'float32' ? toleranceFor(c.ops) : ONNX_TOLERANCE[port.dtype] ?? TOLERANCE.exact;
     const want = expected[k];
     if (!want || want instanceof Error) return { name: c.name, status: 'fail', message: `no expected data for output '${port.name}': ${want?.message}` };
-    const got = results[port.name];
+    const { got } = port;
     if (got.dims.join() !== want.dims.join())
       return { name: c.name, status: 'fail', message: `output '${port.name}' has shape ${got.dims.join('×')}, expected ${want.dims.join('×')}` };
     const bad = mismatches(got.data, want.data, tol);
     if (bad.length) return { name: c.name, status: 'fail', message: `output '${port.name}': ${bad.join('; ')}` };
   }
   return { name: c.name, status: 'pass' };
+}
+
+/** What `deepwire ARGS` did (src/testing/cli-run.ts runs it in-process, files kept in memory). */
+export interface CliOutcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+  written: Map<string, Uint8Array>;
+}
+
+/**
+ * Runs one case as a user would: `deepwire run test_x/model.onnx --input …/input_K.pb … --out DIR`, then
+ * reads the .npy files the run printed, in the model's output order, and compares them. A non-zero exit
+ * with deepwire's own message is a refusal (the caller checks which cases may be refused); an internal
+ * error, a missing file or a wrong value is a failure. Never throws.
+ */
+export async function runOnnxCaseCli(c: OnnxCase, cli: (argv: string[]) => Promise<CliOutcome>): Promise<CaseResult & { stdout: string }> {
+  const set = join(c.dir, 'test_data_set_0');
+  const inputs = readdirSync(set).filter((f) => /^input_\d+\.pb$/.test(f)).sort((a, b) => parseInt(a.slice(6)) - parseInt(b.slice(6)));
+  const out = `out/${c.name}`;
+  const { code, stdout, stderr, written } = await cli(['run', join(c.dir, 'model.onnx'), ...inputs.flatMap((f) => ['--input', join(set, f)]), '--out', out]);
+  if (code !== 0) {
+    const status = /internal error/.test(stderr) ? 'fail' : 'refused';
+    if (written.size) return { name: c.name, status: 'fail', message: `exit ${code}, yet it wrote ${[...written.keys()].join(', ')}: ${stderr}`, stdout };
+    return { name: c.name, status, message: stderr.trim(), stdout };
+  }
+  const paths = [...stdout.matchAll(/^(.+\.npy): /gm)].map((m) => m[1]);
+  const ports = decodeModel(readFileSync(join(c.dir, 'model.onnx'))).graph!.output.map((o) => ({ name: o.name, dtype: dtypeName(o.type?.tensor_type?.elem_type) }));
+  if (paths.length !== ports.length) return { name: c.name, status: 'fail', message: `printed ${paths.length} output files for ${ports.length} outputs:\n${stdout}`, stdout };
+  const outputs = [];
+  for (const [k, port] of ports.entries()) {
+    const file = written.get(paths[k]);
+    if (!file) return { name: c.name, status: 'fail', message: `printed ${paths[k]} but did not write it`, stdout };
+    const t = readNpy(file);
+    outputs.push({ name: port.name, dtype: port.dtype, got: { dims: t.shape, data: t.data } });
+  }
+  return { ...compareOutputs(c, outputs), stdout };
 }
 
 /** `pass 150, fail 0, refused 35` and one line per refusal. */
@@ -143,3 +188,36 @@ export function summarize(results: CaseResult[]): string {
   for (const r of results) if (r.status !== 'pass') lines.push(`  ${r.status.padEnd(7)} ${r.name}: ${r.message}`);
   return lines.join('\n');
 }
+
+/** Cases deepwire refuses, by the reason it gives. Anything else must pass. */
+export const REFUSED: Record<string, RegExp> = {
+  test_averagepool_3d_default: /3-D data/, test_maxpool_3d_default: /3-D data/,
+  test_batchnorm_epsilon_training_mode: /training mode: it normalises with statistics across the batch/,
+  test_batchnorm_example_training_mode: /training mode: it normalises with statistics across the batch/,
+  // Dropout in training mode with a ratio above 0 drops at random: no run matches ONNX's draw.
+  test_training_dropout: /training mode \(random\)/, test_training_dropout_default: /training mode \(random\)/,
+  test_training_dropout_mask: /training mode \(random\)/, test_training_dropout_default_mask: /training mode \(random\)/,
+  test_matmul_4d: /multiplies two matrices, or two equal batches/,
+  test_constant: /output 'values' is a constant/,
+  test_identity_opt: /is an optional, not a tensor/, test_identity_sequence: /is a sequence, not a tensor/,
+  test_reshape_allowzero_reordered: /is empty/,
+};
+
+/** Cases with other element types than float32: computed in float32, cast back to the declared type. */
+export const NON_FLOAT32 = [
+  'test_add_uint8', 'test_sub_uint8', 'test_mul_uint8', 'test_div_uint8', 'test_maxpool_2d_uint8', 'test_edge_pad', 'test_reflect_pad',
+  'test_clip_default_int8_inbounds', 'test_clip_default_int8_max', 'test_clip_default_int8_min',
+  ...['float16', 'float64', 'int8', 'int16', 'int32', 'int64', 'uint8', 'uint16', 'uint32', 'uint64'].flatMap((t) => [`test_max_${t}`, `test_min_${t}`]),
+];
+
+/** Every case passes or is refused for its listed reason; the non-float32 cases pass. */
+export function expectConformance(results: CaseResult[]): void {
+  console.log(summarize(results));
+  expect(results.filter((r) => r.status === 'fail').map((r) => `${r.name}: ${r.message}`)).toEqual([]);
+  const refused = results.filter((r) => r.status === 'refused');
+  expect(refused.map((r) => r.name).sort()).toEqual(Object.keys(REFUSED).sort());
+  for (const r of refused) expect(r.message, r.name).toMatch(REFUSED[r.name]);
+  const passed = new Set(results.filter((r) => r.status === 'pass').map((r) => r.name));
+  expect(NON_FLOAT32.filter((n) => !passed.has(n))).toEqual([]);
+}
+
