@@ -1,6 +1,6 @@
 // `npm test`: makes sure the system packages the GPU suites need are present (installing them on
-// Debian as root), then runs the unit, gpu and browser suites (Vitest) and the end-to-end suite
-// (Playwright) one after another, and exits non-zero if any failed.
+// Debian as root), then runs the unit, gpu (Dawn), wgpu (Deno) and browser suites (Vitest) and the
+// end-to-end suite (Playwright) one after another, and exits non-zero if any failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -87,6 +87,8 @@ const bin = (name) => `${ROOT}node_modules/.bin/${name}`;
 const suites = [
   ['unit', bin('vitest'), ['run', '--project', 'unit']],
   ['gpu', bin('vitest'), ['run', '--project', 'gpu']],
+  // The same GPU suite on wgpu (Firefox's WebGPU), through Deno.
+  ['wgpu', process.execPath, [`${ROOT}scripts/test-wgpu.mjs`]],
   ['browser', bin('vitest'), ['run', '--project', 'browser']],
   ['e2e', bin('playwright'), ['test']],
 ];

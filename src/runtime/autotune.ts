@@ -54,17 +54,17 @@ export async function tuneConvKernel(engine: Engine, runs = 5): Promise<TuneResu
 
 type Cache = Record<string, ConvKernel>;
 
+/** The cache file in Node and Deno (Deno also has a localStorage, but tests point XDG_CACHE_HOME elsewhere); null in a page. */
 async function cacheFile(): Promise<string | null> {
-  if (typeof process === 'undefined' || !process.versions?.node) return null;
+  if (typeof document !== 'undefined' || typeof process === 'undefined' || !process.versions?.node) return null;
   const [{ homedir }, { join }] = await Promise.all([import('node:os'), import('node:path')]);
   return join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'deepwire', 'conv-kernel.json');
 }
 
 async function readCache(): Promise<Cache> {
   try {
-    if (typeof localStorage !== 'undefined') return JSON.parse(localStorage.getItem(CACHE_KEY) ?? '{}');
     const file = await cacheFile();
-    if (!file) return {};
+    if (!file) return typeof localStorage !== 'undefined' ? JSON.parse(localStorage.getItem(CACHE_KEY) ?? '{}') : {};
     const { readFile } = await import('node:fs/promises');
     return JSON.parse(await readFile(file, 'utf8'));
   } catch {
@@ -74,9 +74,8 @@ async function readCache(): Promise<Cache> {
 
 async function writeCache(cache: Cache): Promise<void> {
   try {
-    if (typeof localStorage !== 'undefined') return localStorage.setItem(CACHE_KEY, JSON.stringify(cache));
     const file = await cacheFile();
-    if (!file) return;
+    if (!file) return typeof localStorage !== 'undefined' ? localStorage.setItem(CACHE_KEY, JSON.stringify(cache)) : undefined;
     const [{ mkdir, writeFile }, { dirname }] = await Promise.all([import('node:fs/promises'), import('node:path')]);
     await mkdir(dirname(file), { recursive: true });
     await writeFile(file, JSON.stringify(cache, null, 2));

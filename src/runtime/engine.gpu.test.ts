@@ -7,10 +7,29 @@ import { compareWithReference, singleOpGraph } from '../testing/compare.ts';
 import { expectClose, TOLERANCE } from '../testing/expect-close.ts';
 import { testGpu } from '../testing/gpu.ts';
 import { acquireDevice } from './device.ts';
+import { KERNELS } from '../compile/kernels.ts';
+import { zooModel } from '../models/zoo.ts';
 
 const gpu = await testGpu();
 
 describe.skipIf(!gpu)('Engine', () => {
+  it('lowers only to kernels this adapter can build: no subgroup kernel without the feature (wgpu has none)', async () => {
+    const engine = await Engine.create(async () => gpu);
+    for (const name of ['ResNet50', 'InceptionV3', 'MobileNetV2']) {
+      const report = analyzeGraph(zooModel(name, { include_top: false, input_shape: [75, 75, 3] }));
+      const weights = materializeWeights(report, 0);
+      for (const convKernel of ['direct', 'gemm'] as const) {
+        const compiled = engine.compile(report, weights, { convKernel });
+        const kernels = new Set(compiled.plan.steps.map((s) => s.kernel));
+        const needSubgroups = [...kernels].filter((k) => /^\s*enable subgroups/m.test(KERNELS[k].code));
+        if (!gpu!.features.subgroups) expect(needSubgroups, `${name} with ${convKernel}`).toEqual([]);
+        // Every pipeline it picked builds on this adapter.
+        if (convKernel === engine.convKernel) await compiled.prepare();
+        compiled.destroy();
+      }
+    }
+  });
+
   it('spreads a dispatch of more than 65 535 workgroups over a 2-D grid (1024×1024 input)', async () => {
     const engine = await Engine.create(async () => gpu);
     const graph = singleOpGraph('Conv2D', [[1024, 1024, 1]], { filters: 4, kernel_size: 3, padding: 'same' });

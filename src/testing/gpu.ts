@@ -12,6 +12,7 @@ export interface TestGpu extends DeviceInfo {
 
 /** Acquires the test device, or throws under CI. Returns null outside CI when there is no adapter. */
 export async function testGpu(): Promise<TestGpu | null> {
+  checkImplementation();
   const info = await acquireDevice();
   if (!info) {
     const message = 'no WebGPU adapter: install Debian\'s chromium (SwiftShader) or run on a machine with a GPU (see README)';
@@ -26,4 +27,16 @@ export async function testGpu(): Promise<TestGpu | null> {
     expect(errors, `uncaptured WebGPU errors:\n${errors.join('\n')}`).toEqual([]);
   });
   return gpu;
+}
+
+/**
+ * Under `npm run test:wgpu` (DEEPWIRE_WEBGPU=wgpu) the suite must run on Deno's own WebGPU (wgpu):
+ * without this check a Deno lacking navigator.gpu would fall back to the `webgpu` package (Dawn)
+ * and pass the wrong implementation's tests.
+ */
+function checkImplementation(): void {
+  if (typeof process === 'undefined' || process.env?.DEEPWIRE_WEBGPU !== 'wgpu') return;
+  const deno = (globalThis as { Deno?: unknown }).Deno;
+  if (!deno || typeof navigator === 'undefined' || !(navigator as Navigator).gpu)
+    throw new Error('npm run test:wgpu must run under Deno with its navigator.gpu (wgpu); this runtime has none: update the `deno` dev dependency');
 }

@@ -1,0 +1,37 @@
+// Every kernel within the limits WebGPU guarantees on any adapter (the spec's defaults), so that no
+// browser's implementation — Dawn in Chrome, wgpu in Firefox, WebKit's in Safari — is asked for more
+// than it must offer: storage buffers per stage, workgroup memory, invocations per workgroup. The
+// subgroup kernels are the only ones that need an optional feature, and lowering picks them only
+// where the device has it (engine.gpu.test.ts checks that on the adapter at hand).
+import { describe, expect, it } from 'vitest';
+import { KERNELS } from './kernels.ts';
+
+const DEFAULT_LIMITS = { maxStorageBuffersPerShaderStage: 8, maxComputeWorkgroupStorageSize: 16_384, maxComputeInvocationsPerWorkgroup: 256 };
+const BYTES: Record<string, number> = { f32: 4, u32: 4, i32: 4, 'vec4<f32>': 16, 'vec2<f32>': 8, 'vec4<u32>': 16 };
+
+describe('the kernels fit WebGPU\'s default limits', () => {
+  for (const [name, k] of Object.entries(KERNELS)) {
+    it(name, () => {
+      const storage = k.code.match(/var<storage\b/g)?.length ?? 0;
+      expect(storage).toBeLessThanOrEqual(DEFAULT_LIMITS.maxStorageBuffersPerShaderStage);
+      let shared = 0;
+      for (const [, type, count] of k.code.matchAll(/var<workgroup>\s*\w+\s*:\s*array<(.+?),\s*(\w+)>\s*;/g)) {
+        expect(BYTES[type], `${name}: workgroup array of ${type}`).toBeDefined();
+        const n = Number(count) || Number(new RegExp(`const\\s+${count}\\s*(?::\\s*\\w+)?\\s*=\\s*(\\d+)`).exec(k.code)?.[1]);
+        expect(n, `${name}: size of a workgroup array (${count})`).toBeGreaterThan(0);
+        shared += BYTES[type] * n;
+      }
+      expect(shared).toBeLessThanOrEqual(DEFAULT_LIMITS.maxComputeWorkgroupStorageSize);
+      const size = /@workgroup_size\(([^)]*)\)/.exec(k.code)![1].split(',').map((d) => d.trim());
+      // A named size is a const or an override with its default (no step overrides a workgroup size).
+      const invocations = size.map((d) => Number(d) || Number(new RegExp(`(?:const|override)\\s+${d}\\s*(?::\\s*\\w+)?\\s*=\\s*(\\d+)`).exec(k.code)?.[1])).reduce((a, b) => a * b, 1);
+      expect(invocations).toBeGreaterThan(0);
+      expect(invocations).toBeLessThanOrEqual(DEFAULT_LIMITS.maxComputeInvocationsPerWorkgroup);
+    });
+  }
+
+  it('only the subgroup kernels enable an optional feature', () => {
+    const enabling = Object.entries(KERNELS).filter(([, k]) => /^\s*enable\s/m.test(k.code)).map(([name]) => name);
+    expect(enabling.sort()).toEqual(['conv2dDirectQuad', 'conv2dDirectQuad16', 'winogradGemm']);
+  });
+});
