@@ -1,0 +1,162 @@
+// The compiler without a device (as tinygrad's test_schedule counts kernels): what a graph lowers to —
+// how many dispatches, of which kernels, what is fused, where concat branches write, when Winograd and
+// split-K are chosen, how buffers are shared. The GPU suites check that these plans compute the right
+// numbers; this suite pins their shape, so a change in fusion or kernel choice shows up here first.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph } from '../graph/analyze.ts';
+import type { GraphFile } from '../graph/types.ts';
+import { materializeWeights } from '../runtime/reference.ts';
+import { BLOCKS } from '../testing/blocks.ts';
+import { singleOpGraph } from '../testing/compare.ts';
+import { lowerGraph, type LowerOptions } from './lower.ts';
+import { pixelView, type Plan } from './plan.ts';
+
+function lower(graph: GraphFile, options: Partial<LowerOptions> = {}): Plan {
+  const report = analyzeGraph(graph);
+  expect(report.problems).toEqual([]);
+  return lowerGraph(report, materializeWeights(report, 1), { batch: 1, keep: report.outputs, convKernel: 'gemm', ...options });
+}
+
+const dispatches = (plan: Plan) => plan.steps.map((s) => [s.node, ...s.fused].join('+'));
+const kernels = (plan: Plan) => plan.steps.map((s) => s.kernel);
+const example = (name: string) => JSON.parse(readFileSync(`examples/${name}.json`, 'utf8')) as GraphFile;
+
+describe('fusion and concat in place', () => {
+  it('Inception 3a: 6 convs and 1 pool, each writing its slice of the concat, no copy', () => {
+    for (const options of [{ convKernel: 'gemm', splitK: false }, { convKernel: 'direct', subgroups: false }, { convKernel: 'direct', subgroups: true, winograd: false }] as const) {
+      const plan = lower(example('inception-3a'), options);
+      expect(kernels(plan).filter((k) => k === 'pool2d')).toHaveLength(1);
+      expect(plan.steps).toHaveLength(7);
+      expect(kernels(plan)).not.toContain('elementwise');
+      const concat = plan.views.get('concat')!;
+      // The four branches' outputs are channel slices 0–63, 64–191, 192–223, 224–255 of the concat's buffer.
+      const slices = ['b1_1x1', 'b2_3x3', 'b3_5x5', 'b4_proj'].map((id) => plan.views.get(id)!);
+      expect(slices.map((v) => v.alloc)).toEqual([concat.alloc, concat.alloc, concat.alloc, concat.alloc]);
+      expect(slices.map((v) => v.offset - concat.offset)).toEqual([0, 64, 192, 224]);
+      expect(slices.map((v) => pixelView(v)!.stride)).toEqual([256, 256, 256, 256]);
+    }
+  });
+
+  it('a ResNet bottleneck: BN, ReLU, the residual add and the last ReLU fold into four conv dispatches', () => {
+    // The add joins the branch found first (the shortcut).
+    expect(dispatches(lower(BLOCKS['ResNet bottleneck with a projection shortcut (stride 2)']))).toEqual([
+      'c1+c1_bn+c1_r', 'c2+c2_bn+c2_r', 'c3+c3_bn', 'sc+sc_bn+add+out',
+    ]);
+  });
+
+  it('a kept node stops fusion there and keeps its own tensor', () => {
+    const plan = lower(BLOCKS['ResNet bottleneck with a projection shortcut (stride 2)'], { keep: ['out', 'c1_bn'] });
+    expect(dispatches(plan)).toContain('c1+c1_bn');
+    expect(plan.views.has('c1_bn')).toBe(true);
+    expect(plan.views.has('c1_r')).toBe(true);
+  });
+
+  it('the ResNet stem: ZeroPadding2D folds into the 7×7 conv and both pools', () => {
+    const plan = lower(BLOCKS['ResNet stem, ZeroPadding2D folded into the 7×7 conv and the pools']);
+    expect(kernels(plan)).toEqual(['conv2dGemm', 'pool2d', 'pool2d']);
+    expect(plan.computedBy.get('p1')).toBe('c1');
+  });
+
+  it('a DenseNet block appends every layer to one buffer; only the block\'s input is copied in', () => {
+    const plan = lower(BLOCKS['DenseNet block (3 layers, growth 4) and transition']);
+    expect(plan.steps.filter((s) => s.kernel === 'elementwise').map((s) => s.node)).toEqual(['cat0']);
+    const cat = plan.views.get('cat2')!;
+    for (const id of ['l0_c2', 'l1_c2', 'l2_c2']) expect(plan.views.get(id)!.alloc, id).toBe(cat.alloc);
+  });
+
+  it('a plan with no dispatch: Flatten of the input is a view of it', () => {
+    const plan = lower({ format: 'deepwire-graph', version: 1, nodes: [{ id: 'x', op: 'Input', attrs: { shape: [2, 3, 4] } }, { id: 'f', op: 'Flatten', inputs: ['x'] }], outputs: ['f'] });
+    expect(plan.steps).toEqual([]);
+    expect(plan.views.get('f')).toMatchObject({ alloc: plan.inputs.get('x')!.alloc, shape: [1, 24] });
+  });
+});
+
+describe('the conv kernel choice', () => {
+  const conv3x3 = singleOpGraph('Conv2D', [[14, 14, 32]], { filters: 32, kernel_size: 3, padding: 'same' });
+  it.each([
+    [{ convKernel: 'gemm' }, ['conv2dGemm']],
+    [{ convKernel: 'direct', subgroups: false }, ['conv2dDirect']],
+    [{ convKernel: 'direct', subgroups: true, winograd: false }, ['conv2dDirectQuad16']],
+    [{ convKernel: 'direct', subgroups: true, winograd: false, quadPixels: 8 }, ['conv2dDirectQuad']],
+    [{ convKernel: 'naive' }, ['conv2dNaive']],
+  ] as const)('3×3 stride 1 with %o → %o', (options, want) => {
+    expect(kernels(lower(conv3x3, options))).toEqual(want);
+  });
+
+  it('grouped and depthwise convs take their own kernels unless naive is forced', () => {
+    const grouped = singleOpGraph('Conv2D', [[6, 6, 128]], { filters: 128, kernel_size: 3, groups: 32, padding: 'same' });
+    const depthwise = singleOpGraph('DepthwiseConv2D', [[6, 6, 8]], { kernel_size: 3, padding: 'same' });
+    for (const convKernel of ['gemm', 'direct'] as const) {
+      expect(kernels(lower(grouped, { convKernel }))).toEqual(['conv2dGrouped']);
+      expect(kernels(lower(depthwise, { convKernel }))).toEqual(['depthwiseConv2d']);
+    }
+    expect(kernels(lower(grouped, { convKernel: 'naive' }))).toEqual(['conv2dNaive']);
+    // Groups of fewer than 4 channels have no vec4 form: the naive kernel takes them.
+    expect(kernels(lower(singleOpGraph('Conv2D', [[6, 6, 64]], { filters: 64, kernel_size: 3, groups: 32 }), { convKernel: 'gemm' }))).toEqual(['conv2dNaive']);
+  });
+
+  it('Winograd by default only where its bigger weights are affordable; never for stride 2 or C not a multiple of 4', () => {
+    const options = { convKernel: 'direct', subgroups: true } as const;
+    expect(kernels(lower(conv3x3, options))).toContain('winogradGemm'); // a lone conv: its growth is small beside its output
+    expect(kernels(lower(singleOpGraph('Conv2D', [[14, 14, 32]], { filters: 32, kernel_size: 3, strides: 2, padding: 'same' }), { ...options, winograd: true }))).toEqual(['conv2dDirectQuad16']);
+    expect(kernels(lower(singleOpGraph('Conv2D', [[14, 14, 6]], { filters: 32, kernel_size: 3, padding: 'same' }), { ...options, winograd: true }))).not.toContain('winogradGemm');
+  });
+
+  it('Winograd in chunks of tiles: each chunk is input, product, output; the scratch bounds the chunk', () => {
+    const graph = singleOpGraph('Conv2D', [[20, 20, 16]], { filters: 16, kernel_size: 3, padding: 'same' });
+    const chunks = (plan: Plan) => kernels(plan).length / 3;
+    const triple = ['winogradInput', 'winogradGemm', 'winogradOutput'];
+    // 10×10 tiles of 2×2 = 100 tiles, 32 a chunk: 4 chunks.
+    const forced = lower(graph, { convKernel: 'direct', subgroups: true, winograd: true, winogradTiles: 32 });
+    expect(kernels(forced)).toEqual(Array.from({ length: 4 }, () => triple).flat());
+    // By default a chunk's scratch (V and M: 16·4·(C/4 + OC/4) = 512 floats a tile) is about half the
+    // output (3 200 floats: 6 tiles), in whole groups of 16 tiles: 16 a chunk, 7 chunks.
+    const byBudget = lower(graph, { convKernel: 'direct', subgroups: true, winograd: true });
+    expect(chunks(byBudget)).toBe(7);
+    expect(kernels(byBudget)).toEqual(Array.from({ length: chunks(byBudget) }, () => triple).flat());
+  });
+});
+
+describe('split-K on the GEMM', () => {
+  // ResNet-50's late 3×3: 7×7×512 → 512 is 2×16 = 32 tiles of 32×32, K = 4608.
+  const late = singleOpGraph('Conv2D', [[7, 7, 512]], { filters: 512, kernel_size: 3, padding: 'same' });
+
+  it('splits K when a conv has too few tiles to fill a big GPU, and the reduce step applies the epilogue', () => {
+    const plan = lower(late);
+    expect(kernels(plan)).toEqual(['conv2dGemm', 'conv2dSplitKReduce']);
+    expect(plan.steps[0]).toMatchObject({ overrides: { SPLIT_K: true }, params: { splits: 8 }, workgroups: 32 * 8 }); // 256 workgroups / 32 tiles
+    expect(plan.steps[1].params.splits).toBe(8);
+  });
+
+  it('at least 256 of K per split; never when turned off or when the conv already has enough tiles', () => {
+    expect(lower(singleOpGraph('Conv2D', [[7, 7, 64]], { filters: 64, kernel_size: 1 })).steps).toHaveLength(1); // K = 64
+    expect(lower(late, { splitK: false }).steps).toHaveLength(1);
+    expect(lower(singleOpGraph('Conv2D', [[56, 56, 64]], { filters: 64, kernel_size: 3, padding: 'same' })).steps).toHaveLength(1); // 196 × 2 tiles
+    expect(lower(late, { splitK: 3 }).steps[0].params.splits).toBe(3);
+    // K = 4608 in 16-aligned chunks of 1536: not a multiple of 16 would round up the chunk, not the count.
+    expect(lower(late, { splitK: 5 }).steps[0].params).toMatchObject({ splits: 5, kChunk: 928 });
+  });
+});
+
+describe('memory', () => {
+  const chain = (n: number): GraphFile => ({
+    format: 'deepwire-graph', version: 1,
+    nodes: [{ id: 'x', op: 'Input', attrs: { shape: [8, 8, 4] } },
+      ...Array.from({ length: n }, (_, i) => ({ id: `c${i}`, op: 'Conv2D', inputs: [i ? `c${i - 1}` : 'x'], attrs: { filters: 4, kernel_size: 3, padding: 'same' } }))],
+    outputs: [`c${n - 1}`],
+  });
+
+  it('a chain of ten convs lives in two buffers taking turns (the input\'s among them once read)', () => {
+    const plan = lower(chain(10));
+    expect(plan.allocations).toHaveLength(11);
+    expect(plan.physicalFloats).toHaveLength(2);
+  });
+
+  it('a kept tensor is never overwritten: it has a buffer of its own', () => {
+    const plan = lower(chain(10), { keep: ['c9', 'c3'] });
+    const c3 = plan.physical[plan.views.get('c3')!.alloc];
+    const later = ['c4', 'c5', 'c6', 'c7', 'c8', 'c9'].map((id) => plan.physical[plan.views.get(id)!.alloc]);
+    expect(later).not.toContain(c3);
+  });
+});
