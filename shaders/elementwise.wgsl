@@ -38,8 +38,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       case 2u: { v = va - vb; }
       case 3u: { v = va * vb; }
       case 4u: { v = max(va, vb); }
+      case 5u: { v = min(va, vb); }
       case 6u: { v = va / vb; }
-      default: { v = min(va, vb); }
+      default: { v = va; }
     }
   }
   y[yi] = postAct(v * p.scale);

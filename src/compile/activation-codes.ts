@@ -1,6 +1,11 @@
 // Activation names → the codes of shaders/activation.wgsl and the parameters of code 1 (the ReLU
 // family), as override constants of the kernel that applies them. softmax is not elementwise: it gets
 // its own kernel, so it has no code.
+import { attrsOf } from './context.ts';
+import type { NodeReport } from '../graph/analyze.ts';
+import type { ActivationAttrs } from '../ops/activation.ts';
+import type { LeakyReLUAttrs } from '../ops/leaky-relu.ts';
+import type { ReLUAttrs } from '../ops/relu.ts';
 
 export interface ActivationCode {
   code: number;
@@ -44,4 +49,15 @@ export function activationOverrides(prefix: 'ACT' | 'POST', a: ActivationCode): 
   if (a.code === 0) return {};
   const name = prefix === 'ACT' ? 'ACT' : 'POST_ACT';
   return { [name]: a.code, [`${prefix}_SLOPE`]: a.slope, [`${prefix}_THRESHOLD`]: a.threshold, [`${prefix}_MAX`]: a.max };
+}
+
+/** The activation an Activation/ReLU/LeakyReLU node applies; null for softmax (and other ops). */
+export function activationOf(r: NodeReport): ActivationCode | null {
+  if (r.op === 'ReLU') {
+    const a = attrsOf<ReLUAttrs>(r);
+    return reluCode(a.max_value, a.negative_slope, a.threshold);
+  }
+  if (r.op === 'LeakyReLU') return reluCode(null, attrsOf<LeakyReLUAttrs>(r).negative_slope, 0);
+  if (r.op === 'Activation') return activationCode(attrsOf<ActivationAttrs>(r).activation);
+  return null;
 }

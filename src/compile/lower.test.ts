@@ -160,3 +160,13 @@ describe('memory', () => {
     expect(later).not.toContain(c3);
   });
 });
+
+describe('the lowering table (ops/index.ts)', () => {
+  it('lowers every op of the registry: the conv family as fused groups, the rest by their row', async () => {
+    const { OPS } = await import('../ops/index.ts');
+    const { LOWERINGS } = await import('./ops/index.ts');
+    const missing = OPS.filter((o) => o.type !== 'Input' && !o.gpu?.conv && !LOWERINGS[o.type]).map((o) => o.type);
+    expect(missing).toEqual([]);
+    expect(Object.keys(LOWERINGS).filter((type) => !OPS.some((o) => o.type === type))).toEqual([]);
+  });
+});

@@ -27,4 +27,6 @@ export const Activation = defineOp<ActivationAttrs>({
     applyActivation(y.data, x.shape.length > 1 ? x.shape[x.shape.length - 1] : 1, a.activation);
     return y;
   },
+
+  gpu: { activation: true, writesConcatSlice: true },
 });

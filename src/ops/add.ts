@@ -15,4 +15,6 @@ export const Add = defineOp<Record<string, never>>({
   flops: mergeFlops,
 
   reference: (inputs) => mergeReference('Add', inputs, (acc, v) => acc + v),
+
+  gpu: { merge: 'add', writesConcatSlice: true },
 });

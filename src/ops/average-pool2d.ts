@@ -52,4 +52,6 @@ export const AveragePool2D = defineOp<AveragePool2DAttrs>({
         }
     return y;
   },
+
+  gpu: { writesConcatSlice: true },
 });

@@ -17,4 +17,6 @@ export const Average = defineOp<Record<string, never>>({
   flops: (inputs, output) => inputs.length * sizeOf(output),
 
   reference: (inputs) => mergeReference('Average', inputs, (acc, v) => acc + v, (sum, n) => sum / n),
+
+  gpu: { merge: 'add', writesConcatSlice: true },
 });

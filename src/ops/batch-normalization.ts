@@ -82,4 +82,6 @@ export const BatchNormalization = defineOp<BatchNormalizationAttrs>({
     }
     return y;
   },
+
+  gpu: { writesConcatSlice: true },
 });

@@ -88,4 +88,6 @@ export const Concatenate = defineOp<ConcatenateAttrs>({
     }
     return y;
   },
+
+  gpu: { writesConcatSlice: true, exact: true },
 });

@@ -101,4 +101,6 @@ export const Conv2D = defineOp<Conv2DAttrs>({
     applyActivation(y.data, OC, a.activation);
     return y;
   },
+
+  gpu: { conv: true, writesConcatSlice: true },
 });

@@ -43,4 +43,6 @@ export const Cropping2D = defineOp<Cropping2DAttrs>({
       }
     return y;
   },
+
+  gpu: { writesConcatSlice: true, exact: true },
 });

@@ -66,4 +66,6 @@ export const Dense = defineOp<DenseAttrs>({
     applyActivation(y.data, U, a.activation);
     return y;
   },
+
+  gpu: { conv: true, writesConcatSlice: true },
 });

@@ -99,4 +99,6 @@ export const DepthwiseConv2D = defineOp<DepthwiseConv2DAttrs>({
     applyActivation(y.data, OC, a.activation);
     return y;
   },
+
+  gpu: { conv: true, writesConcatSlice: true },
 });

@@ -21,4 +21,6 @@ export const Divide = defineOp<Record<string, never>>({
   flops: mergeFlops,
 
   reference: (inputs) => mergeReference('Divide', inputs, (a, b) => a / b),
+
+  gpu: { merge: 'divide' },
 });

@@ -21,4 +21,6 @@ export const Dropout = defineOp<DropoutAttrs>({
   flops: () => 0,
 
   reference: ([x]) => tensor(x.shape, x.data),
+
+  gpu: { exact: true },
 });

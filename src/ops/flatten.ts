@@ -18,4 +18,6 @@ export const Flatten = defineOp<Record<string, never>>({
     const [N] = x.shape;
     return tensor([N, sizeOf(x.shape.slice(1))], x.data);
   },
+
+  gpu: { exact: true },
 });

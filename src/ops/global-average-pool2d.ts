@@ -38,4 +38,6 @@ export const GlobalAveragePool2D = defineOp<GlobalPool2DAttrs>({
       }
     return y;
   },
+
+  gpu: { writesConcatSlice: true },
 });

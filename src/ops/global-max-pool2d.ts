@@ -35,4 +35,6 @@ export const GlobalMaxPool2D = defineOp<GlobalPool2DAttrs>({
       }
     return y;
   },
+
+  gpu: { writesConcatSlice: true },
 });

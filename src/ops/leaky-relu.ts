@@ -26,4 +26,6 @@ export const LeakyReLU = defineOp<LeakyReLUAttrs>({
     for (let i = 0; i < x.data.length; i++) y.data[i] = x.data[i] >= 0 ? x.data[i] : a.negative_slope * x.data[i];
     return y;
   },
+
+  gpu: { activation: true, writesConcatSlice: true },
 });

@@ -85,4 +85,6 @@ export const MaxPool2D = defineOp<Pool2DAttrs>({
         }
     return y;
   },
+
+  gpu: { writesConcatSlice: true },
 });

@@ -15,4 +15,6 @@ export const Maximum = defineOp<Record<string, never>>({
   flops: mergeFlops,
 
   reference: (inputs) => mergeReference('Maximum', inputs, Math.max),
+
+  gpu: { merge: 'maximum', writesConcatSlice: true },
 });

@@ -15,4 +15,6 @@ export const Minimum = defineOp<Record<string, never>>({
   flops: mergeFlops,
 
   reference: (inputs) => mergeReference('Minimum', inputs, Math.min),
+
+  gpu: { merge: 'minimum', writesConcatSlice: true },
 });

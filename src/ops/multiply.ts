@@ -15,4 +15,6 @@ export const Multiply = defineOp<Record<string, never>>({
   flops: mergeFlops,
 
   reference: (inputs) => mergeReference('Multiply', inputs, (acc, v) => acc * v),
+
+  gpu: { merge: 'multiply', writesConcatSlice: true },
 });

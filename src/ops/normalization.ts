@@ -72,4 +72,6 @@ export const Normalization = defineOp<NormalizationAttrs>({
     }
     return y;
   },
+
+  gpu: { writesConcatSlice: true },
 });

@@ -46,6 +46,23 @@ export class OpError extends Error {
   }
 }
 
+/**
+ * What an op's WebGPU lowering can do beyond its own dispatch, read by the compiler's fusion and
+ * memory planning (src/compile/fusion.ts) and by the tests, instead of lists kept apart from the op.
+ */
+export interface GpuTraits {
+  /** A conv-family op: the BatchNormalization, activation and residual Add after it fold into its dispatch. */
+  conv?: boolean;
+  /** An elementwise activation (except softmax) that folds into the epilogue of the dispatch before it. */
+  activation?: boolean;
+  /** An elementwise merge: its operation in shaders/elementwise.wgsl (src/compile/merge-ops.ts). */
+  merge?: 'add' | 'subtract' | 'multiply' | 'maximum' | 'minimum' | 'divide';
+  /** Its kernel can write straight into a channel slice of a Concatenate's buffer. */
+  writesConcatSlice?: boolean;
+  /** Moves data without arithmetic: its GPU output equals the reference exactly. */
+  exact?: boolean;
+}
+
 export interface OpDef<A = any> {
   /** Keras class name, PascalCase: `Conv2D`. */
   type: string;
@@ -65,6 +82,8 @@ export interface OpDef<A = any> {
   flops(inputs: Shape[], output: Shape, attrs: A): number;
   /** Plain-loop CPU reference, float64 accumulation: the spec the GPU kernels are tested against. */
   reference(inputs: Tensor[], weights: Record<string, Tensor>, attrs: A): Tensor;
+  /** What its WebGPU lowering can fuse or share (src/compile/ops/ holds the lowering itself). */
+  gpu?: GpuTraits;
 }
 
 export function defineOp<A>(def: OpDef<A>): OpDef<A> {

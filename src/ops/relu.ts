@@ -36,4 +36,6 @@ export const ReLU = defineOp<ReLUAttrs>({
     for (let i = 0; i < x.data.length; i++) y.data[i] = relu(x.data[i], a.max_value, a.negative_slope, a.threshold);
     return y;
   },
+
+  gpu: { activation: true, writesConcatSlice: true },
 });

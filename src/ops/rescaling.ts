@@ -26,4 +26,6 @@ export const Rescaling = defineOp<RescalingAttrs>({
     for (let i = 0; i < x.data.length; i++) y.data[i] = x.data[i] * a.scale + a.offset;
     return y;
   },
+
+  gpu: { writesConcatSlice: true },
 });

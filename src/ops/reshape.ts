@@ -26,6 +26,8 @@ export const Reshape = defineOp<ReshapeAttrs>({
   reference([x], _weights, a) {
     return tensor([x.shape[0], ...resolveTarget(x.shape.slice(1), a.target_shape)], x.data);
   },
+
+  gpu: { exact: true },
 });
 
 function resolveTarget(x: Shape, target: number[]): number[] {

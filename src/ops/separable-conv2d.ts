@@ -74,4 +74,6 @@ export const SeparableConv2D = defineOp<SeparableConv2DAttrs>({
     applyActivation(y.data, OC, a.activation);
     return y;
   },
+
+  gpu: { conv: true, writesConcatSlice: true },
 });

@@ -19,4 +19,6 @@ export const Subtract = defineOp<Record<string, never>>({
   flops: mergeFlops,
 
   reference: (inputs) => mergeReference('Subtract', inputs, (a, b) => a - b),
+
+  gpu: { merge: 'subtract', writesConcatSlice: true },
 });

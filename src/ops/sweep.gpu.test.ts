@@ -16,8 +16,8 @@ const tables = import.meta.glob<{ op: string; cases: OpCase[] }>('./*.cases.ts',
 const gpu = await testGpu();
 const engine = gpu ? await Engine.create(async () => gpu) : null;
 
-/** Ops whose lowering takes a conv kernel choice; each case runs once per distinct set of kernels it yields. */
-const CONV_KERNEL_OPS = new Set(['Conv2D', 'Dense', 'DepthwiseConv2D', 'SeparableConv2D']);
+/** Ops whose lowering takes a conv kernel choice (the conv family, src/ops/op.ts GpuTraits); each case runs once per distinct set of kernels it yields. */
+const CONV_KERNEL_OPS = new Set(OPS.filter((o) => o.gpu?.conv).map((o) => o.type));
 /** Direct without subgroups: the register-tiled kernel adapters without quads get. */
 const CONV_KERNELS: { convKernel: ConvKernel; subgroups?: boolean }[] = [
   { convKernel: 'gemm' }, { convKernel: 'direct' }, { convKernel: 'direct', subgroups: false }, { convKernel: 'naive' },

@@ -37,4 +37,6 @@ export const ZeroPadding2D = defineOp<ZeroPadding2DAttrs>({
       }
     return y;
   },
+
+  gpu: { exact: true },
 });

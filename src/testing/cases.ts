@@ -35,8 +35,8 @@ export function caseGraph(op: string, c: OpCase): GraphFile {
 
 /** STYLE.md's tolerance for an op type: exact for data movement, conv for sums over windows. */
 export function toleranceOf(op: string): Tolerance {
-  const category = findOp(op)!.category;
-  if (['Convolution', 'Pooling', 'Normalization'].includes(category) || op === 'Dense' || op === 'Dot') return TOLERANCE.conv;
-  if (['Concatenate', 'ZeroPadding2D', 'Cropping2D', 'Flatten', 'Reshape', 'Dropout'].includes(op)) return TOLERANCE.exact;
+  const def = findOp(op)!;
+  if (['Convolution', 'Pooling', 'Normalization'].includes(def.category) || def.gpu?.conv || op === 'Dot') return TOLERANCE.conv;
+  if (def.gpu?.exact) return TOLERANCE.exact;
   return TOLERANCE.elementwise;
 }

@@ -1,0 +1,48 @@
+// The conv kernel choice as a table: geometry and device options in, kernel out.
+import { describe, expect, it } from 'vitest';
+import { chooseConvKernel, type ConvGeometry, type ConvKernelOptions } from './conv-kernel.ts';
+
+const conv = (over: Partial<ConvGeometry> = {}): ConvGeometry => ({
+  C: 64, OC: 64, groups: 1, kernelSize: [3, 3], strides: [1, 1], dilation: [1, 1], input: { stride: 64, offset: 0 }, ...over,
+});
+const GPU: ConvKernelOptions = { convKernel: 'gemm', subgroups: true };
+const CPU_QUADS: ConvKernelOptions = { convKernel: 'direct', subgroups: true };
+const CPU_PLAIN: ConvKernelOptions = { convKernel: 'direct', subgroups: false };
+
+describe('chooseConvKernel', () => {
+  it.each<[string, ConvGeometry, ConvKernelOptions, string, boolean]>([
+    ['a 3×3 on a GPU: the GEMM', conv(), GPU, 'conv2dGemm', false],
+    ['forced naive', conv(), { ...GPU, convKernel: 'naive' }, 'conv2dNaive', false],
+    ['direct without subgroups (wgpu)', conv(), CPU_PLAIN, 'conv2dDirect', false],
+    ['direct with subgroups: quad16', conv(), { ...CPU_QUADS, winograd: false }, 'conv2dDirectQuad16', false],
+    ['the 8-pixel quad kernel needs whole quads of filters', conv({ OC: 48 }), { ...CPU_QUADS, quadPixels: 8 }, 'conv2dDirect', false],
+    ['the 8-pixel quad kernel', conv({ OC: 64 }), { ...CPU_QUADS, quadPixels: 8 }, 'conv2dDirectQuad', false],
+    ['Winograd where affordable', conv(), { ...CPU_QUADS, winogradAffordable: true }, 'conv2dDirectQuad16', true],
+    ['no Winograd where not affordable', conv(), CPU_QUADS, 'conv2dDirectQuad16', false],
+    ['Winograd forced on', conv(), { ...CPU_QUADS, winograd: true }, 'conv2dDirectQuad16', true],
+    ['Winograd forced off', conv(), { ...CPU_QUADS, winograd: false, winogradAffordable: true }, 'conv2dDirectQuad16', false],
+    ['no Winograd for stride 2', conv({ strides: [2, 2] }), { ...CPU_QUADS, winograd: true }, 'conv2dDirectQuad16', false],
+    ['no Winograd for dilation', conv({ dilation: [2, 2] }), { ...CPU_QUADS, winograd: true }, 'conv2dDirectQuad16', false],
+    ['no Winograd for 5×5', conv({ kernelSize: [5, 5] }), { ...CPU_QUADS, winograd: true }, 'conv2dDirectQuad16', false],
+    ['no Winograd on a slice at an odd channel offset', conv({ input: { stride: 67, offset: 3 } }), { ...CPU_QUADS, winograd: true }, 'conv2dDirectQuad16', false],
+    ['no Winograd without subgroups', conv(), { ...CPU_PLAIN, winograd: true }, 'conv2dDirect', false],
+    ['depthwise', conv({ C: 32, OC: 64, groups: 32 }), GPU, 'depthwiseConv2d', false],
+    ['grouped, 4 channels a group', conv({ C: 128, OC: 128, groups: 32 }), GPU, 'conv2dGrouped', false],
+    ['grouped, 2 channels a group: naive', conv({ C: 64, OC: 64, groups: 32 }), GPU, 'conv2dNaive', false],
+  ])('%s', (_name, geometry, options, kernel, winograd) => {
+    expect(chooseConvKernel(geometry, options)).toMatchObject({ kernel, winograd });
+  });
+
+  it('reads an RGB stem\'s window rows as one tap with the quad kernel, only when the input is contiguous', () => {
+    const stem = conv({ C: 3, OC: 64, kernelSize: [7, 7], strides: [2, 2], input: { stride: 3, offset: 0 } });
+    expect(chooseConvKernel(stem, CPU_QUADS)).toMatchObject({ kernel: 'conv2dDirectQuad16', row: true });
+    expect(chooseConvKernel({ ...stem, input: { stride: 6, offset: 3 } }, CPU_QUADS).row).toBe(false);
+    expect(chooseConvKernel(stem, CPU_PLAIN).row).toBe(false);
+  });
+
+  it('the register-tiled kernels are the direct family and the grouped one', () => {
+    expect(chooseConvKernel(conv(), CPU_PLAIN).registerTiled).toBe(true);
+    expect(chooseConvKernel(conv({ C: 128, OC: 128, groups: 32 }), GPU).registerTiled).toBe(true);
+    expect(chooseConvKernel(conv(), GPU).registerTiled).toBe(false);
+  });
+});

@@ -1,0 +1,67 @@
+// Which kernel runs a conv, as one pure function of its geometry and the device's options (as tfjs's
+// Conv2D_impl and ONNX Runtime's ops/conv.ts decide): the naive kernel where forced or where nothing
+// faster applies; for groups = 1 the GEMM (workgroup-memory tiles, what GPUs favour) or the direct
+// register-tiled family (what CPU-like adapters favour: conv2d-direct, or with `subgroups` the quad
+// kernels that share input loads across a quad); depthwise and grouped convs their own kernels; and
+// Winograd F(2×2, 3×3) for 3×3 stride-1 convs where the quad kernel runs. conv-kernel.test.ts is its table.
+import type { KernelName } from './kernels.ts';
+
+export type ConvKernel = 'gemm' | 'direct' | 'naive';
+
+/** What the choice depends on: the conv's channels, groups and window, and how its input is laid out. */
+export interface ConvGeometry {
+  C: number;
+  OC: number;
+  groups: number;
+  kernelSize: [number, number];
+  strides: [number, number];
+  dilation: [number, number];
+  /** The input's channel stride and offset in floats (a concat slice has a stride above C). */
+  input: { stride: number; offset: number };
+}
+
+export interface ConvKernelOptions {
+  /** The kernel for convs with groups = 1 (default 'gemm'); 'naive' forces the spec kernel for every conv. */
+  convKernel?: ConvKernel;
+  /** The device has `subgroups`. */
+  subgroups?: boolean;
+  /** Pixels per invocation of the quad kernel: 16 (default) or 8. */
+  quadPixels?: 8 | 16;
+  /** Winograd: true for every eligible conv, false for none, undefined where `winogradAffordable`. */
+  winograd?: boolean;
+  /** The memory policy's verdict for this conv (lower.ts winogradAffordable). */
+  winogradAffordable?: boolean;
+}
+
+export interface ConvKernelChoice {
+  /** The kernel of the conv's dispatch (for Winograd: the direct kernel it replaces). */
+  kernel: KernelName;
+  /** Three dispatches per chunk of tiles instead (winograd-input, winograd-gemm, winograd-output). */
+  winograd: boolean;
+  /** The direct family or the grouped kernel: outputs in registers, 4 input channels a step. */
+  registerTiled: boolean;
+  /** conv2d-direct-quad16: 16 pixels an invocation, filters padded to whole quads of 8-filter blocks. */
+  quad16: boolean;
+  /** Few channels (an RGB stem): a window row of KW·C contiguous floats is read as one tap. */
+  row: boolean;
+}
+
+export function chooseConvKernel(g: ConvGeometry, options: ConvKernelOptions): ConvKernelChoice {
+  const { C, OC, groups, kernelSize, strides, dilation, input } = g;
+  const choice = options.convKernel ?? 'gemm';
+  const quad16 = !!options.subgroups && options.quadPixels !== 8;
+  const direct: KernelName = !options.subgroups ? 'conv2dDirect'
+    : !quad16 ? (OC % 32 === 0 ? 'conv2dDirectQuad' : 'conv2dDirect')
+    : 'conv2dDirectQuad16';
+  const row = quad16 && C % 4 !== 0 && C <= 16 && kernelSize[1] > 1 && dilation[1] === 1 && input.stride === C;
+  const CG = C / groups, OCG = OC / groups;
+  const kernel: KernelName = choice === 'naive' ? 'conv2dNaive'
+    : groups === 1 ? (choice === 'direct' ? direct : 'conv2dGemm')
+    : groups === C && OC % C === 0 ? 'depthwiseConv2d'
+    : CG % 4 === 0 && OCG % 4 === 0 ? 'conv2dGrouped' : 'conv2dNaive';
+  // Winograd's input transform reads whole vec4s of channels.
+  const winograd = quad16 && kernel === direct && C % 4 === 0 && input.stride % 4 === 0 && input.offset % 4 === 0 && options.winograd !== false
+    && kernelSize.every((k) => k === 3) && strides.every((k) => k === 1) && dilation.every((k) => k === 1)
+    && (options.winograd === true || !!options.winogradAffordable);
+  return { kernel, winograd, registerTiled: kernel === direct || kernel === 'conv2dGrouped', quad16, row };
+}

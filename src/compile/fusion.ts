@@ -1,0 +1,195 @@
+// Fusion and concat-in-place, planned before anything is emitted, as plain data (as wonnx's optimizer
+// runs before its compiler): which nodes fold into which dispatch, which ZeroPadding2D folds into its
+// consumer's padding, and which producers write straight into a channel slice of a Concatenate. The
+// lowering (lower.ts) follows the plan; lower.test.ts checks what it decides without a device.
+//  1. conv groups: Conv2D/Dense/DepthwiseConv2D/SeparableConv2D (+ BatchNormalization folded into the
+//     weights) (+ activation) (+ the residual Add of a ResNet block) (+ activation) become one dispatch;
+//  2. a ZeroPadding2D whose only consumer is a conv or a 'valid' pool becomes that consumer's padding;
+//  3. branches feeding a channel Concatenate write into their slice of it (outermost concat first);
+//  4. an activation after a merge runs in the merge's last dispatch.
+import { attrsOf } from './context.ts';
+import type { GraphReport, NodeReport } from '../graph/analyze.ts';
+import type { Conv2DAttrs } from '../ops/conv2d.ts';
+import type { Pool2DAttrs } from '../ops/max-pool2d.ts';
+import type { ZeroPadding2DAttrs } from '../ops/zero-padding2d.ts';
+import { formatShape } from '../tensor.ts';
+import { activationOf } from './activation-codes.ts';
+
+export type Pads = [[number, number], [number, number]];
+
+/** A fused conv group: the conv, then what folds into its epilogue; `final` is the node whose tensor it writes. */
+export interface ConvGroup {
+  conv: NodeReport;
+  bn?: NodeReport;
+  act?: NodeReport;
+  add?: NodeReport;
+  /** The residual Add's other operand. */
+  residual?: string;
+  post?: NodeReport;
+  final: NodeReport;
+}
+
+export interface FusionPlan {
+  /** Conv groups by their final node (the node whose step the group is). */
+  groups: Map<string, ConvGroup>;
+  /** Nodes computed inside another node's dispatch: no step, and no tensor of their own. */
+  fusedAway: Set<string>;
+  /** Node → the node whose step computes it (only fused and folded nodes; the rest compute themselves). */
+  computedBy: Map<string, string>;
+  /** ZeroPadding2D pads folded into their consumer's own padding, by consumer. */
+  foldedPads: Map<string, Pads>;
+  /** Producers that write into a channel slice of a Concatenate: which concat, from which channel. */
+  concatSlices: Map<string, { concat: string; channelOffset: number }>;
+  /** Channel Concatenates whose buffer their inputs write into, outermost first. */
+  concatBuffers: string[];
+  /** A merge → the activation that runs in its last dispatch. */
+  mergeActivations: Map<string, string>;
+}
+
+/** What the GPU side of an op can do (src/ops/op.ts GpuTraits). */
+const traits = (r: NodeReport) => r.def?.gpu ?? {};
+const isConv = (r: NodeReport) => !!traits(r).conv;
+/** An activation that folds into the dispatch before it (not softmax). */
+const isFoldableActivation = (r: NodeReport) => !!traits(r).activation && !!activationOf(r);
+
+export function planFusion(report: GraphReport, keep: ReadonlySet<string>): FusionPlan {
+  const plan: FusionPlan = {
+    groups: new Map(), fusedAway: new Set(), computedBy: new Map(), foldedPads: new Map(),
+    concatSlices: new Map(), concatBuffers: [], mergeActivations: new Map(),
+  };
+  const consumers = new Map<string, string[]>();
+  for (const r of report.nodes) for (const i of r.inputs) consumers.set(i, [...(consumers.get(i) ?? []), r.id]);
+  const node = (id: string) => report.byId.get(id)!;
+  /** The single consumer of `id`, when it has exactly one and `id` is not kept for inspection. */
+  const soleConsumer = (id: string): NodeReport | null => {
+    const c = consumers.get(id) ?? [];
+    if (c.length !== 1 || keep.has(id) || report.outputs.includes(id)) return null;
+    return node(c[0]);
+  };
+
+  findConvGroups(report, plan, node, soleConsumer);
+  foldZeroPadding(report, plan, soleConsumer);
+  assignConcatSlices(report, plan, node, soleConsumer);
+  for (const r of report.nodes) {
+    if (!traits(r).merge || plan.fusedAway.has(r.id) || plan.groups.has(r.id)) continue;
+    const sole = soleConsumer(r.id);
+    if (sole && isFoldableActivation(sole) && !plan.groups.has(sole.id)) {
+      plan.mergeActivations.set(r.id, sole.id);
+      plan.fusedAway.add(sole.id);
+      plan.computedBy.set(sole.id, r.id);
+    }
+  }
+  return plan;
+}
+
+function findConvGroups(report: GraphReport, plan: FusionPlan, node: (id: string) => NodeReport, soleConsumer: (id: string) => NodeReport | null): void {
+  const claimed = new Set<string>();
+  for (const id of report.order) {
+    const conv = node(id);
+    if (!isConv(conv)) continue;
+    const g: ConvGroup = { conv, final: conv };
+    const ownAct = attrsOf<Conv2DAttrs>(conv).activation;
+    let next = soleConsumer(conv.id);
+    if (next?.op === 'BatchNormalization' && ownAct === 'linear') {
+      g.bn = next;
+      g.final = next;
+      next = soleConsumer(next.id);
+    }
+    if (next && isFoldableActivation(next) && ownAct === 'linear') {
+      g.act = next;
+      g.final = next;
+      next = soleConsumer(next.id);
+    }
+    // The Add of a residual block joins whichever of its two branches reaches it first.
+    if (next?.op === 'Add' && !claimed.has(next.id) && next.inputs.length === 2 && next.inputs[0] !== next.inputs[1]
+      && formatShape(node(next.inputs[0]).shape!) === formatShape(node(next.inputs[1]).shape!)
+      && ownAct !== 'softmax') {
+      g.add = next;
+      g.residual = next.inputs[0] === g.final.id ? next.inputs[1] : next.inputs[0];
+      g.final = next;
+      next = soleConsumer(next.id);
+      if (next && isFoldableActivation(next)) {
+        g.post = next;
+        g.final = next;
+      }
+    }
+    if (g.add) claimed.add(g.add.id);
+    plan.groups.set(g.final.id, g);
+    for (const m of [g.conv, g.bn, g.act, g.add, g.post]) {
+      if (!m) continue;
+      plan.computedBy.set(m.id, conv.id);
+      if (m !== g.final) plan.fusedAway.add(m.id);
+    }
+  }
+}
+
+/** A ZeroPadding2D whose only consumer is a conv or a 'valid' pool (ResNet's stem): no padded copy, no dispatch. */
+function foldZeroPadding(report: GraphReport, plan: FusionPlan, soleConsumer: (id: string) => NodeReport | null): void {
+  for (const id of report.order) {
+    const r = report.byId.get(id)!;
+    const c = r.op === 'ZeroPadding2D' ? soleConsumer(id) : null;
+    if (!c || c.inputs.length !== 1) continue;
+    const ca = attrsOf<Pool2DAttrs>(c);
+    const foldable = c.op === 'Conv2D' || c.op === 'DepthwiseConv2D'
+      || ((c.op === 'MaxPool2D' || c.op === 'AveragePool2D') && ca.padding === 'valid' && !ca.ceil_mode);
+    if (!foldable) continue;
+    plan.foldedPads.set(c.id, attrsOf<ZeroPadding2DAttrs>(r).padding as Pads);
+    plan.fusedAway.add(id);
+    plan.computedBy.set(id, c.id);
+  }
+}
+
+/** Channel concats hand their inputs a slice of their own buffer (outermost concat first). */
+function assignConcatSlices(report: GraphReport, plan: FusionPlan, node: (id: string) => NodeReport, soleConsumer: (id: string) => NodeReport | null): void {
+  const claimed = new Set<string>();
+  for (const id of [...report.order].reverse()) {
+    const r = node(id);
+    if (r.op !== 'Concatenate' || plan.fusedAway.has(id)) continue;
+    const axis = (r.attrs as { axis: number }).axis;
+    if (axis !== -1 && axis !== r.shape!.length) continue;
+    plan.concatBuffers.push(id);
+    let offset = 0;
+    for (const input of r.inputs) {
+      const producer = node(input);
+      const once = r.inputs.filter((i) => i === input).length === 1;
+      if (once && !claimed.has(input) && traits(producer).writesConcatSlice && !plan.fusedAway.has(input)) {
+        claimed.add(input);
+        plan.concatSlices.set(input, { concat: id, channelOffset: offset });
+      }
+      offset += producer.shape!.at(-1)!;
+    }
+  }
+  releaseSelfReadingSlices(report, plan, node, soleConsumer);
+}
+
+/**
+ * A dispatch may not bind one buffer writable twice (WebGPU's writable-aliasing rule), so a producer
+ * that reads a tensor living in the concat buffer it would write into gets its own buffer instead
+ * (NASNet's reduction cell adds one concat member to another).
+ */
+function releaseSelfReadingSlices(report: GraphReport, plan: FusionPlan, node: (id: string) => NodeReport, soleConsumer: (id: string) => NodeReport | null): void {
+  /** The node whose tensor `id` is a view of (Flatten, Reshape, Dropout and folded padding are views). */
+  const viewOf = (id: string): string => {
+    const r = node(id);
+    return ['Dropout', 'Flatten', 'Reshape'].includes(r.op) || (r.op === 'ZeroPadding2D' && plan.fusedAway.has(id)) ? viewOf(r.inputs[0]) : id;
+  };
+  /** The outermost concat whose buffer `id` is written into; undefined when it has a buffer of its own. */
+  const buffer = (id: string): string | undefined => {
+    const slice = plan.concatSlices.get(id);
+    if (slice) return buffer(slice.concat);
+    return plan.concatBuffers.includes(id) ? id : undefined;
+  };
+  /** What the dispatch that writes `r` reads. */
+  const reads = (r: NodeReport): string[] => {
+    const g = plan.groups.get(r.id);
+    if (g) return [...g.conv.inputs, ...(g.residual ? [g.residual] : [])];
+    const merge = r.inputs.length === 1 ? node(r.inputs[0]) : null;
+    if (isFoldableActivation(r) && merge && traits(merge).merge && soleConsumer(merge.id) === r) return merge.inputs;
+    return r.inputs;
+  };
+  for (const id of [...plan.concatSlices.keys()]) {
+    const r = node(id);
+    const target = buffer(id);
+    if (r.op !== 'Concatenate' && reads(r).some((i) => buffer(viewOf(i)) === target)) plan.concatSlices.delete(id);
+  }
+}

@@ -1,0 +1,266 @@
+// The conv family — Conv2D, DepthwiseConv2D, SeparableConv2D and Dense (a 1×1 conv) — with its fused
+// epilogue (fusion.ts ConvGroup: BatchNormalization folded into the weights, the activation, the
+// residual Add and the activation after it). The kernel is chooseConvKernel's (conv-kernel.ts); this
+// module packs the weights for it and emits its steps: one dispatch, or Winograd's three per chunk of
+// tiles, or the GEMM's two when K is split.
+import type { NodeReport } from '../../graph/analyze.ts';
+import type { Conv2DAttrs } from '../../ops/conv2d.ts';
+import type { DenseAttrs } from '../../ops/dense.ts';
+import { window2d, type Padding } from '../../ops/geometry.ts';
+import type { SeparableConv2DAttrs } from '../../ops/separable-conv2d.ts';
+import { activationCode, activationOf, activationOverrides, LINEAR } from '../activation-codes.ts';
+import { attrsOf, type LoweringContext } from '../context.ts';
+import { chooseConvKernel } from '../conv-kernel.ts';
+import type { ConvGroup } from '../fusion.ts';
+import { KERNELS } from '../kernels.ts';
+import { packDirect, packGemm, packGrouped, packWinograd } from '../pack.ts';
+import { pixelView, type Binding, type View } from '../plan.ts';
+import { bnScaleShift } from './affine.ts';
+import { softmaxInto } from './softmax.ts';
+
+/** conv2d-gemm workgroups that keep a big GPU busy (an H200 has 132 multiprocessors): fewer tiles split K. */
+export const GEMM_BUSY_WORKGROUPS = 256;
+/** Least K per split: shorter shares spend more on the partial sums than they save. */
+const GEMM_MIN_SPLIT_K = 256;
+
+/** Every conv kernel's attrs: what any member of the family may set. */
+type ConvAttrs = Partial<Conv2DAttrs & SeparableConv2DAttrs & DenseAttrs> & { activation: string; use_bias: boolean };
+
+/** A conv's dimensions as its kernels' uniform fields take them (shaders' `struct Params`). */
+interface ConvDims {
+  N: number; H: number; W: number; C: number;
+  OH: number; OW: number; OC: number;
+  kernelSize: [number, number]; strides: [number, number]; dilation: [number, number];
+  padTop: number; padLeft: number;
+  /** Input and output as pixels with a channel stride, from an offset. */
+  x: { stride: number; offset: number };
+  y: { stride: number; offset: number };
+}
+
+/** The residual operand of a fused Add, or nothing. */
+interface Residual {
+  stride: number;
+  offset: number;
+  binding: Binding;
+}
+
+function convParams(d: ConvDims, extra: Record<string, number> = {}): Record<string, number> {
+  return {
+    N: d.N, H: d.H, W: d.W, C: d.C, xStride: d.x.stride, xOffset: d.x.offset, OH: d.OH, OW: d.OW, OC: d.OC,
+    yStride: d.y.stride, yOffset: d.y.offset, rStride: 0, rOffset: 0,
+    KH: d.kernelSize[0], KW: d.kernelSize[1], SH: d.strides[0], SW: d.strides[1], DH: d.dilation[0], DW: d.dilation[1],
+    padTop: d.padTop, padLeft: d.padLeft, ...extra,
+  };
+}
+
+export function lowerConvGroup(g: ConvGroup, ctx: LoweringContext, winogradAffordable: boolean): void {
+  const conv = g.conv;
+  const a = attrsOf<ConvAttrs>(conv);
+  const w = ctx.weights(conv.id);
+  const { id: inputId, pad: [[padT, padB], [padL, padR]] } = ctx.paddedInput(conv);
+  const xv = ctx.input(inputId);
+  let [N, H, W, C] = xv.shape;
+  if (conv.op === 'Dense') {
+    // Dense is a 1×1 conv over every position of the leading axes.
+    C = xv.shape[xv.shape.length - 1];
+    H = xv.shape.slice(1, -1).reduce((p, d) => p * d, 1);
+    W = 1;
+  }
+  let x = ctx.pixels(conv.id, xv);
+  let xBinding = x.binding;
+
+  if (conv.op === 'SeparableConv2D') {
+    // The depthwise half into a scratch buffer, then the pointwise half as a 1×1 conv with the epilogue.
+    const [wh, ww] = window2d('SeparableConv2D', [H, W, C], a.kernel_size!, a.strides!, a.dilation_rate!, a.padding as Padding);
+    const DM = a.depth_multiplier!;
+    const mid = ctx.contiguous(conv.id, [wh.out, ww.out, C * DM]);
+    ctx.step({
+      node: conv.id, kernel: 'depthwiseConv2d', overrides: {},
+      bindings: [xBinding, ctx.constant(w.depthwise_kernel.data), { kind: 'none' }, { kind: 'none' }, { kind: 'view', view: mid, write: true }],
+      params: convParams({
+        N, H, W, C, x, OH: wh.out, OW: ww.out, OC: C * DM, y: pixelView(mid)!,
+        kernelSize: a.kernel_size!, strides: a.strides!, dilation: a.dilation_rate!, padTop: wh.padBefore, padLeft: ww.padBefore,
+      }, { DM }),
+      workgroups: Math.ceil((N * wh.out * ww.out * C * DM) / 64),
+    });
+    [H, W, C] = [wh.out, ww.out, C * DM];
+    x = ctx.pixels(conv.id, mid);
+    xBinding = x.binding;
+  }
+
+  const pointwise = conv.op === 'Dense' || conv.op === 'SeparableConv2D';
+  const kernelSize: [number, number] = pointwise ? [1, 1] : a.kernel_size!;
+  const strides: [number, number] = pointwise ? [1, 1] : a.strides!;
+  const dilation: [number, number] = pointwise ? [1, 1] : a.dilation_rate!;
+  const [wh, ww] = window2d(conv.op, [H + padT + padB, W + padL + padR, C], kernelSize, strides, dilation, pointwise ? 'valid' : (a.padding as Padding));
+  wh.padBefore += padT;
+  ww.padBefore += padL;
+  const OC = conv.op === 'DepthwiseConv2D' ? C * a.depth_multiplier! : conv.op === 'Dense' ? a.units! : a.filters!;
+  const groups = conv.op === 'DepthwiseConv2D' ? C : (a.groups ?? 1);
+
+  let kernel: Float32Array = new Float32Array(w[conv.op === 'DepthwiseConv2D' ? 'depthwise_kernel' : conv.op === 'SeparableConv2D' ? 'pointwise_kernel' : 'kernel'].data);
+  let bias: Float32Array | null = a.use_bias ? new Float32Array(w.bias.data) : null;
+  if (g.bn) {
+    // Fold BN: scale each output channel's weights (the kernel's fastest axis is OC), shift the bias.
+    const { scale, shift } = bnScaleShift(g.bn, ctx);
+    for (let i = 0; i < kernel.length; i++) kernel[i] *= scale[i % OC];
+    const b = new Float32Array(OC);
+    for (let c = 0; c < OC; c++) b[c] = (bias ? bias[c] : 0) * scale[c] + shift[c];
+    bias = b;
+  }
+  const own = activationCode(a.activation);
+  const act = g.act ? activationOf(g.act)! : own ?? LINEAR;
+  const overrides: Record<string, number | boolean> = {
+    ...activationOverrides('ACT', act), ...(g.post ? activationOverrides('POST', activationOf(g.post)!) : {}),
+    HAS_BIAS: bias !== null, HAS_RESIDUAL: g.residual !== undefined,
+  };
+  const yv = ctx.output(g.final);
+  const r: Residual = g.residual !== undefined ? ctx.pixels(conv.id, ctx.input(g.residual)) : { stride: 0, offset: 0, binding: { kind: 'none' } };
+  // A softmax activation is not elementwise: the conv writes logits to scratch, softmax follows.
+  const logits = own === null ? ctx.contiguous(conv.id, yv.shape.slice(1)) : yv;
+  const out = own === null ? pixelView(logits)! : pixelView(yv)!;
+  const dims: ConvDims = { N, H, W, C, x, OH: wh.out, OW: ww.out, OC, y: out, kernelSize, strides, dilation, padTop: wh.padBefore, padLeft: ww.padBefore };
+
+  const choice = chooseConvKernel({ C, OC, groups, kernelSize, strides, dilation, input: x }, { ...ctx.options, winogradAffordable });
+  const { kernel: kernelName, quad16, row, registerTiled } = choice;
+  // What the conv's epilogue takes in: its step (the last, where it has several) carries their ids.
+  const fused = [g.bn, g.act, g.add, g.post].filter((m): m is NodeReport => !!m).map((m) => m.id);
+  if (choice.winograd) {
+    winogradConv(ctx, conv.id, fused, dims, xBinding, kernel, bias, overrides, logits, r);
+    if (own === null) softmaxInto(ctx, conv.id, logits, yv);
+    return;
+  }
+  const direct = registerTiled && kernelName !== 'conv2dGrouped';
+  // quad16 pads the filters to whole quads of 8-filter blocks (zero weights, nothing stored); one
+  // kernel for every conv spares pipeline creations, and conv2d-direct is about half as fast anyway.
+  const quadOC = Math.ceil(OC / 32) * 32;
+  const tilePixels = quad16 ? 16 : 8;
+  // quad16 takes linear and the ReLU family as params (conv2d-direct-lib's finish): no override, one pipeline.
+  const uniformAct = act.code === 0 ? { actSlope: 1, actThreshold: 0, actMax: 3.0e38 }
+    : { actSlope: act.slope, actThreshold: act.threshold, actMax: act.max };
+  const CG = C / groups;
+  const extra: Record<string, number> =
+    kernelName === 'depthwiseConv2d' ? { DM: OC / C }
+    : kernelName === 'conv2dNaive' ? { groups }
+    : direct ? { C4: Math.ceil((row ? kernelSize[1] * C : C) / 4), ocBlocks: quad16 ? quadOC / 8 : Math.ceil(OC / 8), CG: C, OCG: OC, ...uniformAct }
+    : kernelName === 'conv2dGrouped' ? { C4: CG / 4, ocBlocks: OC / 4, CG, OCG: OC / groups, ...uniformAct }
+    : { OC4: Math.ceil(OC / 4) * 4 };
+  if (direct) kernel = row ? packDirect(kernel, kernelSize[0], 1, kernelSize[1] * C, OC, extra.ocBlocks) : packDirect(kernel, kernelSize[0], kernelSize[1], C, OC, extra.ocBlocks);
+  if (quad16 && direct) {
+    overrides.ROW = row;
+    if (act.code <= 1) for (const k of ['ACT', 'ACT_SLOPE', 'ACT_THRESHOLD', 'ACT_MAX']) delete overrides[k];
+  }
+  if (kernelName === 'conv2dGrouped') kernel = packGrouped(kernel, kernelSize[0], kernelSize[1], CG, OC);
+  if (registerTiled) overrides.VEC_X = C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0;
+  if (kernelName === 'conv2dGemm') {
+    gemmConv(ctx, conv.id, fused, xBinding, kernel, bias, overrides, logits, r, convParams(dims, extra));
+    if (own === null) softmaxInto(ctx, conv.id, logits, yv);
+    return;
+  }
+  ctx.step({
+    node: conv.id, fused,
+    kernel: kernelName, overrides,
+    bindings: [
+      xBinding, ctx.constant(kernel), bias ? ctx.constant(bias) : { kind: 'none' },
+      r.binding,
+      { kind: 'view', view: logits, write: true },
+      ...(registerTiled ? [xBinding] : []),
+    ],
+    params: { ...convParams(dims, extra), rStride: r.stride, rOffset: r.offset },
+    workgroups: direct ? Math.ceil((Math.ceil((N * wh.out * ww.out) / tilePixels) * extra.ocBlocks) / KERNELS[kernelName].workgroupSize)
+      : registerTiled ? Math.ceil((Math.ceil((N * wh.out * ww.out) / 8) * extra.ocBlocks) / 64)
+      : Math.ceil((N * wh.out * ww.out * OC) / 64),
+  });
+  if (own === null) softmaxInto(ctx, conv.id, logits, yv);
+}
+
+/**
+ * A 3×3 stride-1 conv as Winograd F(2×2, 3×3) (winograd-input.wgsl explains), in chunks of tiles:
+ * per chunk the input transform, 16 products (winograd-gemm.wgsl) and the output transform with the
+ * conv's fused epilogue. The chunk's scratch (V and M) is at most half the conv's output or 4% of
+ * the graph's weights, so Winograd never raises a graph's memory much past what the direct conv needs.
+ */
+function winogradConv(
+  ctx: LoweringContext, node: string, fused: string[], d: ConvDims, xBinding: Binding, kernel: Float32Array, bias: Float32Array | null,
+  overrides: Record<string, number | boolean>, outView: View, r: Residual,
+): void {
+  const { N, H, W, C, OH, OW, OC, x, padTop, padLeft } = d;
+  const tilesY = Math.ceil(OH / 2), tilesX = Math.ceil(OW / 2);
+  const T = N * tilesY * tilesX;
+  const C4 = Math.ceil(C / 4), OC4 = Math.ceil(OC / 4);
+  const ocBlocks = Math.ceil(OC / 32) * 4;
+  const tileFloats = 16 * 4 * (C4 + OC4);
+  const budget = ctx.options.winogradTiles ?? Math.floor(Math.max((N * OH * OW * OC) / 2, ctx.winogradScratch) / tileFloats);
+  const Tc = Math.min(Math.ceil(T / 16), Math.max(1, Math.floor(budget / 16))) * 16;
+  const v = ctx.scratch(node, 16 * Tc * C4 * 4);
+  const m = ctx.scratch(node, 16 * Tc * OC4 * 4);
+  const out = pixelView(outView)!;
+  const weights = ctx.constant(packWinograd(kernel, C, OC, ocBlocks));
+  const biasBinding: Binding = bias ? ctx.constant(bias) : { kind: 'none' };
+  // Cost estimates on the direct conv's scale (multiply-adds / 64) for times without timestamps: a
+  // transform moves 16 vec4s per tile and channel group, about a fifth of a 64-channel product's time.
+  const transformWork = (groups: number) => (16 * Tc * groups * 4) / 4;
+  for (let t0 = 0; t0 < T; t0 += Tc) {
+    const tiles = Math.min(Tc, T - t0);
+    ctx.step({
+      node, kernel: 'winogradInput', overrides: {},
+      bindings: [xBinding, { kind: 'view', view: v, write: true }],
+      params: { N, H, W, xStride: x.stride, xOffset: x.offset, tilesY, tilesX, T, t0, Tc, C4, padTop, padLeft },
+      workgroups: Math.ceil((Tc * C4) / 64), work: transformWork(C4),
+    });
+    ctx.step({
+      node, kernel: 'winogradGemm', overrides: {},
+      bindings: [{ kind: 'view', view: v }, weights, { kind: 'view', view: m, write: true }],
+      params: { T: Tc, C4, OC4, ocBlocks, wImage: ocBlocks * C4 * 8 },
+      workgroups: Math.ceil((Tc * ocBlocks) / KERNELS.winogradGemm.workgroupSize), work: (16 * Tc * C4 * 4 * ocBlocks * 8) / 64,
+    });
+    ctx.step({
+      node, fused, kernel: 'winogradOutput', overrides,
+      bindings: [{ kind: 'view', view: m }, biasBinding, r.binding, { kind: 'view', view: outView, write: true }],
+      params: { N, OH, OW, OC, tilesY, tilesX, t0, tiles, Tc, OC4, yStride: out.stride, yOffset: out.offset, rStride: r.stride, rOffset: r.offset },
+      workgroups: Math.ceil((tiles * OC4) / 64), work: transformWork(OC4),
+    });
+  }
+}
+
+/**
+ * A conv as conv2d-gemm's implicit GEMM. Where it has too few 32×32 output tiles to fill a big GPU
+ * (7×7×512 has 32), K is split among workgroups that write partial sums to scratch, and
+ * conv2d-split-k-reduce adds them and applies the fused epilogue.
+ */
+function gemmConv(
+  ctx: LoweringContext, node: string, fused: string[], xBinding: Binding, kernel: Float32Array, bias: Float32Array | null,
+  overrides: Record<string, number | boolean>, outView: View, r: Residual, params: Record<string, number>,
+): void {
+  const { N, OH, OW, OC, KH, KW, C } = params;
+  const M = N * OH * OW, K = KH * KW * C;
+  const tiles = Math.ceil(M / 32) * Math.ceil(OC / 32);
+  const wanted = ctx.options.splitK === false ? 1
+    : ctx.options.splitK ?? Math.min(Math.floor((ctx.options.gemmWorkgroups ?? GEMM_BUSY_WORKGROUPS) / tiles), Math.floor(K / GEMM_MIN_SPLIT_K));
+  const kChunk = Math.ceil(K / Math.max(1, wanted) / 16) * 16;
+  const splits = Math.ceil(K / kChunk);
+  const weights = ctx.constant(packGemm(kernel, K, OC));
+  const biasBinding: Binding = bias ? ctx.constant(bias) : { kind: 'none' };
+  const gemm = { ...params, rStride: r.stride, rOffset: r.offset, kChunk, splits };
+  if (splits === 1) {
+    ctx.step({
+      node, fused, kernel: 'conv2dGemm', overrides,
+      bindings: [xBinding, weights, biasBinding, r.binding, { kind: 'view', view: outView, write: true }],
+      params: gemm, workgroups: tiles, work: tiles * 1024 * K,
+    });
+    return;
+  }
+  const partial = ctx.scratch(node, splits * M * OC);
+  ctx.step({
+    node, kernel: 'conv2dGemm', overrides: { SPLIT_K: true },
+    bindings: [xBinding, weights, { kind: 'none' }, { kind: 'none' }, { kind: 'view', view: partial, write: true }],
+    params: gemm, workgroups: tiles * splits, work: tiles * 1024 * K,
+  });
+  const out = pixelView(outView)!;
+  ctx.step({
+    node, fused, kernel: 'conv2dSplitKReduce', overrides,
+    bindings: [{ kind: 'view', view: partial }, biasBinding, r.binding, { kind: 'view', view: outView, write: true }],
+    params: { M, OC, splits, yStride: out.stride, yOffset: out.offset, rStride: r.stride, rOffset: r.offset },
+    workgroups: Math.ceil((M * OC) / 64), work: M * OC * splits,
+  });
+}
