@@ -9,6 +9,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { analyzeGraph } from '../src/graph/analyze.ts';
+import { formatCount } from '../src/format.ts';
 import { Engine } from '../src/runtime/engine.ts';
 import { materializeWeights, runReference } from '../src/runtime/reference.ts';
 import { ZOO, zooModel } from '../src/models/zoo.ts';
@@ -70,7 +71,7 @@ function saveRow(row: ZooRow): void {
 }
 
 function tableLine(r: ZooRow): string {
-  const head = `| ${r.model} | ${r.input}×${r.input} | ${r.params.toLocaleString('en-US')} | ${(r.flops / 1e9).toFixed(2)} |`;
+  const head = `| ${r.model} | ${r.input}×${r.input} | ${formatCount(r.params)} | ${(r.flops / 1e9).toFixed(2)} |`;
   if (r.error) return `${head} failed: ${r.error} | | | | | | | |`;
   const cmp = (c: Compared | null) => (c ? `${exp(c.max_abs_diff)} / ${exp(c.max_rel_diff)}` : '–');
   const ok = r.features && r.predictions ? (r.features.within_tolerance && r.predictions.within_tolerance ? 'yes' : '**no**') : 'not checked';

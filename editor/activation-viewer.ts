@@ -6,7 +6,7 @@
  *  @fires compare-request - detail: { id } another node to compare with; the shell answers by setting `compareSource` */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import { channelRanges, globalScope, summarize, type ChannelStats, type HistogramFn, type ColormapName, type RangeScope as Scope, type StatsSummary, type Tensor } from '../src/index.ts';
+import { channelRanges, formatValue, globalScope, summarize, type ChannelStats, type HistogramFn, type ColormapName, type RangeScope as Scope, type StatsSummary, type Tensor } from '../src/index.ts';
 import './channel-grid.ts';
 import './value-charts.ts';
 
@@ -51,7 +51,6 @@ const SCOPES: Record<Scope, string> = { channel: 'per channel', node: 'per node'
 const CLIPS: [number, string][] = [[0, 'no clipping'], [0.005, '0.5–99.5 %'], [0.01, '1–99 %'], [0.02, '2–98 %'], [0.05, '5–95 %']];
 const COLORMAP_NAMES: ColormapName[] = ['viridis', 'magma', 'gray', 'diverging'];
 
-const fmt = (v: number) => (!Number.isFinite(v) ? String(v) : Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(3) : v.toPrecision(4));
 
 function download(name: string, blob: Blob): void {
   const a = Object.assign(document.createElement('a'), { href: URL.createObjectURL(blob), download: name });
@@ -278,7 +277,7 @@ export class ActivationViewer extends LitElement {
         : select('clip', 'clip', this.clip, CLIPS, (v) => this.setOption(() => (this.clip = v)))}
       ${this.scope === 'global' && !this.globalRange && !this.globalSources?.length ? html`<span class="note">(global range after the mosaics are drawn)</span>` : nothing}
       ${this.ranges && this.scope !== 'channel' ? html`<span class="note" data-testid="range-shown" data-lo=${String(this.ranges[0])} data-hi=${String(this.ranges[1])}
-        title="the values mapped to the ends of the colormap">range ${fmt(this.ranges[0])} … ${fmt(this.ranges[1])}</span>` : nothing}
+        title="the values mapped to the ends of the colormap">range ${formatValue(this.ranges[0])} … ${formatValue(this.ranges[1])}</span>` : nothing}
       ${!this.isVector ? html`
         <label><input type="checkbox" data-testid="overlay" .checked=${this.overlay} ?disabled=${!this.photo}
           @change=${(e: Event) => { this.overlay = (e.target as HTMLInputElement).checked; void this.redrawPictures(); }} />over photo</label>
@@ -291,7 +290,7 @@ export class ActivationViewer extends LitElement {
 
   private statsLine(s: StatsSummary | null, testid: string) {
     if (!s) return html`<div class="stats note" data-testid=${testid}>computing statistics…</div>`;
-    const item = (key: string, label: string, value: number, text = fmt(value)) =>
+    const item = (key: string, label: string, value: number, text = formatValue(value)) =>
       html`<span>${label} <b data-testid=${`${testid === 'stats' ? 'stat' : testid}-${key}`} data-value=${String(value)}>${text}</b></span>`;
     return html`<div class="stats" data-testid=${testid}>
       ${item('min', 'min', s.min)} ${item('max', 'max', s.max)} ${item('mean', 'mean', s.mean)} ${item('std', 'std', s.std)}
@@ -317,8 +316,8 @@ export class ActivationViewer extends LitElement {
               @mousemove=${(e: MouseEvent) => this.hoverCanvas(e, c)} @mouseleave=${() => this.showValue(-1, 0, 0)}></canvas>
           </div>
           ${st ? html`<div class="stats" data-testid="channel-stats">
-            <span>min <b>${fmt(st.min[c])}</b></span><span>max <b>${fmt(st.max[c])}</b></span>
-            <span>mean <b>${fmt(st.mean[c])}</b></span><span>std <b>${fmt(st.std[c])}</b></span>
+            <span>min <b>${formatValue(st.min[c])}</b></span><span>max <b>${formatValue(st.max[c])}</b></span>
+            <span>mean <b>${formatValue(st.mean[c])}</b></span><span>std <b>${formatValue(st.std[c])}</b></span>
             <span>zeros <b>${(100 * st.zeros[c] / st.pixels).toFixed(1)} %</b></span></div>` : nothing}
         </div>
       </div>`;
@@ -341,7 +340,7 @@ export class ActivationViewer extends LitElement {
     const rect = (e.target as HTMLElement).getBoundingClientRect();
     const x = Math.min(s.width - 1, Math.floor(((e.clientX - rect.left) / rect.width) * s.width));
     const y = Math.min(s.height - 1, Math.floor(((e.clientY - rect.top) / rect.height) * s.height));
-    this.hoverText = `x ${x}, y ${y} · mean over ${s.channels} channels ${fmt(v.data[y * s.width + x])}`;
+    this.hoverText = `x ${x}, y ${y} · mean over ${s.channels} channels ${formatValue(v.data[y * s.width + x])}`;
   }
 
   private compareView(s: ActivationSource) {
@@ -397,7 +396,7 @@ export class ActivationViewer extends LitElement {
     }
     const value = v.data[(y * s.width + x) * s.channels + channel];
     this.hoverData = { channel, x, y, value };
-    this.hoverText = `channel ${channel} · x ${x}, y ${y} · ${fmt(value)}`;
+    this.hoverText = `channel ${channel} · x ${x}, y ${y} · ${formatValue(value)}`;
   }
 
   private hoverCanvas(e: MouseEvent, channel: number): void {

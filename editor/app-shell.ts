@@ -4,7 +4,7 @@ import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import {
   ACTIVATIONS, BLOCKS, CATEGORIES, GpuRunError, INITIALIZERS, OPS, RunCancelled, acquireDevice, analyzeGraph, blockDefaults, findBlock,
-  findOp, fingerprints, formatLosses, formatShape, isRegularized, materializeNodeWeights, nodeLosses, openPretrained, pictureFromSource, readNpy,
+  findOp, fingerprints, formatCompactCount, formatCount, formatLosses, formatShape, isRegularized, materializeNodeWeights, nodeLosses, openPretrained, pictureFromSource, readNpy,
   runSelfTest, summarize, totalLosses, type BlockParamValue, type Losses, type NodeLosses, type GraphFile, type GraphGroup, type GraphReport, type Picture, type Preprocess, type ResizeMode, type WeightStore,
 } from '../src/index.ts';
 import demoGraph from '../examples/inception-v1-stem.json';
@@ -16,11 +16,11 @@ import { copyGroups, groupsWithin } from '../src/graph/groups.ts';
 import { addGroup, groupsOwning, setCollapsed } from './groups.ts';
 import { clearOf, layeredLayout, NODE_WIDTH, nodeHeight, placeUnplaced } from './layout.ts';
 import { acceptGraph, autosave, downloadGraph, parseGraph, readShareHash, restoreAutosave, shareHash, type Loaded } from './persistence.ts';
-import { compact, type GraphCanvas, type QuickAddItem } from './graph-canvas.ts';
+import type { GraphCanvas, QuickAddItem } from './graph-canvas.ts';
 import type { AttrInspector, InspectedNode } from './attr-inspector.ts';
 import type { BlockForm } from './block-dialog.ts';
 import type { PaletteItem } from './op-palette.ts';
-import type { SummaryRow } from './summary-table.ts';
+import { graphSummary, summaryRows, type Summary } from './model-summary.ts';
 import type { DeviceState } from './status-bar.ts';
 import type { ToolBar } from './tool-bar.ts';
 import type { NodeRunFace } from './op-node.ts';
@@ -28,6 +28,7 @@ import type { ActivationSource } from './activation-viewer.ts';
 import type { Sample } from './input-panel.ts';
 import { buildFeeds, type Feeds, type InputChoice } from './feeds.ts';
 import { decodePhoto } from './image-decode.ts';
+import { KEEPS_DEFAULT, keyActions, type KeyAction } from './key-map.ts';
 import { RunController, type RunReport } from './run-controller.ts';
 import type { OpPalette } from './op-palette.ts';
 import './graph-canvas.ts';
@@ -47,22 +48,6 @@ import { adoptWeights, getWeightStore, GONE_MESSAGE, markMissingWeights, weights
 import { extractFeatures } from './extract-features.ts';
 
 const THEME_KEY = 'deepwire.theme';
-const count = (n: number) => n.toLocaleString('en-US');
-
-const SHORTCUTS: [string, string][] = [
-  ['Ctrl+Z', 'undo'], ['Ctrl+Shift+Z Ctrl+Y', 'redo'],
-  ['Delete Backspace', 'delete the selected nodes'], ['Ctrl+C Ctrl+X Ctrl+V', 'copy, cut, paste (links and whole blocks inside the selection kept)'],
-  ['Ctrl+D', 'duplicate the selection'], ['Ctrl+A', 'select all'], ['Ctrl+click', 'add a node to the selection'],
-  ['F', 'fit the graph in view'], ['L', 'auto-arrange (ELK)'], ['Ctrl+F', 'find a node by name or op'], ['/', 'search the palette'],
-  ['Ctrl+S', 'save as .json'], ['Ctrl+O', 'open a .json file'], ['Right-click', 'quick add on the canvas; delete or duplicate on a node'],
-  ['← →', 'to an input, to a consumer of the selected node'], ['↑ ↓', 'previous, next node'], ['Enter', 'edit the selected node'],
-  ['Esc', 'clear the selection, close dialogs'], ['?', 'this sheet'],
-  ['G', 'collapse or expand the block of the selected nodes'], ['Shift+G', 'collapse every block, or expand them all'],
-  ['Shift+drag Ctrl+drag', 'select the nodes in a rectangle (Ctrl adds to the selection)'],
-  ['Tab Shift+Tab', 'next, previous node or port'], ['Enter on a port', 'start a wire there; Enter on a port of the other kind ends it'],
-  ['Delete on an input port', 'cut its wire'],
-  ['Ctrl+Enter', 'run the graph (only what changed since the last run)'], ['Ctrl+V', 'paste nodes, or a photo from the clipboard'],
-];
 
 /** Bundled photographs (public/samples/SOURCES.md has their sources and licences). */
 const SAMPLES: Sample[] = [
@@ -84,14 +69,6 @@ const PALETTE: PaletteItem[] = [
   ...BLOCKS.map((b) => ({ kind: 'block' as const, type: b.type, label: b.title, category: 'Blocks', summary: b.summary })),
 ];
 const QUICK_ADD: QuickAddItem[] = PALETTE.map(({ kind, type, label }) => ({ kind, type, label }));
-
-export interface Summary {
-  rows: SummaryRow[];
-  totals: GraphReport['totals'];
-  problems: string[];
-  /** model.summary() as Keras prints it, plus FLOPs. */
-  text: string;
-}
 
 declare global {
   interface Window {
@@ -210,7 +187,7 @@ export class AppShell extends LitElement {
     window.deepwire = {
       getGraph: () => structuredClone(this.graph),
       loadGraph: (json) => this.load(typeof json === 'string' ? parseGraph(json) : acceptGraph(json), true),
-      summary: () => this.summary(),
+      summary: () => graphSummary(this.graph, this.report),
       run: () => this.runGraph(),
       activation: async (id) => {
         const t = await this.runner.activation(id);
@@ -301,7 +278,7 @@ export class AppShell extends LitElement {
 
   override render() {
     const inspected = this.inspected();
-    const rows = this.rows();
+    const rows = summaryRows(this.report);
     const graphProblems = this.report.problems.filter((p) => !p.node).map((p) => p.message);
     const nodeProblems = this.report.problems.filter((p) => p.node).map((p) => `${this.report.byId.get(p.node!)?.name ?? p.node}: ${p.message}`);
     return html`
@@ -348,7 +325,7 @@ export class AppShell extends LitElement {
       <dw-block-dialog .block=${this.blockForm} @close=${() => (this.blockForm = null)}
         @insert-block=${(e: CustomEvent<{ type: string; values: Record<string, BlockParamValue> }>) => this.insertBlock(e.detail.type, e.detail.values, this.blockForm?.position)}></dw-block-dialog>
       <dw-open-model @model-open=${(e: CustomEvent<OpenedModel>) => this.openModel(e.detail)}></dw-open-model>
-      <dw-shortcuts .open=${this.shortcutsOpen} .shortcuts=${SHORTCUTS} @close=${() => (this.shortcutsOpen = false)}></dw-shortcuts>
+      <dw-shortcuts .open=${this.shortcutsOpen} @close=${() => (this.shortcutsOpen = false)}></dw-shortcuts>
       ${this.dragging ? html`<div class="drop" data-testid="drop-overlay">Drop a photo (or a .npy) to run on it, or a .onnx model to open it</div>` : null}
     `;
   }
@@ -412,30 +389,6 @@ export class AppShell extends LitElement {
     return { name: g.name, layers: g.nodes.length, params };
   }
 
-  private rows(): SummaryRow[] {
-    return this.report.nodes.map((n) => ({
-      id: n.id, name: n.name, op: n.op, shape: n.shape ? formatShape(n.shape) : '?',
-      params: n.params.trainable + n.params.nonTrainable, flops: n.flops,
-      inputs: n.inputs.map((i) => this.report.byId.get(i)?.name ?? i),
-      error: n.problems[0]?.message ?? null,
-    }));
-  }
-
-  private summary(): Summary {
-    const rows = this.rows();
-    const t = this.report.totals;
-    const line = '─'.repeat(96);
-    const pad = (s: string, n: number) => s.padEnd(n).slice(0, n);
-    const text = [
-      `Model: "${this.graph.name ?? 'untitled'}"`, line,
-      `${pad('Layer (type)', 36)}${pad('Output Shape', 22)}${'Param #'.padStart(12)}${'FLOPs'.padStart(16)}`, line,
-      ...rows.map((r) => `${pad(`${r.name} (${r.op})`, 36)}${pad(`(None, ${r.shape.split('×').join(', ')})`, 22)}${count(r.params).padStart(12)}${count(r.flops).padStart(16)}`),
-      line, `Total params: ${count(t.params)}`, `Trainable params: ${count(t.trainable)}`, `Non-trainable params: ${count(t.nonTrainable)}`,
-      `FLOPs (1 multiply-add = 2): ${count(t.flops)}`,
-    ].join('\n');
-    return { rows, totals: { ...t }, problems: this.report.problems.map((p) => p.message), text };
-  }
-
   private inspected(): InspectedNode | null {
     if (this.selected.length !== 1) return null;
     const node = this.graph.nodes.find((n) => n.id === this.selected[0]);
@@ -446,7 +399,7 @@ export class AppShell extends LitElement {
       id: node.id, op: r.op, name: r.name, summary: def?.summary ?? 'unknown op',
       raw: node.attrs ?? {}, resolved: r.attrs, spec: def?.attrs ?? {},
       problems: r.problems.map((p) => ({ message: p.message, hint: p.hint })),
-      shape: r.shape ? formatShape(r.shape) : '?', params: count(r.params.trainable + r.params.nonTrainable), flops: compact(r.flops),
+      shape: r.shape ? formatShape(r.shape) : '?', params: formatCount(r.params.trainable + r.params.nonTrainable), flops: formatCompactCount(r.flops),
       losses: this.nodeLossText(r.id),
     };
   }
@@ -1001,43 +954,45 @@ export class AppShell extends LitElement {
     }
   }
 
+  /** What each shortcut of the key map (key-map.ts) does; `false` where it does not apply now, so the next one is tried. */
+  private readonly shortcutActions: Record<KeyAction, (e: KeyboardEvent) => boolean | void> = {
+    run: (e) => {
+      if (this.blockForm) return false;
+      // A field being edited is committed first.
+      (e.composedPath()[0] as HTMLInputElement).blur?.();
+      setTimeout(() => void this.runGraph().catch(() => undefined));
+    },
+    'cancel-run': () => (this.running ? this.abort?.abort() : false),
+    undo: () => this.undo(),
+    redo: () => this.redo(),
+    copy: () => this.copy(),
+    cut: () => (this.copy(), this.commit(removeNodes(this.graph, this.selected))),
+    paste: () => void (this.pasteTimer = window.setTimeout(() => this.paste(), 60)),
+    duplicate: () => this.duplicate(this.selected),
+    'select-all': () => void this.selectSoon(this.graph.nodes.map((n) => n.id)),
+    save: () => downloadGraph(this.graph),
+    open: () => this.toolbar.openFilePicker(),
+    find: () => this.toolbar.focusFind(),
+    delete: () => this.commit(removeNodes(this.graph, this.selected)),
+    fit: () => void this.canvas.fit(),
+    'toggle-block': () => this.toggleBlocks(false),
+    'toggle-all-blocks': () => this.toggleBlocks(true),
+    arrange: () => void this.runCommand('arrange'),
+    'search-palette': () => this.palette.focusSearch(),
+    help: () => void (this.shortcutsOpen = true),
+    'clear-selection': () => void this.selectSoon([]),
+    'edit-node': () => (this.selected.length === 1 ? this.inspector.focusFirst() : false),
+    step: (e) => (this.selected.length === 1 ? this.step(e.key.toLowerCase().slice('arrow'.length), this.selected[0]) : false),
+  };
+
   private onKey = (e: KeyboardEvent): void => {
     const target = e.composedPath()[0] as HTMLElement;
-    const mod = e.ctrlKey || e.metaKey;
-    // Ctrl+Enter runs from anywhere; a field being edited is committed first.
-    if (mod && e.key === 'Enter' && !this.blockForm) {
-      e.preventDefault();
-      (target as HTMLInputElement).blur?.();
-      return void setTimeout(() => void this.runGraph().catch(() => undefined));
+    const editing = !!target.closest?.('input, textarea, select, [contenteditable], dialog') || !!this.blockForm || this.shortcutsOpen;
+    for (const action of keyActions(e, editing)) {
+      if (this.shortcutActions[action](e) === false) continue;
+      if (!KEEPS_DEFAULT.has(action)) e.preventDefault();
+      return;
     }
-    if (e.key === 'Escape' && this.running) return void this.abort?.abort();
-    if (target.closest?.('input, textarea, select, [contenteditable], dialog') || this.blockForm || this.shortcutsOpen) return;
-    const key = e.key.toLowerCase();
-    const act = (fn: () => void) => {
-      e.preventDefault();
-      fn();
-    };
-    if (mod && key === 'z') return act(() => (e.shiftKey ? this.redo() : this.undo()));
-    if (mod && key === 'y') return act(() => this.redo());
-    if (mod && key === 'c') return act(() => this.copy());
-    if (mod && key === 'x') return act(() => (this.copy(), this.commit(removeNodes(this.graph, this.selected))));
-    // Not prevented: the paste event that follows may carry a photo, which wins over the copied nodes.
-    if (mod && key === 'v') return void (this.pasteTimer = window.setTimeout(() => this.paste(), 60));
-    if (mod && key === 'd') return act(() => this.duplicate(this.selected));
-    if (mod && key === 'a') return act(() => void this.selectSoon(this.graph.nodes.map((n) => n.id)));
-    if (mod && key === 's') return act(() => downloadGraph(this.graph));
-    if (mod && key === 'o') return act(() => this.toolbar.openFilePicker());
-    if (mod && key === 'f') return act(() => this.toolbar.focusFind());
-    if (mod || e.altKey) return;
-    if (key === 'delete' || key === 'backspace') return act(() => this.commit(removeNodes(this.graph, this.selected)));
-    if (key === 'f') return act(() => void this.canvas.fit());
-    if (key === 'g') return act(() => this.toggleBlocks(e.shiftKey));
-    if (key === 'l') return act(() => void this.runCommand('arrange'));
-    if (key === '/') return act(() => this.palette.focusSearch());
-    if (e.key === '?') return act(() => (this.shortcutsOpen = true));
-    if (key === 'escape') return act(() => void this.selectSoon([]));
-    if (key === 'enter' && this.selected.length === 1) return act(() => this.inspector.focusFirst());
-    if (key.startsWith('arrow') && this.selected.length === 1) return act(() => this.step(key.slice(5), this.selected[0]));
   };
 }
 

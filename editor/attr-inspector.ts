@@ -4,7 +4,7 @@
  *  @fires node-command - detail: { command: 'extract', id } ("Extract features here") */
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { AttrSpec } from '../src/index.ts';
+import { formatCount, type AttrSpec } from '../src/index.ts';
 
 export interface InspectedNode {
   id: string;
@@ -59,7 +59,7 @@ export class AttrInspector extends LitElement {
   override render() {
     const n = this.node;
     const b = this.block;
-    if (!n && b) return html`<p class="empty" data-testid="inspector-block">Block <b>${b.name}</b>: ${b.layers} layers, ${b.params.toLocaleString('en-US')} params. Expand it (G) to edit its layers.</p>`;
+    if (!n && b) return html`<p class="empty" data-testid="inspector-block">Block <b>${b.name}</b>: ${b.layers} layers, ${formatCount(b.params)} params. Expand it (G) to edit its layers.</p>`;
     if (!n) return html`<p class="empty">${this.selectedCount > 1 ? `${this.selectedCount} nodes selected.` : 'Select a node to edit its attributes.'}</p>`;
     return html`
       <h2>${n.op}</h2>

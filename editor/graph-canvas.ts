@@ -18,7 +18,7 @@ import { MinimapPlugin, type MinimapExtra } from 'rete-minimap-plugin';
 import { BaseSocketPosition, getElementCenter } from 'rete-render-utils';
 import { ContextMenuPlugin, type ContextMenuExtra } from 'rete-context-menu-plugin';
 import { AutoArrangePlugin, Presets as ArrangePresets } from 'rete-auto-arrange-plugin';
-import { findOp, formatShape, type GraphFile, type GraphReport, type NodeReport } from '../src/index.ts';
+import { findOp, formatCompactCount, formatCount, formatShape, type GraphFile, type GraphReport, type NodeReport } from '../src/index.ts';
 import type { Position } from './graph-edits.ts';
 import { collapsedView, drawnLinks, groupIdOf, groupNodeId, groupStats, type CollapsedGroup, type CollapsedView } from './groups.ts';
 import { GroupNode, OpNode, type NodeFace, type NodeRunFace } from './op-node.ts';
@@ -35,17 +35,7 @@ const MINIMAP_NODES = 40;
 export const DRAG_MIME = 'application/x-deepwire-item';
 export interface QuickAddItem { kind: 'op' | 'block'; type: string; label: string }
 
-// One formatter: toLocaleString builds one per call (a quarter of a second over a 500-node sync).
-const COUNT = new Intl.NumberFormat('en-US');
-const count = (n: number) => COUNT.format(n);
 const NODE_HALF = 110;
-
-/** 1.23 G, 45.6 M, 789 k: FLOPs are estimates, three digits say enough. */
-export function compact(n: number): string {
-  for (const [unit, size] of [['G', 1e9], ['M', 1e6], ['k', 1e3]] as const)
-    if (n >= size) return `${(n / size).toPrecision(3).replace(/\.?0+$/, '')} ${unit}`;
-  return String(n);
-}
 
 const pair = (v: unknown) => (Array.isArray(v) && v.length === 2 && v[0] === v[1] ? `${v[0]}` : Array.isArray(v) ? v.join('×') : String(v));
 const isUnitPair = (v: unknown) => Array.isArray(v) && v[0] === 1 && v[1] === 1;
@@ -515,8 +505,8 @@ export class GraphCanvas extends LitElement {
       name: group.name,
       keyAttrs: `${group.nodes.length} layers`,
       shape: s.shape ? formatShape(s.shape) : '?',
-      params: count(s.params),
-      flops: compact(s.flops),
+      params: formatCount(s.params),
+      flops: formatCompactCount(s.flops),
       error: first ? { message: `${first.node}: ${first.message}${s.problems.length > 1 ? ` (+${s.problems.length - 1} more)` : ''}`, hint: first.hint } : null,
       run: null,
       group: { id: group.id, name: group.name, collapsed: true },
@@ -535,8 +525,8 @@ export class GraphCanvas extends LitElement {
       name: r?.name ?? node.id,
       keyAttrs: r ? keyAttrs(r) : '',
       shape: r?.shape ? formatShape(r.shape) : '?',
-      params: count((r?.params.trainable ?? 0) + (r?.params.nonTrainable ?? 0)),
-      flops: compact(r?.flops ?? 0),
+      params: formatCount((r?.params.trainable ?? 0) + (r?.params.nonTrainable ?? 0)),
+      flops: formatCompactCount(r?.flops ?? 0),
       error: problem ? { message: problem.message + (more > 0 ? ` (+${more} more)` : ''), hint: problem.hint } : null,
       run: this.runInfo.get(node.id) ?? null,
       group: (() => {

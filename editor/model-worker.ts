@@ -2,7 +2,7 @@
 // computes the zoo's statistics, all off the main thread, so that a 100 MB model never freezes the page.
 // One job per worker; weights come back as transferred buffers, not copies.
 import {
-  PRETRAINED, ZOO, analyzeGraph, fetchModelFiles, importOnnx, loadPretrained, zooModel, type GraphFile, type WeightStore,
+  PRETRAINED, ZOO, analyzeGraph, fetchModelFiles, formatMegabytes, importOnnx, loadPretrained, zooModel, type GraphFile, type WeightStore,
 } from '../src/index.ts';
 import { storeWeights, type StoredWeights } from './weight-db.ts';
 
@@ -21,7 +21,6 @@ export type ModelReply =
 
 const post = (reply: ModelReply, transfer: Transferable[] = []) => (self as unknown as Worker).postMessage(reply, transfer);
 const progress = (text: string, fraction: number | null = null) => post({ kind: 'progress', text, fraction });
-const mb = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 
 self.onmessage = async (e: MessageEvent<ModelJob>) => {
   try {
@@ -48,10 +47,10 @@ async function parseOnnx(file: File): Promise<{ graph: GraphFile; weights: Weigh
     at += value.length;
     if (performance.now() - last > 50) {
       last = performance.now();
-      progress(`Reading ${file.name}: ${mb(at)} of ${mb(file.size)}`, 0.5 * (at / Math.max(1, file.size)));
+      progress(`Reading ${file.name}: ${formatMegabytes(at)} of ${formatMegabytes(file.size)}`, 0.5 * (at / Math.max(1, file.size)));
     }
   }
-  progress(`Parsing ${file.name} (${mb(file.size)})…`, 0.5);
+  progress(`Parsing ${file.name} (${formatMegabytes(file.size)})…`, 0.5);
   const imported = importOnnx(bytes.subarray(0, at), { name: file.name.replace(/\.onnx$/i, '') });
   const n = imported.graph.nodes.length;
   return {

@@ -4,13 +4,10 @@
  *  @fires model-open - detail: OpenedModel, once a model is parsed, laid out and its weights stored */
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
-import { compact } from './graph-canvas.ts';
 import {
   openOnnx, openPretrainedBackbone, openZoo, pretrainedRows, zooRows, type LoadProgress, type OpenedModel, type ZooRow,
 } from './model-loader.ts';
-import type { ZooOptions } from '../src/index.ts';
-
-const count = (n: number) => n.toLocaleString('en-US');
+import { formatCompactCount, formatCount, type ZooOptions } from '../src/index.ts';
 
 @customElement('dw-open-model')
 export class OpenModelDialog extends LitElement {
@@ -113,8 +110,8 @@ export class OpenModelDialog extends LitElement {
               <td><button data-testid=${`zoo-${r.name}`} ?disabled=${busy} @click=${() => this.load(r.name, (progress, signal) => openZoo(r.name, progress, signal, this.zooOptions()))}>${r.name}</button></td>
               <td>${r.family}</td>
               <td class="num">${r.inputSize}×${r.inputSize}×3</td>
-              <td class="num" data-testid=${`zoo-params-${r.name}`}>${r.params !== undefined ? count(r.params) : '…'}</td>
-              <td class="num" data-testid=${`zoo-flops-${r.name}`} title=${r.flops !== undefined ? `${count(r.flops)} (1 multiply-add = 2)` : 'counting…'}>${r.flops !== undefined ? compact(r.flops) : '…'}</td>
+              <td class="num" data-testid=${`zoo-params-${r.name}`}>${r.params !== undefined ? formatCount(r.params) : '…'}</td>
+              <td class="num" data-testid=${`zoo-flops-${r.name}`} title=${r.flops !== undefined ? `${formatCount(r.flops)} (1 multiply-add = 2)` : 'counting…'}>${r.flops !== undefined ? formatCompactCount(r.flops) : '…'}</td>
               <td class="num">${r.nodes ?? '…'}</td></tr>`)}
             </tbody>
           </table>

@@ -1,7 +1,8 @@
-/** The keyboard cheat sheet, opened with `?`.
+/** The keyboard cheat sheet, opened with `?`: the key map's table (key-map.ts).
  *  @fires close */
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { SHORTCUTS } from './key-map.ts';
 
 @customElement('dw-shortcuts')
 export class ShortcutSheet extends LitElement {
@@ -21,7 +22,6 @@ export class ShortcutSheet extends LitElement {
   `;
 
   @property({ type: Boolean }) open = false;
-  @property({ attribute: false }) shortcuts: [string, string][] = [];
 
   protected override updated(changed: PropertyValues<this>): void {
     const dialog = this.renderRoot.querySelector('dialog')!;
@@ -35,7 +35,7 @@ export class ShortcutSheet extends LitElement {
     return html`
       <dialog data-testid="shortcuts" aria-label="Keyboard shortcuts" @close=${() => this.dispatchEvent(new CustomEvent('close'))}>
         <h2>Keyboard shortcuts</h2>
-        <table>${this.shortcuts.map(([keys, what]) => html`<tr><td>${keys.split(' ').map((k) => html`<kbd>${k}</kbd> `)}</td><td>${what}</td></tr>`)}</table>
+        <table>${SHORTCUTS.map(({ keys, description }) => html`<tr><td>${keys.split(' ').map((k) => html`<kbd>${k}</kbd> `)}</td><td>${description}</td></tr>`)}</table>
         <form method="dialog"><button>Close</button></form>
       </dialog>
     `;

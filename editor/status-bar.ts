@@ -1,6 +1,7 @@
 /** The status bar: model totals, graph-level problems, the WebGPU adapter and the sample input photo. */
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { formatCount } from '../src/index.ts';
 
 export type DeviceState = { state: 'pending' | 'ok' | 'fail'; text: string };
 
@@ -30,11 +31,10 @@ export class StatusBar extends LitElement {
   @property({ attribute: false }) selfTest: DeviceState = { state: 'pending', text: 'Compute self-test: waiting for a device.' };
 
   override render() {
-    const count = (n: number) => n.toLocaleString('en-US');
     return html`
-      <span><b data-testid="status-nodes">${count(this.nodes)}</b> nodes</span>
-      <span><b data-testid="status-params">${count(this.params)}</b> params</span>
-      <span><b data-testid="status-flops">${count(this.flops)}</b> FLOPs</span>
+      <span><b data-testid="status-nodes">${formatCount(this.nodes)}</b> nodes</span>
+      <span><b data-testid="status-params">${formatCount(this.params)}</b> params</span>
+      <span><b data-testid="status-flops">${formatCount(this.flops)}</b> FLOPs</span>
       ${this.losses ? html`<span data-testid="status-losses">regularization loss <b>${this.losses}</b></span>` : nothing}
       ${this.problems.length
         ? html`<span class="problems" data-testid="status-problems" title=${this.problems.join('\n')}>⚠ ${this.problems.length} problem${this.problems.length > 1 ? 's' : ''}: ${this.problems[0]}</span>`

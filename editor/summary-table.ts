@@ -3,6 +3,7 @@
  *  @fires focus-node - detail: { id } when a row is activated */
 import { css, html, LitElement } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
+import { formatCount } from '../src/index.ts';
 
 export interface SummaryRow {
   id: string;
@@ -16,8 +17,6 @@ export interface SummaryRow {
 }
 
 export interface SummaryTotals { params: number; trainable: number; nonTrainable: number; flops: number }
-
-const count = (n: number) => n.toLocaleString('en-US');
 
 @customElement('dw-summary')
 export class SummaryTable extends LitElement {
@@ -44,19 +43,19 @@ export class SummaryTable extends LitElement {
         <tbody>
           ${this.rows.map((r) => html`
             <tr data-testid="summary-row" data-node=${r.id} tabindex="0" class=${r.error ? 'bad' : ''} title=${r.error ?? ''}
-              aria-label=${`${r.name}, ${r.op}, output ${r.shape}, ${count(r.params)} parameters${r.error ? `, error: ${r.error}` : ''}`}
+              aria-label=${`${r.name}, ${r.op}, output ${r.shape}, ${formatCount(r.params)} parameters${r.error ? `, error: ${r.error}` : ''}`}
               @click=${() => this.focusNode(r.id)} @keydown=${(e: KeyboardEvent) => e.key === 'Enter' && this.focusNode(r.id)}>
               <td>${r.name} <span class="op">(${r.op})</span></td>
               <td>${r.shape}</td>
-              <td class="num">${count(r.params)}</td>
-              <td class="num">${count(r.flops)}</td>
+              <td class="num">${formatCount(r.params)}</td>
+              <td class="num">${formatCount(r.flops)}</td>
               <td>${r.inputs.join(', ')}</td>
             </tr>`)}
         </tbody>
         <tfoot>
-          <tr><td colspan="2">Total params: <span data-testid="total-params">${count(this.totals.params)}</span>
-            (trainable ${count(this.totals.trainable)}, non-trainable ${count(this.totals.nonTrainable)})</td>
-            <td class="num">${count(this.totals.params)}</td><td class="num" data-testid="total-flops">${count(this.totals.flops)}</td><td></td></tr>
+          <tr><td colspan="2">Total params: <span data-testid="total-params">${formatCount(this.totals.params)}</span>
+            (trainable ${formatCount(this.totals.trainable)}, non-trainable ${formatCount(this.totals.nonTrainable)})</td>
+            <td class="num">${formatCount(this.totals.params)}</td><td class="num" data-testid="total-flops">${formatCount(this.totals.flops)}</td><td></td></tr>
         </tfoot>
       </table>
     `;

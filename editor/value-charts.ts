@@ -2,9 +2,7 @@
  *  and a bar chart of a vector output (Dense, global pooling, Dot) with its top-k entries listed. */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query } from 'lit/decorators.js';
-import { imagenetClass, topIndices } from '../src/index.ts';
-
-const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e4 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(2) : v.toPrecision(4)) : String(v));
+import { formatValue, imagenetClass, topIndices } from '../src/index.ts';
 
 @customElement('dw-histogram')
 export class HistogramChart extends LitElement {
@@ -23,7 +21,7 @@ export class HistogramChart extends LitElement {
 
   override render() {
     return html`<canvas width="300" height="64" data-testid="histogram" aria-label="histogram of the values"></canvas>
-      <div class="axis"><span>${fmt(this.lo)}</span><span>${fmt(this.hi)}</span></div>`;
+      <div class="axis"><span>${formatValue(this.lo, 2)}</span><span>${formatValue(this.hi, 2)}</span></div>`;
   }
 
   protected override updated(_: PropertyValues): void {
@@ -85,7 +83,7 @@ export class BarChart extends LitElement {
     const row = (i: number) => {
       const name = named ? imagenetClass(i, v!.length)! : '';
       return html`<li data-testid="top-k-row" data-index=${i} data-value=${String(v![i])} title=${name}><span>#${i}</span>
-        ${named ? html`<b data-testid="top-k-class">${name.split(',')[0]}</b> ` : nothing}${fmt(v![i])}</li>`;
+        ${named ? html`<b data-testid="top-k-class">${name.split(',')[0]}</b> ` : nothing}${formatValue(v![i], 2)}</li>`;
     };
     return html`<canvas width="600" height="120" data-testid="bar-chart" aria-label="the output vector as bars"></canvas>
       <ol data-testid="top-k" class=${named ? 'named' : ''}>${this.top().map(row)}</ol>

@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { humanCount, jsonSyntaxError, main, num, thousands, USAGE, type CliIo } from './cli.ts';
+import { main, type CliIo } from './cli.ts';
+import { USAGE } from './cli/main.ts';
+import { jsonSyntaxError } from './cli/json-syntax.ts';
 import { readNpy, writeNpy } from './io/npy.ts';
 import { IMAGENET_CLASSES } from './io/imagenet-classes.ts';
 import { tensor } from './tensor.ts';
@@ -292,7 +294,7 @@ describe('deepwire: the command line and its files', () => {
   });
 });
 
-describe('cli formatting', () => {
+describe('JSON syntax errors in a graph file', () => {
   it.each([
     ['{"a": }', 1, 7, 'a value', '"}"'],
     ['{"a": 1,}', 1, 9, 'a "quoted" property name', '"}"'],
@@ -312,12 +314,5 @@ describe('cli formatting', () => {
   it('finds no error where JSON.parse finds none', () => {
     for (const text of ['{}', '[]', ' 0 ', '-1.5e+3', '"\\u00e9\\n"', 'null', '{"a": [true, false, null, {"b": -0.0}]}', '\n{\n}\n'])
       expect(jsonSyntaxError(text), text).toBeNull();
-  });
-
-  it('writes counts the way the summary does', () => {
-    expect([0, 999, 1000, 163_696, 1_234_567].map(thousands)).toEqual(['0', '999', '1,000', '163,696', '1,234,567']);
-    expect([0, 55, 999, 1000, 802_816, 257_741_568, 4.56e9, 7e12].map((n) => humanCount(n))).toEqual(['0', '55', '999', '1.00 k', '802.82 k', '257.74 M', '4.56 G', '7.00 T']);
-    expect([55, 257_741_568].map((n) => humanCount(n, 'FLOPs'))).toEqual(['55 FLOPs', '257.74 MFLOPs']);
-    expect([0.25, 5, 5.25, 1 / 3, 1234567, 1.5e-7, -0, 0.1 + 0.2].map(num)).toEqual(['0.25', '5', '5.25', '0.333333', '1234570', '1.5e-7', '0', '0.3']);
   });
 });

@@ -5,6 +5,8 @@ export { OPS, findOp } from './ops/index.ts';
 export { CATEGORIES, OpError, type AttrSpec, type Category, type OpDef, type WeightSpec } from './ops/op.ts';
 export { ACTIVATIONS } from './ops/activations.ts';
 export { type Tensor, tensor, sizeOf, formatShape, topIndices } from './tensor.ts';
+export { formatCompactCount, formatCount, formatMegabytes, formatNumber, formatScaledCount, formatValue } from './format.ts';
+export { modelSummary } from './graph/summary.ts';
 export { acquireDevice, getGpu, type DeviceInfo } from './runtime/device.ts';
 export { runSelfTest, type SelfTestResult } from './runtime/self-test.ts';
 export { uniforms, normals, truncatedNormals } from './weights/random.ts';

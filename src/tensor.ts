@@ -43,11 +43,6 @@ export function formatShape(shape: readonly number[]): string {
   return shape.length === 0 ? 'scalar' : shape.join('×');
 }
 
-/** Up to 6 significant digits, no trailing zeros: 0.25, 5, 1234570, 1.5e-7. */
-export function formatNumber(x: number): string {
-  return Object.is(x, -0) ? '0' : String(Number(x.toPrecision(6)));
-}
-
 /** Indices of the k largest values, largest first (a classifier's top-k). */
 export function topIndices(values: ArrayLike<number>, k: number): number[] {
   return Array.from({ length: values.length }, (_, i) => i).sort((a, b) => values[b] - values[a]).slice(0, k);

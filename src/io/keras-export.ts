@@ -3,6 +3,7 @@
 // layer names kept, every attr that differs from Keras' default written out, initializers and
 // regularizers included. Targets TensorFlow ≥ 2.16 (Keras 3 argument names, e.g. LeakyReLU negative_slope).
 import type { Initializer, Regularizer } from '../weights/specs.ts';
+import { formatCount } from '../format.ts';
 import { kerasModel, type KerasArgument } from './keras-layers.ts';
 
 const INITIALIZER_CLASS: Record<Initializer['name'], string> = {
@@ -52,7 +53,6 @@ export function exportKeras(graph: unknown): KerasScript {
 
   const { params, left } = model;
   const list = (names: string[]) => (names.length === 1 ? variables.get(names[0])! : `[${names.map((n) => variables.get(n)!).join(', ')}]`);
-  const thousands = (n: number) => n.toLocaleString('en-US');
   const layers = model.layers.map((l) => l.name);
   const script = [
     `# ${name}: a deepwire graph as a Keras functional model (written by \`deepwire export-keras\`).`,
@@ -73,9 +73,9 @@ export function exportKeras(graph: unknown): KerasScript {
     "    assert model.count_params() == EXPECTED_PARAMS['total'], (model.count_params(), EXPECTED_PARAMS)",
     '',
     `# Layers: ${layers.length}`,
-    `# Total params: ${thousands(params.total)}`,
-    `# Trainable params: ${thousands(params.trainable)}`,
-    `# Non-trainable params: ${thousands(params.nonTrainable)}`,
+    `# Total params: ${formatCount(params.total)}`,
+    `# Trainable params: ${formatCount(params.trainable)}`,
+    `# Non-trainable params: ${formatCount(params.nonTrainable)}`,
     '',
   ].join('\n');
   return { script, layers, params };

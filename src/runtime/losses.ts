@@ -1,7 +1,8 @@
 // Keras' `model.losses`: the penalties of regularized weights (bias weights in their own bucket) and of
 // regularized activations (a node's output penalty over the batch, divided by the batch size).
 import type { NodeReport } from '../graph/analyze.ts';
-import { formatNumber, type Tensor } from '../tensor.ts';
+import { formatNumber } from '../format.ts';
+import type { Tensor } from '../tensor.ts';
 import { regularizationPenalty } from '../weights/regularizers.ts';
 import type { Regularizer } from '../weights/specs.ts';
 

@@ -1,0 +1,97 @@
+// The `deepwire` command (bin/deepwire.mjs): summary, validate, run, export-keras and convert over graph
+// files, with the engine the editor uses; one module per command beside this one. Every expected failure
+// is one line, `deepwire: <what is wrong> — <what to do>`.
+// Exit status: 0 ok, 1 the graph or an input has a problem, 2 the command line is wrong.
+import { OpError } from '../ops/op.ts';
+import { ZOO } from '../models/zoo.ts';
+import { PRETRAINED } from '../models/pretrained.ts';
+import { parseArgs, type Command, type Parsed } from './args.ts';
+import { CliError, messageOf, nodeIo, type CliIo } from './io.ts';
+import { convert } from './convert.ts';
+import { exportKerasCommand } from './export-keras.ts';
+import { run } from './run.ts';
+import { summary } from './summary.ts';
+import { validate } from './validate.ts';
+
+export type { CliIo } from './io.ts';
+
+const COMMAND_HANDLERS: Record<Command, (args: Parsed, io: CliIo) => Promise<number>> = {
+  summary, validate, run, 'export-keras': exportKerasCommand, convert,
+};
+
+export const USAGE = `deepwire: wire CNN layers into a graph, check it, run it.
+
+Usage:
+  deepwire summary FILE [--json]       layers, output shapes, parameters and FLOPs (like Keras' model.summary())
+  deepwire validate FILE [--json]      check the graph; every problem on its own line
+  deepwire run FILE [options]          run the graph on a tensor; write the outputs as .npy files
+  deepwire export-keras FILE [OUT.py]  the graph as a Keras functional-API Python script (to stdout without OUT.py)
+  deepwire export-keras FILE OUT.json  the Keras model with its weights (model.json + weights.bin beside it: TF.js
+                                       Layers format, for tf.loadLayersModel or tensorflowjs_converter → .h5)
+  deepwire convert IN OUT              model.onnx → graph.json (its weights in graph.weights.json + .bin beside
+                                       it, read back whenever graph.json is opened), or FILE → model.onnx
+
+FILE is a graph file, an ONNX model (.onnx: images N×C×H×W, as PyTorch exports them), or zoo:NAME for a
+Keras application (case-insensitive: zoo:ResNet50, zoo:vgg19):
+${wrap(ZOO.map((e) => e.name).join(', '), 96, '  ')}
+With ImageNet weights (offline, backbone only, features at avg_pool): ${Object.keys(PRETRAINED).map((n) => `zoo:${n}`).join(', ')}
+
+Zoo options (any command):
+  --no-top             leave out the classifier (Keras include_top=False)
+  --input-shape HxWxC  input size, e.g. 64x64x3 (default: the model's native size)
+  --classes N          classes of the classifier (default 1000)
+
+Run options:
+  --input X.npy        the Input's tensor: N×(input shape), or exactly the input shape (batch 1);
+                       for an ONNX model X.npy or X.pb (TensorProto) in its own layout, one --input per
+                       model input in order, or NAME=FILE (inputs that are weights are used as constants)
+  --image PHOTO        a PNG or JPEG photo for the Input, resized and normalised to what it takes
+  --resize MODE        crop (default: cover, cut the overhang), letterbox (fit, pad black) or stretch
+  --preprocess MODE    caffe, tf, torch (Keras' preprocess_input modes), unit ([0, 1]) or raw (0–255);
+                       default: the model's own for zoo and pretrained models, else unit
+  --output NODE        a node to write, by id or name; repeat for more (default: the graph's outputs);
+                       only the layers it needs run (feature extraction: zoo:VGG19 --output block4_pool)
+  --out DIR            where NODE.npy files go (default: out)
+  --backend NAME       webgpu (hand-written WGSL kernels; default) or cpu (the plain-loop reference)
+  --seed N             seed of the initial weights and of the random input (default: the graph's seed, or 0)
+
+With neither --input nor --image, run feeds a pseudo-random input (uniform in [0, 1), from the seed).
+Exit status: 0 ok, 1 the graph or an input has a problem, 2 the command line is wrong.
+`;
+
+/** Words of `text` in lines of at most `width` characters, each starting with `indent`. */
+function wrap(text: string, width: number, indent: string): string {
+  const lines: string[] = [];
+  let line = indent;
+  for (const word of text.split(' ')) {
+    if (line.length + word.length > width && line.trim()) {
+      lines.push(line.trimEnd());
+      line = indent;
+    }
+    line += word + ' ';
+  }
+  return [...lines, line.trimEnd()].join('\n');
+}
+
+/** Runs the command line `argv` (without `node deepwire`); returns the exit status. */
+export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> {
+  try {
+    if (argv.length === 0 || argv.some((a) => a === '--help' || a === '-h') || argv[0] === 'help') {
+      io.stdout(USAGE);
+      return 0;
+    }
+    const args = parseArgs(argv);
+    return await COMMAND_HANDLERS[args.command](args, io);
+  } catch (e) {
+    if (e instanceof CliError) {
+      io.stderr(`deepwire: ${e.message} — ${e.hint}\n`);
+      return e.exitCode;
+    }
+    if (e instanceof OpError) {
+      io.stderr(`deepwire: ${e.message} — ${e.hint ?? 'check the graph and the input'}\n`);
+      return 1;
+    }
+    io.stderr(`deepwire: internal error: ${messageOf(e)} — please report this, with the command and the graph file\n`);
+    return 1;
+  }
+}
