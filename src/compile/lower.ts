@@ -62,7 +62,7 @@ const ACTIVATION_OPS = new Set(['Activation', 'ReLU', 'LeakyReLU']);
 /** Ops whose kernels can write into a channel slice of a concat buffer. */
 const SLICE_WRITERS = new Set([
   ...CONV_OPS, ...ACTIVATION_OPS, 'BatchNormalization', 'Normalization', 'Rescaling', 'MaxPool2D', 'AveragePool2D',
-  'GlobalAveragePool2D', 'GlobalMaxPool2D', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Cropping2D',
+  'GlobalAveragePool2D', 'GlobalMaxPool2D', 'Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum', 'Concatenate', 'Cropping2D', 'ChannelShuffle',
 ]);
 const MERGE_CODES: Record<string, number> = { Add: 1, Subtract: 2, Multiply: 3, Average: 1, Maximum: 4, Minimum: 5, Divide: 6 };
 
@@ -459,6 +459,15 @@ class Lowering {
           bindings: [x.binding, { kind: 'view', view: yv, write: true }],
           params: { N, H, W, C, xStride: x.stride, xOffset: x.offset, OH, OW, top: a.padding[0][0], left: a.padding[1][0], yOffset: yv.offset, value: a.constant_value },
           workgroups: Math.ceil((N * OH * OW * C) / 64),
+        });
+      }
+      case 'ChannelShuffle': {
+        const x = this.pixels(r.id, this.input(r.inputs[0])), yv = this.output(r), y = pixelView(yv)!;
+        return this.step({
+          node: r.id, kernel: 'channelShuffle', overrides: {},
+          bindings: [x.binding, { kind: 'view', view: yv, write: true }],
+          params: { pixels: x.pixels, C: x.channels, G: a.groups, xStride: x.stride, xOffset: x.offset, yStride: y.stride, yOffset: y.offset },
+          workgroups: Math.ceil((x.pixels * x.channels) / 64),
         });
       }
       case 'Softmax': {

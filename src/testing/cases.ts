@@ -37,6 +37,6 @@ export function caseGraph(op: string, c: OpCase): GraphFile {
 export function toleranceOf(op: string): Tolerance {
   const category = findOp(op)!.category;
   if (['Convolution', 'Pooling', 'Normalization'].includes(category) || op === 'Dense' || op === 'Dot') return TOLERANCE.conv;
-  if (['Concatenate', 'ZeroPadding2D', 'Cropping2D', 'Flatten', 'Reshape', 'Dropout'].includes(op)) return TOLERANCE.exact;
+  if (['Concatenate', 'ZeroPadding2D', 'Cropping2D', 'Flatten', 'Reshape', 'ChannelShuffle', 'Dropout'].includes(op)) return TOLERANCE.exact;
   return TOLERANCE.elementwise;
 }
