@@ -2,13 +2,14 @@
 """Exports torchvision CNNs to ONNX with random weights, for deepwire's import checks.
 
     /usr/bin/python3 scripts/export-torchvision.py [--out out/torchvision] [--opset 13] [MODEL ...]
-    /usr/bin/python3 scripts/export-torchvision.py --fixtures src/io/fixtures
+    /usr/bin/python3 scripts/export-torchvision.py --fixtures src/io/fixtures [FIXTURE ...]
 
 Needs Debian's python3-torch, python3-torchvision and python3-onnx (PyTorch 1.13, CPU). Each model is
 written as NAME.onnx with NAME.input.pb and NAME.output.pb (ONNX TensorProto): a random input and
 PyTorch's own output for it. BatchNorm statistics and affine parameters are randomised too, so that
-folding them is tested. --fixtures writes the two small models the unit tests use (GoogLeNet's
-blocks at reduced width, and a net of the less common ops), each well under 200 KB.
+folding them is tested. --fixtures writes the small models the unit tests use (GoogLeNet's
+blocks at reduced width, a net of the less common ops, ShuffleNet's and squeeze-excite's reductions
+and channel shuffles, and a 1-D conv net), each well under 200 KB; name some to write only those.
 """
 import argparse
 import os
@@ -88,11 +89,72 @@ class TinyMixed(nn.Module):
         return torch.softmax(self.fc(torch.flatten(x, 1)), dim=1)
 
 
+def channel_shuffle(x, groups):
+    """ShuffleNet's, as torchvision writes it: Reshape → Transpose(0, 2, 1, 3, 4) → Reshape."""
+    n, c, h, w = x.size()
+    x = x.view(n, groups, c // groups, h, w)
+    return torch.transpose(x, 1, 2).contiguous().view(n, -1, h, w)
+
+
+class TinyShuffle(nn.Module):
+    """What PyTorch CNNs write that Keras has no layer for: channel shuffles, a conv with strides and
+    dilation together, a squeeze-excite block on x.mean((2, 3)) broadcast back with [:, :, None, None],
+    a gate on x.sum((2, 3), keepdim=True), x.amax((2, 3)), and a BatchNorm1d on the pooled vector."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Conv2d(3, 8, 3, padding=1)
+        self.bn = nn.BatchNorm2d(8)
+        self.grouped = nn.Conv2d(8, 8, 3, padding=1, groups=2)
+        self.down = nn.Conv2d(8, 16, 3, stride=2, dilation=2, padding=2)
+        self.squeeze = nn.Linear(16, 4)
+        self.excite = nn.Linear(4, 16)
+        self.bn1d = nn.BatchNorm1d(32)
+        self.fc = nn.Linear(32, 10)
+
+    def forward(self, x):
+        x = F.relu(self.bn(self.stem(x)))
+        x = channel_shuffle(F.relu(self.grouped(x)), 2)
+        x = F.relu(self.down(x))
+        s = torch.sigmoid(self.excite(F.relu(self.squeeze(x.mean((2, 3))))))
+        x = x * s[:, :, None, None]
+        x = x * torch.sigmoid(0.1 * x.sum((2, 3), keepdim=True))
+        x = channel_shuffle(x, 4)
+        v = torch.cat([x.mean((2, 3)), x.amax((2, 3))], 1)
+        return self.fc(self.bn1d(v))
+
+
+class TinyConv1d(nn.Module):
+    """1-D data (N×C×L): BatchNorm1d on the input and after a ReLU (not folded into a conv by the
+    export), a strided dilated Conv1d, MaxPool1d, a mean over L."""
+
+    def __init__(self):
+        super().__init__()
+        self.norm = nn.BatchNorm1d(4)
+        self.conv = nn.Conv1d(4, 8, 3, stride=2, dilation=2, padding=2)
+        self.bn = nn.BatchNorm1d(8)
+        self.pool = nn.MaxPool1d(2)
+        self.fc = nn.Linear(8, 5)
+
+    def forward(self, x):
+        x = self.pool(self.bn(F.relu(self.conv(self.norm(x)))))
+        return self.fc(x.mean(2))
+
+
+FIXTURES = {
+    # name: (constructor, input shape, seed)
+    'tiny-googlenet': (TinyGoogLeNet, (1, 3, 32, 32), 1),
+    'tiny-mixed': (TinyMixed, (1, 3, 16, 16), 2),
+    'tiny-shuffle': (TinyShuffle, (1, 3, 16, 16), 3),
+    'tiny-conv1d': (TinyConv1d, (1, 4, 20), 4),
+}
+
+
 def randomise(model, seed):
     """Random BatchNorm statistics and affine parameters: the identity BN of a fresh model tests nothing."""
     g = torch.Generator().manual_seed(seed)
     for m in model.modules():
-        if isinstance(m, nn.BatchNorm2d):
+        if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
             m.running_mean.copy_(torch.randn(m.num_features, generator=g) * 0.1)
             m.running_var.copy_(torch.rand(m.num_features, generator=g) * 0.5 + 0.75)
             m.weight.data.copy_(torch.rand(m.num_features, generator=g) * 0.5 + 0.75)
@@ -104,12 +166,12 @@ def save_tensor(array, path):
         f.write(numpy_helper.from_array(array).SerializeToString())
 
 
-def export(model, size, path, opset, seed=0):
+def export(model, shape, path, opset, seed=0):
     torch.manual_seed(seed)
     model.eval()
     with torch.no_grad():
         randomise(model, seed)
-        x = torch.rand(1, 3, size, size, generator=torch.Generator().manual_seed(seed + 1))
+        x = torch.rand(*shape, generator=torch.Generator().manual_seed(seed + 1))
         y = model(x)
         torch.onnx.export(model, x, path, opset_version=opset, input_names=['input'], output_names=['output'],
                           do_constant_folding=True)
@@ -128,9 +190,15 @@ def main():
     parser.add_argument('--fixtures', help='write the small test models into this folder instead')
     args = parser.parse_args()
     if args.fixtures:
+        unknown = [m for m in args.models if m not in FIXTURES]
+        if unknown:
+            parser.error(f'unknown fixture {unknown[0]}; choose from {", ".join(FIXTURES)}')
         os.makedirs(args.fixtures, exist_ok=True)
-        export(TinyGoogLeNet(), 32, os.path.join(args.fixtures, 'tiny-googlenet.onnx'), args.opset, seed=1)
-        export(TinyMixed(), 16, os.path.join(args.fixtures, 'tiny-mixed.onnx'), args.opset, seed=2)
+        for name in args.models or FIXTURES:
+            make, shape, seed = FIXTURES[name]
+            # torch.manual_seed before the constructor: the same weights on every run.
+            torch.manual_seed(seed)
+            export(make(), shape, os.path.join(args.fixtures, f'{name}.onnx'), args.opset, seed=seed)
         return
     unknown = [m for m in args.models if m not in MODELS]
     if unknown:
@@ -138,7 +206,7 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     for name in args.models or MODELS:
         make, size = MODELS[name]
-        export(make(), size, os.path.join(args.out, f'{name}.onnx'), args.opset)
+        export(make(), (1, 3, size, size), os.path.join(args.out, f'{name}.onnx'), args.opset)
 
 
 if __name__ == '__main__':

@@ -15,6 +15,7 @@ import dot from '../../shaders/dot.wgsl?raw';
 import elementwise from '../../shaders/elementwise.wgsl?raw';
 import epilogue from '../../shaders/epilogue.wgsl?raw';
 import globalPool2d from '../../shaders/global-pool2d.wgsl?raw';
+import channelShuffle from '../../shaders/channel-shuffle.wgsl?raw';
 import pad2d from '../../shaders/pad2d.wgsl?raw';
 import pool2d from '../../shaders/pool2d.wgsl?raw';
 import pool2dArgmax from '../../shaders/pool2d-argmax.wgsl?raw';
@@ -62,6 +63,7 @@ export const KERNELS = {
   pool2d: kernel('pool2d', pool2d),
   pool2dArgmax: kernel('pool2d-argmax', pool2dArgmax),
   pad2d: kernel('pad2d', pad2d),
+  channelShuffle: kernel('channel-shuffle', channelShuffle),
   globalPool2d: kernel('global-pool2d', globalPool2d),
   elementwise: kernel('elementwise', elementwise, [activation]),
   affine: kernel('affine', affine, [activation]),

@@ -23,13 +23,19 @@ const REQUIRED: Record<string, string[]> = {
 /** deepwire attrs with no Keras argument: exportable only at their default value. */
 const NOT_IN_KERAS: Record<string, string[]> = {
   MaxPool2D: ['ceil_mode'], AveragePool2D: ['ceil_mode', 'count_include_pad'],
+  // ONNX imports of PyTorch convs with strides and dilation together, which Keras refuses.
+  Conv2D: ['allow_strided_dilation'],
 };
+
+/** Keras pools pad only 'same' or 'valid' (its convs get a ZeroPadding2D before them instead). */
+const POOLS = new Set(['MaxPool2D', 'AveragePool2D']);
 
 /** deepwire's own ops, with no Keras layer to become: refused by both Keras exports. */
 export const NO_KERAS_LAYER: Record<string, string> = {
   MaxPoolWithArgmax2D: 'in Keras, use MaxPooling2D (no dilation), or a Lambda layer around tf.nn.max_pool_with_argmax for the indices',
   Divide: 'in Keras, divide with a Lambda layer or keras.ops.divide, or Multiply by a reciprocal computed upstream',
   Pad2D: "in Keras, a Lambda layer around tf.pad(mode='REFLECT') pads by reflection; ZeroPadding2D pads zeros",
+  ChannelShuffle: 'in Keras, shuffle with Reshape([H, W, g, C/g]), Permute((1, 2, 4, 3)) and Reshape([H, W, C])',
 };
 
 export interface KerasArgument {
@@ -112,7 +118,7 @@ function kerasArguments(r: NodeReport): Map<string, KerasArgument> {
   for (const key of NOT_IN_KERAS[r.op] ?? [])
     if (r.attrs[key] !== defaults[key])
       throw new OpError(`${r.name} (${r.op}): ${key}=${JSON.stringify(r.attrs[key])} has no Keras equivalent`, `set ${key} to ${JSON.stringify(defaults[key])} to export the graph to Keras`);
-  if (NOT_IN_KERAS[r.op] && Array.isArray(r.attrs.padding))
+  if (POOLS.has(r.op) && Array.isArray(r.attrs.padding))
     throw new OpError(`${r.name} (${r.op}): explicit padding ${JSON.stringify(r.attrs.padding)} has no Keras equivalent for pooling`, "use 'same' or 'valid', or a ZeroPadding2D before a 'valid' pool");
   const args = new Map<string, KerasArgument>();
   for (const [key, spec] of Object.entries(def.attrs)) {

@@ -23,9 +23,16 @@ describe.skipIf(!gpu)('deepwire run model.onnx --backend webgpu (the default)', 
     expect([...readNpy(written.get('out/y.npy')!).data]).toEqual([...(await pb(`${dir}/test_data_set_0/output_0.pb`)).data]);
   });
 
-  it('runs the PyTorch-exported tiny GoogLeNet like PyTorch', async () => {
-    const { code, written } = await runCli(['run', 'src/io/fixtures/tiny-googlenet.onnx', '--input', 'src/io/fixtures/tiny-googlenet.input.pb']);
+  it.each([
+    ['tiny GoogLeNet', 'tiny-googlenet'],
+    // x.mean((2, 3)) squeeze-excite, x.sum/amax((2, 3)), two channel shuffles, a strided dilated conv, BatchNorm1d on the pooled vector
+    ['tiny ShuffleNet-style net', 'tiny-shuffle'],
+    // Conv1d with strides and dilation, BatchNorm1d of N×C×L, MaxPool1d, a mean over L
+    ['tiny 1-D net', 'tiny-conv1d'],
+  ])('runs the PyTorch-exported %s like PyTorch', async (_what, name) => {
+    const stem = `src/io/fixtures/${name}`;
+    const { code, written } = await runCli(['run', `${stem}.onnx`, '--input', `${stem}.input.pb`]);
     expect(code).toBe(0);
-    expectClose(readNpy(written.get('out/output.npy')!).data, (await pb('src/io/fixtures/tiny-googlenet.output.pb')).data, TOLERANCE.conv);
+    expectClose(readNpy(written.get('out/output.npy')!).data, (await pb(`${stem}.output.pb`)).data, TOLERANCE.conv);
   });
 });

@@ -24,19 +24,19 @@ if (!hasTestData) {
 describe.skipIf(!hasTestData)('ONNX backend node tests of the imported ops', () => {
   const cases = hasTestData ? onnxCasesForOurOps() : [];
 
-  it('finds the 185 cases whose models use only the imported ops', () => {
-    expect(cases.length).toBe(185);
+  it('finds the 211 cases whose models use only the imported ops', () => {
+    expect(cases.length).toBe(211);
     expect(cases.map((c) => c.name)).toContain('test_maxpool_2d_ceil');
   });
 
-  it('CPU reference: 172 pass, the rest are refused with a reason, none fails', async () => {
+  it('CPU reference: 198 pass, the rest are refused with a reason, none fails', async () => {
     const results: CaseResult[] = [];
     for (const c of cases) results.push(await runOnnxCase(c, cpuBackend));
     expectConformance(results);
-    expect(results.filter((r) => r.status === 'pass').length).toBe(172);
+    expect(results.filter((r) => r.status === 'pass').length).toBe(198);
   });
 
-  it.skipIf(!gpu)('WebGPU: 172 pass, the rest are refused with a reason, none fails', async () => {
+  it.skipIf(!gpu)('WebGPU: 198 pass, the rest are refused with a reason, none fails', async () => {
     const engine = await Engine.create(async () => gpu);
     const backend: CaseBackend = async (report, store, feeds, outputs) => {
       const batch = Object.values(feeds)[0].shape[0];
@@ -50,12 +50,12 @@ describe.skipIf(!hasTestData)('ONNX backend node tests of the imported ops', () 
     const results: CaseResult[] = [];
     for (const c of cases) results.push(await runOnnxCase(c, backend));
     expectConformance(results);
-    expect(results.filter((r) => r.status === 'pass').length).toBe(172);
+    expect(results.filter((r) => r.status === 'pass').length).toBe(198);
   });
 });
 
 describe.skipIf(!gpu)('PyTorch exports on WebGPU (src/io/fixtures)', () => {
-  it.each(['tiny-googlenet', 'tiny-mixed'])('%s matches PyTorch\'s output', async (name) => {
+  it.each(['tiny-googlenet', 'tiny-mixed', 'tiny-shuffle', 'tiny-conv1d'])('%s matches PyTorch\'s output', async (name) => {
     const engine = await Engine.create(async () => gpu);
     const stem = `src/io/fixtures/${name}`;
     const x = readTensor(decodeTensorProto(readFileSync(`${stem}.input.pb`)));

@@ -96,6 +96,50 @@ describe('exportOnnx: whole graphs', () => {
   });
 });
 
+describe('exportOnnx: what Keras lacks, back as PyTorch writes it', () => {
+  const graph = (nodes: GraphFile['nodes'], outputs: string[]): GraphFile => ({ format: 'deepwire-graph', version: 1, nodes, outputs });
+
+  it('ChannelShuffle of an image: Reshape → Transpose(0, 2, 1, 3, 4) → Reshape, imported back as one ChannelShuffle', async () => {
+    // A pool first, as in a CNN: the importer reads a 4-D input as an image where the model has spatial ops.
+    const g = graph([
+      { id: 'x', op: 'Input', attrs: { shape: [5, 4, 6] } },
+      { id: 'pool', op: 'MaxPool2D', attrs: { pool_size: 1 }, inputs: ['x'] },
+      { id: 'shuffle', op: 'ChannelShuffle', attrs: { groups: 3 }, inputs: ['pool'] },
+    ], ['shuffle']);
+    const bytes = await expectOrtAgrees(g, 2);
+    expect(decodeModel(bytes).graph!.node.map((n) => n.op_type)).toEqual(['MaxPool', 'Reshape', 'Transpose', 'Reshape']);
+    const imported = importOnnx(bytes);
+    expect(imported.graph.nodes.map((n) => n.op)).toEqual(['Input', 'MaxPool2D', 'ChannelShuffle']);
+    expect(imported.graph.nodes[2].attrs).toEqual({ groups: 3 });
+    const x = randomInput([2, 5, 4, 6], 'x');
+    const want = runReference(analyzeGraph(g), { x }, {}).tensors.get('shuffle')!;
+    const got = (await runImported(imported, { x: toOnnx(x, NCHW) })).shuffle;
+    expect([...toOurs(got.dims, got.data, NCHW, 'shuffle').data]).toEqual([...want.data]);
+  });
+
+  it('ChannelShuffle of a feature vector round-trips through a Transpose of its last two axes', async () => {
+    const g = graph([
+      { id: 'x', op: 'Input', attrs: { shape: [12] } },
+      { id: 'shuffle', op: 'ChannelShuffle', attrs: { groups: 4 }, inputs: ['x'] },
+    ], ['shuffle']);
+    const imported = importOnnx(await expectOrtAgrees(g, 2));
+    const x = randomInput([2, 12], 'x');
+    const want = runReference(analyzeGraph(g), { x }, {}).tensors.get('shuffle')!;
+    expect([...(await runImported(imported, { x: toOnnx(x, BATCHED) })).shuffle.data]).toEqual([...want.data]);
+  });
+
+  it('a Conv2D with strides and dilation (allow_strided_dilation) exports as one Conv and imports back flagged', async () => {
+    const g = graph([
+      { id: 'x', op: 'Input', attrs: { shape: [11, 9, 3] } },
+      { id: 'conv', op: 'Conv2D', attrs: { filters: 4, kernel_size: 3, strides: 2, dilation_rate: 2, padding: 'same', allow_strided_dilation: true }, inputs: ['x'] },
+    ], ['conv']);
+    const bytes = await expectOrtAgrees(g);
+    const conv = decodeModel(bytes).graph!.node.find((n) => n.op_type === 'Conv')!;
+    expect(Object.fromEntries(conv.attribute.filter((a) => ['strides', 'dilations'].includes(a.name)).map((a) => [a.name, a.ints!.map(Number)]))).toEqual({ strides: [2, 2], dilations: [2, 2] });
+    expect(importOnnx(bytes).graph.nodes.find((n) => n.op === 'Conv2D')?.attrs).toMatchObject({ strides: [2, 2], dilation_rate: [2, 2], allow_strided_dilation: true });
+  });
+});
+
 describe('exportOnnx never invents weights', () => {
   const graph: GraphFile = {
     format: 'deepwire-graph', version: 1,

@@ -328,6 +328,18 @@ class Exporter {
         const shape = this.ints(`${out}/shape`, [0, ...r.shape!]);
         return { name: this.emit('Reshape', [x.name, shape], {}, out), nchw: false, rank: r.shape!.length + 1 };
       }
+      case 'ChannelShuffle': {
+        // As PyTorch writes it: split the channels into g × C/g, swap the two, join them again.
+        const x = this.input(r), g = a.groups as number;
+        const shape = this.report.byId.get(r.inputs[0])!.shape!, C = shape[shape.length - 1];
+        // An image's channels are axis 1 (N×C×H×W); any other tensor's its last axis.
+        const [split, joined] = x.nchw ? [[0, g, C / g, shape[0], shape[1]], [0, C, shape[0], shape[1]]] : [[0, ...shape.slice(0, -1), g, C / g], [0, ...shape]];
+        const axis = x.nchw ? 1 : shape.length;
+        const perm = Array.from({ length: split.length }, (_, i) => (i === axis ? axis + 1 : i === axis + 1 ? axis : i));
+        const grouped = this.emit('Reshape', [x.name, this.ints(`${out}/split`, split)], {}, `${out}/split`);
+        const swapped = this.emit('Transpose', [grouped], { perm }, `${out}/transpose`);
+        return { name: this.emit('Reshape', [swapped, this.ints(`${out}/shape`, joined)], {}, out), nchw: x.nchw, rank: x.rank };
+      }
       case 'Dropout': {
         const x = this.input(r);
         return { name: this.emit('Dropout', [x.name, this.floats(`${out}/ratio`, [], [a.rate])], {}, out), nchw: x.nchw, rank: x.rank };

@@ -4,7 +4,7 @@
 // Reference: https://onnx.ai/onnx/operators/ (the definitions of opsets 7 to 17).
 import { formatShape, sizeOf } from '../tensor.ts';
 import type { Const, Data, NodeContext } from './onnx-import.ts';
-import { BATCHED, flattenOrder, isIdentityOrder, kerasAxis, NCHW, UNBATCHED, type Layout } from './onnx-layout.ts';
+import { BATCHED, flattenOrder, isIdentityOrder, kerasAxis, NCHW, NCW, UNBATCHED, type Layout } from './onnx-layout.ts';
 import type { TensorValue } from './onnx-proto.ts';
 
 type Converter = (c: NodeContext) => void;
@@ -160,18 +160,22 @@ function broadcast(shapes: number[][]): number[] | null {
 
 const conv: Converter = (c) => {
   c.known('auto_pad', 'dilations', 'group', 'kernel_shape', 'pads', 'strides');
-  const x = image(c, 0);
+  // A 1-D conv (N×C×L, W OC×C×K) is a 2-D conv of an image one row high with a 1×K kernel.
+  const x = image(c, 0, true);
+  const oneD = x.layout.kind === 'nchw' && !!x.layout.oneD;
   const w = c.constant(1, 'weight W');
-  if (w.dims.length !== 4) c.refuse(`its weight W has shape ${formatShape(w.dims)}; deepwire convolves 2-D images (W must be OC×C×KH×KW)`);
-  const [OC, CG, KH, KW] = w.dims;
+  if (w.dims.length !== (oneD ? 3 : 4))
+    c.refuse(`its weight W has shape ${formatShape(w.dims)}; a conv of ${oneD ? 'N×C×L data needs W of OC×C×K' : 'N×C×H×W images needs W of OC×C×KH×KW'}`);
+  const [OC, CG, KH, KW] = oneD ? [w.dims[0], w.dims[1], 1, w.dims[2]] : w.dims;
   const C = x.shape[2], groups = c.int('group', 1);
   if (groups < 1 || CG * groups !== C)
     c.refuse(`W takes ${CG} input channels per group × group=${groups}, but the input has ${C} channels`);
   const kernelShape = c.ints('kernel_shape');
-  if (kernelShape && (kernelShape.length !== 2 || kernelShape[0] !== KH || kernelShape[1] !== KW))
-    c.refuse(`kernel_shape ${JSON.stringify(kernelShape)} disagrees with W's ${KH}×${KW}`);
-  const strides = pair(c, 'strides', [1, 1]), dilations = pair(c, 'dilations', [1, 1]);
-  const padding = windowPadding(c, x.shape, [KH, KW], strides, dilations, false);
+  const wKernel = oneD ? [KW] : [KH, KW];
+  if (kernelShape && (kernelShape.length !== wKernel.length || kernelShape.some((k, i) => k !== wKernel[i])))
+    c.refuse(`kernel_shape ${JSON.stringify(kernelShape)} disagrees with W's ${wKernel.join('×')}`);
+  const strides = pair(c, 'strides', [1, 1], oneD), dilations = pair(c, 'dilations', [1, 1], oneD);
+  const padding = windowPadding(c, x.shape, [KH, KW], strides, dilations, false, oneD);
   // OIHW → Keras HWIO ([KH, KW, C/groups, OC]).
   const src = f32(w), kernel = new Float32Array(src.length);
   for (let oc = 0; oc < OC; oc++)
@@ -184,9 +188,12 @@ const conv: Converter = (c) => {
     if (sizeOf(b.dims) !== OC) c.refuse(`its bias B has ${sizeOf(b.dims)} values for ${OC} filters`);
     weights.bias = f32(b);
   }
+  // PyTorch and ONNX allow strides and dilation together; Keras (and so a Conv2D by default) does not.
+  const stridedDilation = strides.some((s) => s > 1) && dilations.some((d) => d > 1);
   c.output(0, c.add('Conv2D', {
     filters: OC, kernel_size: [KH, KW], strides, padding, dilation_rate: dilations, groups, use_bias: c.hasInput(2),
-  }, [x], NCHW, weights));
+    ...(stridedDilation ? { allow_strided_dilation: true } : {}),
+  }, [x], x.layout, weights));
 };
 
 const pool = (max: boolean): Converter => (c) => {
@@ -221,10 +228,12 @@ const batchNormalization: Converter = (c) => {
     c.refuse('it is in training mode: it normalises with statistics across the batch and updates the running ones; deepwire runs inference, each item of a batch on its own',
       'export the model in eval mode (model.eval())');
   if (c.int('spatial', 1) !== 1) c.refuse('spatial=0 (statistics per position) is not supported');
-  const x = c.data(0);
+  // N×C×L (BatchNorm1d after a Conv1d) is 1-D data, an image one row high, as the 1-D pools read it.
+  const x = c.data(0, undefined, c.onnxRankOf(0) === 3 ? 'image' : undefined);
   const rank = c.onnxShape(x).length;
   if (!(x.layout.kind === 'nchw' || rank === 2))
-    c.refuse(`it normalises axis 1 of a ${formatShape(c.onnxShape(x))} tensor; deepwire normalises the channels of N×C×H×W images and N×C tensors`);
+    c.refuse(`it normalises axis 1 of a ${formatShape(c.onnxShape(x))} tensor that deepwire holds in ONNX's order, not as an image or 1-D data; deepwire normalises the channels of N×C×H×W images, N×C×L data and N×C tensors`,
+      'normalise N×C×L data as it comes from the model input, a Conv or a pool (not after a Reshape)');
   const names = ['scale', 'B', 'mean', 'var'];
   const [gamma, beta, moving_mean, moving_variance] = names.map((n, i) => channelVector(c, c.constant(i + 1, n), x, n));
   c.output(0, c.add('BatchNormalization', { epsilon: c.float('epsilon', 1e-5) }, [x], x.layout, { gamma, beta, moving_mean, moving_variance }));
@@ -449,10 +458,37 @@ const flatten: Converter = (c) => {
 
 const reshape: Converter = (c) => {
   c.known('allowzero', 'shape');
-  const x = c.data(0);
-  const shape = c.onnxShape(x);
   const spec = c.opset < 5 ? c.ints('shape', [])! : Array.from(c.constant(1, 'shape').data);
-  const allowZero = c.int('allowzero', 0) === 1;
+  reshapeTo(c, spec, c.int('allowzero', 0) === 1);
+};
+
+/** Unsqueeze and Squeeze of a computed tensor (y[:, :, None, None] in a squeeze-excite block): a reshape. */
+const squeeze = (unsqueeze: boolean): Converter => (c) => {
+  c.known('axes');
+  const shape = c.split(0) ? c.staticDims(0) : c.onnxShape(c.data(0));
+  const given = c.opset < 13 ? c.ints('axes') : c.hasInput(1) ? Array.from(c.constant(1, 'axes').data) : null;
+  if (unsqueeze && !given) c.refuse('it has no axes');
+  const rank = shape.length + (unsqueeze ? given!.length : 0);
+  const axes = (given ?? shape.map((d, i) => (d === 1 ? i : -1)).filter((i) => i >= 0)).map((a) => (a < 0 ? a + rank : a));
+  if (axes.some((a) => a < 0 || a >= rank)) c.refuse(`axes ${JSON.stringify(given)} are out of range for a ${formatShape(shape)} tensor`);
+  let target: number[];
+  if (unsqueeze) {
+    const dims = [...shape];
+    target = Array.from({ length: rank }, (_, i) => (axes.includes(i) ? 1 : dims.shift()!));
+  } else {
+    if (axes.some((a) => shape[a] !== 1)) c.refuse(`it squeezes axes ${JSON.stringify(given)} of a ${formatShape(shape)} tensor, which are not all of size 1`);
+    target = shape.filter((_, i) => !axes.includes(i));
+  }
+  // The batch (symbolic or not) stays where it is: 0 copies it.
+  reshapeTo(c, target.map((d, i) => (i === 0 && !axes.includes(0) ? 0 : d)), false);
+};
+
+/** Reshape of input 0 to an ONNX target shape (0 copies the input's size unless allowZero, one −1 is inferred). */
+function reshapeTo(c: NodeContext, spec: number[], allowZero: boolean): void {
+  // A Split holds its image's values in ONNX's order: reshaping it is reshaping the image.
+  const split = c.split(0);
+  const x = split ? split.x : c.data(0);
+  const shape = split ? c.staticDims(0) : c.onnxShape(x);
   const batch = c.importer.batch;
   const batchFirst = x.layout.kind !== 'unbatched';
   // ONNX's rules: 0 copies the input's size on that axis (unless allowzero), one −1 is inferred.
@@ -474,6 +510,17 @@ const reshape: Converter = (c) => {
   if (inferred >= 0) ours[inferred] = elements / rest(ours);
   if (!ours.every((d) => Number.isInteger(d) && d > 0) || sizeOf(ours) !== elements)
     c.refuse(`it cannot reshape ${formatShape(shape)} (${elements} values per item) to ${formatShape(spec)}`);
+  if (x.layout.kind === 'nchw') {
+    // [C, ...spatial] is the image itself (the end of a channel shuffle); [a, b, ...spatial] with
+    // a·b = C splits the channels, the start of one (a Split, for the Transpose that follows).
+    const [, C, ...spatial] = c.onnxShape(x);
+    const is = (dims: number[], want: number[]) => dims.length === want.length && dims.every((d, i) => d === want[i]);
+    if (is(ours, [C, ...spatial])) return c.output(0, x);
+    // One pixel: N×C×1×1 and N×C×1 hold the same values in the same order (ours 1×1×C either way).
+    if (spatial.every((d) => d === 1) && (is(ours, [C, 1]) || is(ours, [C, 1, 1]))) return c.output(0, { ...x, layout: ours.length === 3 ? NCHW : NCW });
+    if (ours.length === spatial.length + 2 && ours[0] * ours[1] === C && is(ours.slice(2), spatial))
+      return c.output(0, { kind: 'split', x, groups: [ours[0], ours[1]] });
+  }
   if (x.layout.kind === 'nchw' || x.layout.kind === 'features') {
     const same = ours.length === x.shape.length && ours.every((d, i) => d === x.shape[i]) && x.layout.kind === 'features';
     if (same) return c.output(0, x);
@@ -487,8 +534,12 @@ const reshape: Converter = (c) => {
     }
     return c.output(0, c.add('Reshape', { target_shape: ours }, [x], BATCHED));
   }
+  // N×C×1×1 (N×C×1) is an image (1-D data) of one pixel, the same values in the same order: so held,
+  // it broadcasts against images (the excitation of a squeeze-excite block).
+  if (x.layout.kind === 'batched' && ours.length >= 2 && ours.length <= 3 && ours.slice(1).every((d) => d === 1))
+    return c.output(0, c.add('Reshape', { target_shape: [1, 1, ours[0]] }, [x], ours.length === 3 ? NCHW : NCW));
   c.output(0, c.add('Reshape', { target_shape: ours }, [x], x.layout));
-};
+}
 
 const concat: Converter = (c) => {
   c.known('axis');
@@ -556,6 +607,78 @@ const pad: Converter = (c) => {
   c.output(0, y);
 };
 
+/**
+ * ReduceMean / ReduceMax / ReduceSum on deepwire's pools, exactly: each run of adjacent reduced axes (in
+ * our layout) is a global pool of [run, 1, rest] or a 1×run pool of [before, run, rest], reshaped (a view)
+ * around it; an image's H×W (x.mean((2, 3)) in a squeeze-excite block) is one GlobalAveragePool2D.
+ * A sum is the mean times the count. Axes are an attribute, ReduceSum's an input from opset 13.
+ */
+const reduce = (op: 'mean' | 'max' | 'sum'): Converter => (c) => {
+  const axesInput = op === 'sum' && c.opset >= 13;
+  c.known('keepdims', ...(axesInput ? ['noop_with_empty_axes'] : ['axes']));
+  if (!axesInput && c.hasInput(1))
+    c.refuse(`it takes its axes as an input, which ${c.node.op_type} does only from opset 18; deepwire reads opsets up to 17, where they are an attribute`, 'export the model with opset_version=17 or lower');
+  const x = c.data(0);
+  const shape = c.onnxShape(x), rank = shape.length;
+  const keepdims = c.int('keepdims', 1) === 1;
+  let axes = axesInput ? (c.hasInput(1) ? Array.from(c.constant(1, 'axes').data) : []) : c.ints('axes', [])!;
+  if (axes.length === 0) {
+    if (axesInput && c.int('noop_with_empty_axes', 0) === 1) return c.output(0, x);
+    axes = Array.from({ length: rank }, (_, i) => i);
+  }
+  if (axes.some((a) => a < -rank || a >= rank)) c.refuse(`axes ${JSON.stringify(axes)} are out of range for a ${formatShape(shape)} tensor`);
+  const onnxAxes = [...new Set(axes.map((a) => (a < 0 ? a + rank : a)))].sort((a, b) => a - b);
+  if (x.layout.kind !== 'unbatched' && onnxAxes.includes(0))
+    c.refuse(`it reduces axis 0 of a ${formatShape(shape)} tensor, the batch; deepwire keeps the items of a batch apart`, 'reduce the other axes only');
+  // A flattened image's features are in our order, which a reduction over all of them ignores.
+  const layout: Layout = x.layout.kind === 'features' ? BATCHED : x.layout;
+  // Our axes (without the batch) and the shape the result has with keepdims.
+  const ours = onnxAxes.map((a) => kerasAxis(a, layout) - 1).sort((a, b) => a - b);
+  const kept = x.shape.map((d, i) => (ours.includes(i) ? 1 : d));
+  let target = kept, outLayout = layout;
+  if (!keepdims) {
+    const rest = shape.filter((_, i) => !onnxAxes.includes(i));
+    if (layout.kind !== 'nchw') target = x.shape.filter((_, i) => !ours.includes(i));
+    else {
+      // Without its channels an image's remaining axes are in our order; with them and one spatial axis it is N×C×L.
+      const cKept = !onnxAxes.includes(1), spatial = rest.length - 1 - (cKept ? 1 : 0);
+      [target, outLayout] = !cKept ? [rest.slice(1), BATCHED] : spatial === 0 ? [[shape[1]], BATCHED] : [[1, rest[2], shape[1]], NCW];
+    }
+    if (target.length === 0) c.refuse(`without keepdims it would leave ${layout.kind === 'unbatched' ? 'a scalar' : 'only the batch axis'}; deepwire's tensors keep at least one axis besides the batch`, 'export it with keepdim=True');
+  }
+  const runs: [number, number][] = [];
+  for (const a of ours) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === a - 1) last[1] = a;
+    else runs.push([a, a]);
+  }
+  const is = (s: readonly number[], t: readonly number[]) => s.length === t.length && s.every((d, i) => d === t[i]);
+  let y = x, count = 1;
+  for (const [k, [first, last]] of runs.entries()) {
+    const s = y.shape;
+    const before = sizeOf(s.slice(0, first)), n = sizeOf(s.slice(first, last + 1)), after = sizeOf(s.slice(last + 1));
+    count *= n;
+    if (n === 1) continue;
+    const tag = runs.length > 1 ? `/${k}` : '';
+    const reshape = (dims: number[], suffix: string, input: Data) =>
+      is(input.shape, dims) ? input : c.add('Reshape', { target_shape: dims }, [input], layout, {}, tag + suffix);
+    if (s.length === 3 && last <= 1 && s[0] * s[1] === n) {
+      // An image's H×W (or the one of them that is not 1): the global pool itself, flat when that is the result (x.mean((2, 3))).
+      const flat = k === runs.length - 1 && is(target, [s[2]]);
+      y = c.add(op === 'max' ? 'GlobalMaxPool2D' : 'GlobalAveragePool2D', { keepdims: !flat }, [y], layout, {}, tag + '/pool');
+      continue;
+    }
+    const pooled = before === 1
+      ? c.add(op === 'max' ? 'GlobalMaxPool2D' : 'GlobalAveragePool2D', { keepdims: true }, [reshape([n, 1, after], '/flat', y)], layout, {}, tag + '/pool')
+      : c.add(op === 'max' ? 'MaxPool2D' : 'AveragePool2D', { pool_size: [1, n], strides: [1, n], padding: 'valid' }, [reshape([before, n, after], '/flat', y)], layout, {}, tag + '/pool');
+    // The next run finds its axes where they were; after the last, the result is reshaped to the target.
+    y = k === runs.length - 1 ? pooled : reshape(s.map((d, i) => (i >= first && i <= last ? 1 : d)), '/kept', pooled);
+  }
+  if (op === 'sum' && count > 1) y = c.add('Rescaling', { scale: count, offset: 0 }, [y], layout, {}, '/sum');
+  y = is(y.shape, target) ? { ...y, layout: outLayout } : c.add('Reshape', { target_shape: target }, [y], outLayout);
+  c.output(0, y);
+};
+
 const identity: Converter = (c) => {
   c.known();
   c.output(0, c.operand(0));
@@ -595,18 +718,39 @@ const constant: Converter = (c) => {
  */
 const transpose: Converter = (c) => {
   c.known('perm');
-  const x = c.data(0);
-  const rank = c.onnxShape(x).length;
+  const split = c.split(0);
+  const rank = split ? c.staticDims(0).length : c.onnxRankOf(0);
   const perm = c.ints('perm', Array.from({ length: rank }, (_, i) => rank - 1 - i))!;
   const is = (p: number[]) => p.length === perm.length && p.every((v, i) => v === perm[i]);
-  if (is(Array.from({ length: rank }, (_, i) => i))) return c.output(0, x);
+  const identity = Array.from({ length: rank }, (_, i) => i);
+  /** The identity but for axes k and k + 1, swapped. */
+  const swaps = (k: number) => is(identity.map((v, i) => (i === k ? k + 1 : i === k + 1 ? k : v)));
+  if (split) {
+    if (is(identity)) return c.output(0, split);
+    // N×a×b×H×W → N×b×a×H×W: ShuffleNet's channel shuffle of a groups (src/ops/channel-shuffle.ts).
+    if (!swaps(1))
+      c.refuse(`perm ${JSON.stringify(perm)} of an N×C×H×W image reshaped to ${formatShape(c.staticDims(0))}: deepwire reads that only as a channel shuffle, perm ${JSON.stringify(identity.map((v, i) => (i === 1 ? 2 : i === 2 ? 1 : v)))}`);
+    const [a, b] = split.groups;
+    return c.output(0, { kind: 'split', x: c.add('ChannelShuffle', { groups: a }, [split.x], split.x.layout), groups: [b, a] });
+  }
+  const x = c.data(0);
+  if (is(identity)) return c.output(0, x);
   if (x.layout.kind === 'nchw' && is([0, 2, 3, 1])) return c.output(0, { ...x, layout: BATCHED });
   if (x.layout.kind === 'batched' && rank === 4 && is([0, 3, 1, 2])) return c.output(0, { ...x, layout: NCHW });
-  c.refuse(`perm ${JSON.stringify(perm)} of a computed ${formatShape(c.onnxShape(x))} tensor: deepwire transposes only images between N×C×H×W and N×H×W×C`);
+  // Swapping the last two axes (a, b) of a tensor held in ONNX's order interleaves them: a channel
+  // shuffle of a groups over a·b (what deepwire's own export writes for a ChannelShuffle of a non-image).
+  const plain = x.layout.kind === 'unbatched' || (x.layout.kind === 'batched' && rank >= 3);
+  if (plain && rank >= 2 && swaps(rank - 2)) {
+    const [a, b] = x.shape.slice(-2), lead = x.shape.slice(0, -2);
+    const flat = c.add('Reshape', { target_shape: [...lead, a * b] }, [x], x.layout, {}, '/flat');
+    const shuffled = c.add('ChannelShuffle', { groups: a }, [flat], x.layout, {}, '/shuffle');
+    return c.output(0, c.add('Reshape', { target_shape: [...lead, b, a] }, [shuffled], x.layout));
+  }
+  c.refuse(`perm ${JSON.stringify(perm)} of a computed ${formatShape(c.onnxShape(x))} tensor: deepwire transposes images between N×C×H×W and N×H×W×C, and swaps the last two axes of other tensors`);
 };
 
 /** Ops beyond the issue's list that deepwire also reads (not part of the conformance scope). */
-export const EXTRA_CONVERTERS: Record<string, Converter> = { Transpose: transpose };
+export const EXTRA_CONVERTERS: Record<string, Converter> = { Transpose: transpose, Unsqueeze: squeeze(true), Squeeze: squeeze(false) };
 
 export const CONVERTERS: Record<string, Converter> = {
   Conv: conv,
@@ -626,6 +770,9 @@ export const CONVERTERS: Record<string, Converter> = {
   Mean: elementwise('Mean'),
   Sum: elementwise('Sum'),
   Concat: concat,
+  ReduceMean: reduce('mean'),
+  ReduceMax: reduce('max'),
+  ReduceSum: reduce('sum'),
   Relu: unary('ReLU', () => ({})),
   LeakyRelu: leakyRelu,
   Clip: clip,

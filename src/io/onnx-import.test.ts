@@ -281,8 +281,137 @@ describe('importOnnx against ONNX Runtime', () => {
   });
 });
 
+describe('importOnnx: what PyTorch writes beyond Keras\' layers', () => {
+  /** A Conv first: the input is an N×C×H×W image, as in a CNN. */
+  const afterConv = (nodes: ReturnType<typeof node>[], spec: Partial<ModelSpec> = {}): ModelSpec => ({
+    nodes: [node('Conv', ['x', 'w'], ['c'], { pads: [1, 1, 1, 1] }), ...nodes],
+    inputs: [image('x', [2, 3, 5, 6])], outputs: [valueInfo(nodes[nodes.length - 1].output[0])],
+    ...spec, initializers: [W('w', [6, 3, 3, 3]), ...(spec.initializers ?? [])],
+  });
+  const ops = (spec: ModelSpec) => importOnnx(buildModel(spec)).graph.nodes.map((n) => n.op);
+
+  it.each([
+    // [what, ONNX node, deepwire ops after the conv, opset]
+    ['ReduceMean over H, W (x.mean((2, 3)))', node('ReduceMean', ['c'], ['y'], { axes: [2, 3], keepdims: 0 }), ['GlobalAveragePool2D'], 13],
+    ['ReduceMean over H, W with keepdims', node('ReduceMean', ['c'], ['y'], { axes: [-2, -1] }), ['GlobalAveragePool2D'], 13],
+    ['ReduceMax over H, W', node('ReduceMax', ['c'], ['y'], { axes: [2, 3], keepdims: 0 }), ['GlobalMaxPool2D'], 13],
+    ['ReduceMax over H, W with keepdims', node('ReduceMax', ['c'], ['y'], { axes: [2, 3], keepdims: 1 }), ['GlobalMaxPool2D'], 13],
+    ['ReduceSum over H, W (axes an input, opset 13)', node('ReduceSum', ['c', 'hw'], ['y'], { keepdims: 0 }), ['GlobalAveragePool2D', 'Rescaling'], 13],
+    ['ReduceSum over H, W with keepdims (axes an input)', node('ReduceSum', ['c', 'hw'], ['y']), ['GlobalAveragePool2D', 'Rescaling'], 13],
+    ['ReduceSum over H, W (axes an attribute, opset 11)', node('ReduceSum', ['c'], ['y'], { axes: [3, 2], keepdims: 0 }), ['GlobalAveragePool2D', 'Rescaling'], 11],
+    ['ReduceMean over the channels', node('ReduceMean', ['c'], ['y'], { axes: [1], keepdims: 0 }), ['Reshape', 'AveragePool2D', 'Reshape'], 13],
+    ['ReduceMax over the channels with keepdims', node('ReduceMax', ['c'], ['y'], { axes: [1] }), ['Reshape', 'MaxPool2D', 'Reshape'], 13],
+    ['ReduceMean over W: N×C×H', node('ReduceMean', ['c'], ['y'], { axes: [3], keepdims: 0 }), ['AveragePool2D', 'Reshape'], 13],
+    ['ReduceSum over H: N×C×W', node('ReduceSum', ['c', 'h'], ['y'], { keepdims: 0 }), ['Reshape', 'GlobalAveragePool2D', 'Rescaling', 'Reshape'], 13],
+    ['ReduceMax over C, H, W with keepdims', node('ReduceMax', ['c'], ['y'], { axes: [1, 2, 3] }), ['Reshape', 'GlobalMaxPool2D'], 13],
+  ])('%s', async (_what, reduce, want, opset) => {
+    const axes = { hw: [2, 3], h: [2] };
+    const spec = afterConv([reduce], { opset, initializers: Object.entries(axes).filter(([k]) => reduce.input.includes(k)).map(([k, v]) => ints(k, v)) });
+    expect(ops(spec).slice(2)).toEqual(want);
+    await expectLikeOrt(spec, { x: [2, 3, 5, 6] });
+  });
+
+  it('reductions of other tensors: axes in two runs, all of them, none (noop_with_empty_axes)', async () => {
+    const shapes = { x: [3, 4, 5] };
+    await expectLikeOrt({ nodes: [node('ReduceMean', ['x'], ['y'], { axes: [0, 2], keepdims: 0 })], inputs: [valueInfo('x', [3, 4, 5])], outputs: [valueInfo('y')] }, shapes);
+    await expectLikeOrt({ nodes: [node('ReduceMax', ['x'], ['y'])], inputs: [valueInfo('x', [3, 4, 5])], outputs: [valueInfo('y')] }, shapes);
+    await expectLikeOrt({ nodes: [node('ReduceSum', ['x', 'none'], ['y'], { noop_with_empty_axes: 1 })], inputs: [valueInfo('x', [3, 4, 5])], outputs: [valueInfo('y')], initializers: [ints('none', [])] }, shapes);
+    // A flattened image's features are in our order; a sum over all of them does not mind.
+    await expectLikeOrt(afterConv([node('Flatten', ['c'], ['f']), node('ReduceSum', ['f', 'one'], ['y'])], { initializers: [ints('one', [1])] }), { x: [2, 3, 5, 6] });
+  });
+
+  it('refuses reductions over the batch, to nothing but the batch, and axes as an input before opset 18', () => {
+    const refuses = (spec: ModelSpec, message: RegExp) => expect(() => importOnnx(buildModel(spec))).toThrow(message);
+    refuses(afterConv([node('ReduceMean', ['c'], ['y'], { axes: [0, 2, 3] }, 'mean')]), /ReduceMean node 'mean': it reduces axis 0 of a 2×6×5×6 tensor, the batch; deepwire keeps the items of a batch apart/);
+    refuses(afterConv([node('ReduceMax', ['c'], ['y'], { axes: [1, 2, 3], keepdims: 0 }, 'max')]), /ReduceMax node 'max': without keepdims it would leave only the batch axis/);
+    refuses(afterConv([node('ReduceMean', ['c', 'hw'], ['y'], {}, 'mean')], { initializers: [ints('hw', [2, 3])] }),
+      /ReduceMean node 'mean': it takes its axes as an input, which ReduceMean does only from opset 18; deepwire reads opsets up to 17/);
+    refuses(afterConv([node('ReduceSum', ['c', 'x'], ['y'], {}, 'sum')]), /ReduceSum node 'sum': its axes \('x'\) is computed at run time/);
+  });
+
+  /** ShuffleNet's channel shuffle of g groups, as torch.onnx writes it. */
+  const shuffle = (input: string, output: string, g: number, C: number, [H, W]: number[], [split, joined]: number[][] = [[-1, g, C / g, H, W], [-1, C, H, W]]) => ({
+    nodes: [
+      node('Reshape', [input, `${output}_split`], [`${output}_g`]), node('Transpose', [`${output}_g`], [`${output}_t`], { perm: [0, 2, 1, 3, 4] }),
+      node('Reshape', [`${output}_t`, `${output}_shape`], [output]),
+    ],
+    initializers: [ints(`${output}_split`, split), ints(`${output}_shape`, joined)],
+  });
+
+  it('imports Reshape → Transpose(0, 2, 1, 3, 4) → Reshape as one ChannelShuffle, twice in a row', async () => {
+    const a = shuffle('c', 's', 2, 6, [5, 6]), b = shuffle('s', 'y', 3, 6, [5, 6], [[2, 3, 2, 5, 6], [0, 6, 5, 6]]);
+    const spec = afterConv([...a.nodes, ...b.nodes], { initializers: [...a.initializers, ...b.initializers] });
+    const imported = importOnnx(buildModel(spec));
+    expect(imported.graph.nodes.map((n) => [n.op, n.attrs])).toEqual([
+      ['Input', { shape: [5, 6, 3] }], ['Conv2D', expect.anything()], ['ChannelShuffle', { groups: 2 }], ['ChannelShuffle', { groups: 3 }],
+    ]);
+    await expectLikeOrt(spec, { x: [2, 3, 5, 6] }, TOLERANCE.conv);
+  });
+
+  it('refuses the split channels read by anything but the shuffle, and another Transpose of them', () => {
+    const { nodes, initializers } = shuffle('c', 'y', 2, 6, [5, 6]);
+    expect(() => importOnnx(buildModel(afterConv([nodes[0], node('Relu', ['y_g'], ['r'], {}, 'relu')], { initializers }))))
+      .toThrow(/Relu node 'relu': its input 'y_g' is an N×C×H×W image reshaped to 2×2×3×5×6, which deepwire reads only as a channel shuffle/);
+    expect(() => importOnnx(buildModel(afterConv([nodes[0], node('Transpose', ['y_g'], ['t'], { perm: [0, 1, 2, 4, 3] }, 'swap')], { initializers }))))
+      .toThrow(/Transpose node 'swap': perm \[0,1,2,4,3\] of an N×C×H×W image reshaped to 2×2×3×5×6: deepwire reads that only as a channel shuffle, perm \[0,2,1,3,4\]/);
+  });
+
+  it('swaps the last two axes of a non-image with a ChannelShuffle (a shuffle of a feature vector)', async () => {
+    const spec = afterConv([
+      node('GlobalAveragePool', ['c'], ['g']), node('Flatten', ['g'], ['f']), node('Reshape', ['f', 'split'], ['r']),
+      node('Transpose', ['r'], ['t'], { perm: [0, 2, 1] }), node('Reshape', ['t', 'flat'], ['y']),
+    ], { initializers: [ints('split', [0, 3, 2]), ints('flat', [0, 6])] });
+    expect(ops(spec)).toContain('ChannelShuffle');
+    await expectLikeOrt(spec, { x: [2, 3, 5, 6] });
+  });
+
+  it('Conv with strides and dilation together (PyTorch allows it, Keras does not): allow_strided_dilation, only then', async () => {
+    // Keras refuses strides > 1 on either axis with dilation > 1 on either axis.
+    const cases: [Record<string, number[]>, true | undefined][] = [
+      [{ strides: [2, 2], dilations: [2, 2], pads: [2, 2, 2, 2] }, true],
+      [{ strides: [2, 1], dilations: [1, 3], pads: [1, 3, 1, 3] }, true],
+      [{ strides: [1, 3], dilations: [2, 2], pads: [0, 1, 2, 1] }, true],
+      [{ strides: [2, 2], dilations: [1, 1] }, undefined],
+    ];
+    for (const [attrs, flagged] of cases) {
+      const spec: ModelSpec = { nodes: [node('Conv', ['x', 'w', 'b'], ['y'], attrs)], inputs: [image('x', [2, 4, 9, 8])], outputs: [valueInfo('y')], initializers: [W('w', [5, 4, 3, 3]), W('b', [5], 5)] };
+      const conv = importOnnx(buildModel(spec)).graph.nodes[1];
+      expect(conv.attrs?.allow_strided_dilation, JSON.stringify(attrs)).toBe(flagged);
+      await expectLikeOrt(spec, { x: [2, 4, 9, 8] });
+    }
+  });
+
+  it('1-D data: Conv (strided, dilated, grouped) and BatchNormalization of N×C×L as one-row images', async () => {
+    const bn = [W('s', [4], 1), W('b', [4], 2), W('m', [4], 3), weight('v', [4], [0.5, 1, 2, 0.25])];
+    await expectLikeOrt({
+      nodes: [node('BatchNormalization', ['x', 's', 'b', 'm', 'v'], ['n']), node('Conv', ['n', 'w'], ['y'], { strides: [2], dilations: [2], pads: [2, 1], group: 2 })],
+      inputs: [valueInfo('x', [2, 4, 13])], outputs: [valueInfo('y')], initializers: [...bn, W('w', [6, 2, 3])],
+    }, { x: [2, 4, 13] });
+    await expectLikeOrt({
+      nodes: [node('Conv', ['x', 'w'], ['c'], { auto_pad: 'SAME_UPPER' }), node('BatchNormalization', ['c', 's', 'b', 'm', 'v'], ['y'], { epsilon: float(0.01) })],
+      inputs: [valueInfo('x', [1, 3, 10])], outputs: [valueInfo('y')], initializers: [...bn, W('w', [4, 3, 4])],
+    }, { x: [1, 3, 10] });
+  });
+
+  it('refuses BatchNormalization of N×C×L held channels-last, naming what it normalises', () => {
+    expect(() => importOnnx(buildModel({
+      nodes: [node('Relu', ['x'], ['r']), node('Reshape', ['r', 'shape'], ['l']), node('BatchNormalization', ['l', 's', 'b', 'm', 'v'], ['y'], {}, 'bn')],
+      inputs: [valueInfo('x', ['N', 8])], outputs: [valueInfo('y')], initializers: [ints('shape', [0, 2, 4]), W('s', [2]), W('b', [2]), W('m', [2]), weight('v', [2], [1, 1])],
+    }))).toThrow(/BatchNormalization node 'bn': it normalises axis 1 of a -1×2×4 tensor that deepwire holds in ONNX's order, not as an image or 1-D data; deepwire normalises the channels of N×C×H×W images, N×C×L data and N×C tensors/);
+  });
+
+  it('a squeeze-excite block on x.mean((2, 3)), broadcast back with Unsqueeze or a Reshape to N×C×1×1', async () => {
+    const excite = [node('ReduceMean', ['c'], ['m'], { axes: [2, 3], keepdims: 0 }), node('Gemm', ['m', 'fc'], ['e'], { transB: 1 }), node('Sigmoid', ['e'], ['s'])];
+    await expectLikeOrt(afterConv([...excite, node('Unsqueeze', ['s', 'axes'], ['u']), node('Mul', ['c', 'u'], ['y'])], { initializers: [W('fc', [6, 6], 4), ints('axes', [2, 3])] }), { x: [2, 3, 5, 6] });
+    await expectLikeOrt(afterConv([...excite, node('Unsqueeze', ['s', 'two'], ['u1']), node('Unsqueeze', ['u1', 'three'], ['u']), node('Mul', ['c', 'u'], ['y'])],
+      { initializers: [W('fc', [6, 6], 4), ints('two', [2]), ints('three', [3])] }), { x: [2, 3, 5, 6] });
+    await expectLikeOrt(afterConv([...excite, node('Reshape', ['s', 'shape'], ['u']), node('Mul', ['u', 'c'], ['y'])], { initializers: [W('fc', [6, 6], 4), ints('shape', [2, 6, 1, 1])] }), { x: [2, 3, 5, 6] });
+    await expectLikeOrt(afterConv([node('GlobalAveragePool', ['c'], ['g']), node('Squeeze', ['g', 'hw'], ['y'])], { initializers: [ints('hw', [2, 3])] }), { x: [2, 3, 5, 6] });
+  });
+});
+
 describe('importOnnx: PyTorch exports (src/io/fixtures, from scripts/export-torchvision.py --fixtures)', () => {
-  it.each(['tiny-googlenet', 'tiny-mixed'])('%s matches PyTorch\'s output and ONNX Runtime\'s', async (name) => {
+  it.each([['tiny-googlenet', 10], ['tiny-mixed', 10], ['tiny-shuffle', 10], ['tiny-conv1d', 5]])('%s matches PyTorch\'s output and ONNX Runtime\'s', async (name, classes) => {
     const stem = `src/io/fixtures/${name}`;
     const bytes = readFileSync(`${stem}.onnx`);
     const x = readTensor(decodeTensorProto(readFileSync(`${stem}.input.pb`)));
@@ -290,9 +419,17 @@ describe('importOnnx: PyTorch exports (src/io/fixtures, from scripts/export-torc
     const imported = importOnnx(bytes);
     expect(analyzeGraph(imported.graph).ok).toBe(true);
     const got = (await runImported(imported, { input: x })).output;
-    expect(got.dims).toEqual([1, 10]);
+    expect(got.dims).toEqual([1, classes]);
     expectClose(got.data, torch.data, TOLERANCE.conv);
     expectClose(got.data, (await runOrt(bytes, { input: { dims: x.dims, data: x.data as Float32Array } })).output.data, TOLERANCE.conv);
+  });
+
+  it('tiny-shuffle: two ChannelShuffles, a strided dilated conv, the reductions on pools, BatchNorm1d on the pooled vector', () => {
+    const { graph } = importOnnx(readFileSync('src/io/fixtures/tiny-shuffle.onnx'));
+    const count = (op: string) => graph.nodes.filter((n) => n.op === op).length;
+    expect(graph.nodes.filter((n) => n.op === 'ChannelShuffle').map((n) => n.attrs)).toEqual([{ groups: 2 }, { groups: 4 }]);
+    expect(graph.nodes.find((n) => n.id === '/down/Conv')?.attrs).toMatchObject({ strides: [2, 2], dilation_rate: [2, 2], allow_strided_dilation: true });
+    expect([count('GlobalAveragePool2D'), count('GlobalMaxPool2D'), count('BatchNormalization'), count('Transpose')]).toEqual([3, 1, 1, 0]);
   });
 
   it('tiny-googlenet keeps GoogLeNet\'s ceil-mode max pools and its ONNX node names', () => {
@@ -328,9 +465,9 @@ describe('importOnnx refusals name the op and the node; nothing is half-loaded',
       /unsupported op 'Slice' at node 'crop': deepwire evaluates Slice only on constants/);
   });
 
-  it('a Transpose other than between N×C×H×W and N×H×W×C', () => {
+  it('a Transpose other than between N×C×H×W and N×H×W×C (or of the last two axes of a non-image)', () => {
     refuses(relu([node('MaxPool', ['r'], ['p'], { kernel_shape: [1, 1] }), node('Transpose', ['p'], ['t'], { perm: [0, 1, 3, 2] }, 'swap')]),
-      /Transpose node 'swap': perm \[0,1,3,2\] of a computed 1×3×4×4 tensor: deepwire transposes only images between N×C×H×W and N×H×W×C/);
+      /Transpose node 'swap': perm \[0,1,3,2\] of a computed 1×3×4×4 tensor: deepwire transposes images between N×C×H×W and N×H×W×C, and swaps the last two axes of other tensors/);
   });
 
   it('a truncated file, and a file that is not ONNX', () => {

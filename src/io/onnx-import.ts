@@ -29,6 +29,17 @@ export interface Const {
   tensor: TensorValue;
 }
 
+/**
+ * An image x (N×C×H×W) viewed as N×a×b×H×W, C = a·b: the Reshape that opens a channel shuffle as
+ * PyTorch writes it. deepwire holds no such 5-D tensor; a Transpose swapping a and b (a ChannelShuffle)
+ * or a Reshape may read it, anything else is refused.
+ */
+export interface Split {
+  kind: 'split';
+  x: Data;
+  groups: [number, number];
+}
+
 /** A model input or output: the node that feeds or computes it, and its layout. */
 export interface OnnxPort {
   name: string;
@@ -186,13 +197,18 @@ export class NodeContext {
     return this.importer.rankOf(this.node.input[i] ?? '');
   }
 
+  /** Input i when it is an image viewed with its channels split in two (a Reshape's Split); else null. */
+  split(i: number): Split | null {
+    return this.importer.splitOf(this.node.input[i] ?? '');
+  }
+
   /** Whether output i is read by a node or is a model output. */
   outputUsed(i: number): boolean {
     const name = this.node.output[i] ?? '';
     return name !== '' && this.importer.isUsed(name);
   }
 
-  output(i: number, value: Data | Const, dtype?: string): void {
+  output(i: number, value: Data | Const | Split, dtype?: string): void {
     this.importer.setValue(this.node.output[i], value);
     if (dtype) this.outputTypes[i] = dtype;
   }
@@ -232,7 +248,7 @@ export class Importer {
   /** The ONNX batch of the batched and N×C×H×W tensors; −1 when symbolic. */
   batch = -1;
   private batchKnown = false;
-  private readonly values = new Map<string, Data | Const | Pending>();
+  private readonly values = new Map<string, Data | Const | Pending | Split>();
   private readonly shapes = new Map<string, Shape>();
   private readonly bound = new Map<string, TensorValue>();
   private readonly used = new Set<string>();
@@ -290,7 +306,7 @@ export class Importer {
       const elem = o.type?.tensor_type?.elem_type;
       const dtype = elem ? dtypeName(elem) : this.typeOf(o.name);
       if (!NUMERIC.has(dtype)) throw new OnnxError(`model output '${o.name}' is ${dtype}; deepwire computes numbers`, 'export the model with float32 outputs');
-      const d = v.kind === 'input' ? this.dataOf(o.name, 'the model outputs') : v;
+      const d = v.kind === 'data' ? v : this.dataOf(o.name, 'the model outputs');
       return { name: o.name, node: d.node, layout: d.layout, dims: onnxShapeOf(d.shape, d.layout, this.batch), dtype };
     });
     if (outputs.length === 0) throw new OnnxError('the model has no outputs', 'the file is corrupt: export it again');
@@ -361,7 +377,7 @@ export class Importer {
     return this.used.has(name);
   }
 
-  setValue(name: string | undefined, value: Data | Const): void {
+  setValue(name: string | undefined, value: Data | Const | Split): void {
     if (name) this.values.set(name, value);
   }
 
@@ -382,6 +398,11 @@ export class Importer {
     return v?.kind === 'const' ? v.tensor : null;
   }
 
+  splitOf(name: string): Split | null {
+    const v = this.values.get(name);
+    return v?.kind === 'split' ? v : null;
+  }
+
   rankOf(name: string): number {
     return this.values.has(name) ? this.staticDims(name).length : -1;
   }
@@ -391,6 +412,10 @@ export class Importer {
     if (!v) return [];
     if (v.kind === 'const') return v.tensor.dims;
     if (v.kind === 'data') return onnxShapeOf(v.shape, v.layout, this.batch);
+    if (v.kind === 'split') {
+      const [n, , ...spatial] = onnxShapeOf(v.x.shape, v.x.layout, this.batch);
+      return [n, ...v.groups, ...spatial];
+    }
     const bound = this.bound.get(name);
     if (bound) return bound.dims;
     return (v.info.type?.tensor_type?.shape?.dim ?? []).map((d) => (d.dim_param || !Object.hasOwn(d, 'dim_value') ? -1 : int(d.dim_value)));
@@ -403,6 +428,9 @@ export class Importer {
     if (v.kind === 'const')
       throw new OnnxError(`${where}: its input '${name}' is a constant of shape ${formatShape(v.tensor.dims)} where deepwire needs a computed tensor`,
         'deepwire merges constants only as scalars or per-channel values');
+    if (v.kind === 'split')
+      throw new OnnxError(`${where}: its input '${name}' is an N×C×H×W image reshaped to ${formatShape(this.staticDims(name))}, which deepwire reads only as a channel shuffle`,
+        'follow the Reshape with Transpose(perm [0, 2, 1, 3, 4]) and a Reshape back to N×C×H×W, as ShuffleNet does');
     const d = this.materializeInput(v.info, like, prefer);
     this.values.set(name, d);
     return d;
@@ -482,7 +510,7 @@ export class Importer {
 /** Element types deepwire computes with (in float32); see castFromFloat32. */
 const NUMERIC = new Set(['float32', 'float64', 'float16', 'bfloat16', 'bool', ...INT_TYPES]);
 /** ONNX ops whose integer results may leave float32's integer semantics (wraparound, truncation). */
-const INTEGER_ARITHMETIC = new Set(['Add', 'Sub', 'Mul', 'Div', 'Sum', 'Mean', 'Gemm', 'MatMul', 'Conv']);
+const INTEGER_ARITHMETIC = new Set(['Add', 'Sub', 'Mul', 'Div', 'Sum', 'Mean', 'Gemm', 'MatMul', 'Conv', 'ReduceSum', 'ReduceMean']);
 
 export const notATensor = (input: string, kind: string) => `model input '${input}' is ${kind}, not a tensor; deepwire reads tensors`;
 

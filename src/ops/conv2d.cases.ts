@@ -1,5 +1,6 @@
 // Conv2D shapes for the GPU sweep (run with the auto and the naive kernel): odd sizes, stride 2 'same'
-// on odd inputs, asymmetric pads, dilation, groups, 1×7 / 7×1, K and OC off the GEMM's 16/32 tiles.
+// on odd inputs, asymmetric pads, dilation, groups, 1×7 / 7×1, K and OC off the GEMM's 16/32 tiles;
+// strides with dilation (PyTorch's, allow_strided_dilation) on every kernel the lowering picks.
 import { ACTIVATIONS } from './activations.ts';
 import { RANDOM_BIAS, type OpCase } from '../testing/cases.ts';
 
@@ -32,6 +33,14 @@ export const cases: OpCase[] = [
   { name: 'groups 4, 3 channels per group → 8 filters, stride 2 same, batch 2', inputs: [[9, 9, 12]], batch: 2, attrs: { filters: 8, kernel_size: 3, strides: 2, padding: 'same', groups: 4 } },
   { name: 'groups = C with 2 filters per group (depthwise as Conv2D)', inputs: [[8, 7, 6]], attrs: { filters: 12, kernel_size: 3, padding: 'same', groups: 6, bias_initializer: RANDOM_BIAS } },
   { name: 'groups 3 with dilation 2 and asymmetric pads', inputs: [[9, 10, 9]], attrs: { filters: 6, kernel_size: 3, dilation_rate: 2, padding: [[1, 3], [2, 0]], groups: 3 } },
+  // Strides and dilation together, as PyTorch allows (Keras does not): gemm, direct (vec4 and not), naive, quad16's
+  // one-row taps (ROW: few channels, DW = 1), the grouped and the depthwise kernel, a 1-D conv (one row).
+  { name: 'strides 2 with dilation 2, same on odd 13×11×4', inputs: [[13, 11, 4]], attrs: { filters: 6, kernel_size: 3, strides: 2, dilation_rate: 2, padding: 'same', allow_strided_dilation: true, bias_initializer: RANDOM_BIAS } },
+  { name: 'strides [2, 3] with dilation [3, 2], explicit pads, 16 → 32 filters, batch 2', inputs: [[15, 14, 16]], batch: 2, attrs: { filters: 32, kernel_size: 3, strides: [2, 3], dilation_rate: [3, 2], padding: [[3, 1], [2, 2]], allow_strided_dilation: true } },
+  { name: 'strides 2 with dilation [2, 1] on 3 channels (one-row taps), 5×3 kernel', inputs: [[17, 15, 3]], attrs: { filters: 8, kernel_size: [5, 3], strides: 2, dilation_rate: [2, 1], padding: [[4, 4], [1, 1]], allow_strided_dilation: true, bias_initializer: RANDOM_BIAS } },
+  { name: 'strides 2 with dilation 2, groups 4 (grouped kernel), 11×9×16', inputs: [[11, 9, 16]], attrs: { filters: 16, kernel_size: 3, strides: 2, dilation_rate: 2, padding: [[2, 2], [2, 2]], groups: 4, allow_strided_dilation: true } },
+  { name: 'strides 2 with dilation 3, groups = C (depthwise), 14×13×6', inputs: [[14, 13, 6]], attrs: { filters: 6, kernel_size: 3, strides: 2, dilation_rate: 3, padding: 'same', groups: 6, allow_strided_dilation: true, bias_initializer: RANDOM_BIAS } },
+  { name: 'a 1-D conv: 1×3 kernel, strides [1, 2] with dilation [1, 2] on 1×23×5', inputs: [[1, 23, 5]], attrs: { filters: 7, kernel_size: [1, 3], strides: [1, 2], dilation_rate: [1, 2], padding: [[0, 0], [2, 2]], allow_strided_dilation: true } },
   ...Object.keys(ACTIVATIONS).map((activation): OpCase => ({
     name: `activation ${activation}`,
     inputs: [[5, 6, 3]],

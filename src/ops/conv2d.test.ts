@@ -33,6 +33,20 @@ describe('Conv2D', () => {
     expect(specs.map((s) => s.shape)).toEqual([[3, 3, 4, 128], [128]]);
   });
 
+  it('refuses strides with dilation (Keras) unless allow_strided_dilation (PyTorch, ONNX imports)', () => {
+    expect(() => Conv2D.inferShape([[9, 9, 4]], attrs({ strides: 2, dilation_rate: 2 }))).toThrow('Conv2D cannot combine strides > 1 with dilation_rate > 1 (as in Keras)');
+    // (9 − 5) / 2 + 1 = 3 windows of span 5 per axis
+    expect(Conv2D.inferShape([[9, 9, 4]], attrs({ filters: 2, strides: 2, dilation_rate: 2, allow_strided_dilation: true }))).toEqual([3, 3, 2]);
+  });
+
+  it('strides 2 with dilation 2 (hand-checked): a 2×2 kernel of ones on 0…24 sums x[2i + {0, 2}][2j + {0, 2}]', () => {
+    const x = tensor([1, 5, 5, 1], Array.from({ length: 25 }, (_, i) => i));
+    const kernel = tensor([2, 2, 1, 1], [1, 1, 1, 1]);
+    const y = Conv2D.reference([x], { kernel }, attrs({ filters: 1, kernel_size: 2, strides: 2, dilation_rate: 2, use_bias: false, allow_strided_dilation: true }));
+    expect(y.shape).toEqual([1, 2, 2, 1]);
+    expect([...y.data]).toEqual([0 + 2 + 10 + 12, 2 + 4 + 12 + 14, 10 + 12 + 20 + 22, 12 + 14 + 22 + 24]);
+  });
+
   it('refuses groups that do not divide the channels, with a hint', () => {
     expect(() => Conv2D.inferShape([[8, 8, 30]], attrs({ filters: 64, groups: 4 }))).toThrow(/groups=4 must divide/);
   });

@@ -1,5 +1,7 @@
 // Conv2D: NHWC input, kernel [KH, KW, C/groups, OC] (Keras layout), optional bias and activation.
 // groups > 1 is ResNeXt's grouped convolution. Kernels: shaders/conv2d-*.wgsl.
+// Keras refuses strides > 1 with dilation_rate > 1; PyTorch and ONNX allow the pair, so an imported
+// model sets allow_strided_dilation and the kernels (which all index oy·SH + ky·DH) compute it.
 import { tensor } from '../tensor.ts';
 import { activationFlops, applyActivation } from './activations.ts';
 import { expectRank, window2d, type Padding } from './geometry.ts';
@@ -13,6 +15,7 @@ export interface Conv2DAttrs {
   padding: Padding;
   dilation_rate: [number, number];
   groups: number;
+  allow_strided_dilation: boolean;
   activation: string;
   use_bias: boolean;
   kernel_initializer: Initializer;
@@ -34,6 +37,7 @@ export const Conv2D = defineOp<Conv2DAttrs>({
     padding: { kind: 'padding', default: 'valid' },
     dilation_rate: { kind: 'pair', default: [1, 1] },
     groups: { kind: 'int', default: 1, min: 1 },
+    allow_strided_dilation: { kind: 'bool', default: false, doc: 'strides > 1 with dilation_rate > 1, as PyTorch and ONNX allow (Keras does not); set by the ONNX import' },
     activation: { kind: 'activation', default: 'linear' },
     use_bias: { kind: 'bool', default: true },
     kernel_initializer: { kind: 'initializer', default: 'glorot_uniform' },
@@ -52,7 +56,7 @@ export const Conv2D = defineOp<Conv2DAttrs>({
         `Conv2D groups=${a.groups} must divide both the input channels (${C}) and filters (${a.filters})`,
         `pick groups among the common divisors of ${C} and ${a.filters}`,
       );
-    if ((a.strides[0] > 1 || a.strides[1] > 1) && (a.dilation_rate[0] > 1 || a.dilation_rate[1] > 1))
+    if (!a.allow_strided_dilation && (a.strides[0] > 1 || a.strides[1] > 1) && (a.dilation_rate[0] > 1 || a.dilation_rate[1] > 1))
       throw new OpError('Conv2D cannot combine strides > 1 with dilation_rate > 1 (as in Keras)', 'set one of them to 1');
     const [h, w] = window2d('Conv2D', x, a.kernel_size, a.strides, a.dilation_rate, a.padding);
     return [h.out, w.out, a.filters];

@@ -54,8 +54,8 @@ export interface CaseResult {
 
 /** Data movement and comparisons are exact; the rest use STYLE.md's tolerances by kind. */
 function toleranceFor(ops: string[]): Tolerance {
-  const exact = new Set(['Concat', 'Flatten', 'Reshape', 'Identity', 'Dropout', 'MaxPool', 'GlobalMaxPool', 'Max', 'Min', 'Relu']);
-  const heavy = new Set(['Conv', 'Gemm', 'MatMul', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization', 'Softmax']);
+  const exact = new Set(['Concat', 'Flatten', 'Reshape', 'Identity', 'Dropout', 'MaxPool', 'GlobalMaxPool', 'Max', 'Min', 'Relu', 'ReduceMax']);
+  const heavy = new Set(['Conv', 'Gemm', 'MatMul', 'AveragePool', 'GlobalAveragePool', 'BatchNormalization', 'Softmax', 'ReduceMean', 'ReduceSum']);
   if (ops.every((o) => exact.has(o))) return TOLERANCE.exact;
   return ops.some((o) => heavy.has(o)) ? TOLERANCE.conv : TOLERANCE.elementwise;
 }

@@ -4,6 +4,7 @@
 // (fusion.ts, conv.ts), so its ops need no row.
 import type { OpLowering } from '../context.ts';
 import { lowerActivation, lowerBatchNormalization, lowerNormalization, lowerRescaling } from './affine.ts';
+import { lowerChannelShuffle } from './channel-shuffle.ts';
 import { lowerConcatenate } from './concatenate.ts';
 import { lowerDot } from './dot.ts';
 import { lowerMerge } from './merge.ts';
@@ -37,6 +38,7 @@ export const LOWERINGS: Readonly<Record<string, OpLowering>> = {
   ZeroPadding2D: lowerZeroPadding2D,
   Cropping2D: lowerCropping2D,
   Pad2D: lowerPad2D,
+  ChannelShuffle: lowerChannelShuffle,
   Dropout: lowerDropout,
   Flatten: lowerReshape,
   Reshape: lowerReshape,
