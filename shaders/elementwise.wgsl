@@ -16,7 +16,7 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> y: array<f32>;
 @group(0) @binding(3) var<uniform> p: Params;
 override WG: u32 = 64u;
-override OP: u32 = 0u;          // 0 copy a, 1 add, 2 subtract, 3 multiply, 4 maximum, 5 minimum, 6 divide
+override OP: u32 = OP_COPY;     // OP_* consts generated from ELEMENTWISE_OP (src/compile/elementwise-ops.ts)
 override ACCUMULATE: bool = false;
 
 @compute @workgroup_size(WG)
@@ -31,15 +31,15 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   var va: f32;
   if (ACCUMULATE) { va = y[yi]; } else { va = a[p.aOffset + i0 * p.aS0 + i1 * p.aS1 + i2 * p.aS2 + i3 * p.aS3]; }
   var v = va;
-  if (OP != 0u) {
+  if (OP != OP_COPY) {
     let vb = b[p.bOffset + i0 * p.bS0 + i1 * p.bS1 + i2 * p.bS2 + i3 * p.bS3];
     switch OP {
-      case 1u: { v = va + vb; }
-      case 2u: { v = va - vb; }
-      case 3u: { v = va * vb; }
-      case 4u: { v = max(va, vb); }
-      case 5u: { v = min(va, vb); }
-      case 6u: { v = va / vb; }
+      case OP_ADD: { v = va + vb; }
+      case OP_SUBTRACT: { v = va - vb; }
+      case OP_MULTIPLY: { v = va * vb; }
+      case OP_MAXIMUM: { v = max(va, vb); }
+      case OP_MINIMUM: { v = min(va, vb); }
+      case OP_DIVIDE: { v = va / vb; }
       default: { v = va; }
     }
   }

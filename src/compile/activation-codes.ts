@@ -14,22 +14,29 @@ export interface ActivationCode {
   max: number;
 }
 
+/**
+ * The activation kinds of shaders/activation.wgsl's switch, by name: generated into WGSL as consts
+ * (`ACT_ELU`…, src/compile/kernels.ts) so both sides read one list. `relu` is Keras' ReLU layer in
+ * full: relu, relu6, leaky_relu and thresholded ReLU are its parameters.
+ */
+export const ACTIVATION_KIND = { linear: 0, relu: 1, elu: 2, sigmoid: 3, hard_sigmoid: 4, swish: 5, tanh: 6, softplus: 7, softsign: 8 } as const;
+
 const NO_MAX = 3.0e38;
-const relu = (slope: number, threshold: number, max: number): ActivationCode => ({ code: 1, slope, threshold, max });
-const plain = (code: number): ActivationCode => ({ code, slope: 0, threshold: 0, max: NO_MAX });
+const relu = (slope: number, threshold: number, max: number): ActivationCode => ({ code: ACTIVATION_KIND.relu, slope, threshold, max });
+const plain = (kind: keyof typeof ACTIVATION_KIND): ActivationCode => ({ code: ACTIVATION_KIND[kind], slope: 0, threshold: 0, max: NO_MAX });
 
 const CODES: Record<string, ActivationCode> = {
-  linear: plain(0),
+  linear: plain('linear'),
   relu: relu(0, 0, NO_MAX),
   relu6: relu(0, 0, 6),
   leaky_relu: relu(0.2, 0, NO_MAX),
-  elu: plain(2),
-  sigmoid: plain(3),
-  hard_sigmoid: plain(4),
-  swish: plain(5),
-  tanh: plain(6),
-  softplus: plain(7),
-  softsign: plain(8),
+  elu: plain('elu'),
+  sigmoid: plain('sigmoid'),
+  hard_sigmoid: plain('hard_sigmoid'),
+  swish: plain('swish'),
+  tanh: plain('tanh'),
+  softplus: plain('softplus'),
+  softsign: plain('softsign'),
 };
 
 export const LINEAR: ActivationCode = CODES.linear;

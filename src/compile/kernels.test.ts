@@ -4,7 +4,7 @@
 // subgroup kernels are the only ones that need an optional feature, and lowering picks them only
 // where the device has it (engine.gpu.test.ts checks that on the adapter at hand).
 import { describe, expect, it } from 'vitest';
-import { KERNELS } from './kernels.ts';
+import { KERNELS, orderedBindings } from './kernels.ts';
 
 const DEFAULT_LIMITS = { maxStorageBuffersPerShaderStage: 8, maxComputeWorkgroupStorageSize: 16_384, maxComputeInvocationsPerWorkgroup: 256 };
 const BYTES: Record<string, number> = { f32: 4, u32: 4, i32: 4, 'vec4<f32>': 16, 'vec2<f32>': 8, 'vec4<u32>': 16 };
@@ -33,5 +33,25 @@ describe('the kernels fit WebGPU\'s default limits', () => {
   it('only the subgroup kernels enable an optional feature', () => {
     const enabling = Object.entries(KERNELS).filter(([, k]) => /^\s*enable\s/m.test(k.code)).map(([name]) => name);
     expect(enabling.sort()).toEqual(['conv2dDirectQuad', 'conv2dDirectQuad16', 'winogradGemm']);
+  });
+});
+
+describe('bindings by name, checked both ways', () => {
+  it('reads each kernel\'s storage variables, their order and which are written, from its WGSL', () => {
+    expect(KERNELS.affine.bindings.map((b) => `${b.index} ${b.name}${b.write ? ' (written)' : ''}`)).toEqual([
+      '0 x', '1 scale', '2 shift', '3 y4 (written)', '4 x4', '5 scale4', '6 shift4',
+    ]);
+    expect(KERNELS.affine.uniformBinding).toBe(7);
+    for (const [name, k] of Object.entries(KERNELS)) {
+      expect(k.bindings.map((b) => b.index), name).toEqual(k.bindings.map((_, i) => i));
+      expect(k.bindings.filter((b) => b.write).length, `${name} writes one buffer`).toBe(1);
+    }
+  });
+
+  it('refuses a step that lacks a variable or binds one the shader does not declare', () => {
+    const view = (n: number) => `view ${n}`;
+    expect(orderedBindings(KERNELS.softmax, { y: view(1), x: view(0) }, 'n')).toEqual(['view 0', 'view 1']);
+    expect(() => orderedBindings(KERNELS.softmax, { x: view(0) }, 'n')).toThrow("internal: n's softmax step lacks y");
+    expect(() => orderedBindings(KERNELS.softmax, { x: view(0), y: view(1), z: view(2) }, 'n')).toThrow("binds z, which the shader does not declare");
   });
 });

@@ -24,6 +24,8 @@ import softmaxAxis from '../../shaders/softmax-axis.wgsl?raw';
 import winogradGemm from '../../shaders/winograd-gemm.wgsl?raw';
 import winogradInput from '../../shaders/winograd-input.wgsl?raw';
 import winogradOutput from '../../shaders/winograd-output.wgsl?raw';
+import { ACTIVATION_KIND } from './activation-codes.ts';
+import { ELEMENTWISE_OP } from './elementwise-ops.ts';
 
 export interface Kernel {
   name: string;
@@ -35,7 +37,18 @@ export interface Kernel {
   uniformSize: number;
   /** Invocations per workgroup along x for 1-D kernels; the GEMM's tiles are its own. */
   workgroupSize: number;
+  /** The storage buffers it binds, by their WGSL names, in binding order; `write` for read_write ones. */
+  bindings: { name: string; index: number; write: boolean }[];
+  /** The binding of its `var<uniform>` Params. */
+  uniformBinding: number;
 }
+
+/** Codes both sides name, as WGSL consts generated from the TypeScript lists (one list each). */
+const CODES_PRELUDE = [
+  ...Object.entries(ACTIVATION_KIND).map(([name, code]) => `const ACT_${name.toUpperCase()}: u32 = ${code}u;`),
+  ...Object.entries(ELEMENTWISE_OP).map(([name, code]) => `const OP_${name.toUpperCase()}: u32 = ${code}u;`),
+].join('\n');
+const activationPrelude = `${CODES_PRELUDE}\n${activation}`;
 
 export function kernel(name: string, source: string, preludes: string[] = [], workgroupSize = 64): Kernel {
   // Directives (`enable`, `diagnostic`) must open the module, before any prelude.
@@ -45,28 +58,46 @@ export function kernel(name: string, source: string, preludes: string[] = [], wo
   if (!struct) throw new Error(`kernel ${name}: no 'struct Params'`);
   const fields = new Map<string, { offset: number; type: 'u32' | 'f32' | 'i32' }>();
   for (const m of struct[1].matchAll(/(\w+)\s*:\s*(u32|f32|i32)/g)) fields.set(m[1], { offset: fields.size * 4, type: m[2] as 'u32' });
-  return { name, code, fields, uniformSize: Math.ceil((fields.size * 4) / 16) * 16, workgroupSize };
+  // The binding names are the contract with the compiler: a step binds each storage variable by name.
+  const bindings = [...code.matchAll(/@binding\((\d+)\)\s*var<storage,\s*(read|read_write)>\s*(\w+)/g)]
+    .map((m) => ({ name: m[3], index: Number(m[1]), write: m[2] === 'read_write' })).sort((a, b) => a.index - b.index);
+  const uniform = /@binding\((\d+)\)\s*var<uniform>/.exec(code);
+  if (!uniform) throw new Error(`kernel ${name}: no uniform Params binding`);
+  return { name, code, fields, uniformSize: Math.ceil((fields.size * 4) / 16) * 16, workgroupSize, bindings, uniformBinding: Number(uniform[1]) };
+}
+
+/**
+ * A step's named bindings in the kernel's binding order, checked both ways: every storage variable of
+ * the shader is given, and every name given is one of the shader's. A mismatch is a deepwire bug.
+ */
+export function orderedBindings<B>(k: Kernel, named: Readonly<Record<string, B>>, node: string): B[] {
+  const known = new Set(k.bindings.map((b) => b.name));
+  const extra = Object.keys(named).filter((n) => !known.has(n));
+  const missing = k.bindings.filter((b) => !(b.name in named)).map((b) => b.name);
+  if (extra.length || missing.length)
+    throw new Error(`internal: ${node}'s ${k.name} step ${missing.length ? `lacks ${missing.join(', ')}` : ''}${missing.length && extra.length ? ' and ' : ''}${extra.length ? `binds ${extra.join(', ')}, which the shader does not declare` : ''}`);
+  return k.bindings.map((b) => named[b.name]);
 }
 
 export const KERNELS = {
-  conv2dNaive: kernel('conv2d-naive', conv2dNaive, [activation, epilogue]),
-  conv2dGemm: kernel('conv2d-gemm', conv2dGemm, [activation, epilogue]),
-  conv2dSplitKReduce: kernel('conv2d-split-k-reduce', conv2dSplitKReduce, [activation, epilogue]),
-  conv2dDirect: kernel('conv2d-direct', conv2dDirect, [activation, epilogue, conv2dDirectLib]),
-  conv2dDirectQuad: kernel('conv2d-direct-quad', conv2dDirectQuad, [activation, epilogue, conv2dDirectLib]),
-  conv2dDirectQuad16: kernel('conv2d-direct-quad16', conv2dDirectQuad16, [activation, epilogue, conv2dDirectLib], 32),
-  conv2dGrouped: kernel('conv2d-grouped', conv2dGrouped, [activation, epilogue, conv2dDirectLib]),
+  conv2dNaive: kernel('conv2d-naive', conv2dNaive, [activationPrelude, epilogue]),
+  conv2dGemm: kernel('conv2d-gemm', conv2dGemm, [activationPrelude, epilogue]),
+  conv2dSplitKReduce: kernel('conv2d-split-k-reduce', conv2dSplitKReduce, [activationPrelude, epilogue]),
+  conv2dDirect: kernel('conv2d-direct', conv2dDirect, [activationPrelude, epilogue, conv2dDirectLib]),
+  conv2dDirectQuad: kernel('conv2d-direct-quad', conv2dDirectQuad, [activationPrelude, epilogue, conv2dDirectLib]),
+  conv2dDirectQuad16: kernel('conv2d-direct-quad16', conv2dDirectQuad16, [activationPrelude, epilogue, conv2dDirectLib], 32),
+  conv2dGrouped: kernel('conv2d-grouped', conv2dGrouped, [activationPrelude, epilogue, conv2dDirectLib]),
   winogradInput: kernel('winograd-input', winogradInput),
   winogradGemm: kernel('winograd-gemm', winogradGemm, [], 32),
-  winogradOutput: kernel('winograd-output', winogradOutput, [activation, epilogue]),
-  depthwiseConv2d: kernel('depthwise-conv2d', depthwiseConv2d, [activation, epilogue]),
+  winogradOutput: kernel('winograd-output', winogradOutput, [activationPrelude, epilogue]),
+  depthwiseConv2d: kernel('depthwise-conv2d', depthwiseConv2d, [activationPrelude, epilogue]),
   pool2d: kernel('pool2d', pool2d),
   pool2dArgmax: kernel('pool2d-argmax', pool2dArgmax),
   pad2d: kernel('pad2d', pad2d),
   channelShuffle: kernel('channel-shuffle', channelShuffle),
   globalPool2d: kernel('global-pool2d', globalPool2d),
-  elementwise: kernel('elementwise', elementwise, [activation]),
-  affine: kernel('affine', affine, [activation]),
+  elementwise: kernel('elementwise', elementwise, [activationPrelude]),
+  affine: kernel('affine', affine, [activationPrelude]),
   softmax: kernel('softmax', softmax),
   softmaxAxis: kernel('softmax-axis', softmaxAxis),
   dot: kernel('dot', dot),

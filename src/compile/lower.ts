@@ -10,7 +10,7 @@ import { sizeOf, stridesOf, type Tensor } from '../tensor.ts';
 import type { LoweringContext, PixelInput } from './context.ts';
 import type { ConvKernel } from './conv-kernel.ts';
 import { planFusion, type FusionPlan, type Pads } from './fusion.ts';
-import { KERNELS } from './kernels.ts';
+import { KERNELS, orderedBindings } from './kernels.ts';
 import { lowerConvGroup } from './ops/conv.ts';
 import { copy } from './ops/elementwise.ts';
 import { LOWERINGS } from './ops/index.ts';
@@ -211,6 +211,7 @@ class Lowering implements LoweringContext {
   }
 
   step(s: Omit<Step, 'fused'> & { fused?: string[] }): void {
+    orderedBindings(KERNELS[s.kernel], s.bindings, s.node); // the names match the shader's, or this is a bug
     this.steps.push({ fused: [], ...s });
   }
 

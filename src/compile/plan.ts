@@ -20,7 +20,7 @@ export interface View {
 }
 
 export type Binding =
-  | { kind: 'view'; view: View; write?: boolean }
+  | { kind: 'view'; view: View }
   | { kind: 'constant'; index: number }
   /** An unused optional input (no bias, no residual): a tiny shared dummy buffer. */
   | { kind: 'none' };
@@ -31,8 +31,11 @@ export interface Step {
   fused: string[];
   kernel: KernelName;
   overrides: Record<string, number | boolean>;
-  /** Storage bindings in binding order; the kernel's uniform block is bound after them. */
-  bindings: Binding[];
+  /**
+   * Storage bindings by the kernel's WGSL variable names (`x`, `w`, `y`…); which are written follows
+   * from the shader's `read_write` (kernels.ts orderedBindings checks the names both ways).
+   */
+  bindings: Record<string, Binding>;
   params: Record<string, number>;
   /** Workgroups in all; the runtime spreads them over a 2-D grid past the per-dimension limit. */
   workgroups: number;
@@ -100,7 +103,7 @@ export function assignPhysical(allocations: Allocation[], steps: Step[], keep: S
   };
   for (const a of inputs) touch(a, -1);
   steps.forEach((s, t) => {
-    for (const b of s.bindings) if (b.kind === 'view') touch(b.view.alloc, t);
+    for (const b of Object.values(s.bindings)) if (b.kind === 'view') touch(b.view.alloc, t);
     if (s.clear) touch(s.clear.alloc, t);
   });
   for (const a of keep) last[a] = Infinity;

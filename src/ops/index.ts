@@ -1,5 +1,6 @@
 // The op registry: the single list. The palette, shape inference, the compiler, the CLI and the
-// GPU test sweep all read it; adding an op is its own files plus one line here.
+// GPU test sweep all read it; adding an op is its own files plus one line here, and for its GPU side
+// one row in src/compile/ops/index.ts (README "Adding an op").
 import type { OpDef } from './op.ts';
 import { Input } from './input.ts';
 import { Conv2D } from './conv2d.ts';

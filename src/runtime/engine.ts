@@ -3,7 +3,7 @@
 // Pipelines are cached per device by what changes their code; a lost device is replaced on the next run.
 import type { GraphReport } from '../graph/analyze.ts';
 import { formatShape, sizeOf, type Tensor } from '../tensor.ts';
-import { KERNELS, packParams } from '../compile/kernels.ts';
+import { KERNELS, orderedBindings, packParams } from '../compile/kernels.ts';
 import { lowerGraph, type ConvKernel, type LowerOptions } from '../compile/lower.ts';
 import { isContiguous, viewSpan, type Plan, type Step, type View } from '../compile/plan.ts';
 import { OpError } from '../ops/op.ts';
@@ -268,17 +268,20 @@ export class CompiledGraph {
     // WebGPU refuses a dispatch that reads a buffer it also writes; lowering gives such producers a
     // buffer of their own, so this would be a deepwire bug — say so on the node, not in the console.
     for (const s of plan.steps) {
-      const written = s.bindings.flatMap((b) => (b.kind === 'view' && b.write ? [plan.physical[b.view.alloc]] : []));
-      if (s.bindings.some((b) => b.kind === 'view' && !b.write && written.includes(plan.physical[b.view.alloc])))
+      const k = KERNELS[s.kernel];
+      const bound = orderedBindings(k, s.bindings, s.node).map((b, i) => ({ b, write: k.bindings[i].write }));
+      const written = bound.flatMap(({ b, write }) => (b.kind === 'view' && write ? [plan.physical[b.view.alloc]] : []));
+      if (bound.some(({ b, write }) => b.kind === 'view' && !write && written.includes(plan.physical[b.view.alloc])))
         throw new EngineError(`internal: ${s.node}'s dispatch would read the buffer it writes`, s.node, 'please report this graph');
     }
     const pipelines = await pipelinesReady;
     const bindGroups = plan.steps.map((s, i) => {
-      const entries: GPUBindGroupEntry[] = s.bindings.map((b, binding) => ({
-        binding,
+      const k = KERNELS[s.kernel];
+      const entries: GPUBindGroupEntry[] = orderedBindings(k, s.bindings, s.node).map((b, j) => ({
+        binding: k.bindings[j].index,
         resource: { buffer: b.kind === 'view' ? buffers[plan.physical[b.view.alloc]] : b.kind === 'constant' ? constants[b.index] : dummy },
       }));
-      entries.push({ binding: s.bindings.length, resource: { buffer: uniform, offset: uniformOffsets[i], size: KERNELS[s.kernel].uniformSize } });
+      entries.push({ binding: k.uniformBinding, resource: { buffer: uniform, offset: uniformOffsets[i], size: k.uniformSize } });
       return device.createBindGroup({ layout: pipelines[i].getBindGroupLayout(0), entries, label: s.node });
     });
     const maxPerDim = device.limits.maxComputeWorkgroupsPerDimension;

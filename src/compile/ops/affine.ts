@@ -64,10 +64,11 @@ function affine(r: NodeReport, ctx: LoweringContext, scale: Float32Array, shift:
   const yv = ctx.output(r);
   const y = pixelView(yv)!;
   const vec4 = [x.channels, x.stride, x.offset, y.stride, y.offset].every((n) => n % 4 === 0);
-  const scaleBinding = ctx.constant(scale), shiftBinding = ctx.constant(shift), out: Binding = { kind: 'view', view: yv, write: true };
+  const scaleBinding = ctx.constant(scale), shiftBinding = ctx.constant(shift), out: Binding = { kind: 'view', view: yv };
   ctx.step({
     node: r.id, kernel: 'affine', overrides: { ...activationOverrides('ACT', act), VEC4: vec4 },
-    bindings: [x.binding, scaleBinding, shiftBinding, out, x.binding, scaleBinding, shiftBinding],
+    // The same buffers again as vec4 arrays, for the 4-channels-a-load path.
+    bindings: { x: x.binding, scale: scaleBinding, shift: shiftBinding, y4: out, x4: x.binding, scale4: scaleBinding, shift4: shiftBinding },
     params: { pixels: x.pixels, C: x.channels, xStride: x.stride, xOffset: x.offset, yStride: y.stride, yOffset: y.offset },
     workgroups: Math.ceil((x.pixels * x.channels) / (vec4 ? 256 : 64)),
   });

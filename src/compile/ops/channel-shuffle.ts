@@ -9,7 +9,7 @@ export function lowerChannelShuffle(r: NodeReport, ctx: LoweringContext): void {
   const x = ctx.pixels(r.id, ctx.input(r.inputs[0])), yv = ctx.output(r), y = pixelView(yv)!;
   ctx.step({
     node: r.id, kernel: 'channelShuffle', overrides: {},
-    bindings: [x.binding, { kind: 'view', view: yv, write: true }],
+    bindings: { x: x.binding, y: { kind: 'view', view: yv } },
     params: { pixels: x.pixels, C: x.channels, G: attrsOf<ChannelShuffleAttrs>(r).groups, xStride: x.stride, xOffset: x.offset, yStride: y.stride, yOffset: y.offset },
     workgroups: Math.ceil((x.pixels * x.channels) / 64),
   });

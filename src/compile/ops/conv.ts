@@ -76,7 +76,7 @@ export function lowerConvGroup(g: ConvGroup, ctx: LoweringContext, winogradAffor
     const mid = ctx.contiguous(conv.id, [wh.out, ww.out, C * DM]);
     ctx.step({
       node: conv.id, kernel: 'depthwiseConv2d', overrides: {},
-      bindings: [xBinding, ctx.constant(w.depthwise_kernel.data), { kind: 'none' }, { kind: 'none' }, { kind: 'view', view: mid, write: true }],
+      bindings: { x: xBinding, w: ctx.constant(w.depthwise_kernel.data), bias: { kind: 'none' }, residual: { kind: 'none' }, y: { kind: 'view', view: mid } },
       params: convParams({
         N, H, W, C, x, OH: wh.out, OW: ww.out, OC: C * DM, y: pixelView(mid)!,
         kernelSize: a.kernel_size!, strides: a.strides!, dilation: a.dilation_rate!, padTop: wh.padBefore, padLeft: ww.padBefore,
@@ -160,12 +160,11 @@ export function lowerConvGroup(g: ConvGroup, ctx: LoweringContext, winogradAffor
   ctx.step({
     node: conv.id, fused,
     kernel: kernelName, overrides,
-    bindings: [
-      xBinding, ctx.constant(kernel), bias ? ctx.constant(bias) : { kind: 'none' },
-      r.binding,
-      { kind: 'view', view: logits, write: true },
-      ...(registerTiled ? [xBinding] : []),
-    ],
+    bindings: {
+      x: xBinding, w: ctx.constant(kernel), bias: bias ? ctx.constant(bias) : { kind: 'none' }, residual: r.binding, y: { kind: 'view', view: logits },
+      // The register-tiled kernels read x again as vec4s, 4 channels a load.
+      ...(registerTiled ? { x4: xBinding } : {}),
+    },
     params: { ...convParams(dims, extra), rStride: r.stride, rOffset: r.offset },
     workgroups: direct ? Math.ceil((Math.ceil((N * wh.out * ww.out) / tilePixels) * extra.ocBlocks) / KERNELS[kernelName].workgroupSize)
       : registerTiled ? Math.ceil((Math.ceil((N * wh.out * ww.out) / 8) * extra.ocBlocks) / 64)
@@ -204,19 +203,19 @@ function winogradConv(
     const tiles = Math.min(Tc, T - t0);
     ctx.step({
       node, kernel: 'winogradInput', overrides: {},
-      bindings: [xBinding, { kind: 'view', view: v, write: true }],
+      bindings: { x: xBinding, v: { kind: 'view', view: v } },
       params: { N, H, W, xStride: x.stride, xOffset: x.offset, tilesY, tilesX, T, t0, Tc, C4, padTop, padLeft },
       workgroups: Math.ceil((Tc * C4) / 64), work: transformWork(C4),
     });
     ctx.step({
       node, kernel: 'winogradGemm', overrides: {},
-      bindings: [{ kind: 'view', view: v }, weights, { kind: 'view', view: m, write: true }],
+      bindings: { v: { kind: 'view', view: v }, w: weights, m: { kind: 'view', view: m } },
       params: { T: Tc, C4, OC4, ocBlocks, wImage: ocBlocks * C4 * 8 },
       workgroups: Math.ceil((Tc * ocBlocks) / KERNELS.winogradGemm.workgroupSize), work: (16 * Tc * C4 * 4 * ocBlocks * 8) / 64,
     });
     ctx.step({
       node, fused, kernel: 'winogradOutput', overrides,
-      bindings: [{ kind: 'view', view: m }, biasBinding, r.binding, { kind: 'view', view: outView, write: true }],
+      bindings: { m: { kind: 'view', view: m }, bias: biasBinding, residual: r.binding, y: { kind: 'view', view: outView } },
       params: { N, OH, OW, OC, tilesY, tilesX, t0, tiles, Tc, OC4, yStride: out.stride, yOffset: out.offset, rStride: r.stride, rOffset: r.offset },
       workgroups: Math.ceil((tiles * OC4) / 64), work: transformWork(OC4),
     });
@@ -245,7 +244,7 @@ function gemmConv(
   if (splits === 1) {
     ctx.step({
       node, fused, kernel: 'conv2dGemm', overrides,
-      bindings: [xBinding, weights, biasBinding, r.binding, { kind: 'view', view: outView, write: true }],
+      bindings: { x: xBinding, w: weights, bias: biasBinding, residual: r.binding, y: { kind: 'view', view: outView } },
       params: gemm, workgroups: tiles, work: tiles * 1024 * K,
     });
     return;
@@ -253,13 +252,13 @@ function gemmConv(
   const partial = ctx.scratch(node, splits * M * OC);
   ctx.step({
     node, kernel: 'conv2dGemm', overrides: { SPLIT_K: true },
-    bindings: [xBinding, weights, { kind: 'none' }, { kind: 'none' }, { kind: 'view', view: partial, write: true }],
+    bindings: { x: xBinding, w: weights, bias: { kind: 'none' }, residual: { kind: 'none' }, y: { kind: 'view', view: partial } },
     params: gemm, workgroups: tiles * splits, work: tiles * 1024 * K,
   });
   const out = pixelView(outView)!;
   ctx.step({
     node, fused, kernel: 'conv2dSplitKReduce', overrides,
-    bindings: [{ kind: 'view', view: partial }, biasBinding, r.binding, { kind: 'view', view: outView, write: true }],
+    bindings: { partial: { kind: 'view', view: partial }, bias: biasBinding, residual: r.binding, y: { kind: 'view', view: outView } },
     params: { M, OC, splits, yStride: out.stride, yOffset: out.offset, rStride: r.stride, rOffset: r.offset },
     workgroups: Math.ceil((M * OC) / 64), work: M * OC * splits,
   });

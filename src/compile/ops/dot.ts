@@ -22,7 +22,7 @@ export function lowerDot(r: NodeReport, ctx: LoweringContext): void {
   const out = ctx.output(r);
   ctx.step({
     node: r.id, kernel: 'dot', overrides: { NORMALIZE: a.normalize },
-    bindings: [{ kind: 'view', view: xv }, { kind: 'view', view: yv }, { kind: 'view', view: out, write: true }],
+    bindings: { x: { kind: 'view', view: xv }, yIn: { kind: 'view', view: yv }, out: { kind: 'view', view: out } },
     params: {
       N: ctx.batch, P: ox < 0 ? 1 : xv.shape[ox], Q: oy < 0 ? 1 : yv.shape[oy], K: xv.shape[ax],
       xSN: xv.strides[0], xSP: ox < 0 ? 0 : xv.strides[ox], xSK: xv.strides[ax],

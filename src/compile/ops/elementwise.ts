@@ -39,7 +39,7 @@ export function elementwise(ctx: LoweringContext, { node, op, operands, y, post 
   const sy = pad(y.strides, 0);
   ctx.step({
     node, fused, kernel: 'elementwise', overrides: { OP: ELEMENTWISE_OP[op], ACCUMULATE: accumulate, ...activationOverrides('POST', post) },
-    bindings: [{ kind: 'view', view: a }, { kind: 'view', view: b }, { kind: 'view', view: y, write: true }],
+    bindings: { a: { kind: 'view', view: a }, b: { kind: 'view', view: b }, y: { kind: 'view', view: y } },
     params: {
       D0: dims[0], D1: dims[1], D2: dims[2], D3: dims[3],
       aS0: sa[0], aS1: sa[1], aS2: sa[2], aS3: sa[3], aOffset: a.offset,

@@ -29,7 +29,7 @@ export function lowerPad2D(r: NodeReport, ctx: LoweringContext): void {
   const [N, H, W, C] = x.view.shape, [OH, OW] = r.shape!;
   ctx.step({
     node: r.id, kernel: 'pad2d', overrides: { MODE: PAD_MODES.indexOf(a.mode) },
-    bindings: [x.binding, { kind: 'view', view: yv, write: true }],
+    bindings: { x: x.binding, y: { kind: 'view', view: yv } },
     params: { N, H, W, C, xStride: x.stride, xOffset: x.offset, OH, OW, top: a.padding[0][0], left: a.padding[1][0], yOffset: yv.offset, value: a.constant_value },
     workgroups: Math.ceil((N * OH * OW * C) / 64),
   });

@@ -25,7 +25,7 @@ export function lowerPool2D(r: NodeReport, ctx: LoweringContext): void {
   ctx.step({
     node: r.id, kernel: 'pool2d',
     overrides: { IS_MAX: r.op === 'MaxPool2D', COUNT_INCLUDE_PAD: !!a.count_include_pad || folded, VEC4: vec4, ZERO_PAD: folded && r.op === 'MaxPool2D' },
-    bindings: [x.binding, { kind: 'view', view: yv, write: true }],
+    bindings: { x: x.binding, y: { kind: 'view', view: yv } },
     params: {
       N, H, W, C, xStride: x.stride, xOffset: x.offset, OH: wh.out, OW: ww.out, yStride: y.stride, yOffset: y.offset,
       KH: a.pool_size[0], KW: a.pool_size[1], SH: strides[0], SW: strides[1], padTop: wh.padBefore, padLeft: ww.padBefore,
@@ -42,7 +42,7 @@ export function lowerGlobalPool2D(r: NodeReport, ctx: LoweringContext): void {
   const y = pixelView(yv)!;
   ctx.step({
     node: r.id, kernel: 'globalPool2d', overrides: { IS_MAX: r.op === 'GlobalMaxPool2D' },
-    bindings: [x.binding, { kind: 'view', view: yv, write: true }],
+    bindings: { x: x.binding, y: { kind: 'view', view: yv } },
     params: { N, HW: H * W, C, xStride: x.stride, xOffset: x.offset, yStride: y.stride, yOffset: y.offset },
     workgroups: Math.ceil((N * C) / 64),
   });
@@ -55,7 +55,7 @@ export function lowerMaxPoolWithArgmax2D(r: NodeReport, ctx: LoweringContext): v
   if (a.output === 'indices' && N * H * W * C > 2 ** 24) throw new OpError(`indices of a batch of ${N} × ${H}×${W}×${C} go beyond 2^24, which float32 cannot hold exactly`, 'run a smaller batch');
   ctx.step({
     node: r.id, kernel: 'pool2dArgmax', overrides: { INDICES: a.output === 'indices', ORDER: ['nhwc', 'nchw', 'ncwh'].indexOf(a.index_order) },
-    bindings: [x.binding, { kind: 'view', view: yv, write: true }],
+    bindings: { x: x.binding, y: { kind: 'view', view: yv } },
     params: {
       N, H, W, C, xStride: x.stride, xOffset: x.offset, OH: h.out, OW: w.out, yOffset: yv.offset, KH: a.pool_size[0], KW: a.pool_size[1],
       SH: strides[0], SW: strides[1], DH: a.dilation_rate[0], DW: a.dilation_rate[1], padTop: h.padBefore, padLeft: w.padBefore,

@@ -13,7 +13,7 @@ export function lowerSoftmax(r: NodeReport, ctx: LoweringContext): void {
   const outer = sizeOf(x.shape.slice(0, axis)), inner = sizeOf(x.shape.slice(axis + 1));
   ctx.step({
     node: r.id, kernel: 'softmaxAxis', overrides: {},
-    bindings: [{ kind: 'view', view: xc }, { kind: 'view', view: yv, write: true }],
+    bindings: { x: { kind: 'view', view: xc }, y: { kind: 'view', view: yv } },
     params: { outer, C: x.shape[axis], inner, xOffset: xc.offset, yOffset: yv.offset },
     workgroups: Math.ceil((outer * inner) / 64),
   });
@@ -28,7 +28,7 @@ export function softmaxInto(ctx: LoweringContext, node: string, xv: View, yv: Vi
   const x = pixelView(xv)!, y = pixelView(yv)!;
   ctx.step({
     node, kernel: 'softmax', overrides: {},
-    bindings: [{ kind: 'view', view: xv }, { kind: 'view', view: yv, write: true }],
+    bindings: { x: { kind: 'view', view: xv }, y: { kind: 'view', view: yv } },
     params: { rows: x.pixels, C: x.channels, xStride: x.stride, xOffset: x.offset, yStride: y.stride, yOffset: y.offset },
     workgroups: Math.ceil(x.pixels / 64),
   });
