@@ -1,3 +1,4 @@
+// uses: activation (prepended by src/compile/kernels.ts, in this order)
 // Per-channel affine map then activation: y = ACT(x · scale[c] + shift[c]). Runs BatchNormalization
 // that could not be folded into a conv, Normalization, Rescaling and the activation layers.
 // VEC4 (C, strides and offsets divisible by 4): one invocation maps 4 channels with vec4 loads,

@@ -1,3 +1,4 @@
+// uses: activation, epilogue (prepended by src/compile/kernels.ts, in this order)
 // conv2d as an implicit GEMM: Y[M×OC] = A[M×K] · B[K×OC] with M = N·OH·OW output pixels and
 // K = KH·KW·C; A is gathered from the NHWC input on the fly (no im2col buffer), B is the Keras kernel
 // [KH, KW, C, OC] with OC padded to a multiple of 4 (src/compile/pack.ts) so it loads as vec4.

@@ -1,3 +1,4 @@
+// uses: activation, epilogue (prepended by src/compile/kernels.ts, in this order)
 // conv2d (naive): one invocation per output value — the readable spec of every conv kernel and the
 // fallback for any shape, groups included. NHWC; kernel [KH, KW, C/groups, OC] (Keras layout).
 // Input, output and residual are channel views (stride, offset) so concat slices cost nothing.

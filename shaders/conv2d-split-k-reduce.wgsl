@@ -1,3 +1,4 @@
+// uses: activation, epilogue (prepended by src/compile/kernels.ts, in this order)
 // Second pass of a split-K conv2d-gemm: adds the `splits` partial sums [split][M][OC] of each output
 // and applies the conv's fused epilogue (bias, activation, residual add, activation after it) on the
 // way out, to any channel slice (a concat written in place). One output per invocation.

@@ -1,3 +1,4 @@
+// uses: activation, epilogue (prepended by src/compile/kernels.ts, in this order)
 // depthwise conv2d: one invocation per output value; output channel oc = c·DM + m reads input
 // channel c only. Kernel [KH, KW, C, DM] (Keras layout). Reference: src/ops/depthwise-conv2d.ts
 struct Params {

@@ -1,3 +1,4 @@
+// uses: activation (prepended by src/compile/kernels.ts, in this order)
 // Elementwise over a strided 4-D view: y = POST_ACT(OP(a, b)) · scale. Every operand is addressed as
 // offset + Σ index·stride, so one kernel does the Keras merges with broadcasting (stride 0 on a
 // size-1 dim), copies into a concat slice on any axis, ZeroPadding2D / Cropping2D interiors and

@@ -1,3 +1,4 @@
+// uses: activation, epilogue (prepended by src/compile/kernels.ts, in this order)
 // Winograd F(2×2, 3×3), step 3 of 3 (winograd-input.wgsl says the whole): the output transform
 // Y = Aᵀ·M·A of one tile's 16 products into its 2×2 output pixels, 4 output channels per invocation
 // (`tiles` tiles of the chunk that starts at tile t0),

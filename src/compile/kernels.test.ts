@@ -4,7 +4,7 @@
 // subgroup kernels are the only ones that need an optional feature, and lowering picks them only
 // where the device has it (engine.gpu.test.ts checks that on the adapter at hand).
 import { describe, expect, it } from 'vitest';
-import { KERNELS, orderedBindings } from './kernels.ts';
+import { kernel, KERNELS, orderedBindings, usedPreludes } from './kernels.ts';
 
 const DEFAULT_LIMITS = { maxStorageBuffersPerShaderStage: 8, maxComputeWorkgroupStorageSize: 16_384, maxComputeInvocationsPerWorkgroup: 256 };
 const BYTES: Record<string, number> = { f32: 4, u32: 4, i32: 4, 'vec4<f32>': 16, 'vec2<f32>': 8, 'vec4<u32>': 16 };
@@ -53,5 +53,21 @@ describe('bindings by name, checked both ways', () => {
     expect(orderedBindings(KERNELS.softmax, { y: view(1), x: view(0) }, 'n')).toEqual(['view 0', 'view 1']);
     expect(() => orderedBindings(KERNELS.softmax, { x: view(0) }, 'n')).toThrow("internal: n's softmax step lacks y");
     expect(() => orderedBindings(KERNELS.softmax, { x: view(0), y: view(1), z: view(2) }, 'n')).toThrow("binds z, which the shader does not declare");
+  });
+});
+
+describe('preludes, as each shader names them', () => {
+  it('a kernel that calls act() or postAct() uses activation; one that calls the epilogue uses it', () => {
+    for (const [name, k] of Object.entries(KERNELS)) {
+      const own = k.code.slice(k.code.lastIndexOf('// uses:') >= 0 ? k.code.indexOf('\n', k.code.lastIndexOf('// uses:')) : 0);
+      if (/\b(act|postAct)\(/.test(own)) expect(k.code, name).toContain('fn activate(');
+      if (/\bepilogue\(/.test(own)) expect(k.code, name).toContain('override HAS_BIAS');
+    }
+  });
+
+  it('reads the uses line, in order, and only that', () => {
+    expect(usedPreludes('enable subgroups;\n// uses: activation, epilogue, conv2d-direct-lib (prepended)\nfn main() {}')).toEqual(['activation', 'epilogue', 'conv2d-direct-lib']);
+    expect(usedPreludes('// no preludes here\nfn main() {}')).toEqual([]);
+    expect(() => kernel('bad', '// uses: nonsense\nstruct Params { a: u32 }\n@group(0) @binding(0) var<uniform> p: Params;')).toThrow(/unknown prelude 'nonsense'/);
   });
 });

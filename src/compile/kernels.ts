@@ -29,7 +29,7 @@ import { ELEMENTWISE_OP } from './elementwise-ops.ts';
 
 export interface Kernel {
   name: string;
-  /** The module's full source: preludes then the kernel. */
+  /** The module's full source: its directives, the preludes its `// uses:` line names, then the kernel. */
   code: string;
   /** Params field name → byte offset in the uniform buffer; every field is a 4-byte u32 or f32. */
   fields: Map<string, { offset: number; type: 'u32' | 'f32' | 'i32' }>;
@@ -48,9 +48,24 @@ const CODES_PRELUDE = [
   ...Object.entries(ACTIVATION_KIND).map(([name, code]) => `const ACT_${name.toUpperCase()}: u32 = ${code}u;`),
   ...Object.entries(ELEMENTWISE_OP).map(([name, code]) => `const OP_${name.toUpperCase()}: u32 = ${code}u;`),
 ].join('\n');
-const activationPrelude = `${CODES_PRELUDE}\n${activation}`;
 
-export function kernel(name: string, source: string, preludes: string[] = [], workgroupSize = 64): Kernel {
+/** The WGSL a kernel may prepend, named in its `// uses:` line (WGSL has no imports). */
+const PRELUDES: Record<string, string> = {
+  activation: `${CODES_PRELUDE}\n${activation}`,
+  epilogue,
+  'conv2d-direct-lib': conv2dDirectLib,
+};
+
+/** The preludes a shader names in its `// uses: a, b` line, in that order. */
+export function usedPreludes(source: string): string[] {
+  return /^\/\/ uses: ([\w\s,-]+?)(?: \(|$)/m.exec(source)?.[1].split(',').map((p) => p.trim()) ?? [];
+}
+
+export function kernel(name: string, source: string, workgroupSize = 64): Kernel {
+  const preludes = usedPreludes(source).map((p) => {
+    if (!(p in PRELUDES)) throw new Error(`kernel ${name}: uses an unknown prelude '${p}' (known: ${Object.keys(PRELUDES).join(', ')})`);
+    return PRELUDES[p];
+  });
   // Directives (`enable`, `diagnostic`) must open the module, before any prelude.
   const directive = /^(enable|diagnostic|requires)\b.*$/gm;
   const code = [...(source.match(directive) ?? []), ...preludes, source.replace(directive, '')].join('\n');
@@ -80,24 +95,24 @@ export function orderedBindings<B>(k: Kernel, named: Readonly<Record<string, B>>
 }
 
 export const KERNELS = {
-  conv2dNaive: kernel('conv2d-naive', conv2dNaive, [activationPrelude, epilogue]),
-  conv2dGemm: kernel('conv2d-gemm', conv2dGemm, [activationPrelude, epilogue]),
-  conv2dSplitKReduce: kernel('conv2d-split-k-reduce', conv2dSplitKReduce, [activationPrelude, epilogue]),
-  conv2dDirect: kernel('conv2d-direct', conv2dDirect, [activationPrelude, epilogue, conv2dDirectLib]),
-  conv2dDirectQuad: kernel('conv2d-direct-quad', conv2dDirectQuad, [activationPrelude, epilogue, conv2dDirectLib]),
-  conv2dDirectQuad16: kernel('conv2d-direct-quad16', conv2dDirectQuad16, [activationPrelude, epilogue, conv2dDirectLib], 32),
-  conv2dGrouped: kernel('conv2d-grouped', conv2dGrouped, [activationPrelude, epilogue, conv2dDirectLib]),
+  conv2dNaive: kernel('conv2d-naive', conv2dNaive),
+  conv2dGemm: kernel('conv2d-gemm', conv2dGemm),
+  conv2dSplitKReduce: kernel('conv2d-split-k-reduce', conv2dSplitKReduce),
+  conv2dDirect: kernel('conv2d-direct', conv2dDirect),
+  conv2dDirectQuad: kernel('conv2d-direct-quad', conv2dDirectQuad),
+  conv2dDirectQuad16: kernel('conv2d-direct-quad16', conv2dDirectQuad16, 32),
+  conv2dGrouped: kernel('conv2d-grouped', conv2dGrouped),
   winogradInput: kernel('winograd-input', winogradInput),
-  winogradGemm: kernel('winograd-gemm', winogradGemm, [], 32),
-  winogradOutput: kernel('winograd-output', winogradOutput, [activationPrelude, epilogue]),
-  depthwiseConv2d: kernel('depthwise-conv2d', depthwiseConv2d, [activationPrelude, epilogue]),
+  winogradGemm: kernel('winograd-gemm', winogradGemm, 32),
+  winogradOutput: kernel('winograd-output', winogradOutput),
+  depthwiseConv2d: kernel('depthwise-conv2d', depthwiseConv2d),
   pool2d: kernel('pool2d', pool2d),
   pool2dArgmax: kernel('pool2d-argmax', pool2dArgmax),
   pad2d: kernel('pad2d', pad2d),
   channelShuffle: kernel('channel-shuffle', channelShuffle),
   globalPool2d: kernel('global-pool2d', globalPool2d),
-  elementwise: kernel('elementwise', elementwise, [activationPrelude]),
-  affine: kernel('affine', affine, [activationPrelude]),
+  elementwise: kernel('elementwise', elementwise),
+  affine: kernel('affine', affine),
   softmax: kernel('softmax', softmax),
   softmaxAxis: kernel('softmax-axis', softmaxAxis),
   dot: kernel('dot', dot),
