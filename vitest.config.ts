@@ -15,7 +15,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'unit', include: ['src/**/*.test.ts'], exclude: ['src/**/*.gpu.test.ts', 'src/**/*.browser.test.ts'], environment: 'node' },
+        test: { name: 'unit', include: ['src/**/*.test.ts', 'editor/**/*.test.ts'], exclude: ['src/**/*.gpu.test.ts', 'src/**/*.browser.test.ts'], environment: 'node' },
       },
       {
         extends: true,
