@@ -15,7 +15,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        // The editor's pure modules (graph edits, groups, feeds, the key map) are tested here too, in Node.
+        // The editor's pure modules (graph edits, groups, feeds, the key map, weight clean-up) are tested here too, in Node.
         test: { name: 'unit', include: ['src/**/*.test.ts', 'editor/**/*.test.ts'], exclude: ['src/**/*.gpu.test.ts', 'src/**/*.browser.test.ts'], environment: 'node' },
       },
       {

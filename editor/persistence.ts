@@ -1,8 +1,8 @@
-// Keeping graphs: autosave in localStorage, .json files, and share links that carry the graph
-// deflated and base64url-encoded in the URL hash (#g=…). Every reader validates before anything loads.
+// Keeping graphs: autosave in sessionStorage and localStorage, .json files, and share links that carry
+// the graph deflated and base64url-encoded in the URL hash (#g=…). Every reader validates before anything loads.
 import { GRAPH_FORMAT, GRAPH_VERSION, analyzeGraph, parseGraphText, type GraphFile } from '../src/index.ts';
 import { normalizeGraph } from './graph-edits.ts';
-import { restoreWeightSets, savedWeightSets } from './weight-store.ts';
+import { autosaveWeightSets, restoreWeightSets } from './weight-store.ts';
 
 const AUTOSAVE_KEY = 'deepwire.autosave';
 /** Longest hash we produce: far below browser limits, still pasteable into chats and issues. */
@@ -31,20 +31,50 @@ export function parseGraph(text: string): Loaded {
   return acceptGraph(graph);
 }
 
-export function autosave(graph: GraphFile): void {
+// Storage the browser may refuse (disabled, private mode, full): nothing read, nothing written.
+function read(storage: () => Storage): string | null {
   try {
-    // With the stored weight sets it refers to (IndexedDB), restored on reload.
-    localStorage.setItem(AUTOSAVE_KEY, JSON.stringify({ ...graph, ...savedWeightSets(graph) }));
+    return storage().getItem(AUTOSAVE_KEY);
   } catch {
-    // Storage full or disabled (private mode): the file and link still work.
+    return null;
   }
 }
 
+function write(storage: () => Storage, text: string): void {
+  try {
+    storage().setItem(AUTOSAVE_KEY, text);
+  } catch {
+    // The file and link still work.
+  }
+}
+
+/**
+ * Keeps the graph twice: as this tab's (sessionStorage: its reload reopens it, not what another tab
+ * saved since) and as the latest of any tab's (localStorage: what a new tab opens). With the stored
+ * weight sets it refers to (IndexedDB), restored on reload.
+ */
+export function autosave(graph: GraphFile): void {
+  const text = JSON.stringify({ ...graph, ...autosaveWeightSets(graph) });
+  write(() => sessionStorage, text);
+  write(() => localStorage, text);
+}
+
+/** This tab's autosave, or in a new tab the latest any tab saved; null when there is none. */
 export function restoreAutosave(): GraphFile | null {
-  const text = localStorage.getItem(AUTOSAVE_KEY);
+  const shared = read(() => localStorage);
+  const text = read(() => sessionStorage) ?? shared;
   if (!text) return null;
   const loaded = parseGraph(text);
-  return loaded.ok ? restoreWeightSets(loaded.graph) : null;
+  return loaded.ok ? restoreWeightSets(loaded.graph, sharedSets(shared)) : null;
+}
+
+/** The latest autosave of any tab, for the weight sets it names (a clean-up keeps them); null when there is none. */
+function sharedSets(text: string | null): { weightSets?: unknown } | null {
+  try {
+    return text ? (JSON.parse(text) as { weightSets?: unknown }) : null;
+  } catch {
+    return null;
+  }
 }
 
 export function downloadGraph(graph: GraphFile): void {

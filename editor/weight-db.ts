@@ -1,10 +1,13 @@
 // Imported weights kept across reloads: one IndexedDB record per weight set (an opened ONNX file, a
 // TF.js model, a pretrained backbone), keyed by a hash of its content, so the same file opened twice is
-// stored once. The graph's autosave names the sets it needs (editor/weight-store.ts); nothing else does.
+// stored once. Beside them, one record per tab naming the sets it refers to (editor/weight-gc.ts), so a
+// clean-up in one tab never deletes what another tab, its undo steps or an autosave still needs.
 import type { Tensor, WeightStore } from '../src/index.ts';
+import { collectSets, type TabRecord } from './weight-gc.ts';
 
 const DB_NAME = 'deepwire-weights';
 const STORE = 'sets';
+const TABS = 'tabs';
 
 interface Entry { key: string; shape: number[]; offset: number; length: number }
 
@@ -30,25 +33,29 @@ function watched(db: IDBDatabase): IDBDatabase {
 function open(): Promise<IDBDatabase> {
   opening ??= new Promise<IDBDatabase>((resolve, reject) => {
     if (typeof indexedDB === 'undefined') return reject(new WeightDbError('this browser gives the page no IndexedDB storage'));
-    const req = indexedDB.open(DB_NAME);
-    req.onupgradeneeded = () => {
-      if (!req.result.objectStoreNames.contains(STORE)) req.result.createObjectStore(STORE, { keyPath: 'hash' });
+    const refused = (error: DOMException | null, hint = '') =>
+      reject(new WeightDbError(`this browser refused its storage (${error?.message ?? 'IndexedDB did not open'}${hint})`));
+    const addStores = (db: IDBDatabase) => {
+      if (!db.objectStoreNames.contains(STORE)) db.createObjectStore(STORE, { keyPath: 'hash' });
+      if (!db.objectStoreNames.contains(TABS)) db.createObjectStore(TABS, { keyPath: 'tab' });
     };
+    const req = indexedDB.open(DB_NAME);
+    req.onupgradeneeded = () => addStores(req.result);
     req.onsuccess = () => {
       const db = req.result;
-      // Created without our store (by another script opening it first): upgrade to add it.
-      if (!db.objectStoreNames.contains(STORE)) {
+      // Made before there were tab records, or by another script opening it first: upgrade to add our stores.
+      if (!db.objectStoreNames.contains(STORE) || !db.objectStoreNames.contains(TABS)) {
         const version = db.version + 1;
         db.close();
         const again = indexedDB.open(DB_NAME, version);
-        again.onupgradeneeded = () => again.result.createObjectStore(STORE, { keyPath: 'hash' });
+        again.onupgradeneeded = () => addStores(again.result);
         again.onsuccess = () => resolve(watched(again.result));
-        again.onerror = () => reject(new WeightDbError(`this browser refused its storage (${again.error?.message ?? 'IndexedDB did not open'})`));
+        again.onerror = () => refused(again.error);
         return;
       }
       resolve(watched(db));
     };
-    req.onerror = () => reject(new WeightDbError(`this browser refused its storage (${req.error?.message ?? 'IndexedDB did not open'}; a private window?)`));
+    req.onerror = () => refused(req.error, '; a private window?');
     req.onblocked = () => reject(new WeightDbError('another deepwire tab holds the weight storage open: close it and try again'));
   });
   opening.catch(() => (opening = null));
@@ -150,23 +157,33 @@ export async function getWeights(hash: string): Promise<WeightStore | null> {
   return store;
 }
 
-/** Hashes of the stored sets. */
-export async function storedHashes(): Promise<string[]> {
+/** Writes what a tab refers to (its earlier record replaced). */
+export async function putTab(record: TabRecord): Promise<void> {
   const db = await open();
-  const tx = db.transaction(STORE);
-  return (await done(tx.objectStore(STORE).getAllKeys(), tx)) as string[];
+  const tx = db.transaction(TABS, 'readwrite');
+  await done(tx.objectStore(TABS).put(record), tx);
 }
 
-/** Deletes every set whose hash is not in `keep`; returns how many went. */
-export async function deleteWeightsExcept(keep: ReadonlySet<string>): Promise<number> {
-  const gone = (await storedHashes()).filter((h) => !keep.has(h));
-  if (!gone.length) return 0;
+/**
+ * Deletes the stored sets that no tab record (of the open tabs, or of closed tabs still kept) and nothing
+ * in `pinned` refers to, in one transaction, so no tab's record lands between the reading and the deleting.
+ */
+export async function collectWeights(openTabs: ReadonlySet<string>, pinned: ReadonlySet<string>): Promise<void> {
   const db = await open();
-  const tx = db.transaction(STORE, 'readwrite');
-  for (const h of gone) tx.objectStore(STORE).delete(h);
+  const tx = db.transaction([STORE, TABS], 'readwrite');
+  const sets = tx.objectStore(STORE), tabs = tx.objectStore(TABS);
+  const keys = sets.getAllKeys();
+  keys.onsuccess = () => {
+    const records = tabs.getAll();
+    records.onsuccess = () => {
+      const { deleteSets, dropTabs, rewrite } = collectSets(keys.result as string[], records.result as TabRecord[], openTabs, pinned, Date.now());
+      for (const h of deleteSets) sets.delete(h);
+      for (const t of dropTabs) tabs.delete(t);
+      for (const r of rewrite) tabs.put(r);
+    };
+  };
   await new Promise<void>((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onabort = tx.onerror = () => reject(tx.error);
   });
-  return gone.length;
 }
