@@ -2,6 +2,7 @@
 // Definitions: src/ops/activations.ts; fused into the producing kernel where it can be.
 import { sizeOf, tensor } from '../tensor.ts';
 import { activationFlops, applyActivation } from './activations.ts';
+import { activationBackward } from './gradients.ts';
 import { defineOp } from './op.ts';
 
 export interface ActivationAttrs {
@@ -26,6 +27,11 @@ export const Activation = defineOp<ActivationAttrs>({
     const y = tensor(x.shape, x.data);
     applyActivation(y.data, x.shape.length > 1 ? x.shape[x.shape.length - 1] : 1, a.activation);
     return y;
+  },
+
+
+  backward([x], _weights, a, dy) {
+    return { inputs: [tensor(x.shape, activationBackward(a.activation, x.data, dy.data, x.shape.length > 1 ? x.shape[x.shape.length - 1] : 1))], weights: {} };
   },
 
   gpu: { activation: true, writesConcatSlice: true },

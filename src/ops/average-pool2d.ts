@@ -53,5 +53,29 @@ export const AveragePool2D = defineOp<AveragePool2DAttrs>({
     return y;
   },
 
+  backward([x], _weights, a, dy) {
+    const [N, H, W, C] = x.shape;
+    const { h, w, strides: [SH, SW] } = poolGeometry('AveragePool2D', x.shape.slice(1), a);
+    const [KH, KW] = a.pool_size;
+    const OH = h.out, OW = w.out;
+    const dx = new Float64Array(x.data.length);
+    for (let n = 0; n < N; n++)
+      for (let oy = 0; oy < OH; oy++)
+        for (let ox = 0; ox < OW; ox++) {
+          const y0 = oy * SH - h.padBefore, x0 = ox * SW - w.padBefore;
+          const iy0 = Math.max(y0, 0), iy1 = Math.min(y0 + KH, H);
+          const ix0 = Math.max(x0, 0), ix1 = Math.min(x0 + KW, W);
+          const divisor = a.count_include_pad
+            ? (Math.min(y0 + KH, H + h.padAfter) - y0) * (Math.min(x0 + KW, W + w.padAfter) - x0)
+            : (iy1 - iy0) * (ix1 - ix0);
+          for (let c = 0; c < C; c++) {
+            const g = dy.data[((n * OH + oy) * OW + ox) * C + c] / divisor;
+            for (let iy = iy0; iy < iy1; iy++)
+              for (let ix = ix0; ix < ix1; ix++) dx[((n * H + iy) * W + ix) * C + c] += g;
+          }
+        }
+    return { inputs: [tensor(x.shape, dx)], weights: {} };
+  },
+
   gpu: { writesConcatSlice: true },
 });

@@ -42,5 +42,13 @@ export const ChannelShuffle = defineOp<ChannelShuffleAttrs>({
     return y;
   },
 
+  backward([x], _weights, a, dy) {
+    const C = x.shape[x.shape.length - 1];
+    const dx = tensor(x.shape);
+    for (let p = 0; p < x.data.length / C; p++)
+      for (let c = 0; c < C; c++) dx.data[p * C + shuffleSource(c, C, a.groups)] = dy.data[p * C + c];
+    return { inputs: [dx], weights: {} };
+  },
+
   gpu: { writesConcatSlice: true, exact: true },
 });

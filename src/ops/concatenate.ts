@@ -89,5 +89,20 @@ export const Concatenate = defineOp<ConcatenateAttrs>({
     return y;
   },
 
+  backward(inputs, _weights, a, dy) {
+    // Each input's gradient is its slice of dy along the axis.
+    const axis = 1 + resolveAxis(a.axis, inputs[0].shape.slice(1));
+    const outer = sizeOf(dy.shape.slice(0, axis)), inner = sizeOf(dy.shape.slice(axis + 1)), outLen = dy.shape[axis];
+    let offset = 0;
+    const grads = inputs.map((x) => {
+      const len = x.shape[axis], dx = tensor(x.shape);
+      for (let o = 0; o < outer; o++)
+        for (let i = 0; i < len * inner; i++) dx.data[o * len * inner + i] = dy.data[(o * outLen + offset) * inner + i];
+      offset += len;
+      return dx;
+    });
+    return { inputs: grads, weights: {} };
+  },
+
   gpu: { writesConcatSlice: true, exact: true },
 });

@@ -5,6 +5,7 @@
 import { tensor } from '../tensor.ts';
 import { activationFlops, applyActivation } from './activations.ts';
 import { expectRank, window2d, type Padding } from './geometry.ts';
+import { activationBackward } from './gradients.ts';
 import { defineOp, OpError, weight } from './op.ts';
 import type { Initializer, Regularizer } from '../weights/specs.ts';
 
@@ -104,6 +105,42 @@ export const Conv2D = defineOp<Conv2DAttrs>({
           }
     applyActivation(y.data, OC, a.activation);
     return y;
+  },
+
+
+  backward([x], weights, a, dy) {
+    const [N, H, W, C] = x.shape;
+    const [h, w] = window2d('Conv2D', x.shape.slice(1), a.kernel_size, a.strides, a.dilation_rate, a.padding);
+    const [KH, KW] = a.kernel_size, [SH, SW] = a.strides, [DH, DW] = a.dilation_rate;
+    const OH = h.out, OW = w.out, OC = a.filters;
+    const CG = C / a.groups, OCG = OC / a.groups;
+    const k = weight(weights, 'kernel').data;
+    const z = Conv2D.reference([x], weights, { ...a, activation: 'linear' }).data;
+    const dz = activationBackward(a.activation, z, dy.data, OC);
+    const dx = new Float64Array(x.data.length), dk = new Float64Array(k.length), db = new Float64Array(OC);
+    for (let n = 0; n < N; n++)
+      for (let oy = 0; oy < OH; oy++)
+        for (let ox = 0; ox < OW; ox++)
+          for (let oc = 0; oc < OC; oc++) {
+            const g = dz[((n * OH + oy) * OW + ox) * OC + oc];
+            db[oc] += g;
+            const grp = Math.floor(oc / OCG);
+            for (let ky = 0; ky < KH; ky++) {
+              const iy = oy * SH - h.padBefore + ky * DH;
+              if (iy < 0 || iy >= H) continue;
+              for (let kx = 0; kx < KW; kx++) {
+                const ix = ox * SW - w.padBefore + kx * DW;
+                if (ix < 0 || ix >= W) continue;
+                const xBase = ((n * H + iy) * W + ix) * C + grp * CG;
+                const kBase = (ky * KW + kx) * CG * OC + oc;
+                for (let ci = 0; ci < CG; ci++) {
+                  dx[xBase + ci] += g * k[kBase + ci * OC];
+                  dk[kBase + ci * OC] += g * x.data[xBase + ci];
+                }
+              }
+            }
+          }
+    return { inputs: [tensor(x.shape, dx)], weights: { kernel: tensor(weights.kernel.shape, dk), ...(a.use_bias ? { bias: tensor([OC], db) } : {}) } };
   },
 
   gpu: { conv: true, writesConcatSlice: true },

@@ -44,5 +44,18 @@ export const Cropping2D = defineOp<Cropping2DAttrs>({
     return y;
   },
 
+  backward([x], _weights, a, dy) {
+    const [N, H, W, C] = x.shape;
+    const [, OH, OW] = dy.shape;
+    const [[top], [left]] = a.cropping;
+    const dx = tensor(x.shape);
+    for (let n = 0; n < N; n++)
+      for (let oy = 0; oy < OH; oy++) {
+        const to = ((n * H + oy + top) * W + left) * C;
+        dx.data.set(dy.data.subarray(((n * OH + oy) * OW) * C, ((n * OH + oy) * OW + OW) * C), to);
+      }
+    return { inputs: [dx], weights: {} };
+  },
+
   gpu: { writesConcatSlice: true, exact: true },
 });

@@ -3,6 +3,7 @@
 import { formatShape, tensor } from '../tensor.ts';
 import type { Initializer, Regularizer } from '../weights/specs.ts';
 import { activationFlops, applyActivation } from './activations.ts';
+import { activationBackward } from './gradients.ts';
 import { defineOp, OpError, weight, type WeightSpec } from './op.ts';
 
 export interface DenseAttrs {
@@ -65,6 +66,26 @@ export const Dense = defineOp<DenseAttrs>({
       }
     applyActivation(y.data, U, a.activation);
     return y;
+  },
+
+
+  backward([x], weights, a, dy) {
+    const IN = x.shape[x.shape.length - 1], U = a.units;
+    const rows = x.data.length / IN;
+    const k = weight(weights, 'kernel').data;
+    const z = Dense.reference([x], weights, { ...a, activation: 'linear' }).data;
+    const dz = activationBackward(a.activation, z, dy.data, U);
+    const dx = new Float64Array(x.data.length), dk = new Float64Array(k.length), db = new Float64Array(U);
+    for (let r = 0; r < rows; r++)
+      for (let u = 0; u < U; u++) {
+        const g = dz[r * U + u];
+        db[u] += g;
+        for (let i = 0; i < IN; i++) {
+          dx[r * IN + i] += g * k[i * U + u];
+          dk[i * U + u] += g * x.data[r * IN + i];
+        }
+      }
+    return { inputs: [tensor(x.shape, dx)], weights: { kernel: tensor(weights.kernel.shape, dk), ...(a.use_bias ? { bias: tensor([U], db) } : {}) } };
   },
 
   gpu: { conv: true, writesConcatSlice: true },

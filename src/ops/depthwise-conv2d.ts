@@ -5,6 +5,7 @@ import { tensor } from '../tensor.ts';
 import type { Initializer, Regularizer } from '../weights/specs.ts';
 import { activationFlops, applyActivation } from './activations.ts';
 import { expectRank, window2d, type Padding, type Window } from './geometry.ts';
+import { activationBackward } from './gradients.ts';
 import { defineOp, OpError, weight, type WeightSpec } from './op.ts';
 
 export interface DepthwiseConv2DAttrs {
@@ -98,6 +99,39 @@ export const DepthwiseConv2D = defineOp<DepthwiseConv2DAttrs>({
             }
     applyActivation(y.data, OC, a.activation);
     return y;
+  },
+
+
+  backward([x], weights, a, dy) {
+    const [N, H, W, C] = x.shape;
+    const [h, w] = depthwiseWindows('DepthwiseConv2D', x.shape.slice(1), a);
+    const [KH, KW] = a.kernel_size, [SH, SW] = a.strides, [DH, DW] = a.dilation_rate;
+    const DM = a.depth_multiplier, OH = h.out, OW = w.out, OC = C * DM;
+    const k = weight(weights, 'depthwise_kernel').data;
+    const z = DepthwiseConv2D.reference([x], weights, { ...a, activation: 'linear' }).data;
+    const dz = activationBackward(a.activation, z, dy.data, OC);
+    const dx = new Float64Array(x.data.length), dk = new Float64Array(k.length), db = new Float64Array(OC);
+    for (let n = 0; n < N; n++)
+      for (let oy = 0; oy < OH; oy++)
+        for (let ox = 0; ox < OW; ox++)
+          for (let c = 0; c < C; c++)
+            for (let m = 0; m < DM; m++) {
+              const oc = c * DM + m;
+              const g = dz[((n * OH + oy) * OW + ox) * OC + oc];
+              db[oc] += g;
+              for (let ky = 0; ky < KH; ky++) {
+                const iy = oy * SH - h.padBefore + ky * DH;
+                if (iy < 0 || iy >= H) continue;
+                for (let kx = 0; kx < KW; kx++) {
+                  const ix = ox * SW - w.padBefore + kx * DW;
+                  if (ix < 0 || ix >= W) continue;
+                  const xi = ((n * H + iy) * W + ix) * C + c, ki = ((ky * KW + kx) * C + c) * DM + m;
+                  dx[xi] += g * k[ki];
+                  dk[ki] += g * x.data[xi];
+                }
+              }
+            }
+    return { inputs: [tensor(x.shape, dx)], weights: { depthwise_kernel: tensor(weights.depthwise_kernel.shape, dk), ...(a.use_bias ? { bias: tensor([OC], db) } : {}) } };
   },
 
   gpu: { conv: true, writesConcatSlice: true },

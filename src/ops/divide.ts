@@ -2,7 +2,7 @@
 // has no Divide layer: this is deepwire's own merge, for ONNX's Div of two computed tensors (a
 // normalisation by a computed norm). IEEE division: x ÷ 0 is ±Infinity, 0 ÷ 0 NaN.
 // Kernel: shaders/elementwise.wgsl (OP 6).
-import { broadcastShapes, mergeFlops, mergeReference } from './merge.ts';
+import { broadcastShapes, mergeBackward, mergeFlops, mergeReference } from './merge.ts';
 import { defineOp, OpError } from './op.ts';
 
 export const Divide = defineOp<Record<string, never>>({
@@ -21,6 +21,9 @@ export const Divide = defineOp<Record<string, never>>({
   flops: mergeFlops,
 
   reference: (inputs) => mergeReference('Divide', inputs, (a, b) => a / b),
+
+
+  backward: (inputs, _weights, _attrs, dy) => mergeBackward('Divide', inputs, dy, ([a, b]) => [1 / b, -a / (b * b)]),
 
   gpu: { merge: 'divide' },
 });

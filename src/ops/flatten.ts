@@ -19,5 +19,7 @@ export const Flatten = defineOp<Record<string, never>>({
     return tensor([N, sizeOf(x.shape.slice(1))], x.data);
   },
 
+  backward: ([x], _weights, _a, dy) => ({ inputs: [tensor(x.shape, dy.data)], weights: {} }),
+
   gpu: { exact: true },
 });

@@ -39,5 +39,14 @@ export const GlobalAveragePool2D = defineOp<GlobalPool2DAttrs>({
     return y;
   },
 
+  backward([x], _weights, _a, dy) {
+    const [N, H, W, C] = x.shape;
+    const dx = tensor(x.shape);
+    for (let n = 0; n < N; n++)
+      for (let i = 0; i < H * W; i++)
+        for (let c = 0; c < C; c++) dx.data[(n * H * W + i) * C + c] = dy.data[n * C + c] / (H * W);
+    return { inputs: [dx], weights: {} };
+  },
+
   gpu: { writesConcatSlice: true },
 });

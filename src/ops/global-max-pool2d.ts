@@ -36,5 +36,20 @@ export const GlobalMaxPool2D = defineOp<GlobalPool2DAttrs>({
     return y;
   },
 
+  backward([x], _weights, _a, dy) {
+    const [N, H, W, C] = x.shape;
+    const dx = tensor(x.shape);
+    for (let n = 0; n < N; n++)
+      for (let c = 0; c < C; c++) {
+        let best = -Infinity, at = -1;
+        for (let i = 0; i < H * W; i++) {
+          const j = (n * H * W + i) * C + c;
+          if (x.data[j] > best) [best, at] = [x.data[j], j];
+        }
+        dx.data[at] += dy.data[n * C + c];
+      }
+    return { inputs: [dx], weights: {} };
+  },
+
   gpu: { writesConcatSlice: true },
 });

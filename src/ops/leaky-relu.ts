@@ -27,5 +27,12 @@ export const LeakyReLU = defineOp<LeakyReLUAttrs>({
     return y;
   },
 
+
+  backward([x], _weights, a, dy) {
+    const dx = tensor(x.shape);
+    for (let i = 0; i < x.data.length; i++) dx.data[i] = (x.data[i] >= 0 ? 1 : a.negative_slope) * dy.data[i];
+    return { inputs: [dx], weights: {} };
+  },
+
   gpu: { activation: true, writesConcatSlice: true },
 });

@@ -86,5 +86,29 @@ export const MaxPool2D = defineOp<Pool2DAttrs>({
     return y;
   },
 
+  backward([x], _weights, a, dy) {
+    const [N, H, W, C] = x.shape;
+    const { h, w, strides: [SH, SW] } = poolGeometry('MaxPool2D', x.shape.slice(1), a);
+    const [KH, KW] = a.pool_size;
+    const OH = h.out, OW = w.out;
+    const dx = tensor(x.shape);
+    // Each window's gradient goes to its (first) largest value.
+    for (let n = 0; n < N; n++)
+      for (let oy = 0; oy < OH; oy++)
+        for (let ox = 0; ox < OW; ox++) {
+          const y0 = oy * SH - h.padBefore, x0 = ox * SW - w.padBefore;
+          for (let c = 0; c < C; c++) {
+            let best = -Infinity, at = -1;
+            for (let iy = Math.max(y0, 0); iy < Math.min(y0 + KH, H); iy++)
+              for (let ix = Math.max(x0, 0); ix < Math.min(x0 + KW, W); ix++) {
+                const i = ((n * H + iy) * W + ix) * C + c;
+                if (x.data[i] > best) [best, at] = [x.data[i], i];
+              }
+            if (at >= 0) dx.data[at] += dy.data[((n * OH + oy) * OW + ox) * C + c];
+          }
+        }
+    return { inputs: [dx], weights: {} };
+  },
+
   gpu: { writesConcatSlice: true },
 });

@@ -3,7 +3,7 @@
 // squeeze-excite scale multiplies an H×W×C map. Reference: keras Merge._compute_elemwise_op_output_shape.
 import type { Shape } from '../graph/types.ts';
 import { formatShape, sizeOf, stridesOf, tensor, type Tensor } from '../tensor.ts';
-import { OpError } from './op.ts';
+import { OpError, type Gradients } from './op.ts';
 
 /** The broadcast output shape of a merge's inputs (no batch); throws an OpError naming every shape. */
 export function broadcastShapes(op: string, shapes: readonly Shape[]): Shape {
@@ -50,6 +50,32 @@ export function mergeReference(
   op: string, inputs: readonly Tensor[],
   fold: (acc: number, v: number) => number, finish: (acc: number, count: number) => number = (acc) => acc,
 ): Tensor {
+  const { shape, visit } = broadcastWalk(op, inputs);
+  const y = tensor(shape);
+  visit((o, offsets) => {
+    let acc = inputs[0].data[offsets[0]];
+    for (let k = 1; k < inputs.length; k++) acc = fold(acc, inputs[k].data[offsets[k]]);
+    y.data[o] = finish(acc, inputs.length);
+  });
+  return y;
+}
+
+/**
+ * A merge's reference gradients: `partials` gives ∂y/∂(input k) at one output element from the inputs'
+ * values there; a broadcast input sums the gradients of every output element it fed.
+ */
+export function mergeBackward(op: string, inputs: readonly Tensor[], dy: Tensor, partials: (values: number[]) => number[]): Gradients {
+  const { visit } = broadcastWalk(op, inputs);
+  const sums = inputs.map((t) => new Float64Array(t.data.length));
+  visit((o, offsets) => {
+    const p = partials(inputs.map((t, k) => t.data[offsets[k]]));
+    for (let k = 0; k < inputs.length; k++) sums[k][offsets[k]] += p[k] * dy.data[o];
+  });
+  return { inputs: inputs.map((t, k) => tensor(t.shape, sums[k])), weights: {} };
+}
+
+/** The merged output's shape, and a walk over its elements with each input's offset (0-stride where it broadcasts). */
+function broadcastWalk(op: string, inputs: readonly Tensor[]) {
   const batches = inputs.map((t) => t.shape[0]);
   const N = Math.max(...batches);
   if (batches.some((b) => b !== N && b !== 1))
@@ -67,23 +93,22 @@ export function mergeReference(
     }
     return s;
   });
-  const y = tensor(outShape);
-  const index = new Array<number>(rank).fill(0);
-  const offsets = new Array<number>(inputs.length).fill(0);
-  for (let o = 0; o < y.data.length; o++) {
-    let acc = inputs[0].data[offsets[0]];
-    for (let k = 1; k < inputs.length; k++) acc = fold(acc, inputs[k].data[offsets[k]]);
-    y.data[o] = finish(acc, inputs.length);
-    // Odometer step over the output index, moving every input's offset along.
-    for (let d = rank - 1; d >= 0; d--) {
-      index[d]++;
-      for (let k = 0; k < inputs.length; k++) offsets[k] += strides[k][d];
-      if (index[d] < outShape[d]) break;
-      for (let k = 0; k < inputs.length; k++) offsets[k] -= strides[k][d] * outShape[d];
-      index[d] = 0;
+  const visit = (f: (o: number, offsets: number[]) => void) => {
+    const index = new Array<number>(rank).fill(0);
+    const offsets = new Array<number>(inputs.length).fill(0);
+    for (let o = 0; o < sizeOf(outShape); o++) {
+      f(o, offsets);
+      // Odometer step over the output index, moving every input's offset along.
+      for (let d = rank - 1; d >= 0; d--) {
+        index[d]++;
+        for (let k = 0; k < inputs.length; k++) offsets[k] += strides[k][d];
+        if (index[d] < outShape[d]) break;
+        for (let k = 0; k < inputs.length; k++) offsets[k] -= strides[k][d] * outShape[d];
+        index[d] = 0;
+      }
     }
-  }
-  return y;
+  };
+  return { shape: outShape, visit };
 }
 
 /** One operation per extra input per output element: `inputs − 1` adds for an Add of n tensors. */

@@ -1,6 +1,6 @@
 // Minimum: the elementwise minimum of 2 or more tensors, broadcasting a dimension of 1
 // (src/ops/merge.ts). Kernel: shaders/elementwise.wgsl (OP 5).
-import { broadcastShapes, mergeFlops, mergeReference } from './merge.ts';
+import { broadcastShapes, mergeBackward, mergeFlops, mergeReference } from './merge.ts';
 import { defineOp } from './op.ts';
 
 export const Minimum = defineOp<Record<string, never>>({
@@ -15,6 +15,9 @@ export const Minimum = defineOp<Record<string, never>>({
   flops: mergeFlops,
 
   reference: (inputs) => mergeReference('Minimum', inputs, Math.min),
+
+
+  backward: (inputs, _weights, _attrs, dy) => mergeBackward('Minimum', inputs, dy, (v) => { const at = v.indexOf(Math.min(...v)); return v.map((_, k) => (k === at ? 1 : 0)); }),
 
   gpu: { merge: 'minimum', writesConcatSlice: true },
 });

@@ -1,6 +1,6 @@
 // Multiply: the elementwise product of 2 or more tensors; a 1×1×C input scales each channel of an
 // H×W×C map (squeeze-excite). Broadcasting: src/ops/merge.ts. Kernel: shaders/elementwise.wgsl (OP 3).
-import { broadcastShapes, mergeFlops, mergeReference } from './merge.ts';
+import { broadcastShapes, mergeBackward, mergeFlops, mergeReference } from './merge.ts';
 import { defineOp } from './op.ts';
 
 export const Multiply = defineOp<Record<string, never>>({
@@ -15,6 +15,9 @@ export const Multiply = defineOp<Record<string, never>>({
   flops: mergeFlops,
 
   reference: (inputs) => mergeReference('Multiply', inputs, (acc, v) => acc * v),
+
+
+  backward: (inputs, _weights, _attrs, dy) => mergeBackward('Multiply', inputs, dy, (v) => v.map((_, k) => v.reduce((p, x, j) => (j === k ? p : p * x), 1))),
 
   gpu: { merge: 'multiply', writesConcatSlice: true },
 });

@@ -82,8 +82,21 @@ export interface OpDef<A = any> {
   flops(inputs: Shape[], output: Shape, attrs: A): number;
   /** Plain-loop CPU reference, float64 accumulation: the spec the GPU kernels are tested against. */
   reference(inputs: Tensor[], weights: Record<string, Tensor>, attrs: A): Tensor;
+  /**
+   * The reference's gradients, float64 accumulation: given the inputs, the weights and dL/dy, dL/d of
+   * each input and of each weight. The spec the training kernels will be tested against; checked here
+   * against finite differences (src/ops/backward.test.ts). Absent: the op cannot be trained yet.
+   */
+  backward?(inputs: Tensor[], weights: Record<string, Tensor>, attrs: A, dy: Tensor): Gradients;
   /** What its WebGPU lowering can fuse or share (src/compile/ops/ holds the lowering itself). */
   gpu?: GpuTraits;
+}
+
+export interface Gradients {
+  /** dL/d(input k), shaped like input k. */
+  inputs: Tensor[];
+  /** dL/d(weight), by weight name, shaped like the weight. */
+  weights: Record<string, Tensor>;
 }
 
 export function defineOp<A>(def: OpDef<A>): OpDef<A> {

@@ -37,5 +37,16 @@ export const ReLU = defineOp<ReLUAttrs>({
     return y;
   },
 
+
+  backward([x], _weights, a, dy) {
+    const dx = tensor(x.shape);
+    for (let i = 0; i < x.data.length; i++) {
+      const v = x.data[i];
+      const slope = v >= a.threshold ? (a.max_value !== null && v > a.max_value ? 0 : 1) : a.negative_slope;
+      dx.data[i] = slope * dy.data[i];
+    }
+    return { inputs: [dx], weights: {} };
+  },
+
   gpu: { activation: true, writesConcatSlice: true },
 });

@@ -27,5 +27,11 @@ export const Rescaling = defineOp<RescalingAttrs>({
     return y;
   },
 
+  backward([x], _weights, a, dy) {
+    const dx = tensor(x.shape);
+    for (let i = 0; i < x.data.length; i++) dx.data[i] = dy.data[i] * a.scale;
+    return { inputs: [dx], weights: {} };
+  },
+
   gpu: { writesConcatSlice: true },
 });

@@ -27,6 +27,8 @@ export const Reshape = defineOp<ReshapeAttrs>({
     return tensor([x.shape[0], ...resolveTarget(x.shape.slice(1), a.target_shape)], x.data);
   },
 
+  backward: ([x], _weights, _a, dy) => ({ inputs: [tensor(x.shape, dy.data)], weights: {} }),
+
   gpu: { exact: true },
 });
 

@@ -49,4 +49,20 @@ export const Softmax = defineOp<SoftmaxAttrs>({
       }
     return y;
   },
+  backward([x], weights, a, dy) {
+    // dx = y ⊙ (dy − Σ dy·y) along the axis.
+    const y = Softmax.reference([x], weights, a).data;
+    const axis = softmaxAxis(x.shape.slice(1), a.axis);
+    const C = x.shape[axis], inner = sizeOf(x.shape.slice(axis + 1)), outer = sizeOf(x.shape.slice(0, axis));
+    const dx = tensor(x.shape);
+    for (let o = 0; o < outer; o++)
+      for (let i = 0; i < inner; i++) {
+        const at = (c: number) => (o * C + c) * inner + i;
+        let dot = 0;
+        for (let c = 0; c < C; c++) dot += dy.data[at(c)] * y[at(c)];
+        for (let c = 0; c < C; c++) dx.data[at(c)] = y[at(c)] * (dy.data[at(c)] - dot);
+      }
+    return { inputs: [dx], weights: {} };
+  },
+
 });

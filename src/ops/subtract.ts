@@ -1,6 +1,6 @@
 // Subtract: first minus second, exactly 2 tensors (as Keras), broadcasting a dimension of 1
 // (src/ops/merge.ts). Kernel: shaders/elementwise.wgsl (OP 2).
-import { broadcastShapes, mergeFlops, mergeReference } from './merge.ts';
+import { broadcastShapes, mergeBackward, mergeFlops, mergeReference } from './merge.ts';
 import { defineOp, OpError } from './op.ts';
 
 export const Subtract = defineOp<Record<string, never>>({
@@ -19,6 +19,9 @@ export const Subtract = defineOp<Record<string, never>>({
   flops: mergeFlops,
 
   reference: (inputs) => mergeReference('Subtract', inputs, (a, b) => a - b),
+
+
+  backward: (inputs, _weights, _attrs, dy) => mergeBackward('Subtract', inputs, dy, () => [1, -1]),
 
   gpu: { merge: 'subtract', writesConcatSlice: true },
 });

@@ -38,5 +38,18 @@ export const ZeroPadding2D = defineOp<ZeroPadding2DAttrs>({
     return y;
   },
 
+  backward([x], _weights, a, dy) {
+    const [N, H, W, C] = x.shape;
+    const [[top, bottom], [left, right]] = a.padding;
+    const OW = W + left + right, OH = H + top + bottom;
+    const dx = tensor(x.shape);
+    for (let n = 0; n < N; n++)
+      for (let iy = 0; iy < H; iy++) {
+        const from = ((n * OH + iy + top) * OW + left) * C;
+        dx.data.set(dy.data.subarray(from, from + W * C), ((n * H + iy) * W) * C);
+      }
+    return { inputs: [dx], weights: {} };
+  },
+
   gpu: { exact: true },
 });

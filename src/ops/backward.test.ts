@@ -1,0 +1,102 @@
+// Every op's reference gradients (OpDef.backward) against central finite differences of its reference
+// forward, on the op's own case table (src/ops/*.cases.ts): for the loss L = Σ r·y with r random,
+// dL/dθ from backward must match (L(θ + ε) − L(θ − ε)) / 2ε for a sample of every input's and weight's
+// coordinates. A coordinate on a kink (ReLU at its threshold, a max pool's tie), where the one-sided
+// differences disagree, is skipped; most must be checked. These references are the spec the training
+// kernels will be tested against on the GPU.
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph } from '../graph/analyze.ts';
+import { materializeWeights } from '../runtime/reference.ts';
+import { uniforms } from '../weights/random.ts';
+import { sizeOf, type Tensor } from '../tensor.ts';
+import { randomInput, singleOpGraph } from '../testing/compare.ts';
+import type { OpCase } from '../testing/cases.ts';
+import { OPS, findOp } from './index.ts';
+
+const tables = import.meta.glob<{ op: string; cases: OpCase[] }>('./*.cases.ts', { eager: true });
+
+/** Ops that cannot be trained yet: their backward needs training-mode semantics or is still to come. */
+const NOT_YET = ['Input', 'BatchNormalization', 'Dropout', 'SeparableConv2D', 'MaxPoolWithArgmax2D', 'Dot', 'Normalization', 'Pad2D'];
+
+const EPS = 1e-3;
+const SAMPLES = 24;
+/** Largest case (inputs and weights, in values) checked: the loss is recomputed twice a coordinate. */
+const MAX_VALUES = 6000;
+
+function check(op: string, c: OpCase): { checked: number; skipped: number; worst: string } {
+  const def = findOp(op)!;
+  const report = analyzeGraph(singleOpGraph(op, c.inputs, c.attrs ?? {}));
+  expect(report.problems).toEqual([]);
+  const node = report.byId.get('y')!;
+  const weights = materializeWeights(report, 1).get('y') ?? {};
+  const batch = c.batch ?? 1;
+  const scale = c.inputScale ?? 1;
+  const inputs = c.inputs.map((shape, i) => {
+    const t = randomInput([batch, ...shape], `x${i}`);
+    for (let j = 0; j < t.data.length; j++) t.data[j] *= scale;
+    return t;
+  });
+  const forward = () => def.reference(inputs, weights, node.attrs);
+  const y0 = forward();
+  const r = Float32Array.from(uniforms(y0.data.length, 11, 'r'), (v) => 2 * v - 1);
+  const loss = () => {
+    const y = forward().data;
+    let l = 0;
+    for (let i = 0; i < y.length; i++) l += r[i] * y[i];
+    return l;
+  };
+  const grads = def.backward!(inputs, weights, node.attrs, { shape: y0.shape, data: r });
+  const targets: [string, Tensor, Tensor][] = [
+    ...inputs.map((t, i): [string, Tensor, Tensor] => [`input ${i}`, t, grads.inputs[i]]),
+    ...node.weights.filter((w) => w.trainable).map((w): [string, Tensor, Tensor] => [w.name, weights[w.name], grads.weights[w.name]]),
+  ];
+  let checked = 0, skipped = 0, worst = '';
+  let worstRatio = 0;
+  for (const [name, t, g] of targets) {
+    expect(g?.shape, `${op} ${c.name}: gradient of ${name}`).toEqual(t.shape);
+    const picks = uniforms(SAMPLES, 5, name);
+    for (const u of picks) {
+      const i = Math.floor(u * t.data.length);
+      const v = t.data[i];
+      t.data[i] = v + EPS;
+      const plus = loss();
+      t.data[i] = v - EPS;
+      const minus = loss();
+      t.data[i] = v;
+      const mid = loss();
+      const right = (plus - mid) / EPS, left = (mid - minus) / EPS;
+      // float32 steps: the perturbed value is what the reference saw
+      const h = (Math.fround(v + EPS) - Math.fround(v - EPS)) / 2;
+      const fd = (plus - minus) / (2 * h);
+      if (Math.abs(right - left) > 0.05 * Math.max(1, Math.abs(right) + Math.abs(left))) {
+        skipped++;
+        continue;
+      }
+      const an = g.data[i];
+      const ratio = Math.abs(an - fd) / (2e-3 + 2e-2 * Math.abs(fd));
+      if (ratio > worstRatio) [worstRatio, worst] = [ratio, `${name}[${i}]: backward ${an}, finite differences ${fd}`];
+      checked++;
+    }
+  }
+  expect(worstRatio, `${op} ${c.name}: worst ${worst}`).toBeLessThanOrEqual(1);
+  return { checked, skipped, worst };
+}
+
+const size = (c: OpCase) => (c.batch ?? 1) * c.inputs.reduce((n, s) => n + sizeOf(s), 0);
+
+describe('reference gradients = finite differences', () => {
+  for (const { op, cases } of Object.values(tables)) {
+    if (!findOp(op)?.backward) continue;
+    describe(op, () => {
+      for (const c of cases.filter((c) => size(c) <= MAX_VALUES))
+        it(c.name, () => {
+          const { checked, skipped } = check(op, c);
+          expect(checked, `${skipped} of ${checked + skipped} coordinates on kinks`).toBeGreaterThanOrEqual(3 * skipped);
+        });
+    });
+  }
+
+  it('every op has a backward but those listed as not yet trainable', () => {
+    expect(OPS.filter((o) => !o.backward).map((o) => o.type).sort()).toEqual([...NOT_YET].sort());
+  });
+});
