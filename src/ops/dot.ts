@@ -102,4 +102,42 @@ export const Dot = defineOp<DotAttrs>({
         }
     return out;
   },
+  backward([x, y], _weights, a, dout) {
+    const N = x.shape[0];
+    const [i, j] = dotAxes(x.shape.slice(1), y.shape.slice(1), a.axes);
+    const xOffsets = restOffsets(x.shape, i + 1), yOffsets = restOffsets(y.shape, j + 1);
+    const xStep = stridesOf(x.shape)[i + 1], yStep = stridesOf(y.shape)[j + 1];
+    const xItem = sizeOf(x.shape.slice(1)), yItem = sizeOf(y.shape.slice(1));
+    const K = x.shape[i + 1];
+    const dx = new Float64Array(x.data.length), dy = new Float64Array(y.data.length);
+    let o = 0;
+    for (let n = 0; n < N; n++)
+      for (const xo of xOffsets)
+        for (const yo of yOffsets) {
+          const g = dout.data[o++];
+          const xs = Array.from({ length: K }, (_, k) => n * xItem + xo + k * xStep), ys = Array.from({ length: K }, (_, k) => n * yItem + yo + k * yStep);
+          let acc = 0, xx = 0, yy = 0;
+          for (let k = 0; k < K; k++) {
+            acc += x.data[xs[k]] * y.data[ys[k]];
+            xx += x.data[xs[k]] ** 2;
+            yy += y.data[ys[k]] ** 2;
+          }
+          if (!a.normalize) {
+            for (let k = 0; k < K; k++) {
+              dx[xs[k]] += g * y.data[ys[k]];
+              dy[ys[k]] += g * x.data[xs[k]];
+            }
+            continue;
+          }
+          // out = acc / (|x|·|y|): d/dx = y/(|x||y|) − out·x/|x|² (a norm at its floor is a constant).
+          const nx = Math.sqrt(Math.max(xx, SQUARED_NORM_FLOOR)), ny = Math.sqrt(Math.max(yy, SQUARED_NORM_FLOOR));
+          const out = acc / (nx * ny);
+          for (let k = 0; k < K; k++) {
+            dx[xs[k]] += g * (y.data[ys[k]] / (nx * ny) - (xx > SQUARED_NORM_FLOOR ? (out * x.data[xs[k]]) / xx : 0));
+            dy[ys[k]] += g * (x.data[xs[k]] / (nx * ny) - (yy > SQUARED_NORM_FLOOR ? (out * y.data[ys[k]]) / yy : 0));
+          }
+        }
+    return { inputs: [tensor(x.shape, dx), tensor(y.shape, dy)], weights: {} };
+  },
+
 });

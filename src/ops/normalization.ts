@@ -73,5 +73,18 @@ export const Normalization = defineOp<NormalizationAttrs>({
     return y;
   },
 
+  backward([x], weights, a, dy) {
+    // A fixed per-channel affine map (its statistics are not trained): dx = dy·std or dy / std.
+    const C = checkStatistics(x.shape.slice(1), a);
+    const variance = a.variance ?? weight(weights, 'variance').data;
+    const at = (v: ArrayLike<number>, c: number) => (v.length === 1 ? v[0] : v[c]);
+    const dx = tensor(x.shape);
+    for (let i = 0; i < x.data.length; i++) {
+      const std = Math.max(Math.sqrt(at(variance, i % C)), EPSILON);
+      dx.data[i] = a.invert ? dy.data[i] * std : dy.data[i] / std;
+    }
+    return { inputs: [dx], weights: {} };
+  },
+
   gpu: { writesConcatSlice: true },
 });

@@ -60,4 +60,20 @@ export const Pad2D = defineOp<Pad2DAttrs>({
         }
     return y;
   },
+  backward([x], _weights, a, dy) {
+    // Every output cell that copies an input cell (reflect and edge copy some several times) sends it its gradient.
+    const [N, H, W, C] = x.shape;
+    const [[top, bottom], [left, right]] = a.padding;
+    const OH = H + top + bottom, OW = W + left + right;
+    const dx = new Float64Array(x.data.length);
+    for (let n = 0; n < N; n++)
+      for (let oy = 0; oy < OH; oy++)
+        for (let ox = 0; ox < OW; ox++) {
+          const iy = padSource(oy, top, H, a.mode), ix = padSource(ox, left, W, a.mode);
+          if (iy < 0 || ix < 0) continue;
+          for (let c = 0; c < C; c++) dx[((n * H + iy) * W + ix) * C + c] += dy.data[((n * OH + oy) * OW + ox) * C + c];
+        }
+    return { inputs: [tensor(x.shape, dx)], weights: {} };
+  },
+
 });

@@ -3,6 +3,7 @@
 import { tensor } from '../tensor.ts';
 import type { Initializer, Regularizer } from '../weights/specs.ts';
 import { activationFlops, applyActivation } from './activations.ts';
+import { Conv2D, type Conv2DAttrs } from './conv2d.ts';
 import { DepthwiseConv2D, depthwiseWindows, type DepthwiseConv2DAttrs } from './depthwise-conv2d.ts';
 import { defineOp, weight, type WeightSpec } from './op.ts';
 
@@ -73,6 +74,27 @@ export const SeparableConv2D = defineOp<SeparableConv2DAttrs>({
       }
     applyActivation(y.data, OC, a.activation);
     return y;
+  },
+
+  backward([x], weights, a, dy) {
+    // The pointwise stage as a 1×1 conv over the depthwise stage's output, then the depthwise stage.
+    const depthwise = { depthwise_kernel: weight(weights, 'depthwise_kernel') };
+    const linearDepthwise = { ...a, use_bias: false, activation: 'linear' };
+    const mid = DepthwiseConv2D.reference([x], depthwise, linearDepthwise);
+    const pointwiseWeights = { kernel: { shape: [1, 1, ...weights.pointwise_kernel.shape.slice(2)], data: weights.pointwise_kernel.data }, ...(a.use_bias ? { bias: weight(weights, 'bias') } : {}) };
+    const pointwise = Conv2D.backward!([mid], pointwiseWeights, {
+      filters: a.filters, kernel_size: [1, 1], strides: [1, 1], padding: 'valid', dilation_rate: [1, 1], groups: 1,
+      activation: a.activation, use_bias: a.use_bias,
+    } as Conv2DAttrs, dy);
+    const inner = DepthwiseConv2D.backward!([x], depthwise, linearDepthwise, pointwise.inputs[0]);
+    return {
+      inputs: inner.inputs,
+      weights: {
+        depthwise_kernel: inner.weights.depthwise_kernel,
+        pointwise_kernel: { shape: [...weights.pointwise_kernel.shape], data: pointwise.weights.kernel.data },
+        ...(a.use_bias ? { bias: pointwise.weights.bias } : {}),
+      },
+    };
   },
 
   gpu: { conv: true, writesConcatSlice: true },
