@@ -92,4 +92,32 @@ export const MaxPoolWithArgmax2D = defineOp<MaxPoolWithArgmax2DAttrs>({
           }
     return y;
   },
+  backward([x], _weights, a, dy) {
+    // The values output routes each window's gradient to its (first) largest value; indices are
+    // integers, with no gradient.
+    const [N, H, W, C] = x.shape;
+    const dx = tensor(x.shape);
+    if (a.output === 'indices') return { inputs: [dx], weights: {} };
+    const { h, w, strides: [SH, SW] } = argmaxGeometry(x.shape.slice(1), a);
+    const [KH, KW] = a.pool_size, [DH, DW] = a.dilation_rate;
+    for (let n = 0; n < N; n++)
+      for (let oy = 0; oy < h.out; oy++)
+        for (let ox = 0; ox < w.out; ox++)
+          for (let c = 0; c < C; c++) {
+            let best = -Infinity, at = -1;
+            for (let ky = 0; ky < KH; ky++) {
+              const iy = oy * SH - h.padBefore + ky * DH;
+              if (iy < 0 || iy >= H) continue;
+              for (let kx = 0; kx < KW; kx++) {
+                const ix = ox * SW - w.padBefore + kx * DW;
+                if (ix < 0 || ix >= W) continue;
+                const i = ((n * H + iy) * W + ix) * C + c;
+                if (at < 0 || x.data[i] > best) [best, at] = [x.data[i], i];
+              }
+            }
+            if (at >= 0) dx.data[at] += dy.data[((n * h.out + oy) * w.out + ox) * C + c];
+          }
+    return { inputs: [dx], weights: {} };
+  },
+
 });
