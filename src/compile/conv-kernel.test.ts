@@ -29,6 +29,9 @@ describe('chooseConvKernel', () => {
     ['depthwise', conv({ C: 32, OC: 64, groups: 32 }), GPU, 'depthwiseConv2d', false],
     ['grouped, 4 channels a group', conv({ C: 128, OC: 128, groups: 32 }), GPU, 'conv2dGrouped', false],
     ['grouped, 2 channels a group: naive', conv({ C: 64, OC: 64, groups: 32 }), GPU, 'conv2dNaive', false],
+    ['the GEMM where the device cannot build it: naive', conv(), { ...GPU, avoidKernels: new Set(['conv2dGemm']) }, 'conv2dNaive', false],
+    ['no Winograd where one of its kernels does not build', conv(), { ...CPU_QUADS, winograd: true, avoidKernels: new Set(['winogradGemm']) }, 'conv2dDirectQuad16', false],
+    ['grouped where the device cannot build it: naive', conv({ C: 128, OC: 128, groups: 32 }), { ...GPU, avoidKernels: new Set(['conv2dGrouped']) }, 'conv2dNaive', false],
   ])('%s', (_name, geometry, options, kernel, winograd) => {
     expect(chooseConvKernel(geometry, options)).toMatchObject({ kernel, winograd });
   });

@@ -31,7 +31,11 @@ export interface ConvKernelOptions {
   winograd?: boolean;
   /** The memory policy's verdict for this conv (lower.ts winogradAffordable). */
   winogradAffordable?: boolean;
+  /** Kernels the device failed to build: the naive conv (the spec, the simplest WGSL) takes their convs. */
+  avoidKernels?: ReadonlySet<KernelName>;
 }
+
+const WINOGRAD_KERNELS: KernelName[] = ['winogradInput', 'winogradGemm', 'winogradOutput'];
 
 export interface ConvKernelChoice {
   /** The kernel of the conv's dispatch (for Winograd: the direct kernel it replaces). */
@@ -55,13 +59,15 @@ export function chooseConvKernel(g: ConvGeometry, options: ConvKernelOptions): C
     : 'conv2dDirectQuad16';
   const row = quad16 && C % 4 !== 0 && C <= 16 && kernelSize[1] > 1 && dilation[1] === 1 && input.stride === C;
   const CG = C / groups, OCG = OC / groups;
-  const kernel: KernelName = choice === 'naive' ? 'conv2dNaive'
+  const preferred: KernelName = choice === 'naive' ? 'conv2dNaive'
     : groups === 1 ? (choice === 'direct' ? direct : 'conv2dGemm')
     : groups === C && OC % C === 0 ? 'depthwiseConv2d'
     : CG % 4 === 0 && OCG % 4 === 0 ? 'conv2dGrouped' : 'conv2dNaive';
+  const avoid = options.avoidKernels;
+  const kernel: KernelName = avoid?.has(preferred) ? 'conv2dNaive' : preferred;
   // Winograd's input transform reads whole vec4s of channels.
   const winograd = quad16 && kernel === direct && C % 4 === 0 && input.stride % 4 === 0 && input.offset % 4 === 0 && options.winograd !== false
     && kernelSize.every((k) => k === 3) && strides.every((k) => k === 1) && dilation.every((k) => k === 1)
-    && (options.winograd === true || !!options.winogradAffordable);
+    && (options.winograd === true || !!options.winogradAffordable) && !WINOGRAD_KERNELS.some((k) => avoid?.has(k));
   return { kernel, winograd, registerTiled: kernel === direct || kernel === 'conv2dGrouped', quad16, row };
 }

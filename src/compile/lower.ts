@@ -10,7 +10,7 @@ import { sizeOf, stridesOf, type Tensor } from '../tensor.ts';
 import type { LoweringContext, PixelInput } from './context.ts';
 import type { ConvKernel } from './conv-kernel.ts';
 import { planFusion, type FusionPlan, type Pads } from './fusion.ts';
-import { KERNELS, orderedBindings } from './kernels.ts';
+import { KERNELS, orderedBindings, type KernelName } from './kernels.ts';
 import { lowerConvGroup } from './ops/conv.ts';
 import { copy } from './ops/elementwise.ts';
 import { LOWERINGS } from './ops/index.ts';
@@ -51,6 +51,8 @@ export interface LowerOptions {
   splitK?: number | false;
   /** conv2d-gemm workgroups a conv should make before K is split (default GEMM_BUSY_WORKGROUPS), for benchmarks. */
   gemmWorkgroups?: number;
+  /** Kernels the device failed to build: the conv choice falls back past them (conv-kernel.ts), split-K is off without its reduce. */
+  avoidKernels?: ReadonlySet<KernelName>;
 }
 
 type Weights = Map<string, Record<string, Tensor>>;

@@ -30,6 +30,33 @@ describe.skipIf(!gpu)('Engine', () => {
     }
   });
 
+  it('falls back to the naive conv where a conv kernel does not build on the adapter, and remembers it', async () => {
+    const engine = await Engine.create(async () => gpu);
+    const device = engine.device;
+    const create = device.createComputePipelineAsync;
+    // As a browser whose shader compiler refused the GEMM: its pipeline never builds.
+    device.createComputePipelineAsync = function (this: GPUDevice, descriptor: GPUComputePipelineDescriptor) {
+      if (descriptor.label === 'conv2d-gemm') return Promise.reject(new Error('simulated: the shader compiler refused conv2d-gemm'));
+      return create.call(this, descriptor);
+    } as GPUDevice['createComputePipelineAsync'];
+    const warn = console.warn;
+    const warnings: string[] = [];
+    console.warn = (message: string) => void warnings.push(message);
+    try {
+      const graph = singleOpGraph('Conv2D', [[9, 7, 8]], { filters: 12, kernel_size: 3, padding: 'same', activation: 'relu' });
+      const { gpu: out, reference } = await compareWithReference(engine, graph, { convKernel: 'gemm' });
+      expectClose(out.tensors.get('y')!.data, reference.get('y')!.data, TOLERANCE.conv);
+      expect([...engine.unbuildable]).toEqual(['conv2dGemm']);
+      expect(warnings.join()).toMatch(/kernel conv2d-gemm failed to build: simulated.*lowering again without conv2dGemm/);
+      // The next compile knows: it lowers to the naive conv from the start.
+      const report = analyzeGraph(graph);
+      expect(engine.compile(report, materializeWeights(report, 1), { convKernel: 'gemm' }).plan.steps.map((s) => s.kernel)).toEqual(['conv2dNaive']);
+    } finally {
+      device.createComputePipelineAsync = create;
+      console.warn = warn;
+    }
+  });
+
   it('spreads a dispatch of more than 65 535 workgroups over a 2-D grid (1024×1024 input)', async () => {
     const engine = await Engine.create(async () => gpu);
     const graph = singleOpGraph('Conv2D', [[1024, 1024, 1]], { filters: 4, kernel_size: 3, padding: 'same' });

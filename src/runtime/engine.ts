@@ -5,6 +5,7 @@ import type { GraphReport } from '../graph/analyze.ts';
 import { formatShape, sizeOf, type Tensor } from '../tensor.ts';
 import { KERNELS, orderedBindings, packParams } from '../compile/kernels.ts';
 import { lowerGraph, type ConvKernel, type LowerOptions } from '../compile/lower.ts';
+import type { KernelName } from '../compile/kernels.ts';
 import { isContiguous, viewSpan, type Plan, type Step, type View } from '../compile/plan.ts';
 import { OpError } from '../ops/op.ts';
 import { acquireDevice, type DeviceInfo } from './device.ts';
@@ -119,16 +120,30 @@ export class Engine {
     this.generation++;
     this.pipelines.clear();
     this.modules.clear();
+    this.unbuildable.clear();
     this.watch();
   }
 
   /** Lowers a validated graph for this engine; nothing touches the GPU until the first run. */
   compile(report: GraphReport, weights: Map<string, Record<string, Tensor>>, options: Partial<LowerOptions> = {}): CompiledGraph {
     const keep = new Set([...(options.keep ?? []), ...report.outputs]);
-    const plan = lowerGraph(report, weights, { ...options, batch: options.batch ?? 1, keep, convKernel: options.convKernel ?? this.convKernel, subgroups: options.subgroups ?? this.info.features.subgroups });
-    this.checkLimits(plan);
-    return new CompiledGraph(this, plan, keep);
+    // Lowered again, past the kernels this device failed to build, if one of its kernels fails (CompiledGraph.prepare).
+    const lower = () => {
+      const plan = lowerGraph(report, weights, {
+        ...options, batch: options.batch ?? 1, keep, convKernel: options.convKernel ?? this.convKernel,
+        subgroups: options.subgroups ?? this.info.features.subgroups, avoidKernels: new Set(this.unbuildable),
+      });
+      this.checkLimits(plan);
+      return plan;
+    };
+    return new CompiledGraph(this, lower(), keep, lower);
   }
+
+  /**
+   * Kernels this device failed to build (a driver's or browser's shader compiler that refuses one):
+   * lowering takes the next choice for them, the naive conv for a conv kernel (conv-kernel.ts).
+   */
+  readonly unbuildable = new Set<KernelName>();
 
   private checkLimits(plan: Plan): void {
     const limit = Math.min(this.device.limits.maxStorageBufferBindingSize, this.device.limits.maxBufferSize);
@@ -154,7 +169,10 @@ export class Engine {
     if (!p) {
       p = this.createPipeline(k.name, k.code, constants, step.node);
       this.pipelines.set(key, p);
-      p.catch(() => this.pipelines.delete(key));
+      p.catch(() => {
+        this.pipelines.delete(key);
+        if (!this.lost) this.unbuildable.add(step.kernel);
+      });
     }
     return p;
   }
@@ -202,14 +220,41 @@ export class CompiledGraph {
   private queue: Promise<unknown> = Promise.resolve();
   private building: Promise<GpuState> | null = null;
 
-  constructor(private readonly engine: Engine, readonly plan: Plan, readonly kept: ReadonlySet<string>) {}
+  constructor(private readonly engine: Engine, private current: Plan, readonly kept: ReadonlySet<string>, private readonly relower?: () => Plan) {}
+
+  /** The plan it runs: lowered again when one of its kernels did not build on this device. */
+  get plan(): Plan {
+    return this.current;
+  }
 
   /** Builds (or rebuilds after a device loss) every buffer, pipeline and bind group. */
   async prepare(): Promise<void> {
     await this.engine.ensureDevice();
     if (this.gpu?.generation === this.engine.generation) return;
+    await this.fallBackPastUnbuildable();
     if (!this.building) this.building = this.build().finally(() => (this.building = null));
     this.gpu = await this.building;
+  }
+
+  /**
+   * Builds every pipeline first; where one fails and lowering has another choice for it (the naive
+   * conv for a conv kernel this device cannot build), the graph is lowered again without it. Views
+   * stay where they were: fusion and memory do not depend on the conv kernel.
+   */
+  private async fallBackPastUnbuildable(): Promise<void> {
+    for (;;) {
+      try {
+        await Promise.all(this.current.steps.map((s) => this.engine.pipeline(s)));
+        return;
+      } catch (e) {
+        const next = this.relower?.();
+        const kernels = (p: Plan) => p.steps.map((s) => s.kernel).join();
+        if (!next || kernels(next) === kernels(this.current)) throw e;
+        // Said, not hidden: a kernel that does not build is a gap in this adapter's support (or a bug).
+        console.warn(`deepwire: ${(e as Error).message}; lowering again without ${[...this.engine.unbuildable].join(', ')}`);
+        this.current = next;
+      }
+    }
   }
 
   private async build(): Promise<GpuState> {

@@ -234,7 +234,7 @@ function gemmConv(
   const { N, OH, OW, OC, KH, KW, C } = params;
   const M = N * OH * OW, K = KH * KW * C;
   const tiles = Math.ceil(M / 32) * Math.ceil(OC / 32);
-  const wanted = ctx.options.splitK === false ? 1
+  const wanted = ctx.options.splitK === false || ctx.options.avoidKernels?.has('conv2dSplitKReduce') ? 1
     : ctx.options.splitK ?? Math.min(Math.floor((ctx.options.gemmWorkgroups ?? GEMM_BUSY_WORKGROUPS) / tiles), Math.floor(K / GEMM_MIN_SPLIT_K));
   const kChunk = Math.ceil(K / Math.max(1, wanted) / 16) * 16;
   const splits = Math.ceil(K / kChunk);
