@@ -1,0 +1,51 @@
+// `npm run bench:dispatches`: what each benchmark workload lowers to, without a device — dispatches per
+// forward pass, distinct pipelines, the kernels used, and the JavaScript time of lowering — for the
+// conv paths a big GPU takes (the GEMM, split-K) and a CPU-like adapter takes (direct with quads,
+// Winograd). A warm run costs the API one setPipeline/setBindGroup/dispatch per dispatch, so this is
+// the count issue 20's "fewer dispatches" is measured by. Options: --workloads W1,W2
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { lowerGraph, type LowerOptions } from '../src/compile/lower.ts';
+import { KERNELS } from '../src/compile/kernels.ts';
+import { loadWorkload, Skip, WORKLOADS, type Sources, type WorkloadId } from './workloads.ts';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const sources: Sources = { file: async (path) => (existsSync(`${root}${path}`) ? readFileSync(`${root}${path}`) : null) };
+const arg = process.argv.find((a) => a.startsWith('--workloads'));
+const ids = (arg ? (arg.includes('=') ? arg.split('=')[1] : process.argv[process.argv.indexOf(arg) + 1]).split(',') : WORKLOADS.map((w) => w.id)) as WorkloadId[];
+
+const PATHS: [string, Partial<LowerOptions>][] = [
+  ['GPU (gemm)', { convKernel: 'gemm', subgroups: true }],
+  ['CPU-like (direct, quads)', { convKernel: 'direct', subgroups: true }],
+  ['wgpu (direct, no subgroups)', { convKernel: 'direct', subgroups: false }],
+];
+
+console.log('| workload | path | dispatches | pipelines | nodes | kernels | lowering (JS) |');
+console.log('|---|---|---:|---:|---:|---|---:|');
+for (const id of ids) {
+  let w;
+  try {
+    w = await loadWorkload(id, sources);
+  } catch (e) {
+    if (e instanceof Skip) {
+      console.log(`| ${id} | skipped: ${e.message} |`);
+      continue;
+    }
+    throw e;
+  }
+  for (const [name, options] of PATHS) {
+    const times: number[] = [];
+    let plan;
+    for (let i = 0; i < 3; i++) {
+      const t = performance.now();
+      plan = lowerGraph(w.report, w.weights, { batch: 1, keep: w.report.outputs, ...options });
+      times.push(performance.now() - t);
+    }
+    const steps = plan!.steps;
+    const pipelines = new Set(steps.map((s) => `${KERNELS[s.kernel].name} ${JSON.stringify(Object.entries(s.overrides).sort())}`)).size;
+    const count = new Map<string, number>();
+    for (const s of steps) count.set(s.kernel, (count.get(s.kernel) ?? 0) + 1);
+    const kernels = [...count].sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ');
+    console.log(`| ${id} | ${name} | ${steps.length} | ${pipelines} | ${w.report.nodes.length} | ${kernels} | ${times.sort((a, b) => a - b)[1].toFixed(0)} ms |`);
+  }
+}
