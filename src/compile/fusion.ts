@@ -6,7 +6,8 @@
 //     weights) (+ activation) (+ the residual Add of a ResNet block) (+ activation) become one dispatch;
 //  2. a ZeroPadding2D whose only consumer is a conv or a 'valid' pool becomes that consumer's padding;
 //  3. branches feeding a channel Concatenate write into their slice of it (outermost concat first);
-//  4. an activation after a merge runs in the merge's last dispatch.
+//  4. an activation after a merge runs in the merge's last dispatch, and one after a per-channel affine
+//     op (BatchNormalization, Normalization, Rescaling: DenseNet's pre-activation) in the affine's.
 import { attrsOf } from './context.ts';
 import type { GraphReport, NodeReport } from '../graph/analyze.ts';
 import type { Conv2DAttrs } from '../ops/conv2d.ts';
@@ -44,6 +45,8 @@ export interface FusionPlan {
   concatBuffers: string[];
   /** A merge → the activation that runs in its last dispatch. */
   mergeActivations: Map<string, string>;
+  /** A BatchNormalization, Normalization or Rescaling (not fused into a conv) → the activation in its dispatch. */
+  affineActivations: Map<string, string>;
 }
 
 /** What the GPU side of an op can do (src/ops/op.ts GpuTraits). */
@@ -55,7 +58,7 @@ const isFoldableActivation = (r: NodeReport) => !!traits(r).activation && !!acti
 export function planFusion(report: GraphReport, keep: ReadonlySet<string>): FusionPlan {
   const plan: FusionPlan = {
     groups: new Map(), fusedAway: new Set(), computedBy: new Map(), foldedPads: new Map(),
-    concatSlices: new Map(), concatBuffers: [], mergeActivations: new Map(),
+    concatSlices: new Map(), concatBuffers: [], mergeActivations: new Map(), affineActivations: new Map(),
   };
   const consumers = new Map<string, string[]>();
   for (const r of report.nodes) for (const i of r.inputs) consumers.set(i, [...(consumers.get(i) ?? []), r.id]);
@@ -71,10 +74,11 @@ export function planFusion(report: GraphReport, keep: ReadonlySet<string>): Fusi
   foldZeroPadding(report, plan, soleConsumer);
   assignConcatSlices(report, plan, node, soleConsumer);
   for (const r of report.nodes) {
-    if (!traits(r).merge || plan.fusedAway.has(r.id) || plan.groups.has(r.id)) continue;
+    const t = traits(r);
+    if (!(t.merge || t.affine) || plan.fusedAway.has(r.id) || plan.groups.has(r.id)) continue;
     const sole = soleConsumer(r.id);
     if (sole && isFoldableActivation(sole) && !plan.groups.has(sole.id)) {
-      plan.mergeActivations.set(r.id, sole.id);
+      (t.merge ? plan.mergeActivations : plan.affineActivations).set(r.id, sole.id);
       plan.fusedAway.add(sole.id);
       plan.computedBy.set(sole.id, r.id);
     }
@@ -183,8 +187,10 @@ function releaseSelfReadingSlices(report: GraphReport, plan: FusionPlan, node: (
   const reads = (r: NodeReport): string[] => {
     const g = plan.groups.get(r.id);
     if (g) return [...g.conv.inputs, ...(g.residual ? [g.residual] : [])];
-    const merge = r.inputs.length === 1 ? node(r.inputs[0]) : null;
-    if (isFoldableActivation(r) && merge && traits(merge).merge && soleConsumer(merge.id) === r) return merge.inputs;
+    // An activation folded into the merge or affine step before it: that step reads the producer's inputs.
+    const producer = r.inputs.length === 1 ? node(r.inputs[0]) : null;
+    const folds = producer && (traits(producer).merge || traits(producer).affine) && !plan.groups.has(producer.id) && !plan.fusedAway.has(producer.id);
+    if (isFoldableActivation(r) && folds && soleConsumer(producer.id) === r) return producer.inputs;
     return r.inputs;
   };
   for (const id of [...plan.concatSlices.keys()]) {

@@ -65,6 +65,15 @@ describe('fusion and concat in place', () => {
     for (const id of ['l0_c2', 'l1_c2', 'l2_c2']) expect(plan.views.get(id)!.alloc, id).toBe(cat.alloc);
   });
 
+  it('DenseNet\'s pre-activation: BatchNormalization and the ReLU after it are one affine dispatch', () => {
+    const plan = lower(BLOCKS['DenseNet block (3 layers, growth 4) and transition']);
+    expect(dispatches(plan).filter((d) => d.includes('_bn1'))).toEqual(['l0_bn1+l0_r1', 'l1_bn1+l1_r1', 'l2_bn1+l2_r1']);
+    expect(dispatches(plan)).toContain('t_bn+t_r');
+    expect(plan.views.has('l0_bn1')).toBe(false); // computed inside the step, never stored
+    // kept for inspection, it stays a step of its own
+    expect(dispatches(lower(BLOCKS['DenseNet block (3 layers, growth 4) and transition'], { keep: ['t_c', 'l1_bn1'] }))).toContain('l1_bn1');
+  });
+
   it('a plan with no dispatch: Flatten of the input is a view of it', () => {
     const plan = lower({ format: 'deepwire-graph', version: 1, nodes: [{ id: 'x', op: 'Input', attrs: { shape: [2, 3, 4] } }, { id: 'f', op: 'Flatten', inputs: ['x'] }], outputs: ['f'] });
     expect(plan.steps).toEqual([]);

@@ -83,5 +83,5 @@ export const BatchNormalization = defineOp<BatchNormalizationAttrs>({
     return y;
   },
 
-  gpu: { writesConcatSlice: true },
+  gpu: { affine: true, writesConcatSlice: true },
 });

@@ -86,5 +86,5 @@ export const Normalization = defineOp<NormalizationAttrs>({
     return { inputs: [dx], weights: {} };
   },
 
-  gpu: { writesConcatSlice: true },
+  gpu: { affine: true, writesConcatSlice: true },
 });

@@ -57,6 +57,8 @@ export interface GpuTraits {
   activation?: boolean;
   /** An elementwise merge: its operation in shaders/elementwise.wgsl (src/compile/merge-ops.ts). */
   merge?: 'add' | 'subtract' | 'multiply' | 'maximum' | 'minimum' | 'divide';
+  /** A per-channel scale and shift (shaders/affine.wgsl): the activation after it folds into its dispatch. */
+  affine?: boolean;
   /** Its kernel can write straight into a channel slice of a Concatenate's buffer. */
   writesConcatSlice?: boolean;
   /** Moves data without arithmetic: its GPU output equals the reference exactly. */

@@ -33,5 +33,5 @@ export const Rescaling = defineOp<RescalingAttrs>({
     return { inputs: [dx], weights: {} };
   },
 
-  gpu: { writesConcatSlice: true },
+  gpu: { affine: true, writesConcatSlice: true },
 });

@@ -59,14 +59,18 @@ export function lowerActivation(r: NodeReport, ctx: LoweringContext): void {
   affine(r, ctx, new Float32Array(C).fill(1), new Float32Array(C), code);
 }
 
-function affine(r: NodeReport, ctx: LoweringContext, scale: Float32Array, shift: Float32Array, act: ActivationCode): void {
+function affine(r: NodeReport, ctx: LoweringContext, scale: Float32Array, shift: Float32Array, own: ActivationCode): void {
+  // An activation right after a BatchNormalization (DenseNet's pre-activation) runs in this step (fusion.ts).
+  const postId = ctx.fusion.affineActivations.get(r.id);
+  const post = postId ? ctx.node(postId) : null;
+  const act = post ? activationOf(post)! : own;
   const x = ctx.pixels(r.id, ctx.input(r.inputs[0]));
-  const yv = ctx.output(r);
+  const yv = ctx.output(post ?? r);
   const y = pixelView(yv)!;
   const vec4 = [x.channels, x.stride, x.offset, y.stride, y.offset].every((n) => n % 4 === 0);
   const scaleBinding = ctx.constant(scale), shiftBinding = ctx.constant(shift), out: Binding = { kind: 'view', view: yv };
   ctx.step({
-    node: r.id, kernel: 'affine', overrides: { ...activationOverrides('ACT', act), VEC4: vec4 },
+    node: r.id, fused: post ? [post.id] : [], kernel: 'affine', overrides: { ...activationOverrides('ACT', act), VEC4: vec4 },
     // The same buffers again as vec4 arrays, for the 4-channels-a-load path.
     bindings: { x: x.binding, scale: scaleBinding, shift: shiftBinding, y4: out, x4: x.binding, scale4: scaleBinding, shift4: shiftBinding },
     params: { pixels: x.pixels, C: x.channels, xStride: x.stride, xOffset: x.offset, yStride: y.stride, yOffset: y.offset },
