@@ -1,7 +1,7 @@
 /** The engine side of the editor's runs: one Engine, an incremental Session and a Visualizer on its
  *  device; per-node GPU times, activation sources for the viewer and the mosaics drawn on the nodes. */
 import {
-  Engine, GpuRunError, Session, Visualizer, summarize, type ColormapName, type GraphFile, type SessionProgress, type Tensor, type WeightStore,
+  Engine, GpuRunError, RunCancelled, Session, Visualizer, summarize, type ColormapName, type GraphFile, type SessionProgress, type Tensor, type WeightStore,
 } from '../src/index.ts';
 import { GpuActivation } from './activation-source.ts';
 import type { ActivationSource } from './activation-viewer.ts';
@@ -22,6 +22,17 @@ export interface RunReport {
   ms: number;
   gpuMs: number;
   timing: 'timestamp-query' | 'cpu-approximation' | 'none';
+}
+
+/** `work`, or RunCancelled as soon as `signal` fires. */
+function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return work;
+  if (signal.aborted) return Promise.reject(new RunCancelled());
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(new RunCancelled());
+    signal.addEventListener('abort', abort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 const MOSAIC_TILES = 16;
@@ -60,7 +71,8 @@ export class RunController {
     const engine = await this.engine();
     if (engine.needsTune) {
       options.onProgress?.({ phase: 'tune', done: 0, total: 1, text: 'measuring the conv kernels on this GPU (once per adapter)' });
-      await engine.tuneOnFirstUse();
+      // Cancel works during the measurement too: it goes on in the background and the next run uses it.
+      await untilAborted(engine.tuneOnFirstUse(), options.signal);
     }
     let result: Awaited<ReturnType<Session['run']>>;
     try {
