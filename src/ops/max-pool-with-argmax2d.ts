@@ -4,7 +4,7 @@
 // padded cells never win. Indices are float32 values, exact up to 2^24 input elements.
 // Keras has no such layer (PyTorch: MaxPool2d(dilation=…, return_indices=True)). Kernel: shaders/pool2d-argmax.wgsl.
 import type { Shape } from '../graph/types.ts';
-import { sizeOf, tensor } from '../tensor.ts';
+import { sizeOf, tensor, type Tensor } from '../tensor.ts';
 import { expectRank, window2d, type Padding, type Window } from './geometry.ts';
 import { pool2dFlops, POOL2D_ATTRS } from './max-pool2d.ts';
 import { defineOp, OpError } from './op.ts';
@@ -70,54 +70,53 @@ export const MaxPoolWithArgmax2D = defineOp<MaxPoolWithArgmax2DAttrs>({
     const [N, H, W, C] = x.shape;
     if (a.output === 'indices' && N * H * W * C > MAX_INDEXED)
       throw new OpError(`MaxPoolWithArgmax2D indices of a batch of ${N} × ${H}×${W}×${C} go beyond 2^24, which float32 cannot hold exactly`, 'run a smaller batch');
-    const { h, w, strides: [SH, SW] } = argmaxGeometry(x.shape.slice(1), a);
-    const [KH, KW] = a.pool_size, [DH, DW] = a.dilation_rate;
+    const { h, w } = argmaxGeometry(x.shape.slice(1), a);
     const y = tensor([N, h.out, w.out, C]);
-    for (let n = 0; n < N; n++)
-      for (let oy = 0; oy < h.out; oy++)
-        for (let ox = 0; ox < w.out; ox++)
-          for (let c = 0; c < C; c++) {
-            let best = -Infinity, at = -1;
-            for (let ky = 0; ky < KH; ky++) {
-              const iy = oy * SH - h.padBefore + ky * DH;
-              if (iy < 0 || iy >= H) continue;
-              for (let kx = 0; kx < KW; kx++) {
-                const ix = ox * SW - w.padBefore + kx * DW;
-                if (ix < 0 || ix >= W) continue;
-                const v = x.data[((n * H + iy) * W + ix) * C + c];
-                if (at < 0 || v > best) [best, at] = [v, flatIndex(a.index_order, n, iy, ix, c, H, W, C)];
-              }
-            }
-            y.data[((n * h.out + oy) * w.out + ox) * C + c] = a.output === 'values' ? best : at;
-          }
+    forEachWindowMax(x, a, (o, n, c, iy, ix) => {
+      const none = iy < 0;
+      y.data[o] = a.output === 'values' ? (none ? -Infinity : x.data[((n * H + iy) * W + ix) * C + c]) : none ? -1 : flatIndex(a.index_order, n, iy, ix, c, H, W, C);
+    });
     return y;
   },
+
   backward([x], _weights, a, dy) {
     // The values output routes each window's gradient to its (first) largest value; indices are
     // integers, with no gradient.
-    const [N, H, W, C] = x.shape;
+    const [, H, W, C] = x.shape;
     const dx = tensor(x.shape);
     if (a.output === 'indices') return { inputs: [dx], weights: {} };
-    const { h, w, strides: [SH, SW] } = argmaxGeometry(x.shape.slice(1), a);
-    const [KH, KW] = a.pool_size, [DH, DW] = a.dilation_rate;
-    for (let n = 0; n < N; n++)
-      for (let oy = 0; oy < h.out; oy++)
-        for (let ox = 0; ox < w.out; ox++)
-          for (let c = 0; c < C; c++) {
-            let best = -Infinity, at = -1;
-            for (let ky = 0; ky < KH; ky++) {
-              const iy = oy * SH - h.padBefore + ky * DH;
-              if (iy < 0 || iy >= H) continue;
-              for (let kx = 0; kx < KW; kx++) {
-                const ix = ox * SW - w.padBefore + kx * DW;
-                if (ix < 0 || ix >= W) continue;
-                const i = ((n * H + iy) * W + ix) * C + c;
-                if (at < 0 || x.data[i] > best) [best, at] = [x.data[i], i];
-              }
-            }
-            if (at >= 0) dx.data[at] += dy.data[((n * h.out + oy) * w.out + ox) * C + c];
-          }
+    forEachWindowMax(x, a, (o, n, c, iy, ix) => {
+      if (iy >= 0) dx.data[((n * H + iy) * W + ix) * C + c] += dy.data[o];
+    });
     return { inputs: [dx], weights: {} };
   },
 
 });
+
+/**
+ * Each output element's window and its first largest value: `visit(output index, n, c, iy, ix)` with
+ * the winner's position, or iy = ix = −1 for a window wholly in the padding. The reference and its
+ * gradient share it, so both pick the same winner.
+ */
+function forEachWindowMax(x: Tensor, a: MaxPoolWithArgmax2DAttrs, visit: (o: number, n: number, c: number, iy: number, ix: number) => void): void {
+  const [N, H, W, C] = x.shape;
+  const { h, w, strides: [SH, SW] } = argmaxGeometry(x.shape.slice(1), a);
+  const [KH, KW] = a.pool_size, [DH, DW] = a.dilation_rate;
+  for (let n = 0; n < N; n++)
+    for (let oy = 0; oy < h.out; oy++)
+      for (let ox = 0; ox < w.out; ox++)
+        for (let c = 0; c < C; c++) {
+          let best = -Infinity, bestY = -1, bestX = -1;
+          for (let ky = 0; ky < KH; ky++) {
+            const iy = oy * SH - h.padBefore + ky * DH;
+            if (iy < 0 || iy >= H) continue;
+            for (let kx = 0; kx < KW; kx++) {
+              const ix = ox * SW - w.padBefore + kx * DW;
+              if (ix < 0 || ix >= W) continue;
+              const v = x.data[((n * H + iy) * W + ix) * C + c];
+              if (bestY < 0 || v > best) [best, bestY, bestX] = [v, iy, ix];
+            }
+          }
+          visit(((n * h.out + oy) * w.out + ox) * C + c, n, c, bestY, bestX);
+        }
+}
