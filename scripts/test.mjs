@@ -1,4 +1,4 @@
-// `npm test`: makes sure the system packages the GPU suites need are present (installing them on
+// `npm test`: makes sure the system packages the suites need are present (installing them on
 // Debian as root), then runs the unit, gpu (Dawn), wgpu (Deno) and browser suites (Vitest) and the
 // end-to-end suite (Playwright) one after another, and exits non-zero if any failed.
 import { spawnSync } from 'node:child_process';
@@ -20,7 +20,19 @@ const SYSTEM_PACKAGES = [
   // ONNX's backend conformance tests (model.onnx and TensorProto data per case) for the ONNX import suite.
   { name: 'libonnx-testdata', what: 'ONNX\'s conformance test data', present: () => existsSync(onnxNodeTests()),
     elsewhere: `copy onnx/backend/test/data/node of ONNX 1.12's sources somewhere and set ONNX_NODE_TESTS to it (now ${onnxNodeTests()})` },
+  // Fashion-MNIST's four IDX files (src/data/fashion-mnist.ts): the data set the training tests learn.
+  { name: 'dataset-fashion-mnist', what: 'the Fashion-MNIST data set', present: hasFashionMnist,
+    elsewhere: `put the four IDX files of github.com/zalandoresearch/fashion-mnist (gzipped or not) in a folder and set FASHION_MNIST_DIR to it (now ${fashionMnistDir()})` },
 ];
+
+function fashionMnistDir() {
+  return process.env.FASHION_MNIST_DIR || '/usr/share/datasets/fashion-mnist';
+}
+
+function hasFashionMnist() {
+  const files = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+  return files.every((f) => existsSync(`${fashionMnistDir()}/${f}.gz`) || existsSync(`${fashionMnistDir()}/${f}`));
+}
 
 function onnxNodeTests() {
   return process.env.ONNX_NODE_TESTS ?? '/usr/include/onnx/backend/test/data/node';
