@@ -128,6 +128,13 @@ describe('analyzeGraph: nodes', () => {
     expect(analyzeGraph(graph([input(), conv('c', ['x'], { filters: 8, name: 'c', trainable: true, dtype: 'float32' })])).ok).toBe(true);
   });
 
+  it('keeps trainable (Keras layer.trainable: false freezes the node while training) and checks it is a boolean', () => {
+    const frozen = analyzeGraph(graph([input(), conv('c', ['x'], { filters: 8, trainable: false })]));
+    expect(frozen.byId.get('c')!.attrs.trainable).toBe(false);
+    expect(analyzeGraph(graph([input(), conv('c', ['x'], { filters: 8 })])).byId.get('c')!.attrs).not.toHaveProperty('trainable');
+    expect(lines(analyzeGraph(graph([input(), conv('c', ['x'], { filters: 8, trainable: 'no' })])))).toEqual(['c: Conv2D trainable must be true or false, got "no"']);
+  });
+
   it.each([
     [{ filters: '64' }, 'Conv2D filters must be a whole number, got "64"'],
     [{ filters: 2.5 }, 'Conv2D filters must be a whole number, got 2.5'],

@@ -108,7 +108,10 @@ function resolvePads(v: unknown): [[number, number], [number, number]] | string 
   return `expected non-negative whole numbers as n, [h, w] or [[top, bottom], [left, right]], got ${showValue(v)}`;
 }
 
-/** Resolves raw attrs; every attr of the schema is present in the result (defaults filled). */
+/**
+ * Resolves raw attrs; every attr of the schema is present in the result (defaults filled). Keras'
+ * `trainable` (any layer) is kept when given, as a boolean: false freezes the node while training.
+ */
 export function resolveAttrs(op: OpDef, raw: Attrs | undefined): { attrs: Attrs; problems: AttrProblem[] } {
   const attrs: Attrs = {};
   const problems: AttrProblem[] = [];
@@ -125,6 +128,10 @@ export function resolveAttrs(op: OpDef, raw: Attrs | undefined): { attrs: Attrs;
       problems.push({ attr: key, message: `${op.type} ${key} ${r.error}` });
       attrs[key] = resolveOne(key, spec, spec.default).value ?? spec.default;
     } else attrs[key] = r.value;
+  }
+  if (given.trainable !== undefined) {
+    if (typeof given.trainable === 'boolean') attrs.trainable = given.trainable;
+    else problems.push({ attr: 'trainable', message: `${op.type} trainable must be true or false, got ${showValue(given.trainable)}` });
   }
   for (const key of Object.keys(given)) {
     if (!(key in op.attrs) && key !== 'name' && key !== 'trainable' && key !== 'dtype')

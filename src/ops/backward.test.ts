@@ -3,7 +3,9 @@
 // dL/dθ from backward must match (L(θ + ε) − L(θ − ε)) / 2ε for a sample of every input's and weight's
 // coordinates. A coordinate on a kink (ReLU at its threshold, a max pool's tie), where the one-sided
 // differences disagree, is skipped; most must be checked. These references are the spec the training
-// kernels will be tested against on the GPU.
+// kernels will be tested against on the GPU. The ops with a training-mode forward (BatchNormalization's
+// batch statistics, Dropout's mask) are checked in both modes: backward without a ctx against
+// `reference`, with a training ctx against `trainForward`.
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze.ts';
 import { materializeWeights } from '../runtime/reference.ts';
@@ -12,18 +14,19 @@ import { sizeOf, type Tensor } from '../tensor.ts';
 import { randomInput, singleOpGraph } from '../testing/compare.ts';
 import type { OpCase } from '../testing/cases.ts';
 import { OPS, findOp } from './index.ts';
+import type { TrainContext } from './op.ts';
 
 const tables = import.meta.glob<{ op: string; cases: OpCase[] }>('./*.cases.ts', { eager: true });
 
-/** Ops that cannot be trained yet: their backward needs training-mode semantics (batch statistics, random drops). */
-const NOT_YET = ['Input', 'BatchNormalization', 'Dropout'];
+/** Ops without a backward: only Input, which has nothing to differentiate. */
+const NOT_YET = ['Input'];
 
 const EPS = 1e-3;
 const SAMPLES = 24;
 /** Largest case (inputs and weights, in values) checked: the loss is recomputed twice a coordinate. */
 const MAX_VALUES = 6000;
 
-function check(op: string, c: OpCase): { checked: number; skipped: number; worst: string } {
+function check(op: string, c: OpCase, ctx?: TrainContext): { checked: number; skipped: number; worst: string } {
   const def = findOp(op)!;
   const report = analyzeGraph(singleOpGraph(op, c.inputs, c.attrs ?? {}));
   expect(report.problems).toEqual([]);
@@ -36,7 +39,7 @@ function check(op: string, c: OpCase): { checked: number; skipped: number; worst
     for (let j = 0; j < t.data.length; j++) t.data[j] *= scale;
     return t;
   });
-  const forward = () => def.reference(inputs, weights, node.attrs);
+  const forward = () => (ctx && def.trainForward ? def.trainForward(inputs, weights, node.attrs, ctx).output : def.reference(inputs, weights, node.attrs));
   const y0 = forward();
   const r = Float32Array.from(uniforms(y0.data.length, 11, 'r'), (v) => 2 * v - 1);
   const loss = () => {
@@ -45,7 +48,7 @@ function check(op: string, c: OpCase): { checked: number; skipped: number; worst
     for (let i = 0; i < y.length; i++) l += r[i] * y[i];
     return l;
   };
-  const grads = def.backward!(inputs, weights, node.attrs, { shape: y0.shape, data: r });
+  const grads = def.backward!(inputs, weights, node.attrs, { shape: y0.shape, data: r }, ctx);
   const targets: [string, Tensor, Tensor][] = [
     ...inputs.map((t, i): [string, Tensor, Tensor] => [`input ${i}`, t, grads.inputs[i]]),
     ...node.weights.filter((w) => w.trainable).map((w): [string, Tensor, Tensor] => [w.name, weights[w.name], grads.weights[w.name]]),
@@ -95,6 +98,25 @@ describe('reference gradients = finite differences', () => {
         });
     });
   }
+
+  describe('training mode (batch statistics, a fixed Dropout mask)', () => {
+    const ctx: TrainContext = { nodeId: 'y', seed: 3, step: 5, trainable: true };
+    for (const { op, cases } of Object.values(tables)) {
+      if (!findOp(op)?.trainForward) continue;
+      describe(op, () => {
+        for (const c of cases.filter((c) => size(c) <= MAX_VALUES))
+          it(c.name, () => {
+            const { checked, skipped } = check(op, c, ctx);
+            expect(checked, `${skipped} of ${checked + skipped} coordinates on kinks`).toBeGreaterThanOrEqual(3 * skipped);
+          });
+        // a frozen node (Keras 3 trainable=False) trains in inference mode: the plain check again
+        it(`${cases[0].name}, frozen`, () => void check(op, cases[0], { ...ctx, trainable: false }));
+      });
+    }
+    it('BatchNormalization and Dropout have a training forward', () => {
+      expect(OPS.filter((o) => o.trainForward).map((o) => o.type).sort()).toEqual(['BatchNormalization', 'Dropout']);
+    });
+  });
 
   it('every op has a backward but those listed as not yet trainable', () => {
     expect(OPS.filter((o) => !o.backward).map((o) => o.type).sort()).toEqual([...NOT_YET].sort());

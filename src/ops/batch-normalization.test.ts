@@ -72,4 +72,35 @@ describe('BatchNormalization', () => {
     }
     expect(() => BatchNormalization.inferShape([[]], attrs({}))).toThrow('BatchNormalization needs an input with at least one axis, got scalar');
   });
+
+  describe('training mode (Keras 3)', () => {
+    // x over the batch: channel 0 holds 1, 3 (mean 2, biased variance 1), channel 1 holds 10, 20 (15, 25)
+    const train = { nodeId: 'bn', seed: 0, step: 0, trainable: true };
+    const gamma = tensor([2], [2, 1]), beta = tensor([2], [0.5, -1]);
+
+    it('normalises with the batch mean and biased variance and moves the statistics by 1 − momentum', () => {
+      const { output, updates } = BatchNormalization.trainForward!([x], { gamma, beta, moving_mean, moving_variance }, attrs({ momentum: 0.9 }), train);
+      const s0 = Math.sqrt(1 + 0.001), s1 = Math.sqrt(25 + 0.001);
+      expectClose(output.data, [2 * -1 / s0 + 0.5, -5 / s1 - 1, 2 * 1 / s0 + 0.5, 5 / s1 - 1], TOLERANCE.elementwise);
+      expectClose(updates!.moving_mean.data, [2 * 0.9 + 2 * 0.1, 10 * 0.9 + 15 * 0.1], TOLERANCE.elementwise);
+      expectClose(updates!.moving_variance.data, [3.999 * 0.9 + 1 * 0.1, 0.999 * 0.9 + 25 * 0.1], TOLERANCE.elementwise);
+    });
+
+    it('runs as at inference when frozen (trainable false): moving statistics, no update', () => {
+      const weights = { gamma, beta, moving_mean, moving_variance };
+      const frozen = BatchNormalization.trainForward!([x], weights, attrs({}), { ...train, trainable: false });
+      expect([...frozen.output.data]).toEqual([...BatchNormalization.reference([x], weights, attrs({})).data]);
+      expect(frozen.updates).toBeUndefined();
+    });
+
+    it('sends no gradient through a constant shift of a channel (the batch mean absorbs it)', () => {
+      const dy = tensor([1, 2, 2], [1, 1, 1, 1]);
+      const g = BatchNormalization.backward!([x], { gamma, beta, moving_mean, moving_variance }, attrs({}), dy, train);
+      expectClose(g.inputs[0].data, [0, 0, 0, 0], { atol: 1e-6 });
+      expectClose(g.weights.beta.data, [2, 2], TOLERANCE.elementwise);
+      // at inference the same dy flows through as gamma/√(var + eps)
+      const inference = BatchNormalization.backward!([x], { gamma, beta, moving_mean, moving_variance }, attrs({}), dy);
+      expectClose(inference.inputs[0].data, [1, 1, 1, 1], TOLERANCE.elementwise);
+    });
+  });
 });

@@ -88,10 +88,46 @@ export interface OpDef<A = any> {
    * The reference's gradients, float64 accumulation: given the inputs, the weights and dL/dy, dL/d of
    * each input and of each weight. The spec the training kernels will be tested against; checked here
    * against finite differences (src/ops/backward.test.ts). Absent: the op cannot be trained yet.
+   * With `ctx` (a training step): the gradients of `trainForward(inputs, weights, attrs, ctx)` where the
+   * op has one; the ops without ignore it.
    */
-  backward?(inputs: Tensor[], weights: Record<string, Tensor>, attrs: A, dy: Tensor): Gradients;
+  backward?(inputs: Tensor[], weights: Record<string, Tensor>, attrs: A, dy: Tensor, ctx?: TrainContext): Gradients;
+  /**
+   * The forward of a training step (Keras' `layer(x, training=True)`), for the ops where it differs
+   * from `reference`: BatchNormalization's batch statistics and moving-statistics update, Dropout's mask.
+   * Absent: a training step runs `reference`. `backward` given the same `ctx` differentiates this
+   * function; without a ctx it differentiates `reference` (inference).
+   */
+  trainForward?(inputs: Tensor[], weights: Record<string, Tensor>, attrs: A, ctx: TrainContext): TrainOutput;
   /** What its WebGPU lowering can fuse or share (src/compile/ops/ holds the lowering itself). */
   gpu?: GpuTraits;
+}
+
+/**
+ * What a training step tells an op beyond its inputs and weights: which node it is and which step of
+ * which run (so a random op draws its own, repeatable numbers: Dropout's key is
+ * dropoutKey(seed, step, nodeSalt(nodeId)), src/train/dropout-mask.ts), and whether the node is
+ * trainable. `trainable` is Keras 3's `layer.trainable` (the node's `attrs.trainable`, default true):
+ * false freezes the node's weights, and BatchNormalization then runs in inference mode (moving
+ * statistics, no update) while gradients still flow to its inputs.
+ */
+export interface TrainContext {
+  nodeId: string;
+  /** The fit's seed (FitConfig.seed). */
+  seed: number;
+  /** The training step, from 0: one batch, one optimizer update. */
+  step: number;
+  trainable: boolean;
+}
+
+/** A training-mode forward's result. */
+export interface TrainOutput {
+  output: Tensor;
+  /**
+   * New values of the node's non-trainable weights that the step assigns (BatchNormalization's
+   * moving_mean and moving_variance), by weight name; the trainer writes them after the step.
+   */
+  updates?: Record<string, Tensor>;
 }
 
 export interface Gradients {

@@ -127,7 +127,8 @@ function runNode(node: NodeReport, inputs: Tensor[], weights: Record<string, Ten
   }
 }
 
-function ancestorsOf(report: GraphReport, ids: readonly string[]): Set<string> {
+/** The nodes `ids` depend on, themselves included. */
+export function ancestorsOf(report: GraphReport, ids: readonly string[]): Set<string> {
   const seen = new Set<string>();
   const stack = [...ids];
   while (stack.length) {
@@ -140,7 +141,7 @@ function ancestorsOf(report: GraphReport, ids: readonly string[]): Set<string> {
 }
 
 /** Every Input that runs has a feed of shape [N, ...shape], all with the same N; returns N. */
-function checkFeeds(report: GraphReport, nodes: readonly NodeReport[], feeds: Record<string, Tensor>): number {
+export function checkFeeds(report: GraphReport, nodes: readonly NodeReport[], feeds: Record<string, Tensor>): number {
   for (const id of Object.keys(feeds)) {
     if (report.byId.get(id)?.def?.category !== 'Input') {
       const inputs = report.nodes.filter((n) => n.def?.category === 'Input').map((n) => `'${n.id}'`);
