@@ -10,6 +10,11 @@ const COMMANDS = {
   run: { input: 'list', image: 'string', resize: 'string', preprocess: 'string', output: 'list', out: 'string', backend: 'string', seed: 'string', ...ZOO_FLAGS },
   'export-keras': { ...ZOO_FLAGS },
   convert: { seed: 'string', ...ZOO_FLAGS },
+  fit: {
+    data: 'string', epochs: 'string', 'batch-size': 'string', optimizer: 'string', 'learning-rate': 'string', loss: 'string',
+    'from-logits': 'bool', 'validation-split': 'string', seed: 'string', 'no-shuffle': 'bool', 'steps-per-epoch': 'string', save: 'string', ...ZOO_FLAGS,
+  },
+  evaluate: { data: 'string', 'batch-size': 'string', loss: 'string', 'from-logits': 'bool', seed: 'string', ...ZOO_FLAGS },
 } satisfies Record<string, Record<string, FlagKind>>;
 
 export type Command = keyof typeof COMMANDS;
@@ -25,6 +30,8 @@ export interface Parsed {
 
 /** A value to show in "needs a value" hints. */
 export const EXAMPLE_VALUES: Record<string, string> = {
+  data: 'fashion-mnist', epochs: '5', 'batch-size': '32', optimizer: 'adam', 'learning-rate': '0.001', loss: 'sparse_categorical_crossentropy',
+  'validation-split': '0.1', 'steps-per-epoch': '100', save: 'trained.json',
   input: 'x.npy', image: 'photo.jpg', resize: 'crop', preprocess: 'tf', output: 'conv2d', out: 'out', backend: 'cpu', seed: '0', 'input-shape': '64x64x3', classes: '10',
 };
 

@@ -9,6 +9,7 @@ import { parseArgs, type Command, type Parsed } from './args.ts';
 import { CliError, messageOf, nodeIo, type CliIo } from './io.ts';
 import { convert } from './convert.ts';
 import { exportKerasCommand } from './export-keras.ts';
+import { evaluateCommand, fitCommand } from './fit.ts';
 import { run } from './run.ts';
 import { summary } from './summary.ts';
 import { validate } from './validate.ts';
@@ -16,7 +17,7 @@ import { validate } from './validate.ts';
 export type { CliIo } from './io.ts';
 
 const COMMAND_HANDLERS: Record<Command, (args: Parsed, io: CliIo) => Promise<number>> = {
-  summary, validate, run, 'export-keras': exportKerasCommand, convert,
+  summary, validate, run, 'export-keras': exportKerasCommand, convert, fit: fitCommand, evaluate: evaluateCommand,
 };
 
 export const USAGE = `deepwire: wire CNN layers into a graph, check it, run it.
@@ -28,6 +29,9 @@ Usage:
   deepwire export-keras FILE [OUT.py]  the graph as a Keras functional-API Python script (to stdout without OUT.py)
   deepwire export-keras FILE OUT.json  the Keras model with its weights (model.json + weights.bin beside it: TF.js
                                        Layers format, for tf.loadLayersModel or tensorflowjs_converter → .h5)
+  deepwire fit FILE --data DATA [opts]  train the graph on WebGPU (Keras' model.fit); --save OUT.json writes the
+                                       trained model as export-keras does
+  deepwire evaluate FILE --data DATA   loss and accuracy (Keras' model.evaluate; the test split where there is one)
   deepwire convert IN OUT              model.onnx → graph.json (its weights in graph.weights.json + .bin beside
                                        it, read back whenever graph.json is opened), or FILE → model.onnx
 
@@ -54,6 +58,21 @@ Run options:
   --out DIR            where NODE.npy files go (default: out)
   --backend NAME       webgpu (hand-written WGSL kernels; default) or cpu (the plain-loop reference)
   --seed N             seed of the initial weights and of the random input (default: the graph's seed, or 0)
+
+Fit and evaluate options:
+  --data DATA          fashion-mnist (Debian's dataset-fashion-mnist), a folder with one subfolder of
+                       photos per class (resized to the Input), or X.npy,Y.npy
+  --epochs N           default 1; 0 with --save writes the initial weights
+  --batch-size N       default 32
+  --optimizer NAME     sgd, adam (default) or rmsprop, with Keras' defaults
+  --learning-rate LR   default the optimizer's (sgd 0.01, adam and rmsprop 0.001)
+  --loss NAME          sparse_categorical_crossentropy (default), categorical_crossentropy,
+                       binary_crossentropy or mean_squared_error; --from-logits for a linear output
+  --validation-split F the last fraction of the samples, held out (default 0)
+  --seed N             initial weights, shuffles and Dropout masks (default: the graph's seed, or 0)
+  --no-shuffle         keep the samples' order; --steps-per-epoch N: at most N batches an epoch
+  --save OUT.json      the trained model (Keras JSON + weights: deepwire run and TF.js open it)
+Ctrl-C stops after the current batch and still saves.
 
 With neither --input nor --image, run feeds a pseudo-random input (uniform in [0, 1), from the seed).
 Exit status: 0 ok, 1 the graph or an input has a problem, 2 the command line is wrong.

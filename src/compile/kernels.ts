@@ -24,6 +24,24 @@ import softmaxAxis from '../../shaders/softmax-axis.wgsl?raw';
 import winogradGemm from '../../shaders/winograd-gemm.wgsl?raw';
 import winogradInput from '../../shaders/winograd-input.wgsl?raw';
 import winogradOutput from '../../shaders/winograd-output.wgsl?raw';
+import activityGradientSource from '../../shaders/train/activity-gradient.wgsl?raw';
+import activationBackwardSource from '../../shaders/train/activation-backward.wgsl?raw';
+import batchNormBackwardInputSource from '../../shaders/train/batch-norm-backward-input.wgsl?raw';
+import batchNormBackwardSumsSource from '../../shaders/train/batch-norm-backward-sums.wgsl?raw';
+import batchNormStatisticsSource from '../../shaders/train/batch-norm-statistics.wgsl?raw';
+import channelSumSource from '../../shaders/train/channel-sum.wgsl?raw';
+import conv2dBackwardFilterSource from '../../shaders/train/conv2d-backward-filter.wgsl?raw';
+import conv2dBackwardInputSource from '../../shaders/train/conv2d-backward-input.wgsl?raw';
+import dropoutSource from '../../shaders/train/dropout.wgsl?raw';
+import globalPool2dBackwardSource from '../../shaders/train/global-pool2d-backward.wgsl?raw';
+import gradientCopySource from '../../shaders/train/gradient-copy.wgsl?raw';
+import lossSource from '../../shaders/train/loss.wgsl?raw';
+import mergeBackwardSource from '../../shaders/train/merge-backward.wgsl?raw';
+import optimizerSource from '../../shaders/train/optimizer.wgsl?raw';
+import penaltySource from '../../shaders/train/penalty.wgsl?raw';
+import pool2dBackwardSource from '../../shaders/train/pool2d-backward.wgsl?raw';
+import softmaxBackwardSource from '../../shaders/train/softmax-backward.wgsl?raw';
+import trainState from '../../shaders/train/train-state.wgsl?raw';
 import { ACTIVATION_KIND } from './activation-codes.ts';
 import { ELEMENTWISE_OP } from './elementwise-ops.ts';
 
@@ -54,6 +72,7 @@ const PRELUDES: Record<string, string> = {
   activation: `${CODES_PRELUDE}\n${activation}`,
   epilogue,
   'conv2d-direct-lib': conv2dDirectLib,
+  'train-state': trainState,
 };
 
 /** The preludes a shader names in its `// uses: a, b` line, in that order. */
@@ -116,6 +135,24 @@ export const KERNELS = {
   softmax: kernel('softmax', softmax),
   softmaxAxis: kernel('softmax-axis', softmaxAxis),
   dot: kernel('dot', dot),
+  // The training step's kernels (shaders/train/, lowered by src/train/).
+  activationBackward: kernel('activation-backward', activationBackwardSource),
+  activityGradient: kernel('activity-gradient', activityGradientSource),
+  batchNormStatistics: kernel('batch-norm-statistics', batchNormStatisticsSource),
+  batchNormBackwardSums: kernel('batch-norm-backward-sums', batchNormBackwardSumsSource),
+  batchNormBackwardInput: kernel('batch-norm-backward-input', batchNormBackwardInputSource),
+  channelSum: kernel('channel-sum', channelSumSource),
+  conv2dBackwardFilter: kernel('conv2d-backward-filter', conv2dBackwardFilterSource),
+  conv2dBackwardInput: kernel('conv2d-backward-input', conv2dBackwardInputSource),
+  dropout: kernel('dropout', dropoutSource),
+  globalPool2dBackward: kernel('global-pool2d-backward', globalPool2dBackwardSource),
+  gradientCopy: kernel('gradient-copy', gradientCopySource),
+  loss: kernel('loss', lossSource),
+  mergeBackward: kernel('merge-backward', mergeBackwardSource),
+  optimizer: kernel('optimizer', optimizerSource),
+  penalty: kernel('penalty', penaltySource),
+  pool2dBackward: kernel('pool2d-backward', pool2dBackwardSource),
+  softmaxBackward: kernel('softmax-backward', softmaxBackwardSource),
 } as const;
 
 export type KernelName = keyof typeof KERNELS;

@@ -7,7 +7,7 @@
 import type { GraphReport, NodeReport } from '../graph/analyze.ts';
 import { OpError } from '../ops/op.ts';
 import { sizeOf, stridesOf, type Tensor } from '../tensor.ts';
-import type { LoweringContext, PixelInput } from './context.ts';
+import type { LoweringContext, OpLowering, PixelInput } from './context.ts';
 import type { ConvKernel } from './conv-kernel.ts';
 import { planFusion, type FusionPlan, type Pads } from './fusion.ts';
 import { KERNELS, orderedBindings, type KernelName } from './kernels.ts';
@@ -53,12 +53,15 @@ export interface LowerOptions {
   gemmWorkgroups?: number;
   /** Kernels the device failed to build: the conv choice falls back past them (conv-kernel.ts), split-K is off without its reduce. */
   avoidKernels?: ReadonlySet<KernelName>;
+  /** Lowerings that replace the table's rows for this graph (training: BatchNormalization with batch statistics, Dropout's mask). */
+  lowerings?: Readonly<Record<string, OpLowering>>;
 }
 
 type Weights = Map<string, Record<string, Tensor>>;
 
 export function lowerGraph(report: GraphReport, weights: Weights, options: LowerOptions): Plan {
-  return new Lowering(report, weights, options).run();
+  const lowering = new Lowering(report, weights, options);
+  return lowering.finish(lowering.lowerForward());
 }
 
 /**
@@ -95,9 +98,16 @@ function weightFloats(weights: Weights): number {
   return floats;
 }
 
-class Lowering implements LoweringContext {
+/**
+ * The compiler's state while it lowers one graph, and the context op lowerings work through. The
+ * training compiler (src/train/lower-training.ts) lowers the forward pass with it, adds its own
+ * steps through the same context, then finishes the plan.
+ */
+export class Lowering implements LoweringContext {
   private readonly allocations: Allocation[] = [];
   private readonly constants: Float32Array[] = [];
+  /** A weight array bound by several steps (forward and backward) is one constant buffer. */
+  private readonly constantIndex = new Map<Float32Array, number>();
   private readonly steps: Step[] = [];
   private readonly views = new Map<string, View>();
   /** Where producers planned into a concat buffer write: their slice of it. */
@@ -117,7 +127,8 @@ class Lowering implements LoweringContext {
     this.winogradScratch = weightFloats(weightsById) / 25;
   }
 
-  run(): Plan {
+  /** Lowers every node in topological order; returns the Inputs' views. */
+  lowerForward(): Map<string, View> {
     if (!this.report.ok) {
       const p = this.report.problems[0];
       throw new OpError(`the graph has ${this.report.problems.length} problem(s); first: ${p.message}`, p.hint);
@@ -136,9 +147,19 @@ class Lowering implements LoweringContext {
       }
       if (!this.computedBy.has(id)) this.computedBy.set(id, id);
     }
+    return inputs;
+  }
+
+  /**
+   * The plan: allocations assigned to physical buffers by liveness. `inputs` are written before the
+   * first step; `persistent` allocations (a trainer's optimizer slots) keep their contents from run to
+   * run, so they share a buffer with nothing.
+   */
+  finish(inputs: Map<string, View>, persistent: readonly number[] = []): Plan {
     const keep = new Set(this.options.keep);
     const keepAllocs = new Set([...keep].map((id) => this.views.get(id)?.alloc).filter((a): a is number => a !== undefined));
-    const { physical, physicalFloats } = assignPhysical(this.allocations, this.steps, keepAllocs, [...inputs.values()].map((v) => v.alloc));
+    for (const a of persistent) keepAllocs.add(a);
+    const { physical, physicalFloats } = assignPhysical(this.allocations, this.steps, keepAllocs, [...[...inputs.values()].map((v) => v.alloc), ...persistent]);
     return {
       batch: this.batch, allocations: this.allocations, physical, physicalFloats, constants: this.constants,
       steps: this.steps, inputs, views: this.views, computedBy: this.computedBy,
@@ -148,7 +169,7 @@ class Lowering implements LoweringContext {
   private lowerNode(r: NodeReport): void {
     const group = this.fusion.groups.get(r.id);
     if (group) return lowerConvGroup(group, this, this.winograd.has(group.conv.id));
-    const lower = LOWERINGS[r.op];
+    const lower = this.options.lowerings?.[r.op] ?? LOWERINGS[r.op];
     if (!lower) throw new OpError(`${r.op} has no WebGPU kernel yet`, 'run it with --backend cpu');
     lower(r, this);
   }
@@ -208,8 +229,24 @@ class Lowering implements LoweringContext {
   }
 
   constant(data: Float32Array): Binding {
-    this.constants.push(data);
-    return { kind: 'constant', index: this.constants.length - 1 };
+    let index = this.constantIndex.get(data);
+    if (index === undefined) {
+      index = this.constants.push(data) - 1;
+      this.constantIndex.set(data, index);
+    }
+    return { kind: 'constant', index };
+  }
+
+  /** Makes `v` readable as `id` after a run (a trainer's metrics and gradients); list `id` in `keep`. */
+  expose(id: string, v: View): void {
+    this.views.set(id, v);
+    this.computedBy.set(id, id);
+  }
+
+  /** The constant already made of `data`, if a step bound it. */
+  constantOf(data: Float32Array): Binding | null {
+    const index = this.constantIndex.get(data);
+    return index === undefined ? null : { kind: 'constant', index };
   }
 
   step(s: Omit<Step, 'fused'> & { fused?: string[] }): void {

@@ -42,7 +42,8 @@ export const ReLU = defineOp<ReLUAttrs>({
     const dx = tensor(x.shape);
     for (let i = 0; i < x.data.length; i++) {
       const v = x.data[i];
-      const slope = v >= a.threshold ? (a.max_value !== null && v > a.max_value ? 0 : 1) : a.negative_slope;
+      // TensorFlow's convention at the kinks: the slope at the threshold itself, 0 at max_value.
+      const slope = v > a.threshold ? (a.max_value !== null && v >= a.max_value ? 0 : 1) : a.negative_slope;
       dx.data[i] = slope * dy.data[i];
     }
     return { inputs: [dx], weights: {} };

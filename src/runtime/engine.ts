@@ -286,7 +286,8 @@ export class CompiledGraph {
       return buffer;
     });
     const constants = plan.constants.map((data, i) => {
-      const b = device.createBuffer({ size: size16(data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST, label: `weights ${i}` });
+      // COPY_SRC: a trainer reads its learnt weights back (readConstants).
+      const b = device.createBuffer({ size: size16(data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label: `weights ${i}` });
       device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
       return b;
     });
@@ -482,6 +483,41 @@ export class CompiledGraph {
     if (error) throw await this.gpuError(error, gpu, 'reading results back');
     if (!(tensors instanceof Map)) throw tensors;
     return tensors;
+  }
+
+  /**
+   * Reads constants (weights) as the GPU holds them: a training step updates them in place. Queued
+   * behind any run; a GPU error fails the read and returns nothing.
+   */
+  readConstants(indices: number[]): Promise<Float32Array[]> {
+    const result = this.queue.then(async () => {
+      await this.prepare();
+      const gpu = this.gpu!;
+      const device = this.engine.device;
+      const { value: staging, errors } = scopedGpuWork(device, () => {
+        const encoder = device.createCommandEncoder();
+        const staging = indices.map((i) => {
+          const bytes = this.plan.constants[i].byteLength;
+          const buffer = device.createBuffer({ size: Math.max(16, Math.ceil(bytes / 16) * 16), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, label: `read weights ${i}` });
+          encoder.copyBufferToBuffer(gpu.constants[i], 0, buffer, 0, buffer.size);
+          return { buffer, floats: bytes / 4 };
+        });
+        device.queue.submit([encoder.finish()]);
+        return staging;
+      });
+      const mapped = await Promise.allSettled(staging.map((s) => s.buffer.mapAsync(GPUMapMode.READ)));
+      const error = await errors;
+      try {
+        if (error) throw await this.gpuError(error, gpu, 'reading weights back');
+        const failed = mapped.find((m) => m.status === 'rejected');
+        if (failed) throw (failed as PromiseRejectedResult).reason;
+        return staging.map((s) => new Float32Array(s.buffer.getMappedRange()).slice(0, s.floats));
+      } finally {
+        for (const s of staging) s.buffer.destroy();
+      }
+    });
+    this.queue = result.catch(() => undefined);
+    return result;
   }
 
   /** Copies each kept tensor's span into its (reused) readback buffer. */

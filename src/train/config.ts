@@ -47,7 +47,10 @@ export const OPTIMIZER_DEFAULTS: { [K in OptimizerName]: Extract<OptimizerConfig
 };
 
 /** An optimizer by Keras name ('sgd', 'adam', 'rmsprop'; case-insensitive) with Keras' defaults under `overrides`. */
-export function optimizerConfig(name: string, overrides: Partial<Omit<OptimizerConfig, 'name'>> = {}): OptimizerConfig {
+/** Any optimizer's hyperparameters: each applies to the optimizers that have it. */
+export type OptimizerOverrides = Partial<Omit<SGDConfig, 'name'> & Omit<AdamConfig, 'name'> & Omit<RMSpropConfig, 'name'>>;
+
+export function optimizerConfig(name: string, overrides: OptimizerOverrides = {}): OptimizerConfig {
   const key = name.toLowerCase() as OptimizerName;
   const base = OPTIMIZER_DEFAULTS[key];
   if (!base) throw new OpError(`unknown optimizer '${name}'`, `use one of ${Object.keys(OPTIMIZER_DEFAULTS).join(', ')}`);

@@ -98,12 +98,14 @@ export function lowerConvGroup(g: ConvGroup, ctx: LoweringContext, winogradAffor
   const OC = conv.op === 'DepthwiseConv2D' ? C * a.depth_multiplier! : conv.op === 'Dense' ? a.units! : a.filters!;
   const groups = conv.op === 'DepthwiseConv2D' ? C : (a.groups ?? 1);
 
-  let kernel: Float32Array = new Float32Array(w[conv.op === 'DepthwiseConv2D' ? 'depthwise_kernel' : conv.op === 'SeparableConv2D' ? 'pointwise_kernel' : 'kernel'].data);
-  let bias: Float32Array | null = a.use_bias ? new Float32Array(w.bias.data) : null;
+  // The weights' own arrays where nothing is folded in: the naive and depthwise kernels bind them as
+  // they are, so a trainer's optimizer updates what the forward pass reads (src/train/lower-training.ts).
+  let kernel: Float32Array = w[conv.op === 'DepthwiseConv2D' ? 'depthwise_kernel' : conv.op === 'SeparableConv2D' ? 'pointwise_kernel' : 'kernel'].data;
+  let bias: Float32Array | null = a.use_bias ? w.bias.data : null;
   if (g.bn) {
     // Fold BN: scale each output channel's weights (the kernel's fastest axis is OC), shift the bias.
     const { scale, shift } = bnScaleShift(g.bn, ctx);
-    for (let i = 0; i < kernel.length; i++) kernel[i] *= scale[i % OC];
+    kernel = kernel.map((v, i) => v * scale[i % OC]);
     const b = new Float32Array(OC);
     for (let c = 0; c < OC; c++) b[c] = (bias ? bias[c] : 0) * scale[c] + shift[c];
     bias = b;

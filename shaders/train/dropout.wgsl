@@ -1,0 +1,22 @@
+// uses: train-state
+// Dropout in training, forward and backward alike: out = keep(i) ? src · 1/(1 − rate) : 0, the mask a
+// hash of (seed, step, node, i) — the same bits as src/train/dropout-mask.ts, so the backward pass and
+// the CPU reference see the mask the forward pass drew, and nothing random is stored.
+struct Params { count: u32, salt: u32, rate: f32 }
+
+@group(0) @binding(0) var<storage, read> src: array<f32>;
+@group(0) @binding(1) var<storage, read> state: array<u32>;
+@group(0) @binding(2) var<storage, read_write> out: array<f32>;
+@group(0) @binding(3) var<uniform> p: Params;
+override WG: u32 = 64u;
+override ACCUMULATE: bool = false;
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  if (i >= p.count) { return; }
+  let key = mix32(mix32(mix32(state[STATE_SEED]) ^ p.salt) ^ state[STATE_BATCH_INDEX]);
+  let keep = f32(mix32(key ^ i) >> 8u) * (1.0 / 16777216.0) >= p.rate;
+  let v = select(0.0, src[i] / (1.0 - p.rate), keep);
+  out[i] = select(v, out[i] + v, ACCUMULATE);
+}

@@ -1,0 +1,64 @@
+// Backward of the conv family as the training graph has it (activations split off): Conv2D with
+// strides, dilation, padding and groups; DepthwiseConv2D (groups = C); Dense (a 1×1 conv over the
+// leading axes). dx by conv2d-backward-input, the kernel's gradient by conv2d-backward-filter, the
+// bias's by channel-sum.
+import type { NodeReport } from '../../graph/analyze.ts';
+import { attrsOf } from '../../compile/context.ts';
+import type { Conv2DAttrs } from '../../ops/conv2d.ts';
+import type { DenseAttrs } from '../../ops/dense.ts';
+import { window2d, type Padding } from '../../ops/geometry.ts';
+import { pixelView } from '../../compile/plan.ts';
+import { groupsOf, offsetView, view, type BackwardContext } from './context.ts';
+
+type ConvAttrs = Partial<Conv2DAttrs & DenseAttrs> & { depth_multiplier?: number; use_bias: boolean };
+
+export function convBackward(r: NodeReport, b: BackwardContext): void {
+  const a = attrsOf<ConvAttrs>(r);
+  const xv = b.forward(r.inputs[0]);
+  const x = pixelView(xv)!;
+  let [N, H, W, C] = xv.shape;
+  if (r.op === 'Dense') {
+    C = xv.shape.at(-1)!;
+    N = 1;
+    H = xv.shape.slice(0, -1).reduce((p, d) => p * d, 1);
+    W = 1;
+  }
+  const dense = r.op === 'Dense';
+  const kernelSize: [number, number] = dense ? [1, 1] : a.kernel_size!;
+  const strides: [number, number] = dense ? [1, 1] : a.strides!;
+  const dilation: [number, number] = dense ? [1, 1] : a.dilation_rate!;
+  const [wh, ww] = window2d(r.op, [H, W, C], kernelSize, strides, dilation, dense ? 'valid' : (a.padding as Padding));
+  const depthwise = r.op === 'DepthwiseConv2D';
+  const OC = depthwise ? C * a.depth_multiplier! : dense ? a.units! : a.filters!;
+  const groups = depthwise ? C : (a.groups ?? 1);
+  const kernelName = depthwise ? 'depthwise_kernel' : 'kernel';
+  const geometry = {
+    N, H, W, C, OH: wh.out, OW: ww.out, OC, KH: kernelSize[0], KW: kernelSize[1], SH: strides[0], SW: strides[1],
+    DH: dilation[0], DW: dilation[1], padTop: wh.padBefore, padLeft: ww.padBefore, groups,
+  };
+  const dy = view(b.gradOut(r.id));
+  const l = b.lowering;
+  if (b.needsGrad(r.inputs[0])) {
+    const to = b.gradIn(r.inputs[0]);
+    l.step({
+      node: r.id, kernel: 'conv2dBackwardInput', overrides: { ACCUMULATE: to.accumulate },
+      bindings: { dy, w: b.weight(r.id, kernelName), dx: view(to.view) }, params: geometry,
+      workgroups: groupsOf(N * H * W * C),
+    });
+  }
+  const dw = b.weightGrad(r.id, kernelName);
+  if (dw) {
+    l.step({
+      node: r.id, kernel: 'conv2dBackwardFilter', overrides: {},
+      bindings: { dy, x: offsetView(xv), dw: view(dw) }, params: { ...geometry, xStride: x.stride, xOffset: x.offset },
+      workgroups: groupsOf(kernelSize[0] * kernelSize[1] * (C / groups) * OC),
+    });
+  }
+  const db = a.use_bias ? b.weightGrad(r.id, 'bias') : null;
+  if (db) {
+    l.step({
+      node: r.id, kernel: 'channelSum', overrides: {}, bindings: { dy, sums: view(db) },
+      params: { pixels: N * wh.out * ww.out, C: OC }, workgroups: groupsOf(OC),
+    });
+  }
+}

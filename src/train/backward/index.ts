@@ -1,0 +1,38 @@
+// Each op's backward lowering, by op type: the training compiler's one table, beside the forward's
+// (src/compile/ops/index.ts). An op without a row cannot be trained on the GPU yet, and the training
+// compiler says so, naming the node, before anything runs.
+import { activationBackward } from './activation.ts';
+import type { BackwardLowering } from './context.ts';
+import { convBackward } from './conv.ts';
+import { mergeBackward } from './merge.ts';
+import { batchNormalizationBackward, dropoutBackward } from './normalization.ts';
+import { globalPool2dBackward, pool2dBackward } from './pool.ts';
+import { concatenateBackward, cropping2dBackward, linearMergeBackward, reshapeBackward, zeroPadding2dBackward } from './routing.ts';
+
+export const BACKWARD: Readonly<Record<string, BackwardLowering>> = {
+  Conv2D: convBackward,
+  DepthwiseConv2D: convBackward,
+  Dense: convBackward,
+  Activation: activationBackward,
+  ReLU: activationBackward,
+  LeakyReLU: activationBackward,
+  Softmax: activationBackward,
+  MaxPool2D: pool2dBackward,
+  AveragePool2D: pool2dBackward,
+  GlobalAveragePool2D: globalPool2dBackward,
+  GlobalMaxPool2D: globalPool2dBackward,
+  Add: linearMergeBackward,
+  Subtract: linearMergeBackward,
+  Average: linearMergeBackward,
+  Multiply: mergeBackward,
+  Maximum: mergeBackward,
+  Minimum: mergeBackward,
+  Divide: mergeBackward,
+  Concatenate: concatenateBackward,
+  Flatten: reshapeBackward,
+  Reshape: reshapeBackward,
+  ZeroPadding2D: zeroPadding2dBackward,
+  Cropping2D: cropping2dBackward,
+  BatchNormalization: batchNormalizationBackward,
+  Dropout: dropoutBackward,
+};

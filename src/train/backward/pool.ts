@@ -1,0 +1,44 @@
+// Backward of MaxPool2D and AveragePool2D (pool2d-backward.wgsl: the max recomputed per window, the
+// average's divisor as the forward counts it) and of the global pools (global-pool2d-backward.wgsl).
+import type { NodeReport } from '../../graph/analyze.ts';
+import { attrsOf } from '../../compile/context.ts';
+import { pixelView } from '../../compile/plan.ts';
+import type { AveragePool2DAttrs } from '../../ops/average-pool2d.ts';
+import { window2d, type Padding } from '../../ops/geometry.ts';
+import { groupsOf, offsetView, view, type BackwardContext } from './context.ts';
+
+export function pool2dBackward(r: NodeReport, b: BackwardContext): void {
+  if (!b.needsGrad(r.inputs[0])) return;
+  const a = attrsOf<AveragePool2DAttrs>(r);
+  const xv = b.forward(r.inputs[0]);
+  const x = pixelView(xv)!;
+  const [N, H, W, C] = xv.shape;
+  const strides = a.strides ?? a.pool_size;
+  const [wh, ww] = window2d(r.op, [H, W, C], a.pool_size, strides, [1, 1], a.padding as Padding, a.ceil_mode);
+  const to = b.gradIn(r.inputs[0]);
+  b.lowering.step({
+    node: r.id, kernel: 'pool2dBackward',
+    overrides: { IS_MAX: r.op === 'MaxPool2D', COUNT_INCLUDE_PAD: !!a.count_include_pad, ACCUMULATE: to.accumulate },
+    bindings: { dy: view(b.gradOut(r.id)), x: offsetView(xv), dx: view(to.view) },
+    params: {
+      N, H, W, C, xStride: x.stride, xOffset: x.offset, OH: wh.out, OW: ww.out, KH: a.pool_size[0], KW: a.pool_size[1],
+      SH: strides[0], SW: strides[1], padTop: wh.padBefore, padLeft: ww.padBefore,
+      paddedH: H + wh.padBefore + wh.padAfter, paddedW: W + ww.padBefore + ww.padAfter,
+    },
+    workgroups: groupsOf(N * H * W * C),
+  });
+}
+
+export function globalPool2dBackward(r: NodeReport, b: BackwardContext): void {
+  if (!b.needsGrad(r.inputs[0])) return;
+  const xv = b.forward(r.inputs[0]);
+  const x = pixelView(xv)!;
+  const [N, H, W, C] = xv.shape;
+  const to = b.gradIn(r.inputs[0]);
+  b.lowering.step({
+    node: r.id, kernel: 'globalPool2dBackward', overrides: { IS_MAX: r.op === 'GlobalMaxPool2D', ACCUMULATE: to.accumulate },
+    bindings: { dy: view(b.gradOut(r.id)), x: offsetView(xv), dx: view(to.view) },
+    params: { N, HW: H * W, C, xStride: x.stride, xOffset: x.offset },
+    workgroups: groupsOf(N * H * W * C),
+  });
+}

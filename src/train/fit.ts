@@ -1,0 +1,145 @@
+// model.fit and model.evaluate as Keras runs them, on the GPU trainer: per epoch a seeded shuffle of
+// the training samples (validation split off first, from the end, as Keras takes it), batch after
+// batch one training step each, then the validation loss and accuracy in inference mode
+// (BatchNormalization's moving statistics, no Dropout). Keras reports each epoch's training loss as
+// the mean of its batches' losses; so does this.
+// One difference, stated: every batch has the compiled batch size. The last partial batch of an
+// epoch is left out of that epoch (the shuffle puts its samples into other epochs' batches); a
+// validation or evaluation pass covers every sample.
+import type { GraphReport } from '../graph/analyze.ts';
+import { batchAt, rows, sequentialOrder, shuffledOrder, validationSplit } from '../data/batch.ts';
+import { sampleCount, type Dataset } from '../data/dataset.ts';
+import { OpError } from '../ops/op.ts';
+import type { Engine } from '../runtime/engine.ts';
+import { sizeOf, type Tensor } from '../tensor.ts';
+import { regularizationPenalty } from '../weights/regularizers.ts';
+import type { CompileConfig, FitConfig } from './config.ts';
+import type { GpuTrainer, StepMetrics } from './gpu-trainer.ts';
+import { accuracy as accuracyOf, dataLoss } from './losses.ts';
+
+type Weights = Map<string, Record<string, Tensor>>;
+
+export interface EpochLog {
+  /** 1-based, as Keras prints it. */
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  seconds: number;
+  /** Training samples seen this epoch. */
+  samples: number;
+}
+
+export interface BatchProgress {
+  epoch: number;
+  /** 1-based batch within the epoch, of `batches`. */
+  batch: number;
+  batches: number;
+  metrics: StepMetrics;
+  /** The epoch's running means so far (what Keras' progress bar shows). */
+  loss: number;
+  accuracy: number;
+  seconds: number;
+}
+
+export interface FitCallbacks {
+  onBatch?(p: BatchProgress): void;
+  onEpoch?(log: EpochLog): void;
+  /** Asked after every batch: true stops training there (Ctrl-C), keeping what was learnt. */
+  shouldStop?(): boolean;
+}
+
+export interface History {
+  epochs: EpochLog[];
+  /** Stopped before the last epoch ended. */
+  stopped: boolean;
+}
+
+export interface Evaluation {
+  loss: number;
+  accuracy: number;
+}
+
+export async function fit(engine: Engine, report: GraphReport, trainer: GpuTrainer, data: Dataset, compile: CompileConfig, config: FitConfig, callbacks: FitCallbacks = {}): Promise<History> {
+  const { train, validation } = validationSplit(data, config.validationSplit);
+  const B = trainer.training.plan.batch;
+  const n = sampleCount(train);
+  const full = Math.floor(n / B);
+  if (full === 0) throw new OpError(`${n} training samples make no batch of ${B}`, `use --batch-size ${Math.max(1, n)} or less, or more data`);
+  const batches = Math.min(full, config.stepsPerEpoch ?? full);
+  const history: History = { epochs: [], stopped: false };
+  for (let epoch = 0; epoch < config.epochs; epoch++) {
+    const started = performance.now();
+    const order = config.shuffle ? shuffledOrder(n, config.seed, epoch) : sequentialOrder(n);
+    let lossSum = 0, accuracySum = 0, done = 0;
+    for (let k = 0; k < batches; k++) {
+      const batch = batchAt(train, order, k * B, B);
+      const metrics = (await trainer.step(batch.x, batch.y))!;
+      lossSum += metrics.loss;
+      accuracySum += metrics.accuracy;
+      done++;
+      callbacks.onBatch?.({ epoch: epoch + 1, batch: k + 1, batches, metrics, loss: lossSum / done, accuracy: accuracySum / done, seconds: (performance.now() - started) / 1000 });
+      if (callbacks.shouldStop?.()) {
+        history.stopped = true;
+        break;
+      }
+    }
+    const log: EpochLog = { epoch: epoch + 1, loss: lossSum / done, accuracy: accuracySum / done, seconds: 0, samples: done * B };
+    if (validation && !history.stopped) {
+      const v = await evaluate(engine, report, await trainer.weights(), validation, compile, B);
+      log.valLoss = v.loss;
+      log.valAccuracy = v.accuracy;
+    }
+    log.seconds = (performance.now() - started) / 1000;
+    history.epochs.push(log);
+    callbacks.onEpoch?.(log);
+    if (history.stopped) break;
+  }
+  return history;
+}
+
+/** The model's outputs for every sample of `x`, in inference mode, `batch` at a time (the last batch padded). */
+export async function predict(engine: Engine, report: GraphReport, weights: Weights, x: Tensor, batch: number): Promise<Tensor> {
+  const input = report.nodes.find((r) => r.op === 'Input')!;
+  const output = report.outputs[0];
+  const compiled = engine.compile(report, weights, { batch });
+  try {
+    const n = x.shape[0];
+    const sample = sizeOf(x.shape.slice(1));
+    const outShape = report.byId.get(output)!.shape!;
+    const out = new Float32Array(n * sizeOf(outShape));
+    const feed = new Float32Array(batch * sample);
+    for (let start = 0; start < n; start += batch) {
+      const count = Math.min(batch, n - start);
+      feed.fill(0);
+      feed.set(rows(x, start, start + count).data);
+      const y = (await compiled.run({ [input.id]: { shape: [batch, ...x.shape.slice(1)], data: feed } }, { read: [output] })).tensors.get(output)!;
+      out.set(y.data.subarray(0, count * sizeOf(outShape)), start * sizeOf(outShape));
+    }
+    return { shape: [n, ...outShape], data: out };
+  } finally {
+    compiled.destroy();
+  }
+}
+
+/** Keras' model.evaluate: the data loss plus the regularization penalties, and the accuracy, over every sample. */
+export async function evaluate(engine: Engine, report: GraphReport, weights: Weights, data: Dataset, compile: CompileConfig, batch: number): Promise<Evaluation> {
+  const y = await predict(engine, report, weights, data.x, batch);
+  const labels = compile.loss.name === 'sparse_categorical_crossentropy' ? data.y.data : data.y;
+  return { loss: dataLoss(compile.loss, y, labels).value + penalties(report, weights), accuracy: accuracyOf(compile.loss, y, labels) };
+}
+
+/** Σ of the trainable weights' regularization penalties (Keras' model.losses from the weights). */
+export function penalties(report: GraphReport, weights: Weights): number {
+  let total = 0;
+  for (const r of report.nodes) {
+    if (r.attrs.trainable === false) continue;
+    for (const spec of r.weights) {
+      const w = weights.get(r.id)?.[spec.name];
+      if (spec.trainable && spec.regularizer && w) total += regularizationPenalty(spec.regularizer, w.data);
+    }
+  }
+  return total;
+}
+

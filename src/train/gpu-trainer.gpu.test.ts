@@ -1,0 +1,212 @@
+// The WebGPU training step against the float64 CPU reference trainer (itself checked against TF.js
+// Layers' trainOnBatch in tfjs-layers.test.ts, and against finite differences): the same graph from
+// the same initial weights on the same batches, step by step — each step's loss and accuracy, then
+// every weight, BatchNormalization's moving statistics included, after the steps. Every optimizer and
+// loss, a net holding each trainable op family, a residual block, an Inception module, a DenseNet
+// block and the Fashion-MNIST example with its Dropout.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph } from '../graph/analyze.ts';
+import type { GraphFile, GraphNode } from '../graph/types.ts';
+import { OpError } from '../ops/op.ts';
+import { Engine } from '../runtime/engine.ts';
+import { materializeWeights } from '../runtime/reference.ts';
+import { tensor, type Tensor } from '../tensor.ts';
+import { randomInput } from '../testing/compare.ts';
+import { testGpu } from '../testing/gpu.ts';
+import { mismatches } from '../testing/expect-close.ts';
+import { uniforms } from '../weights/random.ts';
+import { lossConfig, OPTIMIZER_DEFAULTS, type CompileConfig, type LossName, type OptimizerConfig } from './config.ts';
+import { GpuTrainer } from './gpu-trainer.ts';
+import { ReferenceTrainer } from './reference-trainer.ts';
+
+const gpu = await testGpu();
+const engine = gpu ? await Engine.create(async () => gpu) : null;
+
+const STATISTICS = {
+  moving_mean_initializer: { name: 'random_normal', stddev: 0.3 },
+  moving_variance_initializer: { name: 'random_uniform', minval: 0.5, maxval: 2 },
+  gamma_initializer: { name: 'random_uniform', minval: 0.5, maxval: 1.5 },
+  beta_initializer: { name: 'random_normal', stddev: 0.3 },
+};
+const bias = { name: 'random_normal', stddev: 0.1 };
+const graph = (nodes: GraphNode[], output: string): GraphFile => ({ format: 'deepwire-graph', version: 1, nodes, outputs: [output] });
+
+interface Model {
+  name: string;
+  graph: GraphFile;
+  loss: LossName;
+  fromLogits?: boolean;
+  batch: number;
+}
+
+const MODELS: Model[] = [
+  {
+    name: 'every trainable op family: Conv2D (strided, grouped), DepthwiseConv2D, BatchNormalization, pools, merges, Concatenate, padding, Dropout, regularizers',
+    loss: 'categorical_crossentropy', batch: 3,
+    graph: graph([
+      { id: 'x', op: 'Input', attrs: { shape: [8, 8, 4] } },
+      { id: 'pad', op: 'ZeroPadding2D', inputs: ['x'], attrs: { padding: 1 } },
+      { id: 'c1', op: 'Conv2D', inputs: ['pad'], attrs: { filters: 8, kernel_size: 3, strides: 1, groups: 2, use_bias: false, kernel_regularizer: { l2: 0.01 } } },
+      { id: 'bn', op: 'BatchNormalization', inputs: ['c1'], attrs: STATISTICS },
+      { id: 'act', op: 'Activation', inputs: ['bn'], attrs: { activation: 'elu' } },
+      { id: 'dw', op: 'DepthwiseConv2D', inputs: ['act'], attrs: { kernel_size: 3, padding: 'same', activation: 'tanh', bias_initializer: bias } },
+      { id: 'mul', op: 'Multiply', inputs: ['dw', 'act'] },
+      { id: 'max', op: 'Maximum', inputs: ['mul', 'act'] },
+      { id: 'sub', op: 'Subtract', inputs: ['max', 'dw'] },
+      { id: 'avgp', op: 'AveragePool2D', inputs: ['sub'], attrs: { pool_size: 3, strides: 2, padding: 'same' } },
+      { id: 'maxp', op: 'MaxPool2D', inputs: ['act'], attrs: { pool_size: 2 } },
+      { id: 'cat', op: 'Concatenate', inputs: ['avgp', 'maxp'] },
+      { id: 'crop', op: 'Cropping2D', inputs: ['cat'], attrs: { cropping: [[1, 0], [0, 1]] } },
+      { id: 'c2', op: 'Conv2D', inputs: ['crop'], attrs: { filters: 6, kernel_size: 2, strides: 2, activation: 'swish', bias_initializer: bias, bias_regularizer: { l1: 0.01 } } },
+      { id: 'gmp', op: 'GlobalMaxPool2D', inputs: ['c2'] },
+      { id: 'gap', op: 'GlobalAveragePool2D', inputs: ['cat'] },
+      { id: 'both', op: 'Concatenate', inputs: ['gmp', 'gap'] },
+      { id: 'drop', op: 'Dropout', inputs: ['both'], attrs: { rate: 0.25 } },
+      { id: 'd1', op: 'Dense', inputs: ['drop'], attrs: { units: 8, activation: 'sigmoid', bias_initializer: bias, activity_regularizer: { l2: 0.01 } } },
+      { id: 'avg', op: 'Average', inputs: ['d1', 'd1'] },
+      { id: 'd2', op: 'Dense', inputs: ['avg'], attrs: { units: 4, activation: 'softmax', bias_initializer: bias } },
+    ], 'd2'),
+  },
+  {
+    name: 'a residual block (sparse labels)',
+    loss: 'sparse_categorical_crossentropy', batch: 4,
+    graph: graph([
+      { id: 'x', op: 'Input', attrs: { shape: [5, 5, 3] } },
+      { id: 'stem', op: 'Conv2D', inputs: ['x'], attrs: { filters: 4, kernel_size: 3, padding: 'same', activation: 'relu', bias_initializer: bias } },
+      { id: 'c1', op: 'Conv2D', inputs: ['stem'], attrs: { filters: 4, kernel_size: 3, padding: 'same', use_bias: false } },
+      { id: 'bn1', op: 'BatchNormalization', inputs: ['c1'], attrs: STATISTICS },
+      { id: 'r1', op: 'ReLU', inputs: ['bn1'] },
+      { id: 'c2', op: 'Conv2D', inputs: ['r1'], attrs: { filters: 4, kernel_size: 3, padding: 'same', use_bias: false } },
+      { id: 'bn2', op: 'BatchNormalization', inputs: ['c2'], attrs: STATISTICS },
+      { id: 'add', op: 'Add', inputs: ['bn2', 'stem'] },
+      { id: 'r2', op: 'ReLU', inputs: ['add'] },
+      { id: 'gap', op: 'GlobalAveragePool2D', inputs: ['r2'] },
+      { id: 'dense', op: 'Dense', inputs: ['gap'], attrs: { units: 3, activation: 'softmax', bias_initializer: bias } },
+    ], 'dense'),
+  },
+  {
+    name: 'an Inception module (logits, from_logits)',
+    loss: 'categorical_crossentropy', fromLogits: true, batch: 2,
+    graph: graph([
+      { id: 'x', op: 'Input', attrs: { shape: [6, 6, 3] } },
+      { id: 'b1', op: 'Conv2D', inputs: ['x'], attrs: { filters: 2, kernel_size: 1, activation: 'relu', bias_initializer: bias } },
+      { id: 'b3r', op: 'Conv2D', inputs: ['x'], attrs: { filters: 2, kernel_size: 1, activation: 'relu', bias_initializer: bias } },
+      { id: 'b3', op: 'Conv2D', inputs: ['b3r'], attrs: { filters: 3, kernel_size: 3, padding: 'same', activation: 'relu', bias_initializer: bias } },
+      { id: 'b5', op: 'Conv2D', inputs: ['x'], attrs: { filters: 2, kernel_size: [1, 5], padding: 'same', activation: 'relu', bias_initializer: bias } },
+      { id: 'bp', op: 'MaxPool2D', inputs: ['x'], attrs: { pool_size: 3, strides: 1, padding: 'same' } },
+      { id: 'bpc', op: 'Conv2D', inputs: ['bp'], attrs: { filters: 2, kernel_size: 1, activation: 'relu', bias_initializer: bias } },
+      { id: 'cat', op: 'Concatenate', inputs: ['b1', 'b3', 'b5', 'bpc'] },
+      { id: 'flat', op: 'Flatten', inputs: ['cat'] },
+      { id: 'logits', op: 'Dense', inputs: ['flat'], attrs: { units: 5, bias_initializer: bias } },
+    ], 'logits'),
+  },
+  {
+    name: 'a DenseNet block (binary crossentropy)',
+    loss: 'binary_crossentropy', batch: 3,
+    graph: graph([
+      { id: 'x', op: 'Input', attrs: { shape: [4, 4, 4] } },
+      { id: 'bn1', op: 'BatchNormalization', inputs: ['x'], attrs: STATISTICS },
+      { id: 'r1', op: 'ReLU', inputs: ['bn1'] },
+      { id: 'c1', op: 'Conv2D', inputs: ['r1'], attrs: { filters: 2, kernel_size: 3, padding: 'same', use_bias: false } },
+      { id: 'cat1', op: 'Concatenate', inputs: ['x', 'c1'] },
+      { id: 'bn2', op: 'BatchNormalization', inputs: ['cat1'], attrs: STATISTICS },
+      { id: 'r2', op: 'ReLU', inputs: ['bn2'] },
+      { id: 'c2', op: 'Conv2D', inputs: ['r2'], attrs: { filters: 2, kernel_size: 3, padding: 'same', use_bias: false } },
+      { id: 'cat2', op: 'Concatenate', inputs: ['cat1', 'c2'] },
+      { id: 'gap', op: 'GlobalAveragePool2D', inputs: ['cat2'] },
+      { id: 'out', op: 'Dense', inputs: ['gap'], attrs: { units: 2, activation: 'sigmoid', bias_initializer: bias } },
+    ], 'out'),
+  },
+  {
+    name: 'an MLP with BatchNormalization on features (mean squared error)',
+    loss: 'mean_squared_error', batch: 5,
+    graph: graph([
+      { id: 'x', op: 'Input', attrs: { shape: [6] } },
+      { id: 'h', op: 'Dense', inputs: ['x'], attrs: { units: 7, use_bias: false } },
+      { id: 'bn', op: 'BatchNormalization', inputs: ['h'], attrs: { ...STATISTICS, momentum: 0.5 } },
+      { id: 'act', op: 'LeakyReLU', inputs: ['bn'] },
+      { id: 'y', op: 'Dense', inputs: ['act'], attrs: { units: 2, bias_initializer: bias } },
+    ], 'y'),
+  },
+];
+
+const OPTIMIZERS: { name: string; config: OptimizerConfig }[] = [
+  { name: 'SGD', config: { ...OPTIMIZER_DEFAULTS.sgd, learningRate: 0.1 } },
+  { name: 'SGD Nesterov momentum 0.9', config: { ...OPTIMIZER_DEFAULTS.sgd, learningRate: 0.1, momentum: 0.9, nesterov: true } },
+  { name: 'Adam', config: { ...OPTIMIZER_DEFAULTS.adam, learningRate: 0.01 } },
+  { name: 'RMSprop centered, momentum 0.5', config: { ...OPTIMIZER_DEFAULTS.rmsprop, learningRate: 0.01, momentum: 0.5, centered: true } },
+];
+
+const STEPS = 3;
+
+function labels(model: Model, outShape: readonly number[], step: number): Tensor {
+  const B = model.batch;
+  const K = outShape.at(-1)!;
+  const u = uniforms(B * K, 40 + step, 'labels');
+  if (model.loss === 'sparse_categorical_crossentropy') return tensor([B], Array.from({ length: B }, (_, i) => Math.floor(u[i] * K)));
+  if (model.loss === 'mean_squared_error') return tensor([B, ...outShape], Array.from(u, (v) => 2 * v - 1));
+  if (model.loss === 'binary_crossentropy') return tensor([B, ...outShape], Array.from(u, (v) => (v < 0.5 ? 0 : 1)));
+  return tensor([B, ...outShape], Array.from({ length: B * K }, (_, i) => (Math.floor(u[Math.floor(i / K)] * K) === i % K ? 1 : 0)));
+}
+
+async function compare(model: Model, optimizer: OptimizerConfig, steps = STEPS): Promise<void> {
+  const report = analyzeGraph(model.graph);
+  expect(report.problems).toEqual([]);
+  const initial = materializeWeights(report, 3);
+  const compile: CompileConfig = { optimizer, loss: lossConfig(model.loss, !!model.fromLogits), metrics: ['accuracy'] };
+  const reference = new ReferenceTrainer(report, initial, compile, { seed: 5 });
+  const trainer = GpuTrainer.create(engine!, report, initial, { batch: model.batch, compile, seed: 5 });
+  const input = report.nodes.find((r) => r.op === 'Input')!;
+  const outShape = report.byId.get(report.outputs[0])!.shape!;
+  try {
+    for (let step = 0; step < steps; step++) {
+      const x = randomInput([model.batch, ...input.shape!], `x${step}`);
+      const y = labels(model, outShape, step);
+      const want = reference.trainStep(x, model.loss === 'sparse_categorical_crossentropy' ? y.data : y, step);
+      const got = (await trainer.step(x, y))!;
+      expect(Math.abs(got.loss - want.loss), `step ${step}: loss ${got.loss}, reference ${want.loss}`).toBeLessThanOrEqual(1e-5 + 1e-4 * Math.abs(want.loss));
+      expect(Math.abs(got.regularization - want.regularization), `step ${step}: regularization`).toBeLessThanOrEqual(1e-6 + 1e-4 * Math.abs(want.regularization));
+      expect(got.accuracy, `step ${step}: accuracy`).toBeCloseTo(want.accuracy!, 6);
+    }
+    const gotWeights = await trainer.weights();
+    for (const [id, named] of reference.weights())
+      for (const [name, w] of Object.entries(named)) {
+        const g = gotWeights.get(id)![name];
+        // float32 sums of the steps against float64: relative to the weight's scale
+        const peak = w.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        const bad = mismatches(g.data, w.data, { atol: 2e-5 * Math.max(1, peak), rtol: 1e-3 });
+        expect(bad, `${id}/${name} after ${steps} steps\n${bad.join('\n')}`).toEqual([]);
+      }
+  } finally {
+    trainer.destroy();
+  }
+}
+
+describe.skipIf(!engine)('GPU training step = reference trainer, step by step', () => {
+  for (const model of MODELS)
+    describe(model.name, () => {
+      for (const optimizer of OPTIMIZERS) it(optimizer.name, () => compare(model, optimizer.config));
+    });
+
+  it('examples/fashion-cnn.json on Fashion-MNIST-shaped data, Adam, with its Dropout', async () => {
+    const file = JSON.parse(readFileSync(new URL('../../examples/fashion-cnn.json', import.meta.url), 'utf8')) as GraphFile;
+    await compare({ name: 'fashion-cnn', graph: file, loss: 'sparse_categorical_crossentropy', batch: 2 }, { ...OPTIMIZER_DEFAULTS.adam }, 2);
+  });
+
+  it('a frozen backbone (trainable: false) keeps its weights; BatchNormalization there runs in inference mode', async () => {
+    const model = MODELS[1];
+    const frozen = { ...model.graph, nodes: model.graph.nodes.map((n) => (['stem', 'c1', 'bn1'].includes(n.id) ? { ...n, attrs: { ...n.attrs, trainable: false } } : n)) };
+    await compare({ ...model, graph: frozen }, OPTIMIZERS[2].config);
+  });
+
+  it('refuses, naming the node, what it cannot train yet — before anything runs', () => {
+    const report = analyzeGraph(graph([
+      { id: 'x', op: 'Input', attrs: { shape: [4, 4, 2] } },
+      { id: 'sep', op: 'SeparableConv2D', inputs: ['x'], attrs: { filters: 2, kernel_size: 3 } },
+    ], 'sep'));
+    const compile: CompileConfig = { optimizer: OPTIMIZER_DEFAULTS.sgd, loss: lossConfig('mean_squared_error'), metrics: [] };
+    expect(() => GpuTrainer.create(engine!, report, materializeWeights(report, 1), { batch: 1, compile })).toThrow(OpError);
+    expect(() => GpuTrainer.create(engine!, report, materializeWeights(report, 1), { batch: 1, compile })).toThrow(/SeparableConv2D 'sep' cannot be trained on the GPU yet/);
+  });
+});

@@ -1,0 +1,100 @@
+// Training on WebGPU: a graph compiled once into a training step (lower-training.ts) that runs as one
+// submit per batch — forward, loss, backward and the optimizer update in place — reading back only
+// the batch's losses and hits, and only when asked. The learnt weights stay on the GPU until read.
+import type { GraphReport } from '../graph/analyze.ts';
+import { CompiledGraph, type Engine } from '../runtime/engine.ts';
+import { OpError } from '../ops/op.ts';
+import { formatShape, type Tensor } from '../tensor.ts';
+import type { CompileConfig } from './config.ts';
+import { LABELS, lowerTraining, METRICS, STATE, STATE_WORDS, type TrainingPlan } from './lower-training.ts';
+
+export interface StepMetrics {
+  /** The loss Keras reports: the data loss plus the regularization penalties. */
+  loss: number;
+  dataLoss: number;
+  regularization: number;
+  /** Keras 3's 'accuracy' as it resolves it from the shapes (shaders/train/loss.wgsl). */
+  accuracy: number;
+}
+
+export interface GpuTrainerOptions {
+  batch: number;
+  compile: CompileConfig;
+  /** Seeds Dropout's masks. */
+  seed?: number;
+}
+
+type Weights = Map<string, Record<string, Tensor>>;
+
+export class GpuTrainer {
+  /** Optimizer steps taken (Keras' `optimizer.iterations`). */
+  iterations = 0;
+  readonly input: string;
+
+  private constructor(
+    private readonly compiled: CompiledGraph,
+    readonly training: TrainingPlan,
+    private readonly initial: Weights,
+    private readonly options: GpuTrainerOptions,
+  ) {
+    const inputs = training.graph.nodes.filter((r) => r.op === 'Input');
+    if (inputs.length !== 1) throw new OpError(`training needs one Input, the graph has ${inputs.length}`, 'merge the inputs into one');
+    this.input = inputs[0].id;
+  }
+
+  /** Compiles the training step for `report` from `weights` (the initial weights; they are not modified). */
+  static create(engine: Engine, report: GraphReport, weights: Weights, options: GpuTrainerOptions): GpuTrainer {
+    // The plan's constants are the weights' own arrays: copies, so the caller's stay the initial ones.
+    const own: Weights = new Map([...weights].map(([id, w]) => [id, Object.fromEntries(Object.entries(w).map(([n, t]) => [n, { shape: [...t.shape], data: new Float32Array(t.data) }]))]));
+    const training = lowerTraining(report, own, { batch: options.batch, compile: options.compile });
+    const compiled = new CompiledGraph(engine, training.plan, new Set(training.kept));
+    return new GpuTrainer(compiled, training, own, options);
+  }
+
+  /**
+   * One optimizer step on a batch: x [B, ...input], labels [B] (sparse) or shaped like the output.
+   * With `read` (default), the batch's metrics; without, nothing is read back and null is returned.
+   */
+  async step(x: Tensor, labels: Tensor, { read = true }: { read?: boolean } = {}): Promise<StepMetrics | null> {
+    const want = this.training.labelShape;
+    if (formatShape(labels.shape) !== formatShape(want))
+      throw new OpError(`labels of shape ${formatShape(labels.shape)} do not fit this model: it needs ${formatShape(want)}`, this.options.compile.loss.name === 'sparse_categorical_crossentropy' ? 'give one class index per sample' : 'give one-hot labels shaped like the output');
+    const words = new Uint32Array(STATE_WORDS);
+    words[0] = this.iterations + 1;
+    words[1] = (this.options.seed ?? 0) >>> 0;
+    new Float32Array(words.buffer, 8, 1)[0] = this.options.compile.optimizer.learningRate;
+    words[3] = this.iterations;
+    const feeds = { [this.input]: x, [LABELS]: labels, [STATE]: { shape: [STATE_WORDS], data: new Float32Array(words.buffer) } };
+    const result = await this.compiled.run(feeds, { read: read ? [METRICS] : [] });
+    this.iterations++;
+    return read ? this.metrics(result.tensors.get(METRICS)!.data) : null;
+  }
+
+  private metrics(m: Float32Array): StepMetrics {
+    const { rows, penalties } = this.training;
+    let loss = 0, hits = 0, regularization = 0;
+    for (let r = 0; r < rows; r++) {
+      loss += m[2 * r];
+      hits += m[2 * r + 1];
+    }
+    for (let k = 0; k < penalties.length; k++) regularization += m[2 * rows + k];
+    const dataLoss = loss / rows;
+    return { loss: dataLoss + regularization, dataLoss, regularization, accuracy: hits / rows };
+  }
+
+  /** The weights as trained so far (every weight, BatchNormalization's moving statistics included). */
+  async weights(): Promise<Weights> {
+    const planned = this.training.weights;
+    const data = await this.compiled.readConstants(planned.map((w) => w.constant));
+    const out: Weights = new Map([...this.initial].map(([id, w]) => [id, { ...w }]));
+    planned.forEach((w, i) => {
+      const shape = this.initial.get(w.node)![w.name].shape;
+      out.get(w.node)![w.name] = { shape: [...shape], data: data[i] };
+    });
+    return out;
+  }
+
+  destroy(): void {
+    this.compiled.destroy();
+  }
+}
