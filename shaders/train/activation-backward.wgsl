@@ -1,8 +1,9 @@
 // uses: activation (prepended by src/compile/kernels.ts)
 // An elementwise activation's gradient: dz = dy · f'(z), z its input (the pre-activation), kept by the
-// forward pass. ACT and its parameters are the forward's override constants (activation.wgsl).
+// forward pass, read as pixels with a channel stride (zStride, zOffset over its last axis of C values:
+// a concat slice works). ACT and its parameters are the forward's override constants (activation.wgsl).
 // Reference: src/ops/gradients.ts (DERIVATIVES), src/ops/relu.ts backward
-struct Params { count: u32 }
+struct Params { count: u32, C: u32, zStride: u32, zOffset: u32 }
 
 @group(0) @binding(0) var<storage, read> dy: array<f32>;
 @group(0) @binding(1) var<storage, read> z: array<f32>;
@@ -35,6 +36,6 @@ fn derivative(x: f32) -> f32 {
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = gid.x + gid.y * nwg.x * WG;
   if (i >= p.count) { return; }
-  let g = dy[i] * derivative(z[i]);
+  let g = dy[i] * derivative(z[(i / p.C) * p.zStride + p.zOffset + i % p.C]);
   dz[i] = select(g, dz[i] + g, ACCUMULATE);
 }

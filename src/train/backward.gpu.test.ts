@@ -3,10 +3,10 @@
 // own case table: a training step compiled in probe mode takes dL/dy = r (random) for the loss and
 // keeps the gradients of the inputs and of every trainable weight to read back.
 import { describe, expect, it } from 'vitest';
-import { analyzeGraph, type GraphReport, type NodeReport } from '../graph/analyze.ts';
+import { analyzeGraph } from '../graph/analyze.ts';
 import { CompiledGraph, Engine } from '../runtime/engine.ts';
 import { materializeWeights } from '../runtime/reference.ts';
-import { formatShape, sizeOf, type Tensor } from '../tensor.ts';
+import { sizeOf, type Tensor } from '../tensor.ts';
 import { randomInput, singleOpGraph } from '../testing/compare.ts';
 import { testGpu } from '../testing/gpu.ts';
 import { mismatches } from '../testing/expect-close.ts';
@@ -27,20 +27,6 @@ const TRAINING_MODE = new Set(['BatchNormalization', 'Dropout']);
 const MAX_VALUES = 20000;
 const compile = { optimizer: optimizerConfig('sgd'), loss: lossConfig('mean_squared_error'), metrics: [] };
 
-/** What the GPU backward refuses for now (with a message): broadcasting merges, Multiply/Divide of more than two, Concatenate off the channels, Softmax off the last axis. */
-function knownGap(node: NodeReport, report: GraphReport): string | null {
-  const shapes = node.inputs.map((i) => formatShape(report.byId.get(i)!.shape!));
-  if (node.def?.gpu?.merge || node.op === 'Average') {
-    if (shapes.some((s) => s !== formatShape(node.shape!))) return 'a broadcasting merge';
-    if ((node.op === 'Multiply' || node.op === 'Divide') && node.inputs.length > 2) return `${node.op} of more than two`;
-  }
-  const rank = node.shape!.length;
-  const axis = node.attrs.axis as number | undefined;
-  if (node.op === 'Concatenate' && axis !== -1 && axis !== rank) return 'Concatenate off the channel axis';
-  if (node.op === 'Softmax' && axis !== -1 && axis !== rank) return 'Softmax off the last axis';
-  return null;
-}
-
 async function check(op: string, c: OpCase): Promise<void> {
   const report = analyzeGraph(singleOpGraph(op, c.inputs, c.attrs ?? {}));
   expect(report.problems).toEqual([]);
@@ -57,12 +43,6 @@ async function check(op: string, c: OpCase): Promise<void> {
   const r: Tensor = { shape: outShape, data: Float32Array.from(uniforms(sizeOf(outShape), 11, 'r'), (v) => 2 * v - 1) };
   const want = findOp(op)!.backward!(inputs, weights.get('y') ?? {}, node.attrs, r);
 
-  const gap = knownGap(node, report);
-  if (gap) {
-    // Not trainable on the GPU yet: it must say so, naming the node, before anything runs.
-    expect(() => lowerTraining(report, weights, { batch, compile, probe: true }), gap).toThrow(/cannot be trained on the GPU yet/);
-    return;
-  }
   const training = lowerTraining(report, weights, { batch, compile, probe: true });
   const compiled = new CompiledGraph(engine!, training.plan, new Set(training.kept));
   const feeds: Record<string, Tensor> = { [LABELS]: r, [STATE]: { shape: [STATE_WORDS], data: new Float32Array(STATE_WORDS) } };

@@ -7,7 +7,7 @@ import { convBackward } from './conv.ts';
 import { mergeBackward } from './merge.ts';
 import { batchNormalizationBackward, dropoutBackward } from './normalization.ts';
 import { globalPool2dBackward, pool2dBackward } from './pool.ts';
-import { concatenateBackward, cropping2dBackward, linearMergeBackward, reshapeBackward, zeroPadding2dBackward } from './routing.ts';
+import { concatenateBackward, cropping2dBackward, reshapeBackward, zeroPadding2dBackward } from './routing.ts';
 
 export const BACKWARD: Readonly<Record<string, BackwardLowering>> = {
   Conv2D: convBackward,
@@ -21,9 +21,9 @@ export const BACKWARD: Readonly<Record<string, BackwardLowering>> = {
   AveragePool2D: pool2dBackward,
   GlobalAveragePool2D: globalPool2dBackward,
   GlobalMaxPool2D: globalPool2dBackward,
-  Add: linearMergeBackward,
-  Subtract: linearMergeBackward,
-  Average: linearMergeBackward,
+  Add: mergeBackward,
+  Subtract: mergeBackward,
+  Average: mergeBackward,
   Multiply: mergeBackward,
   Maximum: mergeBackward,
   Minimum: mergeBackward,

@@ -1,5 +1,5 @@
 // Backward of the ops that route gradients without arithmetic but a scale (gradient-copy.wgsl):
-// Add, Subtract, Average (dy·±1, dy/n to each input), Concatenate (each input's slice of dy),
+// Concatenate (each input's slice of dy, along any axis),
 // Flatten and Reshape (dy as the input's shape), ZeroPadding2D (dy's inner window) and Cropping2D
 // (dy into the kept window of a zeroed dx).
 import type { NodeReport } from '../../graph/analyze.ts';
@@ -50,20 +50,6 @@ export function copyGradient(r: NodeReport, b: BackwardContext, g: Region): void
   });
 }
 
-/** Add, Subtract, Average: each input gets dy times its sign or 1/n; shapes must match (no broadcast yet). */
-export function linearMergeBackward(r: NodeReport, b: BackwardContext): void {
-  const dy = b.gradOut(r.id);
-  r.inputs.forEach((id, k) => {
-    if (!b.needsGrad(id)) return;
-    const shape = b.node(id).shape!;
-    if (formatShape(shape) !== formatShape(r.shape!))
-      throw new OpError(`${r.op} of a broadcast input ${formatShape(shape)} (to ${formatShape(r.shape!)}) cannot be trained on the GPU yet`, 'give every input the same shape');
-    const scale = r.op === 'Average' ? 1 / r.inputs.length : r.op === 'Subtract' && k === 1 ? -1 : 1;
-    const to = b.gradIn(id);
-    copyGradient(r, b, { src: flat(dy), out: flat(to.view), accumulate: to.accumulate, scale });
-  });
-}
-
 /** A contiguous tensor as one row of values: any two of the same size copy elementwise. */
 const flat = (v: View): View => ({ ...v, shape: [1, elements(v)], strides: [elements(v), 1] });
 
@@ -77,17 +63,21 @@ export function concatenateBackward(r: NodeReport, b: BackwardContext): void {
   const a = attrsOf<ConcatenateAttrs>(r);
   const rank = r.shape!.length;
   const axis = a.axis < 0 ? a.axis + rank + 1 : a.axis; // Keras' axis counts the batch
-  if (axis !== rank) throw new OpError(`Concatenate along axis ${a.axis} cannot be trained on the GPU yet`, 'concatenate along the channels (axis -1)');
+  // The axis among gradient-copy's N×H×W×C (nhwc): rank 3 is H, W, C; rank 2 W, C; rank 1 C.
+  const at = 3 - rank + axis;
+  if (rank > 3 || at < 1) throw new OpError(`Concatenate of ${formatShape(r.shape!)} along axis ${a.axis} cannot be trained on the GPU: its kernels take up to 3 axes besides the batch`, 'Flatten or Reshape the inputs first');
   const dy = b.gradOut(r.id);
   let offset = 0;
   for (const id of r.inputs) {
-    const channels = b.node(id).shape!.at(-1)!;
+    const size = b.node(id).shape![axis - 1];
     if (b.needsGrad(id)) {
       const to = b.gradIn(id);
-      const [, H, W] = nhwc(to.view);
-      copyGradient(r, b, { src: dy, out: to.view, accumulate: to.accumulate, size: [H, W, channels], srcAt: [0, 0, offset] });
+      const [, H, W, C] = nhwc(to.view);
+      const srcAt: [number, number, number] = [0, 0, 0];
+      srcAt[at - 1] = offset;
+      copyGradient(r, b, { src: dy, out: to.view, accumulate: to.accumulate, size: [H, W, C], srcAt });
     }
-    offset += channels;
+    offset += size;
   }
 }
 
