@@ -32,12 +32,14 @@ import batchNormStatisticsSource from '../../shaders/train/batch-norm-statistics
 import channelSumSource from '../../shaders/train/channel-sum.wgsl?raw';
 import conv2dBackwardFilterSource from '../../shaders/train/conv2d-backward-filter.wgsl?raw';
 import conv2dBackwardInputSource from '../../shaders/train/conv2d-backward-input.wgsl?raw';
+import dotBackwardSource from '../../shaders/train/dot-backward.wgsl?raw';
 import dropoutSource from '../../shaders/train/dropout.wgsl?raw';
 import globalPool2dBackwardSource from '../../shaders/train/global-pool2d-backward.wgsl?raw';
 import gradientCopySource from '../../shaders/train/gradient-copy.wgsl?raw';
 import lossSource from '../../shaders/train/loss.wgsl?raw';
 import mergeBackwardSource from '../../shaders/train/merge-backward.wgsl?raw';
 import optimizerSource from '../../shaders/train/optimizer.wgsl?raw';
+import pad2dBackwardSource from '../../shaders/train/pad2d-backward.wgsl?raw';
 import penaltySource from '../../shaders/train/penalty.wgsl?raw';
 import pool2dBackwardSource from '../../shaders/train/pool2d-backward.wgsl?raw';
 import softmaxBackwardSource from '../../shaders/train/softmax-backward.wgsl?raw';
@@ -144,12 +146,14 @@ export const KERNELS = {
   channelSum: kernel('channel-sum', channelSumSource),
   conv2dBackwardFilter: kernel('conv2d-backward-filter', conv2dBackwardFilterSource),
   conv2dBackwardInput: kernel('conv2d-backward-input', conv2dBackwardInputSource),
+  dotBackward: kernel('dot-backward', dotBackwardSource),
   dropout: kernel('dropout', dropoutSource),
   globalPool2dBackward: kernel('global-pool2d-backward', globalPool2dBackwardSource),
   gradientCopy: kernel('gradient-copy', gradientCopySource),
   loss: kernel('loss', lossSource),
   mergeBackward: kernel('merge-backward', mergeBackwardSource),
   optimizer: kernel('optimizer', optimizerSource),
+  pad2dBackward: kernel('pad2d-backward', pad2dBackwardSource),
   penalty: kernel('penalty', penaltySource),
   pool2dBackward: kernel('pool2d-backward', pool2dBackwardSource),
   softmaxBackward: kernel('softmax-backward', softmaxBackwardSource),

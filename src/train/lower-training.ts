@@ -148,7 +148,7 @@ export function lowerTraining(report: GraphReport, weights: Weights, options: Tr
   if (options.probe) {
     lowering.step({
       node: output, kernel: 'gradientCopy', overrides: {},
-      bindings: { src: view(labels), out: view(dOut) },
+      bindings: { src: view(labels), channelScale: { kind: 'none' }, out: view(dOut) },
       params: {
         N: 1, RH: 1, RW: 1, RC: elements(dOut), srcH: 1, srcW: 1, srcC: elements(dOut), srcY: 0, srcX: 0, srcOffsetC: 0,
         outH: 1, outW: 1, outC: elements(dOut), outY: 0, outX: 0, outOffsetC: 0, scale: 1,

@@ -4,10 +4,11 @@
 import { activationBackward } from './activation.ts';
 import type { BackwardLowering } from './context.ts';
 import { convBackward } from './conv.ts';
+import { dotBackward } from './dot.ts';
 import { mergeBackward } from './merge.ts';
-import { batchNormalizationBackward, dropoutBackward } from './normalization.ts';
+import { batchNormalizationBackward, dropoutBackward, normalizationBackward, rescalingBackward } from './normalization.ts';
 import { globalPool2dBackward, pool2dBackward } from './pool.ts';
-import { concatenateBackward, cropping2dBackward, reshapeBackward, zeroPadding2dBackward } from './routing.ts';
+import { channelShuffleBackward, concatenateBackward, cropping2dBackward, pad2dBackward, reshapeBackward, zeroPadding2dBackward } from './routing.ts';
 
 export const BACKWARD: Readonly<Record<string, BackwardLowering>> = {
   Conv2D: convBackward,
@@ -18,6 +19,7 @@ export const BACKWARD: Readonly<Record<string, BackwardLowering>> = {
   LeakyReLU: activationBackward,
   Softmax: activationBackward,
   MaxPool2D: pool2dBackward,
+  MaxPoolWithArgmax2D: pool2dBackward,
   AveragePool2D: pool2dBackward,
   GlobalAveragePool2D: globalPool2dBackward,
   GlobalMaxPool2D: globalPool2dBackward,
@@ -29,10 +31,15 @@ export const BACKWARD: Readonly<Record<string, BackwardLowering>> = {
   Minimum: mergeBackward,
   Divide: mergeBackward,
   Concatenate: concatenateBackward,
+  Dot: dotBackward,
   Flatten: reshapeBackward,
   Reshape: reshapeBackward,
   ZeroPadding2D: zeroPadding2dBackward,
   Cropping2D: cropping2dBackward,
+  Pad2D: pad2dBackward,
+  ChannelShuffle: channelShuffleBackward,
   BatchNormalization: batchNormalizationBackward,
   Dropout: dropoutBackward,
+  Normalization: normalizationBackward,
+  Rescaling: rescalingBackward,
 };

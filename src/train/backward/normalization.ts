@@ -1,7 +1,8 @@
 // BatchNormalization and Dropout as a training step runs them. Forward: batch statistics
 // (batch-norm-statistics.wgsl) then the affine map with them (affine.wgsl), moving statistics updated
 // in place; Dropout's mask (dropout.wgsl). A frozen BatchNormalization (trainable = false) runs in
-// inference mode, as Keras 3 does, and its backward is dy·γ/sqrt(moving variance + ε).
+// inference mode, as Keras 3 does, and its backward is dy·γ/sqrt(moving variance + ε). Normalization
+// and Rescaling learn nothing: their gradient is dy times the affine map's scale (gradient-copy.wgsl).
 import type { NodeReport } from '../../graph/analyze.ts';
 import { attrsOf, type LoweringContext } from '../../compile/context.ts';
 import { lowerBatchNormalization } from '../../compile/ops/affine.ts';
@@ -9,6 +10,8 @@ import { bnScaleShift } from '../../compile/ops/affine.ts';
 import { pixelView, type Binding, type View } from '../../compile/plan.ts';
 import type { BatchNormalizationAttrs } from '../../ops/batch-normalization.ts';
 import type { DropoutAttrs } from '../../ops/dropout.ts';
+import type { NormalizationAttrs } from '../../ops/normalization.ts';
+import type { RescalingAttrs } from '../../ops/rescaling.ts';
 import { nodeSalt } from '../dropout-mask.ts';
 import { copyGradient } from './routing.ts';
 import { elements, groupsOf, offsetView, view, type BackwardContext } from './context.ts';
@@ -115,3 +118,30 @@ export function dropoutBackward(r: NodeReport, b: BackwardContext): void {
     params: { count, salt: nodeSalt(r.id), rate: attrsOf<DropoutAttrs>(r).rate }, workgroups: groupsOf(count),
   });
 }
+
+/** Rescaling: dx = dy·scale. */
+export function rescalingBackward(r: NodeReport, b: BackwardContext): void {
+  if (!b.needsGrad(r.inputs[0])) return;
+  const to = b.gradIn(r.inputs[0]);
+  copyGradient(r, b, { src: flatRow(b.gradOut(r.id)), out: flatRow(to.view), accumulate: to.accumulate, scale: attrsOf<RescalingAttrs>(r).scale });
+}
+
+/** Normalization: dx = dy / std per channel (dy·std inverted), its statistics fixed (attrs, or non-trainable weights). */
+export function normalizationBackward(r: NodeReport, b: BackwardContext): void {
+  if (!b.needsGrad(r.inputs[0])) return;
+  const a = attrsOf<NormalizationAttrs>(r);
+  const variance = a.variance ?? b.lowering.weights(r.id).variance.data;
+  const C = r.shape!.at(-1)!;
+  // As the forward (src/compile/ops/affine.ts lowerNormalization): std floored at 1e-7, one value or one per channel.
+  const channelScale = Float32Array.from({ length: C }, (_, c) => {
+    const std = Math.max(Math.sqrt(variance.length === 1 ? variance[0] : variance[c]), 1e-7);
+    return a.invert ? std : 1 / std;
+  });
+  const to = b.gradIn(r.inputs[0]);
+  const dy = b.gradOut(r.id);
+  const rows = (v: View): View => ({ ...v, shape: [elements(v) / C, C], strides: [C, 1] });
+  copyGradient(r, b, { src: rows(dy), out: rows(to.view), accumulate: to.accumulate, channelScale });
+}
+
+/** A contiguous tensor as one row of values. */
+const flatRow = (v: View): View => ({ ...v, shape: [1, elements(v)], strides: [elements(v), 1] });

@@ -1,12 +1,16 @@
 // Backward of the ops that route gradients without arithmetic but a scale (gradient-copy.wgsl):
 // Concatenate (each input's slice of dy, along any axis),
 // Flatten and Reshape (dy as the input's shape), ZeroPadding2D (dy's inner window) and Cropping2D
-// (dy into the kept window of a zeroed dx).
+// (dy into the kept window of a zeroed dx). Pad2D sums the cells each input cell was copied to
+// (pad2d-backward.wgsl); ChannelShuffle's gradient is the inverse shuffle (the forward's kernel with
+// C/g groups).
 import type { NodeReport } from '../../graph/analyze.ts';
 import { attrsOf } from '../../compile/context.ts';
 import type { View } from '../../compile/plan.ts';
 import type { ConcatenateAttrs } from '../../ops/concatenate.ts';
+import type { ChannelShuffleAttrs } from '../../ops/channel-shuffle.ts';
 import type { Cropping2DAttrs } from '../../ops/cropping2d.ts';
+import { PAD_MODES, type Pad2DAttrs } from '../../ops/pad2d.ts';
 import { OpError } from '../../ops/op.ts';
 import type { ZeroPadding2DAttrs } from '../../ops/zero-padding2d.ts';
 import { formatShape } from '../../tensor.ts';
@@ -26,6 +30,8 @@ interface Region {
   out: View;
   accumulate: boolean;
   scale?: number;
+  /** A factor per channel of the region (Normalization's 1/std). */
+  channelScale?: Float32Array;
   /** Region size; default the whole of `out`. */
   size?: [number, number, number];
   srcAt?: [number, number, number];
@@ -39,9 +45,9 @@ export function copyGradient(r: NodeReport, b: BackwardContext, g: Region): void
   const [srcY, srcX, srcOffsetC] = g.srcAt ?? [0, 0, 0];
   const [outY, outX, outOffsetC] = g.outAt ?? [0, 0, 0];
   b.lowering.step({
-    node: r.id, kernel: 'gradientCopy', overrides: { ACCUMULATE: g.accumulate },
+    node: r.id, kernel: 'gradientCopy', overrides: { ACCUMULATE: g.accumulate, HAS_CHANNEL_SCALE: !!g.channelScale },
     // Both views' own offsets ride on the channel offsets (the kernel indexes from the buffers' starts).
-    bindings: { src: offsetView(g.src), out: offsetView(g.out) },
+    bindings: { src: offsetView(g.src), channelScale: g.channelScale ? b.lowering.constant(g.channelScale) : { kind: 'none' }, out: offsetView(g.out) },
     params: {
       N, RH, RW, RC, srcH: sH, srcW: sW, srcC: sC, srcY, srcX, srcOffsetC: srcOffsetC + g.src.offset,
       outH: oH, outW: oW, outC: oC, outY, outX, outOffsetC: outOffsetC + g.out.offset, scale: g.scale ?? 1,
@@ -97,11 +103,43 @@ export function cropping2dBackward(r: NodeReport, b: BackwardContext): void {
   // The cropped border gets no gradient: a fresh dx is zeroed first, then the window added.
   b.lowering.step({
     node: r.id, kernel: 'gradientCopy', overrides: { ACCUMULATE: true }, ...(to.accumulate ? {} : { clear: to.view }),
-    bindings: { src: view(dy), out: view(to.view) },
+    bindings: { src: view(dy), channelScale: { kind: 'none' }, out: view(to.view) },
     params: {
       N: dy.shape[0], RH: H, RW: W, RC: C, srcH: H, srcW: W, srcC: C, srcY: 0, srcX: 0, srcOffsetC: 0,
       outH: to.view.shape[1], outW: to.view.shape[2], outC: C, outY: top, outX: left, outOffsetC: 0, scale: 1,
     },
     workgroups: groupsOf(elements(dy)),
   });
+}
+
+export function pad2dBackward(r: NodeReport, b: BackwardContext): void {
+  if (!b.needsGrad(r.inputs[0])) return;
+  const a = attrsOf<Pad2DAttrs>(r);
+  const to = b.gradIn(r.inputs[0]);
+  const [N, H, W, C] = to.view.shape;
+  const [OH, OW] = r.shape!;
+  b.lowering.step({
+    node: r.id, kernel: 'pad2dBackward', overrides: { MODE: PAD_MODES.indexOf(a.mode), ACCUMULATE: to.accumulate },
+    bindings: { dy: view(b.gradOut(r.id)), dx: view(to.view) },
+    params: { N, H, W, C, OH, OW, top: a.padding[0][0], left: a.padding[1][0] },
+    workgroups: groupsOf(elements(to.view)),
+  });
+}
+
+export function channelShuffleBackward(r: NodeReport, b: BackwardContext): void {
+  if (!b.needsGrad(r.inputs[0])) return;
+  const C = r.shape!.at(-1)!;
+  const to = b.gradIn(r.inputs[0]);
+  const dy = b.gradOut(r.id);
+  // Adding to a gradient already there: shuffle into a scratch first, then add it.
+  const out = to.accumulate ? b.lowering.contiguous(`${r.id}/shuffled`, r.shape!) : to.view;
+  const pixels = elements(dy) / C;
+  // Output channel c = j·g + i read input channel i·(C/g) + j: the inverse is the shuffle with C/g groups.
+  b.lowering.step({
+    node: r.id, kernel: 'channelShuffle', overrides: {},
+    bindings: { x: view(dy), y: view(out) },
+    params: { pixels, C, G: C / attrsOf<ChannelShuffleAttrs>(r).groups, xStride: C, xOffset: 0, yStride: C, yOffset: 0 },
+    workgroups: groupsOf(elements(dy)),
+  });
+  if (to.accumulate) copyGradient(r, b, { src: flat(out), out: flat(to.view), accumulate: true });
 }
