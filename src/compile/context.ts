@@ -34,6 +34,12 @@ export interface LoweringContext {
   alias(r: NodeReport, view: View): void;
   /** A fresh contiguous [batch, ...shape] allocation owned by `owner`. */
   contiguous(owner: string, shape: readonly number[]): View;
+  /**
+   * A fresh contiguous [batch, ...shape] buffer for an intermediate tensor of node `owner`, named `id`:
+   * where `keep` lists `id` it lives to the end of the run and reads back, and later steps find it
+   * with input(id) (a trainer's backward reads SeparableConv2D's depthwise half).
+   */
+  intermediate(owner: string, id: string, shape: readonly number[]): View;
   /** A scratch buffer of `floats` for one node's own intermediate results. */
   scratch(owner: string, floats: number): View;
   constant(data: Float32Array): Binding;

@@ -205,6 +205,12 @@ export class Lowering implements LoweringContext {
     return { alloc: this.allocations.length - 1, offset: 0, shape: full, strides: stridesOf(full) };
   }
 
+  intermediate(owner: string, id: string, shape: readonly number[]): View {
+    const v = this.contiguous(owner, shape);
+    if ([...this.options.keep].includes(id)) this.views.set(id, v);
+    return v;
+  }
+
   scratch(owner: string, floats: number): View {
     this.allocations.push({ floats, owner });
     return { alloc: this.allocations.length - 1, offset: 0, shape: [floats], strides: [1] };

@@ -14,6 +14,7 @@
 import type { GraphReport, NodeReport } from '../graph/analyze.ts';
 import type { OpLowering } from '../compile/context.ts';
 import { Lowering } from '../compile/lower.ts';
+import { separableDepthwiseId } from '../compile/ops/conv.ts';
 import type { Binding, Plan, View } from '../compile/plan.ts';
 import { OpError } from '../ops/op.ts';
 import { sizeOf, stridesOf, type Tensor } from '../tensor.ts';
@@ -99,6 +100,8 @@ export function lowerTraining(report: GraphReport, weights: Weights, options: Tr
   const batch = options.batch;
   const bnStats = new Map<string, BatchStatistics>();
   const keep = [...graph.order];
+  // Forward intermediates a backward reads: SeparableConv2D's depthwise half (backward/separable.ts).
+  for (const id of graph.order) if (node(id).op === 'SeparableConv2D' && requiresGrad.has(id)) keep.push(separableDepthwiseId(id));
   const kept: string[] = [METRICS];
   // Training's own forward lowerings, filled in once the state they read exists.
   const lowerings: Record<string, OpLowering> = {};

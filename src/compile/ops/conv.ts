@@ -23,6 +23,9 @@ export const GEMM_BUSY_WORKGROUPS = 256;
 /** Least K per split: shorter shares spend more on the partial sums than they save. */
 const GEMM_MIN_SPLIT_K = 256;
 
+/** SeparableConv2D's depthwise half, by name: kept where the compile's `keep` lists it (training reads it). */
+export const separableDepthwiseId = (id: string) => `${id}/depthwise`;
+
 /** Every conv kernel's attrs: what any member of the family may set. */
 type ConvAttrs = Partial<Conv2DAttrs & SeparableConv2DAttrs & DenseAttrs> & { activation: string; use_bias: boolean };
 
@@ -73,7 +76,7 @@ export function lowerConvGroup(g: ConvGroup, ctx: LoweringContext, winogradAffor
     // The depthwise half into a scratch buffer, then the pointwise half as a 1×1 conv with the epilogue.
     const [wh, ww] = window2d('SeparableConv2D', [H, W, C], a.kernel_size!, a.strides!, a.dilation_rate!, a.padding as Padding);
     const DM = a.depth_multiplier!;
-    const mid = ctx.contiguous(conv.id, [wh.out, ww.out, C * DM]);
+    const mid = ctx.intermediate(conv.id, separableDepthwiseId(conv.id), [wh.out, ww.out, C * DM]);
     ctx.step({
       node: conv.id, kernel: 'depthwiseConv2d', overrides: {},
       bindings: { x: xBinding, w: ctx.constant(w.depthwise_kernel.data), bias: { kind: 'none' }, residual: { kind: 'none' }, y: { kind: 'view', view: mid } },

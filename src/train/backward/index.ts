@@ -8,11 +8,13 @@ import { dotBackward } from './dot.ts';
 import { mergeBackward } from './merge.ts';
 import { batchNormalizationBackward, dropoutBackward, normalizationBackward, rescalingBackward } from './normalization.ts';
 import { globalPool2dBackward, pool2dBackward } from './pool.ts';
+import { separableConv2dBackward } from './separable.ts';
 import { channelShuffleBackward, concatenateBackward, cropping2dBackward, pad2dBackward, reshapeBackward, zeroPadding2dBackward } from './routing.ts';
 
 export const BACKWARD: Readonly<Record<string, BackwardLowering>> = {
   Conv2D: convBackward,
   DepthwiseConv2D: convBackward,
+  SeparableConv2D: separableConv2dBackward,
   Dense: convBackward,
   Activation: activationBackward,
   ReLU: activationBackward,
