@@ -1,9 +1,13 @@
 // Every op's backward on WebGPU (src/train/backward/) against its float64 CPU reference gradient
 // (OpDef.backward, itself checked against finite differences in src/ops/backward.test.ts), on the op's
 // own case table: a training step compiled in probe mode takes dL/dy = r (random) for the loss and
-// keeps the gradients of the inputs and of every trainable weight to read back.
+// keeps the gradients of the inputs and of every trainable weight to read back. Every op of the
+// registry trains on the GPU (backward.test.ts holds the table to that); each op's first case runs
+// again with two copies of the node on the same inputs (every backward adding to a gradient already
+// there), and Maximum and Minimum with tied inputs (the first equal input gets the gradient).
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze.ts';
+import type { GraphFile } from '../graph/types.ts';
 import { CompiledGraph, Engine } from '../runtime/engine.ts';
 import { materializeWeights } from '../runtime/reference.ts';
 import { sizeOf, type Tensor } from '../tensor.ts';
@@ -13,7 +17,6 @@ import { mismatches } from '../testing/expect-close.ts';
 import type { OpCase } from '../testing/cases.ts';
 import { uniforms } from '../weights/random.ts';
 import { findOp } from '../ops/index.ts';
-import { BACKWARD } from './backward/index.ts';
 import { lossConfig, optimizerConfig } from './config.ts';
 import { gradientId, LABELS, lowerTraining, STATE, STATE_WORDS, weightGradientId } from './lower-training.ts';
 
@@ -27,10 +30,28 @@ const TRAINING_MODE = new Set(['BatchNormalization', 'Dropout']);
 const MAX_VALUES = 20000;
 const compile = { optimizer: optimizerConfig('sgd'), loss: lossConfig('mean_squared_error'), metrics: [] };
 
-async function check(op: string, c: OpCase): Promise<void> {
-  const report = analyzeGraph(singleOpGraph(op, c.inputs, c.attrs ?? {}));
+/**
+ * How a case runs: alone (the op's node is the output), or `twice` — two copies of the node on the
+ * same inputs summed by an Add, so each input's second gradient share adds to the first (every
+ * backward's ACCUMULATE path) — and with `tie`, input `tie[1]` fed input `tie[0]`'s values.
+ */
+interface Variant {
+  twice?: boolean;
+  tie?: [number, number];
+}
+
+function caseGraph(op: string, c: OpCase, twice: boolean): GraphFile {
+  const graph = singleOpGraph(op, c.inputs, c.attrs ?? {});
+  if (!twice) return graph;
+  const node = graph.nodes.find((n) => n.id === 'y')!;
+  const inputs = graph.nodes.filter((n) => n.op === 'Input');
+  return { ...graph, nodes: [...inputs, { ...node, id: 'y1' }, { ...node, id: 'y2' }, { id: 'y', op: 'Add', attrs: {}, inputs: ['y1', 'y2'] }] };
+}
+
+async function check(op: string, c: OpCase, { twice = false, tie }: Variant = {}): Promise<void> {
+  const report = analyzeGraph(caseGraph(op, c, twice));
   expect(report.problems).toEqual([]);
-  const node = report.byId.get('y')!;
+  const nodes = twice ? ['y1', 'y2'] : ['y'];
   const weights = materializeWeights(report, 1);
   const batch = c.batch ?? 1;
   const scale = c.inputScale ?? 1;
@@ -39,16 +60,19 @@ async function check(op: string, c: OpCase): Promise<void> {
     for (let j = 0; j < t.data.length; j++) t.data[j] *= scale;
     return t;
   });
-  const outShape = [batch, ...node.shape!];
+  if (tie) inputs[tie[1]].data.set(inputs[tie[0]].data);
+  const outShape = [batch, ...report.byId.get('y')!.shape!];
   const r: Tensor = { shape: outShape, data: Float32Array.from(uniforms(sizeOf(outShape), 11, 'r'), (v) => 2 * v - 1) };
-  const want = findOp(op)!.backward!(inputs, weights.get('y') ?? {}, node.attrs, r);
+  // dL/d(each copy's output) is r (Add passes it to both): the inputs' gradients are the copies' sum.
+  const wants = nodes.map((id) => findOp(op)!.backward!(inputs, weights.get(id) ?? {}, report.byId.get(id)!.attrs, r));
+  const wantInputs = inputs.map((t, i) => ({ shape: t.shape, data: Float32Array.from(t.data, (_, j) => wants.reduce((sum, w) => sum + w.inputs[i].data[j], 0)) }));
 
   const training = lowerTraining(report, weights, { batch, compile, probe: true });
   const compiled = new CompiledGraph(engine!, training.plan, new Set(training.kept));
   const feeds: Record<string, Tensor> = { [LABELS]: r, [STATE]: { shape: [STATE_WORDS], data: new Float32Array(STATE_WORDS) } };
   inputs.forEach((t, i) => (feeds[`x${i}`] = t));
-  const trainable = node.weights.filter((w) => w.trainable).map((w) => w.name);
-  const read = [...inputs.map((_, i) => gradientId(`x${i}`)), ...trainable.map((n) => weightGradientId('y', n))];
+  const trainable = report.byId.get(nodes[0])!.weights.filter((w) => w.trainable).map((w) => w.name);
+  const read = [...inputs.map((_, i) => gradientId(`x${i}`)), ...nodes.flatMap((id) => trainable.map((n) => weightGradientId(id, n)))];
   const got = (await compiled.run(feeds, { read })).tensors;
   compiled.destroy();
   // Gradients sum many products: the conv tolerance, relative to the gradient's scale.
@@ -58,16 +82,31 @@ async function check(op: string, c: OpCase): Promise<void> {
     const bad = mismatches(g!.data, w.data, { atol: 1e-4 * Math.max(1, peak), rtol: 1e-3 });
     expect(bad, `${op} ${c.name}: ${name}\n${bad.join('\n')}`).toEqual([]);
   };
-  inputs.forEach((_, i) => close(`dL/dx${i}`, got.get(gradientId(`x${i}`)), want.inputs[i]));
-  for (const n of trainable) close(`dL/d${n}`, got.get(weightGradientId('y', n)), want.weights[n]);
+  inputs.forEach((_, i) => close(`dL/dx${i}`, got.get(gradientId(`x${i}`)), wantInputs[i]));
+  nodes.forEach((id, k) => {
+    for (const n of trainable) close(`dL/d${n} of ${id}`, got.get(weightGradientId(id, n)), wants[k].weights[n]);
+  });
 }
+
+const fits = (c: OpCase) => (c.batch ?? 1) * c.inputs.reduce((n, s) => n + sizeOf(s), 0) <= MAX_VALUES;
 
 describe.skipIf(!engine)('GPU backward = reference backward', () => {
   for (const { op, cases } of Object.values(tables)) {
-    if (!BACKWARD[op] || TRAINING_MODE.has(op)) continue;
+    if (TRAINING_MODE.has(op)) continue;
     describe(op, () => {
-      for (const c of cases.filter((c) => (c.batch ?? 1) * c.inputs.reduce((n, s) => n + sizeOf(s), 0) <= MAX_VALUES))
-        it(c.name, () => check(op, c));
+      for (const c of cases.filter(fits)) it(c.name, () => check(op, c));
+      // The first case again with every input read twice: the second gradient share adds to the first.
+      const first = cases.find(fits);
+      if (first) it(`${first.name}: two copies of the node on the same inputs (gradients summed)`, () => check(op, first, { twice: true }));
     });
   }
+
+  // Keras' rule, and the reference's: an output element equal to several inputs sends its gradient
+  // to the first of them only.
+  for (const op of ['Maximum', 'Minimum'])
+    describe(`${op} ties`, () => {
+      const cases = Object.values(tables).find((t) => t.op === op)!.cases;
+      it('two equal inputs: the first gets the gradient', () => check(op, cases[0], { tie: [0, 1] }));
+      it('3 inputs, the first [1, 1, C], the last two equal', () => check(op, cases.find((c) => c.inputs.length === 3 && c.inputs[0][0] === 1)!, { tie: [1, 2] }));
+    });
 });
