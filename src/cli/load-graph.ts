@@ -1,4 +1,5 @@
 // Reading the graph a command works on: a graph file (with its saved weights beside it), an ONNX model,
+// a Keras model saved for TF.js (model.json and its shards, as export-keras and fit --save write it),
 // or zoo:NAME (a Keras application, perhaps with pretrained weights).
 import { basename, dirname, extname, join } from 'node:path';
 import { analyzeGraph, type GraphReport } from '../graph/analyze.ts';
@@ -9,6 +10,7 @@ import { PRETRAINED } from '../models/pretrained.ts';
 import type { Preprocess } from '../io/preprocess.ts';
 import type { WeightStore } from '../runtime/reference.ts';
 import { importModel, type OnnxImport } from '../io/onnx-import.ts';
+import { importTfjsLayers } from '../io/tfjs-layers.ts';
 import { decodeModel, type TensorValue } from '../io/onnx-proto.ts';
 import { decodeWeights, weightsPaths } from '../io/weights-file.ts';
 import { EXAMPLE_VALUES, ZOO_FLAGS, type Flags } from './args.ts';
@@ -53,6 +55,12 @@ export async function loadGraph(file: string, io: CliIo, flags: Flags, bind?: Re
   }
   const isObject = !!raw && typeof raw === 'object' && !Array.isArray(raw);
   const obj = raw as Record<string, unknown>;
+  if (isObject && 'modelTopology' in obj) {
+    // A Keras model saved for TF.js (model.json + weight shards beside it): what export-keras and fit --save write.
+    const model = await importTfjsLayers(obj, (shard) => readInput(join(dirname(file), shard), io, 'weights shard'));
+    const name = model.graph.name ?? basename(file, extname(file));
+    return { name, raw: model.graph as unknown as Record<string, unknown>, report: analyzeGraph(model.graph), weights: model.weights, notes: model.notes };
+  }
   if (!isObject || (obj.format !== 'deepwire-graph' && !Array.isArray(obj.nodes))) {
     const holds = !isObject ? `it holds ${Array.isArray(raw) ? 'a list' : `a ${raw === null ? 'null' : typeof raw}`}, not an object` : 'it has no "format": "deepwire-graph" and no "nodes" list';
     throw new CliError(`${file} is not a deepwire graph: ${holds}`, 'open a graph saved by the editor; examples/ has some');

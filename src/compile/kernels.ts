@@ -115,6 +115,29 @@ export function orderedBindings<B>(k: Kernel, named: Readonly<Record<string, B>>
   return k.bindings.map((b) => named[b.name]);
 }
 
+/** The training step's kernels (shaders/train/, lowered by src/train/): besides their output they may update state in place. */
+export const TRAINING_KERNELS = {
+  activationBackward: kernel('activation-backward', activationBackwardSource),
+  activityGradient: kernel('activity-gradient', activityGradientSource),
+  batchNormStatistics: kernel('batch-norm-statistics', batchNormStatisticsSource),
+  batchNormBackwardSums: kernel('batch-norm-backward-sums', batchNormBackwardSumsSource),
+  batchNormBackwardInput: kernel('batch-norm-backward-input', batchNormBackwardInputSource),
+  channelSum: kernel('channel-sum', channelSumSource),
+  conv2dBackwardFilter: kernel('conv2d-backward-filter', conv2dBackwardFilterSource),
+  conv2dBackwardInput: kernel('conv2d-backward-input', conv2dBackwardInputSource),
+  dotBackward: kernel('dot-backward', dotBackwardSource),
+  dropout: kernel('dropout', dropoutSource),
+  globalPool2dBackward: kernel('global-pool2d-backward', globalPool2dBackwardSource),
+  gradientCopy: kernel('gradient-copy', gradientCopySource),
+  loss: kernel('loss', lossSource),
+  mergeBackward: kernel('merge-backward', mergeBackwardSource),
+  optimizer: kernel('optimizer', optimizerSource),
+  pad2dBackward: kernel('pad2d-backward', pad2dBackwardSource),
+  penalty: kernel('penalty', penaltySource),
+  pool2dBackward: kernel('pool2d-backward', pool2dBackwardSource),
+  softmaxBackward: kernel('softmax-backward', softmaxBackwardSource),
+} as const;
+
 export const KERNELS = {
   conv2dNaive: kernel('conv2d-naive', conv2dNaive),
   conv2dGemm: kernel('conv2d-gemm', conv2dGemm),
@@ -137,26 +160,7 @@ export const KERNELS = {
   softmax: kernel('softmax', softmax),
   softmaxAxis: kernel('softmax-axis', softmaxAxis),
   dot: kernel('dot', dot),
-  // The training step's kernels (shaders/train/, lowered by src/train/).
-  activationBackward: kernel('activation-backward', activationBackwardSource),
-  activityGradient: kernel('activity-gradient', activityGradientSource),
-  batchNormStatistics: kernel('batch-norm-statistics', batchNormStatisticsSource),
-  batchNormBackwardSums: kernel('batch-norm-backward-sums', batchNormBackwardSumsSource),
-  batchNormBackwardInput: kernel('batch-norm-backward-input', batchNormBackwardInputSource),
-  channelSum: kernel('channel-sum', channelSumSource),
-  conv2dBackwardFilter: kernel('conv2d-backward-filter', conv2dBackwardFilterSource),
-  conv2dBackwardInput: kernel('conv2d-backward-input', conv2dBackwardInputSource),
-  dotBackward: kernel('dot-backward', dotBackwardSource),
-  dropout: kernel('dropout', dropoutSource),
-  globalPool2dBackward: kernel('global-pool2d-backward', globalPool2dBackwardSource),
-  gradientCopy: kernel('gradient-copy', gradientCopySource),
-  loss: kernel('loss', lossSource),
-  mergeBackward: kernel('merge-backward', mergeBackwardSource),
-  optimizer: kernel('optimizer', optimizerSource),
-  pad2dBackward: kernel('pad2d-backward', pad2dBackwardSource),
-  penalty: kernel('penalty', penaltySource),
-  pool2dBackward: kernel('pool2d-backward', pool2dBackwardSource),
-  softmaxBackward: kernel('softmax-backward', softmaxBackwardSource),
+  ...TRAINING_KERNELS,
 } as const;
 
 export type KernelName = keyof typeof KERNELS;

@@ -145,7 +145,8 @@ export class Engine {
    */
   readonly unbuildable = new Set<KernelName>();
 
-  private checkLimits(plan: Plan): void {
+  /** Refuses a plan with a buffer past what this device binds, naming the node whose tensor it holds. */
+  checkLimits(plan: Plan): void {
     const limit = Math.min(this.device.limits.maxStorageBufferBindingSize, this.device.limits.maxBufferSize);
     plan.allocations.forEach((a, i) => {
       const bytes = a.floats * 4;

@@ -7,12 +7,13 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze.ts';
-import type { GraphFile, GraphNode } from '../graph/types.ts';
+import type { GraphFile } from '../graph/types.ts';
 import { OpError } from '../ops/op.ts';
 import { Engine } from '../runtime/engine.ts';
 import { materializeWeights } from '../runtime/reference.ts';
 import { tensor, type Tensor } from '../tensor.ts';
 import { randomInput } from '../testing/compare.ts';
+import { RANDOM_BIAS, residualBlock, STATISTICS, trainGraph } from '../testing/train-graphs.ts';
 import { testGpu } from '../testing/gpu.ts';
 import { mismatches } from '../testing/expect-close.ts';
 import { uniforms } from '../weights/random.ts';
@@ -25,14 +26,8 @@ import { ReferenceTrainer } from './reference-trainer.ts';
 const gpu = await testGpu();
 const engine = gpu ? await Engine.create(async () => gpu) : null;
 
-const STATISTICS = {
-  moving_mean_initializer: { name: 'random_normal', stddev: 0.3 },
-  moving_variance_initializer: { name: 'random_uniform', minval: 0.5, maxval: 2 },
-  gamma_initializer: { name: 'random_uniform', minval: 0.5, maxval: 1.5 },
-  beta_initializer: { name: 'random_normal', stddev: 0.3 },
-};
-const bias = { name: 'random_normal', stddev: 0.1 };
-const graph = (nodes: GraphNode[], output: string): GraphFile => ({ format: 'deepwire-graph', version: 1, nodes, outputs: [output] });
+const bias = RANDOM_BIAS;
+const graph = trainGraph;
 
 interface Model {
   name: string;
@@ -73,19 +68,7 @@ const MODELS: Model[] = [
   {
     name: 'a residual block (sparse labels)',
     loss: 'sparse_categorical_crossentropy', batch: 4,
-    graph: graph([
-      { id: 'x', op: 'Input', attrs: { shape: [5, 5, 3] } },
-      { id: 'stem', op: 'Conv2D', inputs: ['x'], attrs: { filters: 4, kernel_size: 3, padding: 'same', activation: 'relu', bias_initializer: bias } },
-      { id: 'c1', op: 'Conv2D', inputs: ['stem'], attrs: { filters: 4, kernel_size: 3, padding: 'same', use_bias: false } },
-      { id: 'bn1', op: 'BatchNormalization', inputs: ['c1'], attrs: STATISTICS },
-      { id: 'r1', op: 'ReLU', inputs: ['bn1'] },
-      { id: 'c2', op: 'Conv2D', inputs: ['r1'], attrs: { filters: 4, kernel_size: 3, padding: 'same', use_bias: false } },
-      { id: 'bn2', op: 'BatchNormalization', inputs: ['c2'], attrs: STATISTICS },
-      { id: 'add', op: 'Add', inputs: ['bn2', 'stem'] },
-      { id: 'r2', op: 'ReLU', inputs: ['add'] },
-      { id: 'gap', op: 'GlobalAveragePool2D', inputs: ['r2'] },
-      { id: 'dense', op: 'Dense', inputs: ['gap'], attrs: { units: 3, activation: 'softmax', bias_initializer: bias } },
-    ], 'dense'),
+    graph: residualBlock(),
   },
   {
     name: 'an Inception module (logits, from_logits)',

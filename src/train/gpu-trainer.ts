@@ -47,6 +47,7 @@ export class GpuTrainer {
     // The plan's constants are the weights' own arrays: copies, so the caller's stay the initial ones.
     const own: Weights = new Map([...weights].map(([id, w]) => [id, Object.fromEntries(Object.entries(w).map(([n, t]) => [n, { shape: [...t.shape], data: new Float32Array(t.data) }]))]));
     const training = lowerTraining(report, own, { batch: options.batch, compile: options.compile });
+    engine.checkLimits(training.plan);
     const compiled = new CompiledGraph(engine, training.plan, new Set(training.kept));
     return new GpuTrainer(compiled, training, own, options);
   }

@@ -21,9 +21,10 @@
 import type * as TF from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze.ts';
-import type { GraphFile, GraphNode } from '../graph/types.ts';
+import type { GraphFile } from '../graph/types.ts';
 import { materializeWeights } from '../runtime/reference.ts';
 import { randomInput } from '../testing/compare.ts';
+import { RANDOM_BIAS, residualBlock, STATISTICS, trainGraph } from '../testing/train-graphs.ts';
 import { tfjsCpu } from '../testing/tfjs-oracle.ts';
 import { tensor, type Tensor } from '../tensor.ts';
 import { uniforms } from '../weights/random.ts';
@@ -41,12 +42,6 @@ const TOLERANCE = { loss: { atol: 1e-6, rtol: 1e-4 }, weights: { atol: 1e-5, rto
 const STEPS = 3;
 const BATCH = 4;
 
-const STATISTICS = {
-  moving_mean_initializer: { name: 'random_normal', stddev: 0.3 },
-  moving_variance_initializer: { name: 'random_uniform', minval: 0.5, maxval: 2 },
-  gamma_initializer: { name: 'random_uniform', minval: 0.5, maxval: 1.5 },
-  beta_initializer: { name: 'random_normal', stddev: 0.3 },
-};
 
 interface Model {
   name: string;
@@ -59,8 +54,8 @@ interface Model {
   labels(step: number): { ours: Labels; tfjs: () => TF.Tensor };
 }
 
-const graph = (nodes: GraphNode[], output: string): GraphFile => ({ format: 'deepwire-graph', version: 1, nodes, outputs: [output] });
-const bias = { name: 'random_normal', stddev: 0.1 };
+const graph = trainGraph;
+const bias = RANDOM_BIAS;
 
 function oneHot(step: number, classes: number): number[] {
   return Array.from(uniforms(BATCH, 30 + step, 'labels'), (u) => Math.floor(u * classes)).flatMap((c) => Array.from({ length: classes }, (_, j) => (j === c ? 1 : 0)));
@@ -97,19 +92,7 @@ const MODELS: Model[] = [
   },
   {
     name: 'a residual block: stem, two Conv2D + BatchNormalization, Add, ReLU, GAP, Dense softmax (sparse)',
-    graph: graph([
-      { id: 'x', op: 'Input', attrs: { shape: [5, 5, 3] } },
-      { id: 'stem', op: 'Conv2D', inputs: ['x'], attrs: { filters: 4, kernel_size: 3, padding: 'same', activation: 'relu', bias_initializer: bias } },
-      { id: 'c1', op: 'Conv2D', inputs: ['stem'], attrs: { filters: 4, kernel_size: 3, padding: 'same', use_bias: false } },
-      { id: 'bn1', op: 'BatchNormalization', inputs: ['c1'], attrs: STATISTICS },
-      { id: 'r1', op: 'ReLU', inputs: ['bn1'] },
-      { id: 'c2', op: 'Conv2D', inputs: ['r1'], attrs: { filters: 4, kernel_size: 3, padding: 'same', use_bias: false } },
-      { id: 'bn2', op: 'BatchNormalization', inputs: ['c2'], attrs: STATISTICS },
-      { id: 'add', op: 'Add', inputs: ['bn2', 'stem'] },
-      { id: 'r2', op: 'ReLU', inputs: ['add'] },
-      { id: 'gap', op: 'GlobalAveragePool2D', inputs: ['r2'] },
-      { id: 'dense', op: 'Dense', inputs: ['gap'], attrs: { units: 3, activation: 'softmax', bias_initializer: bias } },
-    ], 'dense'),
+    graph: residualBlock(),
     build(tf) {
       const x = tf.input({ shape: [5, 5, 3] });
       const conv = (name: string, h: TF.SymbolicTensor, extra: object = {}) =>
