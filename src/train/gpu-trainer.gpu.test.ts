@@ -212,6 +212,24 @@ describe.skipIf(!engine)('GPU training step = reference trainer, step by step', 
     await compare({ ...model, graph: frozen }, OPTIMIZERS[2].config);
   });
 
+  it('tensors living in a channel Concatenate\'s buffer: activity regularizers on its members, an activation and a merge reading one', async () => {
+    await compare({
+      name: 'concat members', loss: 'categorical_crossentropy', batch: 2,
+      graph: graph([
+        { id: 'x', op: 'Input', attrs: { shape: [4, 4, 2] } },
+        { id: 'a', op: 'Conv2D', inputs: ['x'], attrs: { filters: 2, kernel_size: 1, bias_initializer: bias, activity_regularizer: { l2: 0.01 } } },
+        { id: 'b', op: 'Conv2D', inputs: ['x'], attrs: { filters: 3, kernel_size: 1, activation: 'relu', bias_initializer: bias, activity_regularizer: { l1: 0.01 } } },
+        { id: 'cat', op: 'Concatenate', inputs: ['a', 'b'] },
+        { id: 'ra', op: 'Activation', inputs: ['a'], attrs: { activation: 'tanh' } },
+        { id: 'mul', op: 'Multiply', inputs: ['ra', 'a'] },
+        { id: 'gap1', op: 'GlobalAveragePool2D', inputs: ['cat'] },
+        { id: 'gap2', op: 'GlobalAveragePool2D', inputs: ['mul'] },
+        { id: 'feat', op: 'Concatenate', inputs: ['gap1', 'gap2'] },
+        { id: 'out', op: 'Dense', inputs: ['feat'], attrs: { units: 3, activation: 'softmax', bias_initializer: bias } },
+      ], 'out'),
+    }, OPTIMIZERS[0].config);
+  });
+
   it('refuses, naming the node, an op without a GPU backward — before anything runs', () => {
     // Every op of the registry has one (backward.test.ts): take one away to see the refusal.
     const table = BACKWARD as Record<string, BackwardLowering>;

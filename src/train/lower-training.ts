@@ -15,12 +15,12 @@ import type { GraphReport, NodeReport } from '../graph/analyze.ts';
 import type { OpLowering } from '../compile/context.ts';
 import { Lowering } from '../compile/lower.ts';
 import { separableDepthwiseId } from '../compile/ops/conv.ts';
-import type { Binding, Plan, View } from '../compile/plan.ts';
+import { pixelView, type Binding, type Plan, type View } from '../compile/plan.ts';
 import { OpError } from '../ops/op.ts';
 import { sizeOf, stridesOf, type Tensor } from '../tensor.ts';
 import type { Regularizer } from '../weights/specs.ts';
 import { BACKWARD } from './backward/index.ts';
-import { elements, groupsOf, view, type BackwardContext, type GradientTarget } from './backward/context.ts';
+import { elements, groupsOf, offsetView, view, type BackwardContext, type GradientTarget } from './backward/context.ts';
 import { isFrozen, trainingBatchNormalization, trainingDropout, type BatchStatistics } from './backward/normalization.ts';
 import type { CompileConfig } from './config.ts';
 import { activationId, splitActivations } from './training-graph.ts';
@@ -69,6 +69,13 @@ export interface TrainingPlan {
 }
 
 type Weights = Map<string, Record<string, Tensor>>;
+
+/** A layer's output as pixels with a channel stride: it may be a channel slice of a Concatenate's buffer. */
+function channels(v: View): { channels: number; stride: number; offset: number } {
+  const p = pixelView(v);
+  if (!p) throw new OpError(`internal: a ${v.shape.join('×')} output is not a channel view`);
+  return p;
+}
 
 const REGULARIZER_NONE: Regularizer = { l1: 0, l2: 0 };
 
@@ -198,9 +205,11 @@ export function lowerTraining(report: GraphReport, weights: Weights, options: Tr
     const a = activity.get(id);
     if (a && !options.probe) {
       const count = elements(grads.get(id)!);
+      const y = channels(lowering.input(id));
       lowering.step({
         node: id, kernel: 'activityGradient', overrides: {},
-        bindings: { y: view(lowering.input(id)), dy: view(grads.get(id)!) }, params: { count, l1: a.l1, l2: a.l2, batch }, workgroups: groupsOf(count),
+        bindings: { y: offsetView(lowering.input(id)), dy: view(grads.get(id)!) },
+        params: { count, C: y.channels, yStride: y.stride, yOffset: y.offset, l1: a.l1, l2: a.l2, batch }, workgroups: groupsOf(count),
       });
     }
     try {
@@ -232,13 +241,14 @@ export function lowerTraining(report: GraphReport, weights: Weights, options: Tr
   } else {
     penalties.forEach((p, k) => {
       const onActivity = p.name === 'activity';
-      const w: Binding = onActivity ? view(lowering.input(p.node)) : lowering.constant(lowering.weights(p.node)[p.name].data);
+      const w: Binding = onActivity ? offsetView(lowering.input(p.node)) : lowering.constant(lowering.weights(p.node)[p.name].data);
       const count = onActivity ? elements(lowering.input(p.node)) : lowering.weights(p.node)[p.name].data.length;
+      const at = onActivity ? channels(lowering.input(p.node)) : { channels: count, stride: count, offset: 0 };
       const per = onActivity ? batch : 1;
       lowering.step({
         node: p.node, kernel: 'penalty', overrides: {},
         bindings: { w, metrics: view(metrics) },
-        params: { count, at: 2 * rows + k, l1: p.regularizer.l1 / per, l2: p.regularizer.l2 / per }, workgroups: 1,
+        params: { count, C: at.channels, wStride: at.stride, wOffset: at.offset, at: 2 * rows + k, l1: p.regularizer.l1 / per, l2: p.regularizer.l2 / per }, workgroups: 1,
       });
     });
     const opt = options.compile.optimizer;
