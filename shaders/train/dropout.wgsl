@@ -1,8 +1,10 @@
 // uses: train-state
 // Dropout in training, forward and backward alike: out = keep(i) ? src · 1/(1 − rate) : 0, the mask a
 // hash of (seed, step, node, i) — the same bits as src/train/dropout-mask.ts, so the backward pass and
-// the CPU reference see the mask the forward pass drew, and nothing random is stored.
-struct Params { count: u32, salt: u32, rate: f32 }
+// the CPU reference see the mask the forward pass drew, and nothing random is stored. src is read as
+// pixels with a channel stride (srcStride, srcOffset over its last axis of C values: the forward's
+// input may be a slice of a Concatenate's buffer); out is contiguous.
+struct Params { count: u32, C: u32, srcStride: u32, srcOffset: u32, salt: u32, rate: f32 }
 
 @group(0) @binding(0) var<storage, read> src: array<f32>;
 @group(0) @binding(1) var<storage, read> state: array<u32>;
@@ -17,6 +19,6 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   if (i >= p.count) { return; }
   let key = mix32(mix32(mix32(state[STATE_SEED]) ^ p.salt) ^ state[STATE_BATCH_INDEX]);
   let keep = f32(mix32(key ^ i) >> 8u) * (1.0 / 16777216.0) >= p.rate;
-  let v = select(0.0, src[i] / (1.0 - p.rate), keep);
+  let v = select(0.0, src[(i / p.C) * p.srcStride + p.srcOffset + i % p.C] / (1.0 - p.rate), keep);
   out[i] = select(v, out[i] + v, ACCUMULATE);
 }

@@ -212,7 +212,7 @@ describe.skipIf(!engine)('GPU training step = reference trainer, step by step', 
     await compare({ ...model, graph: frozen }, OPTIMIZERS[2].config);
   });
 
-  it('tensors living in a channel Concatenate\'s buffer: activity regularizers on its members, an activation and a merge reading one', async () => {
+  it('tensors living in a channel Concatenate\'s buffer: activity regularizers on its members, an activation, a Dropout and a merge reading one', async () => {
     await compare({
       name: 'concat members', loss: 'categorical_crossentropy', batch: 2,
       graph: graph([
@@ -221,7 +221,8 @@ describe.skipIf(!engine)('GPU training step = reference trainer, step by step', 
         { id: 'b', op: 'Conv2D', inputs: ['x'], attrs: { filters: 3, kernel_size: 1, activation: 'relu', bias_initializer: bias, activity_regularizer: { l1: 0.01 } } },
         { id: 'cat', op: 'Concatenate', inputs: ['a', 'b'] },
         { id: 'ra', op: 'Activation', inputs: ['a'], attrs: { activation: 'tanh' } },
-        { id: 'mul', op: 'Multiply', inputs: ['ra', 'a'] },
+        { id: 'da', op: 'Dropout', inputs: ['a'], attrs: { rate: 0.25 } },
+        { id: 'mul', op: 'Multiply', inputs: ['ra', 'da'] },
         { id: 'gap1', op: 'GlobalAveragePool2D', inputs: ['cat'] },
         { id: 'gap2', op: 'GlobalAveragePool2D', inputs: ['mul'] },
         { id: 'feat', op: 'Concatenate', inputs: ['gap1', 'gap2'] },

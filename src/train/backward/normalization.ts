@@ -98,12 +98,12 @@ export function batchNormalizationBackward(r: NodeReport, b: BackwardContext): v
 export function trainingDropout(state: Binding) {
   return (r: NodeReport, ctx: LoweringContext): void => {
     const rate = attrsOf<DropoutAttrs>(r).rate;
-    const x = ctx.input(r.inputs[0]);
+    const x = ctx.pixels(r.id, ctx.input(r.inputs[0]));
     const yv = ctx.output(r);
     const count = elements(yv);
     ctx.step({
-      node: r.id, kernel: 'dropout', overrides: {}, bindings: { src: view(x), state, out: view(yv) },
-      params: { count, salt: nodeSalt(r.id), rate }, workgroups: groupsOf(count),
+      node: r.id, kernel: 'dropout', overrides: {}, bindings: { src: offsetView(x.view), state, out: view(yv) },
+      params: { count, C: x.channels, srcStride: x.stride, srcOffset: x.offset, salt: nodeSalt(r.id), rate }, workgroups: groupsOf(count),
     });
   };
 }
@@ -115,7 +115,7 @@ export function dropoutBackward(r: NodeReport, b: BackwardContext): void {
   b.lowering.step({
     node: r.id, kernel: 'dropout', overrides: { ACCUMULATE: to.accumulate },
     bindings: { src: view(b.gradOut(r.id)), state: b.state, out: view(to.view) },
-    params: { count, salt: nodeSalt(r.id), rate: attrsOf<DropoutAttrs>(r).rate }, workgroups: groupsOf(count),
+    params: { count, C: count, srcStride: count, srcOffset: 0, salt: nodeSalt(r.id), rate: attrsOf<DropoutAttrs>(r).rate }, workgroups: groupsOf(count),
   });
 }
 
