@@ -1,21 +1,20 @@
-/** The editor: owns the graph (the source of truth), its analysis, the undo history and persistence;
- *  lays out toolbar, palette, canvas, inspector, summary and status bar, and turns their events into edits. */
+/** The editor's composition root: lays out toolbar, palette, canvas, inspector, summary and status bar, and
+ *  turns their events into edits of the document (document-controller.ts: the graph, undo, persistence). */
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import {
-  ACTIVATIONS, BLOCKS, CATEGORIES, GpuRunError, INITIALIZERS, OPS, RunCancelled, acquireDevice, analyzeGraph, blockDefaults, findBlock,
+  ACTIVATIONS, BLOCKS, CATEGORIES, GpuRunError, INITIALIZERS, OPS, RunCancelled, acquireDevice, blockDefaults, findBlock,
   findOp, fingerprints, formatCompactCount, formatCount, formatLosses, formatShape, isRegularized, materializeNodeWeights, nodeLosses, openPretrained, pictureFromSource, readNpy,
   runSelfTest, summarize, totalLosses, type BlockParamValue, type Losses, type NodeLosses, type GraphFile, type GraphGroup, type GraphReport, type Picture, type Preprocess, type ResizeMode, type WeightStore,
 } from '../src/index.ts';
-import demoGraph from '../examples/inception-v1-stem.json';
 import {
   addNode, addNodes, cloneNodes, emptyGraph, extractNodes, moveNodes, removeNodes, rename, setAttr, setInputs, takenNames, type Position,
 } from './graph-edits.ts';
-import { GraphHistory } from './history.ts';
+import { DocumentController } from './document-controller.ts';
 import { copyGroups, groupsWithin } from '../src/graph/groups.ts';
 import { addGroup, groupsOwning, setCollapsed } from './groups.ts';
-import { clearOf, layeredLayout, NODE_WIDTH, nodeHeight, placeUnplaced } from './layout.ts';
-import { acceptGraph, autosave, downloadGraph, parseGraph, readShareHash, restoreAutosave, shareHash, type Loaded } from './persistence.ts';
+import { clearOf, layeredLayout, NODE_WIDTH, nodeHeight } from './layout.ts';
+import { acceptGraph, downloadGraph, parseGraph, type Loaded } from './persistence.ts';
 import type { GraphCanvas, QuickAddItem } from './graph-canvas.ts';
 import type { AttrInspector, InspectedNode } from './attr-inspector.ts';
 import type { BlockForm } from './block-dialog.ts';
@@ -44,7 +43,7 @@ import './activation-viewer.ts';
 import './open-model-dialog.ts';
 import type { OpenModelDialog } from './open-model-dialog.ts';
 import type { OpenedModel } from './model-loader.ts';
-import { adoptWeights, getWeightStore, GONE_MESSAGE, markMissingWeights, weightsKept, weightsReady } from './weight-store.ts';
+import { adoptWeights, getWeightStore, weightsKept, weightsReady } from './weight-store.ts';
 import { extractFeatures } from './extract-features.ts';
 
 const THEME_KEY = 'deepwire.theme';
@@ -56,9 +55,6 @@ const SAMPLES: Sample[] = [
   { url: '/samples/astronaut.png', name: 'astronaut.png', credit: 'Eileen Collins, NASA (public domain)' },
   { url: '/samples/rocket.jpg', name: 'rocket.jpg', credit: 'a rocket launch, SpaceX (public domain)' },
 ];
-
-/** Examples a link can open with ?example=NAME (examples/NAME.json). */
-const EXAMPLES = import.meta.glob<{ default: unknown }>('../examples/*.json');
 
 /** What window.deepwire.run() resolves to. */
 export interface RunSummary { ran: string[]; reused: string[]; ms: number; gpuMs: number; timing: string; nodesRun: number }
@@ -123,8 +119,15 @@ export class AppShell extends LitElement {
     .message button { border: none; background: none; color: inherit; cursor: pointer; font-size: 15px; padding: 0; }
   `;
 
-  @state() private graph: GraphFile = emptyGraph();
-  @state() private report: GraphReport = analyzeGraph(emptyGraph());
+  private doc = new DocumentController(this, {
+    say: (kind, text) => this.say(kind, text),
+    shown: () => {
+      this.refreshRunFaces();
+      // The viewed node is gone (New, another file): the viewer moves to what is there, not the old maps.
+      if (this.viewer.id && !this.doc.report.byId.has(this.viewer.id)) void this.refreshViewer();
+    },
+    loaded: () => void this.updateComplete.then(() => this.canvas.fitReadable()),
+  });
   @state() private selected: string[] = [];
   @state() private theme: 'light' | 'dark' = 'light';
   @state() private message: { kind: 'info' | 'error'; text: string } | null = null;
@@ -170,8 +173,7 @@ export class AppShell extends LitElement {
   private pasteTimer = 0;
 
   /** The last share link made, for scripts and tests (the clipboard may be closed to them). */
-  lastShareUrl = '';
-  private history = new GraphHistory();
+  get lastShareUrl(): string { return this.doc.lastShareUrl; }
   private clipboard: GraphFile['nodes'] = [];
   /** Blocks wholly inside the copied nodes: pasted as blocks too. */
   private clipboardGroups: GraphGroup[] = [];
@@ -185,9 +187,9 @@ export class AppShell extends LitElement {
     document.documentElement.dataset.theme = this.theme;
     window.addEventListener('keydown', this.onKey);
     window.deepwire = {
-      getGraph: () => structuredClone(this.graph),
-      loadGraph: (json) => this.load(typeof json === 'string' ? parseGraph(json) : acceptGraph(json), true),
-      summary: () => graphSummary(this.graph, this.report),
+      getGraph: () => structuredClone(this.doc.graph),
+      loadGraph: (json) => this.doc.load(typeof json === 'string' ? parseGraph(json) : acceptGraph(json), true),
+      summary: () => graphSummary(this.doc.graph, this.doc.report),
       run: () => this.runGraph(),
       activation: async (id) => {
         const t = await this.runner.activation(id);
@@ -198,7 +200,7 @@ export class AppShell extends LitElement {
     this.addEventListener('dragover', this.onDragOver);
     this.addEventListener('dragleave', () => (this.dragging = false));
     this.addEventListener('drop', this.onDrop);
-    void this.start();
+    void this.doc.start();
     void this.loadSample(SAMPLES[0].url, SAMPLES[0].name);
     void this.probeWebGpu();
   }
@@ -207,43 +209,6 @@ export class AppShell extends LitElement {
     window.removeEventListener('keydown', this.onKey);
     window.removeEventListener('paste', this.onPaste);
     super.disconnectedCallback();
-  }
-
-  /** A share link wins, then the autosave, then the demo; a bad link says so and opens the autosave. */
-  private async start(): Promise<void> {
-    const fromLink = await readShareHash(location.hash);
-    if (fromLink) history.replaceState(null, '', location.pathname + location.search);
-    if (fromLink?.ok) {
-      this.load(fromLink, false);
-      this.say('info', 'Opened the graph from the link.');
-      return;
-    }
-    if (fromLink && !fromLink.ok) this.say('error', `Could not open the link: ${fromLink.message}`);
-    // ?example=NAME opens examples/NAME.json once (a reload then finds the autosave).
-    const example = new URLSearchParams(location.search).get('example');
-    if (example) {
-      history.replaceState(null, '', location.pathname + location.hash);
-      const module = EXAMPLES[`../examples/${example}.json`];
-      if (module) return void this.load(acceptGraph((await module()).default), false);
-      this.say('error', `There is no example '${example}': opened your last graph instead.`);
-    }
-    const saved = restoreAutosave();
-    this.load(saved ? { ok: true, graph: saved } : acceptGraph(demoGraph), false);
-    if (saved) await this.weightsRestored();
-  }
-
-  /** Marks anew the nodes whose imported weights are missing; how many. The same model opened again (an
-   *  unchanged graph, so no commit) brings them back. */
-  private remarkWeights(): number {
-    this.report = markMissingWeights(analyzeGraph(this.graph));
-    return this.report.problems.filter((p) => p.message === GONE_MESSAGE).length;
-  }
-
-  /** After a reload: the imported weights are back from IndexedDB, or the nodes needing them say they are gone. */
-  private async weightsRestored(): Promise<void> {
-    await weightsReady();
-    const gone = this.remarkWeights();
-    if (gone) this.say('error', `The imported weights of ${gone} node${gone === 1 ? '' : 's'} are gone from this browser's storage: open the model file again.`);
   }
 
   private async probeWebGpu(): Promise<void> {
@@ -278,25 +243,25 @@ export class AppShell extends LitElement {
 
   override render() {
     const inspected = this.inspected();
-    const rows = summaryRows(this.report);
-    const graphProblems = this.report.problems.filter((p) => !p.node).map((p) => p.message);
-    const nodeProblems = this.report.problems.filter((p) => p.node).map((p) => `${this.report.byId.get(p.node!)?.name ?? p.node}: ${p.message}`);
+    const rows = summaryRows(this.doc.report);
+    const graphProblems = this.doc.report.problems.filter((p) => !p.node).map((p) => p.message);
+    const nodeProblems = this.doc.report.problems.filter((p) => p.node).map((p) => `${this.doc.report.byId.get(p.node!)?.name ?? p.node}: ${p.message}`);
     return html`
-      <dw-toolbar .canUndo=${this.history.canUndo} .canRedo=${this.history.canRedo} .theme=${this.theme}
-        .names=${this.report.nodes.map((n) => n.name)} .running=${this.running} .progress=${this.progress} .runSummary=${this.runSummary}
+      <dw-toolbar .canUndo=${this.doc.canUndo} .canRedo=${this.doc.canRedo} .theme=${this.theme}
+        .names=${this.doc.report.nodes.map((n) => n.name)} .running=${this.running} .progress=${this.progress} .runSummary=${this.runSummary}
         .heatmap=${this.heatmap} .mapsOpen=${this.mapsOpen}
         @command=${(e: CustomEvent<{ name: string }>) => this.runCommand(e.detail.name)}
         @find=${(e: CustomEvent<{ query: string }>) => this.find(e.detail.query)}
-        @open-file=${(e: CustomEvent<{ file: File }>) => this.openFile(e.detail.file)}></dw-toolbar>
+        @open-file=${(e: CustomEvent<{ file: File }>) => this.doc.openFile(e.detail.file)}></dw-toolbar>
       <dw-palette .items=${PALETTE} @add-item=${(e: CustomEvent<{ kind: 'op' | 'block'; type: string }>) => this.addItem(e.detail.kind, e.detail.type)}></dw-palette>
       <div class="canvas">
-        <dw-canvas .graph=${this.graph} .report=${this.report} .quickAdd=${QUICK_ADD} .runInfo=${this.runInfo}
+        <dw-canvas .graph=${this.doc.graph} .report=${this.doc.report} .quickAdd=${QUICK_ADD} .runInfo=${this.runInfo}
           @rewire=${(e: CustomEvent<{ inputs: Record<string, string[]> }>) => this.rewire(e.detail.inputs)}
-          @nodes-moved=${(e: CustomEvent<{ positions: Record<string, Position> }>) => this.commit(moveNodes(this.graph, e.detail.positions))}
+          @nodes-moved=${(e: CustomEvent<{ positions: Record<string, Position> }>) => this.doc.commit(moveNodes(this.doc.graph, e.detail.positions))}
           @selection-change=${(e: CustomEvent<{ ids: string[] }>) => this.onSelection(e.detail.ids)}
           @add-item=${(e: CustomEvent<{ kind: 'op' | 'block'; type: string; position: Position }>) => this.addItem(e.detail.kind, e.detail.type, e.detail.position)}
           @node-command=${(e: CustomEvent<{ command: string; id: string; ids?: string[] }>) => this.nodeCommand(e.detail.command, e.detail.id, e.detail.ids)}
-          @group-command=${(e: CustomEvent<{ ids: string[]; collapse: boolean }>) => this.commit(setCollapsed(this.graph, e.detail.ids, e.detail.collapse))}
+          @group-command=${(e: CustomEvent<{ ids: string[]; collapse: boolean }>) => this.doc.commit(setCollapsed(this.doc.graph, e.detail.ids, e.detail.collapse))}
           @canvas-message=${(e: CustomEvent<{ text: string }>) => this.say('info', e.detail.text)}></dw-canvas>
         ${this.message ? html`<div class="message ${this.message.kind}" role=${this.message.kind === 'error' ? 'alert' : 'status'} data-testid="message">
           <span>${this.message.text}</span><button aria-label="Dismiss" @click=${() => (this.message = null)}>×</button></div>` : null}
@@ -314,13 +279,13 @@ export class AppShell extends LitElement {
           @resize-change=${(e: CustomEvent<{ mode: ResizeMode }>) => (this.choice = { ...this.choice, resize: e.detail.mode })}
           @preprocess-change=${(e: CustomEvent<{ mode: Preprocess }>) => (this.choice = { ...this.choice, preprocess: e.detail.mode })}></dw-input-panel>
         <dw-inspector .node=${inspected} .selectedCount=${this.selected.length} .block=${this.selectedBlock()} .activations=${Object.keys(ACTIVATIONS)} .initializers=${[...INITIALIZERS]}
-          @attr-change=${(e: CustomEvent<{ id: string; key: string; value: unknown }>) => this.commit(setAttr(this.graph, e.detail.id, e.detail.key, e.detail.value))}
-          @rename=${(e: CustomEvent<{ id: string; name: string }>) => this.commit(rename(this.graph, e.detail.id, e.detail.name))}
+          @attr-change=${(e: CustomEvent<{ id: string; key: string; value: unknown }>) => this.doc.commit(setAttr(this.doc.graph, e.detail.id, e.detail.key, e.detail.value))}
+          @rename=${(e: CustomEvent<{ id: string; name: string }>) => this.doc.commit(rename(this.doc.graph, e.detail.id, e.detail.name))}
           @node-command=${(e: CustomEvent<{ command: string; id: string }>) => this.nodeCommand(e.detail.command, e.detail.id)}></dw-inspector>
       </div>
-      <dw-summary .rows=${rows} .totals=${this.report.totals} @focus-node=${(e: CustomEvent<{ id: string }>) => this.canvas.focusNode(e.detail.id)}></dw-summary>
-      <dw-status-bar .nodes=${this.graph.nodes.length} .params=${this.report.totals.params} .flops=${this.report.totals.flops}
-        .losses=${this.losses && this.report.nodes.some(isRegularized) ? `${formatLosses(this.losses.total)} (run ${this.losses.run})` : ''}
+      <dw-summary .rows=${rows} .totals=${this.doc.report.totals} @focus-node=${(e: CustomEvent<{ id: string }>) => this.canvas.focusNode(e.detail.id)}></dw-summary>
+      <dw-status-bar .nodes=${this.doc.graph.nodes.length} .params=${this.doc.report.totals.params} .flops=${this.doc.report.totals.flops}
+        .losses=${this.losses && this.doc.report.nodes.some(isRegularized) ? `${formatLosses(this.losses.total)} (run ${this.losses.run})` : ''}
         .problems=${[...graphProblems, ...nodeProblems]} .adapter=${this.adapter} .selfTest=${this.selfTest}></dw-status-bar>
       <dw-block-dialog .block=${this.blockForm} @close=${() => (this.blockForm = null)}
         @insert-block=${(e: CustomEvent<{ type: string; values: Record<string, BlockParamValue> }>) => this.insertBlock(e.detail.type, e.detail.values, this.blockForm?.position)}></dw-block-dialog>
@@ -332,40 +297,6 @@ export class AppShell extends LitElement {
 
   // ── the model ────────────────────────────────────────────────────────────
 
-  /** Every edit goes through here: one undo step, a fresh analysis, an autosave. */
-  private commit(next: GraphFile): void {
-    if (JSON.stringify(next) === JSON.stringify(this.graph)) return;
-    this.history.record(this.graph);
-    this.show(next);
-  }
-
-  private show(graph: GraphFile): void {
-    this.graph = graph;
-    this.report = markMissingWeights(analyzeGraph(graph));
-    autosave(graph);
-    this.refreshRunFaces();
-    // The viewed node is gone (New, another file): the viewer moves to what is there, not the old maps.
-    if (this.viewer.id && !this.report.byId.has(this.viewer.id)) void this.refreshViewer();
-  }
-
-  /** Loads a checked graph; `undoable` keeps the current one a step back. A failure leaves the graph as it is. */
-  private load(loaded: Loaded, undoable: boolean): Loaded {
-    if (!loaded.ok) {
-      this.say('error', `Not opened: ${loaded.message}. Your graph is unchanged.`);
-      return loaded;
-    }
-    const graph = { ...loaded.graph, nodes: placeUnplaced(loaded.graph.nodes) };
-    if (undoable) this.commit(graph);
-    else this.show(graph);
-    void this.updateComplete.then(() => this.canvas.fitReadable());
-    return { ok: true, graph: structuredClone(graph) };
-  }
-
-  /** 'conv2_3x3: ', the node a message is about, by its name; '' for none. */
-  private where(node?: string): string {
-    return node ? `${this.report.byId.get(node)?.name ?? node}: ` : '';
-  }
-
   private say(kind: 'info' | 'error', text: string): void {
     this.message = { kind, text };
     clearTimeout(this.messageTimer);
@@ -374,16 +305,16 @@ export class AppShell extends LitElement {
 
   /** A node's height as the canvas draws it: its sockets, and the box of its error if it has one. */
   private drawnHeight = (n: GraphFile['nodes'][number]): number =>
-    nodeHeight(Math.max(n.inputs?.length ?? 0, 1), !!this.report.byId.get(n.id)?.problems.length);
+    nodeHeight(Math.max(n.inputs?.length ?? 0, 1), !!this.doc.report.byId.get(n.id)?.problems.length);
 
   /** The collapsed block whose members are exactly the selection (selecting a collapsed block selects them all). */
   private selectedBlock(): { name: string; layers: number; params: number } | null {
     if (this.selected.length < 2) return null;
     const chosen = new Set(this.selected);
-    const g = (this.graph.groups ?? []).find((x) => x.collapsed && x.nodes.length === chosen.size && x.nodes.every((id) => chosen.has(id)));
+    const g = (this.doc.graph.groups ?? []).find((x) => x.collapsed && x.nodes.length === chosen.size && x.nodes.every((id) => chosen.has(id)));
     if (!g) return null;
     const params = g.nodes.reduce((sum, id) => {
-      const p = this.report.byId.get(id)?.params;
+      const p = this.doc.report.byId.get(id)?.params;
       return sum + (p ? p.trainable + p.nonTrainable : 0);
     }, 0);
     return { name: g.name, layers: g.nodes.length, params };
@@ -391,8 +322,8 @@ export class AppShell extends LitElement {
 
   private inspected(): InspectedNode | null {
     if (this.selected.length !== 1) return null;
-    const node = this.graph.nodes.find((n) => n.id === this.selected[0]);
-    const r = this.report.byId.get(this.selected[0]);
+    const node = this.doc.graph.nodes.find((n) => n.id === this.selected[0]);
+    const r = this.doc.report.byId.get(this.selected[0]);
     if (!node || !r) return null;
     const def = findOp(node.op);
     return {
@@ -416,21 +347,21 @@ export class AppShell extends LitElement {
 
   private addItem(kind: 'op' | 'block', type: string, position?: Position): void {
     if (kind === 'block') return this.askBlock(type, position);
-    const anchor = !position && this.selected.length === 1 ? this.graph.nodes.find((n) => n.id === this.selected[0]) : undefined;
+    const anchor = !position && this.selected.length === 1 ? this.doc.graph.nodes.find((n) => n.id === this.selected[0]) : undefined;
     const def = findOp(type);
     // A click with one node selected continues the chain from it; a drop lands where it was dropped.
     const chain = anchor && def && def.arity.max > 0;
     const wanted = chain && anchor?.layout ? { x: anchor.layout.x + 300, y: anchor.layout.y } : this.canvas.viewCentre();
     // A drop lands where it was dropped; a click finds room next to the wanted spot.
-    const at = position ?? clearOf(this.graph.nodes, wanted, undefined, this.drawnHeight);
-    const { graph, id } = addNode(this.graph, type, { x: Math.round(at.x), y: Math.round(at.y) }, {}, chain ? [anchor!.id] : []);
-    this.commit(graph);
+    const at = position ?? clearOf(this.doc.graph.nodes, wanted, undefined, this.drawnHeight);
+    const { graph, id } = addNode(this.doc.graph, type, { x: Math.round(at.x), y: Math.round(at.y) }, {}, chain ? [anchor!.id] : []);
+    this.doc.commit(graph);
     void this.selectSoon([id]);
   }
 
   private anchorForBlock(): { id: string; name: string; shape: number[] } | null {
     if (this.selected.length !== 1) return null;
-    const r = this.report.byId.get(this.selected[0]);
+    const r = this.doc.report.byId.get(this.selected[0]);
     return r?.shape ? { id: r.id, name: r.name, shape: [...r.shape] } : null;
   }
 
@@ -451,10 +382,10 @@ export class AppShell extends LitElement {
     const block = findBlock(type);
     if (!block) return [];
     const anchor = this.anchorForBlock();
-    let graph = this.graph;
+    let graph = this.doc.graph;
     let input: string, inputShape: number[], origin: Position;
     if (anchor) {
-      const at = this.graph.nodes.find((n) => n.id === anchor.id)?.layout ?? { x: 0, y: 0 };
+      const at = this.doc.graph.nodes.find((n) => n.id === anchor.id)?.layout ?? { x: 0, y: 0 };
       input = anchor.id;
       inputShape = anchor.shape;
       origin = { x: at.x + 300, y: at.y };
@@ -480,7 +411,7 @@ export class AppShell extends LitElement {
     graph = addNodes(graph, built.nodes.map((n) => ({ ...n, layout: positions[n.id] })));
     // The block is remembered as a group: it can be collapsed to one node (G) and expanded again.
     graph = addGroup(graph, built.name, built.nodes.map((n) => n.id)).graph;
-    this.commit(graph);
+    this.doc.commit(graph);
     this.blockForm = null;
     void this.selectSoon([built.output]);
     // Show the new block where it landed, which may be out of view.
@@ -489,39 +420,39 @@ export class AppShell extends LitElement {
   }
 
   private rewire(inputs: Record<string, string[]>): void {
-    let g = this.graph;
+    let g = this.doc.graph;
     for (const [target, sources] of Object.entries(inputs)) g = setInputs(g, target, sources);
-    this.commit(g);
+    this.doc.commit(g);
   }
 
   private nodeCommand(command: string, id: string, given?: string[]): void {
     if (command === 'edit') return void this.updateComplete.then(() => this.inspector.focusFirst());
     const ids = this.selected.includes(id) ? this.selected : given ?? [id];
-    if (command === 'delete') this.commit(removeNodes(this.graph, ids));
+    if (command === 'delete') this.doc.commit(removeNodes(this.doc.graph, ids));
     if (command === 'duplicate') this.duplicate(ids);
     if (command === 'extract') {
-      const r = this.report.byId.get(id);
+      const r = this.doc.report.byId.get(id);
       if (r?.op === 'Input') return this.say('info', 'An Input has no features to extract: choose a layer after it.');
-      const cut = extractFeatures(this.graph, id);
-      const dropped = this.graph.nodes.length - cut.nodes.length;
-      this.commit(cut);
+      const cut = extractFeatures(this.doc.graph, id);
+      const dropped = this.doc.graph.nodes.length - cut.nodes.length;
+      this.doc.commit(cut);
       this.say('info', `Features at ${r?.name ?? id}${r?.shape ? ` (${formatShape(r.shape)})` : ''}: it is the graph's output now, as Keras' Model(inputs, layer.output); ${dropped} node${dropped === 1 ? '' : 's'} it does not need dropped — Undo brings them back.`);
     }
   }
 
   private duplicate(ids: string[]): void {
     if (!ids.length) return;
-    const nodes = this.graph.nodes.filter((n) => ids.includes(n.id));
-    const { graph, ids: fresh, idMap } = cloneNodes(this.graph, nodes, { x: 40, y: 40 }, true);
+    const nodes = this.doc.graph.nodes.filter((n) => ids.includes(n.id));
+    const { graph, ids: fresh, idMap } = cloneNodes(this.doc.graph, nodes, { x: 40, y: 40 }, true);
     // Blocks wholly duplicated stay blocks, in the same edit (one undo step).
-    this.commit(copyGroups(graph, groupsWithin(this.graph, ids), idMap));
+    this.doc.commit(copyGroups(graph, groupsWithin(this.doc.graph, ids), idMap));
     void this.selectSoon(fresh);
   }
 
   private copy(): void {
     if (!this.selected.length) return;
-    this.clipboard = extractNodes(this.graph, this.selected);
-    this.clipboardGroups = groupsWithin(this.graph, this.selected);
+    this.clipboard = extractNodes(this.doc.graph, this.selected);
+    this.clipboardGroups = groupsWithin(this.doc.graph, this.selected);
     this.pasteCount = 0;
     navigator.clipboard?.writeText(JSON.stringify({ deepwireNodes: this.clipboard })).catch(() => undefined);
   }
@@ -529,8 +460,8 @@ export class AppShell extends LitElement {
   private paste(): void {
     if (!this.clipboard.length) return;
     this.pasteCount++;
-    const { graph, ids, idMap } = cloneNodes(this.graph, this.clipboard, { x: 40 * this.pasteCount, y: 40 * this.pasteCount });
-    this.commit(copyGroups(graph, this.clipboardGroups, idMap));
+    const { graph, ids, idMap } = cloneNodes(this.doc.graph, this.clipboard, { x: 40 * this.pasteCount, y: 40 * this.pasteCount });
+    this.doc.commit(copyGroups(graph, this.clipboardGroups, idMap));
     void this.selectSoon(ids);
   }
 
@@ -541,15 +472,11 @@ export class AppShell extends LitElement {
   }
 
   private undo(): void {
-    const prev = this.history.undo(this.graph);
-    if (prev) this.show(prev);
-    if (prev) this.dropInfo();
+    if (this.doc.undo()) this.dropInfo();
   }
 
   private redo(): void {
-    const next = this.history.redo(this.graph);
-    if (next) this.show(next);
-    if (next) this.dropInfo();
+    if (this.doc.redo()) this.dropInfo();
   }
 
   /** An info message describes an edit: once it is undone or redone, it no longer holds. Errors stay. */
@@ -559,7 +486,7 @@ export class AppShell extends LitElement {
 
   /** Keyboard walk: right to a consumer, left to an input, up and down through the graph's order. */
   private step(direction: string, from: string): void {
-    const nodes = this.graph.nodes;
+    const nodes = this.doc.graph.nodes;
     const here = nodes.findIndex((n) => n.id === from);
     const target = direction === 'right' ? nodes.find((n) => n.inputs?.includes(from))?.id
       : direction === 'left' ? nodes[here]?.inputs?.[0]
@@ -569,11 +496,11 @@ export class AppShell extends LitElement {
 
   /** G: the selection's blocks collapse (or, when all are collapsed, expand); Shift+G: every block. */
   private toggleBlocks(all: boolean): void {
-    const groups = all ? this.graph.groups ?? [] : groupsOwning(this.graph, this.selected);
+    const groups = all ? this.doc.graph.groups ?? [] : groupsOwning(this.doc.graph, this.selected);
     if (!groups.length) return this.say('info', all ? 'This graph has no blocks.' : 'Select a node of a block (an inserted or a model\'s block) to collapse it.');
     const collapse = groups.some((g) => !g.collapsed);
     const selected = this.selected;
-    this.commit(setCollapsed(this.graph, groups.map((g) => g.id), collapse));
+    this.doc.commit(setCollapsed(this.doc.graph, groups.map((g) => g.id), collapse));
     // The selection stays: on the block's node once collapsed, on its nodes once expanded (so G toggles back).
     if (!all) void this.selectSoon(collapse ? groups.flatMap((g) => g.nodes) : selected);
   }
@@ -581,7 +508,7 @@ export class AppShell extends LitElement {
   private find(query: string): void {
     const q = query.trim().toLowerCase();
     if (!q) return;
-    const nodes = this.report.nodes;
+    const nodes = this.doc.report.nodes;
     const matches = [
       ...nodes.filter((n) => n.name.toLowerCase() === q),
       ...nodes.filter((n) => n.name.toLowerCase() !== q && `${n.name} ${n.op} ${n.id}`.toLowerCase().includes(q)),
@@ -591,29 +518,9 @@ export class AppShell extends LitElement {
     const current = matches.findIndex((n) => this.selected.length === 1 && n.id === this.selected[0]);
     const id = matches[(current + 1) % matches.length].id;
     // A match hidden in a collapsed block opens it (one undo step: expanding moves neighbours aside).
-    const hiding = (this.graph.groups ?? []).filter((g) => g.collapsed && g.nodes.includes(id));
-    if (hiding.length) this.commit(setCollapsed(this.graph, hiding.map((g) => g.id), false));
+    const hiding = (this.doc.graph.groups ?? []).filter((g) => g.collapsed && g.nodes.includes(id));
+    if (hiding.length) this.doc.commit(setCollapsed(this.doc.graph, hiding.map((g) => g.id), false));
     void this.updateComplete.then(() => this.canvas.focusNode(id));
-  }
-
-  private async openFile(file: File): Promise<void> {
-    const loaded = this.load(parseGraph(await file.text()), true);
-    if (!loaded.ok) return;
-    // A file that parses but has problems (an unknown op, a bad wire) opens, problems shown on its nodes.
-    await this.updateComplete;
-    const problems = this.report.problems;
-    if (!problems.length) return this.say('info', `Opened ${file.name}.`);
-    const p = problems[0];
-    this.say('error', `Opened ${file.name} with ${problems.length} problem${problems.length > 1 ? 's' : ''}, shown on the nodes (first: ${this.where(p.node)}${p.message}). Undo (Ctrl+Z) returns to your previous graph.`);
-  }
-
-  private async share(): Promise<void> {
-    const result = await shareHash(this.graph);
-    if (!result.ok) return this.say('error', result.message);
-    const url = `${location.origin}${location.pathname}${result.hash}`;
-    const copied = await navigator.clipboard?.writeText(url).then(() => true, () => false);
-    this.say('info', copied ? 'Share link copied to the clipboard.' : `Share link: ${url}`);
-    this.lastShareUrl = url;
   }
 
   private async runCommand(name: string): Promise<void> {
@@ -629,14 +536,14 @@ export class AppShell extends LitElement {
       case 'pretrained': return this.openPretrainedModel();
       case 'open-model': return this.modelDialog.show();
       case 'new':
-        this.commit(emptyGraph());
+        this.doc.commit(emptyGraph());
         return this.canvas.resetView();
-      case 'save': return downloadGraph(this.graph);
-      case 'share': return this.share();
+      case 'save': return downloadGraph(this.doc.graph);
+      case 'share': return this.doc.share();
       case 'undo': return this.undo();
       case 'redo': return this.redo();
       case 'fit': return this.canvas.fit();
-      case 'arrange': return this.commit(moveNodes(this.graph, await this.canvas.autoArrange()));
+      case 'arrange': return this.doc.commit(moveNodes(this.doc.graph, await this.canvas.autoArrange()));
       case 'help': this.shortcutsOpen = true; return;
       case 'outline':
         this.outline = !this.outline;
@@ -657,10 +564,10 @@ export class AppShell extends LitElement {
 
   /** Every Input's tensor for the current graph and input choice (memoised: render asks often). */
   private feeds(): Feeds {
-    const seed = this.graph.seed ?? 0;
+    const seed = this.doc.graph.seed ?? 0;
     const m = this.feedsMemo;
-    if (!m || m.report !== this.report || m.choice !== this.choice || m.seed !== seed)
-      this.feedsMemo = { report: this.report, choice: this.choice, seed, feeds: buildFeeds(this.report, this.choice, seed) };
+    if (!m || m.report !== this.doc.report || m.choice !== this.choice || m.seed !== seed)
+      this.feedsMemo = { report: this.doc.report, choice: this.choice, seed, feeds: buildFeeds(this.doc.report, this.choice, seed) };
     return this.feedsMemo!.feeds;
   }
 
@@ -736,7 +643,7 @@ export class AppShell extends LitElement {
     if (!file) return;
     e.preventDefault();
     // A dropped .json is a graph, as with Open; a .onnx a model, as with Open model; anything else is an input.
-    if (/\.json$/i.test(file.name) || file.type === 'application/json') void this.openFile(file);
+    if (/\.json$/i.test(file.name) || file.type === 'application/json') void this.doc.openFile(file);
     else if (/\.onnx$/i.test(file.name)) void this.modelDialog.openOnnx(file);
     else void this.loadInputFile(file);
   };
@@ -751,9 +658,9 @@ export class AppShell extends LitElement {
 
   private async runOnce(): Promise<RunSummary> {
     await weightsReady();
-    if (!this.report.ok) {
-      const p = this.report.problems[0];
-      this.say('error', `Cannot run: ${this.where(p.node)}${p.message}${p.hint ? ` — ${p.hint}` : ''}`);
+    if (!this.doc.report.ok) {
+      const p = this.doc.report.problems[0];
+      this.say('error', `Cannot run: ${this.doc.where(p.node)}${p.message}${p.hint ? ` — ${p.hint}` : ''}`);
       throw new Error(`the graph has problems: ${p.message}`);
     }
     const feeds = this.feeds();
@@ -764,7 +671,7 @@ export class AppShell extends LitElement {
     const abort = (this.abort = new AbortController());
     this.running = true;
     this.progress = { text: 'starting…', fraction: null };
-    const graph = this.graph;
+    const graph = this.doc.graph;
     try {
       const result = await this.runner.run(graph, feeds.tensors, {
         store: this.store, signal: abort.signal,
@@ -787,10 +694,10 @@ export class AppShell extends LitElement {
       if (e instanceof RunCancelled) this.say('info', 'Run cancelled: the results of the last complete run stay.');
       else {
         const error = e as Error & { node?: string; hint?: string };
-        this.runError = error.node && this.report.byId.has(error.node) ? { node: error.node, text: `${error.message}${error.hint ? ` — ${error.hint}` : ''}` } : null;
+        this.runError = error.node && this.doc.report.byId.has(error.node) ? { node: error.node, text: `${error.message}${error.hint ? ` — ${error.hint}` : ''}` } : null;
         if (e instanceof GpuRunError) this.forgetPictures(`The run failed on the GPU, so no maps are shown: ${error.message}`);
         this.refreshRunFaces();
-        this.say('error', `The run failed: ${this.where(error.node)}${error.message}${error.hint ? ` — ${error.hint}` : ''}`);
+        this.say('error', `The run failed: ${this.doc.where(error.node)}${error.message}${error.hint ? ` — ${error.hint}` : ''}`);
       }
       throw e;
     } finally {
@@ -802,9 +709,9 @@ export class AppShell extends LitElement {
 
   /** The regularized nodes' penalties after a run: weights as the run used them, activations read back. */
   private async regularization(run: number): Promise<{ run: number; byNode: Map<string, NodeLosses>; total: Losses } | null> {
-    const nodes = this.report.nodes.filter(isRegularized);
+    const nodes = this.doc.report.nodes.filter(isRegularized);
     if (!nodes.length) return null;
-    const weights = materializeNodeWeights(nodes, this.graph.seed ?? 0, this.store);
+    const weights = materializeNodeWeights(nodes, this.doc.graph.seed ?? 0, this.store);
     const byNode = new Map<string, NodeLosses>();
     for (const node of nodes) {
       const output = node.attrs.activity_regularizer ? await this.runner.activation(node.id) : null;
@@ -828,11 +735,11 @@ export class AppShell extends LitElement {
       if (this.runInfo.size) this.runInfo = new Map();
       return;
     }
-    const current = this.report.ok ? fingerprints(this.report, { seed: this.graph.seed ?? 0, store: this.store, feeds: this.feeds().tensors }) : new Map<string, string>();
+    const current = this.doc.report.ok ? fingerprints(this.doc.report, { seed: this.doc.graph.seed ?? 0, store: this.store, feeds: this.feeds().tensors }) : new Map<string, string>();
     const lastRun = this.runner.runNumber;
     const max = Math.max(1e-6, ...[...times.values()].map((t) => t.ms ?? 0));
     const info = new Map<string, NodeRunFace>();
-    for (const r of this.report.nodes) {
+    for (const r of this.doc.report.nodes) {
       const t = times.get(r.id);
       const mosaic = this.mosaics.get(r.id) ?? null;
       if (this.runError?.node === r.id) {
@@ -842,7 +749,7 @@ export class AppShell extends LitElement {
       if (!t && !mosaic) continue;
       const stale = this.runner.fingerprint(r.id) !== current.get(r.id);
       const time = !t ? '' : t.ms != null ? `${t.ms < 10 ? t.ms.toFixed(2) : t.ms.toFixed(1)} ms` : t.fusedInto ? 'fused' : 'in place';
-      const why = !t ? 'fed' : t.ms != null ? 'GPU time of its dispatches' : t.fusedInto ? `computed inside ${this.report.byId.get(t.fusedInto)?.name ?? t.fusedInto}'s dispatch` : 'no dispatch of its own: its inputs write into its buffer';
+      const why = !t ? 'fed' : t.ms != null ? 'GPU time of its dispatches' : t.fusedInto ? `computed inside ${this.doc.report.byId.get(t.fusedInto)?.name ?? t.fusedInto}'s dispatch` : 'no dispatch of its own: its inputs write into its buffer';
       const when = t ? (t.run === lastRun ? `run ${t.run}` : `run ${t.run}, reused since`) : '';
       info.set(r.id, {
         time, title: [why, when, stale ? 'changed since: run again to update' : ''].filter(Boolean).join(' · '),
@@ -867,7 +774,7 @@ export class AppShell extends LitElement {
   private async drawMosaics(): Promise<void> {
     const token = ++this.mosaicToken;
     let drawn = 0;
-    for (const r of this.report.nodes) {
+    for (const r of this.doc.report.nodes) {
       if (token !== this.mosaicToken) return;
       if (this.mosaics.has(r.id)) continue;
       try {
@@ -885,7 +792,7 @@ export class AppShell extends LitElement {
     if (token !== this.mosaicToken) return;
     const ranges = [...this.nodeRanges.values()];
     this.globalRange = ranges.length ? [Math.min(...ranges.map((r) => r[0])), Math.max(...ranges.map((r) => r[1]))] : null;
-    const sources = await Promise.all(this.report.nodes.map((r) => this.runner.source(r.id, r.name).catch(() => null)));
+    const sources = await Promise.all(this.doc.report.nodes.map((r) => this.runner.source(r.id, r.name).catch(() => null)));
     if (token !== this.mosaicToken) return;
     this.globalSources = sources.filter((s): s is ActivationSource => !!s);
     this.refreshRunFaces();
@@ -899,8 +806,8 @@ export class AppShell extends LitElement {
   /** Points the viewer at the selected node (or the graph's output) and its latest result. */
   private async refreshViewer(): Promise<void> {
     if (!this.mapsOpen) return;
-    const id = this.selected.length === 1 ? this.selected[0] : this.viewer.id && this.report.byId.has(this.viewer.id) ? this.viewer.id : this.report.outputs[0] ?? '';
-    const r = this.report.byId.get(id);
+    const id = this.selected.length === 1 ? this.selected[0] : this.viewer.id && this.doc.report.byId.has(this.viewer.id) ? this.viewer.id : this.doc.report.outputs[0] ?? '';
+    const r = this.doc.report.byId.get(id);
     if (!r) {
       this.viewer = { id: '', name: '', source: null, message: 'Select a node to see its activation maps.' };
       return;
@@ -908,7 +815,7 @@ export class AppShell extends LitElement {
     const t = this.runner.times.get(id);
     const source = await this.runner.source(id, r.name).catch(() => null);
     const message = source ? '' : t?.fusedInto
-      ? `${r.name} is computed inside ${this.report.byId.get(t.fusedInto)?.name ?? t.fusedInto}'s dispatch (fused), so it has no tensor of its own.`
+      ? `${r.name} is computed inside ${this.doc.report.byId.get(t.fusedInto)?.name ?? t.fusedInto}'s dispatch (fused), so it has no tensor of its own.`
       : `Run the graph (▶ Run or Ctrl+Enter) to see what ${r.name} computes.`;
     this.viewer = { id, name: r.name, source, message };
     if (this.compareSource) this.compareSource = null;
@@ -916,21 +823,21 @@ export class AppShell extends LitElement {
 
   /** Nodes with a result of the viewed node's shape. */
   private compareOptions(): { id: string; label: string }[] {
-    const shape = this.report.byId.get(this.viewer.id)?.shape;
+    const shape = this.doc.report.byId.get(this.viewer.id)?.shape;
     if (!shape) return [];
-    return this.report.nodes.filter((n) => n.id !== this.viewer.id && n.shape && formatShape(n.shape) === formatShape(shape) && this.runner.times.has(n.id))
+    return this.doc.report.nodes.filter((n) => n.id !== this.viewer.id && n.shape && formatShape(n.shape) === formatShape(shape) && this.runner.times.has(n.id))
       .map((n) => ({ id: n.id, label: n.name }));
   }
 
   private async loadCompare(id: string): Promise<void> {
-    const r = this.report.byId.get(id);
+    const r = this.doc.report.byId.get(id);
     this.compareSource = r ? await this.runner.source(id, r.name) : null;
   }
 
   /** A model from the Open model gallery or a dropped .onnx: one undo step; its weights are in the session store. */
   private openModel(model: OpenedModel): void {
-    if (!this.load(acceptGraph(model.graph), true).ok) return;
-    this.remarkWeights();
+    if (!this.doc.load(acceptGraph(model.graph), true).ok) return;
+    this.doc.remarkWeights();
     if (model.preprocess) this.choice = { ...this.choice, preprocess: model.preprocess };
     this.say('info', `Opened ${[model.label, ...model.notes].join('; ')}.`);
   }
@@ -943,9 +850,9 @@ export class AppShell extends LitElement {
       // Into the session store like every opened model, so undo back to an earlier one finds its weights.
       const graph = adoptWeights(model.graph, model.weights);
       const kept = await weightsKept(graph);
-      const loaded = this.load(acceptGraph(graph), true);
+      const loaded = this.doc.load(acceptGraph(graph), true);
       if (!loaded.ok) return;
-      this.remarkWeights();
+      this.doc.remarkWeights();
       this.choice = { ...this.choice, preprocess: model.def.preprocess };
       this.say('info', `Opened ${model.def.name}: ${[...model.notes, ...(kept ? [kept] : [])].join('; ')}`);
     } catch (e) {
@@ -966,14 +873,14 @@ export class AppShell extends LitElement {
     undo: () => this.undo(),
     redo: () => this.redo(),
     copy: () => this.copy(),
-    cut: () => (this.copy(), this.commit(removeNodes(this.graph, this.selected))),
+    cut: () => (this.copy(), this.doc.commit(removeNodes(this.doc.graph, this.selected))),
     paste: () => void (this.pasteTimer = window.setTimeout(() => this.paste(), 60)),
     duplicate: () => this.duplicate(this.selected),
-    'select-all': () => void this.selectSoon(this.graph.nodes.map((n) => n.id)),
-    save: () => downloadGraph(this.graph),
+    'select-all': () => void this.selectSoon(this.doc.graph.nodes.map((n) => n.id)),
+    save: () => downloadGraph(this.doc.graph),
     open: () => this.toolbar.openFilePicker(),
     find: () => this.toolbar.focusFind(),
-    delete: () => this.commit(removeNodes(this.graph, this.selected)),
+    delete: () => this.doc.commit(removeNodes(this.doc.graph, this.selected)),
     fit: () => void this.canvas.fit(),
     'toggle-block': () => this.toggleBlocks(false),
     'toggle-all-blocks': () => this.toggleBlocks(true),
