@@ -1,11 +1,12 @@
 /** The editor's composition root: lays out toolbar, palette, canvas, inspector, summary and status bar, and
- *  turns their events into edits of the document (document-controller.ts: the graph, undo, persistence). */
+ *  turns their events into edits of the document (document-controller.ts: the graph, undo, persistence) and
+ *  changes of the input (input-controller.ts: what the Inputs are fed). */
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import {
   ACTIVATIONS, BLOCKS, CATEGORIES, GpuRunError, INITIALIZERS, OPS, RunCancelled, acquireDevice, blockDefaults, findBlock,
-  findOp, fingerprints, formatCompactCount, formatCount, formatLosses, formatShape, isRegularized, materializeNodeWeights, nodeLosses, openPretrained, pictureFromSource, readNpy,
-  runSelfTest, summarize, totalLosses, type BlockParamValue, type Losses, type NodeLosses, type GraphFile, type GraphGroup, type GraphReport, type Picture, type Preprocess, type ResizeMode, type WeightStore,
+  findOp, fingerprints, formatCompactCount, formatCount, formatLosses, formatShape, isRegularized, materializeNodeWeights, nodeLosses, openPretrained,
+  runSelfTest, summarize, totalLosses, type BlockParamValue, type Losses, type NodeLosses, type GraphFile, type GraphGroup, type Preprocess, type ResizeMode, type WeightStore,
 } from '../src/index.ts';
 import {
   addNode, addNodes, cloneNodes, emptyGraph, extractNodes, moveNodes, removeNodes, rename, setAttr, setInputs, takenNames, type Position,
@@ -24,9 +25,7 @@ import type { DeviceState } from './status-bar.ts';
 import type { ToolBar } from './tool-bar.ts';
 import type { NodeRunFace } from './op-node.ts';
 import type { ActivationSource } from './activation-viewer.ts';
-import type { Sample } from './input-panel.ts';
-import { buildFeeds, type Feeds, type InputChoice } from './feeds.ts';
-import { decodePhoto } from './image-decode.ts';
+import { InputController, SAMPLES } from './input-controller.ts';
 import { KEEPS_DEFAULT, keyActions, type KeyAction } from './key-map.ts';
 import { RunController, type RunReport } from './run-controller.ts';
 import type { OpPalette } from './op-palette.ts';
@@ -47,14 +46,6 @@ import { adoptWeights, getWeightStore, weightsKept, weightsReady } from './weigh
 import { extractFeatures } from './extract-features.ts';
 
 const THEME_KEY = 'deepwire.theme';
-
-/** Bundled photographs (public/samples/SOURCES.md has their sources and licences). */
-const SAMPLES: Sample[] = [
-  { url: '/samples/chelsea.png', name: 'chelsea.png', credit: 'Chelsea the cat, Stefan van der Walt (CC0)' },
-  { url: '/samples/coffee.png', name: 'coffee.png', credit: 'a cup of coffee, Rachel Michetti (CC0)' },
-  { url: '/samples/astronaut.png', name: 'astronaut.png', credit: 'Eileen Collins, NASA (public domain)' },
-  { url: '/samples/rocket.jpg', name: 'rocket.jpg', credit: 'a rocket launch, SpaceX (public domain)' },
-];
 
 /** What window.deepwire.run() resolves to. */
 export interface RunSummary { ran: string[]; reused: string[]; ms: number; gpuMs: number; timing: string; nodesRun: number }
@@ -156,9 +147,11 @@ export class AppShell extends LitElement {
   @state() private globalRange: [number, number] | null = null;
   /** Every node's output of the last run: the viewer's global scope (range and percentiles) over them. */
   @state() private globalSources: ActivationSource[] | null = null;
-  @state() private choice: InputChoice = { picture: null, npy: null, label: '', resize: 'crop', preprocess: 'unit', version: 0 };
-  @state() private inputNotes: string[] = [];
-  @state() private inputError = '';
+  private input = new InputController(this, {
+    graph: () => ({ report: this.doc.report, seed: this.doc.graph.seed ?? 0 }),
+    say: (kind, text) => this.say(kind, text),
+    choiceChanged: () => this.refreshRunFaces(),
+  });
   @state() private dragging = false;
   private runner = new RunController();
   private abort: AbortController | null = null;
@@ -201,7 +194,7 @@ export class AppShell extends LitElement {
     this.addEventListener('dragleave', () => (this.dragging = false));
     this.addEventListener('drop', this.onDrop);
     void this.doc.start();
-    void this.loadSample(SAMPLES[0].url, SAMPLES[0].name);
+    void this.input.loadSample(SAMPLES[0].url, SAMPLES[0].name);
     void this.probeWebGpu();
   }
 
@@ -236,8 +229,6 @@ export class AppShell extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    // A new photo or resize/normalisation makes every node downstream of the Input out of date.
-    if (changed.has('choice')) this.refreshRunFaces();
     if (changed.has('mapsOpen')) this.toggleAttribute('maps', this.mapsOpen);
   }
 
@@ -267,17 +258,17 @@ export class AppShell extends LitElement {
           <span>${this.message.text}</span><button aria-label="Dismiss" @click=${() => (this.message = null)}>×</button></div>` : null}
       </div>
       ${this.mapsOpen ? html`<dw-activation-viewer class="viewer" data-testid="activation-viewer" .source=${this.viewer.source} .message=${this.viewer.message}
-        .nodeLabel=${this.viewer.name} .nodeId=${this.viewer.id} .photo=${this.feeds().preview} .globalRange=${this.globalRange} .globalSources=${this.globalSources}
+        .nodeLabel=${this.viewer.name} .nodeId=${this.viewer.id} .photo=${this.input.feeds().preview} .globalRange=${this.globalRange} .globalSources=${this.globalSources}
         .compareOptions=${this.compareOptions()} .compareSource=${this.compareSource} @close=${() => (this.mapsOpen = false)}
         @compare-request=${(e: CustomEvent<{ id: string }>) => void this.loadCompare(e.detail.id)}></dw-activation-viewer>` : null}
       <div class="side">
-        <dw-input-panel .feed=${this.feeds().info} .preview=${this.feeds().preview} .notes=${this.inputNotes} .error=${this.inputError || this.feeds().error}
-          .resize=${this.choice.resize} .preprocess=${this.choice.preprocess} .samples=${SAMPLES}
-          @image-file=${(e: CustomEvent<{ file: File }>) => void this.loadInputFile(e.detail.file)}
-          @image-sample=${(e: CustomEvent<{ url: string; name: string }>) => void this.loadSample(e.detail.url, e.detail.name)}
-          @image-frame=${(e: CustomEvent<{ canvas: HTMLCanvasElement; name: string }>) => this.usePicture(pictureFromSource(e.detail.canvas, e.detail.canvas.width, e.detail.canvas.height), e.detail.name, [], ++this.inputRequest)}
-          @resize-change=${(e: CustomEvent<{ mode: ResizeMode }>) => (this.choice = { ...this.choice, resize: e.detail.mode })}
-          @preprocess-change=${(e: CustomEvent<{ mode: Preprocess }>) => (this.choice = { ...this.choice, preprocess: e.detail.mode })}></dw-input-panel>
+        <dw-input-panel .feed=${this.input.feeds().info} .preview=${this.input.feeds().preview} .notes=${this.input.notes} .error=${this.input.error || this.input.feeds().error}
+          .resize=${this.input.choice.resize} .preprocess=${this.input.choice.preprocess} .samples=${SAMPLES}
+          @image-file=${(e: CustomEvent<{ file: File }>) => void this.input.loadFile(e.detail.file)}
+          @image-sample=${(e: CustomEvent<{ url: string; name: string }>) => void this.input.loadSample(e.detail.url, e.detail.name)}
+          @image-frame=${(e: CustomEvent<{ canvas: HTMLCanvasElement; name: string }>) => this.input.useFrame(e.detail.canvas, e.detail.name)}
+          @resize-change=${(e: CustomEvent<{ mode: ResizeMode }>) => this.input.setResize(e.detail.mode)}
+          @preprocess-change=${(e: CustomEvent<{ mode: Preprocess }>) => this.input.setPreprocess(e.detail.mode)}></dw-input-panel>
         <dw-inspector .node=${inspected} .selectedCount=${this.selected.length} .block=${this.selectedBlock()} .activations=${Object.keys(ACTIVATIONS)} .initializers=${[...INITIALIZERS]}
           @attr-change=${(e: CustomEvent<{ id: string; key: string; value: unknown }>) => this.doc.commit(setAttr(this.doc.graph, e.detail.id, e.detail.key, e.detail.value))}
           @rename=${(e: CustomEvent<{ id: string; name: string }>) => this.doc.commit(rename(this.doc.graph, e.detail.id, e.detail.name))}
@@ -558,68 +549,6 @@ export class AppShell extends LitElement {
   }
 
 
-  // ── input ────────────────────────────────────────────────────────────────
-
-  private feedsMemo: { report: GraphReport; choice: InputChoice; seed: number; feeds: Feeds } | null = null;
-
-  /** Every Input's tensor for the current graph and input choice (memoised: render asks often). */
-  private feeds(): Feeds {
-    const seed = this.doc.graph.seed ?? 0;
-    const m = this.feedsMemo;
-    if (!m || m.report !== this.doc.report || m.choice !== this.choice || m.seed !== seed)
-      this.feedsMemo = { report: this.doc.report, choice: this.choice, seed, feeds: buildFeeds(this.doc.report, this.choice, seed) };
-    return this.feedsMemo!.feeds;
-  }
-
-  /**
-   * Inputs arrive out of order (a photo decodes in a worker; the startup sample may still be loading when
-   * a .npy is picked): each request takes a number and only the latest one is used.
-   */
-  private inputRequest = 0;
-
-  private usePicture(picture: Picture, label: string, notes: string[], request: number): void {
-    if (request !== this.inputRequest) return;
-    this.choice = { ...this.choice, picture, npy: null, label: `${label} (${picture.width}×${picture.height})`, version: this.choice.version + 1 };
-    this.inputNotes = notes;
-    this.inputError = '';
-  }
-
-  private async loadSample(url: string, name: string): Promise<void> {
-    const request = ++this.inputRequest;
-    try {
-      const blob = await (await fetch(url)).blob();
-      const { picture, notes } = await decodePhoto(blob);
-      this.usePicture(picture, name, notes, request);
-    } catch (e) {
-      if (request === this.inputRequest) this.inputError = `Could not load the sample ${name}: ${(e as Error).message}`;
-    }
-  }
-
-  /** A photo or a .npy tensor from the picker, a drop or the clipboard; anything else is refused in words. */
-  private async loadInputFile(file: File): Promise<void> {
-    const request = ++this.inputRequest;
-    const bytes = new Uint8Array(await file.slice(0, 6).arrayBuffer());
-    const isNpy = bytes[0] === 0x93 && String.fromCharCode(...bytes.subarray(1, 6)) === 'NUMPY';
-    try {
-      if (isNpy) {
-        const t = readNpy(new Uint8Array(await file.arrayBuffer()));
-        if (request !== this.inputRequest) return;
-        this.choice = { ...this.choice, npy: t, picture: null, label: `${file.name} (${formatShape(t.shape)})`, version: this.choice.version + 1 };
-        this.inputNotes = [];
-        this.inputError = '';
-        return;
-      }
-      const { picture, notes } = await decodePhoto(file);
-      if (request !== this.inputRequest) return;
-      this.usePicture(picture, file.name || 'pasted image', notes, request);
-      if (notes.length) this.say('info', notes[0]);
-    } catch (e) {
-      const error = e as Error & { hint?: string };
-      this.inputError = `${file.name || 'That file'}: ${error.message}${error.hint ? ` — ${error.hint}` : ''}. The input is unchanged.`;
-      this.say('error', this.inputError);
-    }
-  }
-
   private onPaste = (e: ClipboardEvent): void => {
     const file = [...(e.clipboardData?.files ?? [])].find((f) => f.type.startsWith('image/'));
     if (!file) return;
@@ -627,7 +556,7 @@ export class AppShell extends LitElement {
     if (target.closest?.('input, textarea, [contenteditable]')) return;
     e.preventDefault();
     clearTimeout(this.pasteTimer);
-    void this.loadInputFile(file);
+    void this.input.loadFile(file);
   };
 
   private onDragOver = (e: DragEvent): void => {
@@ -645,7 +574,7 @@ export class AppShell extends LitElement {
     // A dropped .json is a graph, as with Open; a .onnx a model, as with Open model; anything else is an input.
     if (/\.json$/i.test(file.name) || file.type === 'application/json') void this.doc.openFile(file);
     else if (/\.onnx$/i.test(file.name)) void this.modelDialog.openOnnx(file);
-    else void this.loadInputFile(file);
+    else void this.input.loadFile(file);
   };
 
   // ── running ──────────────────────────────────────────────────────────────
@@ -663,7 +592,7 @@ export class AppShell extends LitElement {
       this.say('error', `Cannot run: ${this.doc.where(p.node)}${p.message}${p.hint ? ` — ${p.hint}` : ''}`);
       throw new Error(`the graph has problems: ${p.message}`);
     }
-    const feeds = this.feeds();
+    const feeds = this.input.feeds();
     if (feeds.error) {
       this.say('error', `Cannot run: ${feeds.error}`);
       throw new Error(feeds.error);
@@ -735,7 +664,7 @@ export class AppShell extends LitElement {
       if (this.runInfo.size) this.runInfo = new Map();
       return;
     }
-    const current = this.doc.report.ok ? fingerprints(this.doc.report, { seed: this.doc.graph.seed ?? 0, store: this.store, feeds: this.feeds().tensors }) : new Map<string, string>();
+    const current = this.doc.report.ok ? fingerprints(this.doc.report, { seed: this.doc.graph.seed ?? 0, store: this.store, feeds: this.input.feeds().tensors }) : new Map<string, string>();
     const lastRun = this.runner.runNumber;
     const max = Math.max(1e-6, ...[...times.values()].map((t) => t.ms ?? 0));
     const info = new Map<string, NodeRunFace>();
@@ -838,7 +767,7 @@ export class AppShell extends LitElement {
   private openModel(model: OpenedModel): void {
     if (!this.doc.load(acceptGraph(model.graph), true).ok) return;
     this.doc.remarkWeights();
-    if (model.preprocess) this.choice = { ...this.choice, preprocess: model.preprocess };
+    if (model.preprocess) this.input.setPreprocess(model.preprocess);
     this.say('info', `Opened ${[model.label, ...model.notes].join('; ')}.`);
   }
 
@@ -853,7 +782,7 @@ export class AppShell extends LitElement {
       const loaded = this.doc.load(acceptGraph(graph), true);
       if (!loaded.ok) return;
       this.doc.remarkWeights();
-      this.choice = { ...this.choice, preprocess: model.def.preprocess };
+      this.input.setPreprocess(model.def.preprocess);
       this.say('info', `Opened ${model.def.name}: ${[...model.notes, ...(kept ? [kept] : [])].join('; ')}`);
     } catch (e) {
       const error = e as Error & { hint?: string };
