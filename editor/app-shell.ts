@@ -1,12 +1,13 @@
 /** The editor's composition root: lays out toolbar, palette, canvas, inspector, summary and status bar, and
  *  turns their events into edits of the document (document-controller.ts: the graph, undo, persistence) and
- *  changes of the input (input-controller.ts: what the Inputs are fed). */
-import { css, html, LitElement, type PropertyValues } from 'lit';
+ *  changes of the input (input-controller.ts: what the Inputs are fed) and of runs (runs-controller.ts: Run,
+ *  progress, the nodes' faces, the activation viewer; run-engine.ts is the engine side). */
+import { css, html, LitElement } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import {
-  ACTIVATIONS, BLOCKS, CATEGORIES, GpuRunError, INITIALIZERS, OPS, RunCancelled, acquireDevice, blockDefaults, findBlock,
-  findOp, fingerprints, formatCompactCount, formatCount, formatLosses, formatShape, isRegularized, materializeNodeWeights, nodeLosses, openPretrained,
-  runSelfTest, summarize, totalLosses, type BlockParamValue, type Losses, type NodeLosses, type GraphFile, type GraphGroup, type Preprocess, type ResizeMode, type WeightStore,
+  ACTIVATIONS, BLOCKS, CATEGORIES, INITIALIZERS, OPS, acquireDevice, blockDefaults, findBlock,
+  findOp, formatCompactCount, formatCount, formatShape, openPretrained,
+  runSelfTest, type BlockParamValue, type GraphFile, type GraphGroup, type Preprocess, type ResizeMode,
 } from '../src/index.ts';
 import {
   addNode, addNodes, cloneNodes, emptyGraph, extractNodes, moveNodes, removeNodes, rename, setAttr, setInputs, takenNames, type Position,
@@ -23,11 +24,9 @@ import type { PaletteItem } from './op-palette.ts';
 import { graphSummary, summaryRows, type Summary } from './model-summary.ts';
 import type { DeviceState } from './status-bar.ts';
 import type { ToolBar } from './tool-bar.ts';
-import type { NodeRunFace } from './op-node.ts';
-import type { ActivationSource } from './activation-viewer.ts';
 import { InputController, SAMPLES } from './input-controller.ts';
 import { KEEPS_DEFAULT, keyActions, type KeyAction } from './key-map.ts';
-import { RunController, type RunReport } from './run-controller.ts';
+import { RunsController, type RunSummary } from './runs-controller.ts';
 import type { OpPalette } from './op-palette.ts';
 import './graph-canvas.ts';
 import './op-palette.ts';
@@ -42,13 +41,10 @@ import './activation-viewer.ts';
 import './open-model-dialog.ts';
 import type { OpenModelDialog } from './open-model-dialog.ts';
 import type { OpenedModel } from './model-loader.ts';
-import { adoptWeights, getWeightStore, weightsKept, weightsReady } from './weight-store.ts';
+import { adoptWeights, weightsKept } from './weight-store.ts';
 import { extractFeatures } from './extract-features.ts';
 
 const THEME_KEY = 'deepwire.theme';
-
-/** What window.deepwire.run() resolves to. */
-export interface RunSummary { ran: string[]; reused: string[]; ms: number; gpuMs: number; timing: string; nodesRun: number }
 
 const PALETTE: PaletteItem[] = [
   ...CATEGORIES.flatMap((category) => OPS.filter((op) => op.category === category)
@@ -112,11 +108,7 @@ export class AppShell extends LitElement {
 
   private doc = new DocumentController(this, {
     say: (kind, text) => this.say(kind, text),
-    shown: () => {
-      this.refreshRunFaces();
-      // The viewed node is gone (New, another file): the viewer moves to what is there, not the old maps.
-      if (this.viewer.id && !this.doc.report.byId.has(this.viewer.id)) void this.refreshViewer();
-    },
+    shown: () => this.runs.graphShown(),
     loaded: () => void this.updateComplete.then(() => this.canvas.fitReadable()),
   });
   @state() private selected: string[] = [];
@@ -133,36 +125,22 @@ export class AppShell extends LitElement {
   @query('dw-inspector') private inspector!: AttrInspector;
   @query('dw-open-model') private modelDialog!: OpenModelDialog;
 
-  // ── running and inspecting ──
-  @state() private running = false;
-  @state() private progress: { text: string; fraction: number | null } | null = null;
-  @state() private runSummary = '';
-  /** Keras' model.losses as of run `run`, per regularized node and in all; null when nothing is regularized. */
-  @state() private losses: { run: number; byNode: Map<string, NodeLosses>; total: Losses } | null = null;
-  @state() private heatmap = false;
-  @state() private mapsOpen = false;
-  @state() private runInfo = new Map<string, NodeRunFace>();
-  @state() private viewer: { id: string; name: string; source: ActivationSource | null; message: string } = { id: '', name: '', source: null, message: '' };
-  @state() private compareSource: ActivationSource | null = null;
-  @state() private globalRange: [number, number] | null = null;
-  /** Every node's output of the last run: the viewer's global scope (range and percentiles) over them. */
-  @state() private globalSources: ActivationSource[] | null = null;
   private input = new InputController(this, {
     graph: () => ({ report: this.doc.report, seed: this.doc.graph.seed ?? 0 }),
     say: (kind, text) => this.say(kind, text),
-    choiceChanged: () => this.refreshRunFaces(),
+    choiceChanged: () => this.runs.refreshFaces(),
+  });
+  private runs = new RunsController(this, {
+    graph: () => this.doc.graph,
+    report: () => this.doc.report,
+    feeds: () => this.input.feeds(),
+    selected: () => this.selected,
+    say: (kind, text) => this.say(kind, text),
+    where: (node) => this.doc.where(node),
   });
   @state() private dragging = false;
-  private runner = new RunController();
-  private abort: AbortController | null = null;
-  private inFlight: Promise<RunSummary> | null = null;
-  /** The node a failed run stopped at (out of memory, say): its face says so until a run succeeds. */
-  private runError: { node: string; text: string } | null = null;
-  /** Imported weights of opened models, by the graph's weight references (restored from IndexedDB on reload). */
-  private store: WeightStore = getWeightStore();
-  private mosaics = new Map<string, string>();
-  private nodeRanges = new Map<string, [number, number]>();
-  private mosaicToken = 0;
+  /** Each node's mosaic of the last run, for tests (they wait for the mosaics to be drawn). */
+  get mosaics(): ReadonlyMap<string, string> { return this.runs.mosaics; }
   private pasteTimer = 0;
 
   /** The last share link made, for scripts and tests (the clipboard may be closed to them). */
@@ -183,11 +161,8 @@ export class AppShell extends LitElement {
       getGraph: () => structuredClone(this.doc.graph),
       loadGraph: (json) => this.doc.load(typeof json === 'string' ? parseGraph(json) : acceptGraph(json), true),
       summary: () => graphSummary(this.doc.graph, this.doc.report),
-      run: () => this.runGraph(),
-      activation: async (id) => {
-        const t = await this.runner.activation(id);
-        return t ? { shape: [...t.shape], data: t.data } : null;
-      },
+      run: () => this.runs.run(),
+      activation: (id) => this.runs.activation(id),
     };
     window.addEventListener('paste', this.onPaste);
     this.addEventListener('dragover', this.onDragOver);
@@ -228,25 +203,27 @@ export class AppShell extends LitElement {
     }
   }
 
-  protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('mapsOpen')) this.toggleAttribute('maps', this.mapsOpen);
+  protected override willUpdate(): void {
+    // The maps get a column of their own (see the styles).
+    this.toggleAttribute('maps', this.runs.mapsOpen);
   }
 
   override render() {
     const inspected = this.inspected();
+    const viewer = this.runs.viewer;
     const rows = summaryRows(this.doc.report);
     const graphProblems = this.doc.report.problems.filter((p) => !p.node).map((p) => p.message);
     const nodeProblems = this.doc.report.problems.filter((p) => p.node).map((p) => `${this.doc.report.byId.get(p.node!)?.name ?? p.node}: ${p.message}`);
     return html`
       <dw-toolbar .canUndo=${this.doc.canUndo} .canRedo=${this.doc.canRedo} .theme=${this.theme}
-        .names=${this.doc.report.nodes.map((n) => n.name)} .running=${this.running} .progress=${this.progress} .runSummary=${this.runSummary}
-        .heatmap=${this.heatmap} .mapsOpen=${this.mapsOpen}
+        .names=${this.doc.report.nodes.map((n) => n.name)} .running=${this.runs.running} .progress=${this.runs.progress} .runSummary=${this.runs.summary}
+        .heatmap=${this.runs.heatmap} .mapsOpen=${this.runs.mapsOpen}
         @command=${(e: CustomEvent<{ name: string }>) => this.runCommand(e.detail.name)}
         @find=${(e: CustomEvent<{ query: string }>) => this.find(e.detail.query)}
         @open-file=${(e: CustomEvent<{ file: File }>) => this.doc.openFile(e.detail.file)}></dw-toolbar>
       <dw-palette .items=${PALETTE} @add-item=${(e: CustomEvent<{ kind: 'op' | 'block'; type: string }>) => this.addItem(e.detail.kind, e.detail.type)}></dw-palette>
       <div class="canvas">
-        <dw-canvas .graph=${this.doc.graph} .report=${this.doc.report} .quickAdd=${QUICK_ADD} .runInfo=${this.runInfo}
+        <dw-canvas .graph=${this.doc.graph} .report=${this.doc.report} .quickAdd=${QUICK_ADD} .runInfo=${this.runs.faces}
           @rewire=${(e: CustomEvent<{ inputs: Record<string, string[]> }>) => this.rewire(e.detail.inputs)}
           @nodes-moved=${(e: CustomEvent<{ positions: Record<string, Position> }>) => this.doc.commit(moveNodes(this.doc.graph, e.detail.positions))}
           @selection-change=${(e: CustomEvent<{ ids: string[] }>) => this.onSelection(e.detail.ids)}
@@ -257,10 +234,10 @@ export class AppShell extends LitElement {
         ${this.message ? html`<div class="message ${this.message.kind}" role=${this.message.kind === 'error' ? 'alert' : 'status'} data-testid="message">
           <span>${this.message.text}</span><button aria-label="Dismiss" @click=${() => (this.message = null)}>×</button></div>` : null}
       </div>
-      ${this.mapsOpen ? html`<dw-activation-viewer class="viewer" data-testid="activation-viewer" .source=${this.viewer.source} .message=${this.viewer.message}
-        .nodeLabel=${this.viewer.name} .nodeId=${this.viewer.id} .photo=${this.input.feeds().preview} .globalRange=${this.globalRange} .globalSources=${this.globalSources}
-        .compareOptions=${this.compareOptions()} .compareSource=${this.compareSource} @close=${() => (this.mapsOpen = false)}
-        @compare-request=${(e: CustomEvent<{ id: string }>) => void this.loadCompare(e.detail.id)}></dw-activation-viewer>` : null}
+      ${this.runs.mapsOpen ? html`<dw-activation-viewer class="viewer" data-testid="activation-viewer" .source=${viewer.source} .message=${viewer.message}
+        .nodeLabel=${viewer.name} .nodeId=${viewer.id} .photo=${this.input.feeds().preview} .globalRange=${this.runs.globalRange} .globalSources=${this.runs.globalSources}
+        .compareOptions=${this.runs.compareOptions()} .compareSource=${this.runs.compareSource} @close=${() => this.runs.closeMaps()}
+        @compare-request=${(e: CustomEvent<{ id: string }>) => void this.runs.loadCompare(e.detail.id)}></dw-activation-viewer>` : null}
       <div class="side">
         <dw-input-panel .feed=${this.input.feeds().info} .preview=${this.input.feeds().preview} .notes=${this.input.notes} .error=${this.input.error || this.input.feeds().error}
           .resize=${this.input.choice.resize} .preprocess=${this.input.choice.preprocess} .samples=${SAMPLES}
@@ -276,7 +253,7 @@ export class AppShell extends LitElement {
       </div>
       <dw-summary .rows=${rows} .totals=${this.doc.report.totals} @focus-node=${(e: CustomEvent<{ id: string }>) => this.canvas.focusNode(e.detail.id)}></dw-summary>
       <dw-status-bar .nodes=${this.doc.graph.nodes.length} .params=${this.doc.report.totals.params} .flops=${this.doc.report.totals.flops}
-        .losses=${this.losses && this.doc.report.nodes.some(isRegularized) ? `${formatLosses(this.losses.total)} (run ${this.losses.run})` : ''}
+        .losses=${this.runs.lossesText()}
         .problems=${[...graphProblems, ...nodeProblems]} .adapter=${this.adapter} .selfTest=${this.selfTest}></dw-status-bar>
       <dw-block-dialog .block=${this.blockForm} @close=${() => (this.blockForm = null)}
         @insert-block=${(e: CustomEvent<{ type: string; values: Record<string, BlockParamValue> }>) => this.insertBlock(e.detail.type, e.detail.values, this.blockForm?.position)}></dw-block-dialog>
@@ -286,7 +263,7 @@ export class AppShell extends LitElement {
     `;
   }
 
-  // ── the model ────────────────────────────────────────────────────────────
+  // ── messages and what the panels show ────────────────────────────────────────────────────────────
 
   private say(kind: 'info' | 'error', text: string): void {
     this.message = { kind, text };
@@ -322,16 +299,8 @@ export class AppShell extends LitElement {
       raw: node.attrs ?? {}, resolved: r.attrs, spec: def?.attrs ?? {},
       problems: r.problems.map((p) => ({ message: p.message, hint: p.hint })),
       shape: r.shape ? formatShape(r.shape) : '?', params: formatCount(r.params.trainable + r.params.nonTrainable), flops: formatCompactCount(r.flops),
-      losses: this.nodeLossText(r.id),
+      losses: this.runs.nodeLossText(r.id),
     };
-  }
-
-  private nodeLossText(id: string): string | undefined {
-    const l = this.losses?.byNode.get(id);
-    if (!l || !this.losses) return undefined;
-    const stale = this.runInfo.get(id)?.stale ? ', changed since: run again' : '';
-    const activity = l.activity === null ? 'activity not kept in this run' : '';
-    return `${[formatLosses(totalLosses([l])), activity].filter(Boolean).join(', ')} (run ${this.losses.run}${stale})`;
   }
 
   // ── edits ────────────────────────────────────────────────────────────────
@@ -516,14 +485,10 @@ export class AppShell extends LitElement {
 
   private async runCommand(name: string): Promise<void> {
     switch (name) {
-      case 'run': return void this.runGraph().catch(() => undefined);
-      case 'cancel': return this.abort?.abort();
-      case 'heatmap':
-        this.heatmap = !this.heatmap;
-        return this.refreshRunFaces();
-      case 'maps':
-        this.mapsOpen = !this.mapsOpen;
-        return this.refreshViewer();
+      case 'run': return void this.runs.run().catch(() => undefined);
+      case 'cancel': return void this.runs.cancel();
+      case 'heatmap': return this.runs.toggleHeatmap();
+      case 'maps': return this.runs.toggleMaps();
       case 'pretrained': return this.openPretrainedModel();
       case 'open-model': return this.modelDialog.show();
       case 'new':
@@ -577,190 +542,9 @@ export class AppShell extends LitElement {
     else void this.input.loadFile(file);
   };
 
-  // ── running ──────────────────────────────────────────────────────────────
-
-  /** Runs what changed since the last run; a second call while one is in flight waits for it. */
-  runGraph(): Promise<RunSummary> {
-    this.inFlight ??= this.runOnce().finally(() => (this.inFlight = null));
-    return this.inFlight;
-  }
-
-  private async runOnce(): Promise<RunSummary> {
-    await weightsReady();
-    if (!this.doc.report.ok) {
-      const p = this.doc.report.problems[0];
-      this.say('error', `Cannot run: ${this.doc.where(p.node)}${p.message}${p.hint ? ` — ${p.hint}` : ''}`);
-      throw new Error(`the graph has problems: ${p.message}`);
-    }
-    const feeds = this.input.feeds();
-    if (feeds.error) {
-      this.say('error', `Cannot run: ${feeds.error}`);
-      throw new Error(feeds.error);
-    }
-    const abort = (this.abort = new AbortController());
-    this.running = true;
-    this.progress = { text: 'starting…', fraction: null };
-    const graph = this.doc.graph;
-    try {
-      const result = await this.runner.run(graph, feeds.tensors, {
-        store: this.store, signal: abort.signal,
-        onProgress: (p) => (this.progress = { text: p.text, fraction: p.phase === 'kernels' && p.total ? p.done / p.total : null }),
-      });
-      if (result.ran.length) this.losses = await this.regularization(result.run);
-      this.runSummary = [this.describe(result), this.losses ? `losses ${formatLosses(this.losses.total)}` : ''].filter(Boolean).join(' · ');
-      this.runError = null;
-      if (result.ran.length) this.globalSources = null;
-      for (const id of [...result.ran, ...Object.keys(feeds.tensors)]) {
-        this.mosaics.delete(id);
-        this.nodeRanges.delete(id);
-      }
-      if (!this.mapsOpen && result.ran.length) this.mapsOpen = true;
-      this.refreshRunFaces();
-      await this.refreshViewer();
-      void this.drawMosaics();
-      return { ran: result.ran, reused: result.reused, ms: result.ms, gpuMs: result.gpuMs, timing: result.timing, nodesRun: this.runner.stats.nodesRun };
-    } catch (e) {
-      if (e instanceof RunCancelled) this.say('info', 'Run cancelled: the results of the last complete run stay.');
-      else {
-        const error = e as Error & { node?: string; hint?: string };
-        this.runError = error.node && this.doc.report.byId.has(error.node) ? { node: error.node, text: `${error.message}${error.hint ? ` — ${error.hint}` : ''}` } : null;
-        if (e instanceof GpuRunError) this.forgetPictures(`The run failed on the GPU, so no maps are shown: ${error.message}`);
-        this.refreshRunFaces();
-        this.say('error', `The run failed: ${this.doc.where(error.node)}${error.message}${error.hint ? ` — ${error.hint}` : ''}`);
-      }
-      throw e;
-    } finally {
-      this.running = false;
-      this.progress = null;
-      this.abort = null;
-    }
-  }
-
-  /** The regularized nodes' penalties after a run: weights as the run used them, activations read back. */
-  private async regularization(run: number): Promise<{ run: number; byNode: Map<string, NodeLosses>; total: Losses } | null> {
-    const nodes = this.doc.report.nodes.filter(isRegularized);
-    if (!nodes.length) return null;
-    const weights = materializeNodeWeights(nodes, this.doc.graph.seed ?? 0, this.store);
-    const byNode = new Map<string, NodeLosses>();
-    for (const node of nodes) {
-      const output = node.attrs.activity_regularizer ? await this.runner.activation(node.id) : null;
-      byNode.set(node.id, nodeLosses(node, weights.get(node.id), output));
-    }
-    return { run, byNode, total: totalLosses(byNode.values()) };
-  }
-
-  private describe(r: RunReport): string {
-    const total = r.ran.length + r.reused.length;
-    if (!r.ran.length) return `nothing changed: ${total} node${total === 1 ? '' : 's'} reused`;
-    const what = r.reused.length ? `ran ${r.ran.length} of ${total} nodes (${r.reused.length} reused)` : `ran ${r.ran.length} node${r.ran.length === 1 ? '' : 's'}`;
-    const gpu = r.timing === 'timestamp-query' ? `GPU ${r.gpuMs.toFixed(1)} ms` : `≈GPU ${r.gpuMs.toFixed(1)} ms`;
-    return `run ${r.run}: ${what} · ${gpu} · ${r.ms.toFixed(0)} ms in all`;
-  }
-
-  /** Times, heat, mosaics and staleness on the nodes, from the runner's results and the current graph. */
-  private refreshRunFaces(): void {
-    const times = this.runner.times;
-    if (!times.size && !this.runError) {
-      if (this.runInfo.size) this.runInfo = new Map();
-      return;
-    }
-    const current = this.doc.report.ok ? fingerprints(this.doc.report, { seed: this.doc.graph.seed ?? 0, store: this.store, feeds: this.input.feeds().tensors }) : new Map<string, string>();
-    const lastRun = this.runner.runNumber;
-    const max = Math.max(1e-6, ...[...times.values()].map((t) => t.ms ?? 0));
-    const info = new Map<string, NodeRunFace>();
-    for (const r of this.doc.report.nodes) {
-      const t = times.get(r.id);
-      const mosaic = this.mosaics.get(r.id) ?? null;
-      if (this.runError?.node === r.id) {
-        info.set(r.id, { time: 'run failed', title: this.runError.text, heat: null, mosaic, stale: true });
-        continue;
-      }
-      if (!t && !mosaic) continue;
-      const stale = this.runner.fingerprint(r.id) !== current.get(r.id);
-      const time = !t ? '' : t.ms != null ? `${t.ms < 10 ? t.ms.toFixed(2) : t.ms.toFixed(1)} ms` : t.fusedInto ? 'fused' : 'in place';
-      const why = !t ? 'fed' : t.ms != null ? 'GPU time of its dispatches' : t.fusedInto ? `computed inside ${this.doc.report.byId.get(t.fusedInto)?.name ?? t.fusedInto}'s dispatch` : 'no dispatch of its own: its inputs write into its buffer';
-      const when = t ? (t.run === lastRun ? `run ${t.run}` : `run ${t.run}, reused since`) : '';
-      info.set(r.id, {
-        time, title: [why, when, stale ? 'changed since: run again to update' : ''].filter(Boolean).join(' · '),
-        heat: this.heatmap && t?.ms != null ? t.ms / max : null, mosaic, stale,
-      });
-    }
-    this.runInfo = info;
-  }
-
-  /** After a GPU error every result is gone (RunController.reset): so are the pictures drawn from them. */
-  private forgetPictures(message: string): void {
-    this.mosaicToken++;
-    this.mosaics.clear();
-    this.nodeRanges.clear();
-    this.globalSources = null;
-    this.globalRange = null;
-    this.compareSource = null;
-    this.viewer = { id: this.viewer.id, name: this.viewer.name, source: null, message };
-  }
-
-  /** Colour-mapped mosaics of every node with a result, a few at a time so the page stays responsive. */
-  private async drawMosaics(): Promise<void> {
-    const token = ++this.mosaicToken;
-    let drawn = 0;
-    for (const r of this.doc.report.nodes) {
-      if (token !== this.mosaicToken) return;
-      if (this.mosaics.has(r.id)) continue;
-      try {
-        const source = await this.runner.source(r.id, r.name);
-        if (!source) continue;
-        const s = summarize(await source.stats());
-        if (Number.isFinite(s.min)) this.nodeRanges.set(r.id, [s.min, s.max]);
-        const url = await this.runner.mosaic(r.id, r.name, 'viridis');
-        if (url) this.mosaics.set(r.id, url);
-      } catch {
-        continue; // a node whose pictures fail still ran; its maps say why when opened
-      }
-      if (++drawn % 6 === 0) this.refreshRunFaces();
-    }
-    if (token !== this.mosaicToken) return;
-    const ranges = [...this.nodeRanges.values()];
-    this.globalRange = ranges.length ? [Math.min(...ranges.map((r) => r[0])), Math.max(...ranges.map((r) => r[1]))] : null;
-    const sources = await Promise.all(this.doc.report.nodes.map((r) => this.runner.source(r.id, r.name).catch(() => null)));
-    if (token !== this.mosaicToken) return;
-    this.globalSources = sources.filter((s): s is ActivationSource => !!s);
-    this.refreshRunFaces();
-  }
-
   private onSelection(ids: string[]): void {
     this.selected = ids;
-    if (ids.length === 1 && ids[0] !== this.viewer.id) void this.refreshViewer();
-  }
-
-  /** Points the viewer at the selected node (or the graph's output) and its latest result. */
-  private async refreshViewer(): Promise<void> {
-    if (!this.mapsOpen) return;
-    const id = this.selected.length === 1 ? this.selected[0] : this.viewer.id && this.doc.report.byId.has(this.viewer.id) ? this.viewer.id : this.doc.report.outputs[0] ?? '';
-    const r = this.doc.report.byId.get(id);
-    if (!r) {
-      this.viewer = { id: '', name: '', source: null, message: 'Select a node to see its activation maps.' };
-      return;
-    }
-    const t = this.runner.times.get(id);
-    const source = await this.runner.source(id, r.name).catch(() => null);
-    const message = source ? '' : t?.fusedInto
-      ? `${r.name} is computed inside ${this.doc.report.byId.get(t.fusedInto)?.name ?? t.fusedInto}'s dispatch (fused), so it has no tensor of its own.`
-      : `Run the graph (▶ Run or Ctrl+Enter) to see what ${r.name} computes.`;
-    this.viewer = { id, name: r.name, source, message };
-    if (this.compareSource) this.compareSource = null;
-  }
-
-  /** Nodes with a result of the viewed node's shape. */
-  private compareOptions(): { id: string; label: string }[] {
-    const shape = this.doc.report.byId.get(this.viewer.id)?.shape;
-    if (!shape) return [];
-    return this.doc.report.nodes.filter((n) => n.id !== this.viewer.id && n.shape && formatShape(n.shape) === formatShape(shape) && this.runner.times.has(n.id))
-      .map((n) => ({ id: n.id, label: n.name }));
-  }
-
-  private async loadCompare(id: string): Promise<void> {
-    const r = this.doc.report.byId.get(id);
-    this.compareSource = r ? await this.runner.source(id, r.name) : null;
+    this.runs.selectionChanged(ids);
   }
 
   /** A model from the Open model gallery or a dropped .onnx: one undo step; its weights are in the session store. */
@@ -796,9 +580,9 @@ export class AppShell extends LitElement {
       if (this.blockForm) return false;
       // A field being edited is committed first.
       (e.composedPath()[0] as HTMLInputElement).blur?.();
-      setTimeout(() => void this.runGraph().catch(() => undefined));
+      setTimeout(() => void this.runs.run().catch(() => undefined));
     },
-    'cancel-run': () => (this.running ? this.abort?.abort() : false),
+    'cancel-run': () => this.runs.cancel(),
     undo: () => this.undo(),
     redo: () => this.redo(),
     copy: () => this.copy(),

@@ -38,7 +38,7 @@ function untilAborted<T>(work: Promise<T>, signal?: AbortSignal): Promise<T> {
 const MOSAIC_TILES = 16;
 const MOSAIC_TILE_PX = 24;
 
-export class RunController {
+export class RunEngine {
   private engineOnce: Promise<Engine> | null = null;
   private session: Session | null = null;
   private viz: Visualizer | null = null;
