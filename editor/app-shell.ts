@@ -5,9 +5,9 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import {
-  ACTIVATIONS, BLOCKS, CATEGORIES, INITIALIZERS, OPS, acquireDevice, blockDefaults, findBlock,
+  ACTIVATIONS, BLOCKS, CATEGORIES, INITIALIZERS, OPS, blockDefaults, findBlock,
   findOp, formatCompactCount, formatCount, formatShape, openPretrained,
-  runSelfTest, type BlockParamValue, type GraphFile, type GraphGroup, type Preprocess, type ResizeMode,
+  type BlockParamValue, type GraphFile, type GraphGroup, type Preprocess, type ResizeMode,
 } from '../src/index.ts';
 import {
   addNode, addNodes, cloneNodes, emptyGraph, extractNodes, moveNodes, removeNodes, rename, setAttr, setInputs, takenNames, type Position,
@@ -22,7 +22,7 @@ import type { AttrInspector, InspectedNode } from './attr-inspector.ts';
 import type { BlockForm } from './block-dialog.ts';
 import type { PaletteItem } from './op-palette.ts';
 import { graphSummary, summaryRows, type Summary } from './model-summary.ts';
-import type { DeviceState } from './status-bar.ts';
+import { DeviceController } from './device-controller.ts';
 import type { ToolBar } from './tool-bar.ts';
 import { InputController, SAMPLES } from './input-controller.ts';
 import { KEEPS_DEFAULT, keyActions, type KeyAction } from './key-map.ts';
@@ -117,8 +117,7 @@ export class AppShell extends LitElement {
   @state() private blockForm: (BlockForm & { position?: Position }) | null = null;
   @state() private shortcutsOpen = false;
   @state() private outline = false;
-  @state() private adapter: DeviceState = { state: 'pending', text: 'Looking for a WebGPU adapter…' };
-  @state() private selfTest: DeviceState = { state: 'pending', text: 'Compute self-test: waiting for a device.' };
+  private device = new DeviceController(this);
   @query('dw-canvas') private canvas!: GraphCanvas;
   @query('dw-toolbar') private toolbar!: ToolBar;
   @query('dw-palette') private palette!: OpPalette;
@@ -170,37 +169,13 @@ export class AppShell extends LitElement {
     this.addEventListener('drop', this.onDrop);
     void this.doc.start();
     void this.input.loadSample(SAMPLES[0].url, SAMPLES[0].name);
-    void this.probeWebGpu();
+    void this.device.probe();
   }
 
   override disconnectedCallback(): void {
     window.removeEventListener('keydown', this.onKey);
     window.removeEventListener('paste', this.onPaste);
     super.disconnectedCallback();
-  }
-
-  private async probeWebGpu(): Promise<void> {
-    const info = await acquireDevice().catch((e: Error) => {
-      this.adapter = { state: 'fail', text: `Requesting a WebGPU device failed: ${e.message}` };
-      return undefined;
-    });
-    if (info === undefined) return;
-    if (!info) {
-      this.adapter = { state: 'fail', text: 'No WebGPU adapter found: use a Chromium-based browser (Chrome 113+) over http://127.0.0.1 or https; on Linux without a GPU start it with --enable-unsafe-webgpu.' };
-      this.selfTest = { state: 'fail', text: 'Compute self-test: not run (no device).' };
-      return;
-    }
-    this.adapter = { state: 'ok', text: `WebGPU adapter found: ${info.description}` };
-    try {
-      const { input, output, ms } = await runSelfTest(info.device);
-      const correct = output.length === input.length && output.every((y, i) => y === 2 * input[i] + 1);
-      this.selfTest = {
-        state: correct ? 'ok' : 'fail',
-        text: `Compute self-test: y = 2x + 1 over x = 0…${input.length - 1} gave [${[...output.subarray(0, 5)].join(', ')}, …, ${output[output.length - 1]}]: ${correct ? 'correct' : 'WRONG'} (${ms.toFixed(1)} ms)`,
-      };
-    } catch (e) {
-      this.selfTest = { state: 'fail', text: `Compute self-test failed: ${(e as Error).message}` };
-    }
   }
 
   protected override willUpdate(): void {
@@ -254,7 +229,7 @@ export class AppShell extends LitElement {
       <dw-summary .rows=${rows} .totals=${this.doc.report.totals} @focus-node=${(e: CustomEvent<{ id: string }>) => this.canvas.focusNode(e.detail.id)}></dw-summary>
       <dw-status-bar .nodes=${this.doc.graph.nodes.length} .params=${this.doc.report.totals.params} .flops=${this.doc.report.totals.flops}
         .losses=${this.runs.lossesText()}
-        .problems=${[...graphProblems, ...nodeProblems]} .adapter=${this.adapter} .selfTest=${this.selfTest}></dw-status-bar>
+        .problems=${[...graphProblems, ...nodeProblems]} .adapter=${this.device.adapter} .selfTest=${this.device.selfTest}></dw-status-bar>
       <dw-block-dialog .block=${this.blockForm} @close=${() => (this.blockForm = null)}
         @insert-block=${(e: CustomEvent<{ type: string; values: Record<string, BlockParamValue> }>) => this.insertBlock(e.detail.type, e.detail.values, this.blockForm?.position)}></dw-block-dialog>
       <dw-open-model @model-open=${(e: CustomEvent<OpenedModel>) => this.openModel(e.detail)}></dw-open-model>
