@@ -5,17 +5,18 @@
 import { css, html, LitElement } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import {
-  ACTIVATIONS, BLOCKS, CATEGORIES, INITIALIZERS, OPS, blockDefaults, findBlock,
+  ACTIVATIONS, BLOCKS, CATEGORIES, INITIALIZERS, OPS, findBlock,
   findOp, formatCompactCount, formatCount, formatShape, openPretrained,
   type BlockParamValue, type GraphFile, type GraphGroup, type Preprocess, type ResizeMode,
 } from '../src/index.ts';
 import {
-  addNode, addNodes, cloneNodes, emptyGraph, extractNodes, moveNodes, removeNodes, rename, setAttr, setInputs, takenNames, type Position,
+  addNode, cloneNodes, emptyGraph, extractNodes, moveNodes, removeNodes, rename, setAttr, setInputs, type Position,
 } from './graph-edits.ts';
 import { DocumentController } from './document-controller.ts';
+import { placeBlock, type BlockAnchor } from './block-insert.ts';
 import { copyGroups, groupsWithin } from '../src/graph/groups.ts';
-import { addGroup, groupsOwning, setCollapsed } from './groups.ts';
-import { clearOf, layeredLayout, NODE_WIDTH, nodeHeight } from './layout.ts';
+import { groupsOwning, setCollapsed } from './groups.ts';
+import { clearOf, nodeHeight } from './layout.ts';
 import { acceptGraph, downloadGraph, parseGraph, type Loaded } from './persistence.ts';
 import type { GraphCanvas, QuickAddItem } from './graph-canvas.ts';
 import type { AttrInspector, InspectedNode } from './attr-inspector.ts';
@@ -294,7 +295,7 @@ export class AppShell extends LitElement {
     void this.selectSoon([id]);
   }
 
-  private anchorForBlock(): { id: string; name: string; shape: number[] } | null {
+  private anchorForBlock(): BlockAnchor | null {
     if (this.selected.length !== 1) return null;
     const r = this.doc.report.byId.get(this.selected[0]);
     return r?.shape ? { id: r.id, name: r.name, shape: [...r.shape] } : null;
@@ -316,42 +317,15 @@ export class AppShell extends LitElement {
   insertBlock(type: string, values: Record<string, BlockParamValue>, position?: Position): string[] {
     const block = findBlock(type);
     if (!block) return [];
-    const anchor = this.anchorForBlock();
-    let graph = this.doc.graph;
-    let input: string, inputShape: number[], origin: Position;
-    if (anchor) {
-      const at = this.doc.graph.nodes.find((n) => n.id === anchor.id)?.layout ?? { x: 0, y: 0 };
-      input = anchor.id;
-      inputShape = anchor.shape;
-      origin = { x: at.x + 300, y: at.y };
-    } else {
-      const at = position ?? clearOf(graph.nodes, this.canvas.viewCentre(), undefined, this.drawnHeight);
-      const added = addNode(graph, 'Input', at, { shape: block.defaultInput });
-      graph = added.graph;
-      input = added.id;
-      inputShape = block.defaultInput;
-      origin = { x: at.x + 300, y: at.y };
-    }
-    const built = block.build({ ...blockDefaults(block), ...values }, { input, inputShape, taken: takenNames(graph) });
-    // The block goes beside its anchor, moved down clear of the nodes already there.
-    let positions = layeredLayout(built.nodes, origin);
-    const xs = Object.values(positions).map((p) => p.x), ys = Object.values(positions).map((p) => p.y);
-    const top = Math.min(...ys);
-    const clear = clearOf(graph.nodes, { x: Math.min(...xs), y: top }, { width: Math.max(...xs) - Math.min(...xs) + NODE_WIDTH, height: Math.max(...ys) - top + 160 }, this.drawnHeight);
-    if (clear.y !== top) {
-      positions = Object.fromEntries(Object.entries(positions).map(([id, p]) => [id, { x: p.x, y: p.y + clear.y - top }]));
-      // A block's own new Input moves with it.
-      if (!anchor) graph = moveNodes(graph, { [input]: { x: origin.x - 300, y: origin.y + clear.y - top } });
-    }
-    graph = addNodes(graph, built.nodes.map((n) => ({ ...n, layout: positions[n.id] })));
-    // The block is remembered as a group: it can be collapsed to one node (G) and expanded again.
-    graph = addGroup(graph, built.name, built.nodes.map((n) => n.id)).graph;
+    const { graph, ids, output } = placeBlock(this.doc.graph, block, values, {
+      anchor: this.anchorForBlock(), position, viewCentre: () => this.canvas.viewCentre(), drawnHeight: this.drawnHeight,
+    });
     this.doc.commit(graph);
     this.blockForm = null;
-    void this.selectSoon([built.output]);
+    void this.selectSoon([output]);
     // Show the new block where it landed, which may be out of view.
-    void this.updateComplete.then(() => this.canvas.reveal(built.nodes.map((n) => n.id)));
-    return built.nodes.map((n) => n.id);
+    void this.updateComplete.then(() => this.canvas.reveal(ids));
+    return ids;
   }
 
   private rewire(inputs: Record<string, string[]>): void {
