@@ -227,9 +227,10 @@ test('a pretrained backbone opens from the gallery with its weights; a cancelled
 
   await page.getByTestId('pretrained-MobileNetV2-pretrained').click();
   await expect(page.getByTestId('open-model-dialog')).toBeHidden({ timeout: 90_000 });
+  // The message goes 4 s after it is drawn: checked first, before anything else waits on a busy page.
+  await expect(page.getByTestId('message')).toContainText('nsfwjs@4.3.0');
   // Keras' MobileNetV2(include_top=False, pooling='avg') count.
   await expect(totalParams(page)).toHaveText('2,257,984');
-  await expect(page.getByTestId('message')).toContainText('nsfwjs@4.3.0');
   const graph = await getGraph(page);
   const conv = graph.nodes.find((n) => n.id === 'Conv1')!;
   expect(Object.keys(conv.weights ?? {})).toEqual(['kernel']);

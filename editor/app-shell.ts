@@ -241,10 +241,20 @@ export class AppShell extends LitElement {
 
   // ── messages and what the panels show ────────────────────────────────────────────────────────────
 
+  /** An error stays until dismissed or replaced; an info message for 4 s on screen, counted from the frame
+   *  that draws it, not from when it was said: drawing what it announces (an opened model) can hold the page
+   *  for seconds first, and those seconds used to come out of the 4. */
   private say(kind: 'info' | 'error', text: string): void {
-    this.message = { kind, text };
+    const message = { kind, text };
+    this.message = message;
     clearTimeout(this.messageTimer);
-    if (kind === 'info') this.messageTimer = window.setTimeout(() => (this.message = null), 4000);
+    if (kind !== 'info') return;
+    void this.updateComplete.then(() => requestAnimationFrame(() => {
+      if (this.message !== message) return; // replaced, dismissed or undone meanwhile
+      this.messageTimer = window.setTimeout(() => {
+        if (this.message === message) this.message = null;
+      }, 4000);
+    }));
   }
 
   /** A node's height as the canvas draws it: its sockets, and the box of its error if it has one. */
