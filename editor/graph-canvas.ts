@@ -10,22 +10,14 @@
  *  the empty canvas selects the nodes in a rectangle; Enter on a focused port starts and ends a wire. */
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { ClassicPreset, NodeEditor, type GetSchemes } from 'rete';
-import { AreaExtensions, AreaPlugin, Drag } from 'rete-area-plugin';
-import { ConnectionPlugin, Presets as ConnectionPresets } from 'rete-connection-plugin';
-import { LitPlugin, Presets, type LitArea2D } from '@retejs/lit-plugin';
-import { MinimapPlugin, type MinimapExtra } from 'rete-minimap-plugin';
-import { BaseSocketPosition, getElementCenter } from 'rete-render-utils';
-import { ContextMenuPlugin, type ContextMenuExtra } from 'rete-context-menu-plugin';
-import { AutoArrangePlugin, Presets as ArrangePresets } from 'rete-auto-arrange-plugin';
+import { ClassicPreset, type NodeEditor } from 'rete';
+import { AreaExtensions, type AreaPlugin } from 'rete-area-plugin';
+import type { AutoArrangePlugin } from 'rete-auto-arrange-plugin';
 import { findOp, formatCompactCount, formatCount, formatShape, type GraphFile, type GraphReport, type NodeReport } from '../src/index.ts';
 import type { Position } from './graph-edits.ts';
 import { collapsedView, drawnLinks, groupIdOf, groupNodeId, groupStats, type CollapsedGroup, type CollapsedView } from './groups.ts';
 import { GroupNode, OpNode, type NodeFace, type NodeRunFace } from './op-node.ts';
-import './node-view.ts';
-
-type Schemes = GetSchemes<OpNode, ClassicPreset.Connection<OpNode, OpNode> & { isLoop?: boolean }>;
-type AreaExtra = LitArea2D<Schemes> | MinimapExtra | ContextMenuExtra;
+import { bandModifier, createEditor, type AreaExtra, type MenuItems, type Schemes } from './rete-editor.ts';
 
 /** Below this zoom a node's 11 px text is a smudge: graphs open no smaller (fitReadable). */
 const READABLE_ZOOM = 0.55;
@@ -58,29 +50,6 @@ export function keyAttrs(r: NodeReport): string {
   if (typeof a.max_value === 'number') parts.push(`max ${a.max_value}`);
   if (Array.isArray(a.target_shape)) parts.push(`→ ${a.target_shape.join('×')}`);
   return parts.join(' · ');
-}
-
-/**
- * Socket positions without a layout per socket. Every op node (and every block node) draws its ports
- * at the same offsets, so each (side, socket, kind) is measured once and reused: the DOM watcher's
- * per-socket getElementCenter forced a layout each time, which froze the page for seconds on big graphs.
- */
-class SharedSocketPosition<S extends Schemes, K> extends BaseSocketPosition<S, K> {
-  private offsets = new Map<string, { x: number; y: number }>();
-
-  async calculatePosition(nodeId: string, side: 'input' | 'output', key: string, element: HTMLElement): Promise<{ x: number; y: number } | null> {
-    const view = this.area?.nodeViews.get(nodeId);
-    if (!view?.element) return null;
-    const id = `${side}:${key}:${groupIdOf(nodeId) !== null}`;
-    let at = this.offsets.get(id);
-    if (!at) {
-      const centre = await getElementCenter(element, view.element);
-      // As the DOM watcher does: the wire meets the socket 12 px outside its centre.
-      at = { x: centre.x + 12 * (side === 'input' ? -1 : 1), y: centre.y };
-      this.offsets.set(id, at);
-    }
-    return { ...at };
-  }
 }
 
 @customElement('dw-canvas')
@@ -118,9 +87,9 @@ export class GraphCanvas extends LitElement {
   /** Per-node results of the last runs (time, mosaic, heat), drawn on the nodes. */
   @property({ attribute: false }) runInfo: Map<string, NodeRunFace> = new Map();
 
-  private editor = new NodeEditor<Schemes>();
+  private editor!: NodeEditor<Schemes>;
   private area!: AreaPlugin<Schemes, AreaExtra>;
-  private arrange = new AutoArrangePlugin<Schemes>();
+  private arrange!: AutoArrangePlugin<Schemes>;
   private selectable!: ReturnType<typeof AreaExtensions.selectableNodes>;
   private ready!: Promise<void>;
   /** >0 while the canvas itself changes Rete: those events are not the user's. */
@@ -157,74 +126,17 @@ export class GraphCanvas extends LitElement {
     if (changed.has('graph')) this.toggleAttribute('few-nodes', this.graph.nodes.length < MINIMAP_NODES);
   }
 
+  /** Rete's editor (rete-editor.ts), and the pipes that turn its events into the canvas's. */
   private async setup(container: HTMLElement): Promise<void> {
-    const area = (this.area = new AreaPlugin<Schemes, AreaExtra>(container));
-    const connection = new ConnectionPlugin<Schemes, AreaExtra>();
-    const render = new LitPlugin<Schemes, AreaExtra>();
-    const minimap = new MinimapPlugin<Schemes>({ boundViewport: true });
-    const menu = new ContextMenuPlugin<Schemes>({
-      items: (context) => context === 'root'
-        ? { searchBar: true, list: this.quickAdd.map((item) => ({ label: item.label, key: `${item.kind}:${item.type}`, handler: () => this.fire('add-item', { kind: item.kind, type: item.type, position: this.menuAt }) })) }
-        : { searchBar: false, list: this.nodeMenu(context) },
+    const { editor, area, arrange, selectable } = createEditor(container, {
+      menu: (context) => this.menu(context),
+      pendingPort: (id) => (this.pending?.id === id ? `${this.pending.side}:${this.pending.key}` : ''),
+      syncing: () => this.syncing > 0,
     });
-
-    // Dragging a node of a multi-selection (Ctrl+click or rubber band) moves them all: picking a selected
-    // node keeps the selection, as Ctrl does. This pipe runs before selectableNodes' own.
-    const ctrl = AreaExtensions.accumulateOnCtrl();
-    let pickedSelected = false;
-    area.addPipe((ctx) => {
-      if (ctx.type === 'nodepicked') pickedSelected = !!this.editor.getNode(ctx.data.id)?.selected;
-      return ctx;
-    });
-    this.selectable = AreaExtensions.selectableNodes(area, AreaExtensions.selector(), { accumulating: { active: () => ctrl.active() || pickedSelected } });
-    // Shift- and Ctrl-drags on the background draw a selection rectangle instead of panning.
-    area.area.setDragHandler(new Drag({
-      down: (e) => !(e.pointerType === 'mouse' && e.button !== 0) && !this.bandModifier(e),
-      move: () => true,
-    }));
-    render.addPreset(Presets.classic.setup({
-      socketPositionWatcher: new SharedSocketPosition<Schemes, AreaExtra>() as never,
-      customize: {
-        node: (ctx) => ({ emit }) => html`<dw-node .data=${ctx.payload} .emit=${emit}
-          .pending=${this.pending?.id === ctx.payload.id ? `${this.pending.side}:${this.pending.key}` : ''}></dw-node>`,
-      },
-    }));
-    render.addPreset(Presets.minimap.setup({ size: 180 }));
-    render.addPreset(Presets.contextMenu.setup());
-    connection.addPreset(ConnectionPresets.classic.setup());
-    this.arrange.addPreset(ArrangePresets.classic.setup());
-
-    this.editor.use(area);
-    area.use(connection);
-    area.use(render);
-    // The minimap redraws every node on every node event: during a sync that is O(n²) (seconds at 500
-    // nodes). Plugins added after this pipe don't see the sync's node events; one redraw follows it.
-    const nodeEvent = (ctx: { type: string; data?: unknown }) => ['nodecreated', 'nodetranslated', 'noderemoved', 'noderesized'].includes(ctx.type)
-      || (ctx.type === 'render' && (ctx.data as { type?: string }).type === 'node');
-    area.addPipe((ctx) => {
-      if (this.syncing && nodeEvent(ctx)) return undefined;
-      // Panning and zooming redraw the minimap once the gesture pauses: it rescales with the viewport, so
-      // a redraw restyles every mini node (~30 ms a frame at 500 nodes in software rendering).
-      if (ctx.type === 'translated' || ctx.type === 'zoomed') {
-        this.refreshMinimapSoon();
-        return undefined;
-      }
-      return ctx;
-    });
-    area.use(minimap);
-    // A double-click on the background opens quick add, as a right-click does, rather than zooming in.
-    area.addPipe((ctx) => (ctx.type === 'zoom' && ctx.data.source === 'dblclick' ? undefined : ctx));
-    container.addEventListener('dblclick', (event) => {
-      if (event.composedPath().some((el) => el instanceof HTMLElement && ['DW-NODE', 'RETE-CONTEXT-MENU', 'RETE-MINIMAP'].includes(el.tagName))) return;
-      void area.emit({ type: 'contextmenu', data: { event, context: 'root' } });
-    });
-    // Pan and zoom move one composited layer instead of repainting every node. Only the content holder:
-    // on the minimap's and the menu's wrappers it would make them the containing block of their own
-    // absolutely placed contents (the minimap ended up above the canvas, out of sight).
-    area.area.content.holder.style.willChange = 'transform';
-    area.use(menu);
-    area.use(this.arrange);
-    AreaExtensions.simpleNodesOrder(area);
+    this.editor = editor;
+    this.area = area;
+    this.arrange = arrange;
+    this.selectable = selectable;
 
     this.editor.addPipe((ctx) => {
       if (this.syncing) return ctx;
@@ -247,20 +159,6 @@ export class GraphCanvas extends LitElement {
       if (ctx.type === 'nodepicked' || ctx.type === 'pointerup') queueMicrotask(() => this.emitSelection());
       return ctx;
     });
-  }
-
-  private minimapTimer = 0;
-  private minimapDue = 0;
-
-  /** 150 ms after the last pan or zoom event, and at least every half second during a long gesture. */
-  private refreshMinimapSoon(): void {
-    const now = performance.now();
-    if (!this.minimapTimer) this.minimapDue = now + 500;
-    clearTimeout(this.minimapTimer);
-    this.minimapTimer = window.setTimeout(() => {
-      this.minimapTimer = 0;
-      void this.area.emit({ type: 'resized', data: { event: new Event('resize') } });
-    }, Math.max(0, Math.min(150, this.minimapDue - now)));
   }
 
   override connectedCallback(): void {
@@ -374,6 +272,13 @@ export class GraphCanvas extends LitElement {
     const out: Record<string, Position> = {};
     for (const n of this.graph.nodes) if (cg.group.nodes.includes(n.id) && n.layout) out[n.id] = { x: n.layout.x + dx, y: n.layout.y + dy };
     return out;
+  }
+
+  /** Quick add on the background, at the point right-clicked; a node's commands on a node. */
+  private menu(context: 'root' | OpNode): MenuItems {
+    return context === 'root'
+      ? { searchBar: true, list: this.quickAdd.map((item) => ({ label: item.label, key: `${item.kind}:${item.type}`, handler: () => this.fire('add-item', { kind: item.kind, type: item.type, position: this.menuAt }) })) }
+      : { searchBar: false, list: this.nodeMenu(context) };
   }
 
   /** What a node's context menu offers: its block's collapse or expand among the usual commands. */
@@ -668,11 +573,9 @@ export class GraphCanvas extends LitElement {
 
   // ── rubber-band selection ──
 
-  private bandModifier = (e: PointerEvent | MouseEvent) => e.shiftKey || e.ctrlKey || e.metaKey;
-
   /** Shift/Ctrl + drag on the background: nodes the rectangle touches become the selection (Ctrl adds). */
   private onBandDown = (e: PointerEvent): void => {
-    if (!this.bandModifier(e) || e.button !== 0) return;
+    if (!bandModifier(e) || e.button !== 0) return;
     // Only the background: a node's own pointerdown (Ctrl+click to add it) does not reach here.
     if ((e.composedPath() as Element[]).some((el) => el instanceof HTMLElement && el.localName === 'dw-node')) return;
     const host = this.getBoundingClientRect();
