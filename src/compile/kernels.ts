@@ -10,6 +10,7 @@ import conv2dGemm from '../../shaders/conv2d-gemm.wgsl?raw';
 import conv2dSplitKReduce from '../../shaders/conv2d-split-k-reduce.wgsl?raw';
 import conv2dGrouped from '../../shaders/conv2d-grouped.wgsl?raw';
 import conv2dNaive from '../../shaders/conv2d-naive.wgsl?raw';
+import conv2dPackWeights from '../../shaders/conv2d-pack-weights.wgsl?raw';
 import depthwiseConv2d from '../../shaders/depthwise-conv2d.wgsl?raw';
 import dot from '../../shaders/dot.wgsl?raw';
 import elementwise from '../../shaders/elementwise.wgsl?raw';
@@ -121,6 +122,7 @@ export const KERNELS = {
   conv2dDirectQuad: kernel('conv2d-direct-quad', conv2dDirectQuad),
   conv2dDirectQuad16: kernel('conv2d-direct-quad16', conv2dDirectQuad16, 32),
   conv2dGrouped: kernel('conv2d-grouped', conv2dGrouped),
+  conv2dPackWeights: kernel('conv2d-pack-weights', conv2dPackWeights),
   winogradInput: kernel('winograd-input', winogradInput),
   winogradGemm: kernel('winograd-gemm', winogradGemm, 32),
   winogradOutput: kernel('winograd-output', winogradOutput),

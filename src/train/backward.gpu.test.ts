@@ -1,7 +1,9 @@
 // Every op's backward on WebGPU (src/train/backward/) against its float64 CPU reference gradient
 // (OpDef.backward, itself checked against finite differences in src/ops/backward.test.ts), on the op's
 // own case table: a training step compiled in probe mode takes dL/dy = r (random) for the loss and
-// keeps the gradients of the inputs and of every trainable weight to read back.
+// keeps the gradients of the inputs and of every trainable weight to read back. The conv family's
+// cases run once per distinct set of kernels the conv-kernel choices lower them to (gemm, direct
+// with and without subgroups, naive), as src/ops/sweep.gpu.test.ts does for the forward pass.
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, type GraphReport, type NodeReport } from '../graph/analyze.ts';
 import { CompiledGraph, Engine } from '../runtime/engine.ts';
@@ -12,7 +14,7 @@ import { testGpu } from '../testing/gpu.ts';
 import { mismatches } from '../testing/expect-close.ts';
 import type { OpCase } from '../testing/cases.ts';
 import { uniforms } from '../weights/random.ts';
-import { findOp } from '../ops/index.ts';
+import { findOp, OPS } from '../ops/index.ts';
 import { BACKWARD } from './backward/index.ts';
 import { lossConfig, optimizerConfig } from './config.ts';
 import { gradientId, LABELS, lowerTraining, STATE, STATE_WORDS, weightGradientId } from './lower-training.ts';
@@ -41,7 +43,27 @@ function knownGap(node: NodeReport, report: GraphReport): string | null {
   return null;
 }
 
-async function check(op: string, c: OpCase): Promise<void> {
+type Kernels = NonNullable<Parameters<typeof lowerTraining>[2]['kernels']>;
+const CONV_KERNEL_OPS = new Set(OPS.filter((o) => o.gpu?.conv).map((o) => o.type));
+const CONV_KERNELS: Kernels[] = [
+  { convKernel: 'gemm' }, { convKernel: 'direct', subgroups: !!gpu?.features.subgroups }, { convKernel: 'direct', subgroups: false }, { convKernel: 'naive' },
+];
+
+/** The conv-kernel choices that lower the case's step to different kernels, each with those kernels. */
+function kernelVariants(op: string, c: OpCase): { kernels?: Kernels; names: string }[] {
+  const report = analyzeGraph(singleOpGraph(op, c.inputs, c.attrs ?? {}));
+  if (!CONV_KERNEL_OPS.has(op) || !report.ok || knownGap(report.byId.get('y')!, report)) return [{ names: '' }];
+  const weights = materializeWeights(report, 1);
+  const variants = new Map<string, Kernels>();
+  for (const kernels of CONV_KERNELS) {
+    const { plan } = lowerTraining(report, weights, { batch: c.batch ?? 1, compile, probe: true, kernels });
+    const names = [...new Set(plan.steps.filter((s) => s.node === 'y').map((s) => s.kernel))].join(' + ');
+    if (!variants.has(names)) variants.set(names, kernels);
+  }
+  return [...variants].map(([names, kernels]) => ({ kernels, names }));
+}
+
+async function check(op: string, c: OpCase, kernels?: Kernels): Promise<void> {
   const report = analyzeGraph(singleOpGraph(op, c.inputs, c.attrs ?? {}));
   expect(report.problems).toEqual([]);
   const node = report.byId.get('y')!;
@@ -63,7 +85,7 @@ async function check(op: string, c: OpCase): Promise<void> {
     expect(() => lowerTraining(report, weights, { batch, compile, probe: true }), gap).toThrow(/cannot be trained on the GPU yet/);
     return;
   }
-  const training = lowerTraining(report, weights, { batch, compile, probe: true });
+  const training = lowerTraining(report, weights, { batch, compile, probe: true, kernels });
   const compiled = new CompiledGraph(engine!, training.plan, new Set(training.kept));
   const feeds: Record<string, Tensor> = { [LABELS]: r, [STATE]: { shape: [STATE_WORDS], data: new Float32Array(STATE_WORDS) } };
   inputs.forEach((t, i) => (feeds[`x${i}`] = t));
@@ -87,7 +109,14 @@ describe.skipIf(!engine)('GPU backward = reference backward', () => {
     if (!BACKWARD[op] || TRAINING_MODE.has(op)) continue;
     describe(op, () => {
       for (const c of cases.filter((c) => (c.batch ?? 1) * c.inputs.reduce((n, s) => n + sizeOf(s), 0) <= MAX_VALUES))
-        it(c.name, () => check(op, c));
+        for (const { kernels, names } of kernelVariants(op, c)) it(names ? `${c.name} [${names}]` : c.name, () => check(op, c, kernels));
     });
   }
+
+  it('run every conv kernel of the training step', () => {
+    const used = new Set(Object.values(tables).flatMap((t) => (BACKWARD[t.op] ? t.cases.flatMap((c) => kernelVariants(t.op, c).flatMap((v) => v.names.split(' + '))) : [])));
+    const want = ['conv2dNaive', 'conv2dGemm', 'conv2dDirect', 'conv2dGrouped', 'depthwiseConv2d', 'conv2dPackWeights', 'conv2dBackwardInput', 'conv2dBackwardFilter',
+      ...(gpu?.features.subgroups ? ['conv2dDirectQuad16'] : [])];
+    expect(want.filter((k) => !used.has(k))).toEqual([]);
+  });
 });

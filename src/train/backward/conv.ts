@@ -1,14 +1,20 @@
 // Backward of the conv family as the training graph has it (activations split off): Conv2D with
 // strides, dilation, padding and groups; DepthwiseConv2D (groups = C); Dense (a 1×1 conv over the
-// leading axes). dx by conv2d-backward-input, the kernel's gradient by conv2d-backward-filter, the
-// bias's by channel-sum.
+// leading axes). dx: for a stride-1 conv with groups = 1 (and padding within the window), a forward
+// conv of dy with the kernel flipped and transposed, on the conv kernel the adapter favours
+// (compile/ops/conv.ts convDispatch, its weights packed on the GPU each step); otherwise, and with the
+// 'naive' kernels, conv2d-backward-input. The kernel's gradient by conv2d-backward-filter, the bias's by
+// channel-sum.
 import type { NodeReport } from '../../graph/analyze.ts';
 import { attrsOf } from '../../compile/context.ts';
 import type { Conv2DAttrs } from '../../ops/conv2d.ts';
 import type { DenseAttrs } from '../../ops/dense.ts';
 import { window2d, type Padding } from '../../ops/geometry.ts';
+import { LINEAR } from '../../compile/activation-codes.ts';
+import { convDispatch } from '../../compile/ops/conv.ts';
 import { pixelView } from '../../compile/plan.ts';
 import { groupsOf, offsetView, view, type BackwardContext } from './context.ts';
+import { copyGradient, flat } from './routing.ts';
 
 type ConvAttrs = Partial<Conv2DAttrs & DenseAttrs> & { depth_multiplier?: number; use_bias: boolean };
 
@@ -40,11 +46,30 @@ export function convBackward(r: NodeReport, b: BackwardContext): void {
   const l = b.lowering;
   if (b.needsGrad(r.inputs[0])) {
     const to = b.gradIn(r.inputs[0]);
-    l.step({
-      node: r.id, kernel: 'conv2dBackwardInput', overrides: { ACCUMULATE: to.accumulate },
-      bindings: { dy, w: b.weight(r.id, kernelName), dx: view(to.view) }, params: geometry,
-      workgroups: groupsOf(N * H * W * C),
-    });
+    const [KH, KW] = kernelSize;
+    // dL/dx = dy ⊛ w' (w' flipped, C and OC swapped) with padding (K−1)·D − pad before; stride 1 only
+    // (a strided conv's would be fractionally strided), and that padding must not be negative.
+    const asConv = l.options.convKernel !== 'naive' && groups === 1 && strides.every((s) => s === 1)
+      && geometry.padTop <= (KH - 1) * dilation[0] && geometry.padLeft <= (KW - 1) * dilation[1];
+    if (asConv) {
+      // An accumulated gradient is added after: the conv cannot read the buffer it writes.
+      const dx = to.accumulate ? l.contiguous(r.id, to.view.shape.slice(1)) : to.view;
+      convDispatch(l, {
+        node: r.id, fused: [], groups: 1, x: dy, kernel: l.weights(r.id)[kernelName].data, transpose: true,
+        dims: {
+          N, H: wh.out, W: ww.out, C: OC, x: { stride: OC, offset: 0 }, OH: H, OW: W, OC: C, y: { stride: C, offset: 0 },
+          kernelSize, strides: [1, 1], dilation, padTop: (KH - 1) * dilation[0] - geometry.padTop, padLeft: (KW - 1) * dilation[1] - geometry.padLeft,
+        },
+        bias: null, act: LINEAR, residual: { stride: 0, offset: 0, binding: { kind: 'none' } }, out: dx, winogradAffordable: false,
+      });
+      if (to.accumulate) copyGradient(r, b, { src: flat(dx), out: flat(to.view), accumulate: true });
+    } else {
+      l.step({
+        node: r.id, kernel: 'conv2dBackwardInput', overrides: { ACCUMULATE: to.accumulate },
+        bindings: { dy, w: b.weight(r.id, kernelName), dx: view(to.view) }, params: geometry,
+        workgroups: groupsOf(N * H * W * C),
+      });
+    }
   }
   const dw = b.weightGrad(r.id, kernelName);
   if (dw) {

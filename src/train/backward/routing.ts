@@ -65,7 +65,7 @@ export function linearMergeBackward(r: NodeReport, b: BackwardContext): void {
 }
 
 /** A contiguous tensor as one row of values: any two of the same size copy elementwise. */
-const flat = (v: View): View => ({ ...v, shape: [1, elements(v)], strides: [elements(v), 1] });
+export const flat = (v: View): View => ({ ...v, shape: [1, elements(v)], strides: [elements(v), 1] });
 
 export function reshapeBackward(r: NodeReport, b: BackwardContext): void {
   if (!b.needsGrad(r.inputs[0])) return;
