@@ -1,7 +1,7 @@
 // Time of one training step (GpuTrainer: forward, loss, backward, optimizer, one submit) on this
 // adapter: median wall time per step over warm steps, then the GPU time of every dispatch from
 // timestamp queries (median over the timed steps), slowest first, and per kernel.
-//   node --import ./bin/register.mjs bench/train-step.ts [--batch 32] [--steps 5] [--model examples/fashion-cnn.json] [--optimizer adam]
+//   node --import ./bin/register.mjs bench/train-step.ts [--batch 32] [--steps 5] [--timed 5] [--model examples/fashion-cnn.json] [--optimizer adam]
 // The machine may be shared: quote medians, and compare runs made close together.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -21,6 +21,7 @@ const { values: args } = parseArgs({
     steps: { type: 'string', default: '5' },
     model: { type: 'string', default: 'examples/fashion-cnn.json' },
     optimizer: { type: 'string', default: 'adam' },
+    timed: { type: 'string', default: '5' },
   },
 });
 const batch = Number(args.batch);
@@ -59,7 +60,7 @@ if (!engine.info.features.timestamps) {
 } else {
   const perStep: number[][] = trainer.plan.steps.map(() => []);
   const totals: number[] = [];
-  for (let i = 1; i <= Math.max(3, Math.min(steps, 5)); i++) {
+  for (let i = 1; i <= Number(args.timed); i++) {
     b = batchAt(i);
     await trainer.step(b.x, b.y, { timing: true });
     const t = trainer.timings!;
@@ -70,18 +71,19 @@ if (!engine.info.features.timestamps) {
   const rows = trainer.plan.steps.map((s, k) => {
     const p = s.params;
     const shape = p.KH !== undefined && p.N !== undefined ? ` ${p.KH}×${p.KW} ${p.N}×${p.H}×${p.W}×${p.C}→${p.OH}×${p.OW}×${p.OC}` : '';
-    return { what: `${s.node}: ${s.kernel}${shape}`, kernel: s.kernel, ms: median(perStep[k]) };
+    return { what: `${s.node}: ${s.kernel}${shape}`, kernel: s.kernel, ms: median(perStep[k]), min: Math.min(...perStep[k]) };
   });
-  console.log('slowest dispatches:');
-  for (const r of [...rows].sort((a, c) => c.ms - a.ms).slice(0, 14)) console.log(`  ${r.ms.toFixed(1).padStart(8)} ms  ${r.what}`);
-  const byKernel = new Map<string, { ms: number; n: number }>();
+  console.log(`slowest dispatches (median, min of ${args.timed} timed steps):`);
+  for (const r of [...rows].sort((a, c) => c.ms - a.ms).slice(0, 14)) console.log(`  ${r.ms.toFixed(1).padStart(8)} ms ${r.min.toFixed(1).padStart(8)} ms  ${r.what}`);
+  const byKernel = new Map<string, { ms: number; min: number; n: number }>();
   for (const r of rows) {
-    const e = byKernel.get(r.kernel) ?? { ms: 0, n: 0 };
+    const e = byKernel.get(r.kernel) ?? { ms: 0, min: 0, n: 0 };
     e.ms += r.ms;
+    e.min += r.min;
     e.n++;
     byKernel.set(r.kernel, e);
   }
-  console.log('by kernel:');
-  for (const [k, e] of [...byKernel].sort((a, c) => c[1].ms - a[1].ms)) console.log(`  ${e.ms.toFixed(1).padStart(8)} ms  ${String(e.n).padStart(3)}×  ${k}`);
+  console.log('by kernel (sums of the medians, of the minima):');
+  for (const [k, e] of [...byKernel].sort((a, c) => c[1].ms - a[1].ms)) console.log(`  ${e.ms.toFixed(1).padStart(8)} ms ${e.min.toFixed(1).padStart(8)} ms  ${String(e.n).padStart(3)}×  ${k}`);
 }
 trainer.destroy();

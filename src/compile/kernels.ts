@@ -32,6 +32,7 @@ import batchNormBackwardSumsSource from '../../shaders/train/batch-norm-backward
 import batchNormStatisticsSource from '../../shaders/train/batch-norm-statistics.wgsl?raw';
 import channelSumSource from '../../shaders/train/channel-sum.wgsl?raw';
 import conv2dBackwardFilterSource from '../../shaders/train/conv2d-backward-filter.wgsl?raw';
+import conv2dBackwardFilterTiledSource from '../../shaders/train/conv2d-backward-filter-tiled.wgsl?raw';
 import conv2dBackwardInputSource from '../../shaders/train/conv2d-backward-input.wgsl?raw';
 import dropoutSource from '../../shaders/train/dropout.wgsl?raw';
 import globalPool2dBackwardSource from '../../shaders/train/global-pool2d-backward.wgsl?raw';
@@ -145,6 +146,7 @@ export const KERNELS = {
   batchNormBackwardInput: kernel('batch-norm-backward-input', batchNormBackwardInputSource),
   channelSum: kernel('channel-sum', channelSumSource),
   conv2dBackwardFilter: kernel('conv2d-backward-filter', conv2dBackwardFilterSource),
+  conv2dBackwardFilterTiled: kernel('conv2d-backward-filter-tiled', conv2dBackwardFilterTiledSource),
   conv2dBackwardInput: kernel('conv2d-backward-input', conv2dBackwardInputSource),
   dropout: kernel('dropout', dropoutSource),
   globalPool2dBackward: kernel('global-pool2d-backward', globalPool2dBackwardSource),

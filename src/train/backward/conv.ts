@@ -3,16 +3,17 @@
 // leading axes). dx: for a stride-1 conv with groups = 1 (and padding within the window), a forward
 // conv of dy with the kernel flipped and transposed, on the conv kernel the adapter favours
 // (compile/ops/conv.ts convDispatch, its weights packed on the GPU each step); otherwise, and with the
-// 'naive' kernels, conv2d-backward-input. The kernel's gradient by conv2d-backward-filter, the bias's by
-// channel-sum.
+// 'naive' kernels, conv2d-backward-input. The kernel's gradient: for groups = 1 a register-tiled
+// GEMM over the batch's positions (conv2d-backward-filter-tiled), otherwise and with the 'naive'
+// kernels conv2d-backward-filter. The bias's by channel-sum.
 import type { NodeReport } from '../../graph/analyze.ts';
 import { attrsOf } from '../../compile/context.ts';
 import type { Conv2DAttrs } from '../../ops/conv2d.ts';
 import type { DenseAttrs } from '../../ops/dense.ts';
 import { window2d, type Padding } from '../../ops/geometry.ts';
 import { LINEAR } from '../../compile/activation-codes.ts';
-import { convDispatch } from '../../compile/ops/conv.ts';
-import { pixelView } from '../../compile/plan.ts';
+import { convDispatch, GEMM_BUSY_WORKGROUPS } from '../../compile/ops/conv.ts';
+import { pixelView, type Binding, type View } from '../../compile/plan.ts';
 import { groupsOf, offsetView, view, type BackwardContext } from './context.ts';
 import { copyGradient, flat } from './routing.ts';
 
@@ -72,7 +73,8 @@ export function convBackward(r: NodeReport, b: BackwardContext): void {
     }
   }
   const dw = b.weightGrad(r.id, kernelName);
-  if (dw) {
+  if (dw && groups === 1 && l.options.convKernel !== 'naive') filterGradient(b, r.id, dy, xv, geometry, dw);
+  else if (dw) {
     l.step({
       node: r.id, kernel: 'conv2dBackwardFilter', overrides: {},
       bindings: { dy, x: offsetView(xv), dw: view(dw) }, params: { ...geometry, xStride: x.stride, xOffset: x.offset },
@@ -86,4 +88,43 @@ export function convBackward(r: NodeReport, b: BackwardContext): void {
       params: { pixels: N * wh.out * ww.out, C: OC }, workgroups: groupsOf(OC),
     });
   }
+}
+
+/** Invocations the weight gradient's chunks should make at least (a big GPU's fill, as conv2d-gemm's split K aims for). */
+const FILTER_GRADIENT_INVOCATIONS = GEMM_BUSY_WORKGROUPS * 64;
+/** Fewest positions per chunk: shorter ones spend more on the partial sums than they save. */
+const FILTER_GRADIENT_MIN_CHUNK = 64;
+
+/**
+ * dL/dw of a groups-1 conv as conv2d-backward-filter-tiled's GEMM: [K = KH·KW·C] × [OC] tiles of 8×16
+ * summed over the N·OH·OW positions, in chunks where the tiles alone are too few to fill a big GPU
+ * (conv2d-split-k-reduce adds the chunks' partial sums).
+ */
+function filterGradient(b: BackwardContext, node: string, dy: Binding, xv: View, g: Record<string, number>, dw: View): void {
+  const l = b.lowering;
+  const x = pixelView(xv)!;
+  const M = g.N * g.OH * g.OW;
+  const K = g.KH * g.KW * g.C;
+  const kBlocks = Math.ceil(K / 8), ocBlocks = Math.ceil(g.OC / 16);
+  const tiles = kBlocks * ocBlocks;
+  const wanted = Math.max(1, Math.min(Math.floor(FILTER_GRADIENT_INVOCATIONS / tiles), Math.floor(M / FILTER_GRADIENT_MIN_CHUNK)));
+  const chunk = Math.ceil(M / wanted);
+  const splits = Math.ceil(M / chunk);
+  const vecX = g.C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0;
+  const partial = splits > 1 ? l.scratch(node, splits * K * g.OC) : dw;
+  const { groups: _, ...geometry } = g;
+  l.step({
+    node, kernel: 'conv2dBackwardFilterTiled',
+    overrides: { VEC_X: vecX, VEC_DY: g.OC % 4 === 0, TAP8: vecX && g.C % 8 === 0 },
+    bindings: { dy, dy4: dy, x: offsetView(xv), x4: offsetView(xv), dw: view(partial) },
+    params: { ...geometry, xStride: x.stride, xOffset: x.offset, K, kBlocks, ocBlocks, chunk },
+    workgroups: groupsOf(splits * tiles), work: splits * tiles * chunk * 64,
+  });
+  if (splits === 1) return;
+  l.step({
+    node, kernel: 'conv2dSplitKReduce', overrides: {},
+    bindings: { partial: view(partial), bias: { kind: 'none' }, residual: { kind: 'none' }, y: view(dw) },
+    params: { M: K, OC: g.OC, splits, yStride: g.OC, yOffset: 0, rStride: 0, rOffset: 0 },
+    workgroups: groupsOf(K * g.OC), work: K * g.OC * splits,
+  });
 }
