@@ -1,5 +1,5 @@
 // Backward of MaxPool2D and AveragePool2D (pool2d-backward.wgsl: the max recomputed per window, the
-// average's divisor as the forward counts it) and of the global pools (global-pool2d-backward.wgsl).
+// average's divisor as the forward counts it; 4 values an invocation, 4 channels at once where they align) and of the global pools (global-pool2d-backward.wgsl).
 import type { NodeReport } from '../../graph/analyze.ts';
 import { attrsOf } from '../../compile/context.ts';
 import { pixelView } from '../../compile/plan.ts';
@@ -16,16 +16,20 @@ export function pool2dBackward(r: NodeReport, b: BackwardContext): void {
   const strides = a.strides ?? a.pool_size;
   const [wh, ww] = window2d(r.op, [H, W, C], a.pool_size, strides, [1, 1], a.padding as Padding, a.ceil_mode);
   const to = b.gradIn(r.inputs[0]);
+  const dy = view(b.gradOut(r.id));
   b.lowering.step({
     node: r.id, kernel: 'pool2dBackward',
-    overrides: { IS_MAX: r.op === 'MaxPool2D', COUNT_INCLUDE_PAD: !!a.count_include_pad, ACCUMULATE: to.accumulate },
-    bindings: { dy: view(b.gradOut(r.id)), x: offsetView(xv), dx: view(to.view) },
+    overrides: {
+      IS_MAX: r.op === 'MaxPool2D', COUNT_INCLUDE_PAD: !!a.count_include_pad, ACCUMULATE: to.accumulate,
+      VEC: C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0,
+    },
+    bindings: { dy, dy4: dy, x: offsetView(xv), x4: offsetView(xv), dx: view(to.view) },
     params: {
       N, H, W, C, xStride: x.stride, xOffset: x.offset, OH: wh.out, OW: ww.out, KH: a.pool_size[0], KW: a.pool_size[1],
       SH: strides[0], SW: strides[1], padTop: wh.padBefore, padLeft: ww.padBefore,
       paddedH: H + wh.padBefore + wh.padAfter, paddedW: W + ww.padBefore + ww.padAfter,
     },
-    workgroups: groupsOf(N * H * W * C),
+    workgroups: groupsOf(Math.ceil((N * H * W * C) / 4)),
   });
 }
 
