@@ -6,6 +6,9 @@
 // from its buffer's start; past the last value the stores keep what is there). VEC (C, x's channel
 // stride and offset divide by 4): the 4 values are channels c .. c+3 of one pixel, and every window
 // is scanned once for them with vec4 loads; otherwise each of the 4 is computed on its own.
+// WINDOWS (VEC, and windows that do not overlap: strides ≥ pool size, 2×2/2 as most CNNs pool): each
+// invocation is one window's 4 channels instead — one scan, then every cell of it written (a cell no
+// window covers is zeroed before, by the step's clear).
 // Reference: src/ops/max-pool2d.ts, src/ops/average-pool2d.ts backward
 struct Params {
   N: u32, H: u32, W: u32, C: u32, xStride: u32, xOffset: u32, OH: u32, OW: u32,
@@ -23,6 +26,7 @@ override IS_MAX: bool = true;
 override COUNT_INCLUDE_PAD: bool = false;
 override ACCUMULATE: bool = false;
 override VEC: bool = false;
+override WINDOWS: bool = false;
 
 fn at(n: u32, iy: i32, ix: i32, c: u32) -> f32 { return x[((n * p.H + u32(iy)) * p.W + u32(ix)) * p.xStride + p.xOffset + c]; }
 fn at4(n: u32, iy: i32, ix: i32, c: u32) -> vec4<f32> { return x4[(((n * p.H + u32(iy)) * p.W + u32(ix)) * p.xStride + p.xOffset + c) / 4u]; }
@@ -116,9 +120,49 @@ fn gradient4(i: u32) -> vec4<f32> {
   return acc;
 }
 
+/** WINDOWS: window `win`'s channels c .. c+3 into each of its cells (dx contiguous, C channels). */
+fn scatter4(win: u32, c: u32) {
+  let ox = win % p.OW;
+  let oy = (win / p.OW) % p.OH;
+  let n = win / (p.OW * p.OH);
+  let y0 = i32(oy * p.SH) - i32(p.padTop);
+  let x0 = i32(ox * p.SW) - i32(p.padLeft);
+  let g = dy4[(win * p.C + c) / 4u];
+  // The same first-max scan as gradient4's, once.
+  var best = vec4<f32>(-3.4e38);
+  var bestY = vec4<i32>(0);
+  var bestX = vec4<i32>(0);
+  if (IS_MAX) {
+    for (var ky = max(y0, 0); ky < min(y0 + i32(p.KH), i32(p.H)); ky++) {
+      for (var kx = max(x0, 0); kx < min(x0 + i32(p.KW), i32(p.W)); kx++) {
+        let v = at4(n, ky, kx, c);
+        let greater = v > best;
+        best = select(best, v, greater);
+        bestY = select(bestY, vec4<i32>(ky), greater);
+        bestX = select(bestX, vec4<i32>(kx), greater);
+      }
+    }
+  }
+  let share = g / select(divisor(y0, x0), 1.0, IS_MAX);
+  for (var ky = max(y0, 0); ky < min(y0 + i32(p.KH), i32(p.H)); ky++) {
+    for (var kx = max(x0, 0); kx < min(x0 + i32(p.KW), i32(p.W)); kx++) {
+      let at = (((n * p.H + u32(ky)) * p.W + u32(kx)) * p.C + c) / 4u;
+      var v = share;
+      if (IS_MAX) { v = select(vec4<f32>(0.0), g, (bestY == vec4<i32>(ky)) & (bestX == vec4<i32>(kx))); }
+      if (ACCUMULATE) { v += dx[at]; }
+      dx[at] = v;
+    }
+  }
+}
+
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let j = gid.x + gid.y * nwg.x * WG;
+  if (WINDOWS) {
+    let C4 = p.C / 4u;
+    if (j < p.N * p.OH * p.OW * C4) { scatter4(j / C4, (j % C4) * 4u); }
+    return;
+  }
   let count = p.N * p.H * p.W * p.C;
   if (4u * j >= count) { return; }
   var g: vec4<f32>;
