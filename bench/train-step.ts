@@ -47,13 +47,19 @@ console.log(`adapter: ${engine.info.description}; conv kernel ${engine.convKerne
 
 const median = (v: number[]) => [...v].sort((a, c) => a - c)[Math.floor(v.length / 2)];
 const walls: number[] = [];
+const cpus: number[] = [];
 for (let i = 1; i <= steps; i++) {
   b = batchAt(i);
   t0 = performance.now();
+  const c0 = process.cpuUsage();
   await trainer.step(b.x, b.y);
+  const c = process.cpuUsage(c0);
   walls.push(performance.now() - t0);
+  cpus.push((c.user + c.system) / 1000);
 }
 console.log(`wall time per step (metrics read back): median ${median(walls).toFixed(0)} ms of ${walls.map((w) => w.toFixed(0)).join(', ')}`);
+// SwiftShader runs in this process: its CPU time is the step's work, steadier than the wall time on a busy machine.
+console.log(`CPU time of this process per step: median ${median(cpus).toFixed(0)} ms of ${cpus.map((w) => w.toFixed(0)).join(', ')}`);
 
 if (!engine.info.features.timestamps) {
   console.log('no timestamp queries on this adapter: no per-dispatch times');

@@ -1,12 +1,14 @@
 // uses: activation (prepended by src/compile/kernels.ts)
 // An elementwise activation's gradient: dz = dy · f'(z), z its input (the pre-activation), kept by the
 // forward pass. ACT and its parameters are the forward's override constants (activation.wgsl).
+// 4 values an invocation, as vec4s (the tensors are contiguous, from their buffers' starts; past the
+// last value the store keeps what is there).
 // Reference: src/ops/gradients.ts (DERIVATIVES), src/ops/relu.ts backward
 struct Params { count: u32 }
 
-@group(0) @binding(0) var<storage, read> dy: array<f32>;
-@group(0) @binding(1) var<storage, read> z: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dz: array<f32>;
+@group(0) @binding(0) var<storage, read> dy: array<vec4<f32>>;
+@group(0) @binding(1) var<storage, read> z: array<vec4<f32>>;
+@group(0) @binding(2) var<storage, read_write> dz: array<vec4<f32>>;
 @group(0) @binding(3) var<uniform> p: Params;
 override WG: u32 = 64u;
 override ACCUMULATE: bool = false;
@@ -33,8 +35,11 @@ fn derivative(x: f32) -> f32 {
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= p.count) { return; }
-  let g = dy[i] * derivative(z[i]);
-  dz[i] = select(g, dz[i] + g, ACCUMULATE);
+  let j = gid.x + gid.y * nwg.x * WG;
+  if (4u * j >= p.count) { return; }
+  let v = z[j];
+  var g = dy[j] * vec4<f32>(derivative(v.x), derivative(v.y), derivative(v.z), derivative(v.w));
+  if (ACCUMULATE) { g += dz[j]; }
+  if (4u * j + 4u > p.count) { g = select(dz[j], g, vec4<u32>(4u * j) + vec4<u32>(0u, 1u, 2u, 3u) < vec4<u32>(p.count)); }
+  dz[j] = g;
 }

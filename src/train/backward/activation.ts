@@ -14,7 +14,7 @@ export function activationBackward(r: NodeReport, b: BackwardContext): void {
   if (code) {
     b.lowering.step({
       node: r.id, kernel: 'activationBackward', overrides: { ...activationOverrides('ACT', code), ACCUMULATE: to.accumulate },
-      bindings: { dy, z: view(b.forward(r.inputs[0])), dz: view(to.view) }, params: { count }, workgroups: groupsOf(count),
+      bindings: { dy, z: view(b.forward(r.inputs[0])), dz: view(to.view) }, params: { count }, workgroups: groupsOf(Math.ceil(count / 4)),
     });
     return;
   }

@@ -93,7 +93,7 @@ export function convBackward(r: NodeReport, b: BackwardContext): void {
 /** Invocations the weight gradient's chunks should make at least (a big GPU's fill, as conv2d-gemm's split K aims for). */
 const FILTER_GRADIENT_INVOCATIONS = GEMM_BUSY_WORKGROUPS * 64;
 /** Fewest positions per chunk: shorter ones spend more on the partial sums than they save. */
-const FILTER_GRADIENT_MIN_CHUNK = 64;
+const FILTER_GRADIENT_MIN_CHUNK = 256;
 
 /**
  * dL/dw of a groups-1 conv as conv2d-backward-filter-tiled's GEMM: [K = KH·KW·C] × [OC] tiles of 8×16
