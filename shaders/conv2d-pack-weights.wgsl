@@ -1,10 +1,10 @@
 // A conv kernel's weights packed on the GPU, for weights that change there between runs (a trainer's
 // optimizer updates the Keras kernel in place, so the fast conv kernels' layouts are made again at the
-// start of every step): src/compile/pack.ts's layouts, one invocation per packed value.
+// start of every step): src/compile/pack.ts's layouts, one invocation per packed row of B values.
 //   out[((b·R + r)·Cp + ci)·B + j] = kernel value of (row r, channel ci, filter b·B + j), 0 past the edges
 // The stored kernel is Keras' w[KH, KW, C, OC]. A row r is one tap (ky, kx) = (r / KW, r mod KW), or
-// with ROW a whole window row ky = r whose channels are the KW·C values kx·C + c (conv2d-direct-lib's
-// ROW). With TRANSPOSE the packed conv is the input gradient's: the kernel flipped in both axes with
+// with `row` a whole window row ky = r whose channels are the KW·C values kx·C + c (conv2d-direct-lib's
+// ROW). With `transpose` the packed conv is the input gradient's: the kernel flipped in both axes with
 // C and OC swapped, w'[ky, kx, o, c] = w[KH−1−ky, KW−1−kx, c, o] (dL/dx = dL/dy ⊛ w').
 // Layouts (B, Cp, blocks): conv2d-direct's (8, C↑4, OC/8), conv2d-grouped's (4, C/groups, OC/4),
 // conv2d-gemm's (OC↑4, C, 1).
@@ -21,12 +21,12 @@ override WG: u32 = 64u;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  // One invocation per packed row of B filters: its (block, row, channel) worked out once.
   let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= p.count) { return; }
-  let j = i % p.B;
-  let ci = (i / p.B) % p.Cp;
-  let r = (i / (p.B * p.Cp)) % p.R;
-  let o = (i / (p.B * p.Cp * p.R)) * p.B + j;
+  if (i * p.B >= p.count) { return; }
+  let ci = i % p.Cp;
+  let r = (i / p.Cp) % p.R;
+  let b = i / (p.Cp * p.R);
   // The packed conv's input channels and filters: the kernel's, or swapped.
   let cin = select(p.C, p.OC, p.transpose != 0u);
   let cout = select(p.OC, p.C, p.transpose != 0u);
@@ -34,13 +34,18 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   var kx = r % p.KW;
   var c = ci;
   if (p.row != 0u) { ky = r; kx = ci / cin; c = ci % cin; }
-  if ((kx >= p.KW) | (c >= cin) | (o >= cout)) {
-    out[i] = 0.0;
-    return;
-  }
+  let inside = (kx < p.KW) & (c < cin);
+  // Filter o's value: w[ky, kx, c, o], or w[KH−1−ky, KW−1−kx, o, c] transposed.
+  var at = ((ky * p.KW + kx) * p.C + c) * p.OC;
+  var step = 1u;
   if (p.transpose != 0u) {
-    out[i] = w[(((p.KH - 1u - ky) * p.KW + (p.KW - 1u - kx)) * p.C + o) * p.OC + c];
-  } else {
-    out[i] = w[((ky * p.KW + kx) * p.C + c) * p.OC + o];
+    at = ((p.KH - 1u - ky) * p.KW + (p.KW - 1u - kx)) * p.C * p.OC + c;
+    step = p.OC;
+  }
+  for (var j = 0u; j < p.B; j++) {
+    let o = b * p.B + j;
+    var v = 0.0;
+    if (inside & (o < cout)) { v = w[at + o * step]; }
+    out[i * p.B + j] = v;
   }
 }

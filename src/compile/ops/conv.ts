@@ -233,7 +233,7 @@ function weightBinding(ctx: LoweringContext, c: ConvCall, layout: PackLayout, cp
     node: c.node, kernel: 'conv2dPackWeights', overrides: {},
     bindings: { w: ctx.constant(c.kernel), out: { kind: 'view', view: packed } },
     params: { KH, KW, C, OC, R, Cp: layout.Cp, B: layout.B, count, row: layout.row ? 1 : 0, transpose: c.transpose ? 1 : 0 },
-    workgroups: Math.ceil(count / 64),
+    workgroups: Math.ceil(count / layout.B / 64),
   });
   return { kind: 'view', view: packed };
 }

@@ -100,7 +100,7 @@ export function trainingDropout(state: Binding) {
     const count = elements(yv);
     ctx.step({
       node: r.id, kernel: 'dropout', overrides: {}, bindings: { src: view(x), state, out: view(yv) },
-      params: { count, salt: nodeSalt(r.id), rate }, workgroups: groupsOf(count),
+      params: { count, salt: nodeSalt(r.id), rate }, workgroups: groupsOf(Math.ceil(count / 4)),
     });
   };
 }
@@ -112,6 +112,6 @@ export function dropoutBackward(r: NodeReport, b: BackwardContext): void {
   b.lowering.step({
     node: r.id, kernel: 'dropout', overrides: { ACCUMULATE: to.accumulate },
     bindings: { src: view(b.gradOut(r.id)), state: b.state, out: view(to.view) },
-    params: { count, salt: nodeSalt(r.id), rate: attrsOf<DropoutAttrs>(r).rate }, workgroups: groupsOf(count),
+    params: { count, salt: nodeSalt(r.id), rate: attrsOf<DropoutAttrs>(r).rate }, workgroups: groupsOf(Math.ceil(count / 4)),
   });
 }
