@@ -112,7 +112,9 @@ export function lowerTraining(report: GraphReport, weights: Weights, options: Tr
   const kept: string[] = [METRICS];
   // Training's own forward lowerings, filled in once the state they read exists.
   const lowerings: Record<string, OpLowering> = {};
-  const lowering = new Lowering(graph, weights, { ...options.kernels, batch, keep, winograd: false, packOnDevice: true, lowerings });
+  // Without the pack kernel (a device that failed to build it) only the spec kernels, which read the weights as stored.
+  const kernels = options.kernels?.avoidKernels?.has('conv2dPackWeights') ? { ...options.kernels, convKernel: 'naive' as const } : options.kernels;
+  const lowering = new Lowering(graph, weights, { ...kernels, batch, keep, winograd: false, packOnDevice: true, lowerings });
   // The state exists before the forward pass: Dropout's mask reads it.
   const stateView: View = lowering.scratch(STATE, STATE_WORDS);
   const state: Binding = view(stateView);

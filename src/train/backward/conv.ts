@@ -73,7 +73,7 @@ export function convBackward(r: NodeReport, b: BackwardContext): void {
     }
   }
   const dw = b.weightGrad(r.id, kernelName);
-  if (dw && groups === 1 && l.options.convKernel !== 'naive') filterGradient(b, r.id, dy, xv, geometry, dw);
+  if (dw && groups === 1 && l.options.convKernel !== 'naive' && !l.options.avoidKernels?.has('conv2dBackwardFilterTiled')) filterGradient(b, r.id, dy, xv, geometry, dw);
   else if (dw) {
     l.step({
       node: r.id, kernel: 'conv2dBackwardFilter', overrides: {},
@@ -107,7 +107,8 @@ function filterGradient(b: BackwardContext, node: string, dy: Binding, xv: View,
   const K = g.KH * g.KW * g.C;
   const kBlocks = Math.ceil(K / 8), ocBlocks = Math.ceil(g.OC / 16);
   const tiles = kBlocks * ocBlocks;
-  const wanted = Math.max(1, Math.min(Math.floor(FILTER_GRADIENT_INVOCATIONS / tiles), Math.floor(M / FILTER_GRADIENT_MIN_CHUNK)));
+  const wanted = l.options.avoidKernels?.has('conv2dSplitKReduce') ? 1
+    : Math.max(1, Math.min(Math.floor(FILTER_GRADIENT_INVOCATIONS / tiles), Math.floor(M / FILTER_GRADIENT_MIN_CHUNK)));
   const chunk = Math.ceil(M / wanted);
   const splits = Math.ceil(M / chunk);
   const vecX = g.C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0;
