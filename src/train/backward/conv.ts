@@ -5,7 +5,7 @@
 // (compile/ops/conv.ts convDispatch, its weights packed on the GPU each step); otherwise, and with the
 // 'naive' kernels, conv2d-backward-input. The kernel's gradient: for groups = 1 a register-tiled
 // GEMM over the batch's positions (conv2d-backward-filter-tiled), otherwise and with the 'naive'
-// kernels conv2d-backward-filter. The bias's by channel-sum.
+// kernels conv2d-backward-filter. The bias's by channel-sum, split over positions alike.
 import type { NodeReport } from '../../graph/analyze.ts';
 import { attrsOf } from '../../compile/context.ts';
 import type { Conv2DAttrs } from '../../ops/conv2d.ts';
@@ -82,15 +82,31 @@ export function convBackward(r: NodeReport, b: BackwardContext): void {
     });
   }
   const db = a.use_bias ? b.weightGrad(r.id, 'bias') : null;
-  if (db) {
-    l.step({
-      node: r.id, kernel: 'channelSum', overrides: {}, bindings: { dy, sums: view(db) },
-      params: { pixels: N * wh.out * ww.out, C: OC }, workgroups: groupsOf(OC),
-    });
-  }
+  if (db) biasGradient(b, r.id, dy, N * wh.out * ww.out, OC, db);
 }
 
-/** Invocations the weight gradient's chunks should make at least (a big GPU's fill, as conv2d-gemm's split K aims for). */
+/** dL/d(bias): channel-sum's sums over the positions, in chunks as the weight gradient's (then reduced). */
+function biasGradient(b: BackwardContext, node: string, dy: Binding, pixels: number, C: number, db: View): void {
+  const l = b.lowering;
+  const C4 = Math.ceil(C / 4);
+  const wanted = l.options.avoidKernels?.has('conv2dSplitKReduce') ? 1
+    : Math.max(1, Math.min(Math.floor(FILTER_GRADIENT_INVOCATIONS / C4), Math.floor(pixels / FILTER_GRADIENT_MIN_CHUNK)));
+  const chunk = Math.ceil(pixels / wanted);
+  const splits = Math.ceil(pixels / chunk);
+  const partial = splits > 1 ? l.scratch(node, splits * C) : db;
+  l.step({
+    node, kernel: 'channelSum', overrides: { VEC: C % 4 === 0 }, bindings: { dy, dy4: dy, sums: view(partial) },
+    params: { pixels, C, C4, chunk }, workgroups: groupsOf(splits * C4),
+  });
+  if (splits === 1) return;
+  l.step({
+    node, kernel: 'conv2dSplitKReduce', overrides: {},
+    bindings: { partial: view(partial), bias: { kind: 'none' }, residual: { kind: 'none' }, y: view(db) },
+    params: { M: 1, OC: C, splits, yStride: C, yOffset: 0, rStride: 0, rOffset: 0 }, workgroups: groupsOf(C),
+  });
+}
+
+/** Invocations the weight and bias gradients' chunks should make at least (a big GPU's fill, as conv2d-gemm's split K aims for). */
 const FILTER_GRADIENT_INVOCATIONS = GEMM_BUSY_WORKGROUPS * 64;
 /** Fewest positions per chunk: shorter ones spend more on the partial sums than they save. */
 const FILTER_GRADIENT_MIN_CHUNK = 256;
