@@ -47,6 +47,8 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
   const engine = await Engine.create();
   let trained: Weights = weights;
   if (data && config.epochs > 0) {
+    // The training step's convs take the kernel inference would (as `deepwire run` does, measured once per adapter).
+    await engine.tuneOnFirstUse();
     const trainer = GpuTrainer.create(engine, report, weights, { batch: config.batchSize, compile, seed: config.seed });
     io.stdout(`${loaded.name}: ${describe(compile)}, batch ${config.batchSize}, on ${data.what} (${formatCount(data.train.x.shape[0])} samples${config.validationSplit ? `, ${config.validationSplit} held out for validation` : ''})\n`);
     let stop = false;

@@ -10,6 +10,7 @@ import conv2dGemm from '../../shaders/conv2d-gemm.wgsl?raw';
 import conv2dSplitKReduce from '../../shaders/conv2d-split-k-reduce.wgsl?raw';
 import conv2dGrouped from '../../shaders/conv2d-grouped.wgsl?raw';
 import conv2dNaive from '../../shaders/conv2d-naive.wgsl?raw';
+import conv2dPackWeights from '../../shaders/conv2d-pack-weights.wgsl?raw';
 import depthwiseConv2d from '../../shaders/depthwise-conv2d.wgsl?raw';
 import dot from '../../shaders/dot.wgsl?raw';
 import elementwise from '../../shaders/elementwise.wgsl?raw';
@@ -31,6 +32,7 @@ import batchNormBackwardSumsSource from '../../shaders/train/batch-norm-backward
 import batchNormStatisticsSource from '../../shaders/train/batch-norm-statistics.wgsl?raw';
 import channelSumSource from '../../shaders/train/channel-sum.wgsl?raw';
 import conv2dBackwardFilterSource from '../../shaders/train/conv2d-backward-filter.wgsl?raw';
+import conv2dBackwardFilterTiledSource from '../../shaders/train/conv2d-backward-filter-tiled.wgsl?raw';
 import conv2dBackwardInputSource from '../../shaders/train/conv2d-backward-input.wgsl?raw';
 import dotBackwardSource from '../../shaders/train/dot-backward.wgsl?raw';
 import dropoutSource from '../../shaders/train/dropout.wgsl?raw';
@@ -124,6 +126,7 @@ export const TRAINING_KERNELS = {
   batchNormBackwardInput: kernel('batch-norm-backward-input', batchNormBackwardInputSource),
   channelSum: kernel('channel-sum', channelSumSource),
   conv2dBackwardFilter: kernel('conv2d-backward-filter', conv2dBackwardFilterSource),
+  conv2dBackwardFilterTiled: kernel('conv2d-backward-filter-tiled', conv2dBackwardFilterTiledSource),
   conv2dBackwardInput: kernel('conv2d-backward-input', conv2dBackwardInputSource),
   dotBackward: kernel('dot-backward', dotBackwardSource),
   dropout: kernel('dropout', dropoutSource),
@@ -146,6 +149,7 @@ export const KERNELS = {
   conv2dDirectQuad: kernel('conv2d-direct-quad', conv2dDirectQuad),
   conv2dDirectQuad16: kernel('conv2d-direct-quad16', conv2dDirectQuad16, 32),
   conv2dGrouped: kernel('conv2d-grouped', conv2dGrouped),
+  conv2dPackWeights: kernel('conv2d-pack-weights', conv2dPackWeights),
   winogradInput: kernel('winograd-input', winogradInput),
   winogradGemm: kernel('winograd-gemm', winogradGemm, 32),
   winogradOutput: kernel('winograd-output', winogradOutput),

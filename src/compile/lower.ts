@@ -53,6 +53,12 @@ export interface LowerOptions {
   gemmWorkgroups?: number;
   /** Kernels the device failed to build: the conv choice falls back past them (conv-kernel.ts), split-K is off without its reduce. */
   avoidKernels?: ReadonlySet<KernelName>;
+  /**
+   * The weights change on the device between runs (a trainer's optimizer updates them in place): the
+   * conv kernels that read a packed layout get it from a conv2d-pack-weights step each run, made from
+   * the stored kernel, never packed at compile time; nothing may be folded into them, no Winograd.
+   */
+  packOnDevice?: boolean;
   /** Lowerings that replace the table's rows for this graph (training: BatchNormalization with batch statistics, Dropout's mask). */
   lowerings?: Readonly<Record<string, OpLowering>>;
 }

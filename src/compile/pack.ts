@@ -61,3 +61,38 @@ export function packWinograd(kernel: Float32Array, C: number, OC: number, blocks
   for (let pos = 0; pos < 16; pos++) out.set(packDirect(u.subarray(pos * C * OC, (pos + 1) * C * OC), 1, 1, C, OC, blocks), pos * per);
   return out;
 }
+
+/** A packed layout [blocks][R][Cp][B] (shaders/conv2d-pack-weights.wgsl, which packs it on the GPU). */
+export interface PackLayout {
+  /** Filters per block, the fastest axis. */
+  B: number;
+  /** Channels per row, padded with zeros. */
+  Cp: number;
+  blocks: number;
+  /** A row is a whole window row (KW·C channels: conv2d-direct-lib's ROW) rather than one tap. */
+  row: boolean;
+}
+
+/**
+ * The reference of conv2d-pack-weights.wgsl: Keras [KH, KW, C, OC] into `layout`; with `transpose`,
+ * the input gradient's conv instead — the kernel flipped in both axes, C and OC swapped. packDirect,
+ * packGemm and packGrouped are its layouts (8, C↑4, OC/8), (OC↑4, C, 1) and (4, C/groups, OC/4).
+ */
+export function packConvWeights(kernel: Float32Array, KH: number, KW: number, C: number, OC: number, layout: PackLayout, transpose = false): Float32Array {
+  const { B, Cp, blocks, row } = layout;
+  const R = row ? KH : KH * KW;
+  const [cin, cout] = transpose ? [OC, C] : [C, OC];
+  const out = new Float32Array(blocks * R * Cp * B);
+  for (let b = 0; b < blocks; b++)
+    for (let r = 0; r < R; r++)
+      for (let ci = 0; ci < Cp; ci++)
+        for (let j = 0; j < B; j++) {
+          const o = b * B + j;
+          const [ky, kx, c] = row ? [r, Math.floor(ci / cin), ci % cin] : [Math.floor(r / KW), r % KW, ci];
+          if (kx >= KW || c >= cin || o >= cout) continue;
+          out[((b * R + r) * Cp + ci) * B + j] = transpose
+            ? kernel[(((KH - 1 - ky) * KW + (KW - 1 - kx)) * C + o) * OC + c]
+            : kernel[((ky * KW + kx) * C + c) * OC + o];
+        }
+  return out;
+}

@@ -6,6 +6,7 @@ export const op = 'AveragePool2D';
 
 export const cases: OpCase[] = [
   { name: '2×2 default on odd 9×9×3', inputs: [[9, 9, 3]] },
+  { name: '2×2 default on odd 9×9×8 (the backward one window at a time; last row and column uncovered)', inputs: [[9, 9, 8]] },
   { name: '3×3 stride 2 same on odd 15×13×5 (real cells only)', inputs: [[15, 13, 5]], attrs: { pool_size: 3, strides: 2, padding: 'same' } },
   { name: '3×3 stride 2 same, count_include_pad', inputs: [[15, 13, 5]], attrs: { pool_size: 3, strides: 2, padding: 'same', count_include_pad: true } },
   { name: '3×3 stride 1 same (Inception-v3 pool branch)', inputs: [[7, 8, 6]], attrs: { pool_size: 3, strides: 1, padding: 'same' } },

@@ -15,4 +15,6 @@ export const cases: OpCase[] = [
   { name: '3×3 stride 2 ceil_mode with a window starting on the last row', inputs: [[11, 12, 2]], attrs: { pool_size: 3, strides: 2, ceil_mode: true } },
   { name: '1×3 ceil_mode along a 3×2179×1 strip', inputs: [[3, 2179, 1]], attrs: { pool_size: [1, 3], ceil_mode: true } },
   { name: 'batch 2, 2×2 stride 2 same on 7×7×16', inputs: [[7, 7, 16]], batch: 2, attrs: { padding: 'same' } },
+  { name: '3×3 stride 2 same on odd 9×9×8 (overlapping windows; the backward takes 4 channels at once)', inputs: [[9, 9, 8]], attrs: { pool_size: 3, strides: 2, padding: 'same' } },
+  { name: '2×2 stride 3 on 11×10×4 (windows apart: the cells between them get no gradient)', inputs: [[11, 10, 4]], batch: 2, attrs: { pool_size: 2, strides: 3 } },
 ];

@@ -24,7 +24,11 @@ export interface NodeTiming {
 export interface RunResult {
   tensors: Map<string, Tensor>;
   /** Per-node GPU time when asked for; `source` says whether it was measured or approximated. */
-  timings?: { source: 'timestamp-query' | 'cpu-approximation'; nodes: NodeTiming[]; totalMs: number };
+  timings?: {
+    source: 'timestamp-query' | 'cpu-approximation'; nodes: NodeTiming[]; totalMs: number;
+    /** Per step of the plan, in its order (a node's several dispatches apart: profiles by kernel). */
+    steps: number[];
+  };
 }
 
 const GiB = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
@@ -566,7 +570,7 @@ export class CompiledGraph {
       for (const f of s.fused) if (!t.fused.includes(f)) t.fused.push(f);
       byNode.set(s.node, t);
     });
-    return { source, nodes: [...byNode.values()], totalMs: perStep.reduce((a, b) => a + b, 0) };
+    return { source, nodes: [...byNode.values()], totalMs: perStep.reduce((a, b) => a + b, 0), steps: perStep };
   }
 
   private release(g: GpuState): void {

@@ -16,7 +16,7 @@ import { testGpu } from '../testing/gpu.ts';
 import { mismatches } from '../testing/expect-close.ts';
 import type { OpCase } from '../testing/cases.ts';
 import { uniforms } from '../weights/random.ts';
-import { findOp } from '../ops/index.ts';
+import { findOp, OPS } from '../ops/index.ts';
 import { lossConfig, optimizerConfig } from './config.ts';
 import { gradientId, LABELS, lowerTraining, STATE, STATE_WORDS, weightGradientId } from './lower-training.ts';
 
@@ -38,6 +38,28 @@ const compile = { optimizer: optimizerConfig('sgd'), loss: lossConfig('mean_squa
 interface Variant {
   twice?: boolean;
   tie?: [number, number];
+  /** The conv kernel choice (the conv family's cases run once per distinct set of kernels it yields). */
+  kernels?: Kernels;
+}
+
+type Kernels = NonNullable<Parameters<typeof lowerTraining>[2]['kernels']>;
+const CONV_KERNEL_OPS = new Set(OPS.filter((o) => o.gpu?.conv).map((o) => o.type));
+const CONV_KERNELS: Kernels[] = [
+  { convKernel: 'gemm' }, { convKernel: 'direct', subgroups: !!gpu?.features.subgroups }, { convKernel: 'direct', subgroups: false }, { convKernel: 'naive' },
+];
+
+/** The conv-kernel choices that lower the case's step to different kernels, each with those kernels. */
+function kernelVariants(op: string, c: OpCase): { kernels?: Kernels; names: string }[] {
+  const report = analyzeGraph(singleOpGraph(op, c.inputs, c.attrs ?? {}));
+  if (!CONV_KERNEL_OPS.has(op) || !report.ok) return [{ names: '' }];
+  const weights = materializeWeights(report, 1);
+  const variants = new Map<string, Kernels>();
+  for (const kernels of CONV_KERNELS) {
+    const { plan } = lowerTraining(report, weights, { batch: c.batch ?? 1, compile, probe: true, kernels });
+    const names = [...new Set(plan.steps.filter((s) => s.node === 'y').map((s) => s.kernel))].join(' + ');
+    if (!variants.has(names)) variants.set(names, kernels);
+  }
+  return [...variants].map(([names, kernels]) => ({ kernels, names }));
 }
 
 function caseGraph(op: string, c: OpCase, twice: boolean): GraphFile {
@@ -48,7 +70,7 @@ function caseGraph(op: string, c: OpCase, twice: boolean): GraphFile {
   return { ...graph, nodes: [...inputs, { ...node, id: 'y1' }, { ...node, id: 'y2' }, { id: 'y', op: 'Add', attrs: {}, inputs: ['y1', 'y2'] }] };
 }
 
-async function check(op: string, c: OpCase, { twice = false, tie }: Variant = {}): Promise<void> {
+async function check(op: string, c: OpCase, { twice = false, tie, kernels }: Variant = {}): Promise<void> {
   const report = analyzeGraph(caseGraph(op, c, twice));
   expect(report.problems).toEqual([]);
   const nodes = twice ? ['y1', 'y2'] : ['y'];
@@ -67,7 +89,7 @@ async function check(op: string, c: OpCase, { twice = false, tie }: Variant = {}
   const wants = nodes.map((id) => findOp(op)!.backward!(inputs, weights.get(id) ?? {}, report.byId.get(id)!.attrs, r));
   const wantInputs = inputs.map((t, i) => ({ shape: t.shape, data: Float32Array.from(t.data, (_, j) => wants.reduce((sum, w) => sum + w.inputs[i].data[j], 0)) }));
 
-  const training = lowerTraining(report, weights, { batch, compile, probe: true });
+  const training = lowerTraining(report, weights, { batch, compile, probe: true, kernels });
   const compiled = new CompiledGraph(engine!, training.plan, new Set(training.kept));
   const feeds: Record<string, Tensor> = { [LABELS]: r, [STATE]: { shape: [STATE_WORDS], data: new Float32Array(STATE_WORDS) } };
   inputs.forEach((t, i) => (feeds[`x${i}`] = t));
@@ -94,12 +116,20 @@ describe.skipIf(!engine)('GPU backward = reference backward', () => {
   for (const { op, cases } of Object.values(tables)) {
     if (TRAINING_MODE.has(op)) continue;
     describe(op, () => {
-      for (const c of cases.filter(fits)) it(c.name, () => check(op, c));
+      for (const c of cases.filter(fits))
+        for (const { kernels, names } of kernelVariants(op, c)) it(names ? `${c.name} [${names}]` : c.name, () => check(op, c, { kernels }));
       // The first case again with every input read twice: the second gradient share adds to the first.
       const first = cases.find(fits);
       if (first) it(`${first.name}: two copies of the node on the same inputs (gradients summed)`, () => check(op, first, { twice: true }));
     });
   }
+
+  it('runs every conv kernel of the training step', () => {
+    const used = new Set(Object.values(tables).flatMap((t) => t.cases.filter(fits).flatMap((c) => kernelVariants(t.op, c).flatMap((v) => v.names.split(' + ')))));
+    const want = ['conv2dNaive', 'conv2dGemm', 'conv2dDirect', 'conv2dGrouped', 'depthwiseConv2d', 'conv2dPackWeights', 'conv2dBackwardInput', 'conv2dBackwardFilter',
+      'conv2dBackwardFilterTiled', 'conv2dSplitKReduce', ...(gpu?.features.subgroups ? ['conv2dDirectQuad16'] : [])];
+    expect(want.filter((k) => !used.has(k))).toEqual([]);
+  });
 
   // Keras' rule, and the reference's: an output element equal to several inputs sends its gradient
   // to the first of them only.

@@ -3,7 +3,8 @@
 // the same initial weights on the same batches, step by step — each step's loss and accuracy, then
 // every weight, BatchNormalization's moving statistics included, after the steps. Every optimizer and
 // loss, a net holding each trainable op family, a residual block, an Inception module, a DenseNet
-// block and the Fashion-MNIST example with its Dropout.
+// block and the Fashion-MNIST example with its Dropout; with the engine's conv kernels, and the nets
+// with convs again with each other conv-kernel choice (gemm, direct with and without subgroups, naive).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze.ts';
@@ -20,7 +21,7 @@ import { uniforms } from '../weights/random.ts';
 import { BACKWARD } from './backward/index.ts';
 import type { BackwardLowering } from './backward/context.ts';
 import { lossConfig, OPTIMIZER_DEFAULTS, type CompileConfig, type LossName, type OptimizerConfig } from './config.ts';
-import { GpuTrainer } from './gpu-trainer.ts';
+import { GpuTrainer, type GpuTrainerOptions } from './gpu-trainer.ts';
 import { ReferenceTrainer } from './reference-trainer.ts';
 
 const gpu = await testGpu();
@@ -162,13 +163,13 @@ function labels(model: Model, outShape: readonly number[], step: number): Tensor
   return tensor([B, ...outShape], Array.from({ length: B * K }, (_, i) => (Math.floor(u[Math.floor(i / K)] * K) === i % K ? 1 : 0)));
 }
 
-async function compare(model: Model, optimizer: OptimizerConfig, steps = STEPS): Promise<void> {
+async function compare(model: Model, optimizer: OptimizerConfig, steps = STEPS, kernels?: GpuTrainerOptions['kernels']): Promise<void> {
   const report = analyzeGraph(model.graph);
   expect(report.problems).toEqual([]);
   const initial = materializeWeights(report, 3);
   const compile: CompileConfig = { optimizer, loss: lossConfig(model.loss, !!model.fromLogits), metrics: ['accuracy'] };
   const reference = new ReferenceTrainer(report, initial, compile, { seed: 5 });
-  const trainer = GpuTrainer.create(engine!, report, initial, { batch: model.batch, compile, seed: 5 });
+  const trainer = GpuTrainer.create(engine!, report, initial, { batch: model.batch, compile, seed: 5, kernels });
   const input = report.nodes.find((r) => r.op === 'Input')!;
   const outShape = report.byId.get(report.outputs[0])!.shape!;
   try {
@@ -201,9 +202,24 @@ describe.skipIf(!engine)('GPU training step = reference trainer, step by step', 
       for (const optimizer of OPTIMIZERS) it(optimizer.name, () => compare(model, optimizer.config));
     });
 
-  it('examples/fashion-cnn.json on Fashion-MNIST-shaped data, Adam, with its Dropout', async () => {
-    const file = JSON.parse(readFileSync(new URL('../../examples/fashion-cnn.json', import.meta.url), 'utf8')) as GraphFile;
-    await compare({ name: 'fashion-cnn', graph: file, loss: 'sparse_categorical_crossentropy', batch: 2 }, { ...OPTIMIZER_DEFAULTS.adam }, 2);
+  const fashion = (): Model => ({
+    name: 'fashion-cnn', loss: 'sparse_categorical_crossentropy', batch: 2,
+    graph: JSON.parse(readFileSync(new URL('../../examples/fashion-cnn.json', import.meta.url), 'utf8')) as GraphFile,
+  });
+  it('examples/fashion-cnn.json on Fashion-MNIST-shaped data, Adam, with its Dropout', () => compare(fashion(), { ...OPTIMIZER_DEFAULTS.adam }, 2));
+
+  describe('with each conv-kernel choice (Adam)', () => {
+    const choices: { name: string; kernels: NonNullable<GpuTrainerOptions['kernels']> }[] = [
+      { name: 'gemm', kernels: { convKernel: 'gemm' } },
+      { name: 'direct', kernels: { convKernel: 'direct', subgroups: !!gpu?.features.subgroups } },
+      { name: 'direct without subgroups', kernels: { convKernel: 'direct', subgroups: false } },
+      { name: 'naive', kernels: { convKernel: 'naive' } },
+    ];
+    for (const { name, kernels } of choices)
+      describe(name, () => {
+        for (const model of [MODELS[0], MODELS[1], MODELS[2]]) it(model.name, () => compare(model, OPTIMIZERS[2].config, 2, kernels));
+        it('fashion-cnn', () => compare(fashion(), { ...OPTIMIZER_DEFAULTS.adam }, 2, kernels));
+      });
   });
 
   it('a frozen backbone (trainable: false) keeps its weights; BatchNormalization there runs in inference mode', async () => {

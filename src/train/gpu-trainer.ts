@@ -2,11 +2,12 @@
 // submit per batch — forward, loss, backward and the optimizer update in place — reading back only
 // the batch's losses and hits, and only when asked. The learnt weights stay on the GPU until read.
 import type { GraphReport } from '../graph/analyze.ts';
-import { CompiledGraph, type Engine } from '../runtime/engine.ts';
+import type { Plan } from '../compile/plan.ts';
+import { CompiledGraph, type Engine, type RunResult } from '../runtime/engine.ts';
 import { OpError } from '../ops/op.ts';
 import { formatShape, type Tensor } from '../tensor.ts';
 import type { CompileConfig } from './config.ts';
-import { LABELS, lowerTraining, METRICS, STATE, STATE_WORDS, type TrainingPlan } from './lower-training.ts';
+import { LABELS, lowerTraining, METRICS, STATE, STATE_WORDS, type TrainingOptions, type TrainingPlan } from './lower-training.ts';
 
 export interface StepMetrics {
   /** The loss Keras reports: the data loss plus the regularization penalties. */
@@ -22,6 +23,8 @@ export interface GpuTrainerOptions {
   compile: CompileConfig;
   /** Seeds Dropout's masks. */
   seed?: number;
+  /** The conv kernels, for tests and benchmarks; default the engine's choice for inference. */
+  kernels?: TrainingOptions['kernels'];
 }
 
 type Weights = Map<string, Record<string, Tensor>>;
@@ -30,6 +33,8 @@ export class GpuTrainer {
   /** Optimizer steps taken (Keras' `optimizer.iterations`). */
   iterations = 0;
   readonly input: string;
+  /** GPU time of the last step run with `timing` (timestamp queries where the adapter has them). */
+  timings?: RunResult['timings'];
 
   private constructor(
     private readonly compiled: CompiledGraph,
@@ -46,17 +51,29 @@ export class GpuTrainer {
   static create(engine: Engine, report: GraphReport, weights: Weights, options: GpuTrainerOptions): GpuTrainer {
     // The plan's constants are the weights' own arrays: copies, so the caller's stay the initial ones.
     const own: Weights = new Map([...weights].map(([id, w]) => [id, Object.fromEntries(Object.entries(w).map(([n, t]) => [n, { shape: [...t.shape], data: new Float32Array(t.data) }]))]));
-    const training = lowerTraining(report, own, { batch: options.batch, compile: options.compile });
+    // The conv kernels as the engine picks them for inference; lowered again past any this device fails to build.
+    const lower = () => lowerTraining(report, own, {
+      batch: options.batch, compile: options.compile,
+      kernels: { convKernel: engine.convKernel, subgroups: engine.info.features.subgroups, ...options.kernels, avoidKernels: new Set(engine.unbuildable) },
+    });
+    const training = lower();
     engine.checkLimits(training.plan);
-    const compiled = new CompiledGraph(engine, training.plan, new Set(training.kept));
+    const relower = () => {
+      const again = lower();
+      // The weights stay where the first plan put them (`training.weights`): constants are bound in graph order whatever the kernels.
+      if (again.weights.some((w, i) => w.constant !== training.weights[i]?.constant)) throw new Error('internal: lowering again moved the weights');
+      return again.plan;
+    };
+    const compiled = new CompiledGraph(engine, training.plan, new Set(training.kept), relower);
     return new GpuTrainer(compiled, training, own, options);
   }
 
   /**
    * One optimizer step on a batch: x [B, ...input], labels [B] (sparse) or shaped like the output.
    * With `read` (default), the batch's metrics; without, nothing is read back and null is returned.
+   * With `timing`, the step's GPU time per dispatch is left in `timings` (plan.steps names them).
    */
-  async step(x: Tensor, labels: Tensor, { read = true }: { read?: boolean } = {}): Promise<StepMetrics | null> {
+  async step(x: Tensor, labels: Tensor, { read = true, timing = false }: { read?: boolean; timing?: boolean } = {}): Promise<StepMetrics | null> {
     const want = this.training.labelShape;
     if (formatShape(labels.shape) !== formatShape(want))
       throw new OpError(`labels of shape ${formatShape(labels.shape)} do not fit this model: it needs ${formatShape(want)}`, this.options.compile.loss.name === 'sparse_categorical_crossentropy' ? 'give one class index per sample' : 'give one-hot labels shaped like the output');
@@ -66,9 +83,15 @@ export class GpuTrainer {
     new Float32Array(words.buffer, 8, 1)[0] = this.options.compile.optimizer.learningRate;
     words[3] = this.iterations;
     const feeds = { [this.input]: x, [LABELS]: labels, [STATE]: { shape: [STATE_WORDS], data: new Float32Array(words.buffer) } };
-    const result = await this.compiled.run(feeds, { read: read ? [METRICS] : [] });
+    const result = await this.compiled.run(feeds, { read: read ? [METRICS] : [], timing });
     this.iterations++;
+    if (timing) this.timings = result.timings;
     return read ? this.metrics(result.tensors.get(METRICS)!.data) : null;
+  }
+
+  /** The step's plan as it runs on this device: its dispatches, their kernels and params. */
+  get plan(): Plan {
+    return this.compiled.plan;
   }
 
   private metrics(m: Float32Array): StepMetrics {

@@ -2,8 +2,12 @@
 // submit, as the forward compiler's plans run (src/runtime/engine.ts):
 //  1. the training graph (training-graph.ts: activations split off their layers);
 //  2. its forward pass by the forward compiler, every tensor kept (nothing fused away, so backward
-//     finds each op's input and output), the naive conv kernels (they read the weights as stored, so the
-//     optimizer updates what they read), BatchNormalization with batch statistics, Dropout's mask;
+//     finds each op's input and output), the conv kernels the adapter favours as inference chooses
+//     them (conv-kernel.ts) with their weight layouts packed on the GPU at the start of each step from
+//     the weights as stored (packOnDevice: the optimizer updates what they read); no Winograd (tried:
+//     with its weights packed each step, fashion-cnn's conv2 forward and input gradient took 241 ms of
+//     SwiftShader's CPU against 157 on conv2d-direct-quad16),
+//     BatchNormalization with batch statistics, Dropout's mask;
 //  3. the loss and dL/d(output) (shaders/train/loss.wgsl), each sample's loss and hit in `metrics`;
 //  4. each node's backward in reverse topological order (backward/index.ts), gradients summed where a
 //     tensor feeds several nodes, nothing computed where nothing upstream learns;
@@ -13,7 +17,7 @@
 // submit, so one plan serves every step.
 import type { GraphReport, NodeReport } from '../graph/analyze.ts';
 import type { OpLowering } from '../compile/context.ts';
-import { Lowering } from '../compile/lower.ts';
+import { Lowering, type LowerOptions } from '../compile/lower.ts';
 import { separableDepthwiseId } from '../compile/ops/conv.ts';
 import { pixelView, type Binding, type Plan, type View } from '../compile/plan.ts';
 import { OpError } from '../ops/op.ts';
@@ -41,6 +45,12 @@ export interface TrainingOptions {
    * given, and the gradients of the Inputs and of every trainable weight are kept to read back.
    */
   probe?: boolean;
+  /**
+   * The conv kernels, as the engine chooses them for inference (Engine.convKernel, the device's
+   * subgroups, kernels it failed to build); 'naive' runs every conv and its gradients on the spec
+   * kernels (conv2d-naive, conv2d-backward-input, conv2d-backward-filter). Default: gemm.
+   */
+  kernels?: Pick<LowerOptions, 'convKernel' | 'subgroups' | 'quadPixels' | 'avoidKernels'>;
 }
 
 export interface PlannedWeight {
@@ -112,7 +122,9 @@ export function lowerTraining(report: GraphReport, weights: Weights, options: Tr
   const kept: string[] = [METRICS];
   // Training's own forward lowerings, filled in once the state they read exists.
   const lowerings: Record<string, OpLowering> = {};
-  const lowering = new Lowering(graph, weights, { batch, keep, convKernel: 'naive', winograd: false, splitK: false, lowerings });
+  // Without the pack kernel (a device that failed to build it) only the spec kernels, which read the weights as stored.
+  const kernels = options.kernels?.avoidKernels?.has('conv2dPackWeights') ? { ...options.kernels, convKernel: 'naive' as const } : options.kernels;
+  const lowering = new Lowering(graph, weights, { ...kernels, batch, keep, winograd: false, packOnDevice: true, lowerings });
   // The state exists before the forward pass: Dropout's mask reads it.
   const stateView: View = lowering.scratch(STATE, STATE_WORDS);
   const state: Binding = view(stateView);

@@ -1,19 +1,20 @@
 // The conv family — Conv2D, DepthwiseConv2D, SeparableConv2D and Dense (a 1×1 conv) — with its fused
 // epilogue (fusion.ts ConvGroup: BatchNormalization folded into the weights, the activation, the
 // residual Add and the activation after it). The kernel is chooseConvKernel's (conv-kernel.ts); this
-// module packs the weights for it and emits its steps: one dispatch, or Winograd's three per chunk of
-// tiles, or the GEMM's two when K is split.
+// module packs the weights for it (at compile time, or on the GPU each run where a trainer updates
+// them there) and emits its steps: one dispatch, or Winograd's three per chunk of tiles, or the GEMM's
+// two when K is split. A trainer's input gradient is such a conv too (convDispatch, `transpose`).
 import type { NodeReport } from '../../graph/analyze.ts';
 import type { Conv2DAttrs } from '../../ops/conv2d.ts';
 import type { DenseAttrs } from '../../ops/dense.ts';
 import { window2d, type Padding } from '../../ops/geometry.ts';
 import type { SeparableConv2DAttrs } from '../../ops/separable-conv2d.ts';
-import { activationCode, activationOf, activationOverrides, LINEAR } from '../activation-codes.ts';
+import { activationCode, activationOf, activationOverrides, LINEAR, type ActivationCode } from '../activation-codes.ts';
 import { attrsOf, type LoweringContext } from '../context.ts';
 import { chooseConvKernel } from '../conv-kernel.ts';
 import type { ConvGroup } from '../fusion.ts';
 import { KERNELS } from '../kernels.ts';
-import { packDirect, packGemm, packGrouped, packWinograd } from '../pack.ts';
+import { packConvWeights, packDirect, packGemm, packGrouped, packWinograd, type PackLayout } from '../pack.ts';
 import { pixelView, type Binding, type View } from '../plan.ts';
 import { bnScaleShift } from './affine.ts';
 import { softmaxInto } from './softmax.ts';
@@ -30,7 +31,7 @@ export const separableDepthwiseId = (id: string) => `${id}/depthwise`;
 type ConvAttrs = Partial<Conv2DAttrs & SeparableConv2DAttrs & DenseAttrs> & { activation: string; use_bias: boolean };
 
 /** A conv's dimensions as its kernels' uniform fields take them (shaders' `struct Params`). */
-interface ConvDims {
+export interface ConvDims {
   N: number; H: number; W: number; C: number;
   OH: number; OW: number; OC: number;
   kernelSize: [number, number]; strides: [number, number]; dilation: [number, number];
@@ -41,7 +42,7 @@ interface ConvDims {
 }
 
 /** The residual operand of a fused Add, or nothing. */
-interface Residual {
+export interface Residual {
   stride: number;
   offset: number;
   binding: Binding;
@@ -102,7 +103,8 @@ export function lowerConvGroup(g: ConvGroup, ctx: LoweringContext, winogradAffor
   const groups = conv.op === 'DepthwiseConv2D' ? C : (a.groups ?? 1);
 
   // The weights' own arrays where nothing is folded in: the naive and depthwise kernels bind them as
-  // they are, so a trainer's optimizer updates what the forward pass reads (src/train/lower-training.ts).
+  // they are, and with packOnDevice the others' layouts are packed from them on the GPU, so a
+  // trainer's optimizer updates what the forward pass reads (src/train/lower-training.ts).
   let kernel: Float32Array = w[conv.op === 'DepthwiseConv2D' ? 'depthwise_kernel' : conv.op === 'SeparableConv2D' ? 'pointwise_kernel' : 'kernel'].data;
   let bias: Float32Array | null = a.use_bias ? w.bias.data : null;
   if (g.bn) {
@@ -115,24 +117,58 @@ export function lowerConvGroup(g: ConvGroup, ctx: LoweringContext, winogradAffor
   }
   const own = activationCode(a.activation);
   const act = g.act ? activationOf(g.act)! : own ?? LINEAR;
-  const overrides: Record<string, number | boolean> = {
-    ...activationOverrides('ACT', act), ...(g.post ? activationOverrides('POST', activationOf(g.post)!) : {}),
-    HAS_BIAS: bias !== null, HAS_RESIDUAL: g.residual !== undefined,
-  };
   const yv = ctx.output(g.final);
   const r: Residual = g.residual !== undefined ? ctx.pixels(conv.id, ctx.input(g.residual)) : { stride: 0, offset: 0, binding: { kind: 'none' } };
   // A softmax activation is not elementwise: the conv writes logits to scratch, softmax follows.
   const logits = own === null ? ctx.contiguous(conv.id, yv.shape.slice(1)) : yv;
   const out = own === null ? pixelView(logits)! : pixelView(yv)!;
   const dims: ConvDims = { N, H, W, C, x, OH: wh.out, OW: ww.out, OC, y: out, kernelSize, strides, dilation, padTop: wh.padBefore, padLeft: ww.padBefore };
-
-  const choice = chooseConvKernel({ C, OC, groups, kernelSize, strides, dilation, input: x }, { ...ctx.options, winogradAffordable });
-  const { kernel: kernelName, quad16, row, registerTiled } = choice;
   // What the conv's epilogue takes in: its step (the last, where it has several) carries their ids.
   const fused = [g.bn, g.act, g.add, g.post].filter((m): m is NodeReport => !!m).map((m) => m.id);
+  if (g.bn && ctx.options.packOnDevice) throw new Error(`internal: ${conv.id}: a BatchNormalization folded into weights that change on the device`);
+  convDispatch(ctx, {
+    node: conv.id, fused, dims, groups, x: xBinding, kernel, bias, act, post: g.post ? activationOf(g.post)! : undefined,
+    residual: r, out: logits, winogradAffordable,
+  });
+  if (own === null) softmaxInto(ctx, conv.id, logits, yv);
+}
+
+/** One conv with its epilogue, as conv-kernel.ts chooses its kernel: lowerConvGroup's, and a trainer's input gradient. */
+export interface ConvCall {
+  node: string;
+  /** Nodes fused into its epilogue (the last step carries them). */
+  fused: string[];
+  dims: ConvDims;
+  groups: number;
+  x: Binding;
+  /**
+   * The stored kernel [KH, KW, C/groups, OC] (BN folded in where fused); with `transpose`, the conv
+   * is the input gradient's (dims: C and OC swapped, stride 1): the kernel flipped in both axes and
+   * transposed (pack.ts packConvWeights), groups = 1.
+   */
+  kernel: Float32Array;
+  transpose?: boolean;
+  bias: Float32Array | null;
+  act: ActivationCode;
+  post?: ActivationCode;
+  residual: Residual;
+  out: View;
+  winogradAffordable: boolean;
+}
+
+/** Emits a conv's dispatches: one, or Winograd's three per chunk of tiles, or the GEMM's two when K is split. */
+export function convDispatch(ctx: LoweringContext, c: ConvCall): void {
+  const { dims, groups, act, bias, residual: r, node, fused } = c;
+  const { N, C, OC, kernelSize, strides, dilation, x } = dims;
+  const overrides: Record<string, number | boolean> = {
+    ...activationOverrides('ACT', act), ...(c.post ? activationOverrides('POST', c.post) : {}),
+    HAS_BIAS: bias !== null, HAS_RESIDUAL: r.binding.kind !== 'none',
+  };
+  const choice = chooseConvKernel({ C, OC, groups, kernelSize, strides, dilation, input: x }, { ...ctx.options, winogradAffordable: c.winogradAffordable });
+  const { kernel: kernelName, quad16, row, registerTiled } = choice;
   if (choice.winograd) {
-    winogradConv(ctx, conv.id, fused, dims, xBinding, kernel, bias, overrides, logits, r);
-    if (own === null) softmaxInto(ctx, conv.id, logits, yv);
+    if (ctx.options.packOnDevice || c.transpose) throw new Error(`internal: ${node}: Winograd weights are made at compile time only`);
+    winogradConv(ctx, node, fused, dims, c.x, c.kernel, bias, overrides, c.out, r);
     return;
   }
   const direct = registerTiled && kernelName !== 'conv2dGrouped';
@@ -150,32 +186,59 @@ export function lowerConvGroup(g: ConvGroup, ctx: LoweringContext, winogradAffor
     : direct ? { C4: Math.ceil((row ? kernelSize[1] * C : C) / 4), ocBlocks: quad16 ? quadOC / 8 : Math.ceil(OC / 8), CG: C, OCG: OC, ...uniformAct }
     : kernelName === 'conv2dGrouped' ? { C4: CG / 4, ocBlocks: OC / 4, CG, OCG: OC / groups, ...uniformAct }
     : { OC4: Math.ceil(OC / 4) * 4 };
-  if (direct) kernel = row ? packDirect(kernel, kernelSize[0], 1, kernelSize[1] * C, OC, extra.ocBlocks) : packDirect(kernel, kernelSize[0], kernelSize[1], C, OC, extra.ocBlocks);
+  const [KH, KW] = kernelSize;
+  const w = direct ? weightBinding(ctx, c, { B: 8, Cp: extra.C4 * 4, blocks: extra.ocBlocks, row },
+      () => (row ? packDirect(c.kernel, KH, 1, KW * C, OC, extra.ocBlocks) : packDirect(c.kernel, KH, KW, C, OC, extra.ocBlocks)))
+    : kernelName === 'conv2dGrouped' ? weightBinding(ctx, c, { B: 4, Cp: CG, blocks: OC / 4, row: false }, () => packGrouped(c.kernel, KH, KW, CG, OC))
+    : kernelName === 'conv2dGemm' ? weightBinding(ctx, c, { B: extra.OC4, Cp: C, blocks: 1, row: false }, () => packGemm(c.kernel, KH * KW * C, OC))
+    // The naive and depthwise kernels read Keras' layout: the stored kernel itself (a transposed one packed so).
+    : weightBinding(ctx, c, { B: OC, Cp: CG, blocks: 1, row: false }, () => c.kernel);
   if (quad16 && direct) {
     overrides.ROW = row;
     if (act.code <= 1) for (const k of ['ACT', 'ACT_SLOPE', 'ACT_THRESHOLD', 'ACT_MAX']) delete overrides[k];
   }
-  if (kernelName === 'conv2dGrouped') kernel = packGrouped(kernel, kernelSize[0], kernelSize[1], CG, OC);
   if (registerTiled) overrides.VEC_X = C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0;
   if (kernelName === 'conv2dGemm') {
-    gemmConv(ctx, conv.id, fused, xBinding, kernel, bias, overrides, logits, r, convParams(dims, extra));
-    if (own === null) softmaxInto(ctx, conv.id, logits, yv);
+    gemmConv(ctx, node, fused, c.x, w, bias, overrides, c.out, r, convParams(dims, extra));
     return;
   }
+  const { OH, OW } = dims;
   ctx.step({
-    node: conv.id, fused,
+    node, fused,
     kernel: kernelName, overrides,
     bindings: {
-      x: xBinding, w: ctx.constant(kernel), bias: bias ? ctx.constant(bias) : { kind: 'none' }, residual: r.binding, y: { kind: 'view', view: logits },
+      x: c.x, w, bias: bias ? ctx.constant(bias) : { kind: 'none' }, residual: r.binding, y: { kind: 'view', view: c.out },
       // The register-tiled kernels read x again as vec4s, 4 channels a load.
-      ...(registerTiled ? { x4: xBinding } : {}),
+      ...(registerTiled ? { x4: c.x } : {}),
     },
     params: { ...convParams(dims, extra), rStride: r.stride, rOffset: r.offset },
-    workgroups: direct ? Math.ceil((Math.ceil((N * wh.out * ww.out) / tilePixels) * extra.ocBlocks) / KERNELS[kernelName].workgroupSize)
-      : registerTiled ? Math.ceil((Math.ceil((N * wh.out * ww.out) / 8) * extra.ocBlocks) / 64)
-      : Math.ceil((N * wh.out * ww.out * OC) / 64),
+    workgroups: direct ? Math.ceil((Math.ceil((N * OH * OW) / tilePixels) * extra.ocBlocks) / KERNELS[kernelName].workgroupSize)
+      : registerTiled ? Math.ceil((Math.ceil((N * OH * OW) / 8) * extra.ocBlocks) / 64)
+      : Math.ceil((N * OH * OW * OC) / 64),
   });
-  if (own === null) softmaxInto(ctx, conv.id, logits, yv);
+}
+
+/**
+ * A conv kernel's weights in `layout`: packed at compile time (`cpu`), or where they change on the
+ * device (a trainer's, LowerOptions.packOnDevice) by a conv2d-pack-weights step before the conv, each
+ * run, from the stored kernel the optimizer updates. A layout that is the stored one binds it as it is.
+ */
+function weightBinding(ctx: LoweringContext, c: ConvCall, layout: PackLayout, cpu: () => Float32Array): Binding {
+  const [KH, KW] = c.dims.kernelSize;
+  // The stored kernel's own channels and filters: the conv's, or swapped for the input gradient's.
+  const [C, OC] = c.transpose ? [c.dims.OC, c.dims.C] : [c.dims.C / c.groups, c.dims.OC];
+  if (!c.transpose && !layout.row && layout.blocks === 1 && layout.B === OC && layout.Cp === C) return ctx.constant(c.kernel);
+  if (!ctx.options.packOnDevice) return ctx.constant(c.transpose ? packConvWeights(c.kernel, KH, KW, C, OC, layout, true) : cpu());
+  const R = layout.row ? KH : KH * KW;
+  const count = layout.blocks * R * layout.Cp * layout.B;
+  const packed = ctx.scratch(c.node, count);
+  ctx.step({
+    node: c.node, kernel: 'conv2dPackWeights', overrides: {},
+    bindings: { w: ctx.constant(c.kernel), out: { kind: 'view', view: packed } },
+    params: { KH, KW, C, OC, R, Cp: layout.Cp, B: layout.B, count, row: layout.row ? 1 : 0, transpose: c.transpose ? 1 : 0 },
+    workgroups: Math.ceil(count / layout.B / 64),
+  });
+  return { kind: 'view', view: packed };
 }
 
 /**
@@ -233,7 +296,7 @@ function winogradConv(
  * conv2d-split-k-reduce adds them and applies the fused epilogue.
  */
 function gemmConv(
-  ctx: LoweringContext, node: string, fused: string[], xBinding: Binding, kernel: Float32Array, bias: Float32Array | null,
+  ctx: LoweringContext, node: string, fused: string[], xBinding: Binding, weights: Binding, bias: Float32Array | null,
   overrides: Record<string, number | boolean>, outView: View, r: Residual, params: Record<string, number>,
 ): void {
   const { N, OH, OW, OC, KH, KW, C } = params;
@@ -243,7 +306,6 @@ function gemmConv(
     : ctx.options.splitK ?? Math.min(Math.floor((ctx.options.gemmWorkgroups ?? GEMM_BUSY_WORKGROUPS) / tiles), Math.floor(K / GEMM_MIN_SPLIT_K));
   const kChunk = Math.ceil(K / Math.max(1, wanted) / 16) * 16;
   const splits = Math.ceil(K / kChunk);
-  const weights = ctx.constant(packGemm(kernel, K, OC));
   const biasBinding: Binding = bias ? ctx.constant(bias) : { kind: 'none' };
   const gemm = { ...params, rStride: r.stride, rOffset: r.offset, kChunk, splits };
   if (splits === 1) {

@@ -57,7 +57,7 @@ export function copyGradient(r: NodeReport, b: BackwardContext, g: Region): void
 }
 
 /** A contiguous tensor as one row of values: any two of the same size copy elementwise. */
-const flat = (v: View): View => ({ ...v, shape: [1, elements(v)], strides: [elements(v), 1] });
+export const flat = (v: View): View => ({ ...v, shape: [1, elements(v)], strides: [elements(v), 1] });
 
 export function reshapeBackward(r: NodeReport, b: BackwardContext): void {
   if (!b.needsGrad(r.inputs[0])) return;
