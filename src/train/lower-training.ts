@@ -201,6 +201,7 @@ export function lowerTraining(report: GraphReport, weights: Weights, options: Tr
     needsGrad: (id) => requiresGrad.has(id),
     gradIn,
     weight: (id, name) => lowering.constant(lowering.weights(id)[name].data),
+    weightData: (id, name) => lowering.weights(id)[name].data,
     weightGrad: (id, name) => {
       const r = node(id);
       const spec = r.weights.find((w) => w.name === name);

@@ -27,6 +27,8 @@ export interface BackwardContext {
   gradIn(id: string): GradientTarget;
   /** A weight as the forward pass binds it (the optimizer updates that buffer in place). */
   weight(id: string, name: string): Binding;
+  /** A weight's values as stored (what the GPU packs from, each step, for the fast conv kernels). */
+  weightData(id: string, name: string): Float32Array;
   /** Where dL/d(weight) goes; null for a frozen node or a non-trainable weight. */
   weightGrad(id: string, name: string): View | null;
   /** The step's state (train-state.wgsl): step, seed, learning rate. */

@@ -56,7 +56,7 @@ export function convBackward(r: NodeReport, b: BackwardContext): void {
       // An accumulated gradient is added after: the conv cannot read the buffer it writes.
       const dx = to.accumulate ? l.contiguous(r.id, to.view.shape.slice(1)) : to.view;
       convDispatch(l, {
-        node: r.id, fused: [], groups: 1, x: dy, kernel: l.weights(r.id)[kernelName].data, transpose: true,
+        node: r.id, fused: [], groups: 1, x: dy, kernel: b.weightData(r.id, kernelName), transpose: true,
         dims: {
           N, H: wh.out, W: ww.out, C: OC, x: { stride: OC, offset: 0 }, OH: H, OW: W, OC: C, y: { stride: C, offset: 0 },
           kernelSize, strides: [1, 1], dilation, padTop: (KH - 1) * dilation[0] - geometry.padTop, padLeft: (KW - 1) * dilation[1] - geometry.padLeft,

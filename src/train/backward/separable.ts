@@ -32,6 +32,7 @@ export function separableConv2dBackward(r: NodeReport, b: BackwardContext): void
       needsGrad: (id) => (id === midId ? needMid : b.needsGrad(id)),
       gradIn: (id) => (id === midId ? { view: midGrad!, accumulate: false } : b.gradIn(id)),
       weight: (id, name) => b.weight(id, pointwiseName(name)),
+      weightData: (id, name) => b.weightData(id, pointwiseName(name)),
       weightGrad: (id, name) => b.weightGrad(id, pointwiseName(name)),
     }),
   );
