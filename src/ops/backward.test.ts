@@ -12,6 +12,7 @@ import { materializeWeights } from '../runtime/reference.ts';
 import { uniforms } from '../weights/random.ts';
 import { sizeOf, type Tensor } from '../tensor.ts';
 import { randomInput, singleOpGraph } from '../testing/compare.ts';
+import { centralDifference } from '../testing/finite-differences.ts';
 import type { OpCase } from '../testing/cases.ts';
 import { OPS, findOp } from './index.ts';
 import type { TrainContext } from './op.ts';
@@ -60,18 +61,8 @@ function check(op: string, c: OpCase, ctx?: TrainContext): { checked: number; sk
     const picks = uniforms(SAMPLES, 5, name);
     for (const u of picks) {
       const i = Math.floor(u * t.data.length);
-      const v = t.data[i];
-      t.data[i] = v + EPS;
-      const plus = loss();
-      t.data[i] = v - EPS;
-      const minus = loss();
-      t.data[i] = v;
-      const mid = loss();
-      const right = (plus - mid) / EPS, left = (mid - minus) / EPS;
-      // float32 steps: the perturbed value is what the reference saw
-      const h = (Math.fround(v + EPS) - Math.fround(v - EPS)) / 2;
-      const fd = (plus - minus) / (2 * h);
-      if (Math.abs(right - left) > 0.05 * Math.max(1, Math.abs(right) + Math.abs(left))) {
+      const fd = centralDifference(t, i, loss, { eps: EPS });
+      if (fd === null) {
         skipped++;
         continue;
       }

@@ -8,6 +8,7 @@ import { OpError } from '../ops/op.ts';
 import { materializeWeights, runReference } from '../runtime/reference.ts';
 import { randomInput } from '../testing/compare.ts';
 import { expectClose } from '../testing/expect-close.ts';
+import { centralDifference } from '../testing/finite-differences.ts';
 import { tensor, type Tensor } from '../tensor.ts';
 import { uniforms } from '../weights/random.ts';
 import { lossConfig, OPTIMIZER_DEFAULTS, type CompileConfig } from './config.ts';
@@ -66,19 +67,11 @@ function checkGradients(frozen: Record<string, boolean>): { checked: number; ski
       const t = weights.get(id)![name];
       for (const u of uniforms(10, 5, `${id}/${name}`)) {
         const i = Math.floor(u * t.data.length);
-        const v = t.data[i];
-        t.data[i] = v + EPS;
-        const plus = loss();
-        t.data[i] = v - EPS;
-        const minus = loss();
-        t.data[i] = v;
-        const mid = loss();
-        const right = (plus - mid) / EPS, left = (mid - minus) / EPS;
-        if (Math.abs(right - left) > 0.05 * Math.max(1e-3, Math.abs(right) + Math.abs(left))) {
+        const fd = centralDifference(t, i, loss, { eps: EPS, floor: 1e-3 });
+        if (fd === null) {
           skipped++;
           continue;
         }
-        const fd = (plus - minus) / (Math.fround(v + EPS) - Math.fround(v - EPS));
         const ratio = Math.abs(g[i] - fd) / (2e-4 + 2e-2 * Math.abs(fd));
         if (ratio > worst) [worst, where] = [ratio, `${id}/${name}[${i}]: gradient ${g[i]}, finite differences ${fd}`];
         checked++;
