@@ -12,10 +12,10 @@ import { sampleCount, type Dataset } from '../data/dataset.ts';
 import { OpError } from '../ops/op.ts';
 import type { Engine } from '../runtime/engine.ts';
 import { sizeOf, type Tensor } from '../tensor.ts';
-import { regularizationPenalty } from '../weights/regularizers.ts';
 import type { CompileConfig, FitConfig } from './config.ts';
 import type { GpuTrainer, StepMetrics } from './gpu-trainer.ts';
 import { accuracy as accuracyOf, dataLoss } from './losses.ts';
+import { planTraining, weightPenalty } from './reference-trainer.ts';
 
 type Weights = Map<string, Record<string, Tensor>>;
 
@@ -127,19 +127,6 @@ export async function predict(engine: Engine, report: GraphReport, weights: Weig
 export async function evaluate(engine: Engine, report: GraphReport, weights: Weights, data: Dataset, compile: CompileConfig, batch: number): Promise<Evaluation> {
   const y = await predict(engine, report, weights, data.x, batch);
   const labels = compile.loss.name === 'sparse_categorical_crossentropy' ? data.y.data : data.y;
-  return { loss: dataLoss(compile.loss, y, labels).value + penalties(report, weights), accuracy: accuracyOf(compile.loss, y, labels) };
-}
-
-/** Σ of the trainable weights' regularization penalties (Keras' model.losses from the weights). */
-export function penalties(report: GraphReport, weights: Weights): number {
-  let total = 0;
-  for (const r of report.nodes) {
-    if (r.attrs.trainable === false) continue;
-    for (const spec of r.weights) {
-      const w = weights.get(r.id)?.[spec.name];
-      if (spec.trainable && spec.regularizer && w) total += regularizationPenalty(spec.regularizer, w.data);
-    }
-  }
-  return total;
+  return { loss: dataLoss(compile.loss, y, labels).value + weightPenalty(planTraining(report), weights), accuracy: accuracyOf(compile.loss, y, labels) };
 }
 
