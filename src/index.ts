@@ -34,3 +34,10 @@ export { COLORMAPS, colormapTable, cssColor, type ColormapName } from './runtime
 export { ZOO, zooModel, findZooEntry, type ZooEntry, type ZooOptions } from './models/zoo.ts';
 export { importOnnx, type OnnxImport } from './io/onnx-import.ts';
 export { OnnxError } from './io/onnx-proto.ts';
+export { FIT_DEFAULTS, LOSSES, OPTIMIZER_DEFAULTS, lossConfig, optimizerConfig, type CompileConfig, type FitConfig, type LossName, type OptimizerName } from './train/config.ts';
+export { fit, evaluate, predict, type BatchProgress, type EpochLog, type FitCallbacks, type History as FitHistory } from './train/fit.ts';
+export { GpuTrainer, type StepMetrics } from './train/gpu-trainer.ts';
+export { sampleCount, type Dataset, type ClassDataset } from './data/dataset.ts';
+export { validationSplit } from './data/batch.ts';
+export { isGzip, parseIdx, type IdxArray } from './data/idx.ts';
+export { FASHION_MNIST_CLASSES, fashionMnistFromIdx, type FashionMnist } from './data/fashion-mnist-idx.ts';

@@ -48,6 +48,8 @@ export interface FitCallbacks {
   onEpoch?(log: EpochLog): void;
   /** Asked after every batch: true stops training there (Ctrl-C), keeping what was learnt. */
   shouldStop?(): boolean;
+  /** Awaited after every batch, before shouldStop: a page yields to its events here, and holds a pause. */
+  betweenBatches?(): Promise<void>;
 }
 
 export interface History {
@@ -80,6 +82,7 @@ export async function fit(engine: Engine, report: GraphReport, trainer: GpuTrain
       accuracySum += metrics.accuracy;
       done++;
       callbacks.onBatch?.({ epoch: epoch + 1, batch: k + 1, batches, metrics, loss: lossSum / done, accuracy: accuracySum / done, seconds: (performance.now() - started) / 1000 });
+      await callbacks.betweenBatches?.();
       if (callbacks.shouldStop?.()) {
         history.stopped = true;
         break;
