@@ -44,6 +44,9 @@ import type { OpenModelDialog } from './open-model-dialog.ts';
 import type { OpenedModel } from './model-loader.ts';
 import { adoptWeights, weightsKept } from './weight-store.ts';
 import { extractFeatures } from './extract-features.ts';
+import { TrainController, type KerasHistory } from './train-controller.ts';
+import type { TrainFields } from './train-panel.ts';
+import './train-panel.ts';
 
 const THEME_KEY = 'deepwire.theme';
 
@@ -62,6 +65,8 @@ declare global {
       run(): Promise<RunSummary>;
       /** A node's output as read back from the GPU after the last run that computed it; null without one. */
       activation(nodeId: string): Promise<{ shape: number[]; data: Float32Array } | null>;
+      /** Trains the graph as Keras' model.fit (options in Keras' words, camel-cased); resolves to Keras' History. */
+      fit(options?: Record<string, unknown>): Promise<KerasHistory>;
     };
   }
 }
@@ -105,6 +110,8 @@ export class AppShell extends LitElement {
     }
     .message.error { background: var(--dw-error-bg); color: var(--dw-error); border-color: var(--dw-error); }
     .message button { border: none; background: none; color: inherit; cursor: pointer; font-size: 15px; padding: 0; }
+    /* Over the canvas's right side, below the toolbar's Train button; the canvas keeps its size. */
+    dw-train-panel { position: absolute; top: 8px; right: 8px; z-index: 20; width: min(460px, calc(100% - 16px)); max-height: calc(100% - 16px); overflow-y: auto; }
   `;
 
   private doc = new DocumentController(this, {
@@ -138,6 +145,12 @@ export class AppShell extends LitElement {
     say: (kind, text) => this.say(kind, text),
     where: (node) => this.doc.where(node),
   });
+  private training = new TrainController(this, {
+    graph: () => this.doc.graph,
+    report: () => this.doc.report,
+    engine: () => this.runs.openEngine(),
+    commit: (graph) => this.doc.commit(graph),
+  });
   @state() private dragging = false;
   /** Each node's mosaic of the last run, for tests (they wait for the mosaics to be drawn). */
   get mosaics(): ReadonlyMap<string, string> { return this.runs.mosaics; }
@@ -163,6 +176,7 @@ export class AppShell extends LitElement {
       summary: () => graphSummary(this.doc.graph, this.doc.report),
       run: () => this.runs.run(),
       activation: (id) => this.runs.activation(id),
+      fit: (options) => this.training.start(options ?? {}),
     };
     window.addEventListener('paste', this.onPaste);
     this.addEventListener('dragover', this.onDragOver);
@@ -193,7 +207,7 @@ export class AppShell extends LitElement {
     return html`
       <dw-toolbar .canUndo=${this.doc.canUndo} .canRedo=${this.doc.canRedo} .theme=${this.theme}
         .names=${this.doc.report.nodes.map((n) => n.name)} .running=${this.runs.running} .progress=${this.runs.progress} .runSummary=${this.runs.summary}
-        .heatmap=${this.runs.heatmap} .mapsOpen=${this.runs.mapsOpen}
+        .heatmap=${this.runs.heatmap} .mapsOpen=${this.runs.mapsOpen} .trainOpen=${this.training.open} .training=${this.training.busy}
         @command=${(e: CustomEvent<{ name: string }>) => this.runCommand(e.detail.name)}
         @find=${(e: CustomEvent<{ query: string }>) => this.find(e.detail.query)}
         @open-file=${(e: CustomEvent<{ file: File }>) => this.doc.openFile(e.detail.file)}></dw-toolbar>
@@ -207,6 +221,10 @@ export class AppShell extends LitElement {
           @node-command=${(e: CustomEvent<{ command: string; id: string; ids?: string[] }>) => this.nodeCommand(e.detail.command, e.detail.id, e.detail.ids)}
           @group-command=${(e: CustomEvent<{ ids: string[]; collapse: boolean }>) => this.doc.commit(setCollapsed(this.doc.graph, e.detail.ids, e.detail.collapse))}
           @canvas-message=${(e: CustomEvent<{ text: string }>) => this.say('info', e.detail.text)}></dw-canvas>
+        ${this.training.open ? html`<dw-train-panel .fields=${this.training.fields} .code=${this.training.code} .status=${this.training.status}
+          .progress=${this.training.progress} .curves=${this.training.curves} .error=${this.training.error || (this.training.busy ? '' : this.training.optionsError)} .result=${this.training.result}
+          @train-options=${(e: CustomEvent<{ options: TrainFields }>) => this.training.setFields(e.detail.options)}
+          @train-command=${(e: CustomEvent<{ name: string }>) => this.training.command(e.detail.name)}></dw-train-panel>` : null}
         ${this.message ? html`<div class="message ${this.message.kind}" role=${this.message.kind === 'error' ? 'alert' : 'status'} data-testid="message">
           <span>${this.message.text}</span><button aria-label="Dismiss" @click=${() => (this.message = null)}>×</button></div>` : null}
       </div>
@@ -448,6 +466,7 @@ export class AppShell extends LitElement {
       case 'cancel': return void this.runs.cancel();
       case 'heatmap': return this.runs.toggleHeatmap();
       case 'maps': return this.runs.toggleMaps();
+      case 'train': return this.training.toggle();
       case 'pretrained': return this.openPretrainedModel();
       case 'open-model': return this.modelDialog.show();
       case 'new':

@@ -4,7 +4,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   GpuRunError, RunCancelled, fingerprints, formatLosses, formatShape, isRegularized, materializeNodeWeights, nodeLosses, summarize, totalLosses,
-  type GraphFile, type GraphReport, type Losses, type NodeLosses, type WeightStore,
+  type Engine, type GraphFile, type GraphReport, type Losses, type NodeLosses, type WeightStore,
 } from '../src/index.ts';
 import type { ActivationSource } from './activation-viewer.ts';
 import type { Feeds } from './feeds.ts';
@@ -59,6 +59,11 @@ export class RunsController implements ReactiveController {
   }
 
   hostConnected(): void {}
+
+  /** The device runs use (opened on first use): training shares it. */
+  openEngine(): Promise<Engine> {
+    return this.engine.engine();
+  }
 
   /** A node's output as read back from the GPU after the last run that computed it; null without one. */
   async activation(id: string): Promise<{ shape: number[]; data: Float32Array } | null> {

@@ -1,7 +1,7 @@
 /** The toolbar: file, edit and view commands, find, theme; run with its progress and cancel, the GPU-time
  *  heatmap and the activation maps.
  *  @fires command - detail: { name } (new, open, save, share, undo, redo, arrange, fit, help, theme, run, cancel,
- *    heatmap, maps, pretrained, open-model)
+ *    heatmap, maps, train, pretrained, open-model)
  *  @fires find - detail: { query }
  *  @fires open-file - detail: { file } */
 import { css, html, LitElement } from 'lit';
@@ -44,6 +44,9 @@ export class ToolBar extends LitElement {
   @property({ attribute: false }) runSummary = '';
   @property({ attribute: false }) heatmap = false;
   @property({ attribute: false }) mapsOpen = false;
+  @property({ attribute: false }) trainOpen = false;
+  /** A training run is in progress (the Train button says so while its panel is closed). */
+  @property({ attribute: false }) training = false;
 
   override render() {
     const b = (name: string, label: string, title: string, disabled = false) =>
@@ -78,6 +81,7 @@ export class ToolBar extends LitElement {
         : html`<span class="summary" data-testid="run-summary" title=${this.runSummary}>${this.runSummary}</span>`}
         <button data-testid="cmd-heatmap" aria-pressed=${this.heatmap} title="Colour the nodes by their GPU time" @click=${() => this.command('heatmap')}>Heatmap</button>
         <button data-testid="cmd-maps" aria-pressed=${this.mapsOpen} title="Show the activation maps of the selected node" @click=${() => this.command('maps')}>Maps</button>
+        <button data-testid="train-button" aria-pressed=${this.trainOpen} title="Train the graph on a data set (Keras' compile and fit)" @click=${() => this.command('train')}>${this.training ? 'Training…' : 'Train'}</button>
         <button data-testid="run-button" ?disabled=${this.running} title="Run the graph on the input (Ctrl+Enter)" @click=${() => this.command('run')}>▶ Run</button>
       </span>
     `;

@@ -1,0 +1,284 @@
+/** Training as the page runs it: the Train panel's fields, a fit() on the runs' WebGPU device on the built-in
+ *  data, pause / resume / stop between batches (the page gets its turn after every batch), the progress and
+ *  the curves, and at the end the trained weights put into the graph as an undoable edit, kept in the
+ *  session's weight store (and IndexedDB) like an imported model's. A Lit reactive controller. */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import {
+  GpuTrainer, fit, formatShape, materializeWeights,
+  type BatchProgress, type Engine, type EpochLog, type GraphFile, type GraphReport, type Tensor, type WeightStore,
+} from '../src/index.ts';
+import { BUILTIN_DATASETS, loadBuiltinDataset } from './builtin-data.ts';
+import type { TrainCurves } from './train-chart.ts';
+import type { TrainFields, TrainProgress, TrainStatus } from './train-panel.ts';
+import { TRAIN_DEFAULTS, kerasCode, kerasHistory, labelsFor, resolveTrainOptions, trainConfigs, trainProblem, type TrainOptions } from './train-options.ts';
+import { adoptWeights, getWeightStore, weightsKept, weightsReady } from './weight-store.ts';
+
+/** What window.deepwire.fit() resolves to: Keras' History (its `history` and `epoch`). */
+export type KerasHistory = ReturnType<typeof kerasHistory>;
+
+export interface TrainHooks {
+  graph(): GraphFile;
+  report(): GraphReport;
+  /** The device the runs use (opened on first use). */
+  engine(): Promise<Engine>;
+  /** Puts a graph in place as one undoable edit. */
+  commit(graph: GraphFile): void;
+}
+
+type Weights = Map<string, Record<string, Tensor>>;
+
+const fieldsOf = (o: TrainOptions): TrainFields => Object.fromEntries(
+  Object.entries({ ...o, learningRate: o.learningRate ?? '', stepsPerEpoch: o.stepsPerEpoch ?? '' }).map(([k, v]) => [k, String(v)]),
+);
+
+const messageOf = (e: unknown): string => {
+  const error = e as Error & { hint?: string };
+  return `${error?.message ?? e}${error?.hint ? ` — ${error.hint}` : ''}`;
+};
+
+/** Seconds per batch from the last few batches: the first one carries the pipelines' compilation. */
+const RATE_WINDOW = 8;
+
+export class TrainController implements ReactiveController {
+  open = false;
+  fields: TrainFields = fieldsOf(TRAIN_DEFAULTS);
+  status: TrainStatus = 'idle';
+  progress: TrainProgress | null = null;
+  curves: TrainCurves = { batches: [], epochs: [] };
+  error = '';
+  result = '';
+  private stopRequested = false;
+  private resume: (() => void) | null = null;
+  private pausing: Promise<void> | null = null;
+  private inFlight: Promise<KerasHistory> | null = null;
+  /** Durations of the last batches (ms, paused time left out) and when the last one ended. */
+  private batchMs: number[] = [];
+  private lastBatchAt = 0;
+
+  constructor(private host: ReactiveControllerHost, private hooks: TrainHooks) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {}
+
+  get busy(): boolean {
+    return this.status === 'loading' || this.status === 'running' || this.status === 'paused' || this.status === 'stopping';
+  }
+
+  /** The Keras code of the fields, or null while they do not check (optionsError says why). */
+  get code(): string[] | null {
+    try {
+      return kerasCode(resolveTrainOptions(this.fields));
+    } catch {
+      return null;
+    }
+  }
+
+  get optionsError(): string {
+    try {
+      resolveTrainOptions(this.fields);
+      return '';
+    } catch (e) {
+      return `Check the options: ${messageOf(e)}.`;
+    }
+  }
+
+  toggle(): void {
+    this.open = !this.open;
+    this.host.requestUpdate();
+  }
+
+  setFields(fields: TrainFields): void {
+    if (this.busy) return;
+    this.fields = fields;
+    // What the last run failed on was about the options or graph of then.
+    this.error = '';
+    this.host.requestUpdate();
+  }
+
+  command(name: string): void {
+    if (name === 'start') void this.start().catch(() => undefined);
+    if (name === 'pause') this.pause();
+    if (name === 'resume') this.resumeTraining();
+    if (name === 'stop') this.stop();
+    if (name === 'close') this.toggle();
+  }
+
+  /** Trains with `given` (Keras' arguments, camel-cased) or the panel's fields; resolves to Keras' History. */
+  start(given?: Record<string, unknown>): Promise<KerasHistory> {
+    if (this.inFlight) return Promise.reject(new Error('training is already running: stop it first'));
+    let options: TrainOptions;
+    try {
+      options = resolveTrainOptions(given ?? this.fields);
+    } catch (e) {
+      this.error = `Check the options: ${messageOf(e)}.`;
+      this.host.requestUpdate();
+      return Promise.reject(e);
+    }
+    this.fields = fieldsOf(options);
+    this.open = true;
+    this.inFlight = this.train(options).finally(() => (this.inFlight = null));
+    return this.inFlight;
+  }
+
+  pause(): void {
+    if (this.status !== 'running') return;
+    this.status = 'paused';
+    this.pausing = new Promise((resolve) => (this.resume = resolve));
+    this.host.requestUpdate();
+  }
+
+  resumeTraining(): void {
+    if (this.status !== 'paused') return;
+    this.status = 'running';
+    this.release();
+  }
+
+  /** Stops after the batch in flight; the graph gets the weights learnt so far. */
+  stop(): void {
+    if (!this.busy || this.status === 'stopping') return;
+    this.stopRequested = true;
+    this.status = 'stopping';
+    this.release();
+  }
+
+  private release(): void {
+    this.resume?.();
+    this.resume = null;
+    this.pausing = null;
+    // The time spent paused is no batch's.
+    this.lastBatchAt = performance.now();
+    this.host.requestUpdate();
+  }
+
+  private async train(options: TrainOptions): Promise<KerasHistory> {
+    const dataset = BUILTIN_DATASETS.find((d) => d.id === options.dataset)!;
+    this.status = 'loading';
+    this.error = this.result = '';
+    this.curves = { batches: [], epochs: [] };
+    this.stopRequested = false;
+    this.batchMs = [];
+    this.setPhase(`loading ${dataset.label.split(' (')[0]}…`);
+    const report = this.hooks.report();
+    const seed = this.hooks.graph().seed ?? 0;
+    let trainer: GpuTrainer | null = null;
+    try {
+      await weightsReady();
+      const data = await loadBuiltinDataset(options.dataset);
+      const classes = data.classNames.length;
+      const problem = trainProblem(report, data.train.x.shape.slice(1), classes);
+      if (problem) throw new Error(`This graph cannot train on ${dataset.label.split(' (')[0]}: ${problem}.`);
+      const { compile, fit: config } = trainConfigs(options);
+      const train = { ...data.train, y: labelsFor(options.loss, data.train.y, classes) };
+      const engine = await this.hooks.engine();
+      if (engine.needsTune) {
+        this.setPhase('measuring the conv kernels on this GPU (once per adapter)…');
+        await engine.tuneOnFirstUse();
+      }
+      this.setPhase('compiling the training step…');
+      // From the weights Run uses: the graph's trained or imported ones, else its seeded initializers.
+      const weights = materializeWeights(report, seed, getWeightStore());
+      trainer = GpuTrainer.create(engine, report, weights, { batch: config.batchSize, compile, seed: config.seed });
+      if (this.stopRequested) throw new Error('stopped before the first batch');
+      this.status = 'running';
+      this.lastBatchAt = performance.now();
+      const history = await fit(engine, report, trainer, train, compile, config, {
+        onBatch: (p) => this.onBatch(p, options),
+        onEpoch: (log) => this.onEpoch(log),
+        betweenBatches: () => this.between(),
+        shouldStop: () => this.stopRequested,
+      });
+      const steps = this.curves.batches.length;
+      const applied = await this.applyWeights(await trainer.weights());
+      const last = history.epochs[history.epochs.length - 1];
+      this.status = history.stopped ? 'stopped' : 'done';
+      this.result = `${history.stopped ? `Stopped after ${steps} step${steps === 1 ? '' : 's'}` : `Trained ${history.epochs.length} epoch${history.epochs.length === 1 ? '' : 's'} (${steps} steps)`}: `
+        + `loss ${last.loss.toFixed(4)}, accuracy ${last.accuracy.toFixed(4)}${last.valLoss !== undefined ? `, val_loss ${last.valLoss.toFixed(4)}, val_accuracy ${last.valAccuracy!.toFixed(4)}` : ''}. ${applied}`;
+      if (this.progress) this.progress = { ...this.progress, phase: '', etaSeconds: null };
+      return kerasHistory(history.epochs);
+    } catch (e) {
+      const stoppedEarly = this.stopRequested && !this.curves.batches.length;
+      this.status = stoppedEarly ? 'stopped' : 'failed';
+      if (stoppedEarly) this.result = 'Stopped before the first batch: the graph is unchanged.';
+      else this.error = messageOf(e);
+      this.progress = null;
+      throw e;
+    } finally {
+      trainer?.destroy();
+      this.resume = null;
+      this.pausing = null;
+      this.host.requestUpdate();
+    }
+  }
+
+  private setPhase(phase: string): void {
+    this.progress = { epoch: 0, epochs: 0, batch: 0, batches: 0, fraction: 0, imagesPerSecond: null, etaSeconds: null, ...this.progress, phase };
+    this.host.requestUpdate();
+  }
+
+  private onBatch(p: BatchProgress, options: TrainOptions): void {
+    const now = performance.now();
+    const step = (p.epoch - 1) * p.batches + p.batch;
+    if (step > 1) this.batchMs = [...this.batchMs, now - this.lastBatchAt].slice(-RATE_WINDOW);
+    this.lastBatchAt = now;
+    this.curves.batches.push({ step, epoch: p.epoch, batch: p.batch, loss: p.metrics.loss, accuracy: p.metrics.accuracy });
+    this.curves = { ...this.curves };
+    const perBatch = this.batchMs.length ? this.batchMs.reduce((a, b) => a + b, 0) / this.batchMs.length / 1000 : null;
+    const total = options.epochs * p.batches;
+    const validating = p.batch === p.batches && options.validationSplit > 0;
+    this.progress = {
+      epoch: p.epoch, epochs: options.epochs, batch: p.batch, batches: p.batches, fraction: step / total,
+      imagesPerSecond: perBatch ? options.batchSize / perBatch : null,
+      etaSeconds: perBatch ? (total - step) * perBatch : null,
+      phase: validating ? 'validating…' : `loss ${p.loss.toFixed(4)}, accuracy ${p.accuracy.toFixed(4)}`,
+    };
+    this.host.requestUpdate();
+  }
+
+  private onEpoch(log: EpochLog): void {
+    const step = this.curves.batches[this.curves.batches.length - 1]?.step ?? 0;
+    this.curves.epochs.push({ step, epoch: log.epoch, loss: log.loss, accuracy: log.accuracy, valLoss: log.valLoss, valAccuracy: log.valAccuracy });
+    this.curves = { ...this.curves };
+    // The validation pass is no batch's time.
+    this.lastBatchAt = performance.now();
+    this.host.requestUpdate();
+  }
+
+  /** The page's turn after each batch (input, drawing the progress), and the pause. */
+  private async between(): Promise<void> {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    while (this.pausing) await this.pausing;
+  }
+
+  /**
+   * Puts the trained weights into the graph as it is now (edits made while training kept): each node
+   * whose weights still fit refers to its trained tensors, stored like an imported model's. One undo step.
+   * Returns what to tell the user.
+   */
+  private async applyWeights(trained: Weights): Promise<string> {
+    const graph = this.hooks.graph(), report = this.hooks.report();
+    const prefix = `trained-${Date.now().toString(36)}/`;
+    const store: WeightStore = new Map();
+    const changed: string[] = [];
+    const nodes = graph.nodes.map((n) => {
+      const r = report.byId.get(n.id), w = trained.get(n.id);
+      if (!r?.weights.length || !w) return n;
+      if (!r.weights.every((spec) => w[spec.name] && formatShape(w[spec.name].shape) === formatShape(spec.shape))) {
+        changed.push(r.name);
+        return n;
+      }
+      const refs = Object.fromEntries(r.weights.map((spec) => [spec.name, `${prefix}${n.id}/${spec.name}`]));
+      for (const spec of r.weights) store.set(refs[spec.name], w[spec.name]);
+      return { ...n, weights: { ...n.weights, ...refs } };
+    });
+    if (!store.size) return 'No node of the graph fits the trained weights any more (edited while training): they were left out.';
+    const adopted = adoptWeights({ ...graph, nodes }, store);
+    this.hooks.commit(adopted);
+    const kept = await weightsKept(adopted);
+    return [
+      'The graph has the trained weights: Run uses them (Undo goes back).',
+      changed.length ? `Edited while training, kept as they are: ${changed.join(', ')}.` : '',
+      kept ? `Note: ${kept}.` : '',
+    ].filter(Boolean).join(' ');
+  }
+}
