@@ -154,4 +154,13 @@ test('window.deepwire.fit trains as Keras\' model.fit and resolves to its Histor
   await expect(chart(page)).toHaveAttribute('data-points', '16');
   await expect(chart(page).getByTestId('epoch-point')).toHaveCount(4); // two epochs, on both plots
   await expect(page.getByTestId('train-status')).toHaveText('done');
+
+  // The trained weights are kept like an imported model's: after a reload, Run gives the same outputs.
+  await clickRun(page, 1);
+  const logits = () => page.evaluate(async () => Array.from((await window.deepwire.activation('classes'))!.data));
+  const trained = await logits();
+  await page.reload();
+  await expect(page.getByTestId('node').first()).toBeVisible();
+  await clickRun(page, 1);
+  expect(await logits()).toEqual(trained);
 });

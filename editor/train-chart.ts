@@ -22,7 +22,7 @@ export class TrainChart extends LitElement {
     .title { font-size: 11px; font-weight: 600; fill: var(--dw-fg); }
     .grid { stroke: var(--dw-border); stroke-width: 0.6; }
     .axis { stroke: var(--dw-muted); stroke-width: 0.8; }
-    .batch { fill: none; stroke: var(--train); stroke-width: 1; opacity: 0.35; }
+    .batch { fill: none; stroke: var(--train); stroke-width: 1; opacity: 0.45; }
     .epoch { fill: none; stroke: var(--train); stroke-width: 1.8; }
     .val { fill: none; stroke: var(--val); stroke-width: 1.8; stroke-dasharray: 4 3; }
     circle.epoch { fill: var(--train); stroke: none; }
@@ -62,8 +62,9 @@ export class TrainChart extends LitElement {
     const val = metric === 'loss' ? 'valLoss' : 'valAccuracy';
     const values = [...batches.map((b) => b[metric]), ...epochs.map((e) => e[metric]), ...epochs.map((e) => e[val] ?? NaN)];
     const extent = finiteExtent(values) ?? [0, 1];
-    // Accuracy on its own 0…1 scale; the loss from 0, so a fall reads as one.
-    const [lo, hi] = metric === 'accuracy' ? [0, 1] : niceDomain(0, extent[1], 4);
+    // Accuracy on its own 0…1 scale; the loss over its own range, widened to whole ticks, so a fall from
+    // 2.3 to 2.0 in the first steps is seen (the ticks say where it sits).
+    const [lo, hi] = metric === 'accuracy' ? [0, 1] : niceDomain(extent[0], extent[1], 4);
     const y = linearScale([lo, hi], [H - M.bottom, M.top]);
     const yStep = tickStep(lo, hi, 4), xStep = tickStep(x.domain[0], x.domain[1], 4);
     const xTicks = niceTicks(x.domain[0], x.domain[1], 4).filter((t) => Number.isInteger(t));

@@ -158,7 +158,7 @@ export class TrainController implements ReactiveController {
     this.curves = { batches: [], epochs: [] };
     this.stopRequested = false;
     this.batchMs = [];
-    this.setPhase(`loading ${dataset.label.split(' (')[0]}…`);
+    this.setPhase(`loading ${dataset.label.split(':')[0]}…`);
     const report = this.hooks.report();
     const seed = this.hooks.graph().seed ?? 0;
     let trainer: GpuTrainer | null = null;
@@ -167,7 +167,7 @@ export class TrainController implements ReactiveController {
       const data = await loadBuiltinDataset(options.dataset);
       const classes = data.classNames.length;
       const problem = trainProblem(report, data.train.x.shape.slice(1), classes);
-      if (problem) throw new Error(`This graph cannot train on ${dataset.label.split(' (')[0]}: ${problem}.`);
+      if (problem) throw new Error(`This graph cannot train on ${dataset.label.split(':')[0]}: ${problem}.`);
       const { compile, fit: config } = trainConfigs(options);
       const train = { ...data.train, y: labelsFor(options.loss, data.train.y, classes) };
       const engine = await this.hooks.engine();
@@ -259,7 +259,7 @@ export class TrainController implements ReactiveController {
     const graph = this.hooks.graph(), report = this.hooks.report();
     const prefix = `trained-${Date.now().toString(36)}/`;
     const store: WeightStore = new Map();
-    const changed: string[] = [];
+    const changed: string[] = [], trainedIds = new Set<string>();
     const nodes = graph.nodes.map((n) => {
       const r = report.byId.get(n.id), w = trained.get(n.id);
       if (!r?.weights.length || !w) return n;
@@ -269,12 +269,17 @@ export class TrainController implements ReactiveController {
       }
       const refs = Object.fromEntries(r.weights.map((spec) => [spec.name, `${prefix}${n.id}/${spec.name}`]));
       for (const spec of r.weights) store.set(refs[spec.name], w[spec.name]);
+      trainedIds.add(n.id);
       return { ...n, weights: { ...n.weights, ...refs } };
     });
     if (!store.size) return 'No node of the graph fits the trained weights any more (edited while training): they were left out.';
+    // Stored before the edit, as an opened model's are: the autosave then names the set, and a reload finds it.
     const adopted = adoptWeights({ ...graph, nodes }, store);
-    this.hooks.commit(adopted);
     const kept = await weightsKept(adopted);
+    const refs = new Map(adopted.nodes.filter((n) => trainedIds.has(n.id)).map((n) => [n.id, n.weights!]));
+    // The graph as it is now: an edit made while the weights were stored stays.
+    const now = this.hooks.graph();
+    this.hooks.commit({ ...now, nodes: now.nodes.map((n) => (refs.has(n.id) ? { ...n, weights: refs.get(n.id) } : n)) });
     return [
       'The graph has the trained weights: Run uses them (Undo goes back).',
       changed.length ? `Edited while training, kept as they are: ${changed.join(', ')}.` : '',
