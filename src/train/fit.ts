@@ -44,8 +44,8 @@ export interface BatchProgress {
 }
 
 export interface FitCallbacks {
-  onBatch?(p: BatchProgress): void;
-  onEpoch?(log: EpochLog): void;
+  onBatch?(p: BatchProgress): void | Promise<void>;
+  onEpoch?(log: EpochLog): void | Promise<void>;
   /** Asked after every batch: true stops training there (Ctrl-C), keeping what was learnt. */
   shouldStop?(): boolean;
 }
@@ -79,7 +79,7 @@ export async function fit(engine: Engine, report: GraphReport, trainer: GpuTrain
       lossSum += metrics.loss;
       accuracySum += metrics.accuracy;
       done++;
-      callbacks.onBatch?.({ epoch: epoch + 1, batch: k + 1, batches, metrics, loss: lossSum / done, accuracy: accuracySum / done, seconds: (performance.now() - started) / 1000 });
+      await callbacks.onBatch?.({ epoch: epoch + 1, batch: k + 1, batches, metrics, loss: lossSum / done, accuracy: accuracySum / done, seconds: (performance.now() - started) / 1000 });
       if (callbacks.shouldStop?.()) {
         history.stopped = true;
         break;
@@ -93,7 +93,7 @@ export async function fit(engine: Engine, report: GraphReport, trainer: GpuTrain
     }
     log.seconds = (performance.now() - started) / 1000;
     history.epochs.push(log);
-    callbacks.onEpoch?.(log);
+    await callbacks.onEpoch?.(log);
     if (history.stopped) break;
   }
   return history;
