@@ -183,9 +183,9 @@ export class TrainController implements ReactiveController {
       this.status = 'running';
       this.lastBatchAt = performance.now();
       const history = await fit(engine, report, trainer, train, compile, config, {
-        onBatch: (p) => this.onBatch(p, options),
+        // Awaited by fit: the page's turn after each batch, and where a pause holds.
+        onBatch: (p) => (this.onBatch(p, options), this.between()),
         onEpoch: (log) => this.onEpoch(log),
-        betweenBatches: () => this.between(),
         shouldStop: () => this.stopRequested,
       });
       const steps = this.curves.batches.length;
