@@ -88,12 +88,11 @@ test('train the fashion CNN: progress and live curves, pause and resume, stop ke
   await expect.poll(() => points(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(2);
   await expect(page.getByTestId('train-progress-text')).toContainText(/Epoch 1\/3 · batch \d\/5 · [\d.]+ images\/s · ETA \d+:\d\d/);
 
-  // Paused, no batch is taken (the one in flight when Pause was pressed ends first).
+  // Paused (once the batch in flight has ended), no batch is taken.
   await page.getByTestId('train-pause').click();
-  await expect(page.getByTestId('train-status')).toHaveText('paused');
-  await page.waitForTimeout(2500);
+  await expect(page.getByTestId('train-status')).toHaveText('paused', { timeout: 30_000 });
   const paused = await points(page);
-  await page.waitForTimeout(1500);
+  await page.waitForTimeout(2000);
   expect(await points(page)).toBe(paused);
   await page.getByTestId('train-resume').click();
   await expect(page.getByTestId('train-status')).toHaveText('training');
@@ -136,6 +135,9 @@ test('train the fashion CNN: progress and live curves, pause and resume, stop ke
   const after = await logits();
   expect(after.length).toBe(before.length);
   expect(Math.max(...after.map((v, i) => Math.abs(v - before[i])))).toBeGreaterThan(1e-3);
+  // One undo step back to the weights before.
+  await page.getByTestId('cmd-undo').click();
+  expect((await getGraph(page)).nodes.find((n) => n.id === 'conv1')!.weights).toBeUndefined();
 });
 
 test('window.deepwire.fit trains as Keras\' model.fit and resolves to its History; the loss falls', async ({ page }) => {

@@ -9,7 +9,7 @@ import {
 } from '../src/index.ts';
 import { BUILTIN_DATASETS, loadBuiltinDataset } from './builtin-data.ts';
 import type { TrainCurves } from './train-chart.ts';
-import type { TrainFields, TrainProgress, TrainStatus } from './train-panel.ts';
+import { trainingBusy, type TrainFields, type TrainProgress, type TrainStatus } from './train-panel.ts';
 import { TRAIN_DEFAULTS, kerasCode, kerasHistory, labelsFor, resolveTrainOptions, trainConfigs, trainProblem, type TrainOptions } from './train-options.ts';
 import { adoptWeights, getWeightStore, weightsKept, weightsReady } from './weight-store.ts';
 
@@ -62,7 +62,7 @@ export class TrainController implements ReactiveController {
   hostConnected(): void {}
 
   get busy(): boolean {
-    return this.status === 'loading' || this.status === 'running' || this.status === 'paused' || this.status === 'stopping';
+    return trainingBusy(this.status);
   }
 
   /** The Keras code of the fields, or null while they do not check (optionsError says why). */
@@ -123,13 +123,13 @@ export class TrainController implements ReactiveController {
 
   pause(): void {
     if (this.status !== 'running') return;
-    this.status = 'paused';
+    this.status = 'pausing';
     this.pausing = new Promise((resolve) => (this.resume = resolve));
     this.host.requestUpdate();
   }
 
   resumeTraining(): void {
-    if (this.status !== 'paused') return;
+    if (this.status !== 'paused' && this.status !== 'pausing') return;
     this.status = 'running';
     this.release();
   }
@@ -247,7 +247,11 @@ export class TrainController implements ReactiveController {
   /** The page's turn after each batch (input, drawing the progress), and the pause. */
   private async between(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 0));
-    while (this.pausing) await this.pausing;
+    while (this.pausing) {
+      this.status = 'paused';
+      this.host.requestUpdate();
+      await this.pausing;
+    }
   }
 
   /**

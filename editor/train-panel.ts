@@ -9,7 +9,11 @@ import { BUILTIN_DATASETS } from './builtin-data.ts';
 import './train-chart.ts';
 import type { TrainCurves } from './train-chart.ts';
 
-export type TrainStatus = 'idle' | 'loading' | 'running' | 'paused' | 'stopping' | 'done' | 'stopped' | 'failed';
+/** 'pausing' until the batch in flight ends, then 'paused'. */
+export type TrainStatus = 'idle' | 'loading' | 'running' | 'pausing' | 'paused' | 'stopping' | 'done' | 'stopped' | 'failed';
+
+/** A run is under way (its options cannot change). */
+export const trainingBusy = (s: TrainStatus): boolean => s === 'loading' || s === 'running' || s === 'pausing' || s === 'paused' || s === 'stopping';
 
 export interface TrainProgress {
   epoch: number;
@@ -67,7 +71,7 @@ export class TrainPanel extends LitElement {
   @property({ attribute: false }) result = '';
 
   override render() {
-    const busy = this.status === 'loading' || this.status === 'running' || this.status === 'paused' || this.status === 'stopping';
+    const busy = trainingBusy(this.status);
     const f = this.fields;
     const field = (key: string, label: string, attrs: { min?: string; step?: string; placeholder?: string } = {}) => html`
       <label for=${key}>${label}</label>
@@ -98,7 +102,7 @@ export class TrainPanel extends LitElement {
       ${this.code ? html`<code data-testid="train-code">${this.code.join('\n')}</code>` : nothing}
       <div class="buttons">
         ${busy
-          ? html`${this.status === 'paused'
+          ? html`${this.status === 'paused' || this.status === 'pausing'
               ? html`<button data-testid="train-resume" @click=${() => this.command('resume')}>▶ Resume</button>`
               : html`<button data-testid="train-pause" ?disabled=${this.status !== 'running'} @click=${() => this.command('pause')}>❚❚ Pause</button>`}
             <button data-testid="train-stop" ?disabled=${this.status === 'stopping'} title="Stop after this batch; the graph keeps the weights learnt so far" @click=${() => this.command('stop')}>■ Stop</button>`
@@ -132,6 +136,7 @@ export class TrainPanel extends LitElement {
     switch (this.status) {
       case 'loading': return 'preparing…';
       case 'running': return 'training';
+      case 'pausing': return 'pausing after this batch…';
       case 'paused': return 'paused';
       case 'stopping': return 'stopping after this batch…';
       case 'done': return 'done';
