@@ -157,6 +157,13 @@ test('window.deepwire.fit trains as Keras\' model.fit and resolves to its Histor
   await expect(chart(page).getByTestId('epoch-point')).toHaveCount(4); // two epochs, on both plots
   await expect(page.getByTestId('train-status')).toHaveText('done');
 
+  // A second run is drawn over the first, which stays in grey for the comparison.
+  const again = await page.evaluate(() => window.deepwire.fit({ epochs: 1, stepsPerEpoch: 2, optimizer: 'sgd' }));
+  expect(again.history.loss).toHaveLength(1);
+  expect(again.history.val_loss).toBeUndefined();
+  await expect(chart(page)).toHaveAttribute('data-points', '2');
+  await expect(chart(page).getByTestId('chart-previous')).toHaveText('previous run: adam 0.002, batch 32, fashion-cnn');
+
   // The trained weights are kept like an imported model's: after a reload, Run gives the same outputs.
   await clickRun(page, 1);
   const logits = () => page.evaluate(async () => Array.from((await window.deepwire.activation('classes'))!.data));

@@ -222,7 +222,7 @@ export class AppShell extends LitElement {
           @group-command=${(e: CustomEvent<{ ids: string[]; collapse: boolean }>) => this.doc.commit(setCollapsed(this.doc.graph, e.detail.ids, e.detail.collapse))}
           @canvas-message=${(e: CustomEvent<{ text: string }>) => this.say('info', e.detail.text)}></dw-canvas>
         ${this.training.open ? html`<dw-train-panel .fields=${this.training.fields} .code=${this.training.code} .status=${this.training.status}
-          .progress=${this.training.progress} .curves=${this.training.curves} .error=${this.training.error || (this.training.busy ? '' : this.training.optionsError)} .result=${this.training.result}
+          .progress=${this.training.progress} .curves=${this.training.curves} .previous=${this.training.previous} .error=${this.training.error || (this.training.busy ? '' : this.training.optionsError)} .result=${this.training.result}
           @train-options=${(e: CustomEvent<{ options: TrainFields }>) => this.training.setFields(e.detail.options)}
           @train-command=${(e: CustomEvent<{ name: string }>) => this.training.command(e.detail.name)}></dw-train-panel>` : null}
         ${this.message ? html`<div class="message ${this.message.kind}" role=${this.message.kind === 'error' ? 'alert' : 'status'} data-testid="message">

@@ -1,6 +1,7 @@
 /** The training curves: loss and accuracy side by side, each with the batches' values (thin), the epochs'
- *  means (dots) and validation (dashed, dots), against the optimizer step; axes with nice ticks, a legend
- *  and the values under the pointer. SVG drawn by Lit: a few hundred points a run need no chart library. */
+ *  means (dots) and validation (dashed, dots), against the optimizer step; the previous run's in grey
+ *  behind them, for a comparison; axes with nice ticks, a legend and the values under the pointer. SVG
+ *  drawn by Lit: a few hundred points a run need no chart library. */
 import { css, html, LitElement, nothing, svg } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { finiteExtent, formatTick, linearScale, niceDomain, niceTicks, tickStep, type LinearScale } from './chart-scale.ts';
@@ -27,6 +28,10 @@ export class TrainChart extends LitElement {
     .val { fill: none; stroke: var(--val); stroke-width: 1.8; stroke-dasharray: 4 3; }
     circle.epoch { fill: var(--train); stroke: none; }
     circle.val { fill: var(--val); stroke: none; }
+    .previous { fill: none; stroke: var(--dw-muted); stroke-width: 1.4; opacity: 0.55; }
+    .previous.batch { stroke-width: 0.8; opacity: 0.25; }
+    .previous.val { stroke-dasharray: 4 3; }
+    .legend i.previous { border-top: 2px solid var(--dw-muted); opacity: 0.6; }
     .cursor { stroke: var(--dw-fg); stroke-width: 0.7; stroke-dasharray: 2 2; }
     circle.cursor { fill: var(--dw-fg); stroke: none; }
     .legend { display: flex; gap: 12px; flex-wrap: wrap; font-size: 11px; color: var(--dw-muted); margin-top: 2px; }
@@ -38,13 +43,15 @@ export class TrainChart extends LitElement {
   `;
 
   @property({ attribute: false }) curves: TrainCurves = { batches: [], epochs: [] };
+  /** The run before, drawn in grey behind this one, and what it was (its compile and fit in short). */
+  @property({ attribute: false }) previous: { curves: TrainCurves; label: string } | null = null;
   /** The step under the pointer, or null. */
   @state() private hover: number | null = null;
 
   override render() {
     const { batches, epochs } = this.curves;
     if (!batches.length) return html`<div class="empty" data-testid="train-chart" data-points="0">The curves appear with the first batch.</div>`;
-    const last = batches[batches.length - 1].step;
+    const last = Math.max(batches[batches.length - 1].step, this.previous?.curves.batches.at(-1)?.step ?? 0);
     const x = linearScale([1, Math.max(2, last)], [M.left, W - M.right]);
     const hovered = this.hover === null ? null : batches.reduce((a, b) => (Math.abs(b.step - this.hover!) < Math.abs(a.step - this.hover!) ? b : a));
     const validated = epochs.some((e) => e.valLoss !== undefined);
@@ -52,15 +59,17 @@ export class TrainChart extends LitElement {
       <div class="plots" @pointerleave=${() => (this.hover = null)}>
         ${this.plot('loss', 'Loss', x, hovered)}${this.plot('accuracy', 'Accuracy', x, hovered)}
       </div>
-      <div class="legend"><span><i class="batch"></i>train, per batch</span><span><i></i>train, epoch mean</span>${validated ? html`<span><i class="val"></i>validation</span>` : nothing}</div>
+      <div class="legend"><span><i class="batch"></i>train, per batch</span><span><i></i>train, epoch mean</span>${validated ? html`<span><i class="val"></i>validation</span>` : nothing}
+        ${this.previous ? html`<span data-testid="chart-previous"><i class="previous"></i>previous run: ${this.previous.label}</span>` : nothing}</div>
       <div class="readout" data-testid="chart-readout">${hovered ? this.readout(hovered) : html`<span style="color: var(--dw-muted)">Point at the curves to read the values.</span>`}</div>
     </div>`;
   }
 
   private plot(metric: Metric, title: string, x: LinearScale, hovered: BatchPoint | null) {
     const { batches, epochs } = this.curves;
+    const before = this.previous?.curves ?? { batches: [], epochs: [] };
     const val = metric === 'loss' ? 'valLoss' : 'valAccuracy';
-    const values = [...batches.map((b) => b[metric]), ...epochs.map((e) => e[metric]), ...epochs.map((e) => e[val] ?? NaN)];
+    const values = [...batches, ...before.batches].map((b) => b[metric]).concat([...epochs, ...before.epochs].flatMap((e) => [e[metric], e[val] ?? NaN]));
     const extent = finiteExtent(values) ?? [0, 1];
     // Accuracy on its own 0…1 scale; the loss over its own range, widened to whole ticks, so a fall from
     // 2.3 to 2.0 in the first steps is seen (the ticks say where it sits).
@@ -83,6 +92,9 @@ export class TrainChart extends LitElement {
         <line class="axis" x1=${M.left} x2=${W - M.right} y1=${H - M.bottom} y2=${H - M.bottom}></line>
         <line class="axis" x1=${M.left} x2=${M.left} y1=${M.top} y2=${H - M.bottom}></line>
         <text x=${W - M.right} y=${H - 2} text-anchor="end">step (batch)</text>
+        <path class="previous batch" d=${path(before.batches.map((b) => ({ step: b.step, v: b[metric] })))}></path>
+        <path class="previous" d=${path(before.epochs.map((e) => ({ step: e.step, v: e[metric] })))}></path>
+        <path class="previous val" d=${path(before.epochs.map((e) => ({ step: e.step, v: e[val] })))}></path>
         <path class="batch" d=${path(batches.map((b) => ({ step: b.step, v: b[metric] })))}></path>
         <path class="epoch" d=${path(trainEpochs)}></path>
         <path class="val" d=${path(valEpochs)}></path>

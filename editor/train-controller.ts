@@ -10,7 +10,7 @@ import {
 import { BUILTIN_DATASETS, loadBuiltinDataset } from './builtin-data.ts';
 import type { TrainCurves } from './train-chart.ts';
 import { trainingBusy, type TrainFields, type TrainProgress, type TrainStatus } from './train-panel.ts';
-import { TRAIN_DEFAULTS, kerasCode, kerasHistory, labelsFor, resolveTrainOptions, trainConfigs, trainProblem, type TrainOptions } from './train-options.ts';
+import { TRAIN_DEFAULTS, learningRateOf, kerasCode, kerasHistory, labelsFor, resolveTrainOptions, trainConfigs, trainProblem, type TrainOptions } from './train-options.ts';
 import { adoptWeights, getWeightStore, weightsKept, weightsReady } from './weight-store.ts';
 
 /** What window.deepwire.fit() resolves to: Keras' History (its `history` and `epoch`). */
@@ -45,12 +45,16 @@ export class TrainController implements ReactiveController {
   status: TrainStatus = 'idle';
   progress: TrainProgress | null = null;
   curves: TrainCurves = { batches: [], epochs: [] };
+  /** The run before this one, for the chart's comparison. */
+  previous: { curves: TrainCurves; label: string } | null = null;
   error = '';
   result = '';
   private stopRequested = false;
   private resume: (() => void) | null = null;
   private pausing: Promise<void> | null = null;
   private inFlight: Promise<KerasHistory> | null = null;
+  /** What the current curves are of, in short: "adam 0.001, batch 32, fashion-cnn". */
+  private runLabel = '';
   /** Durations of the last batches (ms, paused time left out) and when the last one ended. */
   private batchMs: number[] = [];
   private lastBatchAt = 0;
@@ -155,7 +159,9 @@ export class TrainController implements ReactiveController {
     const dataset = BUILTIN_DATASETS.find((d) => d.id === options.dataset)!;
     this.status = 'loading';
     this.error = this.result = '';
+    if (this.curves.batches.length) this.previous = { curves: this.curves, label: this.runLabel };
     this.curves = { batches: [], epochs: [] };
+    this.runLabel = `${options.optimizer} ${learningRateOf(options)}, batch ${options.batchSize}, ${this.hooks.graph().name ?? 'graph'}`;
     this.stopRequested = false;
     this.batchMs = [];
     this.setPhase(`loading ${dataset.label.split(':')[0]}…`);

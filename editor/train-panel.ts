@@ -66,6 +66,7 @@ export class TrainPanel extends LitElement {
   @property({ attribute: false }) status: TrainStatus = 'idle';
   @property({ attribute: false }) progress: TrainProgress | null = null;
   @property({ attribute: false }) curves: TrainCurves = { batches: [], epochs: [] };
+  @property({ attribute: false }) previous: { curves: TrainCurves; label: string } | null = null;
   @property({ attribute: false }) error = '';
   /** What the last run left, e.g. "Stopped after 12 steps: the graph has the weights learnt so far". */
   @property({ attribute: false }) result = '';
@@ -112,7 +113,7 @@ export class TrainPanel extends LitElement {
       ${this.progress ? this.renderProgress(this.progress) : nothing}
       ${this.error ? html`<div class="error" role="alert" data-testid="train-error">${this.error}</div>` : nothing}
       ${this.result ? html`<div class="result" role="status" data-testid="train-result">${this.result}</div>` : nothing}
-      <dw-train-chart .curves=${this.curves}></dw-train-chart>
+      <dw-train-chart .curves=${this.curves} .previous=${this.previous}></dw-train-chart>
       <p class="note">Training starts from the graph's weights (as Run uses them) and leaves the trained ones in the graph: Run shows
         their maps, Undo goes back to the weights before.</p>
     `;
