@@ -4,7 +4,7 @@
 import { fashionMnistFromIdx, isGzip, parseIdx, type FashionMnist, type IdxArray } from '../src/index.ts';
 
 export const BUILTIN_DATASETS = [
-  { id: 'fashion-mnist', label: 'Fashion-MNIST subset: 2 000 train, 500 test, 28×28×1' },
+  { id: 'fashion-mnist', label: 'Fashion-MNIST subset: 2 000 train, 500 test' },
 ] as const;
 export type BuiltinDatasetId = (typeof BUILTIN_DATASETS)[number]['id'];
 
