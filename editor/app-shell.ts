@@ -1,7 +1,8 @@
 /** The editor's composition root: lays out toolbar, palette, canvas, inspector, summary and status bar, and
  *  turns their events into edits of the document (document-controller.ts: the graph, undo, persistence) and
- *  changes of the input (input-controller.ts: what the Inputs are fed) and of runs (runs-controller.ts: Run,
- *  progress, the nodes' faces, the activation viewer; run-engine.ts is the engine side). */
+ *  changes of the input (input-controller.ts: what the Inputs are fed), of runs (runs-controller.ts: Run,
+ *  progress, the nodes' faces, the activation viewer; run-engine.ts is the engine side) and of training
+ *  (train-controller.ts: the Train panel, fit on the runs' device, the trained weights into the graph). */
 import { css, html, LitElement } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import {
