@@ -135,9 +135,17 @@ test('train the fashion CNN: progress and live curves, pause and resume, stop ke
   const after = await logits();
   expect(after.length).toBe(before.length);
   expect(Math.max(...after.map((v, i) => Math.abs(v - before[i])))).toBeGreaterThan(1e-3);
+  // predict() names the classes with the data set's names, kept in the graph with the weights.
+  const predicted = await page.evaluate(() => window.deepwire.predict());
+  expect(predicted.values).toHaveLength(10);
+  expect(predicted.top).toHaveLength(5);
+  expect(predicted.top.map((t) => t.name)).toEqual(predicted.top.map((t) => ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'][t.index]));
+  expect(predicted.values.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4); // a softmax
   // One undo step back to the weights before.
   await page.getByTestId('cmd-undo').click();
-  expect((await getGraph(page)).nodes.find((n) => n.id === 'conv1')!.weights).toBeUndefined();
+  const undone = await getGraph(page);
+  expect(undone.nodes.find((n) => n.id === 'conv1')!.weights).toBeUndefined();
+  expect(undone.classNames).toBeUndefined();
 });
 
 test('window.deepwire.fit trains as Keras\' model.fit and resolves to its History; the loss falls', async ({ page }) => {

@@ -48,6 +48,7 @@ import { extractFeatures } from './extract-features.ts';
 import { TrainController, type KerasHistory } from './train-controller.ts';
 import type { TrainFields } from './train-panel.ts';
 import './train-panel.ts';
+import { topClasses, type Prediction } from './predictions.ts';
 
 const THEME_KEY = 'deepwire.theme';
 
@@ -68,6 +69,8 @@ declare global {
       activation(nodeId: string): Promise<{ shape: number[]; data: Float32Array } | null>;
       /** Trains the graph as Keras' model.fit (options in Keras' words, camel-cased); resolves to Keras' History. */
       fit(options?: Record<string, unknown>): Promise<KerasHistory>;
+      /** Runs the graph on the input and gives its output with the top classes, named when it was trained here. */
+      predict(): Promise<Prediction>;
     };
   }
 }
@@ -178,6 +181,12 @@ export class AppShell extends LitElement {
       run: () => this.runs.run(),
       activation: (id) => this.runs.activation(id),
       fit: (options) => this.training.start(options ?? {}),
+      predict: async () => {
+        await this.runs.run();
+        const output = await this.runs.activation(this.doc.graph.outputs[0]);
+        if (!output) throw new Error('the run gave no output to predict with');
+        return topClasses(output, this.doc.graph.classNames);
+      },
     };
     window.addEventListener('paste', this.onPaste);
     this.addEventListener('dragover', this.onDragOver);

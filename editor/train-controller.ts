@@ -195,7 +195,7 @@ export class TrainController implements ReactiveController {
         shouldStop: () => this.stopRequested,
       });
       const steps = this.curves.batches.length;
-      const applied = await this.applyWeights(await trainer.weights());
+      const applied = await this.applyWeights(await trainer.weights(), data.classNames);
       const last = history.epochs[history.epochs.length - 1];
       this.status = history.stopped ? 'stopped' : 'done';
       this.result = `${history.stopped ? `Stopped after ${steps} step${steps === 1 ? '' : 's'}` : `Trained ${history.epochs.length} epoch${history.epochs.length === 1 ? '' : 's'} (${steps} steps)`}: `
@@ -262,10 +262,11 @@ export class TrainController implements ReactiveController {
 
   /**
    * Puts the trained weights into the graph as it is now (edits made while training kept): each node
-   * whose weights still fit refers to its trained tensors, stored like an imported model's. One undo step.
+   * whose weights still fit refers to its trained tensors, stored like an imported model's, and the graph
+   * keeps the data's class names (what predict() names the outputs with). One undo step.
    * Returns what to tell the user.
    */
-  private async applyWeights(trained: Weights): Promise<string> {
+  private async applyWeights(trained: Weights, classNames: string[]): Promise<string> {
     const graph = this.hooks.graph(), report = this.hooks.report();
     const prefix = `trained-${Date.now().toString(36)}/`;
     const store: WeightStore = new Map();
@@ -289,7 +290,7 @@ export class TrainController implements ReactiveController {
     const refs = new Map(adopted.nodes.filter((n) => trainedIds.has(n.id)).map((n) => [n.id, n.weights!]));
     // The graph as it is now: an edit made while the weights were stored stays.
     const now = this.hooks.graph();
-    this.hooks.commit({ ...now, nodes: now.nodes.map((n) => (refs.has(n.id) ? { ...n, weights: refs.get(n.id) } : n)) });
+    this.hooks.commit({ ...now, nodes: now.nodes.map((n) => (refs.has(n.id) ? { ...n, weights: refs.get(n.id) } : n)), classNames });
     return [
       'The graph has the trained weights: Run uses them (Undo goes back).',
       changed.length ? `Edited while training, kept as they are: ${changed.join(', ')}.` : '',

@@ -27,6 +27,8 @@ export interface GraphFile {
   outputs: string[];
   /** Blocks (a ResNet block, an Inception module, a NASNet cell): optional, editor-only, ignored by the engine. */
   groups?: GraphGroup[];
+  /** The output's class names, index = class (set when the editor trains it on a classification set); optional. */
+  classNames?: string[];
 }
 
 /**
