@@ -178,6 +178,8 @@ test('window.deepwire.fit trains as Keras\' model.fit and resolves to its Histor
   const trained = await logits();
   await page.reload();
   await expect(page.getByTestId('node').first()).toBeVisible();
+  // The same photo fed (until it is decoded the Input gets a stand-in).
+  await expect(page.getByTestId('input-source')).toContainText('chelsea.png');
   await clickRun(page, 1);
   expect(await logits()).toEqual(trained);
 });
