@@ -70,6 +70,8 @@ test('a graph that cannot train says why in the panel and loses nothing; options
 
 test('train the fashion CNN: progress and live curves, pause and resume, stop keeps the weights, Run uses them', async ({ page }) => {
   await openEditor(page, '/?example=fashion-cnn');
+  // The photo fed before the first Run, so that the outputs after training differ by the weights only.
+  await expect(page.getByTestId('input-source')).toContainText('chelsea.png');
   await clickRun(page, 1);
   const logits = () => page.evaluate(async () => Array.from((await window.deepwire.activation('classes'))!.data));
   const before = await logits();
