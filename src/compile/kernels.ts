@@ -42,6 +42,7 @@ import lossSource from '../../shaders/train/loss.wgsl?raw';
 import mergeBackwardSource from '../../shaders/train/merge-backward.wgsl?raw';
 import optimizerSource from '../../shaders/train/optimizer.wgsl?raw';
 import pad2dBackwardSource from '../../shaders/train/pad2d-backward.wgsl?raw';
+import metricsLogSource from '../../shaders/train/metrics-log.wgsl?raw';
 import penaltySource from '../../shaders/train/penalty.wgsl?raw';
 import pool2dBackwardSource from '../../shaders/train/pool2d-backward.wgsl?raw';
 import pool2dBackwardBlocksSource from '../../shaders/train/pool2d-backward-blocks.wgsl?raw';
@@ -137,6 +138,7 @@ export const TRAINING_KERNELS = {
   mergeBackward: kernel('merge-backward', mergeBackwardSource),
   optimizer: kernel('optimizer', optimizerSource),
   pad2dBackward: kernel('pad2d-backward', pad2dBackwardSource),
+  metricsLog: kernel('metrics-log', metricsLogSource),
   penalty: kernel('penalty', penaltySource),
   pool2dBackward: kernel('pool2d-backward', pool2dBackwardSource),
   pool2dBackwardBlocks: kernel('pool2d-backward-blocks', pool2dBackwardBlocksSource),

@@ -247,6 +247,33 @@ describe.skipIf(!engine)('GPU training step = reference trainer, step by step', 
     }, OPTIMIZERS[0].config);
   });
 
+  it('steps run without a readback: readLog returns each one\'s metrics, as reading every step does, past the ring\'s wrap', async () => {
+    const model = MODELS.find((m) => m.name.startsWith('an MLP'))!;
+    const report = analyzeGraph(model.graph);
+    const weights = materializeWeights(report, 1);
+    const compile: CompileConfig = { optimizer: OPTIMIZER_DEFAULTS.adam, loss: lossConfig(model.loss), metrics: ['accuracy'] };
+    const options = { batch: model.batch, compile, seed: 5, metricsLogSteps: 16 };
+    const [everyStep, logged] = [GpuTrainer.create(engine!, report, weights, options), GpuTrainer.create(engine!, report, weights, options)];
+    const inputShape = report.nodes.find((r) => r.op === 'Input')!.shape!;
+    const want: number[][] = [];
+    const got: number[][] = [];
+    const steps = 45;
+    for (let i = 0; i < steps; i++) {
+      const x = randomInput([model.batch, ...inputShape], `x${i % 7}`);
+      const y = randomInput(everyStep.training.labelShape, `y${i % 7}`);
+      const m = (await everyStep.step(x, y))!;
+      want.push([m.loss, m.dataLoss, m.regularization, m.accuracy]);
+      expect(await logged.step(x, y, { read: false })).toBeNull();
+      if (logged.unreadSteps === 15 || i === steps - 1) for (const r of await logged.readLog()) got.push([r.loss, r.dataLoss, r.regularization, r.accuracy]);
+    }
+    expect(logged.unreadSteps).toBe(0);
+    expect(got.length).toBe(steps);
+    const bad = mismatches(Float32Array.from(got.flat()), Float32Array.from(want.flat()), { atol: 1e-6, rtol: 1e-5 });
+    expect(bad, bad.join('\n')).toEqual([]);
+    everyStep.destroy();
+    logged.destroy();
+  });
+
   it('refuses, naming the node, an op without a GPU backward — before anything runs', () => {
     // Every op of the registry has one (backward.test.ts): take one away to see the refusal.
     const table = BACKWARD as Record<string, BackwardLowering>;

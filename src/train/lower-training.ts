@@ -32,6 +32,9 @@ import { activationId, splitActivations } from './training-graph.ts';
 export const STATE = '__state';
 export const LABELS = '__labels';
 export const METRICS = '__metrics';
+/** Per-step (data loss, accuracy, regularization) records, a ring of METRICS_LOG_STEPS kept across steps (metrics-log.wgsl). */
+export const METRICS_LOG = '__metrics_log';
+export const METRICS_LOG_STEPS = 256;
 /** Words of the step's state (shaders/train/train-state.wgsl). */
 export const STATE_WORDS = 4;
 export const gradientId = (id: string) => `${id}/gradient`;
@@ -51,6 +54,8 @@ export interface TrainingOptions {
    * kernels (conv2d-naive, conv2d-backward-input, conv2d-backward-filter). Default: gemm.
    */
   kernels?: Pick<LowerOptions, 'convKernel' | 'subgroups' | 'quadPixels' | 'avoidKernels'>;
+  /** Steps the GPU's ring of per-step metrics holds (default METRICS_LOG_STEPS; small in tests). */
+  metricsLogSteps?: number;
 }
 
 export interface PlannedWeight {
@@ -76,6 +81,8 @@ export interface TrainingPlan {
   penalties: { node: string; name: string }[];
   /** Ids to read back after a step: metrics, and in probe mode the gradients. */
   kept: string[];
+  /** Steps METRICS_LOG's ring holds. */
+  metricsLogSteps: number;
 }
 
 type Weights = Map<string, Record<string, Tensor>>;
@@ -95,6 +102,7 @@ export function lowerTraining(report: GraphReport, weights: Weights, options: Tr
     throw new OpError(`the graph has ${report.problems.length} problem(s); first: ${p.message}`, p.hint);
   }
   const graph = splitActivations(report);
+  const metricsLogSteps = options.metricsLogSteps ?? METRICS_LOG_STEPS;
   if (graph.outputs.length !== 1)
     throw new OpError(`training needs one output, the graph has ${graph.outputs.length} (${graph.outputs.join(', ')})`, 'mark the classifier as the only output');
   const output = graph.outputs[0];
@@ -293,9 +301,17 @@ export function lowerTraining(report: GraphReport, weights: Weights, options: Tr
         workgroups: groupsOf(count),
       });
     }
+    const records = lowering.scratch(METRICS_LOG, 3 * metricsLogSteps);
+    persistent.push(records.alloc);
+    expose(METRICS_LOG, records);
+    lowering.step({
+      node: output, kernel: 'metricsLog', overrides: {},
+      bindings: { metrics: view(metrics), state, records: view(records) },
+      params: { rows, penalties: penalties.length, capacity: metricsLogSteps }, workgroups: 1,
+    });
   }
   const plan = lowering.finish(inputs, persistent);
-  return { plan, graph, output, weights: planned, labelShape, rows, penalties: penalties.map(({ node, name }) => ({ node, name })), kept };
+  return { plan, graph, output, weights: planned, labelShape, rows, penalties: penalties.map(({ node, name }) => ({ node, name })), kept, metricsLogSteps };
 
   /** Kept to the end of the step (`keep` is the lowering's own list) and readable after it. */
   function expose(id: string, v: View): void {
