@@ -46,7 +46,7 @@ describe.skipIf(!gpu)('deepwire fit and evaluate', () => {
     const graph = join(dir, 'graph.json');
     await writeFile(graph, JSON.stringify(GRAPH));
     const out = join(dir, 'trained.json');
-    const fit = await runCli(['fit', graph, '--data', `${x},${y}`, '--epochs', '8', '--batch-size', '8', '--optimizer', 'adam', '--learning-rate', '0.02', '--validation-split', '0.25', '--save', out]);
+    const fit = await runCli(['fit', graph, '--data', `${x},${y}`, '--epochs', '8', '--batch-size', '8', '--optimizer', 'adam', '--learning-rate', '0.02', '--validation-split', '0.25', '--save', out, '--history', join(dir, 'history.json')]);
     expect(fit.stderr).toBe('');
     expect(fit.code).toBe(0);
     expect(fit.stdout).toContain("compile(optimizer=adam(learning_rate=0.02), loss='sparse_categorical_crossentropy', metrics=['accuracy']), batch 8");
@@ -55,7 +55,14 @@ describe.skipIf(!gpu)('deepwire fit and evaluate', () => {
     const [first, last] = [epochs[0], epochs[7]];
     expect(Number(last[2]), 'training loss falls').toBeLessThan(Number(first[2]));
     expect(Number(last[5]), 'validation accuracy of a separable task').toBeGreaterThanOrEqual(0.75);
-    expect([...fit.written.keys()]).toEqual([out, join(dir, 'trained.weights.bin')]);
+    expect([...fit.written.keys()]).toEqual([join(dir, 'history.json'), out, join(dir, 'trained.weights.bin')]);
+    // --history: Keras' History, the printed epochs' numbers, and every batch's loss.
+    const history = JSON.parse(new TextDecoder().decode(fit.written.get(join(dir, 'history.json'))));
+    expect(history.history.loss.map((v: number) => v.toFixed(4))).toEqual(epochs.map((m) => m[2]));
+    expect(history.history.val_accuracy.map((v: number) => v.toFixed(4))).toEqual(epochs.map((m) => m[5]));
+    expect(history.params).toMatchObject({ epochs: 8, batchSize: 8, validationSplit: 0.25, optimizer: { name: 'adam', learningRate: 0.02 } });
+    expect(history.batches.loss.length).toBe(history.params.steps.reduce((a: number, b: number) => a + b, 0));
+    expect(history.batches.loss.every(Number.isFinite)).toBe(true);
 
     for (const [path, bytes] of fit.written) await writeFile(path, bytes);
     const evaluated = await runCli(['evaluate', out, '--data', `${x},${y}`, '--batch-size', '8']);

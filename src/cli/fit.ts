@@ -39,6 +39,8 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
   const compile = compileOf(flags);
   const save = flags.save as string | undefined;
   if (save !== undefined && !/\.json$/i.test(save)) throw usageError(`--save writes a Keras model JSON, got '${save}'`, 'e.g. --save trained.json');
+  const historyFile = flags.history as string | undefined;
+  if (historyFile !== undefined && !/\.json$/i.test(historyFile)) throw usageError(`--history writes JSON, got '${historyFile}'`, 'e.g. --history history.json');
   const loaded = await loadValidGraph(file, io, flags);
   config.seed = seedOf(loaded, flags);
   const report = loaded.report;
@@ -59,10 +61,19 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
     };
     process.on('SIGINT', onSigint);
     const tty = !!process.stdout.isTTY;
+    const history = new HistoryLog(loaded.name, compile, config, data.what);
     try {
       await fit(engine, report, trainer, data.train, compile, config, {
-        onBatch: tty ? (p) => io.stdout(`\r${progressLine(p)}`) : undefined,
-        onEpoch: (log) => io.stdout(`${tty ? '\r' : ''}Epoch ${log.epoch}/${config.epochs} - ${epochLine(log)}\n`),
+        onBatch: (p) => {
+          history.batch(p);
+          if (tty) io.stdout(`\r${progressLine(p)}`);
+        },
+        onEpoch: async (log) => {
+          history.epoch(log);
+          io.stdout(`${tty ? '\r' : ''}Epoch ${log.epoch}/${config.epochs} - ${epochLine(log)}\n`);
+          // Written after every epoch, so a long run that is stopped or dies keeps its curves.
+          if (historyFile !== undefined) await writeOutput(historyFile, history.json(), io);
+        },
         shouldStop: () => stop,
       });
     } finally {
@@ -70,6 +81,10 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
     }
     trained = await trainer.weights();
     trainer.destroy();
+    if (historyFile !== undefined) {
+      await writeOutput(historyFile, history.json(), io);
+      io.stdout(`history: ${historyFile}\n`);
+    }
   }
   if (data?.test) {
     const t = await evaluate(engine, report, trained, data.test, compile, config.batchSize);
@@ -89,6 +104,40 @@ export async function evaluateCommand({ file, flags }: Parsed, io: CliIo): Promi
   const t = await evaluate(engine, loaded.report, weights, set, compile, int(flags, 'batch-size', FIT_DEFAULTS.batchSize, 1));
   io.stdout(`${data.test ? 'test' : data.what}: loss: ${t.loss.toFixed(4)} - accuracy: ${t.accuracy.toFixed(4)}\n`);
   return 0;
+}
+
+/**
+ * What `--history` writes: Keras' History (`history.history`: per epoch loss, accuracy, val_loss,
+ * val_accuracy; `history.params`), plus every batch's own loss and accuracy for finer curves.
+ */
+class HistoryLog {
+  private readonly epochs: EpochLog[] = [];
+  private readonly batches = { step: [] as number[], loss: [] as number[], accuracy: [] as number[] };
+  private steps = 0;
+
+  constructor(private readonly model: string, private readonly compile: CompileConfig, private readonly config: FitConfig, private readonly data: string) {}
+
+  batch(p: BatchProgress): void {
+    this.batches.step.push(++this.steps);
+    this.batches.loss.push(p.metrics.loss);
+    this.batches.accuracy.push(p.metrics.accuracy);
+  }
+
+  epoch(log: EpochLog): void {
+    this.epochs.push(log);
+  }
+
+  json(): Uint8Array {
+    const column = (pick: (e: EpochLog) => number | undefined) => this.epochs.map(pick);
+    const history: Record<string, (number | undefined)[]> = { loss: column((e) => e.loss), accuracy: column((e) => e.accuracy) };
+    if (this.epochs.some((e) => e.valLoss !== undefined)) {
+      history.val_loss = column((e) => e.valLoss);
+      history.val_accuracy = column((e) => e.valAccuracy);
+    }
+    const { optimizer, loss } = this.compile;
+    const params = { model: this.model, data: this.data, optimizer, loss, ...this.config, steps: this.epochs.map((e) => e.samples / this.config.batchSize), seconds: column((e) => e.seconds) };
+    return new TextEncoder().encode(`${JSON.stringify({ history, params, batches: this.batches })}\n`);
+  }
 }
 
 function compileOf(flags: Flags): CompileConfig {

@@ -72,6 +72,7 @@ Fit and evaluate options:
   --seed N             initial weights, shuffles and Dropout masks (default: the graph's seed, or 0)
   --no-shuffle         keep the samples' order; --steps-per-epoch N: at most N batches an epoch
   --save OUT.json      the trained model (Keras JSON + weights: deepwire run and TF.js open it)
+  --history OUT.json   Keras' History (per epoch loss, accuracy, val_loss, val_accuracy) and every batch's loss
 Ctrl-C stops after the current batch and still saves.
 
 With neither --input nor --image, run feeds a pseudo-random input (uniform in [0, 1), from the seed).
