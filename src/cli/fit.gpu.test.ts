@@ -93,5 +93,10 @@ describe.skipIf(!gpu)('deepwire fit and evaluate', () => {
     expect((await runCli(['fit', graph, '--data', `${x},${y}`, '--optimizer', 'adagrad'])).stderr).toBe("deepwire: unknown optimizer 'adagrad' — use one of sgd, adam, rmsprop\n");
     expect((await runCli(['fit', graph, '--data', `${x},${y}`, '--batch-size', '200'])).stderr).toBe('deepwire: 128 training samples make no batch of 200 — use --batch-size 128 or less, or more data\n');
     expect((await runCli(['fit', graph, '--data', `${x},${y}`, '--save', 'model.h5'])).code).toBe(2);
+    expect((await runCli(['fit', graph, '--data', `${x},${y}`, '--samples', '500'])).stderr).toBe('deepwire: --samples 500 is more than the 128 training samples of x.npy — use --samples 128 or less\n');
+    // --samples takes x_train[:N]: 20 samples make 2 batches of 8 an epoch.
+    const few = await runCli(['fit', graph, '--data', `${x},${y}`, '--samples', '20', '--batch-size', '8', '--history', join(dir, 'h.json')]);
+    expect(few.stderr).toBe('');
+    expect(JSON.parse(new TextDecoder().decode(few.written.get(join(dir, 'h.json')))).params.steps).toEqual([2]);
   });
 });

@@ -8,6 +8,7 @@ import { exportKerasModel } from '../io/keras-model-export.ts';
 import { loadFashionMnist } from '../data/fashion-mnist.ts';
 import { loadImageFolder } from '../data/image-folder.ts';
 import { loadNpyPair } from '../data/npy-pair.ts';
+import { rows } from '../data/batch.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { Engine } from '../runtime/engine.ts';
 import { materializeWeights, type WeightStore } from '../runtime/reference.ts';
@@ -45,7 +46,7 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
   config.seed = seedOf(loaded, flags);
   const report = loaded.report;
   const weights = materializeWeights(report, config.seed, loaded.weights);
-  const data = config.epochs > 0 || save === undefined ? await loadData(flags, report, io) : null;
+  const data = config.epochs > 0 || save === undefined ? firstSamples(await loadData(flags, report, io), flags) : null;
   const engine = await Engine.create();
   let trained: Weights = weights;
   if (data && config.epochs > 0) {
@@ -171,6 +172,15 @@ async function loadData(flags: Flags, report: GraphReport, io: CliIo): Promise<D
   const set = await loadImageFolder(spec, { imageSize: [input[0], input[1]], colorMode: input[2] === 1 ? 'grayscale' : 'rgb', preprocess: 'unit' });
   io.stdout(`${spec}: ${set.classNames.length} classes (${set.classNames.join(', ')})\n`);
   return { train: set, what: basename(spec) };
+}
+
+/** --samples N: the first N training samples, as Keras users slice x_train[:N] (a small set shows overfitting). */
+function firstSamples(data: Data, flags: Flags): Data {
+  if (flags.samples === undefined) return data;
+  const n = int(flags, 'samples', 1, 1);
+  const have = data.train.x.shape[0];
+  if (n > have) throw usageError(`--samples ${n} is more than the ${formatCount(have)} training samples of ${data.what}`, `use --samples ${have} or less`);
+  return { ...data, train: { ...data.train, x: rows(data.train.x, 0, n), y: rows(data.train.y, 0, n) } };
 }
 
 async function saveModel(out: string, raw: Record<string, unknown>, report: GraphReport, weights: Weights, io: CliIo): Promise<void> {
