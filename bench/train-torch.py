@@ -68,7 +68,7 @@ class GraphModule(nn.Module):
                     raise ValueError(f"{nid}: only 'valid' pooling is built here")
                 layer = nn.MaxPool2d(p, s)
                 shapes[nid] = (shape[0], (shape[1] - p) // s + 1, (shape[2] - p) // s + 1)
-            elif op == "GlobalAveragePool2D":
+            elif op in ("GlobalAveragePool2D", "GlobalAveragePooling2D"):
                 layer = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())
                 shapes[nid] = (shape[0],)
             elif op == "Flatten":
