@@ -1,6 +1,6 @@
 // `deepwire fit` and `deepwire evaluate` as a user runs them, on .npy data: Keras' epoch lines, a model
 // that learns a separable task, the saved model (Keras JSON + weights) that `deepwire run` opens and
-// that `--epochs 0` writes with the initial weights, and the one-line refusals.
+// that `--epochs 0` writes with the initial weights, --augment, and the one-line refusals.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,6 +67,23 @@ describe.skipIf(!gpu)('deepwire fit and evaluate', () => {
     expect(run.code).toBe(0);
   });
 
+  it('--augment puts RandomFlip and RandomTranslation after the Input while training; the saved model is the graph as given', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'deepwire-fit-'));
+    const { x, y } = await dataset(dir);
+    const graph = join(dir, 'graph.json');
+    await writeFile(graph, JSON.stringify(GRAPH));
+    const out = join(dir, 'trained.json');
+    // a vertical flip and small shifts keep the task's label (left half brighter)
+    const fit = await runCli(['fit', graph, '--data', `${x},${y}`, '--epochs', '6', '--batch-size', '8', '--learning-rate', '0.02', '--validation-split', '0.25', '--augment', 'flip=vertical,translate=0.1', '--save', out]);
+    expect(fit.stderr).toBe('');
+    expect(fit.code).toBe(0);
+    expect(fit.stdout).toContain('augmented by RandomFlip + RandomTranslation');
+    const accuracy = [...fit.stdout.matchAll(/val_accuracy: ([\d.]+)$/gm)].map((m) => Number(m[1]));
+    expect(accuracy.at(-1), 'validation accuracy of a separable task').toBeGreaterThanOrEqual(0.75);
+    const saved = new TextDecoder().decode(fit.written.get(out));
+    expect(saved).not.toContain('Random');
+  });
+
   it('--epochs 0 --save writes the initial weights without data', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'deepwire-fit-'));
     const graph = join(dir, 'graph.json');
@@ -86,5 +103,8 @@ describe.skipIf(!gpu)('deepwire fit and evaluate', () => {
     expect((await runCli(['fit', graph, '--data', `${x},${y}`, '--optimizer', 'adagrad'])).stderr).toBe("deepwire: unknown optimizer 'adagrad' — use one of sgd, adam, rmsprop\n");
     expect((await runCli(['fit', graph, '--data', `${x},${y}`, '--batch-size', '200'])).stderr).toBe('deepwire: 128 training samples make no batch of 200 — use --batch-size 128 or less, or more data\n');
     expect((await runCli(['fit', graph, '--data', `${x},${y}`, '--save', 'model.h5'])).code).toBe(2);
+    const rotate = await runCli(['fit', graph, '--data', `${x},${y}`, '--augment', 'rotate']);
+    expect(rotate.code).toBe(2);
+    expect(rotate.stderr).toMatch(/^deepwire: --augment: unknown augmentation 'rotate' — use flip/);
   });
 });
