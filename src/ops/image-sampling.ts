@@ -7,8 +7,9 @@
 // resize (half-pixel centers, no antialias) for RandomCrop's center window.
 // `Sampling` describes an op's sampling for one batch; `sampleMaps` is the CPU twin of mapsOf in
 // shaders/resample2d-lib.wgsl, so the float64 reference and the GPU make the same per-sample choices.
-import type { Tensor } from '../tensor.ts';
-import { sampleIndex, sampleUniform } from '../train/dropout-mask.ts';
+import { tensor, type Tensor } from '../tensor.ts';
+import { nodeStepKey, sampleIndex, sampleUniform } from '../train/dropout-mask.ts';
+import type { OpDef } from './op.ts';
 
 /** Keras' fill modes: reflect (d c b a | a b c d | d c b a), wrap, constant (fill_value), nearest (edge). */
 export const FILL_MODES = ['reflect', 'wrap', 'constant', 'nearest'] as const;
@@ -91,43 +92,57 @@ function axisTaps(count: number, m: AxisMap, w: Window, s: Sampling): [number, n
   return Array.from({ length: count }, (_, o) => taps(o, m, s.interpolation).map(([i, wt]): [number, number] => [foldIndex(i, w, s.fill), wt]));
 }
 
-/** The sampled batch: y[n, oy, ox, c] = Σ wy·wx·x[n, iy, ix, c] (the fill value where a tap folds to −1), float64 sums. */
-export function resample(x: Tensor, s: Sampling, key: number): Tensor {
-  const [N, H, W, C] = x.shape;
+/**
+ * Visits every output value and each of its taps: `out` the output's flat index, `at` the input's
+ * (−1 where the tap reads the fill value), `w` the tap's weight (row weight × column weight).
+ */
+function eachTap(xShape: readonly number[], s: Sampling, key: number, visit: (out: number, at: number, w: number) => void): void {
+  const [N, H, W, C] = xShape;
   const [OH, OW] = s.out;
-  const y = new Float32Array(N * OH * OW * C);
   for (let n = 0; n < N; n++) {
     const [my, mx] = sampleMaps(s, [H, W], key, n);
     const ty = axisTaps(OH, my, s.window[0], s), tx = axisTaps(OW, mx, s.window[1], s);
     for (let oy = 0; oy < OH; oy++)
       for (let ox = 0; ox < OW; ox++)
-        for (let c = 0; c < C; c++) {
-          let v = 0;
+        for (let c = 0; c < C; c++)
           for (const [iy, wy] of ty[oy])
-            for (const [ix, wx] of tx[ox]) v += wy * wx * (iy < 0 || ix < 0 ? s.fillValue : x.data[((n * H + iy) * W + ix) * C + c]);
-          y[((n * OH + oy) * OW + ox) * C + c] = v;
-        }
+            for (const [ix, wx] of tx[ox]) visit(((n * OH + oy) * OW + ox) * C + c, iy < 0 || ix < 0 ? -1 : ((n * H + iy) * W + ix) * C + c, wy * wx);
   }
-  return { shape: [N, OH, OW, C], data: y };
+}
+
+/** The sampled batch: y[n, oy, ox, c] = Σ wy·wx·x[n, iy, ix, c] (the fill value where a tap folds to −1), float64 sums. */
+export function resample(x: Tensor, s: Sampling, key: number): Tensor {
+  const [N, , , C] = x.shape;
+  const y = new Float64Array(N * s.out[0] * s.out[1] * C);
+  eachTap(x.shape, s, key, (out, at, w) => (y[out] += w * (at < 0 ? s.fillValue : x.data[at])));
+  return { shape: [N, ...s.out, C], data: Float32Array.from(y) };
 }
 
 /** dL/dx of `resample`: each output's gradient sent back along its taps (the fill value's share goes nowhere). */
 export function resampleBackward(xShape: readonly number[], dy: Tensor, s: Sampling, key: number): Tensor {
-  const [N, H, W, C] = xShape;
-  const [OH, OW] = s.out;
-  const dx = new Float64Array(N * H * W * C);
-  for (let n = 0; n < N; n++) {
-    const [my, mx] = sampleMaps(s, [H, W], key, n);
-    const ty = axisTaps(OH, my, s.window[0], s), tx = axisTaps(OW, mx, s.window[1], s);
-    for (let oy = 0; oy < OH; oy++)
-      for (let ox = 0; ox < OW; ox++)
-        for (let c = 0; c < C; c++) {
-          const g = dy.data[((n * OH + oy) * OW + ox) * C + c];
-          for (const [iy, wy] of ty[oy])
-            for (const [ix, wx] of tx[ox]) if (iy >= 0 && ix >= 0) dx[((n * H + iy) * W + ix) * C + c] += wy * wx * g;
-        }
-  }
+  const dx = new Float64Array(xShape.reduce((a, b) => a * b, 1));
+  eachTap(xShape, s, key, (out, at, w) => {
+    if (at >= 0) dx[at] += w * dy.data[out];
+  });
   return { shape: [...xShape], data: Float32Array.from(dx) };
+}
+
+/**
+ * The parts of an augmentation op that is the identity at inference (RandomFlip, RandomTranslation) and
+ * resamples by `sampling` while training, with the key of the step (nodeStepKey).
+ */
+export function identityAtInference<A>(sampling: (a: A, input: readonly number[]) => Sampling): Pick<OpDef<A>, 'flops' | 'reference' | 'trainForward' | 'backward' | 'gpu'> {
+  return {
+    flops: () => 0,
+    reference: ([x]) => tensor(x.shape, x.data),
+    trainForward: ([x], _weights, a, ctx) => ({ output: resample(x, sampling(a, x.shape.slice(1)), nodeStepKey(ctx)) }),
+    // linear in x: dy sent back along the taps (the identity's gradient without a ctx)
+    backward: ([x], _weights, a, dy, ctx) => ({
+      inputs: [ctx ? resampleBackward(x.shape, dy, sampling(a, x.shape.slice(1)), nodeStepKey(ctx)) : tensor(x.shape, dy.data)],
+      weights: {},
+    }),
+    gpu: { exact: true },
+  };
 }
 
 /** The whole axis of `size` as a window. */

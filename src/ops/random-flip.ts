@@ -4,10 +4,8 @@
 // draws one number per image, so horizontal_and_vertical flips both axes or neither (a 180° turn), not each
 // on its own. The draw is sampleUniform(dropoutKey(seed, step, node), image, 0) ≤ ½ (src/train/dropout-mask.ts),
 // the same bits on the CPU reference and in WGSL (shaders/resample2d-lib.wgsl).
-import { tensor } from '../tensor.ts';
-import { nodeStepKey } from '../train/dropout-mask.ts';
 import { expectRank } from './geometry.ts';
-import { IDENTITY, resample, resampleBackward, whole, type Sampling } from './image-sampling.ts';
+import { identityAtInference, IDENTITY, whole, type Sampling } from './image-sampling.ts';
 import { defineOp } from './op.ts';
 
 export const FLIP_MODES = ['horizontal', 'vertical', 'horizontal_and_vertical'] as const;
@@ -38,17 +36,5 @@ export const RandomFlip = defineOp<RandomFlipAttrs>({
     return x;
   },
 
-  flops: () => 0,
-
-  reference: ([x]) => tensor(x.shape, x.data),
-
-  trainForward: ([x], _weights, a, ctx) => ({ output: resample(x, randomFlipSampling(a, x.shape.slice(1)), nodeStepKey(ctx)) }),
-
-  // a permutation of the pixels: dx is dy moved back (the identity's gradient without a ctx)
-  backward: ([x], _weights, a, dy, ctx) => ({
-    inputs: [ctx ? resampleBackward(x.shape, dy, randomFlipSampling(a, x.shape.slice(1)), nodeStepKey(ctx)) : tensor(x.shape, dy.data)],
-    weights: {},
-  }),
-
-  gpu: { exact: true },
+  ...identityAtInference(randomFlipSampling),
 });

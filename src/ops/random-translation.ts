@@ -5,10 +5,8 @@
 // nearest) and the uncovered part filled by fill_mode (reflect, wrap, constant with fill_value, nearest).
 // At inference, the identity, as in Keras. The draws are sampleUniform(dropoutKey(seed, step, node), image,
 // 0 | 1) (src/train/dropout-mask.ts), the same on the CPU reference and in WGSL (shaders/resample2d-lib.wgsl).
-import { tensor } from '../tensor.ts';
-import { nodeStepKey } from '../train/dropout-mask.ts';
 import { expectRank } from './geometry.ts';
-import { FILL_MODES, IDENTITY, INTERPOLATIONS, resample, resampleBackward, whole, type FillMode, type Interpolation, type Sampling } from './image-sampling.ts';
+import { FILL_MODES, identityAtInference, IDENTITY, INTERPOLATIONS, whole, type FillMode, type Interpolation, type Sampling } from './image-sampling.ts';
 import { defineOp, OpError } from './op.ts';
 
 export interface RandomTranslationAttrs {
@@ -57,17 +55,5 @@ export const RandomTranslation = defineOp<RandomTranslationAttrs>({
     return x;
   },
 
-  flops: () => 0,
-
-  reference: ([x]) => tensor(x.shape, x.data),
-
-  trainForward: ([x], _weights, a, ctx) => ({ output: resample(x, randomTranslationSampling(a, x.shape.slice(1)), nodeStepKey(ctx)) }),
-
-  // linear in x: dx is dy sent back along the interpolation taps (the identity's gradient without a ctx)
-  backward: ([x], _weights, a, dy, ctx) => ({
-    inputs: [ctx ? resampleBackward(x.shape, dy, randomTranslationSampling(a, x.shape.slice(1)), nodeStepKey(ctx)) : tensor(x.shape, dy.data)],
-    weights: {},
-  }),
-
-  gpu: { exact: true },
+  ...identityAtInference(randomTranslationSampling),
 });
