@@ -39,12 +39,17 @@ const GRAPH = {
   outputs: ['classes'],
 };
 
+/** A fresh folder with the data set and GRAPH written into it. */
+async function workspace(): Promise<{ dir: string; x: string; y: string; graph: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'deepwire-fit-'));
+  const graph = join(dir, 'graph.json');
+  await writeFile(graph, JSON.stringify(GRAPH));
+  return { dir, graph, ...(await dataset(dir)) };
+}
+
 describe.skipIf(!gpu)('deepwire fit and evaluate', () => {
   it('trains with Keras\' epoch lines, learns, saves a model deepwire run opens', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'deepwire-fit-'));
-    const { x, y } = await dataset(dir);
-    const graph = join(dir, 'graph.json');
-    await writeFile(graph, JSON.stringify(GRAPH));
+    const { dir, x, y, graph } = await workspace();
     const out = join(dir, 'trained.json');
     const fit = await runCli(['fit', graph, '--data', `${x},${y}`, '--epochs', '8', '--batch-size', '8', '--optimizer', 'adam', '--learning-rate', '0.02', '--validation-split', '0.25', '--save', out]);
     expect(fit.stderr).toBe('');
@@ -68,10 +73,7 @@ describe.skipIf(!gpu)('deepwire fit and evaluate', () => {
   });
 
   it('--augment puts RandomFlip and RandomTranslation after the Input while training; the saved model is the graph as given', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'deepwire-fit-'));
-    const { x, y } = await dataset(dir);
-    const graph = join(dir, 'graph.json');
-    await writeFile(graph, JSON.stringify(GRAPH));
+    const { dir, x, y, graph } = await workspace();
     const out = join(dir, 'trained.json');
     // a vertical flip and small shifts keep the task's label (left half brighter)
     const fit = await runCli(['fit', graph, '--data', `${x},${y}`, '--epochs', '6', '--batch-size', '8', '--learning-rate', '0.02', '--validation-split', '0.25', '--augment', 'flip=vertical,translate=0.1', '--save', out]);
