@@ -76,7 +76,7 @@ if (!engine.info.features.timestamps) {
   console.log(`GPU time per step (timestamp queries, one pass per dispatch): median ${median(totals).toFixed(0)} ms`);
   const rows = trainer.plan.steps.map((s, k) => {
     const p = s.params;
-    const shape = p.KH !== undefined && p.N !== undefined ? ` ${p.KH}×${p.KW} ${p.N}×${p.H}×${p.W}×${p.C}→${p.OH}×${p.OW}×${p.OC}` : '';
+    const shape = p.KH !== undefined && p.N !== undefined ? ` ${p.KH}×${p.KW} ${p.N}×${p.H}×${p.W}×${p.C}→${p.OH}×${p.OW}×${p.OC ?? p.C}` : '';
     return { what: `${s.node}: ${s.kernel}${shape}`, kernel: s.kernel, ms: median(perStep[k]), min: Math.min(...perStep[k]) };
   });
   console.log(`slowest dispatches (median, min of ${args.timed} timed steps):`);

@@ -51,7 +51,7 @@ describe.skipIf(!gpu)('deepwire fit and evaluate', () => {
   it('trains with Keras\' epoch lines, learns, saves a model deepwire run opens', async () => {
     const { dir, x, y, graph } = await workspace();
     const out = join(dir, 'trained.json');
-    const fit = await runCli(['fit', graph, '--data', `${x},${y}`, '--epochs', '8', '--batch-size', '8', '--optimizer', 'adam', '--learning-rate', '0.02', '--validation-split', '0.25', '--save', out]);
+    const fit = await runCli(['fit', graph, '--data', `${x},${y}`, '--epochs', '8', '--batch-size', '8', '--optimizer', 'adam', '--learning-rate', '0.02', '--validation-split', '0.25', '--save', out, '--history', join(dir, 'history.json')]);
     expect(fit.stderr).toBe('');
     expect(fit.code).toBe(0);
     expect(fit.stdout).toContain("compile(optimizer=adam(learning_rate=0.02), loss='sparse_categorical_crossentropy', metrics=['accuracy']), batch 8");
@@ -60,7 +60,14 @@ describe.skipIf(!gpu)('deepwire fit and evaluate', () => {
     const [first, last] = [epochs[0], epochs[7]];
     expect(Number(last[2]), 'training loss falls').toBeLessThan(Number(first[2]));
     expect(Number(last[5]), 'validation accuracy of a separable task').toBeGreaterThanOrEqual(0.75);
-    expect([...fit.written.keys()]).toEqual([out, join(dir, 'trained.weights.bin')]);
+    expect([...fit.written.keys()]).toEqual([join(dir, 'history.json'), out, join(dir, 'trained.weights.bin')]);
+    // --history: Keras' History, the printed epochs' numbers, and every batch's loss.
+    const history = JSON.parse(new TextDecoder().decode(fit.written.get(join(dir, 'history.json'))));
+    expect(history.history.loss.map((v: number) => v.toFixed(4))).toEqual(epochs.map((m) => m[2]));
+    expect(history.history.val_accuracy.map((v: number) => v.toFixed(4))).toEqual(epochs.map((m) => m[5]));
+    expect(history.params).toMatchObject({ epochs: 8, batchSize: 8, validationSplit: 0.25, optimizer: { name: 'adam', learningRate: 0.02 } });
+    expect(history.batches.loss.length).toBe(history.params.steps.reduce((a: number, b: number) => a + b, 0));
+    expect(history.batches.loss.every(Number.isFinite)).toBe(true);
 
     for (const [path, bytes] of fit.written) await writeFile(path, bytes);
     const evaluated = await runCli(['evaluate', out, '--data', `${x},${y}`, '--batch-size', '8']);
@@ -105,6 +112,11 @@ describe.skipIf(!gpu)('deepwire fit and evaluate', () => {
     expect((await runCli(['fit', graph, '--data', `${x},${y}`, '--optimizer', 'adagrad'])).stderr).toBe("deepwire: unknown optimizer 'adagrad' — use one of sgd, adam, rmsprop\n");
     expect((await runCli(['fit', graph, '--data', `${x},${y}`, '--batch-size', '200'])).stderr).toBe('deepwire: 128 training samples make no batch of 200 — use --batch-size 128 or less, or more data\n');
     expect((await runCli(['fit', graph, '--data', `${x},${y}`, '--save', 'model.h5'])).code).toBe(2);
+    expect((await runCli(['fit', graph, '--data', `${x},${y}`, '--samples', '500'])).stderr).toBe('deepwire: --samples 500 is more than the 128 training samples of x.npy — use --samples 128 or less\n');
+    // --samples takes x_train[:N]: 20 samples make 2 batches of 8 an epoch.
+    const few = await runCli(['fit', graph, '--data', `${x},${y}`, '--samples', '20', '--batch-size', '8', '--history', join(dir, 'h.json')]);
+    expect(few.stderr).toBe('');
+    expect(JSON.parse(new TextDecoder().decode(few.written.get(join(dir, 'h.json')))).params.steps).toEqual([2]);
     const rotate = await runCli(['fit', graph, '--data', `${x},${y}`, '--augment', 'rotate']);
     expect(rotate.code).toBe(2);
     expect(rotate.stderr).toMatch(/^deepwire: --augment: unknown augmentation 'rotate' — use flip/);

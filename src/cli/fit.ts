@@ -10,6 +10,7 @@ import { exportKerasModel } from '../io/keras-model-export.ts';
 import { loadFashionMnist } from '../data/fashion-mnist.ts';
 import { loadImageFolder } from '../data/image-folder.ts';
 import { loadNpyPair } from '../data/npy-pair.ts';
+import { rows } from '../data/batch.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { Engine } from '../runtime/engine.ts';
 import { materializeWeights, type WeightStore } from '../runtime/reference.ts';
@@ -43,11 +44,13 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
   const augmentation = augmentationOf(flags);
   const save = flags.save as string | undefined;
   if (save !== undefined && !/\.json$/i.test(save)) throw usageError(`--save writes a Keras model JSON, got '${save}'`, 'e.g. --save trained.json');
+  const historyFile = flags.history as string | undefined;
+  if (historyFile !== undefined && !/\.json$/i.test(historyFile)) throw usageError(`--history writes JSON, got '${historyFile}'`, 'e.g. --history history.json');
   const loaded = await loadValidGraph(file, io, flags);
   config.seed = seedOf(loaded, flags);
   const report = loaded.report;
   const weights = materializeWeights(report, config.seed, loaded.weights);
-  const data = config.epochs > 0 || save === undefined ? await loadData(flags, report, io) : null;
+  const data = config.epochs > 0 || save === undefined ? firstSamples(await loadData(flags, report, io), flags) : null;
   const engine = await Engine.create();
   let trained: Weights = weights;
   if (data && config.epochs > 0) {
@@ -67,10 +70,19 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
     };
     process.on('SIGINT', onSigint);
     const tty = !!process.stdout.isTTY;
+    const history = new HistoryLog(loaded.name, compile, config, data.what);
     try {
-      await fit(engine, training, trainer, data.train, compile, config, {
-        onBatch: tty ? (p) => io.stdout(`\r${progressLine(p)}`) : undefined,
-        onEpoch: (log) => io.stdout(`${tty ? '\r' : ''}Epoch ${log.epoch}/${config.epochs} - ${epochLine(log)}\n`),
+      await fit(engine, report, trainer, data.train, compile, config, {
+        onBatch: (p) => {
+          history.batch(p);
+          if (tty) io.stdout(`\r${progressLine(p)}`);
+        },
+        onEpoch: async (log) => {
+          history.epoch(log);
+          io.stdout(`${tty ? '\r' : ''}Epoch ${log.epoch}/${config.epochs} - ${epochLine(log)}\n`);
+          // Written after every epoch, so a long run that is stopped or dies keeps its curves.
+          if (historyFile !== undefined) await writeOutput(historyFile, history.json(), io);
+        },
         shouldStop: () => stop,
       });
     } finally {
@@ -78,6 +90,10 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
     }
     trained = await trainer.weights();
     trainer.destroy();
+    if (historyFile !== undefined) {
+      await writeOutput(historyFile, history.json(), io);
+      io.stdout(`history: ${historyFile}\n`);
+    }
   }
   if (data?.test) {
     const t = await evaluate(engine, report, trained, data.test, compile, config.batchSize);
@@ -97,6 +113,40 @@ export async function evaluateCommand({ file, flags }: Parsed, io: CliIo): Promi
   const t = await evaluate(engine, loaded.report, weights, set, compile, int(flags, 'batch-size', FIT_DEFAULTS.batchSize, 1));
   io.stdout(`${data.test ? 'test' : data.what}: loss: ${t.loss.toFixed(4)} - accuracy: ${t.accuracy.toFixed(4)}\n`);
   return 0;
+}
+
+/**
+ * What `--history` writes: Keras' History (`history.history`: per epoch loss, accuracy, val_loss,
+ * val_accuracy; `history.params`), plus every batch's own loss and accuracy for finer curves.
+ */
+class HistoryLog {
+  private readonly epochs: EpochLog[] = [];
+  private readonly batches = { step: [] as number[], loss: [] as number[], accuracy: [] as number[] };
+  private steps = 0;
+
+  constructor(private readonly model: string, private readonly compile: CompileConfig, private readonly config: FitConfig, private readonly data: string) {}
+
+  batch(p: BatchProgress): void {
+    this.batches.step.push(++this.steps);
+    this.batches.loss.push(p.metrics.loss);
+    this.batches.accuracy.push(p.metrics.accuracy);
+  }
+
+  epoch(log: EpochLog): void {
+    this.epochs.push(log);
+  }
+
+  json(): Uint8Array {
+    const column = (pick: (e: EpochLog) => number | undefined) => this.epochs.map(pick);
+    const history: Record<string, (number | undefined)[]> = { loss: column((e) => e.loss), accuracy: column((e) => e.accuracy) };
+    if (this.epochs.some((e) => e.valLoss !== undefined)) {
+      history.val_loss = column((e) => e.valLoss);
+      history.val_accuracy = column((e) => e.valAccuracy);
+    }
+    const { optimizer, loss } = this.compile;
+    const params = { model: this.model, data: this.data, optimizer, loss, ...this.config, steps: this.epochs.map((e) => e.samples / this.config.batchSize), seconds: column((e) => e.seconds) };
+    return new TextEncoder().encode(`${JSON.stringify({ history, params, batches: this.batches })}\n`);
+  }
 }
 
 function compileOf(flags: Flags): CompileConfig {
@@ -141,6 +191,15 @@ async function loadData(flags: Flags, report: GraphReport, io: CliIo): Promise<D
   const set = await loadImageFolder(spec, { imageSize: [input[0], input[1]], colorMode: input[2] === 1 ? 'grayscale' : 'rgb', preprocess: 'unit' });
   io.stdout(`${spec}: ${set.classNames.length} classes (${set.classNames.join(', ')})\n`);
   return { train: set, what: basename(spec) };
+}
+
+/** --samples N: the first N training samples, as Keras users slice x_train[:N] (a small set shows overfitting). */
+function firstSamples(data: Data, flags: Flags): Data {
+  if (flags.samples === undefined) return data;
+  const n = int(flags, 'samples', 1, 1);
+  const have = data.train.x.shape[0];
+  if (n > have) throw usageError(`--samples ${n} is more than the ${formatCount(have)} training samples of ${data.what}`, `use --samples ${have} or less`);
+  return { ...data, train: { ...data.train, x: rows(data.train.x, 0, n), y: rows(data.train.y, 0, n) } };
 }
 
 async function saveModel(out: string, raw: Record<string, unknown>, report: GraphReport, weights: Weights, io: CliIo): Promise<void> {

@@ -46,6 +46,7 @@ import optimizerSource from '../../shaders/train/optimizer.wgsl?raw';
 import pad2dBackwardSource from '../../shaders/train/pad2d-backward.wgsl?raw';
 import penaltySource from '../../shaders/train/penalty.wgsl?raw';
 import pool2dBackwardSource from '../../shaders/train/pool2d-backward.wgsl?raw';
+import pool2dBackwardBlocksSource from '../../shaders/train/pool2d-backward-blocks.wgsl?raw';
 import resample2dBackwardSource from '../../shaders/train/resample2d-backward.wgsl?raw';
 import softmaxBackwardSource from '../../shaders/train/softmax-backward.wgsl?raw';
 import trainState from '../../shaders/train/train-state.wgsl?raw';
@@ -142,6 +143,7 @@ export const TRAINING_KERNELS = {
   pad2dBackward: kernel('pad2d-backward', pad2dBackwardSource),
   penalty: kernel('penalty', penaltySource),
   pool2dBackward: kernel('pool2d-backward', pool2dBackwardSource),
+  pool2dBackwardBlocks: kernel('pool2d-backward-blocks', pool2dBackwardBlocksSource),
   resample2dBackward: kernel('resample2d-backward', resample2dBackwardSource),
   softmaxBackward: kernel('softmax-backward', softmaxBackwardSource),
 } as const;

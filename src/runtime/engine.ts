@@ -368,7 +368,8 @@ export class CompiledGraph {
       if (formatShape(feed.shape) !== formatShape(view.shape))
         throw new EngineError(`Input '${id}' expects ${formatShape(view.shape)} (batch first), got ${formatShape(feed.shape)}`, id, 'resize the input or change the Input shape');
     }
-    const read = options.read ?? [...this.kept].filter((id) => plan.views.has(id) && !plan.inputs.has(id));
+    // Each id once: a tensor named twice would map its one readback buffer twice.
+    const read = [...new Set(options.read ?? [...this.kept].filter((id) => plan.views.has(id) && !plan.inputs.has(id)))];
     for (const id of read)
       if (!this.kept.has(id) || !plan.views.has(id))
         throw new EngineError(`'${id}' was not kept when the graph was compiled`, id, 'compile with it in `keep` to read it back');

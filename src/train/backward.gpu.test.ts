@@ -139,6 +139,15 @@ describe.skipIf(!engine)('GPU backward = reference backward', () => {
     expect(want.filter((k) => !used.has(k))).toEqual([]);
   });
 
+  it('runs both pool backward kernels (windows apart, windows overlapping)', () => {
+    const used = new Set(Object.values(tables).filter((t) => t.op.endsWith('Pool2D')).flatMap((t) => t.cases.filter(fits).flatMap((c) => {
+      const report = analyzeGraph(singleOpGraph(t.op, c.inputs, c.attrs ?? {}));
+      const { plan } = lowerTraining(report, materializeWeights(report, 1), { batch: c.batch ?? 1, compile, probe: true });
+      return plan.steps.map((s) => s.kernel);
+    })));
+    expect((['pool2dBackward', 'pool2dBackwardBlocks'] as const).filter((k) => !used.has(k))).toEqual([]);
+  });
+
   // Keras' rule, and the reference's: an output element equal to several inputs sends its gradient
   // to the first of them only.
   for (const op of ['Maximum', 'Minimum'])

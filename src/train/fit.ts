@@ -15,7 +15,8 @@ import { sizeOf, type Tensor } from '../tensor.ts';
 import type { CompileConfig, FitConfig } from './config.ts';
 import type { GpuTrainer, StepMetrics } from './gpu-trainer.ts';
 import { accuracy as accuracyOf, dataLoss } from './losses.ts';
-import { planTraining, weightPenalty } from './reference-trainer.ts';
+import { activityOf, planTraining, weightPenalty } from './reference-trainer.ts';
+import { regularizationPenalty } from '../weights/regularizers.ts';
 
 type Weights = Map<string, Record<string, Tensor>>;
 
@@ -44,8 +45,8 @@ export interface BatchProgress {
 }
 
 export interface FitCallbacks {
-  onBatch?(p: BatchProgress): void;
-  onEpoch?(log: EpochLog): void;
+  onBatch?(p: BatchProgress): void | Promise<void>;
+  onEpoch?(log: EpochLog): void | Promise<void>;
   /** Asked after every batch: true stops training there (Ctrl-C), keeping what was learnt. */
   shouldStop?(): boolean;
 }
@@ -79,7 +80,7 @@ export async function fit(engine: Engine, report: GraphReport, trainer: GpuTrain
       lossSum += metrics.loss;
       accuracySum += metrics.accuracy;
       done++;
-      callbacks.onBatch?.({ epoch: epoch + 1, batch: k + 1, batches, metrics, loss: lossSum / done, accuracy: accuracySum / done, seconds: (performance.now() - started) / 1000 });
+      await callbacks.onBatch?.({ epoch: epoch + 1, batch: k + 1, batches, metrics, loss: lossSum / done, accuracy: accuracySum / done, seconds: (performance.now() - started) / 1000 });
       if (callbacks.shouldStop?.()) {
         history.stopped = true;
         break;
@@ -93,7 +94,7 @@ export async function fit(engine: Engine, report: GraphReport, trainer: GpuTrain
     }
     log.seconds = (performance.now() - started) / 1000;
     history.epochs.push(log);
-    callbacks.onEpoch?.(log);
+    await callbacks.onEpoch?.(log);
     if (history.stopped) break;
   }
   return history;
@@ -101,9 +102,17 @@ export async function fit(engine: Engine, report: GraphReport, trainer: GpuTrain
 
 /** The model's outputs for every sample of `x`, in inference mode, `batch` at a time (the last batch padded). */
 export async function predict(engine: Engine, report: GraphReport, weights: Weights, x: Tensor, batch: number): Promise<Tensor> {
+  return (await predictWith(engine, report, weights, x, batch)).y;
+}
+
+/** predict, also reading `alsoRead` nodes' outputs: `onBatch` gets them with the batch's real sample count. */
+async function predictWith(
+  engine: Engine, report: GraphReport, weights: Weights, x: Tensor, batch: number,
+  alsoRead: string[] = [], onBatch?: (tensors: Map<string, Tensor>, count: number) => void,
+): Promise<{ y: Tensor }> {
   const input = report.nodes.find((r) => r.op === 'Input')!;
   const output = report.outputs[0];
-  const compiled = engine.compile(report, weights, { batch });
+  const compiled = engine.compile(report, weights, { batch, keep: alsoRead });
   try {
     const n = x.shape[0];
     const sample = sizeOf(x.shape.slice(1));
@@ -114,19 +123,31 @@ export async function predict(engine: Engine, report: GraphReport, weights: Weig
       const count = Math.min(batch, n - start);
       feed.fill(0);
       feed.set(rows(x, start, start + count).data);
-      const y = (await compiled.run({ [input.id]: { shape: [batch, ...x.shape.slice(1)], data: feed } }, { read: [output] })).tensors.get(output)!;
-      out.set(y.data.subarray(0, count * sizeOf(outShape)), start * sizeOf(outShape));
+      const { tensors } = await compiled.run({ [input.id]: { shape: [batch, ...x.shape.slice(1)], data: feed } }, { read: [output, ...alsoRead] });
+      out.set(tensors.get(output)!.data.subarray(0, count * sizeOf(outShape)), start * sizeOf(outShape));
+      onBatch?.(tensors, count);
     }
-    return { shape: [n, ...outShape], data: out };
+    return { y: { shape: [n, ...outShape], data: out } };
   } finally {
     compiled.destroy();
   }
 }
 
-/** Keras' model.evaluate: the data loss plus the regularization penalties, and the accuracy, over every sample. */
+/**
+ * Keras' model.evaluate: the data loss plus model.losses — the weight penalties and each activity
+ * regularizer's penalty on its node's output per sample (Keras: per batch, divided by the batch size;
+ * with equal batches the same mean) — and the accuracy, over every sample.
+ */
 export async function evaluate(engine: Engine, report: GraphReport, weights: Weights, data: Dataset, compile: CompileConfig, batch: number): Promise<Evaluation> {
-  const y = await predict(engine, report, weights, data.x, batch);
+  const regularized = report.nodes.filter((r) => activityOf(r));
+  let activitySum = 0;
+  const { y } = await predictWith(engine, report, weights, data.x, batch, regularized.map((r) => r.id), (tensors, count) => {
+    for (const r of regularized) {
+      const t = tensors.get(r.id)!;
+      activitySum += regularizationPenalty(activityOf(r)!, t.data.subarray(0, count * sizeOf(t.shape.slice(1))));
+    }
+  });
   const labels = compile.loss.name === 'sparse_categorical_crossentropy' ? data.y.data : data.y;
-  return { loss: dataLoss(compile.loss, y, labels).value + weightPenalty(planTraining(report), weights), accuracy: accuracyOf(compile.loss, y, labels) };
+  const penalties = weightPenalty(planTraining(report), weights) + activitySum / data.x.shape[0];
+  return { loss: dataLoss(compile.loss, y, labels).value + penalties, accuracy: accuracyOf(compile.loss, y, labels) };
 }
-

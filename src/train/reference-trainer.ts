@@ -131,7 +131,8 @@ export function weightPenalty(plan: TrainingPlan, weights: NodeWeights): number 
   return sum;
 }
 
-const activityOf = (node: NodeReport) => (node.attrs.activity_regularizer as Regularizer | null | undefined) ?? null;
+/** A node's activity regularizer, applied to its output (after its own activation), or null. */
+export const activityOf = (node: NodeReport) => (node.attrs.activity_regularizer as Regularizer | null | undefined) ?? null;
 
 /**
  * One training step's forward, loss and backward, without updating anything: the loss Keras reports,
