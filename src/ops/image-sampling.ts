@@ -1,7 +1,7 @@
 // The sampling the image augmentation ops share (RandomFlip, RandomTranslation, RandomCrop): output pixel
 // (oy, ox) of sample n reads the input at a source coordinate that is an affine map of oy and of ox, one
 // per axis — coordinate = scale·o + offset, the map the sample's random draws chose — through one tap
-// (nearest: the coordinate rounded half away from zero) or two (bilinear: floor and floor + 1, weights
+// (nearest: the coordinate rounded half away from zero, as TensorFlow's kernel) or two (bilinear: floor and floor + 1, weights
 // 1 − f and f), each tap's index folded into the input window by the fill mode. That is Keras 3's
 // affine_transform for a translation, as the JAX backend computes it (tap by tap), and its bilinear
 // resize (half-pixel centers, no antialias) for RandomCrop's center window.
