@@ -3,7 +3,7 @@
 // the same initial weights on the same batches, step by step — each step's loss and accuracy, then
 // every weight, BatchNormalization's moving statistics included, after the steps. Every optimizer and
 // loss, a net holding each trainable op family, a residual block, an Inception module, a DenseNet
-// block and the Fashion-MNIST example with its Dropout; with the engine's conv kernels, and the nets
+// block, the Fashion-MNIST example with its Dropout and a net behind the augmentation ops; with the engine's conv kernels, and the nets
 // with convs again with each other conv-kernel choice (gemm, direct with and without subgroups, naive).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -207,6 +207,20 @@ describe.skipIf(!engine)('GPU training step = reference trainer, step by step', 
     graph: JSON.parse(readFileSync(new URL('../../examples/fashion-cnn.json', import.meta.url), 'utf8')) as GraphFile,
   });
   it('examples/fashion-cnn.json on Fashion-MNIST-shaped data, Adam, with its Dropout', () => compare(fashion(), { ...OPTIMIZER_DEFAULTS.adam }, 2));
+
+  it('augmentation after the input (RandomFlip, RandomTranslation, RandomCrop: each step its own transforms), Adam', () =>
+    compare({
+      name: 'augmented', loss: 'categorical_crossentropy', batch: 4,
+      graph: graph([
+        { id: 'x', op: 'Input', attrs: { shape: [8, 8, 2] } },
+        { id: 'flip', op: 'RandomFlip', inputs: ['x'], attrs: { mode: 'horizontal' } },
+        { id: 'shift', op: 'RandomTranslation', inputs: ['flip'], attrs: { height_factor: 0.2, width_factor: 0.2 } },
+        { id: 'crop', op: 'RandomCrop', inputs: ['shift'], attrs: { height: 6, width: 6 } },
+        { id: 'c1', op: 'Conv2D', inputs: ['crop'], attrs: { filters: 4, kernel_size: 3, activation: 'relu', bias_initializer: bias } },
+        { id: 'gap', op: 'GlobalAveragePool2D', inputs: ['c1'] },
+        { id: 'out', op: 'Dense', inputs: ['gap'], attrs: { units: 3, activation: 'softmax', bias_initializer: bias } },
+      ], 'out'),
+    }, { ...OPTIMIZER_DEFAULTS.adam, learningRate: 0.01 }, 4));
 
   describe('with each conv-kernel choice (Adam)', () => {
     const choices: { name: string; kernels: NonNullable<GpuTrainerOptions['kernels']> }[] = [

@@ -7,7 +7,7 @@
 //     the weights as stored (packOnDevice: the optimizer updates what they read); no Winograd (tried:
 //     with its weights packed each step, fashion-cnn's conv2 forward and input gradient took 241 ms of
 //     SwiftShader's CPU against 157 on conv2d-direct-quad16),
-//     BatchNormalization with batch statistics, Dropout's mask;
+//     BatchNormalization with batch statistics, Dropout's mask, the augmentation ops' random transforms;
 //  3. the loss and dL/d(output) (shaders/train/loss.wgsl), each sample's loss and hit in `metrics`;
 //  4. each node's backward in reverse topological order (backward/index.ts), gradients summed where a
 //     tensor feeds several nodes, nothing computed where nothing upstream learns;
@@ -23,6 +23,7 @@ import { pixelView, type Binding, type Plan, type View } from '../compile/plan.t
 import { OpError } from '../ops/op.ts';
 import { sizeOf, stridesOf, type Tensor } from '../tensor.ts';
 import type { Regularizer } from '../weights/specs.ts';
+import { trainingAugmentation } from './backward/augment.ts';
 import { BACKWARD } from './backward/index.ts';
 import { elements, groupsOf, offsetView, view, type BackwardContext, type GradientTarget } from './backward/context.ts';
 import { isFrozen, trainingBatchNormalization, trainingDropout, type BatchStatistics } from './backward/normalization.ts';
@@ -133,11 +134,12 @@ export function lowerTraining(report: GraphReport, weights: Weights, options: Tr
   // Without the pack kernel (a device that failed to build it) only the spec kernels, which read the weights as stored.
   const kernels = options.kernels?.avoidKernels?.has('conv2dPackWeights') ? { ...options.kernels, convKernel: 'naive' as const } : options.kernels;
   const lowering = new Lowering(graph, weights, { ...kernels, batch, keep, winograd: false, packOnDevice: true, lowerings });
-  // The state exists before the forward pass: Dropout's mask reads it.
+  // The state exists before the forward pass: Dropout's mask and the augmentation ops' draws read it.
   const stateView: View = lowering.scratch(STATE, STATE_WORDS);
   const state: Binding = view(stateView);
   lowerings.BatchNormalization = trainingBatchNormalization(bnStats);
   lowerings.Dropout = trainingDropout(state);
+  lowerings.RandomFlip = lowerings.RandomTranslation = lowerings.RandomCrop = trainingAugmentation(state);
   const inputs = lowering.lowerForward();
   inputs.set(STATE, stateView);
 
