@@ -3,17 +3,10 @@
 // timestamp queries (median over the timed steps), slowest first, and per kernel.
 //   node --import ./bin/register.mjs bench/train-step.ts [--batch 32] [--steps 5] [--timed 5] [--model examples/fashion-cnn.json] [--optimizer adam]
 // The machine may be shared: quote medians, and compare runs made close together.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { analyzeGraph } from '../src/graph/analyze.ts';
-import type { GraphFile } from '../src/graph/types.ts';
 import { Engine } from '../src/runtime/engine.ts';
-import { materializeWeights } from '../src/runtime/reference.ts';
-import { tensor } from '../src/tensor.ts';
-import { randomInput } from '../src/testing/compare.ts';
-import { lossConfig, optimizerConfig } from '../src/train/config.ts';
-import { GpuTrainer } from '../src/train/gpu-trainer.ts';
-import { uniforms } from '../src/weights/random.ts';
+import { median } from './report.ts';
+import { createTrainer, loadTrainModel, syntheticBatch } from './train-setup.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -26,26 +19,17 @@ const { values: args } = parseArgs({
 });
 const batch = Number(args.batch);
 const steps = Number(args.steps);
-const file = JSON.parse(readFileSync(args.model, 'utf8')) as GraphFile;
-const report = analyzeGraph(file);
-if (!report.ok) throw new Error(report.problems[0].message);
+const model = loadTrainModel(args.model);
 const engine = await Engine.create();
-const input = report.nodes.find((r) => r.op === 'Input')!;
-const K = report.byId.get(report.outputs[0])!.shape!.at(-1)!;
-const compile = { optimizer: optimizerConfig(args.optimizer), loss: lossConfig('sparse_categorical_crossentropy'), metrics: ['accuracy' as const] };
 
 let t0 = performance.now();
-const trainer = GpuTrainer.create(engine, report, materializeWeights(report, 0), { batch, compile, seed: 1 });
-const batchAt = (i: number) => ({
-  x: randomInput([batch, ...input.shape!], `x${i % 4}`),
-  y: tensor([batch], Array.from(uniforms(batch, i % 4, 'labels'), (u) => Math.floor(u * K))),
-});
+const trainer = createTrainer(engine, model, batch, args.optimizer);
+const batchAt = (i: number) => syntheticBatch(model, batch, i);
 let b = batchAt(0);
 const first = await trainer.step(b.x, b.y);
-console.log(`${file.name ?? args.model}, batch ${batch}, ${args.optimizer}: ${trainer.plan.steps.length} dispatches, first step ${(performance.now() - t0).toFixed(0)} ms (compile, pipelines), loss ${first!.loss.toFixed(4)}`);
+console.log(`${model.name}, batch ${batch}, ${args.optimizer}: ${trainer.plan.steps.length} dispatches, first step ${(performance.now() - t0).toFixed(0)} ms (compile, pipelines), loss ${first!.loss.toFixed(4)}`);
 console.log(`adapter: ${engine.info.description}; conv kernel ${engine.convKernel}, subgroups ${engine.info.features.subgroups}`);
 
-const median = (v: number[]) => [...v].sort((a, c) => a - c)[Math.floor(v.length / 2)];
 const walls: number[] = [];
 const cpus: number[] = [];
 for (let i = 1; i <= steps; i++) {

@@ -17,7 +17,7 @@ override ACCUMULATE: bool = false;
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = gid.x + gid.y * nwg.x * WG;
   if (i >= p.count) { return; }
-  let key = mix32(mix32(mix32(state[STATE_SEED]) ^ p.salt) ^ state[STATE_BATCH_INDEX]);
+  let key = stepKey(state[STATE_SEED], state[STATE_BATCH_INDEX], p.salt);
   let keep = f32(mix32(key ^ i) >> 8u) * (1.0 / 16777216.0) >= p.rate;
   let v = select(0.0, src[(i / p.C) * p.srcStride + p.srcOffset + i % p.C] / (1.0 - p.rate), keep);
   out[i] = select(v, out[i] + v, ACCUMULATE);

@@ -1,6 +1,6 @@
 // `deepwire fit` and `deepwire evaluate` as a user runs them, on .npy data: Keras' epoch lines, a model
 // that learns a separable task, the saved model (Keras JSON + weights) that `deepwire run` opens and
-// that `--epochs 0` writes with the initial weights, and the one-line refusals.
+// that `--epochs 0` writes with the initial weights, --augment, and the one-line refusals.
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -39,12 +39,17 @@ const GRAPH = {
   outputs: ['classes'],
 };
 
+/** A fresh folder with the data set and GRAPH written into it. */
+async function workspace(): Promise<{ dir: string; x: string; y: string; graph: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'deepwire-fit-'));
+  const graph = join(dir, 'graph.json');
+  await writeFile(graph, JSON.stringify(GRAPH));
+  return { dir, graph, ...(await dataset(dir)) };
+}
+
 describe.skipIf(!gpu)('deepwire fit and evaluate', () => {
   it('trains with Keras\' epoch lines, learns, saves a model deepwire run opens', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'deepwire-fit-'));
-    const { x, y } = await dataset(dir);
-    const graph = join(dir, 'graph.json');
-    await writeFile(graph, JSON.stringify(GRAPH));
+    const { dir, x, y, graph } = await workspace();
     const out = join(dir, 'trained.json');
     const fit = await runCli(['fit', graph, '--data', `${x},${y}`, '--epochs', '8', '--batch-size', '8', '--optimizer', 'adam', '--learning-rate', '0.02', '--validation-split', '0.25', '--save', out, '--history', join(dir, 'history.json')]);
     expect(fit.stderr).toBe('');
@@ -74,6 +79,20 @@ describe.skipIf(!gpu)('deepwire fit and evaluate', () => {
     expect(run.code).toBe(0);
   });
 
+  it('--augment puts RandomFlip and RandomTranslation after the Input while training; the saved model is the graph as given', async () => {
+    const { dir, x, y, graph } = await workspace();
+    const out = join(dir, 'trained.json');
+    // a vertical flip and small shifts keep the task's label (left half brighter)
+    const fit = await runCli(['fit', graph, '--data', `${x},${y}`, '--epochs', '6', '--batch-size', '8', '--learning-rate', '0.02', '--validation-split', '0.25', '--augment', 'flip=vertical,translate=0.1', '--save', out]);
+    expect(fit.stderr).toBe('');
+    expect(fit.code).toBe(0);
+    expect(fit.stdout).toContain('augmented by RandomFlip + RandomTranslation');
+    const accuracy = [...fit.stdout.matchAll(/val_accuracy: ([\d.]+)$/gm)].map((m) => Number(m[1]));
+    expect(accuracy.at(-1), 'validation accuracy of a separable task').toBeGreaterThanOrEqual(0.75);
+    const saved = new TextDecoder().decode(fit.written.get(out));
+    expect(saved).not.toContain('Random');
+  });
+
   it('--epochs 0 --save writes the initial weights without data', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'deepwire-fit-'));
     const graph = join(dir, 'graph.json');
@@ -98,5 +117,8 @@ describe.skipIf(!gpu)('deepwire fit and evaluate', () => {
     const few = await runCli(['fit', graph, '--data', `${x},${y}`, '--samples', '20', '--batch-size', '8', '--history', join(dir, 'h.json')]);
     expect(few.stderr).toBe('');
     expect(JSON.parse(new TextDecoder().decode(few.written.get(join(dir, 'h.json')))).params.steps).toEqual([2]);
+    const rotate = await runCli(['fit', graph, '--data', `${x},${y}`, '--augment', 'rotate']);
+    expect(rotate.code).toBe(2);
+    expect(rotate.stderr).toMatch(/^deepwire: --augment: unknown augmentation 'rotate' — use flip/);
   });
 });

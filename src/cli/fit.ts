@@ -2,7 +2,9 @@
 // model.evaluate on WebGPU (src/train/), with Keras' progress lines, and the trained model saved as
 // export-keras saves one (model JSON + weights), which `deepwire run` and TF.js open.
 import { basename, dirname, extname, join } from 'node:path';
-import type { GraphReport } from '../graph/analyze.ts';
+import { analyzeGraph, type GraphReport } from '../graph/analyze.ts';
+import type { GraphFile } from '../graph/types.ts';
+import { OpError } from '../ops/op.ts';
 import { formatCount } from '../format.ts';
 import { exportKerasModel } from '../io/keras-model-export.ts';
 import { loadFashionMnist } from '../data/fashion-mnist.ts';
@@ -15,6 +17,7 @@ import { materializeWeights, type WeightStore } from '../runtime/reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { FIT_DEFAULTS, lossConfig, optimizerConfig, type CompileConfig, type FitConfig } from '../train/config.ts';
 import { evaluate, fit, type BatchProgress, type EpochLog } from '../train/fit.ts';
+import { augmentationLayers, withAugmentation } from '../train/augment-graph.ts';
 import { GpuTrainer } from '../train/gpu-trainer.ts';
 import type { Flags, Parsed } from './args.ts';
 import { CliError, usageError, writeOutput, type CliIo } from './io.ts';
@@ -38,6 +41,7 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
     stepsPerEpoch: flags['steps-per-epoch'] !== undefined ? int(flags, 'steps-per-epoch', 1, 1) : undefined,
   };
   const compile = compileOf(flags);
+  const augmentation = augmentationOf(flags);
   const save = flags.save as string | undefined;
   if (save !== undefined && !/\.json$/i.test(save)) throw usageError(`--save writes a Keras model JSON, got '${save}'`, 'e.g. --save trained.json');
   const historyFile = flags.history as string | undefined;
@@ -52,8 +56,12 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
   if (data && config.epochs > 0) {
     // The training step's convs take the kernel inference would (as `deepwire run` does, measured once per adapter).
     await engine.tuneOnFirstUse();
-    const trainer = GpuTrainer.create(engine, report, weights, { batch: config.batchSize, compile, seed: config.seed });
-    io.stdout(`${loaded.name}: ${describe(compile)}, batch ${config.batchSize}, on ${data.what} (${formatCount(data.train.x.shape[0])} samples${config.validationSplit ? `, ${config.validationSplit} held out for validation` : ''})\n`);
+    // --augment: the training run's graph has the augmentation layers after its Input; they are the
+    // identity at inference, so validation, the test set and the saved model use the graph as given.
+    const training = augmentation.length ? analyzeGraph(withAugmentation(loaded.raw as unknown as GraphFile, augmentation)) : report;
+    const trainer = GpuTrainer.create(engine, training, weights, { batch: config.batchSize, compile, seed: config.seed });
+    const augmented = augmentation.length ? `, augmented by ${augmentation.map((l) => l.op).join(' + ')}` : '';
+    io.stdout(`${loaded.name}: ${describe(compile)}, batch ${config.batchSize}, on ${data.what} (${formatCount(data.train.x.shape[0])} samples${config.validationSplit ? `, ${config.validationSplit} held out for validation` : ''})${augmented}\n`);
     let stop = false;
     const onSigint = () => {
       if (stop) process.exit(130);
@@ -150,6 +158,17 @@ function compileOf(flags: Flags): CompileConfig {
     loss: lossConfig((flags.loss as string | undefined) ?? 'sparse_categorical_crossentropy', !!flags['from-logits']),
     metrics: ['accuracy'],
   };
+}
+
+/** --augment flip,translate=0.1: the augmentation layers to put after the Input while training. */
+function augmentationOf(flags: Flags) {
+  const spec = flags.augment as string | undefined;
+  if (spec === undefined) return [];
+  try {
+    return augmentationLayers(spec);
+  } catch (e) {
+    throw e instanceof OpError ? usageError(e.message, e.hint) : e;
+  }
 }
 
 const describe = (c: CompileConfig) =>

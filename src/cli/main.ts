@@ -69,9 +69,12 @@ Fit and evaluate options:
   --loss NAME          sparse_categorical_crossentropy (default), categorical_crossentropy,
                        binary_crossentropy or mean_squared_error; --from-logits for a linear output
   --validation-split F the last fraction of the samples, held out (default 0)
-  --seed N             initial weights, shuffles and Dropout masks (default: the graph's seed, or 0)
+  --seed N             initial weights, shuffles, Dropout masks and augmentations (default: the graph's seed, or 0)
   --no-shuffle         keep the samples' order; --steps-per-epoch N: at most N batches an epoch
   --samples N          only the first N training samples (x_train[:N]; a small set shows overfitting)
+  --augment LIST       while training only, after the Input: flip[=horizontal|vertical|
+                       horizontal_and_vertical] (RandomFlip, default horizontal), translate[=F]
+                       (RandomTranslation, shifts up to F of the size, default 0.1), on the GPU
   --save OUT.json      the trained model (Keras JSON + weights: deepwire run and TF.js open it)
   --history OUT.json   Keras' History (per epoch loss, accuracy, val_loss, val_accuracy) and every batch's loss
 Ctrl-C stops after the current batch and still saves.

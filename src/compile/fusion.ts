@@ -172,10 +172,10 @@ function assignConcatSlices(report: GraphReport, plan: FusionPlan, node: (id: st
  * (NASNet's reduction cell adds one concat member to another).
  */
 function releaseSelfReadingSlices(report: GraphReport, plan: FusionPlan, node: (id: string) => NodeReport, soleConsumer: (id: string) => NodeReport | null): void {
-  /** The node whose tensor `id` is a view of (Flatten, Reshape, Dropout and folded padding are views). */
+  /** The node whose tensor `id` is a view of (Flatten, Reshape, the ops that are the identity at inference and folded padding are views). */
   const viewOf = (id: string): string => {
     const r = node(id);
-    return ['Dropout', 'Flatten', 'Reshape'].includes(r.op) || (r.op === 'ZeroPadding2D' && plan.fusedAway.has(id)) ? viewOf(r.inputs[0]) : id;
+    return ['Dropout', 'RandomFlip', 'RandomTranslation', 'Flatten', 'Reshape'].includes(r.op) || (r.op === 'ZeroPadding2D' && plan.fusedAway.has(id)) ? viewOf(r.inputs[0]) : id;
   };
   /** The outermost concat whose buffer `id` is written into; undefined when it has a buffer of its own. */
   const buffer = (id: string): string | undefined => {

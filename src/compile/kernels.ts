@@ -20,6 +20,8 @@ import channelShuffle from '../../shaders/channel-shuffle.wgsl?raw';
 import pad2d from '../../shaders/pad2d.wgsl?raw';
 import pool2d from '../../shaders/pool2d.wgsl?raw';
 import pool2dArgmax from '../../shaders/pool2d-argmax.wgsl?raw';
+import resample2d from '../../shaders/resample2d.wgsl?raw';
+import resample2dLib from '../../shaders/resample2d-lib.wgsl?raw';
 import softmax from '../../shaders/softmax.wgsl?raw';
 import softmaxAxis from '../../shaders/softmax-axis.wgsl?raw';
 import winogradGemm from '../../shaders/winograd-gemm.wgsl?raw';
@@ -42,9 +44,11 @@ import lossSource from '../../shaders/train/loss.wgsl?raw';
 import mergeBackwardSource from '../../shaders/train/merge-backward.wgsl?raw';
 import optimizerSource from '../../shaders/train/optimizer.wgsl?raw';
 import pad2dBackwardSource from '../../shaders/train/pad2d-backward.wgsl?raw';
+import metricsLogSource from '../../shaders/train/metrics-log.wgsl?raw';
 import penaltySource from '../../shaders/train/penalty.wgsl?raw';
 import pool2dBackwardSource from '../../shaders/train/pool2d-backward.wgsl?raw';
 import pool2dBackwardBlocksSource from '../../shaders/train/pool2d-backward-blocks.wgsl?raw';
+import resample2dBackwardSource from '../../shaders/train/resample2d-backward.wgsl?raw';
 import softmaxBackwardSource from '../../shaders/train/softmax-backward.wgsl?raw';
 import trainState from '../../shaders/train/train-state.wgsl?raw';
 import { ACTIVATION_KIND } from './activation-codes.ts';
@@ -78,6 +82,7 @@ const PRELUDES: Record<string, string> = {
   epilogue,
   'conv2d-direct-lib': conv2dDirectLib,
   'train-state': trainState,
+  'resample2d-lib': resample2dLib,
 };
 
 /** The preludes a shader names in its `// uses: a, b` line, in that order. */
@@ -137,9 +142,11 @@ export const TRAINING_KERNELS = {
   mergeBackward: kernel('merge-backward', mergeBackwardSource),
   optimizer: kernel('optimizer', optimizerSource),
   pad2dBackward: kernel('pad2d-backward', pad2dBackwardSource),
+  metricsLog: kernel('metrics-log', metricsLogSource),
   penalty: kernel('penalty', penaltySource),
   pool2dBackward: kernel('pool2d-backward', pool2dBackwardSource),
   pool2dBackwardBlocks: kernel('pool2d-backward-blocks', pool2dBackwardBlocksSource),
+  resample2dBackward: kernel('resample2d-backward', resample2dBackwardSource),
   softmaxBackward: kernel('softmax-backward', softmaxBackwardSource),
 } as const;
 
@@ -159,6 +166,7 @@ export const KERNELS = {
   pool2d: kernel('pool2d', pool2d),
   pool2dArgmax: kernel('pool2d-argmax', pool2dArgmax),
   pad2d: kernel('pad2d', pad2d),
+  resample2d: kernel('resample2d', resample2d),
   channelShuffle: kernel('channel-shuffle', channelShuffle),
   globalPool2d: kernel('global-pool2d', globalPool2d),
   elementwise: kernel('elementwise', elementwise),

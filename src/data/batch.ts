@@ -81,7 +81,7 @@ export interface Batch {
   x: Tensor;
   /** [B] or [B, ...target] */
   y: Tensor;
-  /** Which samples of the data set, in batch order (a view of the order): what augmentation keys its draws on. */
+  /** Which samples of the data set, in batch order (a view of the order). */
   indices: Uint32Array;
 }
 

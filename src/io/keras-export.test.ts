@@ -79,7 +79,10 @@ describe('exportKeras', () => {
   it('handles every op of the registry, and Python reads back each layer under its name', () => {
     const nodes: GraphNode[] = [
       { id: 'x', op: 'Input', attrs: { shape: [12, 12, 4] } },
-      { id: 'conv', op: 'Conv2D', inputs: ['x'], attrs: { filters: 4, kernel_size: 3, padding: 'same', dilation_rate: 2 } },
+      { id: 'flip', op: 'RandomFlip', inputs: ['x'], attrs: { mode: 'horizontal' } },
+      { id: 'shift', op: 'RandomTranslation', inputs: ['flip'], attrs: { height_factor: 0.1, width_factor: [-0.2, 0.1], fill_mode: 'constant' } },
+      { id: 'rcrop', op: 'RandomCrop', inputs: ['shift'], attrs: { height: 12, width: 12 } },
+      { id: 'conv', op: 'Conv2D', inputs: ['rcrop'], attrs: { filters: 4, kernel_size: 3, padding: 'same', dilation_rate: 2 } },
       { id: 'dw', op: 'DepthwiseConv2D', inputs: ['conv'], attrs: { kernel_size: 3, padding: 'same', depth_multiplier: 2 } },
       { id: 'sep', op: 'SeparableConv2D', inputs: ['dw'], attrs: { filters: 4, kernel_size: 3, padding: 'same', pointwise_regularizer: 'l2' } },
       { id: 'bn', op: 'BatchNormalization', inputs: ['sep'], attrs: { epsilon: 1.001e-5, center: false } },
@@ -123,6 +126,10 @@ describe('exportKeras', () => {
     expect(at('max').callee).toBe('tf.keras.layers.MaxPooling2D');
     expect(at('gap')).toEqual({ callee: 'tf.keras.layers.GlobalAveragePooling2D', kw: { keepdims: 'True', name: 'global_average_pooling2d' } });
     expect(at('norm').kw).toMatchObject({ mean: '[0.5, 0, 0.25, 1]', variance: '[1, 2, 3, 4]' });
+    // Keras takes a factor as one number or a pair
+    expect(at('shift').kw).toMatchObject({ height_factor: '0.1', width_factor: '[-0.2, 0.1]', fill_mode: "'constant'" });
+    expect(at('rcrop').kw).toMatchObject({ height: '12', width: '12' });
+    expect(at('flip').kw).toMatchObject({ mode: "'horizontal'" });
     expect(at('adapted').kw).toEqual({ name: 'normalization_1' });
     expect(at('pad').kw.padding).toBe('((1, 0), (2, 1))');
     expect(at('reshape').kw.target_shape).toBe('(1, 1)');

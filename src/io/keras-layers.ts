@@ -16,6 +16,7 @@ const KERAS_CLASS: Record<string, string> = {
 const REQUIRED: Record<string, string[]> = {
   Conv2D: ['filters', 'kernel_size'], SeparableConv2D: ['filters', 'kernel_size'], DepthwiseConv2D: ['kernel_size'],
   Dense: ['units'], Dropout: ['rate'], Reshape: ['target_shape'], Rescaling: ['scale'], Activation: ['activation'], Dot: ['axes'],
+  RandomTranslation: ['height_factor', 'width_factor'], RandomCrop: ['height', 'width'],
   // TF.js' Softmax defaults to axis 1, Keras' to −1: always said
   Softmax: ['axis'],
 };
@@ -26,6 +27,9 @@ const NOT_IN_KERAS: Record<string, string[]> = {
   // ONNX imports of PyTorch convs with strides and dilation together, which Keras refuses.
   Conv2D: ['allow_strided_dilation'],
 };
+
+/** Keras factors that are one number or a pair: deepwire holds [f] or [low, high], Keras wants f itself for the first. */
+const FACTORS: Record<string, string[]> = { RandomTranslation: ['height_factor', 'width_factor'] };
 
 /** Keras pools pad only 'same' or 'valid' (its convs get a ZeroPadding2D before them instead). */
 const POOLS = new Set(['MaxPool2D', 'AveragePool2D']);
@@ -127,7 +131,8 @@ function kerasArguments(r: NodeReport): Map<string, KerasArgument> {
     const required = REQUIRED[r.op]?.includes(key);
     if (!required && JSON.stringify(value) === JSON.stringify(defaults[key])) continue;
     if (value === null && !required) continue;
-    args.set(key, { value, kind: spec.kind });
+    if (FACTORS[r.op]?.includes(key) && Array.isArray(value) && value.length === 1) args.set(key, { value: value[0], kind: 'float' });
+    else args.set(key, { value, kind: spec.kind });
   }
   return args;
 }

@@ -18,6 +18,9 @@ import { loadInTfjs, tfjsOutputs } from '../testing/tfjs-oracle.ts';
 import { exportKerasModel } from './keras-model-export.ts';
 import { importTfjsLayers } from './tfjs-layers.ts';
 
+/** Keras 3's augmentation layers, which TF.js Layers cannot load. */
+const AUGMENTATION = ['RandomFlip', 'RandomTranslation', 'RandomCrop'];
+
 const graph = (nodes: GraphNode[], outputs: string[], name = 'test'): GraphFile => ({ format: 'deepwire-graph', version: 1, name, nodes, outputs });
 
 function randomInput(shape: number[], seed: number): Tensor {
@@ -80,8 +83,9 @@ describe('exportKerasModel: TF.js opens it and computes what deepwire computes',
       { id: 'dot', op: 'Dot', inputs: ['dense', 'gmp'], attrs: { axes: 1, normalize: true } },
       { id: 'reshape', op: 'Reshape', inputs: ['dot'], attrs: { target_shape: [1, 1] } },
     ];
-    // deepwire's own ops (ONNX's Div of two tensors, …) are refused, with what to do in Keras: keras-layers.test.ts.
-    expect(OPS.map((o) => o.type).filter((t) => !nodes.some((n) => n.op === t))).toEqual(Object.keys(NO_KERAS_LAYER));
+    // deepwire's own ops (ONNX's Div of two tensors, …) are refused, with what to do in Keras: keras-layers.test.ts;
+    // TF.js Layers has no augmentation layers to load: those are read back by our importer below.
+    expect(OPS.map((o) => o.type).filter((t) => !nodes.some((n) => n.op === t))).toEqual([...Object.keys(NO_KERAS_LAYER), ...AUGMENTATION]);
     const g = graph(nodes, ['reshape', 'soft', 'dense', 'bn', 'dw'], 'every_op');
     await roundTrip(g);
   });
@@ -127,6 +131,29 @@ describe('exportKerasModel: TF.js opens it and computes what deepwire computes',
     const want = runReference(a, { x }, { seed: 3 }).tensors.get('leaky')!;
     const got = runReference(b, { [b.nodes[0].id]: x }, { weights: materializeWeights(b, 0, back.weights) }).tensors.get(b.outputs[0])!;
     expectClose(got.data, want.data, { atol: 1e-6, rtol: 1e-5 });
+  });
+});
+
+describe('the augmentation layers in model.json (TF.js Layers has none: our importer reads them back)', () => {
+  it('RandomFlip, RandomTranslation and RandomCrop keep their Keras names and arguments', async () => {
+    const g = graph([
+      { id: 'x', op: 'Input', attrs: { shape: [10, 10, 3] } },
+      { id: 'flip', op: 'RandomFlip', inputs: ['x'], attrs: { mode: 'vertical' } },
+      { id: 'shift', op: 'RandomTranslation', inputs: ['flip'], attrs: { height_factor: 0.2, width_factor: [-0.1, 0.3], fill_mode: 'wrap', interpolation: 'nearest' } },
+      { id: 'crop', op: 'RandomCrop', inputs: ['shift'], attrs: { height: 8, width: 6 } },
+      { id: 'dense', op: 'Dense', inputs: ['crop'], attrs: { units: 2 } },
+    ], ['dense']);
+    const files = exportKerasModel(g);
+    const layers = (files.modelJson as any).modelTopology.config.layers;
+    expect(layers.slice(1, 4).map((l: any) => [l.class_name, l.config])).toMatchObject([
+      ['RandomFlip', { mode: 'vertical' }],
+      ['RandomTranslation', { height_factor: 0.2, width_factor: [-0.1, 0.3], fill_mode: 'wrap', interpolation: 'nearest' }],
+      ['RandomCrop', { height: 8, width: 6 }],
+    ]);
+    const back = await importTfjsLayers(files.modelJson, async () => files.shard);
+    const a = analyzeGraph(g), b = analyzeGraph(back.graph);
+    expect(b.problems).toEqual([]);
+    expect(b.nodes.map((n) => [n.name, n.op, n.shape, n.attrs])).toEqual(a.nodes.map((n) => [n.name, n.op, n.shape, n.attrs]));
   });
 });
 

@@ -5,6 +5,7 @@
 import type { GraphReport, NodeReport } from '../graph/analyze.ts';
 import { window2d, type Padding } from '../ops/geometry.ts';
 import { argmaxGeometry, type MaxPoolWithArgmax2DAttrs } from '../ops/max-pool-with-argmax2d.ts';
+import { randomCropSampling, type RandomCropAttrs } from '../ops/random-crop.ts';
 import { materializeWeights, unstoredWeights, type WeightStore } from '../runtime/reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { encodeModel, floatTensor, int64Tensor, OnnxError, type OnnxAttribute, type OnnxNode, type OnnxTensorProto, type OnnxValueInfo } from './onnx-proto.ts';
@@ -339,6 +340,28 @@ class Exporter {
         const grouped = this.emit('Reshape', [x.name, this.ints(`${out}/split`, split)], {}, `${out}/split`);
         const swapped = this.emit('Transpose', [grouped], { perm }, `${out}/transpose`);
         return { name: this.emit('Reshape', [swapped, this.ints(`${out}/shape`, joined)], {}, out), nchw: x.nchw, rank: x.rank };
+      }
+      // The augmentation layers as inference runs them: RandomFlip and RandomTranslation are the identity,
+      // RandomCrop its centered window, resized as Keras (half-pixel linear, ONNX's clamped edges alike).
+      case 'RandomFlip':
+      case 'RandomTranslation': {
+        const x = this.input(r);
+        return { name: this.emit('Identity', [x.name], {}, out), nchw: x.nchw, rank: x.rank };
+      }
+      case 'RandomCrop': {
+        const x = this.image(this.input(r));
+        const s = randomCropSampling(a as RandomCropAttrs, this.report.byId.get(r.inputs[0])!.shape!, false);
+        const [wy, wx] = s.window;
+        const starts = this.ints(`${out}/starts`, [wy.lo, wx.lo]), ends = this.ints(`${out}/ends`, [wy.lo + wy.len, wx.lo + wx.len]);
+        const exact = wy.len === s.out[0] && wx.len === s.out[1];
+        const window = this.emit('Slice', [x.name, starts, ends, this.ints(`${out}/axes`, [2, 3])], {}, exact ? out : `${out}/window`);
+        if (exact) return { name: window, nchw: true, rank: 4 };
+        // sizes [N, C, height, width], the batch taken from the tensor (it is symbolic)
+        const shape = this.emit('Shape', [window], {}, `${out}/shape`);
+        const nc = this.emit('Slice', [shape, this.ints(`${out}/nc_start`, [0]), this.ints(`${out}/nc_end`, [2])], {}, `${out}/nc`);
+        const sizes = this.emit('Concat', [nc, this.ints(`${out}/hw`, s.out)], { axis: 0 }, `${out}/sizes`);
+        const resized = this.emit('Resize', [window, '', '', sizes], { mode: 'linear', coordinate_transformation_mode: 'half_pixel' }, out);
+        return { name: resized, nchw: true, rank: 4 };
       }
       case 'Dropout': {
         const x = this.input(r);

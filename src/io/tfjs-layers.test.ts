@@ -176,6 +176,25 @@ describe('importTfjsLayers: weights', () => {
     expect(graph.nodes.map((n) => [n.id, n.attrs, n.inputs])).toEqual([['x', { shape: [1, 1, 2] }, []], ['fc', { units: 2, use_bias: true, activation: 'linear' }, ['x']]]);
   });
 
+  it('reads Keras 3 augmentation layers as Keras 3 writes their configs (seed and data_format not kept)', () => {
+    const model = tiny();
+    const layers = model.modelTopology.model_config.config.layers as any[];
+    const call = (name: string) => [[name, 0, 0, {}]];
+    const common = { seed: 1337, data_format: 'channels_last', trainable: true, dtype: 'float32' };
+    layers.splice(1, 0,
+      { name: 'flip', class_name: 'RandomFlip', config: { name: 'flip', mode: 'horizontal', ...common }, inbound_nodes: call('x') },
+      { name: 'shift', class_name: 'RandomTranslation', config: { name: 'shift', height_factor: [-0.2, 0.3], width_factor: 0.1, fill_mode: 'reflect', interpolation: 'bilinear', fill_value: 0, ...common }, inbound_nodes: call('flip') },
+      { name: 'crop', class_name: 'RandomCrop', config: { name: 'crop', height: 1, width: 1, ...common }, inbound_nodes: call('shift') });
+    layers[4].inbound_nodes = call('crop');
+    const { graph } = topologyToGraph(model.modelTopology);
+    expect(graph.nodes.slice(1, 4).map((n) => [n.op, n.attrs])).toEqual([
+      ['RandomFlip', { mode: 'horizontal' }],
+      ['RandomTranslation', { height_factor: [-0.2, 0.3], width_factor: 0.1, fill_mode: 'reflect', interpolation: 'bilinear', fill_value: 0 }],
+      ['RandomCrop', { height: 1, width: 1 }],
+    ]);
+    expect(analyzeGraph(graph).problems).toEqual([]);
+  });
+
   it('keeps only what the chosen outputs need, and says what it left out', () => {
     const model = tiny();
     const { graph, notes } = topologyToGraph(model.modelTopology, { outputs: ['x'] });

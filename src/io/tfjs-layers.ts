@@ -242,6 +242,10 @@ export const LAYER_CONVERTERS: Record<string, Convert> = {
   GaussianDropout: identity,
   GaussianNoise: identity,
   AlphaDropout: identity,
+  // Keras 3's augmentation layers: active only while training (their seed is not kept: deepwire draws from the fit's)
+  RandomFlip: as('RandomFlip', ['mode']),
+  RandomTranslation: as('RandomTranslation', ['height_factor', 'width_factor', 'fill_mode', 'interpolation', 'fill_value']),
+  RandomCrop: as('RandomCrop', ['height', 'width']),
   Add: as('Add'),
   Subtract: as('Subtract'),
   Multiply: as('Multiply'),

@@ -104,8 +104,8 @@ describe('reference gradients = finite differences', () => {
         it(`${cases[0].name}, frozen`, () => void check(op, cases[0], { ...ctx, trainable: false }));
       });
     }
-    it('BatchNormalization and Dropout have a training forward', () => {
-      expect(OPS.filter((o) => o.trainForward).map((o) => o.type).sort()).toEqual(['BatchNormalization', 'Dropout']);
+    it('BatchNormalization, Dropout and the augmentation ops have a training forward', () => {
+      expect(OPS.filter((o) => o.trainForward).map((o) => o.type).sort()).toEqual(['BatchNormalization', 'Dropout', 'RandomCrop', 'RandomFlip', 'RandomTranslation']);
     });
   });
 

@@ -3,7 +3,7 @@
 // step) it is the identity, as in Keras. The mask is a hash of (seed, step, node, element)
 // (src/train/dropout-mask.ts), the same bits on the CPU reference and in WGSL.
 import { tensor, type Tensor } from '../tensor.ts';
-import { dropoutKey, dropoutKeeps, nodeSalt } from '../train/dropout-mask.ts';
+import { dropoutKeeps, nodeStepKey } from '../train/dropout-mask.ts';
 import { defineOp, type TrainContext } from './op.ts';
 
 export interface DropoutAttrs {
@@ -12,7 +12,7 @@ export interface DropoutAttrs {
 
 /** Which elements a training step keeps (Keras drops each with probability `rate`). */
 export function dropoutMask(length: number, rate: number, ctx: TrainContext): Uint8Array {
-  const key = dropoutKey(ctx.seed, ctx.step, nodeSalt(ctx.nodeId));
+  const key = nodeStepKey(ctx);
   const keep = new Uint8Array(length);
   for (let i = 0; i < length; i++) keep[i] = dropoutKeeps(key, i, rate) ? 1 : 0;
   return keep;

@@ -35,6 +35,9 @@ import { ChannelShuffle } from './channel-shuffle.ts';
 import { Flatten } from './flatten.ts';
 import { Reshape } from './reshape.ts';
 import { Dropout } from './dropout.ts';
+import { RandomFlip } from './random-flip.ts';
+import { RandomTranslation } from './random-translation.ts';
+import { RandomCrop } from './random-crop.ts';
 
 export const OPS: readonly OpDef[] = [
   Input,
@@ -44,6 +47,7 @@ export const OPS: readonly OpDef[] = [
   Activation, ReLU, LeakyReLU, Softmax,
   Add, Subtract, Multiply, Divide, Average, Maximum, Minimum, Concatenate, Dot,
   ZeroPadding2D, Pad2D, Cropping2D, Flatten, Reshape, ChannelShuffle, Dropout,
+  RandomFlip, RandomTranslation, RandomCrop,
 ];
 
 const BY_NAME = new Map<string, OpDef>();

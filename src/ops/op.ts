@@ -94,7 +94,8 @@ export interface OpDef<A = any> {
   backward?(inputs: Tensor[], weights: Record<string, Tensor>, attrs: A, dy: Tensor, ctx?: TrainContext): Gradients;
   /**
    * The forward of a training step (Keras' `layer(x, training=True)`), for the ops where it differs
-   * from `reference`: BatchNormalization's batch statistics and moving-statistics update, Dropout's mask.
+   * from `reference`: BatchNormalization's batch statistics and moving-statistics update, Dropout's mask,
+   * the augmentation ops' random transforms (RandomFlip, RandomTranslation, RandomCrop).
    * Absent: a training step runs `reference`. `backward` given the same `ctx` differentiates this
    * function; without a ctx it differentiates `reference` (inference).
    */
@@ -105,8 +106,8 @@ export interface OpDef<A = any> {
 
 /**
  * What a training step tells an op beyond its inputs and weights: which node it is and which step of
- * which run (so a random op draws its own, repeatable numbers: Dropout's key is
- * dropoutKey(seed, step, nodeSalt(nodeId)), src/train/dropout-mask.ts), and whether the node is
+ * which run (so a random op draws its own, repeatable numbers: Dropout's and the augmentation ops'
+ * key is nodeStepKey(ctx) = dropoutKey(seed, step, nodeSalt(nodeId)), src/train/dropout-mask.ts), and whether the node is
  * trainable. `trainable` is Keras 3's `layer.trainable` (the node's `attrs.trainable`, default true):
  * false freezes the node's weights, and BatchNormalization then runs in inference mode (moving
  * statistics, no update) while gradients still flow to its inputs.

@@ -1,6 +1,7 @@
 // TF.js (pure-JS CPU backend) as a test-only oracle for imported Keras models: save a model TF.js built
 // into model.json + one shard, quantise a shard the way tensorflowjs_converter does, and load a model
-// from memory the way tf.loadLayersModel would from files. Never imported by the product.
+// from memory the way tf.loadLayersModel would from files. Never imported by the product (the training
+// benchmark, bench/train.ts, loads its TF.js models with layersModelFromMemory).
 import * as tf from '@tensorflow/tfjs';
 import type { ManifestEntry } from '../io/tfjs-layers.ts';
 
@@ -107,12 +108,19 @@ export function quantize(saved: SavedModel, dtype: 'uint8' | 'uint16'): SavedMod
   return { modelJson: { modelTopology: saved.modelJson.modelTopology, weightsManifest: [{ paths: ['weights.bin'], weights }] }, shard };
 }
 
-/** tf.loadLayersModel on model.json and its shards already in memory (dequantising as it always does). */
-export async function loadInTfjs(modelJson: { modelTopology: unknown; weightsManifest: { weights: ManifestEntry[] }[] }, shard: Uint8Array): Promise<tf.LayersModel> {
-  const t = await tfjsCpu();
+type ModelJson = { modelTopology: unknown; weightsManifest: { weights: ManifestEntry[] }[] };
+
+/** tf.loadLayersModel on model.json and its shards already in memory (dequantising as it always does), on the CPU backend. */
+export async function loadInTfjs(modelJson: ModelJson, shard: Uint8Array): Promise<tf.LayersModel> {
+  await tfjsCpu();
+  return layersModelFromMemory(modelJson, shard);
+}
+
+/** The same on whatever backend TF.js has set (the training benchmark's WebGPU). */
+export function layersModelFromMemory(modelJson: ModelJson, shard: Uint8Array): Promise<tf.LayersModel> {
   const weightSpecs = modelJson.weightsManifest.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[];
   const weightData = shard.buffer.slice(shard.byteOffset, shard.byteOffset + shard.byteLength) as ArrayBuffer;
-  return t.loadLayersModel(t.io.fromMemory({ modelTopology: modelJson.modelTopology as object, weightSpecs, weightData }));
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology as object, weightSpecs, weightData }));
 }
 
 /** The outputs of the named layers for one input, as TF.js computes them. */

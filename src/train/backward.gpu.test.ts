@@ -17,6 +17,7 @@ import { mismatches } from '../testing/expect-close.ts';
 import type { OpCase } from '../testing/cases.ts';
 import { uniforms } from '../weights/random.ts';
 import { findOp, OPS } from '../ops/index.ts';
+import type { TrainContext } from '../ops/op.ts';
 import { lossConfig, optimizerConfig } from './config.ts';
 import { gradientId, LABELS, lowerTraining, STATE, STATE_WORDS, weightGradientId } from './lower-training.ts';
 
@@ -26,6 +27,13 @@ const engine = gpu ? await Engine.create(async () => gpu) : null;
 
 /** Ops whose training-mode reference is not in place yet: their GPU backward is checked by the trainer's tests. */
 const TRAINING_MODE = new Set(['BatchNormalization', 'Dropout']);
+/**
+ * The other ops with a training forward (the augmentation ops) are compared with their reference backward
+ * given the probe's training step: the state is all zeros, so seed 0 and step 0 (augment.gpu.test.ts
+ * checks other seeds and steps, and the forward).
+ */
+const probeContext = (op: string, nodeId: string): TrainContext | undefined =>
+  findOp(op)!.trainForward ? { nodeId, seed: 0, step: 0, trainable: true } : undefined;
 /** Largest case run (inputs, in values): SwiftShader is a CPU. */
 const MAX_VALUES = 20000;
 const compile = { optimizer: optimizerConfig('sgd'), loss: lossConfig('mean_squared_error'), metrics: [] };
@@ -86,7 +94,7 @@ async function check(op: string, c: OpCase, { twice = false, tie, kernels }: Var
   const outShape = [batch, ...report.byId.get('y')!.shape!];
   const r: Tensor = { shape: outShape, data: Float32Array.from(uniforms(sizeOf(outShape), 11, 'r'), (v) => 2 * v - 1) };
   // dL/d(each copy's output) is r (Add passes it to both): the inputs' gradients are the copies' sum.
-  const wants = nodes.map((id) => findOp(op)!.backward!(inputs, weights.get(id) ?? {}, report.byId.get(id)!.attrs, r));
+  const wants = nodes.map((id) => findOp(op)!.backward!(inputs, weights.get(id) ?? {}, report.byId.get(id)!.attrs, r, probeContext(op, id)));
   const wantInputs = inputs.map((t, i) => ({ shape: t.shape, data: Float32Array.from(t.data, (_, j) => wants.reduce((sum, w) => sum + w.inputs[i].data[j], 0)) }));
 
   const training = lowerTraining(report, weights, { batch, compile, probe: true, kernels });

@@ -1,6 +1,7 @@
 // model.fit and model.evaluate as Keras runs them, on the GPU trainer: per epoch a seeded shuffle of
 // the training samples (validation split off first, from the end, as Keras takes it), batch after
-// batch one training step each, then the validation loss and accuracy in inference mode
+// batch one training step each (metrics read back a few times a second, not per step), then the
+// validation loss and accuracy in inference mode
 // (BatchNormalization's moving statistics, no Dropout). Keras reports each epoch's training loss as
 // the mean of its batches' losses; so does this.
 // One difference, stated: every batch has the compiled batch size. The last partial batch of an
@@ -19,6 +20,14 @@ import { activityOf, planTraining, weightPenalty } from './reference-trainer.ts'
 import { regularizationPenalty } from '../weights/regularizers.ts';
 
 type Weights = Map<string, Record<string, Tensor>>;
+
+/**
+ * How often a fit reads the steps' metrics back: often enough for a live progress bar, rarely enough
+ * that a fast GPU runs many steps per readback; and before the GPU's record of them (a ring of
+ * METRICS_LOG_STEPS) wraps — which also bounds how far the page may queue steps ahead of the GPU.
+ */
+const READ_EVERY_MS = 200;
+const READ_AT_MOST_EVERY_STEPS = 64;
 
 export interface EpochLog {
   /** 1-based, as Keras prints it. */
@@ -74,14 +83,24 @@ export async function fit(engine: Engine, report: GraphReport, trainer: GpuTrain
     const started = performance.now();
     const order = config.shuffle ? shuffledOrder(n, config.seed, epoch) : sequentialOrder(n);
     let lossSum = 0, accuracySum = 0, done = 0;
+    let lastRead = performance.now();
+    // Steps run without a readback; their metrics come back together (trainer.readLog) when shown.
+    const readBack = async () => {
+      for (const metrics of await trainer.readLog()) {
+        lossSum += metrics.loss;
+        accuracySum += metrics.accuracy;
+        done++;
+        await callbacks.onBatch?.({ epoch: epoch + 1, batch: done, batches, metrics, loss: lossSum / done, accuracy: accuracySum / done, seconds: (performance.now() - started) / 1000 });
+      }
+      lastRead = performance.now();
+    };
     for (let k = 0; k < batches; k++) {
       const batch = batchAt(train, order, k * B, B);
-      const metrics = (await trainer.step(batch.x, batch.y))!;
-      lossSum += metrics.loss;
-      accuracySum += metrics.accuracy;
-      done++;
-      await callbacks.onBatch?.({ epoch: epoch + 1, batch: k + 1, batches, metrics, loss: lossSum / done, accuracy: accuracySum / done, seconds: (performance.now() - started) / 1000 });
-      if (callbacks.shouldStop?.()) {
+      await trainer.step(batch.x, batch.y, { read: false });
+      const stop = !!callbacks.shouldStop?.();
+      const due = k === batches - 1 || stop || trainer.unreadSteps >= Math.min(READ_AT_MOST_EVERY_STEPS, trainer.training.metricsLogSteps) || performance.now() - lastRead >= READ_EVERY_MS;
+      if (due) await readBack();
+      if (stop) {
         history.stopped = true;
         break;
       }

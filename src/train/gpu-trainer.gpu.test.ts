@@ -3,7 +3,7 @@
 // the same initial weights on the same batches, step by step — each step's loss and accuracy, then
 // every weight, BatchNormalization's moving statistics included, after the steps. Every optimizer and
 // loss, a net holding each trainable op family, a residual block, an Inception module, a DenseNet
-// block and the Fashion-MNIST example with its Dropout; with the engine's conv kernels, and the nets
+// block, the Fashion-MNIST example with its Dropout and a net behind the augmentation ops; with the engine's conv kernels, and the nets
 // with convs again with each other conv-kernel choice (gemm, direct with and without subgroups, naive).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -208,6 +208,20 @@ describe.skipIf(!engine)('GPU training step = reference trainer, step by step', 
   });
   it('examples/fashion-cnn.json on Fashion-MNIST-shaped data, Adam, with its Dropout', () => compare(fashion(), { ...OPTIMIZER_DEFAULTS.adam }, 2));
 
+  it('augmentation after the input (RandomFlip, RandomTranslation, RandomCrop: each step its own transforms), Adam', () =>
+    compare({
+      name: 'augmented', loss: 'categorical_crossentropy', batch: 4,
+      graph: graph([
+        { id: 'x', op: 'Input', attrs: { shape: [8, 8, 2] } },
+        { id: 'flip', op: 'RandomFlip', inputs: ['x'], attrs: { mode: 'horizontal' } },
+        { id: 'shift', op: 'RandomTranslation', inputs: ['flip'], attrs: { height_factor: 0.2, width_factor: 0.2 } },
+        { id: 'crop', op: 'RandomCrop', inputs: ['shift'], attrs: { height: 6, width: 6 } },
+        { id: 'c1', op: 'Conv2D', inputs: ['crop'], attrs: { filters: 4, kernel_size: 3, activation: 'relu', bias_initializer: bias } },
+        { id: 'gap', op: 'GlobalAveragePool2D', inputs: ['c1'] },
+        { id: 'out', op: 'Dense', inputs: ['gap'], attrs: { units: 3, activation: 'softmax', bias_initializer: bias } },
+      ], 'out'),
+    }, { ...OPTIMIZER_DEFAULTS.adam, learningRate: 0.01 }, 4));
+
   describe('with each conv-kernel choice (Adam)', () => {
     const choices: { name: string; kernels: NonNullable<GpuTrainerOptions['kernels']> }[] = [
       { name: 'gemm', kernels: { convKernel: 'gemm' } },
@@ -245,6 +259,33 @@ describe.skipIf(!engine)('GPU training step = reference trainer, step by step', 
         { id: 'out', op: 'Dense', inputs: ['feat'], attrs: { units: 3, activation: 'softmax', bias_initializer: bias } },
       ], 'out'),
     }, OPTIMIZERS[0].config);
+  });
+
+  it('steps run without a readback: readLog returns each one\'s metrics, as reading every step does, past the ring\'s wrap', async () => {
+    const model = MODELS.find((m) => m.name.startsWith('an MLP'))!;
+    const report = analyzeGraph(model.graph);
+    const weights = materializeWeights(report, 1);
+    const compile: CompileConfig = { optimizer: OPTIMIZER_DEFAULTS.adam, loss: lossConfig(model.loss), metrics: ['accuracy'] };
+    const options = { batch: model.batch, compile, seed: 5, metricsLogSteps: 16 };
+    const [everyStep, logged] = [GpuTrainer.create(engine!, report, weights, options), GpuTrainer.create(engine!, report, weights, options)];
+    const inputShape = report.nodes.find((r) => r.op === 'Input')!.shape!;
+    const want: number[][] = [];
+    const got: number[][] = [];
+    const steps = 45;
+    for (let i = 0; i < steps; i++) {
+      const x = randomInput([model.batch, ...inputShape], `x${i % 7}`);
+      const y = randomInput(everyStep.training.labelShape, `y${i % 7}`);
+      const m = (await everyStep.step(x, y))!;
+      want.push([m.loss, m.dataLoss, m.regularization, m.accuracy]);
+      expect(await logged.step(x, y, { read: false })).toBeNull();
+      if (logged.unreadSteps === 15 || i === steps - 1) for (const r of await logged.readLog()) got.push([r.loss, r.dataLoss, r.regularization, r.accuracy]);
+    }
+    expect(logged.unreadSteps).toBe(0);
+    expect(got.length).toBe(steps);
+    const bad = mismatches(Float32Array.from(got.flat()), Float32Array.from(want.flat()), { atol: 1e-6, rtol: 1e-5 });
+    expect(bad, bad.join('\n')).toEqual([]);
+    everyStep.destroy();
+    logged.destroy();
   });
 
   it('refuses, naming the node, an op without a GPU backward — before anything runs', () => {

@@ -7,7 +7,7 @@ import { CompiledGraph, type Engine, type RunResult } from '../runtime/engine.ts
 import { OpError } from '../ops/op.ts';
 import { formatShape, type Tensor } from '../tensor.ts';
 import type { CompileConfig } from './config.ts';
-import { LABELS, lowerTraining, METRICS, STATE, STATE_WORDS, type TrainingOptions, type TrainingPlan } from './lower-training.ts';
+import { LABELS, lowerTraining, METRICS, METRICS_LOG, STATE, STATE_WORDS, type TrainingOptions, type TrainingPlan } from './lower-training.ts';
 
 export interface StepMetrics {
   /** The loss Keras reports: the data loss plus the regularization penalties. */
@@ -25,6 +25,8 @@ export interface GpuTrainerOptions {
   seed?: number;
   /** The conv kernels, for tests and benchmarks; default the engine's choice for inference. */
   kernels?: TrainingOptions['kernels'];
+  /** Steps readLog can fall behind (the GPU's ring of per-step metrics); default METRICS_LOG_STEPS. */
+  metricsLogSteps?: number;
 }
 
 type Weights = Map<string, Record<string, Tensor>>;
@@ -35,6 +37,8 @@ export class GpuTrainer {
   readonly input: string;
   /** GPU time of the last step run with `timing` (timestamp queries where the adapter has them). */
   timings?: RunResult['timings'];
+  /** `iterations` when the metrics were last read back (by a step with `read`, or by readLog). */
+  private readUpTo = 0;
 
   private constructor(
     private readonly compiled: CompiledGraph,
@@ -53,7 +57,7 @@ export class GpuTrainer {
     const own: Weights = new Map([...weights].map(([id, w]) => [id, Object.fromEntries(Object.entries(w).map(([n, t]) => [n, { shape: [...t.shape], data: new Float32Array(t.data) }]))]));
     // The conv kernels as the engine picks them for inference; lowered again past any this device fails to build.
     const lower = () => lowerTraining(report, own, {
-      batch: options.batch, compile: options.compile,
+      batch: options.batch, compile: options.compile, metricsLogSteps: options.metricsLogSteps,
       kernels: { convKernel: engine.convKernel, subgroups: engine.info.features.subgroups, ...options.kernels, avoidKernels: new Set(engine.unbuildable) },
     });
     const training = lower();
@@ -83,10 +87,36 @@ export class GpuTrainer {
     new Float32Array(words.buffer, 8, 1)[0] = this.options.compile.optimizer.learningRate;
     words[3] = this.iterations;
     const feeds = { [this.input]: x, [LABELS]: labels, [STATE]: { shape: [STATE_WORDS], data: new Float32Array(words.buffer) } };
+    const ring = this.training.metricsLogSteps;
+    if (this.unreadSteps >= ring) throw new Error(`internal: ${this.unreadSteps} steps unread; readLog() at least every ${ring} steps`);
     const result = await this.compiled.run(feeds, { read: read ? [METRICS] : [], timing });
     this.iterations++;
     if (timing) this.timings = result.timings;
-    return read ? this.metrics(result.tensors.get(METRICS)!.data) : null;
+    if (!read) return null;
+    this.readUpTo = this.iterations;
+    return this.metrics(result.tensors.get(METRICS)!.data);
+  }
+
+  /** Steps run without `read` whose metrics readLog has not returned yet (at most training.metricsLogSteps). */
+  get unreadSteps(): number {
+    return this.iterations - this.readUpTo;
+  }
+
+  /**
+   * The metrics of every step since the last read, in order, from the GPU's per-step records
+   * (metrics-log.wgsl): steps run without `read` cost no readback, and one readLog returns them all.
+   */
+  async readLog(): Promise<StepMetrics[]> {
+    if (this.unreadSteps === 0) return [];
+    const records = (await this.compiled.read([METRICS_LOG])).get(METRICS_LOG)!.data;
+    const out: StepMetrics[] = [];
+    for (let step = this.readUpTo; step < this.iterations; step++) {
+      const at = 3 * (step % this.training.metricsLogSteps);
+      const [dataLoss, accuracy, regularization] = [records[at], records[at + 1], records[at + 2]];
+      out.push({ loss: dataLoss + regularization, dataLoss, regularization, accuracy });
+    }
+    this.readUpTo = this.iterations;
+    return out;
   }
 
   /** The step's plan as it runs on this device: its dispatches, their kernels and params. */

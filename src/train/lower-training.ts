@@ -7,7 +7,7 @@
 //     the weights as stored (packOnDevice: the optimizer updates what they read); no Winograd (tried:
 //     with its weights packed each step, fashion-cnn's conv2 forward and input gradient took 241 ms of
 //     SwiftShader's CPU against 157 on conv2d-direct-quad16),
-//     BatchNormalization with batch statistics, Dropout's mask;
+//     BatchNormalization with batch statistics, Dropout's mask, the augmentation ops' random transforms;
 //  3. the loss and dL/d(output) (shaders/train/loss.wgsl), each sample's loss and hit in `metrics`;
 //  4. each node's backward in reverse topological order (backward/index.ts), gradients summed where a
 //     tensor feeds several nodes, nothing computed where nothing upstream learns;
@@ -23,6 +23,7 @@ import { pixelView, type Binding, type Plan, type View } from '../compile/plan.t
 import { OpError } from '../ops/op.ts';
 import { sizeOf, stridesOf, type Tensor } from '../tensor.ts';
 import type { Regularizer } from '../weights/specs.ts';
+import { trainingAugmentation } from './backward/augment.ts';
 import { BACKWARD } from './backward/index.ts';
 import { elements, groupsOf, offsetView, view, type BackwardContext, type GradientTarget } from './backward/context.ts';
 import { isFrozen, trainingBatchNormalization, trainingDropout, type BatchStatistics } from './backward/normalization.ts';
@@ -32,6 +33,9 @@ import { activationId, splitActivations } from './training-graph.ts';
 export const STATE = '__state';
 export const LABELS = '__labels';
 export const METRICS = '__metrics';
+/** Per-step (data loss, accuracy, regularization) records, a ring of METRICS_LOG_STEPS kept across steps (metrics-log.wgsl). */
+export const METRICS_LOG = '__metrics_log';
+export const METRICS_LOG_STEPS = 256;
 /** Words of the step's state (shaders/train/train-state.wgsl). */
 export const STATE_WORDS = 4;
 export const gradientId = (id: string) => `${id}/gradient`;
@@ -51,6 +55,8 @@ export interface TrainingOptions {
    * kernels (conv2d-naive, conv2d-backward-input, conv2d-backward-filter). Default: gemm.
    */
   kernels?: Pick<LowerOptions, 'convKernel' | 'subgroups' | 'quadPixels' | 'avoidKernels'>;
+  /** Steps the GPU's ring of per-step metrics holds (default METRICS_LOG_STEPS; small in tests). */
+  metricsLogSteps?: number;
 }
 
 export interface PlannedWeight {
@@ -76,6 +82,8 @@ export interface TrainingPlan {
   penalties: { node: string; name: string }[];
   /** Ids to read back after a step: metrics, and in probe mode the gradients. */
   kept: string[];
+  /** Steps METRICS_LOG's ring holds. */
+  metricsLogSteps: number;
 }
 
 type Weights = Map<string, Record<string, Tensor>>;
@@ -95,6 +103,7 @@ export function lowerTraining(report: GraphReport, weights: Weights, options: Tr
     throw new OpError(`the graph has ${report.problems.length} problem(s); first: ${p.message}`, p.hint);
   }
   const graph = splitActivations(report);
+  const metricsLogSteps = options.metricsLogSteps ?? METRICS_LOG_STEPS;
   if (graph.outputs.length !== 1)
     throw new OpError(`training needs one output, the graph has ${graph.outputs.length} (${graph.outputs.join(', ')})`, 'mark the classifier as the only output');
   const output = graph.outputs[0];
@@ -125,11 +134,12 @@ export function lowerTraining(report: GraphReport, weights: Weights, options: Tr
   // Without the pack kernel (a device that failed to build it) only the spec kernels, which read the weights as stored.
   const kernels = options.kernels?.avoidKernels?.has('conv2dPackWeights') ? { ...options.kernels, convKernel: 'naive' as const } : options.kernels;
   const lowering = new Lowering(graph, weights, { ...kernels, batch, keep, winograd: false, packOnDevice: true, lowerings });
-  // The state exists before the forward pass: Dropout's mask reads it.
+  // The state exists before the forward pass: Dropout's mask and the augmentation ops' draws read it.
   const stateView: View = lowering.scratch(STATE, STATE_WORDS);
   const state: Binding = view(stateView);
   lowerings.BatchNormalization = trainingBatchNormalization(bnStats);
   lowerings.Dropout = trainingDropout(state);
+  lowerings.RandomFlip = lowerings.RandomTranslation = lowerings.RandomCrop = trainingAugmentation(state);
   const inputs = lowering.lowerForward();
   inputs.set(STATE, stateView);
 
@@ -293,9 +303,17 @@ export function lowerTraining(report: GraphReport, weights: Weights, options: Tr
         workgroups: groupsOf(count),
       });
     }
+    const records = lowering.scratch(METRICS_LOG, 3 * metricsLogSteps);
+    persistent.push(records.alloc);
+    expose(METRICS_LOG, records);
+    lowering.step({
+      node: output, kernel: 'metricsLog', overrides: {},
+      bindings: { metrics: view(metrics), state, records: view(records) },
+      params: { rows, penalties: penalties.length, capacity: metricsLogSteps }, workgroups: 1,
+    });
   }
   const plan = lowering.finish(inputs, persistent);
-  return { plan, graph, output, weights: planned, labelShape, rows, penalties: penalties.map(({ node, name }) => ({ node, name })), kept };
+  return { plan, graph, output, weights: planned, labelShape, rows, penalties: penalties.map(({ node, name }) => ({ node, name })), kept, metricsLogSteps };
 
   /** Kept to the end of the step (`keep` is the lowering's own list) and readable after it. */
   function expose(id: string, v: View): void {

@@ -11,7 +11,8 @@ import { lowerMerge } from './merge.ts';
 import { lowerCropping2D, lowerPad2D, lowerZeroPadding2D } from './padding.ts';
 import { lowerGlobalPool2D, lowerMaxPoolWithArgmax2D, lowerPool2D } from './pool.ts';
 import { lowerSoftmax } from './softmax.ts';
-import { lowerDropout, lowerReshape } from './views.ts';
+import { lowerRandomCrop } from './resample.ts';
+import { lowerIdentity, lowerReshape } from './views.ts';
 
 export const LOWERINGS: Readonly<Record<string, OpLowering>> = {
   BatchNormalization: lowerBatchNormalization,
@@ -39,7 +40,10 @@ export const LOWERINGS: Readonly<Record<string, OpLowering>> = {
   Cropping2D: lowerCropping2D,
   Pad2D: lowerPad2D,
   ChannelShuffle: lowerChannelShuffle,
-  Dropout: lowerDropout,
+  Dropout: lowerIdentity,
+  RandomFlip: lowerIdentity,
+  RandomTranslation: lowerIdentity,
+  RandomCrop: lowerRandomCrop,
   Flatten: lowerReshape,
   Reshape: lowerReshape,
 };

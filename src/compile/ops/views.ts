@@ -1,11 +1,12 @@
-// Dropout (inference: the identity), Flatten and Reshape: views of their input, no dispatch — but a
-// strided input (a concat slice) is made contiguous first, so the new shape's strides hold.
+// The ops that are the identity at inference (Dropout, RandomFlip, RandomTranslation), Flatten and
+// Reshape: views of their input, no dispatch — but a strided input (a concat slice) is made contiguous
+// first for Flatten and Reshape, so the new shape's strides hold.
 import type { NodeReport } from '../../graph/analyze.ts';
 import { stridesOf } from '../../tensor.ts';
 import type { LoweringContext } from '../context.ts';
 import { isContiguous } from '../plan.ts';
 
-export function lowerDropout(r: NodeReport, ctx: LoweringContext): void {
+export function lowerIdentity(r: NodeReport, ctx: LoweringContext): void {
   ctx.alias(r, ctx.input(r.inputs[0]));
 }
 

@@ -2,6 +2,7 @@
 // (src/compile/ops/index.ts). An op without a row cannot be trained on the GPU yet, and the training
 // compiler says so, naming the node, before anything runs.
 import { activationBackward } from './activation.ts';
+import { augmentationBackward } from './augment.ts';
 import type { BackwardLowering } from './context.ts';
 import { convBackward } from './conv.ts';
 import { dotBackward } from './dot.ts';
@@ -44,4 +45,7 @@ export const BACKWARD: Readonly<Record<string, BackwardLowering>> = {
   Dropout: dropoutBackward,
   Normalization: normalizationBackward,
   Rescaling: rescalingBackward,
+  RandomFlip: augmentationBackward,
+  RandomTranslation: augmentationBackward,
+  RandomCrop: augmentationBackward,
 };
