@@ -79,16 +79,16 @@ test('train the fashion CNN: progress and live curves, pause and resume, stop ke
   await openTrainPanel(page);
   await expect(page.getByTestId('train-code')).toContainText('model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.001), loss="sparse_categorical_crossentropy", metrics=["accuracy"])');
   await setField(page, 'epochs', '3');
-  await setField(page, 'stepsPerEpoch', '5');
+  await setField(page, 'stepsPerEpoch', '8');
   await setField(page, 'validationSplit', '0.1');
-  await expect(page.getByTestId('train-code')).toContainText('model.fit(x_train, y_train, batch_size=32, epochs=3, validation_split=0.1, steps_per_epoch=5)');
+  await expect(page.getByTestId('train-code')).toContainText('model.fit(x_train, y_train, batch_size=32, epochs=3, validation_split=0.1, steps_per_epoch=8)');
 
   await startHeartbeat(page);
   await page.getByTestId('train-start').click();
   await expect(page.getByTestId('train-progress')).toBeVisible();
   await expect(page.getByTestId('train-button')).toHaveText('Training…');
   await expect.poll(() => points(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(2);
-  await expect(page.getByTestId('train-progress-text')).toContainText(/Epoch 1\/3 · batch \d\/5 · [\d.]+ images\/s · ETA \d+:\d\d/);
+  await expect(page.getByTestId('train-progress-text')).toContainText(/Epoch \d\/3 · batch \d\/8 · [\d.]+ images\/s · ETA \d+:\d\d/);
 
   // Paused (once the batch in flight has ended), no batch is taken.
   await page.getByTestId('train-pause').click();
@@ -101,13 +101,13 @@ test('train the fashion CNN: progress and live curves, pause and resume, stop ke
 
   // The first epoch ends with its mean and the validation loss on the chart; stop during the second.
   await expect(chart(page).getByTestId('val-point').first()).toBeVisible({ timeout: 90_000 });
-  await expect.poll(() => points(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(7);
+  await expect.poll(() => points(page), { timeout: 90_000 }).toBeGreaterThanOrEqual(10);
   await page.getByTestId('train-stop').click();
   await expect(page.getByTestId('train-status')).toHaveText('stopped', { timeout: 30_000 });
   const { gaps, tasks } = await stopHeartbeat(page);
   const steps = await points(page);
-  expect(steps).toBeGreaterThanOrEqual(7);
-  expect(steps).toBeLessThan(15);
+  expect(steps).toBeGreaterThanOrEqual(10);
+  expect(steps).toBeLessThan(24);
   await expect(page.getByTestId('train-result')).toContainText(`Stopped after ${steps} steps`);
   await expect(page.getByTestId('train-result')).toContainText('The graph has the trained weights');
   const shown = (await page.getByTestId('train-result').textContent())!;

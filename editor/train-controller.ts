@@ -36,9 +36,6 @@ const messageOf = (e: unknown): string => {
   return `${error?.message ?? e}${error?.hint ? ` — ${error.hint}` : ''}`;
 };
 
-/** Seconds per batch from the last few batches: the first one carries the pipelines' compilation. */
-const RATE_WINDOW = 8;
-
 export class TrainController implements ReactiveController {
   open = false;
   fields: TrainFields = fieldsOf(TRAIN_DEFAULTS);
@@ -55,9 +52,12 @@ export class TrainController implements ReactiveController {
   private inFlight: Promise<KerasHistory> | null = null;
   /** What the current curves are of, in short: "adam 0.001, batch 32, fashion-cnn". */
   private runLabel = '';
-  /** Durations of the last batches (ms, paused time left out) and when the last one ended. */
-  private batchMs: number[] = [];
-  private lastBatchAt = 0;
+  /**
+   * The speed's clock: when the first batch was reported (its time carries the pipelines' compilation, so
+   * it is left out), the time since spent paused or validating, and when such a stretch began (0: none).
+   * fit reports batches a few at a time (their metrics are read back together), so the rate is over the run.
+   */
+  private clock = { firstBatchAt: 0, excludedMs: 0, excludedSince: 0 };
 
   constructor(private host: ReactiveControllerHost, private hooks: TrainHooks) {
     host.addController(this);
@@ -150,8 +150,7 @@ export class TrainController implements ReactiveController {
     this.resume?.();
     this.resume = null;
     this.pausing = null;
-    // The time spent paused is no batch's.
-    this.lastBatchAt = performance.now();
+    this.resumeClock();
     this.host.requestUpdate();
   }
 
@@ -163,7 +162,7 @@ export class TrainController implements ReactiveController {
     this.curves = { batches: [], epochs: [] };
     this.runLabel = `${options.optimizer} ${learningRateOf(options)}, batch ${options.batchSize}, ${this.hooks.graph().name ?? 'graph'}`;
     this.stopRequested = false;
-    this.batchMs = [];
+    this.clock = { firstBatchAt: 0, excludedMs: 0, excludedSince: 0 };
     this.setPhase(`loading ${dataset.label.split(':')[0]}…`);
     const report = this.hooks.report();
     const seed = this.hooks.graph().seed ?? 0;
@@ -187,7 +186,6 @@ export class TrainController implements ReactiveController {
       trainer = GpuTrainer.create(engine, report, weights, { batch: config.batchSize, compile, seed: config.seed });
       if (this.stopRequested) throw new Error('stopped before the first batch');
       this.status = 'running';
-      this.lastBatchAt = performance.now();
       const history = await fit(engine, report, trainer, train, compile, config, {
         // Awaited by fit: the page's turn after each batch, and where a pause holds.
         onBatch: (p) => (this.onBatch(p, options), this.between()),
@@ -225,13 +223,15 @@ export class TrainController implements ReactiveController {
   private onBatch(p: BatchProgress, options: TrainOptions): void {
     const now = performance.now();
     const step = (p.epoch - 1) * p.batches + p.batch;
-    if (step > 1) this.batchMs = [...this.batchMs, now - this.lastBatchAt].slice(-RATE_WINDOW);
-    this.lastBatchAt = now;
+    if (step === 1) this.clock.firstBatchAt = now;
+    const activeMs = now - this.clock.firstBatchAt - this.clock.excludedMs;
+    const perBatch = step > 1 && activeMs > 0 ? activeMs / 1000 / (step - 1) : null;
     this.curves.batches.push({ step, epoch: p.epoch, batch: p.batch, loss: p.metrics.loss, accuracy: p.metrics.accuracy });
     this.curves = { ...this.curves };
-    const perBatch = this.batchMs.length ? this.batchMs.reduce((a, b) => a + b, 0) / this.batchMs.length / 1000 : null;
     const total = options.epochs * p.batches;
     const validating = p.batch === p.batches && options.validationSplit > 0;
+    // The validation pass that follows is no batch's time.
+    if (validating) this.clock.excludedSince = now;
     this.progress = {
       epoch: p.epoch, epochs: options.epochs, batch: p.batch, batches: p.batches, fraction: step / total,
       imagesPerSecond: perBatch ? options.batchSize / perBatch : null,
@@ -245,9 +245,15 @@ export class TrainController implements ReactiveController {
     const step = this.curves.batches[this.curves.batches.length - 1]?.step ?? 0;
     this.curves.epochs.push({ step, epoch: log.epoch, loss: log.loss, accuracy: log.accuracy, valLoss: log.valLoss, valAccuracy: log.valAccuracy });
     this.curves = { ...this.curves };
-    // The validation pass is no batch's time.
-    this.lastBatchAt = performance.now();
+    this.resumeClock();
     this.host.requestUpdate();
+  }
+
+  /** Ends a stretch the speed leaves out (a pause, a validation pass). */
+  private resumeClock(): void {
+    if (!this.clock.excludedSince) return;
+    this.clock.excludedMs += performance.now() - this.clock.excludedSince;
+    this.clock.excludedSince = 0;
   }
 
   /** The page's turn after each batch (input, drawing the progress), and the pause. */
@@ -255,6 +261,7 @@ export class TrainController implements ReactiveController {
     await new Promise((resolve) => setTimeout(resolve, 0));
     while (this.pausing) {
       this.status = 'paused';
+      this.clock.excludedSince ||= performance.now();
       this.host.requestUpdate();
       await this.pausing;
     }
