@@ -1,10 +1,12 @@
 // Draws training curves from `deepwire fit --history` files as one SVG, for the README:
 //   node --import ./bin/register.mjs scripts/plot-history.ts OUT.svg --metric loss|accuracy [--title T]
 //        [--per-batch N] LABEL=HISTORY.json ...
+// Scales and ticks are the editor's training chart's (editor/chart-scale.ts).
 // Per epoch (default): each run's training curve solid and its validation curve dashed, one colour per
 // run. --per-batch N: every batch's own value, averaged over N batches, x in epochs.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { finiteExtent, formatTick, linearScale, niceDomain, niceTicks, tickStep } from '../editor/chart-scale.ts';
 
 interface HistoryFile {
   history: Record<string, number[]>;
@@ -49,38 +51,24 @@ const series: Series[] = runs.flatMap((run, i): Series[] => {
   return validated.points.length ? [trained, validated] : [trained];
 });
 
-/** Round tick steps (1, 2 or 5 × 10^k) covering [lo, hi] with about `count` ticks. */
-function ticks(lo: number, hi: number, count = 5): number[] {
-  const raw = (hi - lo) / count || 1;
-  const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw)!;
-  const first = Math.ceil(lo / step - 1e-9) * step;
-  const out: number[] = [];
-  for (let v = first; v <= hi + step * 1e-9; v += step) out.push(Number(v.toPrecision(12)));
-  return out;
-}
-
 const all = series.flatMap((s) => s.points);
-const xMax = Math.max(...all.map((p) => p[0]));
 const xMin = args['per-batch'] ? 0 : 1;
-const yValues = all.map((p) => p[1]);
-const pad = (Math.max(...yValues) - Math.min(...yValues)) * 0.05 || 0.01;
-const [yLo, yHi] = [Math.max(0, Math.min(...yValues) - pad), Math.max(...yValues) + pad];
+const xMax = Math.max(...all.map((p) => p[0]));
+const [yLo, yHi] = niceDomain(...(finiteExtent(all.map((p) => p[1])) ?? [0, 1]));
 const W = 640, H = 360, left = 56, right = 16, top = 36, bottom = 44;
-const sx = (x: number) => left + ((x - xMin) / (xMax - xMin || 1)) * (W - left - right);
-const sy = (y: number) => top + (1 - (y - yLo) / (yHi - yLo)) * (H - top - bottom);
-const label = (v: number) => String(Number(v.toPrecision(3)));
+const sx = linearScale([xMin, xMax], [left, W - right]);
+const sy = linearScale([yLo, yHi], [H - bottom, top]);
 
 const parts: string[] = [];
 parts.push(`<rect width="${W}" height="${H}" fill="white"/>`);
 if (args.title) parts.push(`<text x="${W / 2}" y="20" text-anchor="middle" font-size="14" font-weight="600">${escape(args.title)}</text>`);
-for (const y of ticks(yLo, yHi)) {
+for (const y of niceTicks(yLo, yHi)) {
   parts.push(`<line x1="${left}" x2="${W - right}" y1="${sy(y)}" y2="${sy(y)}" stroke="#e5e5e5"/>`);
-  parts.push(`<text x="${left - 6}" y="${sy(y) + 4}" text-anchor="end" font-size="11">${label(y)}</text>`);
+  parts.push(`<text x="${left - 6}" y="${sy(y) + 4}" text-anchor="end" font-size="11">${formatTick(y, tickStep(yLo, yHi, 5))}</text>`);
 }
-for (const x of ticks(xMin, xMax, 6)) {
+for (const x of niceTicks(xMin, xMax, 6)) {
   parts.push(`<line x1="${sx(x)}" x2="${sx(x)}" y1="${H - bottom}" y2="${H - bottom + 4}" stroke="#333"/>`);
-  parts.push(`<text x="${sx(x)}" y="${H - bottom + 16}" text-anchor="middle" font-size="11">${label(x)}</text>`);
+  parts.push(`<text x="${sx(x)}" y="${H - bottom + 16}" text-anchor="middle" font-size="11">${formatTick(x, tickStep(xMin, xMax, 6))}</text>`);
 }
 parts.push(`<line x1="${left}" x2="${W - right}" y1="${H - bottom}" y2="${H - bottom}" stroke="#333"/>`);
 parts.push(`<line x1="${left}" x2="${left}" y1="${top}" y2="${H - bottom}" stroke="#333"/>`);
