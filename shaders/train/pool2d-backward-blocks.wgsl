@@ -1,3 +1,4 @@
+// uses: pool2d-backward-lib
 // max / average pooling backward for windows that do not overlap (strides ≥ pool size, dilation 1,
 // no padding before): one invocation per stride block (SH×SW input cells, per channel) writes every
 // cell of its block, so no input value searches for the windows that hold it (pool2d-backward.wgsl's
@@ -12,18 +13,6 @@ struct Params {
   N: u32, H: u32, W: u32, C: u32, xStride: u32, xOffset: u32, OH: u32, OW: u32,
   KH: u32, KW: u32, SH: u32, SW: u32, BH: u32, BW: u32, paddedH: u32, paddedW: u32,
 }
-
-@group(0) @binding(0) var<storage, read> dy: array<f32>;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(3) var<uniform> p: Params;
-override WG: u32 = 64u;
-override MODE: u32 = 0u;
-override COUNT_INCLUDE_PAD: bool = false;
-override ACCUMULATE: bool = false;
-const MAX: u32 = 0u;
-
-fn at(n: u32, iy: u32, ix: u32, c: u32) -> f32 { return x[((n * p.H + iy) * p.W + ix) * p.xStride + p.xOffset + c]; }
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {

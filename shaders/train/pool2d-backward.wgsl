@@ -1,3 +1,4 @@
+// uses: pool2d-backward-lib
 // max / average pooling backward: one invocation per input value, summing over the windows that
 // contain it (each window (oy, ox) whose cell (ky, kx) it is: oy·SH − padTop + ky·DH = iy). MAX: the
 // window's gradient goes to its first largest value (scan order ky, kx over the real cells; strictly
@@ -10,19 +11,6 @@ struct Params {
   N: u32, H: u32, W: u32, C: u32, xStride: u32, xOffset: u32, OH: u32, OW: u32,
   KH: u32, KW: u32, SH: u32, SW: u32, DH: u32, DW: u32, padTop: u32, padLeft: u32, paddedH: u32, paddedW: u32,
 }
-
-@group(0) @binding(0) var<storage, read> dy: array<f32>;
-@group(0) @binding(1) var<storage, read> x: array<f32>;
-@group(0) @binding(2) var<storage, read_write> dx: array<f32>;
-@group(0) @binding(3) var<uniform> p: Params;
-override WG: u32 = 64u;
-override MODE: u32 = 0u;
-override COUNT_INCLUDE_PAD: bool = false;
-override ACCUMULATE: bool = false;
-const MAX: u32 = 0u;
-const AVERAGE: u32 = 1u;
-
-fn at(n: u32, iy: u32, ix: u32, c: u32) -> f32 { return x[((n * p.H + iy) * p.W + ix) * p.xStride + p.xOffset + c]; }
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {

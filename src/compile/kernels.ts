@@ -47,6 +47,7 @@ import pad2dBackwardSource from '../../shaders/train/pad2d-backward.wgsl?raw';
 import metricsLogSource from '../../shaders/train/metrics-log.wgsl?raw';
 import penaltySource from '../../shaders/train/penalty.wgsl?raw';
 import pool2dBackwardSource from '../../shaders/train/pool2d-backward.wgsl?raw';
+import pool2dBackwardLib from '../../shaders/train/pool2d-backward-lib.wgsl?raw';
 import pool2dBackwardBlocksSource from '../../shaders/train/pool2d-backward-blocks.wgsl?raw';
 import resample2dBackwardSource from '../../shaders/train/resample2d-backward.wgsl?raw';
 import softmaxBackwardSource from '../../shaders/train/softmax-backward.wgsl?raw';
@@ -83,6 +84,7 @@ const PRELUDES: Record<string, string> = {
   'conv2d-direct-lib': conv2dDirectLib,
   'train-state': trainState,
   'resample2d-lib': resample2dLib,
+  'pool2d-backward-lib': pool2dBackwardLib,
 };
 
 /** The preludes a shader names in its `// uses: a, b` line, in that order. */
