@@ -1,9 +1,15 @@
 // The model worker: reads and parses .onnx files, fetches and decodes the pretrained backbones, and
 // computes the zoo's statistics, all off the main thread, so that a 100 MB model never freezes the page.
 // One job per worker; weights come back as transferred buffers, not copies.
-import {
-  PRETRAINED, ZOO, analyzeGraph, fetchModelFiles, formatMegabytes, importOnnx, loadPretrained, zooModel, type GraphFile, type WeightStore,
-} from '../src/index.ts';
+// The modules it needs, not src/index.ts: the worker starts (and, in development, loads module by
+// module) without the engine, the training code and the rest of the library.
+import { analyzeGraph } from '../src/graph/analyze.ts';
+import type { GraphFile } from '../src/graph/types.ts';
+import { formatMegabytes } from '../src/format.ts';
+import { importOnnx } from '../src/io/onnx-import.ts';
+import { PRETRAINED, fetchModelFiles, loadPretrained } from '../src/models/pretrained.ts';
+import { ZOO, zooModel } from '../src/models/zoo.ts';
+import type { WeightStore } from '../src/runtime/reference.ts';
 import { storeWeights, type StoredWeights } from './weight-db.ts';
 
 export type ModelJob =
