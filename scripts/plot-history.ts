@@ -78,8 +78,10 @@ for (const s of series) {
   const d = s.points.map(([x, y], i) => `${i ? 'L' : 'M'}${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join('');
   parts.push(`<path d="${d}" fill="none" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
 }
+// The legend where the curves are not: bottom right for accuracy (it rises), top right for loss.
+const legendTop = metric === 'accuracy' ? H - bottom - 8 - series.length * 16 : top + 8;
 series.forEach((s, i) => {
-  const y = top + 8 + i * 16;
+  const y = legendTop + i * 16;
   const x = W - right - 220;
   parts.push(`<line x1="${x}" x2="${x + 24}" y1="${y}" y2="${y}" stroke="${s.color}" stroke-width="2"${s.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
   parts.push(`<text x="${x + 30}" y="${y + 4}" font-size="11">${escape(s.label)}</text>`);
