@@ -122,12 +122,11 @@ export async function evaluateCommand({ file, flags }: Parsed, io: CliIo): Promi
 class HistoryLog {
   private readonly epochs: EpochLog[] = [];
   private readonly batches = { step: [] as number[], loss: [] as number[], accuracy: [] as number[] };
-  private steps = 0;
 
   constructor(private readonly model: string, private readonly compile: CompileConfig, private readonly config: FitConfig, private readonly data: string) {}
 
   batch(p: BatchProgress): void {
-    this.batches.step.push(++this.steps);
+    this.batches.step.push(this.batches.step.length + 1);
     this.batches.loss.push(p.metrics.loss);
     this.batches.accuracy.push(p.metrics.accuracy);
   }

@@ -121,14 +121,14 @@ export async function fit(engine: Engine, report: GraphReport, trainer: GpuTrain
 
 /** The model's outputs for every sample of `x`, in inference mode, `batch` at a time (the last batch padded). */
 export async function predict(engine: Engine, report: GraphReport, weights: Weights, x: Tensor, batch: number): Promise<Tensor> {
-  return (await predictWith(engine, report, weights, x, batch)).y;
+  return predictWith(engine, report, weights, x, batch);
 }
 
 /** predict, also reading `alsoRead` nodes' outputs: `onBatch` gets them with the batch's real sample count. */
 async function predictWith(
   engine: Engine, report: GraphReport, weights: Weights, x: Tensor, batch: number,
   alsoRead: string[] = [], onBatch?: (tensors: Map<string, Tensor>, count: number) => void,
-): Promise<{ y: Tensor }> {
+): Promise<Tensor> {
   const input = report.nodes.find((r) => r.op === 'Input')!;
   const output = report.outputs[0];
   const compiled = engine.compile(report, weights, { batch, keep: alsoRead });
@@ -146,7 +146,7 @@ async function predictWith(
       out.set(tensors.get(output)!.data.subarray(0, count * sizeOf(outShape)), start * sizeOf(outShape));
       onBatch?.(tensors, count);
     }
-    return { y: { shape: [n, ...outShape], data: out } };
+    return { shape: [n, ...outShape], data: out };
   } finally {
     compiled.destroy();
   }
@@ -160,7 +160,7 @@ async function predictWith(
 export async function evaluate(engine: Engine, report: GraphReport, weights: Weights, data: Dataset, compile: CompileConfig, batch: number): Promise<Evaluation> {
   const regularized = report.nodes.filter((r) => activityOf(r));
   let activitySum = 0;
-  const { y } = await predictWith(engine, report, weights, data.x, batch, regularized.map((r) => r.id), (tensors, count) => {
+  const y = await predictWith(engine, report, weights, data.x, batch, regularized.map((r) => r.id), (tensors, count) => {
     for (const r of regularized) {
       const t = tensors.get(r.id)!;
       activitySum += regularizationPenalty(activityOf(r)!, t.data.subarray(0, count * sizeOf(t.shape.slice(1))));
