@@ -8,6 +8,8 @@ const PORT = Number(process.env.E2E_PORT ?? 5199);
 
 export default defineConfig({
   testDir: 'e2e',
+  // e2e/built/ runs against the production build (playwright.built.config.ts).
+  testIgnore: 'built/**',
   // Two cores: SwiftShader already keeps both busy.
   workers: 1,
   fullyParallel: false,
