@@ -9,7 +9,7 @@ const COMMANDS = {
   validate: { json: 'bool', ...ZOO_FLAGS },
   run: { input: 'list', image: 'string', resize: 'string', preprocess: 'string', output: 'list', out: 'string', backend: 'string', seed: 'string', ...ZOO_FLAGS },
   'export-keras': { ...ZOO_FLAGS },
-  'export-pytorch': { seed: 'string', ...ZOO_FLAGS },
+  'export-pytorch': { seed: 'string', output: 'list', ...ZOO_FLAGS },
   convert: { seed: 'string', ...ZOO_FLAGS },
   fit: {
     data: 'string', epochs: 'string', 'batch-size': 'string', optimizer: 'string', 'learning-rate': 'string', loss: 'string',

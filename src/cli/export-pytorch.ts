@@ -5,6 +5,7 @@ import { exportPytorch } from '../io/pytorch-export.ts';
 import type { Parsed } from './args.ts';
 import { usageError, writeOutput, type CliIo } from './io.ts';
 import { loadValidGraph, seedOf } from './load-graph.ts';
+import { findNode } from './outputs.ts';
 
 export async function exportPytorchCommand({ file, out, flags }: Parsed, io: CliIo): Promise<number> {
   const target = out!;
@@ -12,7 +13,9 @@ export async function exportPytorchCommand({ file, out, flags }: Parsed, io: Cli
   const loaded = await loadValidGraph(file, io, flags);
   const seed = seedOf(loaded, flags);
   const weightsFile = `${basename(target, extname(target))}.npz`;
-  const exported = exportPytorch(loaded.report, { seed, weights: loaded.weights, name: loaded.name, scriptFile: basename(target), weightsFile });
+  // Feature extraction, as run's --output: the module returns these nodes, and holds only what they need.
+  const outputs = (flags.output as string[] | undefined)?.map((ref) => findNode(loaded.report, ref));
+  const exported = exportPytorch(loaded.report, { seed, weights: loaded.weights, name: loaded.name, outputs, scriptFile: basename(target), weightsFile });
   const weightsPath = join(dirname(target), weightsFile);
   await writeOutput(target, new TextEncoder().encode(exported.script), io);
   await writeOutput(weightsPath, exported.weights, io);

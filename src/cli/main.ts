@@ -33,7 +33,7 @@ Usage:
   deepwire export-pytorch FILE OUT.py  the graph as a PyTorch nn.Module (Keras' layer names, inference mode) and its
                                        weights as OUT.npz beside it; python3 OUT.py IN.npy OUT.npy runs it on an
                                        N×H×W×C input and writes the output channels-last, as 'deepwire run' does;
-                                       --seed N: the initial weights (as run's)
+                                       --seed N: the initial weights, --output NODE: the module's outputs (as run's)
   deepwire fit FILE --data DATA [opts]  train the graph on WebGPU (Keras' model.fit); --save OUT.json writes the
                                        trained model as export-keras does
   deepwire evaluate FILE --data DATA   loss and accuracy (Keras' model.evaluate; the test split where there is one)

@@ -15,6 +15,8 @@ export interface PytorchExportOptions {
   seed?: number;
   weights?: WeightStore;
   name?: string;
+  /** Node ids the module returns (feature extraction, as run's --output); default the graph's outputs. Only what they need is exported. */
+  outputs?: string[];
   /** The script's file name (its usage line says it) and the weights file's, which it looks for beside itself. */
   scriptFile: string;
   weightsFile: string;
@@ -51,7 +53,8 @@ export function exportPytorch(report: GraphReport, options: PytorchExportOptions
   const name = options.name ?? 'model';
   const className = pascalCase(name);
 
-  const needed = ancestors(report);
+  const outputIds = options.outputs ?? report.outputs;
+  const needed = ancestors(report, outputIds);
   const nodes = report.order.map((id) => report.byId.get(id)!).filter((r) => needed.has(r.id));
   const used = new Set<string>([...RESERVED, className]);
   const identifier = (layerName: string) => {
@@ -116,7 +119,7 @@ export function exportPytorch(report: GraphReport, options: PytorchExportOptions
     forward.push(identity ? `${variable} = ${expr}  # ${r.op}: the identity at inference` : `${variable} = ${expr}`);
     values.set(r.id, { name: variable, shape: r.shape! });
   }
-  const outputs = report.outputs.map((id) => {
+  const outputs = outputIds.map((id) => {
     const v = values.get(id)!;
     if (v.shape.length !== 3) return v.name;
     helpers.add('nchw_to_nhwc');
@@ -126,10 +129,10 @@ export function exportPytorch(report: GraphReport, options: PytorchExportOptions
 
   const shapeOf = (shape: readonly number[]) => `N×${formatShape(shape)}`;
   const inputShapes = inputs.map((r) => `${r.name} ${shapeOf(r.shape!)}`).join(', ');
-  const outputShapes = report.outputs.map((id) => `${report.byId.get(id)!.name} ${shapeOf(report.byId.get(id)!.shape!)}`).join(', ');
+  const outputShapes = outputIds.map((id) => `${report.byId.get(id)!.name} ${shapeOf(report.byId.get(id)!.shape!)}`).join(', ');
   const params = [...state.values()].reduce((s, t) => s + sizeOf(t.shape), 0);
   const usage = `python3 ${options.scriptFile} ${inputs.length === 1 ? 'IN.npy' : inputs.map((r) => `${identifierHint(r.name)}.npy`).join(' ')} ` +
-    `${report.outputs.length === 1 ? 'OUT.npy' : report.outputs.map((id) => `${identifierHint(report.byId.get(id)!.name)}.npy`).join(' ')}`;
+    `${outputIds.length === 1 ? 'OUT.npy' : outputIds.map((id) => `${identifierHint(report.byId.get(id)!.name)}.npy`).join(' ')}`;
   const left = report.nodes.length - nodes.length;
   const helperOrder = (Object.keys(PYTHON_HELPERS) as HelperName[]).filter((h) => helpers.has(h));
 
@@ -182,7 +185,7 @@ export function exportPytorch(report: GraphReport, options: PytorchExportOptions
     '',
     'def main(paths):',
     `    input_shapes = [${inputs.map((r) => pyShape(r.shape!)).join(', ')}]`,
-    `    if len(paths) != ${inputs.length + report.outputs.length}:`,
+    `    if len(paths) != ${inputs.length + outputIds.length}:`,
     `        sys.exit(f'usage: ${usage.replace(options.scriptFile, '{sys.argv[0]}')}')`,
     '    inputs = []',
     `    for path, shape in zip(paths[:${inputs.length}], input_shapes):`,
@@ -194,7 +197,7 @@ export function exportPytorch(report: GraphReport, options: PytorchExportOptions
     '        inputs.append(torch.from_numpy(array))',
     '    with torch.no_grad():',
     '        outputs = load_model()(*inputs)',
-    ...(report.outputs.length === 1 ? ['    outputs = (outputs,)'] : []),
+    ...(outputIds.length === 1 ? ['    outputs = (outputs,)'] : []),
     `    for path, output in zip(paths[${inputs.length}:], outputs):`,
     '        np.save(path, output.numpy())',
     "        print(f'{path}: {\"×\".join(map(str, output.shape))}')",
@@ -219,9 +222,9 @@ const identifierHint = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
 
 const pyShape = (shape: readonly number[]) => (shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`);
 
-function ancestors(report: GraphReport): Set<string> {
+function ancestors(report: GraphReport, outputs: readonly string[]): Set<string> {
   const seen = new Set<string>();
-  const stack = [...report.outputs];
+  const stack = [...outputs];
   while (stack.length) {
     const id = stack.pop()!;
     if (seen.has(id)) continue;
