@@ -17,6 +17,7 @@ import { caseGraph, type OpCase } from '../testing/cases.ts';
 import { runCli } from '../testing/cli-run.ts';
 import { randomInput } from '../testing/compare.ts';
 import { expectClose } from '../testing/expect-close.ts';
+import { compareZooModel, MODELS } from '../testing/pytorch-compare.ts';
 import { runPython, torchPython } from '../testing/torch.ts';
 import { readNpy, writeNpy } from './npy.ts';
 import { exportPytorch } from './pytorch-export.ts';
@@ -29,16 +30,6 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The issue's bar: equal within 1e-4 relative (1e-5 absolute near zero), as the ONNX export's. */
 const EXPORT_TOLERANCE = { atol: 1e-5, rtol: 1e-4 };
-
-/** max |got − want| / max |want|: the error relative to the output's scale. */
-export function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
-  let diff = 0, scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    diff = Math.max(diff, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return diff / (scale || 1);
-}
 
 /** Every case of every op's table in one graph: each case's nodes under its own prefix, each with its own Inputs and output. */
 function everyOpGraph(): { graph: GraphFile; cases: string[] } {
@@ -113,43 +104,6 @@ describe.skipIf(!python)('export-pytorch, run by PyTorch', () => {
     expect(stderr).toContain('export-pytorch writes a .py file, not model.onnx');
   });
 });
-
-/**
- * The issue's models at small inputs, through the CLI. Each returns its last feature map and its
- * predictions (--output, as Keras' Model(inputs, [features, predictions])): with Keras' initializers the
- * classifier of a deep net may be nearly uniform, its features are not.
- */
-export const MODELS: [string, string[]][] = [
-  ['ResNet50', ['--input-shape', '32x32x3', '--classes', '10', '--output', 'conv5_block3_out', '--output', 'predictions']],
-  ['InceptionV3', ['--input-shape', '75x75x3', '--classes', '10', '--output', 'mixed10', '--output', 'predictions']],
-  ['DenseNet121', ['--input-shape', '32x32x3', '--classes', '10', '--output', 'relu', '--output', 'predictions']],
-  ['MobileNetV2', ['--input-shape', '32x32x3', '--classes', '10', '--output', 'out_relu', '--output', 'predictions']],
-];
-
-/**
- * Exports zoo:NAME, runs it in PyTorch (as a script) and with `deepwire run …runArgs` on the same input;
- * the relative error of each output, by name.
- */
-export async function compareZooModel(python: string, workDir: string, name: string, args: string[], runArgs: string[]): Promise<Record<string, number>> {
-  const script = join(workDir, `${name.toLowerCase()}.py`);
-  const exported = await runCli(['export-pytorch', `zoo:${name}`, script, ...args]);
-  expect(exported.code, exported.stderr).toBe(0);
-  for (const [path, bytes] of exported.written) writeFileSync(path, bytes);
-  const [H, W, C] = args[args.indexOf('--input-shape') + 1].split('x').map(Number);
-  const inputPath = join(workDir, `${name}-input.npy`);
-  writeFileSync(inputPath, writeNpy(randomInput([H, W, C], name)));
-  const run = await runCli(['run', `zoo:${name}`, ...args, '--input', inputPath, '--out', workDir, ...runArgs]);
-  expect(run.code, run.stderr).toBe(0);
-  const outputs = args.flatMap((a, i) => (args[i - 1] === '--output' ? [a] : []));
-  const torchPaths = outputs.map((o) => join(workDir, `${name}-torch-${o}.npy`));
-  runPython(python, [script, inputPath, ...torchPaths]);
-  return Object.fromEntries(outputs.map((o, i) => {
-    const want = readNpy(run.written.get(join(workDir, `${o}.npy`))!);
-    const got = readNpy(readFileSync(torchPaths[i]));
-    expect(got.shape, o).toEqual(want.shape);
-    return [o, relativeError(got.data, want.data)];
-  }));
-}
 
 describe.skipIf(!python)('export-pytorch of the zoo at small inputs equals deepwire run --backend cpu', () => {
   it.each(MODELS)('%s', async (name, args) => {
