@@ -210,10 +210,13 @@ export function exportPytorch(report: GraphReport, options: PytorchExportOptions
   return { script, weights: writeNpz(state), className, layers, values: params, initialised };
 }
 
-/** A Python class name from the graph's name: `resnet50` → `Resnet50`, `inception_3a` → `Inception3a`. */
+/**
+ * A Python class name from the graph's name: `resnet50` → `Resnet50`, `inception_3a` → `Inception3a`,
+ * `mobilenetv2_1.00_224` → `Mobilenetv2_1_00_224` (numbers stay apart).
+ */
 function pascalCase(name: string): string {
   const words = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  let s = words.map((w) => w[0].toUpperCase() + w.slice(1)).join('');
+  let s = words.map((w, i) => (/^[0-9]/.test(w) ? `${i ? '_' : ''}${w}` : w[0].toUpperCase() + w.slice(1))).join('');
   if (!s || /^[0-9]/.test(s)) s = `Model${s}`;
   return RESERVED.has(s) ? `${s}Model` : s;
 }
