@@ -3,7 +3,7 @@
 // in and back once on the way out — and its weights as an .npz (numpy) keyed by state_dict names.
 // What each op becomes is its row of PYTORCH_OPS (pytorch-ops.ts). Run as a script, the file loads its
 // weights, runs the module on an .npy and writes the output in deepwire's layout.
-import type { GraphReport, NodeReport } from '../graph/analyze.ts';
+import type { GraphReport } from '../graph/analyze.ts';
 import { OpError } from '../ops/op.ts';
 import { materializeWeights, unstoredWeights, type WeightStore } from '../runtime/reference.ts';
 import { formatShape, sizeOf, type Tensor } from '../tensor.ts';
@@ -216,7 +216,8 @@ export function exportPytorch(report: GraphReport, options: PytorchExportOptions
  */
 function pascalCase(name: string): string {
   const words = name.split(/[^A-Za-z0-9]+/).filter(Boolean);
-  let s = words.map((w, i) => (/^[0-9]/.test(w) ? `${i ? '_' : ''}${w}` : w[0].toUpperCase() + w.slice(1))).join('');
+  // An underscore only between two numbers: `1.00` stays `1_00`, `inception_3a` becomes `Inception3a`.
+  let s = words.map((w, i) => (/^[0-9]/.test(w) ? `${/[0-9]$/.test(words[i - 1] ?? '') ? '_' : ''}${w}` : w[0].toUpperCase() + w.slice(1))).join('');
   if (!s || /^[0-9]/.test(s)) s = `Model${s}`;
   return RESERVED.has(s) ? `${s}Model` : s;
 }
@@ -237,4 +238,3 @@ function ancestors(report: GraphReport, outputs: readonly string[]): Set<string>
   return seen;
 }
 
-export type { NodeReport };
