@@ -1,6 +1,7 @@
 // `deepwire export-pytorch FILE OUT.py`: the graph as a PyTorch nn.Module, its weights beside it as OUT.npz.
 import { basename, dirname, extname, join } from 'node:path';
 import { formatCount, formatMegabytes } from '../format.ts';
+import { PREPROCESS } from '../io/preprocess.ts';
 import { exportPytorch } from '../io/pytorch-export.ts';
 import type { Parsed } from './args.ts';
 import { usageError, writeOutput, type CliIo } from './io.ts';
@@ -22,6 +23,7 @@ export async function exportPytorchCommand({ file, out, flags }: Parsed, io: Cli
   io.stdout(`${target}: class ${exported.className}(nn.Module), ${exported.layers} layers; weights in ${weightsPath} ` +
     `(${formatCount(exported.values)} values, ${formatMegabytes(exported.weights.length)})\n`);
   if (exported.initialised) io.stdout(`weights: ${exported.initialised} tensors initialised with Keras' initializers, seed ${seed}, as 'deepwire run' uses them${flags.seed === undefined ? ' (--seed N to choose)' : ''}\n`);
+  if (loaded.preprocess) io.stdout(`note: the module takes its input preprocessed ('${loaded.preprocess}': ${PREPROCESS[loaded.preprocess]}), as 'deepwire run --input' takes it; it does not preprocess photos itself\n`);
   if (loaded.onnx) io.stdout(`note: the module takes its inputs channels-last (N×H×W×C), as the deepwire graph does; the ONNX model took N×C×H×W\n`);
   io.stdout(`check it: python3 ${target} IN.npy OUT.npy (needs torch and numpy)\n`);
   return 0;
