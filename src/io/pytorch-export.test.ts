@@ -52,6 +52,13 @@ describe('the PyTorch export table', () => {
   it('has a row for every op of the registry', () => {
     expect(OPS.map((op) => op.type).filter((type) => !PYTORCH_OPS[type])).toEqual([]);
   });
+
+  it('names the node and the op it has no row for (a new op before its row)', () => {
+    const report = analyzeGraph(JSON.parse(readFileSync('examples/inception-3a.json', 'utf8')));
+    report.byId.get(report.outputs[0])!.op = 'Mystery';
+    expect(() => exportPytorch(report, { scriptFile: 'm.py', weightsFile: 'm.npz' }))
+      .toThrow("inception_3a_output (Mystery): has no PyTorch export");
+  });
 });
 
 describe.skipIf(!python)('export-pytorch, run by PyTorch', () => {

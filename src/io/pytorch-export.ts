@@ -86,7 +86,7 @@ export function exportPytorch(report: GraphReport, options: PytorchExportOptions
   for (const r of nodes) {
     if (r.op === 'Input') continue;
     const emit = PYTORCH_OPS[r.op];
-    if (!emit) throw new OpError(`${r.name} (${r.op}): has no PyTorch export`, 'remove or replace the node to export the graph (and report it: every op of the registry should have one)');
+    if (!emit) throw new OpError(`${r.name} (${r.op}): has no PyTorch export`, 'every op of deepwire should have one (a row of src/io/pytorch-ops.ts): please report it; meanwhile remove or replace the node');
     const variable = identifier(r.name);
     let declared: string | undefined;
     const node: TorchNode = {
