@@ -28,6 +28,9 @@ const python = torchPython();
 const dir = mkdtempSync(join(tmpdir(), 'deepwire-pytorch-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** 6–12 s each on an idle 2-core machine; the unit suite runs files in parallel, so allow for a busy one. */
+const MODEL_TIMEOUT = 120_000;
+
 /** The issue's bar: equal within 1e-4 relative (1e-5 absolute near zero), as the ONNX export's. */
 const EXPORT_TOLERANCE = { atol: 1e-5, rtol: 1e-4 };
 
@@ -92,7 +95,7 @@ describe.skipIf(!python)('export-pytorch, run by PyTorch', () => {
         throw new Error(`${which}: ${(e as Error).message}`);
       }
     });
-  });
+  }, MODEL_TIMEOUT);
 
   it('the CLI writes OUT.py and OUT.npz beside it, and says so', async () => {
     const { code, stdout, written } = await runCli(['export-pytorch', 'examples/inception-3a.json', join(dir, 'inception.py')]);
@@ -117,5 +120,5 @@ describe.skipIf(!python)('export-pytorch of the zoo at small inputs equals deepw
     const errors = await compareZooModel(python!, dir, name, args, ['--backend', 'cpu']);
     console.log(`export-pytorch zoo:${name} vs run --backend cpu, max relative error: ${Object.entries(errors).map(([o, e]) => `${o} ${e.toExponential(2)}`).join(', ')}`);
     for (const [output, error] of Object.entries(errors)) expect(error, output).toBeLessThanOrEqual(1e-4);
-  });
+  }, MODEL_TIMEOUT);
 });
