@@ -18,7 +18,8 @@ import { placeBlock, type BlockAnchor } from './block-insert.ts';
 import { copyGroups, groupsWithin } from '../src/graph/groups.ts';
 import { groupsOwning, setCollapsed } from './groups.ts';
 import { clearOf, nodeHeight } from './layout.ts';
-import { acceptGraph, downloadGraph, parseGraph, type Loaded } from './persistence.ts';
+import { acceptGraph, downloadFile, downloadGraph, parseGraph, type Loaded } from './persistence.ts';
+import { kerasScriptFile, pytorchFiles, type DownloadFile } from './export-files.ts';
 import type { GraphCanvas, QuickAddItem } from './graph-canvas.ts';
 import type { AttrInspector, InspectedNode } from './attr-inspector.ts';
 import type { BlockForm } from './block-dialog.ts';
@@ -43,7 +44,7 @@ import './activation-viewer.ts';
 import './open-model-dialog.ts';
 import type { OpenModelDialog } from './open-model-dialog.ts';
 import type { OpenedModel } from './model-loader.ts';
-import { adoptWeights, weightsKept } from './weight-store.ts';
+import { adoptWeights, getWeightStore, weightsKept, weightsReady } from './weight-store.ts';
 import { extractFeatures } from './extract-features.ts';
 import { TrainController, type KerasHistory } from './train-controller.ts';
 import type { TrainFields } from './train-panel.ts';
@@ -272,6 +273,22 @@ export class AppShell extends LitElement {
   /** An error stays until dismissed or replaced; an info message for 4 s on screen, counted from the frame
    *  that draws it, not from when it was said: drawing what it announces (an opened model) can hold the page
    *  for seconds first, and those seconds used to come out of the 4. */
+  /** Export ▸ PyTorch / Keras script: the files the CLI's export writes, downloaded; a graph with problems is refused with the first. */
+  private async exportGraph(kind: 'export-pytorch' | 'export-keras'): Promise<void> {
+    await weightsReady();
+    // The document's analysis marks imported weights gone from storage: an export never swaps in random ones silently.
+    const { graph, report } = this.doc;
+    let exported: { files: DownloadFile[]; summary: string };
+    try {
+      exported = kind === 'export-pytorch' ? pytorchFiles(graph, report, getWeightStore()) : kerasScriptFile(graph, report);
+    } catch (e) {
+      const { message, hint } = e as { message: string; hint?: string };
+      return this.say('error', `Export failed: ${message}${hint ? ` — ${hint}` : ''}`);
+    }
+    for (const file of exported.files) downloadFile(file);
+    this.say('info', `Exported ${exported.summary}.`);
+  }
+
   private say(kind: 'info' | 'error', text: string): void {
     const message = { kind, text };
     this.message = message;
@@ -483,6 +500,8 @@ export class AppShell extends LitElement {
         this.doc.commit(emptyGraph());
         return this.canvas.resetView();
       case 'save': return downloadGraph(this.doc.graph);
+      case 'export-pytorch':
+      case 'export-keras': return this.exportGraph(name);
       case 'share': return this.doc.share();
       case 'undo': return this.undo();
       case 'redo': return this.redo();

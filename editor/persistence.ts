@@ -78,10 +78,15 @@ function sharedSets(text: string | null): { weightSets?: unknown } | null {
 }
 
 export function downloadGraph(graph: GraphFile): void {
-  const blob = new Blob([JSON.stringify(graph, null, 2)], { type: 'application/json' });
+  downloadFile({ name: `${(graph.name || 'graph').replace(/[^\w.-]+/g, '_')}.json`, data: JSON.stringify(graph, null, 2), type: 'application/json' });
+}
+
+/** Saves a file through the browser's download (an exported script, its weights). */
+export function downloadFile(file: { name: string; data: Uint8Array | string; type: string }): void {
+  const blob = new Blob([file.data as BlobPart], { type: file.type });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
-  a.download = `${(graph.name || 'graph').replace(/[^\w.-]+/g, '_')}.json`;
+  a.download = file.name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }

@@ -1,11 +1,11 @@
 /** The toolbar: file, edit and view commands, find, theme; run with its progress and cancel, the GPU-time
  *  heatmap and the activation maps.
  *  @fires command - detail: { name } (new, open, save, share, undo, redo, arrange, fit, help, theme, run, cancel,
- *    heatmap, maps, train, pretrained, open-model)
+ *    heatmap, maps, train, pretrained, open-model, export-pytorch, export-keras)
  *  @fires find - detail: { query }
  *  @fires open-file - detail: { file } */
 import { css, html, LitElement } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { customElement, property, state } from 'lit/decorators.js';
 
 @customElement('dw-toolbar')
 export class ToolBar extends LitElement {
@@ -22,6 +22,12 @@ export class ToolBar extends LitElement {
     button { white-space: nowrap; }
     button:hover:not(:disabled) { background: var(--dw-hover); }
     button:disabled { opacity: 0.45; }
+    .menu { position: relative; display: inline-block; }
+    .menu [role='menu'] {
+      position: absolute; top: 100%; left: 0; z-index: 20; margin-top: 2px; display: flex; flex-direction: column; min-width: 210px;
+      padding: 4px; border: 1px solid var(--dw-border); border-radius: 6px; background: var(--dw-panel-bg); box-shadow: 0 4px 14px rgb(0 0 0 / 18%);
+    }
+    .menu [role='menuitem'] { border: none; text-align: left; background: none; }
     .sep { width: 1px; height: 20px; background: var(--dw-border); margin: 0 4px; }
     input[type='search'] { flex: 0 1 170px; min-width: 90px; }
     /* The run group takes what the row leaves: a long run summary is cut (its title has it whole)
@@ -47,6 +53,7 @@ export class ToolBar extends LitElement {
   @property({ attribute: false }) trainOpen = false;
   /** A training run is in progress (the Train button says so while its panel is closed). */
   @property({ attribute: false }) training = false;
+  @state() private exportOpen = false;
 
   override render() {
     const b = (name: string, label: string, title: string, disabled = false) =>
@@ -58,6 +65,16 @@ export class ToolBar extends LitElement {
       <input type="file" accept=".json,application/json" hidden data-testid="open-file" @change=${this.onFile} />
       <button data-testid="open-model" title="Open a Keras application, a pretrained backbone or an .onnx file (or drop a .onnx on the page)" @click=${() => this.command('open-model')}>Open model…</button>
       ${b('save', 'Save', 'Save the graph as a .json file (Ctrl+S)')}
+      <span class="menu" @focusout=${(e: FocusEvent) => this.closeExportMenu(e)} @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && (this.exportOpen = false)}>
+        <button data-testid="cmd-export" aria-haspopup="menu" aria-expanded=${this.exportOpen} title="Export the graph as code for another framework"
+          @click=${() => (this.exportOpen = !this.exportOpen)}>Export ▾</button>
+        ${this.exportOpen ? html`<span role="menu" aria-label="Export">
+          <button role="menuitem" data-testid="cmd-export-pytorch" title="A PyTorch nn.Module (.py) and its weights (.npz), as deepwire export-pytorch writes them"
+            @click=${() => this.exportCommand('export-pytorch')}>PyTorch (.py + .npz weights)</button>
+          <button role="menuitem" data-testid="cmd-export-keras" title="A Keras functional-API script (.py), as deepwire export-keras writes it"
+            @click=${() => this.exportCommand('export-keras')}>Keras script (.py)</button>
+        </span>` : ''}
+      </span>
       ${b('share', 'Share link', 'Copy a link that carries the whole graph')}
       <span class="sep"></span>
       ${b('undo', 'Undo', 'Undo (Ctrl+Z)', !this.canUndo)}
@@ -96,6 +113,17 @@ export class ToolBar extends LitElement {
     const input = e.target as HTMLInputElement;
     if (e.key === 'Enter') this.fire('find', { query: input.value });
     if (e.key === 'Escape') input.blur();
+  }
+
+  private exportCommand(name: string): void {
+    this.exportOpen = false;
+    this.command(name);
+  }
+
+  /** The menu closes when the focus leaves it (a click elsewhere, Tab away). */
+  private closeExportMenu(e: FocusEvent): void {
+    const to = e.relatedTarget as Node | null;
+    if (!to || !(e.currentTarget as HTMLElement).contains(to)) this.exportOpen = false;
   }
 
   openFilePicker(): void {

@@ -23,7 +23,19 @@ const SYSTEM_PACKAGES = [
   // Fashion-MNIST's four IDX files (src/data/fashion-mnist.ts): the data set the training tests learn.
   { name: 'dataset-fashion-mnist', what: 'the Fashion-MNIST data set', present: hasFashionMnist,
     elsewhere: `put the four IDX files of github.com/zalandoresearch/fashion-mnist (gzipped or not) in a folder and set FASHION_MNIST_DIR to it (now ${fashionMnistDir()})` },
+  // PyTorch and numpy in Debian's Python (/usr/bin/python3): they run the modules export-pytorch writes
+  // (src/io/pytorch-export.test.ts, src/testing/torch.ts).
+  { name: 'python3-numpy', what: 'numpy for Debian\'s python3', present: () => pythonImports('numpy'),
+    elsewhere: 'install numpy for a python3 and set TORCH_PYTHON to that interpreter' },
+  { name: 'python3-torch', what: 'PyTorch for Debian\'s python3', present: () => pythonImports('torch'),
+    elsewhere: 'install PyTorch (and numpy) for a python3 and set TORCH_PYTHON to that interpreter' },
 ];
+
+/** Whether the Python the tests use (TORCH_PYTHON, else Debian's /usr/bin/python3) imports `module`. */
+function pythonImports(module) {
+  const python = process.env.TORCH_PYTHON || '/usr/bin/python3';
+  return spawnSync(python, ['-c', `import ${module}`], { stdio: 'ignore' }).status === 0;
+}
 
 function fashionMnistDir() {
   return process.env.FASHION_MNIST_DIR || '/usr/share/datasets/fashion-mnist';

@@ -9,6 +9,7 @@ const COMMANDS = {
   validate: { json: 'bool', ...ZOO_FLAGS },
   run: { input: 'list', image: 'string', resize: 'string', preprocess: 'string', output: 'list', out: 'string', backend: 'string', seed: 'string', ...ZOO_FLAGS },
   'export-keras': { ...ZOO_FLAGS },
+  'export-pytorch': { seed: 'string', output: 'list', ...ZOO_FLAGS },
   convert: { seed: 'string', ...ZOO_FLAGS },
   fit: {
     data: 'string', epochs: 'string', 'batch-size': 'string', optimizer: 'string', 'learning-rate': 'string', loss: 'string',
@@ -23,7 +24,7 @@ export type Flags = Record<string, string | string[] | true>;
 export interface Parsed {
   command: Command;
   file: string;
-  /** export-keras's and convert's output file. */
+  /** export-keras's, export-pytorch's and convert's output file. */
   out?: string;
   flags: Flags;
 }
@@ -73,8 +74,9 @@ export function parseArgs(argv: string[]): Parsed {
     else flags[name] = value;
   }
   if (files.length === 0) throw usageError(`'${command}' needs a graph file`, `e.g. deepwire ${command} examples/inception-3a.json`);
-  const most = command === 'export-keras' || command === 'convert' ? 2 : 1;
+  const most = command === 'export-keras' || command === 'export-pytorch' || command === 'convert' ? 2 : 1;
   if (command === 'convert' && files.length !== 2) throw usageError(`'convert' takes an input and an output file, got ${files.length}`, 'e.g. deepwire convert model.onnx graph.json');
+  if (command === 'export-pytorch' && files.length !== 2) throw usageError(`'export-pytorch' takes a graph file and an output .py file, got ${files.length}`, 'e.g. deepwire export-pytorch zoo:ResNet50 resnet50.py');
   if (files.length > most)
     throw usageError(`'${command}' takes ${most === 1 ? 'one graph file' : 'a graph file and an output file'}, got ${files.length}: ${files.join(' ')}`, `give ${most === 1 ? 'one file' : 'two'}; options start with --`);
   return { command, file: files[0], out: files[1], flags };

@@ -1,4 +1,4 @@
-// The `deepwire` command (bin/deepwire.mjs): summary, validate, run, export-keras and convert over graph
+// The `deepwire` command (bin/deepwire.mjs): summary, validate, run, export-keras, export-pytorch and convert over graph
 // files, with the engine the editor uses; one module per command beside this one. Every expected failure
 // is one line, `deepwire: <what is wrong> — <what to do>`.
 // Exit status: 0 ok, 1 the graph or an input has a problem, 2 the command line is wrong.
@@ -9,6 +9,7 @@ import { parseArgs, type Command, type Parsed } from './args.ts';
 import { CliError, messageOf, nodeIo, type CliIo } from './io.ts';
 import { convert } from './convert.ts';
 import { exportKerasCommand } from './export-keras.ts';
+import { exportPytorchCommand } from './export-pytorch.ts';
 import { evaluateCommand, fitCommand } from './fit.ts';
 import { run } from './run.ts';
 import { summary } from './summary.ts';
@@ -17,7 +18,7 @@ import { validate } from './validate.ts';
 export type { CliIo } from './io.ts';
 
 const COMMAND_HANDLERS: Record<Command, (args: Parsed, io: CliIo) => Promise<number>> = {
-  summary, validate, run, 'export-keras': exportKerasCommand, convert, fit: fitCommand, evaluate: evaluateCommand,
+  summary, validate, run, 'export-keras': exportKerasCommand, 'export-pytorch': exportPytorchCommand, convert, fit: fitCommand, evaluate: evaluateCommand,
 };
 
 export const USAGE = `deepwire: wire CNN layers into a graph, check it, run it.
@@ -29,6 +30,10 @@ Usage:
   deepwire export-keras FILE [OUT.py]  the graph as a Keras functional-API Python script (to stdout without OUT.py)
   deepwire export-keras FILE OUT.json  the Keras model with its weights (model.json + weights.bin beside it: TF.js
                                        Layers format, for tf.loadLayersModel or tensorflowjs_converter → .h5)
+  deepwire export-pytorch FILE OUT.py  the graph as a PyTorch nn.Module (Keras' layer names, inference mode) and its
+                                       weights as OUT.npz beside it; python3 OUT.py IN.npy OUT.npy runs it on an
+                                       N×H×W×C input and writes the output channels-last, as 'deepwire run' does;
+                                       --seed N: the initial weights, --output NODE: the module's outputs (as run's)
   deepwire fit FILE --data DATA [opts]  train the graph on WebGPU (Keras' model.fit); --save OUT.json writes the
                                        trained model as export-keras does
   deepwire evaluate FILE --data DATA   loss and accuracy (Keras' model.evaluate; the test split where there is one)
