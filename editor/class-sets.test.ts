@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { classSetProblem, classSetSamples, freeName, keptPicture, pictureInputShape, type ClassSet } from './class-sets.ts';
 
 /** A w×h picture of one colour. */
-const solid = (w: number, h: number, rgb: [number, number, number]) => ({ width: w, height: h, data: Uint8Array.from({ length: w * h * 3 }, (_, i) => rgb[i % 3]) });
+const solid = (w: number, h: number, rgb: [number, number, number]) => ({ width: w, height: h, data: Float32Array.from({ length: w * h * 3 }, (_, i) => rgb[i % 3]) });
 const set = (classes: ClassSet['classes']): ClassSet => ({ name: 'mine', kind: 'buckets', classes });
 
 describe('classSetProblem', () => {
