@@ -291,7 +291,9 @@ export class TrainController implements ReactiveController {
     const changed: string[] = [], trainedIds = new Set<string>();
     const nodes = graph.nodes.map((n) => {
       const r = report.byId.get(n.id), w = trained.get(n.id);
-      if (!r?.weights.length || !w) return n;
+      // A frozen node's weights are as they were (a frozen BatchNormalization does not update its statistics):
+      // its references stay, and a pretrained backbone is not stored a second time.
+      if (!r?.weights.length || !w || r.attrs.trainable === false) return n;
       if (!r.weights.every((spec) => w[spec.name] && formatShape(w[spec.name].shape) === formatShape(spec.shape))) {
         changed.push(r.name);
         return n;
