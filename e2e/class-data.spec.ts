@@ -55,9 +55,22 @@ test('a class set: named buckets filled with photos and webcam frames, what cann
   // A file that is no image is named and left out; the photos go in.
   const notAnImage: PngFile = { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('these are notes, not a picture') };
   await bucket(page, 'pets', 0).getByTestId('bucket-files').setInputFiles([...cats, notAnImage]);
-  await expect(page.getByTestId('data-error')).toContainText("A file was not added to 'cat' (not an image this browser decodes): notes.png:");
+  await expect(page.getByTestId('data-error')).toContainText("A file was not added to 'cat' (not an image this browser decodes): notes.png: not an image");
   await expect(bucket(page, 'pets', 0).getByTestId('bucket-count')).toHaveText('4 images');
   await expect(classSet(page, 'pets').getByTestId('set-problem')).toHaveText(/the class 'cup' of 'pets' has no images/);
+
+  // A photo dropped on a bucket goes into that class, not to the Input.
+  const dropped = (await crops(page, 'chelsea.png', 'dropped-cat', [{ x: 200, y: 100, size: 100 }]))[0];
+  const transfer = await page.evaluateHandle(({ name, b64 }) => {
+    const data = new DataTransfer();
+    data.items.add(new File([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))], name, { type: 'image/png' }));
+    return data;
+  }, { name: dropped.name, b64: dropped.buffer.toString('base64') });
+  await bucket(page, 'pets', 0).dispatchEvent('dragover', { dataTransfer: transfer });
+  await bucket(page, 'pets', 0).dispatchEvent('drop', { dataTransfer: transfer });
+  await expect(bucket(page, 'pets', 0).getByTestId('bucket-count')).toHaveText('5 images');
+  await expect(bucket(page, 'pets', 0).locator('img[alt="dropped-cat-0.png"]')).toBeVisible();
+  await expect(page.getByTestId('input-source')).toContainText('chelsea.png');
 
   // One class only: said so, and Start refuses it with the same words.
   await bucket(page, 'pets', 1).getByRole('button', { name: 'Remove the class cup' }).click();
@@ -89,10 +102,10 @@ test('a class set: named buckets filled with photos and webcam frames, what cann
   for (const label of await preview.locator('figcaption').allTextContents()) expect(['cat', 'cup']).toContain(label);
   expect(await preview.locator('img').first().evaluate((img: HTMLImageElement) => [img.naturalWidth, img.naturalHeight])).toEqual([16, 16]);
 
-  // Too few photos for the batch: said in the panel's words (8 photos, batch 32).
+  // Too few photos for the batch: said in the panel's words (9 photos, batch 32).
   await page.getByTestId('train-batchSize').fill('32');
   await page.getByTestId('train-start').click();
-  await expect(page.getByTestId('train-error')).toContainText('8 training samples make no batch of 32: set batch_size to 8 or less, or add images');
+  await expect(page.getByTestId('train-error')).toContainText('9 training samples make no batch of 32: set batch_size to 9 or less, or add images');
 
   // fit by the set's name, as Keras' History; an unknown name is refused with the list.
   const history = await page.evaluate(() => window.deepwire.fit({ dataset: 'pets', epochs: 2, batchSize: 4 }));
