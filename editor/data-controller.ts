@@ -130,8 +130,12 @@ export class DataController implements ReactiveController, DatasetSource {
   renameSet(from: string, to: string): boolean {
     const name = to.trim();
     if (name === from) return true;
-    if (!name) return this.fail(`A class set needs a name: '${from}' kept its name.`), false;
-    if (this.taken().includes(name)) return this.fail(`There is already a data set named '${name}': '${from}' kept its name.`), false;
+    const refusal = !name ? `A class set needs a name: '${from}' kept its name.`
+      : this.taken().includes(name) ? `There is already a data set named '${name}': '${from}' kept its name.` : '';
+    if (refusal) {
+      this.fail(refusal);
+      return false;
+    }
     this.sets = this.sets.map((s) => (s.name === from ? { ...s, name } : s));
     if (this.preview?.dataset === from) this.preview = null;
     this.error = '';
@@ -196,7 +200,7 @@ export class DataController implements ReactiveController, DatasetSource {
       }
     }
     const set = this.sets.find((s) => s.name === setName);
-    if (!set || !set.classes[classIndex]) return;
+    if (!set || !set.classes[classIndex]) return this.fail(`The class set '${setName}' changed while its photos were decoding: add them again.`);
     const target = set.classes[classIndex];
     set.classes = set.classes.map((c) => (c === target ? { ...c, images: [...c.images, ...added] } : c));
     this.edited(set);
@@ -225,7 +229,8 @@ export class DataController implements ReactiveController, DatasetSource {
     try {
       index = indexImagePaths(files.map((f) => f.path), `the folder '${folderName}'`);
     } catch (e) {
-      return this.fail(`${messageOf(e)}.`), null;
+      this.fail(`${messageOf(e)}.`);
+      return null;
     }
     const byPath = new Map(files.map((f) => [f.path, f.file]));
     const classes = index.classNames.map((name) => ({ name, images: [] as ShownImage[] }));
@@ -236,7 +241,8 @@ export class DataController implements ReactiveController, DatasetSource {
         const picture = keptPicture((await decodePhoto(byPath.get(path)!)).picture);
         classes[index.labels[k]].images.push({ name: path.slice(path.indexOf('/') + 1), picture, thumb: thumbnail(picture) });
       } catch (e) {
-        return this.fail(`The folder '${folderName}' was not opened: ${folderName}/${path} does not decode (${messageOf(e)}). Remove it or replace it with a PNG or JPEG.`), null;
+        this.fail(`The folder '${folderName}' was not opened: ${folderName}/${path} does not decode (${messageOf(e)}). Remove it or replace it with a PNG or JPEG.`);
+        return null;
       }
     }
     const name = freeName(folderName, this.taken());
