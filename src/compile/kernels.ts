@@ -4,6 +4,7 @@ import activation from '../../shaders/activation.wgsl?raw';
 import affine from '../../shaders/affine.wgsl?raw';
 import conv2dDirect from '../../shaders/conv2d-direct.wgsl?raw';
 import conv2dDirectLib from '../../shaders/conv2d-direct-lib.wgsl?raw';
+import quadTile from '../../shaders/quad-tile.wgsl?raw';
 import conv2dDirectQuad from '../../shaders/conv2d-direct-quad.wgsl?raw';
 import conv2dDirectQuad16 from '../../shaders/conv2d-direct-quad16.wgsl?raw';
 import conv2dGemm from '../../shaders/conv2d-gemm.wgsl?raw';
@@ -82,6 +83,7 @@ const PRELUDES: Record<string, string> = {
   activation: `${CODES_PRELUDE}\n${activation}`,
   epilogue,
   'conv2d-direct-lib': conv2dDirectLib,
+  'quad-tile': quadTile,
   'train-state': trainState,
   'resample2d-lib': resample2dLib,
   'pool2d-backward-lib': pool2dBackwardLib,
