@@ -92,6 +92,7 @@ test('pretrained MobileNetV2 → features → a softmax head for my two classes,
       await expect(page.getByTestId('data-prediction').locator('li').first()).toHaveText(new RegExp(`^${want}: \\d+\\.\\d %$`), { timeout: 60_000 });
     }
     const prediction = await page.evaluate(() => window.deepwire.predict());
+    console.log(`${file.name}: ${prediction.top.map((t) => `${t.name} ${t.value.toFixed(3)}`).join(', ')}`);
     expect(prediction.top[0].name, `${file.name}: ${JSON.stringify(prediction.top)}`).toBe(want);
     expect(prediction.top[0].value).toBeGreaterThan(0.5);
   }
