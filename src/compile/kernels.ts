@@ -41,6 +41,7 @@ import dotBackwardSource from '../../shaders/train/dot-backward.wgsl?raw';
 import dropoutSource from '../../shaders/train/dropout.wgsl?raw';
 import globalPool2dBackwardSource from '../../shaders/train/global-pool2d-backward.wgsl?raw';
 import gradientCopySource from '../../shaders/train/gradient-copy.wgsl?raw';
+import gradientDilateSource from '../../shaders/train/gradient-dilate.wgsl?raw';
 import lossSource from '../../shaders/train/loss.wgsl?raw';
 import mergeBackwardSource from '../../shaders/train/merge-backward.wgsl?raw';
 import optimizerSource from '../../shaders/train/optimizer.wgsl?raw';
@@ -142,6 +143,7 @@ export const TRAINING_KERNELS = {
   dropout: kernel('dropout', dropoutSource),
   globalPool2dBackward: kernel('global-pool2d-backward', globalPool2dBackwardSource),
   gradientCopy: kernel('gradient-copy', gradientCopySource),
+  gradientDilate: kernel('gradient-dilate', gradientDilateSource),
   loss: kernel('loss', lossSource),
   mergeBackward: kernel('merge-backward', mergeBackwardSource),
   optimizer: kernel('optimizer', optimizerSource),
