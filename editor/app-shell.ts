@@ -21,7 +21,7 @@ import { clearOf, nodeHeight } from './layout.ts';
 import { acceptGraph, downloadFile, downloadGraph, parseGraph, type Loaded } from './persistence.ts';
 import { kerasScriptFile, pytorchFiles, type DownloadFile } from './export-files.ts';
 import type { GraphCanvas, QuickAddItem } from './graph-canvas.ts';
-import type { AttrInspector, InspectedNode } from './attr-inspector.ts';
+import type { AttrInspector, InspectedBlock, InspectedNode } from './attr-inspector.ts';
 import type { BlockForm } from './block-dialog.ts';
 import type { PaletteItem } from './op-palette.ts';
 import { graphSummary, summaryRows, type Summary } from './model-summary.ts';
@@ -50,6 +50,9 @@ import { TrainController, type KerasHistory } from './train-controller.ts';
 import type { TrainFields } from './train-panel.ts';
 import './train-panel.ts';
 import { topClasses, type Prediction } from './predictions.ts';
+import { DataController } from './data-controller.ts';
+import './data-panel.ts';
+import { addClassifierHead, setTrainable, withWeights } from './transfer-head.ts';
 
 const THEME_KEY = 'deepwire.theme';
 
@@ -150,12 +153,20 @@ export class AppShell extends LitElement {
     say: (kind, text) => this.say(kind, text),
     where: (node) => this.doc.where(node),
   });
+  /** The user's own data sets (class sets, image folders, the full Fashion-MNIST): the Train panel's data. */
+  private data = new DataController(this, {
+    report: () => this.doc.report,
+    feed: () => ({ resize: this.input.choice.resize, preprocess: this.input.choice.preprocess }),
+  });
   private training = new TrainController(this, {
     graph: () => this.doc.graph,
     report: () => this.doc.report,
     engine: () => this.runs.openEngine(),
     commit: (graph) => this.doc.commit(graph),
+    datasets: this.data,
   });
+  /** The data panel's "Predict the input": its top classes, or why there are none. */
+  @state() private prediction: { top: Prediction | null; error: string } = { top: null, error: '' };
   @state() private dragging = false;
   /** Each node's mosaic of the last run, for tests (they wait for the mosaics to be drawn). */
   get mosaics(): ReadonlyMap<string, string> { return this.runs.mosaics; }
@@ -182,12 +193,7 @@ export class AppShell extends LitElement {
       run: () => this.runs.run(),
       activation: (id) => this.runs.activation(id),
       fit: (options) => this.training.start(options ?? {}),
-      predict: async () => {
-        await this.runs.run();
-        const output = await this.runs.activation(this.doc.graph.outputs[0]);
-        if (!output) throw new Error('the run gave no output to predict with');
-        return topClasses(output, this.doc.graph.classNames);
-      },
+      predict: () => this.predictInput(),
     };
     window.addEventListener('paste', this.onPaste);
     this.addEventListener('dragover', this.onDragOver);
@@ -232,10 +238,13 @@ export class AppShell extends LitElement {
           @node-command=${(e: CustomEvent<{ command: string; id: string; ids?: string[] }>) => this.nodeCommand(e.detail.command, e.detail.id, e.detail.ids)}
           @group-command=${(e: CustomEvent<{ ids: string[]; collapse: boolean }>) => this.doc.commit(setCollapsed(this.doc.graph, e.detail.ids, e.detail.collapse))}
           @canvas-message=${(e: CustomEvent<{ text: string }>) => this.say('info', e.detail.text)}></dw-canvas>
-        ${this.training.open ? html`<dw-train-panel .fields=${this.training.fields} .code=${this.training.code} .status=${this.training.status}
+        ${this.training.open ? html`<dw-train-panel .fields=${this.training.fields} .datasets=${this.data.list()} .code=${this.training.code} .status=${this.training.status}
           .progress=${this.training.progress} .curves=${this.training.curves} .previous=${this.training.previous} .error=${this.training.error || (this.training.busy ? '' : this.training.optionsError)} .result=${this.training.result}
           @train-options=${(e: CustomEvent<{ options: TrainFields }>) => this.training.setFields(e.detail.options)}
-          @train-command=${(e: CustomEvent<{ name: string }>) => this.training.command(e.detail.name)}></dw-train-panel>` : null}
+          @train-command=${(e: CustomEvent<{ name: string }>) => this.training.command(e.detail.name)}>
+          <dw-data-panel slot="data" .data=${this.data} .version=${this.data.version} .fields=${this.training.fields} .busy=${this.training.busy}
+            .prediction=${this.prediction.top} .predictionError=${this.prediction.error}
+            @data-command=${(e: CustomEvent<{ name: string; set?: string; classes?: number }>) => void this.dataCommand(e.detail)}></dw-data-panel></dw-train-panel>` : null}
         ${this.message ? html`<div class="message ${this.message.kind}" role=${this.message.kind === 'error' ? 'alert' : 'status'} data-testid="message">
           <span>${this.message.text}</span><button aria-label="Dismiss" @click=${() => (this.message = null)}>×</button></div>` : null}
       </div>
@@ -254,7 +263,8 @@ export class AppShell extends LitElement {
         <dw-inspector .node=${inspected} .selectedCount=${this.selected.length} .block=${this.selectedBlock()} .activations=${Object.keys(ACTIVATIONS)} .initializers=${[...INITIALIZERS]}
           @attr-change=${(e: CustomEvent<{ id: string; key: string; value: unknown }>) => this.doc.commit(setAttr(this.doc.graph, e.detail.id, e.detail.key, e.detail.value))}
           @rename=${(e: CustomEvent<{ id: string; name: string }>) => this.doc.commit(rename(this.doc.graph, e.detail.id, e.detail.name))}
-          @node-command=${(e: CustomEvent<{ command: string; id: string }>) => this.nodeCommand(e.detail.command, e.detail.id)}></dw-inspector>
+          @node-command=${(e: CustomEvent<{ command: string; id: string }>) => this.nodeCommand(e.detail.command, e.detail.id)}
+          @block-trainable=${(e: CustomEvent<{ trainable: boolean }>) => this.doc.commit(setTrainable(this.doc.graph, this.doc.report, this.selected, e.detail.trainable))}></dw-inspector>
       </div>
       <dw-summary .rows=${rows} .totals=${this.doc.report.totals} @focus-node=${(e: CustomEvent<{ id: string }>) => this.canvas.focusNode(e.detail.id)}></dw-summary>
       <dw-status-bar .nodes=${this.doc.graph.nodes.length} .params=${this.doc.report.totals.params} .flops=${this.doc.report.totals.flops}
@@ -307,7 +317,7 @@ export class AppShell extends LitElement {
     nodeHeight(Math.max(n.inputs?.length ?? 0, 1), !!this.doc.report.byId.get(n.id)?.problems.length);
 
   /** The collapsed block whose members are exactly the selection (selecting a collapsed block selects them all). */
-  private selectedBlock(): { name: string; layers: number; params: number } | null {
+  private selectedBlock(): InspectedBlock | null {
     if (this.selected.length < 2) return null;
     const chosen = new Set(this.selected);
     const g = (this.doc.graph.groups ?? []).find((x) => x.collapsed && x.nodes.length === chosen.size && x.nodes.every((id) => chosen.has(id)));
@@ -316,7 +326,9 @@ export class AppShell extends LitElement {
       const p = this.doc.report.byId.get(id)?.params;
       return sum + (p ? p.trainable + p.nonTrainable : 0);
     }, 0);
-    return { name: g.name, layers: g.nodes.length, params };
+    const weighted = withWeights(this.doc.report, g.nodes);
+    const frozen = weighted.filter((id) => this.doc.report.byId.get(id)!.attrs.trainable === false).length;
+    return { name: g.name, layers: g.nodes.length, params, withWeights: weighted.length, frozen };
   }
 
   private inspected(): InspectedNode | null {
@@ -331,7 +343,40 @@ export class AppShell extends LitElement {
       problems: r.problems.map((p) => ({ message: p.message, hint: p.hint })),
       shape: r.shape ? formatShape(r.shape) : '?', params: formatCount(r.params.trainable + r.params.nonTrainable), flops: formatCompactCount(r.flops),
       losses: this.runs.nodeLossText(r.id),
+      trainable: r.weights.length ? r.attrs.trainable !== false : undefined,
     };
+  }
+
+  /** Runs the graph on the input and names its top classes (the graph's class names once trained here). */
+  private async predictInput(): Promise<Prediction> {
+    await this.runs.run();
+    const output = await this.runs.activation(this.doc.graph.outputs[0]);
+    if (!output) throw new Error('the run gave no output to predict with');
+    return topClasses(output, this.doc.graph.classNames);
+  }
+
+  /** The data panel's actions that edit the graph or run it. */
+  private async dataCommand(command: { name: string; set?: string; classes?: number }): Promise<void> {
+    if (command.name === 'add-head') {
+      try {
+        const head = addClassifierHead(this.doc.graph, this.doc.report, command.classes ?? 0);
+        this.doc.commit(head.graph);
+        // The head is for this set: it becomes the dataset to train on.
+        this.training.setFields({ ...this.training.fields, dataset: command.set! });
+        this.say('info', head.text);
+        void this.selectSoon([head.added[head.added.length - 1]]);
+      } catch (e) {
+        this.say('error', `No head added: ${(e as Error).message}.`);
+      }
+    }
+    if (command.name === 'predict') {
+      try {
+        this.prediction = { top: await this.predictInput(), error: '' };
+      } catch (e) {
+        const error = e as Error & { hint?: string };
+        this.prediction = { top: null, error: `No prediction: ${error.message}${error.hint ? ` — ${error.hint}` : ''}` };
+      }
+    }
   }
 
   // ── edits ────────────────────────────────────────────────────────────────

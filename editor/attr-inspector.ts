@@ -1,7 +1,8 @@
 /** Editable attributes of the selected node, one control per AttrSpec kind, plus its name and problems.
  *  @fires attr-change - detail: { id, key, value } (value undefined: back to the Keras default)
  *  @fires rename - detail: { id, name }
- *  @fires node-command - detail: { command: 'extract', id } ("Extract features here") */
+ *  @fires node-command - detail: { command: 'extract', id } ("Extract features here")
+ *  @fires block-trainable - detail: { trainable } (every layer with weights of the selected block) */
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { formatCount, type AttrSpec } from '../src/index.ts';
@@ -22,6 +23,18 @@ export interface InspectedNode {
   flops: string;
   /** Its share of Keras' model.losses after the last run, where it has regularizers. */
   losses?: string;
+  /** Keras' layer.trainable, for a node with weights (undefined: it has none to freeze). */
+  trainable?: boolean;
+}
+
+/** A collapsed block as the inspector shows it. */
+export interface InspectedBlock {
+  name: string;
+  layers: number;
+  params: number;
+  /** Its layers with weights, and how many of them are frozen (trainable = False). */
+  withWeights: number;
+  frozen: number;
 }
 
 type Pads = [[number, number], [number, number]];
@@ -46,20 +59,25 @@ export class AttrInspector extends LitElement {
     .problem { background: var(--dw-error-bg); color: var(--dw-error); border-radius: 4px; padding: 4px 6px; margin-bottom: 6px; font-size: 12px; }
     .stats { margin: 8px 0; font-size: 12px; font-variant-numeric: tabular-nums; }
     .empty { color: var(--dw-muted); }
+    label.trainable { display: flex; gap: 5px; align-items: center; font-family: inherit; font-size: 12px; color: var(--dw-fg); }
+    .note { color: var(--dw-muted); font-size: 11px; }
     .extract { padding: 3px 8px; border: 1px solid var(--dw-border); border-radius: 5px; background: var(--dw-input-bg); color: var(--dw-fg); font: inherit; font-size: 12px; cursor: pointer; }
   `;
 
   @property({ attribute: false }) node: InspectedNode | null = null;
   @property({ attribute: false }) selectedCount = 0;
   /** The collapsed block that is the whole selection, if it is one: its layers are edited once expanded. */
-  @property({ attribute: false }) block: { name: string; layers: number; params: number } | null = null;
+  @property({ attribute: false }) block: InspectedBlock | null = null;
   @property({ attribute: false }) activations: string[] = [];
   @property({ attribute: false }) initializers: string[] = [];
 
   override render() {
     const n = this.node;
     const b = this.block;
-    if (!n && b) return html`<p class="empty" data-testid="inspector-block">Block <b>${b.name}</b>: ${b.layers} layers, ${formatCount(b.params)} params. Expand it (G) to edit its layers.</p>`;
+    if (!n && b) return html`<p class="empty" data-testid="inspector-block">Block <b>${b.name}</b>: ${b.layers} layers, ${formatCount(b.params)} params. Expand it (G) to edit its layers.</p>
+      ${b.withWeights ? html`<label class="trainable"><input type="checkbox" data-testid="block-trainable" .checked=${b.frozen === 0} .indeterminate=${b.frozen > 0 && b.frozen < b.withWeights}
+        @change=${(e: Event) => this.fire('block-trainable', { trainable: (e.target as HTMLInputElement).checked })} />
+        trainable <span class="note">(${b.frozen ? `${b.frozen} of ${b.withWeights} layers with weights frozen` : `all ${b.withWeights} layers with weights learn`}; Keras' block.trainable)</span></label>` : nothing}`;
     if (!n) return html`<p class="empty">${this.selectedCount > 1 ? `${this.selectedCount} nodes selected.` : 'Select a node to edit its attributes.'}</p>`;
     return html`
       <h2>${n.op}</h2>
@@ -71,6 +89,10 @@ export class AttrInspector extends LitElement {
         ${Object.entries(n.spec).map(([key, spec]) => html`
           <label for=${`a-${key}`} class=${key in n.raw ? 'set' : ''} title=${spec.doc ?? ''}>${key}</label>
           ${this.control(key, spec, key in n.raw ? n.raw[key] : n.resolved[key])}`)}
+        ${n.trainable === undefined ? nothing : html`
+          <label for="a-trainable" class=${n.trainable ? '' : 'set'} title="Keras' layer.trainable: off freezes the weights while training (a BatchNormalization then uses its moving statistics)">trainable</label>
+          <input id="a-trainable" type="checkbox" data-testid="param-trainable" .checked=${n.trainable}
+            @change=${(e: Event) => this.set('trainable', (e.target as HTMLInputElement).checked ? undefined : false)} />`}
       </div>
       <div class="stats">Output <b data-testid="inspector-shape">${n.shape}</b> · ${n.params} params · ${n.flops} FLOPs</div>
       ${n.losses ? html`<div class="stats" data-testid="inspector-losses">Regularization: ${n.losses}</div>` : nothing}

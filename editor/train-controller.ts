@@ -7,10 +7,10 @@ import {
   GpuTrainer, fit, formatShape, materializeWeights,
   type BatchProgress, type Engine, type EpochLog, type GraphFile, type GraphReport, type Tensor, type WeightStore,
 } from '../src/index.ts';
-import { BUILTIN_DATASETS, loadBuiltinDataset } from './builtin-data.ts';
+import { BUILTIN_SOURCE, type DatasetSource } from './dataset-source.ts';
 import type { TrainCurves } from './train-chart.ts';
 import { trainingBusy, type TrainFields, type TrainProgress, type TrainStatus } from './train-panel.ts';
-import { TRAIN_DEFAULTS, learningRateOf, kerasCode, kerasHistory, labelsFor, resolveTrainOptions, trainConfigs, trainProblem, type TrainOptions } from './train-options.ts';
+import { TRAIN_DEFAULTS, batchProblem, learningRateOf, kerasCode, kerasHistory, labelsFor, resolveTrainOptions, trainConfigs, trainProblem, type TrainOptions } from './train-options.ts';
 import { adoptWeights, getWeightStore, weightsKept, weightsReady } from './weight-store.ts';
 
 /** What window.deepwire.fit() resolves to: Keras' History (its `history` and `epoch`). */
@@ -23,6 +23,8 @@ export interface TrainHooks {
   engine(): Promise<Engine>;
   /** Puts a graph in place as one undoable edit. */
   commit(graph: GraphFile): void;
+  /** The data sets to offer (the user's own too); the built-in one alone when absent. */
+  datasets?: DatasetSource;
 }
 
 type Weights = Map<string, Record<string, Tensor>>;
@@ -65,6 +67,15 @@ export class TrainController implements ReactiveController {
 
   hostConnected(): void {}
 
+  /** Where the data sets come from. */
+  get source(): DatasetSource {
+    return this.hooks.datasets ?? BUILTIN_SOURCE;
+  }
+
+  private resolve(given: Record<string, unknown>): TrainOptions {
+    return resolveTrainOptions(given, this.source.list().map((d) => d.id));
+  }
+
   get busy(): boolean {
     return trainingBusy(this.status);
   }
@@ -72,7 +83,7 @@ export class TrainController implements ReactiveController {
   /** The Keras code of the fields, or null while they do not check (optionsError says why). */
   get code(): string[] | null {
     try {
-      return kerasCode(resolveTrainOptions(this.fields));
+      return kerasCode(this.resolve(this.fields));
     } catch {
       return null;
     }
@@ -80,7 +91,7 @@ export class TrainController implements ReactiveController {
 
   get optionsError(): string {
     try {
-      resolveTrainOptions(this.fields);
+      this.resolve(this.fields);
       return '';
     } catch (e) {
       return `Check the options: ${messageOf(e)}.`;
@@ -113,7 +124,7 @@ export class TrainController implements ReactiveController {
     if (this.inFlight) return Promise.reject(new Error('training is already running: stop it first'));
     let options: TrainOptions;
     try {
-      options = resolveTrainOptions(given ?? this.fields);
+      options = this.resolve(given ?? this.fields);
     } catch (e) {
       this.error = `Check the options: ${messageOf(e)}.`;
       this.host.requestUpdate();
@@ -155,7 +166,7 @@ export class TrainController implements ReactiveController {
   }
 
   private async train(options: TrainOptions): Promise<KerasHistory> {
-    const dataset = BUILTIN_DATASETS.find((d) => d.id === options.dataset)!;
+    const datasetLabel = this.source.list().find((d) => d.id === options.dataset)?.label.split(':')[0] ?? options.dataset;
     this.status = 'loading';
     this.error = this.result = '';
     if (this.curves.batches.length) this.previous = { curves: this.curves, label: this.runLabel };
@@ -163,18 +174,18 @@ export class TrainController implements ReactiveController {
     this.runLabel = `${options.optimizer} ${learningRateOf(options)}, batch ${options.batchSize}, ${this.hooks.graph().name ?? 'graph'}`;
     this.stopRequested = false;
     this.clock = { firstBatchAt: 0, excludedMs: 0, excludedSince: 0 };
-    this.setPhase(`loading ${dataset.label.split(':')[0]}…`);
+    this.setPhase(`loading ${datasetLabel}…`);
     const report = this.hooks.report();
     const seed = this.hooks.graph().seed ?? 0;
     let trainer: GpuTrainer | null = null;
     try {
       await weightsReady();
-      const data = await loadBuiltinDataset(options.dataset);
+      const data = await this.source.load(options.dataset, report);
       const classes = data.classNames.length;
-      const problem = trainProblem(report, data.train.x.shape.slice(1), classes);
-      if (problem) throw new Error(`This graph cannot train on ${dataset.label.split(':')[0]}: ${problem}.`);
+      const problem = trainProblem(report, data.x.shape.slice(1), classes) ?? batchProblem(data.x.shape[0], options);
+      if (problem) throw new Error(`This graph cannot train on ${datasetLabel}: ${problem}.`);
       const { compile, fit: config } = trainConfigs(options);
-      const train = { ...data.train, y: labelsFor(options.loss, data.train.y, classes) };
+      const train = { ...data, y: labelsFor(options.loss, data.y, classes) };
       const engine = await this.hooks.engine();
       if (engine.needsTune) {
         this.setPhase('measuring the conv kernels on this GPU (once per adapter)…');
@@ -280,7 +291,9 @@ export class TrainController implements ReactiveController {
     const changed: string[] = [], trainedIds = new Set<string>();
     const nodes = graph.nodes.map((n) => {
       const r = report.byId.get(n.id), w = trained.get(n.id);
-      if (!r?.weights.length || !w) return n;
+      // A frozen node's weights are as they were (a frozen BatchNormalization does not update its statistics):
+      // its references stay, and a pretrained backbone is not stored a second time.
+      if (!r?.weights.length || !w || r.attrs.trainable === false) return n;
       if (!r.weights.every((spec) => w[spec.name] && formatShape(w[spec.name].shape) === formatShape(spec.shape))) {
         changed.push(r.name);
         return n;

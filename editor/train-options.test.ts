@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph, type GraphFile } from '../src/index.ts';
 import fashionCnn from '../examples/fashion-cnn.json';
-import { TRAIN_DEFAULTS, TrainOptionError, kerasCode, kerasHistory, labelsFor, resolveTrainOptions, trainConfigs, trainProblem } from './train-options.ts';
+import { TRAIN_DEFAULTS, TrainOptionError, batchProblem, kerasCode, kerasHistory, labelsFor, resolveTrainOptions, trainConfigs, trainProblem } from './train-options.ts';
 
 describe('train options', () => {
   it('default to Keras: adam 0.001, batch 32, 1 epoch, no validation split, sparse crossentropy', () => {
@@ -74,5 +74,17 @@ describe('labels and history', () => {
     expect(kerasHistory([{ loss: 2, accuracy: 0.1 }])).toEqual({ history: { loss: [2], accuracy: [0.1] }, epoch: [0] });
     expect(kerasHistory([{ loss: 2, accuracy: 0.1, valLoss: 1.5, valAccuracy: 0.4 }, { loss: 1, accuracy: 0.6 }]).history)
       .toEqual({ loss: [2, 1], accuracy: [0.1, 0.6], val_loss: [1.5, NaN], val_accuracy: [0.4, NaN] });
+  });
+});
+
+describe('datasets the user made', () => {
+  it('a class set named in the list is a dataset; others are refused with the list', () => {
+    expect(resolveTrainOptions({ dataset: 'my photos' }, ['fashion-mnist', 'my photos']).dataset).toBe('my photos');
+    expect(() => resolveTrainOptions({ dataset: 'cats' }, ['fashion-mnist', 'my photos'])).toThrow("unknown dataset 'cats' (data sets: 'fashion-mnist', 'my photos'");
+  });
+  it('batchProblem: too few samples for one batch, validation included', () => {
+    expect(batchProblem(12, { batchSize: 4, validationSplit: 0 })).toBeNull();
+    expect(batchProblem(12, { batchSize: 32, validationSplit: 0 })).toBe('12 training samples make no batch of 32: set batch_size to 12 or less, or add images');
+    expect(batchProblem(10, { batchSize: 8, validationSplit: 0.5 })).toBe('5 training samples (of 10, validation_split 0.5 held out) make no batch of 8: set batch_size to 5 or less, or add images');
   });
 });

@@ -5,10 +5,10 @@ import {
   FIT_DEFAULTS, LOSSES, OPTIMIZER_DEFAULTS, formatShape, lossConfig, optimizerConfig,
   type CompileConfig, type FitConfig, type GraphReport, type LossName, type OptimizerName, type Tensor,
 } from '../src/index.ts';
-import type { BuiltinDatasetId } from './builtin-data.ts';
 
 export interface TrainOptions {
-  dataset: BuiltinDatasetId;
+  /** 'fashion-mnist' (built in), or a data set the user made in the panel (a class set, a folder, the full Fashion-MNIST). */
+  dataset: string;
   loss: LossName;
   optimizer: OptimizerName;
   /** Undefined: the optimizer's own default (Adam 0.001, SGD 0.01, RMSprop 0.001). */
@@ -39,13 +39,15 @@ export class TrainOptionError extends Error {}
 const KEYS = Object.keys({ ...TRAIN_DEFAULTS, learningRate: 0, stepsPerEpoch: 0 } satisfies Required<TrainOptions>);
 const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 
-/** Options given in part (the panel's fields, a script's object) checked and completed with the defaults. */
-export function resolveTrainOptions(given: Record<string, unknown>): TrainOptions {
+/** Options given in part (the panel's fields, a script's object) checked and completed with the defaults;
+ *  `datasets` are the names the dataset may take. */
+export function resolveTrainOptions(given: Record<string, unknown>, datasets: readonly string[] = ['fashion-mnist']): TrainOptions {
   for (const key of Object.keys(given))
     if (!KEYS.includes(key))
       throw new TrainOptionError(KEYS.includes(camel(key)) ? `unknown option '${key}': Keras' names are camel-cased here, use '${camel(key)}'` : `unknown option '${key}' (options: ${KEYS.join(', ')})`);
   const o = { ...TRAIN_DEFAULTS, ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined && v !== '')) } as TrainOptions;
-  if (o.dataset !== 'fashion-mnist') throw new TrainOptionError(`unknown dataset '${o.dataset}': the built-in one is 'fashion-mnist'`);
+  if (!datasets.includes(o.dataset))
+    throw new TrainOptionError(`unknown dataset '${o.dataset}' (data sets: ${datasets.map((d) => `'${d}'`).join(', ')}; make a class set in the Train panel to train on your own photos)`);
   if (!LOSSES.includes(o.loss)) throw new TrainOptionError(`unknown loss '${o.loss}' (losses: ${LOSSES.join(', ')})`);
   if (!(o.optimizer in OPTIMIZER_DEFAULTS)) throw new TrainOptionError(`unknown optimizer '${o.optimizer}' (optimizers: ${Object.keys(OPTIMIZER_DEFAULTS).join(', ')})`);
   const whole = (name: keyof TrainOptions, min: number) => {
@@ -137,4 +139,11 @@ export function kerasHistory(epochs: readonly { loss: number; accuracy: number; 
     },
     epoch: epochs.map((_, i) => i),
   };
+}
+
+/** Why `samples` cannot make one training batch with these options, or null (fit drops a last partial batch). */
+export function batchProblem(samples: number, o: Pick<TrainOptions, 'batchSize' | 'validationSplit'>): string | null {
+  const train = o.validationSplit ? Math.floor(samples * (1 - o.validationSplit)) : samples;
+  if (train >= o.batchSize) return null;
+  return `${train} training sample${train === 1 ? '' : 's'}${o.validationSplit ? ` (of ${samples}, validation_split ${o.validationSplit} held out)` : ''} make no batch of ${o.batchSize}: set batch_size to ${Math.max(1, train)} or less, or add images`;
 }

@@ -1,11 +1,12 @@
 /** The Train panel: Keras' compile and fit arguments as fields (with the code they stand for), Start,
  *  Pause / Resume and Stop, the progress of the run and its curves.
  *  @fires train-options - detail: { options } (the fields as typed; the controller checks them)
- *  @fires train-command - detail: { name } (start, pause, resume, stop, close) */
+ *  @fires train-command - detail: { name } (start, pause, resume, stop, close)
+ *  @slot data - the user's own data sets (data-panel.ts), under the fields */
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LOSSES, OPTIMIZER_DEFAULTS } from '../src/index.ts';
-import { BUILTIN_DATASETS } from './builtin-data.ts';
+import { BUILTIN_SOURCE, type DatasetEntry } from './dataset-source.ts';
 import './train-chart.ts';
 import type { TrainCurves } from './train-chart.ts';
 
@@ -61,6 +62,8 @@ export class TrainPanel extends LitElement {
   `;
 
   @property({ attribute: false }) fields: TrainFields = {};
+  /** The data sets offered: the built-in one and those the user made. */
+  @property({ attribute: false }) datasets: DatasetEntry[] = BUILTIN_SOURCE.list();
   /** The Keras code the fields stand for (one statement a line), or null while they do not check. */
   @property({ attribute: false }) code: string[] | null = null;
   @property({ attribute: false }) status: TrainStatus = 'idle';
@@ -89,7 +92,7 @@ export class TrainPanel extends LitElement {
       <form @submit=${(e: Event) => e.preventDefault()}>
         <label for="dataset">dataset</label>
         <select id="dataset" class="wide" data-testid="train-dataset" ?disabled=${busy} @change=${(e: Event) => this.change('dataset', (e.target as HTMLSelectElement).value)}>
-          ${BUILTIN_DATASETS.map((d) => html`<option value=${d.id} ?selected=${f.dataset === d.id}>${d.label}</option>`)}
+          ${this.datasets.map((d) => html`<option value=${d.id} ?selected=${f.dataset === d.id}>${d.label}</option>`)}
         </select>
         ${select('loss', 'loss', LOSSES, true)}
         ${select('optimizer', 'optimizer', Object.keys(OPTIMIZER_DEFAULTS))}
@@ -100,6 +103,7 @@ export class TrainPanel extends LitElement {
         ${field('stepsPerEpoch', 'steps_per_epoch', { min: '1', placeholder: 'all' })}
         ${field('seed', 'seed')}
       </form>
+      <slot name="data"></slot>
       ${this.code ? html`<code data-testid="train-code">${this.code.join('\n')}</code>` : nothing}
       <div class="buttons">
         ${busy

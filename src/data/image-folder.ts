@@ -24,12 +24,12 @@ import { resizePicture, type ResizeMode } from '../io/resize.ts';
 import { OpError } from '../ops/op.ts';
 import { formatShape } from '../tensor.ts';
 import { permutation } from './batch.ts';
+import {
+  IMAGE_EXTENSIONS, IMAGE_FOLDER_LAYOUT_HINT, KERAS_EXTENSIONS, UNDECODED_EXTENSIONS, comparePaths, hasExtension, listPaths,
+} from './image-folder-index.ts';
 import type { ClassDataset } from './dataset.ts';
 
-/** The extensions deepwire decodes (PNG, JPEG). */
-export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg'] as const;
-/** Image extensions Keras reads that deepwire does not decode: refused, not skipped. */
-export const UNDECODED_EXTENSIONS = ['.bmp', '.gif'] as const;
+export { IMAGE_EXTENSIONS, UNDECODED_EXTENSIONS } from './image-folder-index.ts';
 /** The most the decoded set may take as float32: 2 GiB. */
 export const MAX_IMAGE_FOLDER_BYTES = 2 ** 31;
 
@@ -61,9 +61,9 @@ export interface ImageFolderIndex {
   labels: number[];
 }
 
-const KERAS_EXTENSIONS = [...IMAGE_EXTENSIONS, ...UNDECODED_EXTENSIONS];
-const hasExtension = (name: string, list: readonly string[]) => list.some((e) => name.toLowerCase().endsWith(e));
-const LAYOUT_HINT = 'put the images in one subfolder per class: DIR/cats/001.jpg, DIR/dogs/001.jpg, …';
+const LAYOUT_HINT = IMAGE_FOLDER_LAYOUT_HINT;
+const compare = comparePaths;
+const list = listPaths;
 
 /** Finds the classes and their image files (Keras' index_directory with labels='inferred', unshuffled). */
 export async function indexImageFolder(dir: string, classNames?: string[]): Promise<ImageFolderIndex> {
@@ -101,11 +101,6 @@ export async function indexImageFolder(dir: string, classNames?: string[]): Prom
   if (files.length === 0)
     throw new OpError(`no images in the class subfolders of ${dir} (${classes.join(', ')})`, `the images need one of the extensions ${IMAGE_EXTENSIONS.join(', ')}`);
   return { classNames: classes, files, labels };
-}
-
-/** Python's sorted() on str: by code point (JS's default sort is by UTF-16 unit; they differ only past U+FFFF). */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 async function isDirectory(path: string, entry: Dirent): Promise<boolean> {
@@ -176,8 +171,4 @@ export function imageSample(bytes: Uint8Array, name: string, [H, W, C]: [number,
     throw new OpError(`cannot decode ${name}${appleDouble}: ${(e as Error)?.message ?? e}`, 'remove the file or replace it with a PNG or JPEG');
   }
   return preprocessPicture(resizePicture(picture, W, H, resize), C, preprocess).data;
-}
-
-function list(files: string[]): string {
-  return files.slice(0, 5).join(', ') + (files.length > 5 ? ` and ${files.length - 5} more` : '');
 }

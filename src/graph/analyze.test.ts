@@ -131,6 +131,10 @@ describe('analyzeGraph: nodes', () => {
   it('keeps trainable (Keras layer.trainable: false freezes the node while training) and checks it is a boolean', () => {
     const frozen = analyzeGraph(graph([input(), conv('c', ['x'], { filters: 8, trainable: false })]));
     expect(frozen.byId.get('c')!.attrs.trainable).toBe(false);
+    // Its weights are non-trainable params, as Keras' summary counts a frozen layer's.
+    expect(frozen.byId.get('c')!.params.trainable).toBe(0);
+    expect(frozen.totals.nonTrainable).toBe(frozen.byId.get('c')!.params.nonTrainable);
+    expect(frozen.totals.nonTrainable).toBeGreaterThan(0);
     expect(analyzeGraph(graph([input(), conv('c', ['x'], { filters: 8 })])).byId.get('c')!.attrs).not.toHaveProperty('trainable');
     expect(lines(analyzeGraph(graph([input(), conv('c', ['x'], { filters: 8, trainable: 'no' })])))).toEqual(['c: Conv2D trainable must be true or false, got "no"']);
   });

@@ -181,7 +181,8 @@ export function analyzeGraph(raw: unknown): GraphReport {
         throw new OpError(`${r.def.type} output ${formatShape(shape)} has ${elements.toExponential(2)} elements, more than any device holds`, 'use a smaller input or fewer filters');
       r.shape = shape;
       r.weights = r.def.weights?.(inputShapes as Shape[], r.attrs) ?? [];
-      for (const w of r.weights) r.params[w.trainable ? 'trainable' : 'nonTrainable'] += sizeOf(w.shape);
+      // A frozen layer's weights count as non-trainable, as Keras' summary counts them.
+      for (const w of r.weights) r.params[w.trainable && r.attrs.trainable !== false ? 'trainable' : 'nonTrainable'] += sizeOf(w.shape);
       r.flops = r.def.flops(inputShapes as Shape[], shape, r.attrs);
     } catch (e) {
       r.problems.push(e instanceof OpError
