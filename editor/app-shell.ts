@@ -154,6 +154,7 @@ export class AppShell extends LitElement {
     report: () => this.doc.report,
     engine: () => this.runs.openEngine(),
     commit: (graph) => this.doc.commit(graph),
+    openExample: (canvas, label) => void this.openExample(canvas, label),
   });
   @state() private dragging = false;
   /** Each node's mosaic of the last run, for tests (they wait for the mosaics to be drawn). */
@@ -232,9 +233,10 @@ export class AppShell extends LitElement {
           @group-command=${(e: CustomEvent<{ ids: string[]; collapse: boolean }>) => this.doc.commit(setCollapsed(this.doc.graph, e.detail.ids, e.detail.collapse))}
           @canvas-message=${(e: CustomEvent<{ text: string }>) => this.say('info', e.detail.text)}></dw-canvas>
         ${this.training.open ? html`<dw-train-panel .fields=${this.training.fields} .code=${this.training.code} .status=${this.training.status}
-          .progress=${this.training.progress} .curves=${this.training.curves} .previous=${this.training.previous} .error=${this.training.error || (this.training.busy ? '' : this.training.optionsError)} .result=${this.training.result}
+          .progress=${this.training.progress} .results=${this.training.results} .error=${this.training.error || (this.training.busy ? '' : this.training.optionsError)} .result=${this.training.result}
           @train-options=${(e: CustomEvent<{ options: TrainFields }>) => this.training.setFields(e.detail.options)}
-          @train-command=${(e: CustomEvent<{ name: string }>) => this.training.command(e.detail.name)}></dw-train-panel>` : null}
+          @train-command=${(e: CustomEvent<{ name: string }>) => this.training.command(e.detail.name)}
+          @train-results=${(e: CustomEvent<{ action: string; value: unknown }>) => this.training.resultsAction(e.detail.action, e.detail.value)}></dw-train-panel>` : null}
         ${this.message ? html`<div class="message ${this.message.kind}" role=${this.message.kind === 'error' ? 'alert' : 'status'} data-testid="message">
           <span>${this.message.text}</span><button aria-label="Dismiss" @click=${() => (this.message = null)}>×</button></div>` : null}
       </div>
@@ -541,6 +543,14 @@ export class AppShell extends LitElement {
     this.doc.remarkWeights();
     if (model.preprocess) this.input.setPreprocess(model.preprocess);
     this.say('info', `Opened ${[model.label, ...model.notes].join('; ')}.`);
+  }
+
+  /** A held-out image from the Train panel as the input, as the network saw it ([0, 1]), and its maps. */
+  private async openExample(canvas: HTMLCanvasElement, label: string): Promise<void> {
+    this.input.setPreprocess('unit');
+    this.input.useFrame(canvas, label);
+    await this.runs.run().catch(() => undefined);
+    if (!this.runs.mapsOpen) await this.runs.toggleMaps();
   }
 
   /** The ImageNet-pretrained InceptionV3 backbone (src/models/pretrained.ts imports it). */

@@ -60,7 +60,7 @@ export class TrainChart extends LitElement {
         ${this.plot('loss', 'Loss', x, hovered)}${this.plot('accuracy', 'Accuracy', x, hovered)}
       </div>
       <div class="legend"><span><i class="batch"></i>train, per batch</span><span><i></i>train, epoch mean</span>${validated ? html`<span><i class="val"></i>validation</span>` : nothing}
-        ${this.previous ? html`<span data-testid="chart-previous"><i class="previous"></i>previous run: ${this.previous.label}</span>` : nothing}</div>
+        ${this.previous ? html`<span data-testid="chart-previous"><i class="previous"></i>compared with: ${this.previous.label}</span>` : nothing}</div>
       <div class="readout" data-testid="chart-readout">${hovered ? this.readout(hovered) : html`<span style="color: var(--dw-muted)">Point at the curves to read the values.</span>`}</div>
     </div>`;
   }

@@ -5,13 +5,18 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   GpuTrainer, fit, formatShape, materializeWeights,
-  type BatchProgress, type Engine, type EpochLog, type GraphFile, type GraphReport, type Tensor, type WeightStore,
+  type BatchProgress, type Engine, type EpochLog, type GraphFile, type GraphReport, type Tensor, type TrainingEvaluation, type TrainingRun, type WeightStore,
 } from '../src/index.ts';
 import { BUILTIN_DATASETS, loadBuiltinDataset } from './builtin-data.ts';
 import type { TrainCurves } from './train-chart.ts';
 import { trainingBusy, type TrainFields, type TrainProgress, type TrainStatus } from './train-panel.ts';
 import { TRAIN_DEFAULTS, learningRateOf, kerasCode, kerasHistory, labelsFor, resolveTrainOptions, trainConfigs, trainProblem, type TrainOptions } from './train-options.ts';
 import { adoptWeights, getWeightStore, weightsKept, weightsReady } from './weight-store.ts';
+import { downloadFile, exportFiles, type ExportFormat } from './model-export.ts';
+import { loadLibrary, rememberRun } from './run-library.ts';
+import { EMPTY_RESULTS, type TrainResultsView } from './train-results.ts';
+import { evaluateHeldOut, heldOut, heldOutImage, imageCanvas } from './train-evaluation.ts';
+import { curvesOf, describeRun, graphRuns, recordRun, runChoices, withRun } from './train-runs.ts';
 
 /** What window.deepwire.fit() resolves to: Keras' History (its `history` and `epoch`). */
 export type KerasHistory = ReturnType<typeof kerasHistory>;
@@ -23,6 +28,8 @@ export interface TrainHooks {
   engine(): Promise<Engine>;
   /** Puts a graph in place as one undoable edit. */
   commit(graph: GraphFile): void;
+  /** Feeds a held-out image (drawn on a canvas of its size) as the input and shows its maps. */
+  openExample(canvas: HTMLCanvasElement, label: string): void;
 }
 
 type Weights = Map<string, Record<string, Tensor>>;
@@ -41,9 +48,17 @@ export class TrainController implements ReactiveController {
   fields: TrainFields = fieldsOf(TRAIN_DEFAULTS);
   status: TrainStatus = 'idle';
   progress: TrainProgress | null = null;
+  /** The curves of the run under way (or the last one run here). */
   curves: TrainCurves = { batches: [], epochs: [] };
-  /** The run before this one, for the chart's comparison. */
-  previous: { curves: TrainCurves; label: string } | null = null;
+  /** The live curves are of a run not kept with the graph (under way, or failed): the chart shows them until a kept run is picked. */
+  private liveUnkept = false;
+  /** The kept run the chart shows (null: the graph's latest) and the one overlaid ('auto': the run before it; null: none). */
+  private selection: { shown: string | null; compare: string | null | 'auto' } = { shown: null, compare: 'auto' };
+  private library: TrainingRun[] = loadLibrary();
+  private curvesMemo = new WeakMap<TrainingRun, TrainCurves>();
+  /** The held-out images of the shown run's evaluation, once loaded (its misclassified thumbnails). */
+  private evaluationImages: { key: string; images: Tensor | null } = { key: '', images: null };
+  private exportError = '';
   error = '';
   result = '';
   private stopRequested = false;
@@ -108,6 +123,89 @@ export class TrainController implements ReactiveController {
     if (name === 'close') this.toggle();
   }
 
+  /** The kept runs (the graph's, then the library's of other graphs), the one shown, the overlay, its evaluation. */
+  get results(): TrainResultsView {
+    const own = graphRuns(this.hooks.graph());
+    const runs = runChoices(own, this.library);
+    const live = this.busy || (this.liveUnkept && this.selection.shown === null);
+    const shown = live ? null : runs.find((r) => r.id === this.selection.shown) ?? own.at(-1) ?? null;
+    let compare: TrainingRun | null = null;
+    if (this.selection.compare === 'auto') {
+      // The run before the shown one: while training, the graph's latest (a new run is drawn over the last).
+      const at = shown ? own.indexOf(shown) : own.length;
+      compare = (at >= 0 ? own[at - 1] : own.at(-1)) ?? null;
+    } else if (this.selection.compare) compare = runs.find((r) => r.id === this.selection.compare && r !== shown) ?? null;
+    const evaluation = shown?.evaluation ?? null;
+    if (shown && evaluation) void this.loadEvaluationImages(shown, evaluation);
+    return {
+      ...EMPTY_RESULTS,
+      runs: [...runs].reverse().map((r) => ({ id: r.id, text: describeRun(r) })),
+      shown: shown?.id ?? null,
+      compare: compare?.id ?? null,
+      curves: shown ? this.curvesOfRun(shown) : this.curves,
+      compareCurves: compare ? { curves: this.curvesOfRun(compare), label: describeRun(compare) } : null,
+      evaluation,
+      images: evaluation && this.evaluationImages.key === shown!.id ? this.evaluationImages.images : null,
+      exportError: this.exportError,
+      busy: this.busy,
+    };
+  }
+
+  /** What the results part of the panel asks for: another run shown or overlaid, an export, a misclassified image opened. */
+  resultsAction(action: string, value: unknown): void {
+    if (action === 'show') {
+      this.selection = { shown: value as string | null, compare: 'auto' };
+      if (value) this.liveUnkept = false;
+    }
+    if (action === 'compare') this.selection = { ...this.selection, compare: (value as string | null) ?? null };
+    if (action === 'export') this.exportModel(value as ExportFormat);
+    if (action === 'open-example') void this.openExample(value as TrainingEvaluation['misclassified'][number]);
+    this.host.requestUpdate();
+  }
+
+  private curvesOfRun(run: TrainingRun): TrainCurves {
+    let curves = this.curvesMemo.get(run);
+    if (!curves) this.curvesMemo.set(run, (curves = curvesOf(run)));
+    return curves;
+  }
+
+  /** The shown run's held-out images (the built-in set, fetched once per page), for its thumbnails. */
+  private async loadEvaluationImages(run: TrainingRun, evaluation: TrainingEvaluation): Promise<void> {
+    if (this.evaluationImages.key === run.id) return;
+    this.evaluationImages = { key: run.id, images: null };
+    try {
+      const data = await loadBuiltinDataset(run.params.dataset as (typeof BUILTIN_DATASETS)[number]['id']);
+      if (this.evaluationImages.key !== run.id) return;
+      this.evaluationImages = { key: run.id, images: heldOut(data, evaluation.split, run.params.validationSplit).x };
+      this.host.requestUpdate();
+    } catch {
+      // No thumbnails (a data set this editor does not have): the matrix and the list still say it all.
+    }
+  }
+
+  private async openExample(m: TrainingEvaluation['misclassified'][number]): Promise<void> {
+    const shown = runChoices(graphRuns(this.hooks.graph()), this.library).find((r) => r.id === this.results.shown);
+    const evaluation = shown?.evaluation;
+    if (!shown || !evaluation) return;
+    const found = await heldOutImage(shown.params.dataset, evaluation.split, shown.params.validationSplit, m.index).catch(() => null);
+    if (!found) {
+      this.exportError = `image ${m.index} of the ${evaluation.split} set is not in this editor's data any more`;
+      return this.host.requestUpdate();
+    }
+    const names = evaluation.classNames;
+    this.hooks.openExample(imageCanvas(found.image), `${evaluation.split} image ${m.index}: ${names[m.label]}, called ${names[m.predicted]}`);
+  }
+
+  /** Downloads the graph with the weights Run uses (the trained ones once trained). */
+  private exportModel(format: ExportFormat): void {
+    this.exportError = '';
+    try {
+      for (const file of exportFiles(format, this.hooks.graph(), this.hooks.report(), getWeightStore())) downloadFile(file);
+    } catch (e) {
+      this.exportError = `Not exported: ${messageOf(e)}.`;
+    }
+  }
+
   /** Trains with `given` (Keras' arguments, camel-cased) or the panel's fields; resolves to Keras' History. */
   start(given?: Record<string, unknown>): Promise<KerasHistory> {
     if (this.inFlight) return Promise.reject(new Error('training is already running: stop it first'));
@@ -157,9 +255,10 @@ export class TrainController implements ReactiveController {
   private async train(options: TrainOptions): Promise<KerasHistory> {
     const dataset = BUILTIN_DATASETS.find((d) => d.id === options.dataset)!;
     this.status = 'loading';
-    this.error = this.result = '';
-    if (this.curves.batches.length) this.previous = { curves: this.curves, label: this.runLabel };
+    this.error = this.result = this.exportError = '';
     this.curves = { batches: [], epochs: [] };
+    this.liveUnkept = true;
+    this.selection = { shown: null, compare: 'auto' };
     this.runLabel = `${options.optimizer} ${learningRateOf(options)}, batch ${options.batchSize}, ${this.hooks.graph().name ?? 'graph'}`;
     this.stopRequested = false;
     this.clock = { firstBatchAt: 0, excludedMs: 0, excludedSince: 0 };
@@ -193,7 +292,14 @@ export class TrainController implements ReactiveController {
         shouldStop: () => this.stopRequested,
       });
       const steps = this.curves.batches.length;
-      const applied = await this.applyWeights(await trainer.weights(), data.classNames);
+      const trained = await trainer.weights();
+      this.setPhase(`evaluating on the ${options.validationSplit > 0 ? 'validation split' : 'test set'}…`);
+      const evaluation = await evaluateHeldOut(engine, report, trained, data, options.validationSplit, options.batchSize);
+      const run = recordRun({
+        id: `run-${Date.now().toString(36)}`, date: new Date(), model: this.hooks.graph().name ?? 'graph', label: this.runLabel,
+        stopped: history.stopped, options, learningRate: learningRateOf(options), evaluation,
+      }, this.curves);
+      const applied = await this.applyWeights(trained, data.classNames, run);
       const last = history.epochs[history.epochs.length - 1];
       this.status = history.stopped ? 'stopped' : 'done';
       this.result = `${history.stopped ? `Stopped after ${steps} step${steps === 1 ? '' : 's'}` : `Trained ${history.epochs.length} epoch${history.epochs.length === 1 ? '' : 's'} (${steps} steps)`}: `
@@ -273,7 +379,7 @@ export class TrainController implements ReactiveController {
    * keeps the data's class names (what predict() names the outputs with). One undo step.
    * Returns what to tell the user.
    */
-  private async applyWeights(trained: Weights, classNames: string[]): Promise<string> {
+  private async applyWeights(trained: Weights, classNames: string[], run: TrainingRun): Promise<string> {
     const graph = this.hooks.graph(), report = this.hooks.report();
     const prefix = `trained-${Date.now().toString(36)}/`;
     const store: WeightStore = new Map();
@@ -297,7 +403,10 @@ export class TrainController implements ReactiveController {
     const refs = new Map(adopted.nodes.filter((n) => trainedIds.has(n.id)).map((n) => [n.id, n.weights!]));
     // The graph as it is now: an edit made while the weights were stored stays.
     const now = this.hooks.graph();
-    this.hooks.commit({ ...now, nodes: now.nodes.map((n) => (refs.has(n.id) ? { ...n, weights: refs.get(n.id) } : n)), classNames });
+    // The run's curves, History and confusion matrix go with the weights (the same undo step, the autosave, the file).
+    this.hooks.commit(withRun({ ...now, nodes: now.nodes.map((n) => (refs.has(n.id) ? { ...n, weights: refs.get(n.id) } : n)), classNames }, run));
+    this.library = rememberRun(run);
+    this.liveUnkept = false;
     return [
       'The graph has the trained weights: Run uses them (Undo goes back).',
       changed.length ? `Edited while training, kept as they are: ${changed.join(', ')}.` : '',
