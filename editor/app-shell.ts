@@ -155,6 +155,8 @@ export class AppShell extends LitElement {
     engine: () => this.runs.openEngine(),
     commit: (graph) => this.doc.commit(graph),
     openExample: (canvas, label) => void this.openExample(canvas, label),
+    showMaps: () => void (this.runs.mapsOpen || this.runs.toggleMaps()),
+    runNumber: () => this.runs.runNumber,
   });
   @state() private dragging = false;
   /** Each node's mosaic of the last run, for tests (they wait for the mosaics to be drawn). */
@@ -212,6 +214,8 @@ export class AppShell extends LitElement {
   override render() {
     const inspected = this.inspected();
     const viewer = this.runs.viewer;
+    // While the Train panel's probe is shown, the viewer shows the selected node's map on it at the chosen snapshot.
+    const probe = this.runs.mapsOpen ? this.training.probeFor(viewer.id, viewer.name) : null;
     const rows = summaryRows(this.doc.report);
     const graphProblems = this.doc.report.problems.filter((p) => !p.node).map((p) => p.message);
     const nodeProblems = this.doc.report.problems.filter((p) => p.node).map((p) => `${this.doc.report.byId.get(p.node!)?.name ?? p.node}: ${p.message}`);
@@ -240,8 +244,9 @@ export class AppShell extends LitElement {
         ${this.message ? html`<div class="message ${this.message.kind}" role=${this.message.kind === 'error' ? 'alert' : 'status'} data-testid="message">
           <span>${this.message.text}</span><button aria-label="Dismiss" @click=${() => (this.message = null)}>×</button></div>` : null}
       </div>
-      ${this.runs.mapsOpen ? html`<dw-activation-viewer class="viewer" data-testid="activation-viewer" .source=${viewer.source} .message=${viewer.message}
-        .nodeLabel=${viewer.name} .nodeId=${viewer.id} .photo=${this.input.feeds().preview} .globalRange=${this.runs.globalRange} .globalSources=${this.runs.globalSources}
+      ${this.runs.mapsOpen ? html`<dw-activation-viewer class="viewer" data-testid="activation-viewer" .source=${probe ? probe.source : viewer.source}
+        .message=${probe ? (probe.source ? '' : `${viewer.name} has no map of its own on the probe.`) : viewer.message}
+        .nodeLabel=${probe ? `${viewer.name} · probe, ${probe.label}` : viewer.name} .nodeId=${viewer.id} .photo=${this.input.feeds().preview} .globalRange=${this.runs.globalRange} .globalSources=${this.runs.globalSources}
         .compareOptions=${this.runs.compareOptions()} .compareSource=${this.runs.compareSource} @close=${() => this.runs.closeMaps()}
         @compare-request=${(e: CustomEvent<{ id: string }>) => void this.runs.loadCompare(e.detail.id)}></dw-activation-viewer>` : null}
       <div class="side">

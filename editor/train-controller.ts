@@ -17,6 +17,9 @@ import { loadLibrary, rememberRun } from './run-library.ts';
 import { EMPTY_RESULTS, type TrainResultsView } from './train-results.ts';
 import { evaluateHeldOut, heldOut, heldOutImage, imageCanvas } from './train-evaluation.ts';
 import { curvesOf, describeRun, graphRuns, recordRun, runChoices, withRun } from './train-runs.ts';
+import { ProbeSources, firstConv, probeSnapshot, type ProbeSnapshot } from './probe-maps.ts';
+import type { ProbeView } from './probe-view.ts';
+import type { ActivationSource } from './activation-viewer.ts';
 
 /** What window.deepwire.fit() resolves to: Keras' History (its `history` and `epoch`). */
 export type KerasHistory = ReturnType<typeof kerasHistory>;
@@ -30,6 +33,10 @@ export interface TrainHooks {
   commit(graph: GraphFile): void;
   /** Feeds a held-out image (drawn on a canvas of its size) as the input and shows its maps. */
   openExample(canvas: HTMLCanvasElement, label: string): void;
+  /** Opens the activation viewer (the probe's maps are shown there). */
+  showMaps(): void;
+  /** The number of the runs' last Run: one after the probe was shown puts the viewer back on Run's results. */
+  runNumber(): number;
 }
 
 type Weights = Map<string, Record<string, Tensor>>;
@@ -59,6 +66,16 @@ export class TrainController implements ReactiveController {
   /** The held-out images of the shown run's evaluation, once loaded (its misclassified thumbnails). */
   private evaluationImages: { key: string; images: Tensor | null } = { key: '', images: null };
   private exportError = '';
+  /**
+   * The probe image and its maps per snapshot (probe-maps.ts); `index` null follows the latest; `shownAtRun`:
+   * the Run after which the viewer shows them (null: not shown).
+   */
+  private probe: { image: Tensor; label: string; snapshots: ProbeSnapshot[]; index: number | null; shownAtRun: number | null; kernelName: string } | null = null;
+  private probeSources = new ProbeSources(() => this.hooks.engine());
+  private probeShown: { key: string; source: ActivationSource | null } = { key: '', source: null };
+  /** What a snapshot taken between batches runs with; set while training. */
+  private active: { engine: Engine; report: GraphReport; trainer: GpuTrainer; epoch: number; step: number } | null = null;
+  private snapshotAsked = false;
   error = '';
   result = '';
   private stopRequested = false;
@@ -148,7 +165,64 @@ export class TrainController implements ReactiveController {
       images: evaluation && this.evaluationImages.key === shown!.id ? this.evaluationImages.images : null,
       exportError: this.exportError,
       busy: this.busy,
+      probe: this.probeView(),
     };
+  }
+
+  private probeView(): ProbeView | null {
+    const p = this.probe;
+    if (!p?.snapshots.length) return null;
+    const index = p.index ?? p.snapshots.length - 1;
+    return {
+      labels: p.snapshots.map((s) => s.label), index, showing: this.probeActive, probe: p.image, probeLabel: p.label,
+      kernel: p.snapshots[index].kernel, kernelName: p.kernelName, canSnapshot: this.status === 'running',
+    };
+  }
+
+  /** The viewer shows the probe's maps: asked for, and no Run since. */
+  private get probeActive(): boolean {
+    return this.probe?.shownAtRun != null && this.probe.shownAtRun === this.hooks.runNumber();
+  }
+
+  /**
+   * What the activation viewer shows for node `id` while the probe is shown: its map on the probe at the
+   * chosen snapshot (null source until uploaded), or null when the viewer shows Run's results.
+   */
+  probeFor(id: string, name: string): { source: ActivationSource | null; label: string } | null {
+    const p = this.probe;
+    if (!p || !id || !this.probeActive) return null;
+    const index = p.index ?? p.snapshots.length - 1;
+    const snapshot = p.snapshots[index];
+    if (!snapshot) return null;
+    const key = `${index}|${id}|${snapshot.label}`;
+    if (this.probeShown.key !== key) {
+      this.probeShown = { key, source: null };
+      void this.probeSources.sourceFor(snapshot, index, id, name).then((source) => {
+        if (this.probeShown.key !== key) return;
+        this.probeShown = { key, source };
+        this.host.requestUpdate();
+      }, () => undefined);
+    }
+    return { source: this.probeShown.source, label: snapshot.label };
+  }
+
+  private showProbe(): void {
+    if (!this.probe) return;
+    this.probe.shownAtRun = this.hooks.runNumber();
+    this.hooks.showMaps();
+  }
+
+  /** Runs the probe with the trainer's weights of now; shown in the viewer when the probe is. */
+  private async snapshot(weights: Weights, at: { label: string; epoch: number; step: number }): Promise<void> {
+    const p = this.probe, a = this.active;
+    if (!p || !a) return;
+    try {
+      p.snapshots.push(await probeSnapshot(a.engine, a.report, weights, p.image, at));
+    } catch (e) {
+      // The curves matter more than the maps: training goes on, the panel says why there is no snapshot.
+      this.error = `The probe's maps could not be taken (${messageOf(e)}); training goes on.`;
+    }
+    this.host.requestUpdate();
   }
 
   /** What the results part of the panel asks for: another run shown or overlaid, an export, a misclassified image opened. */
@@ -159,6 +233,15 @@ export class TrainController implements ReactiveController {
     }
     if (action === 'compare') this.selection = { ...this.selection, compare: (value as string | null) ?? null };
     if (action === 'export') this.exportModel(value as ExportFormat);
+    if (action === 'probe-index' && this.probe) {
+      this.probe.index = Math.min(value as number, this.probe.snapshots.length - 1);
+      this.showProbe();
+    }
+    if (action === 'probe-show' && this.probe) {
+      if (value) this.showProbe();
+      else this.probe.shownAtRun = null;
+    }
+    if (action === 'probe-now') this.snapshotAsked = true;
     if (action === 'open-example') void this.openExample(value as TrainingEvaluation['misclassified'][number]);
     this.host.requestUpdate();
   }
@@ -284,11 +367,28 @@ export class TrainController implements ReactiveController {
       const weights = materializeWeights(report, seed, getWeightStore());
       trainer = GpuTrainer.create(engine, report, weights, { batch: config.batchSize, compile, seed: config.seed });
       if (this.stopRequested) throw new Error('stopped before the first batch');
+      // The probe: the first test image, fixed for the run; its maps before the first step, then per epoch.
+      const per = data.test.x.data.length / data.test.x.shape[0];
+      const conv = firstConv(report);
+      this.probe = {
+        image: { shape: [1, ...data.test.x.shape.slice(1)], data: data.test.x.data.slice(0, per) },
+        label: `test image 0 of ${dataset.label.split(':')[0]} (${data.classNames[data.test.y.data[0]]})`,
+        snapshots: [], index: null, shownAtRun: null, kernelName: conv?.name ?? '',
+      };
+      this.active = { engine, report, trainer, epoch: 1, step: 0 };
+      this.setPhase('running the probe image…');
+      await this.snapshot(weights, { label: 'before training', epoch: 0, step: 0 });
+      this.showProbe();
       this.status = 'running';
       const history = await fit(engine, report, trainer, train, compile, config, {
         // Awaited by fit: the page's turn after each batch, and where a pause holds.
         onBatch: (p) => (this.onBatch(p, options), this.between()),
-        onEpoch: (log) => this.onEpoch(log),
+        onEpoch: async (log) => {
+          this.onEpoch(log);
+          const last = this.curves.batches.at(-1);
+          const step = last?.step ?? 0;
+          await this.snapshot(await trainer!.weights(), { label: this.stopRequested ? `epoch ${log.epoch}, step ${step} (stopped)` : `after epoch ${log.epoch}`, epoch: log.epoch, step });
+        },
         shouldStop: () => this.stopRequested,
       });
       const steps = this.curves.batches.length;
@@ -315,6 +415,8 @@ export class TrainController implements ReactiveController {
       throw e;
     } finally {
       trainer?.destroy();
+      this.active = null;
+      this.snapshotAsked = false;
       this.resume = null;
       this.pausing = null;
       this.host.requestUpdate();
@@ -365,6 +467,13 @@ export class TrainController implements ReactiveController {
   /** The page's turn after each batch (input, drawing the progress), and the pause. */
   private async between(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 0));
+    const last = this.curves.batches.at(-1);
+    if (this.snapshotAsked && this.active && last) {
+      this.snapshotAsked = false;
+      await this.snapshot(await this.active.trainer.weights(), { label: `epoch ${last.epoch}, step ${last.step}`, epoch: last.epoch, step: last.step });
+      if (this.probe) this.probe.index = null;
+      this.showProbe();
+    }
     while (this.pausing) {
       this.status = 'paused';
       this.clock.excludedSince ||= performance.now();

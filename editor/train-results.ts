@@ -8,6 +8,8 @@ import type { Tensor, TrainingEvaluation } from '../src/index.ts';
 import { accuracyOf } from './confusion.ts';
 import { imageCanvas } from './train-evaluation.ts';
 import './train-chart.ts';
+import './probe-view.ts';
+import type { ProbeView } from './probe-view.ts';
 import type { TrainCurves } from './train-chart.ts';
 
 export interface TrainResultsView {
@@ -24,10 +26,12 @@ export interface TrainResultsView {
   /** Why the last export failed. */
   exportError: string;
   busy: boolean;
+  /** The probe's maps per snapshot, once a run took them (probe-view.ts). */
+  probe: ProbeView | null;
 }
 
 export const EMPTY_RESULTS: TrainResultsView = {
-  runs: [], shown: null, compare: null, curves: { batches: [], epochs: [] }, compareCurves: null, evaluation: null, images: null, exportError: '', busy: false,
+  runs: [], shown: null, compare: null, curves: { batches: [], epochs: [] }, compareCurves: null, evaluation: null, images: null, exportError: '', busy: false, probe: null,
 };
 
 const LIVE = '';
@@ -75,6 +79,7 @@ export class TrainResults extends LitElement {
         </select>
       </div>` : nothing}
       <dw-train-chart .curves=${v.curves} .previous=${v.compareCurves}></dw-train-chart>
+      ${v.probe ? html`<dw-probe-maps .view=${v.probe}></dw-probe-maps>` : nothing}
       ${v.evaluation ? this.renderEvaluation(v.evaluation, v.images) : nothing}
       <div class="buttons">
         <button data-testid="train-export-keras" ?disabled=${v.busy} title="model.json (the Keras model config) and its weights, the TF.js Layers format: tf.loadLayersModel opens it, tensorflowjs_converter makes an .h5"
