@@ -14,13 +14,19 @@ const chart = (page: Page) => page.getByTestId('train-chart');
 const runsOf = async (page: Page) => ((await getGraph(page)).training?.runs ?? []) as TrainingRun[];
 const bytesOf = async (d: Download) => readFileSync((await d.path())!);
 
-/** Clicks `button` and collects the `count` downloads it starts. */
+/** Clicks `button` and collects the `count` downloads it starts; an export the panel refuses fails with its words. */
 async function downloads(page: Page, button: string, count: number): Promise<Download[]> {
   const got: Download[] = [];
-  const all = new Promise<void>((resolve) => page.on('download', (d) => (got.push(d), got.length === count && resolve())));
-  await page.getByTestId(button).click();
-  await all;
-  return got;
+  let onDownload = (_: Download) => {};
+  const all = new Promise<Download[]>((resolve) => (onDownload = (d) => (got.push(d), got.length === count && resolve(got))));
+  page.on('download', onDownload);
+  const refused = page.getByTestId('train-export-error');
+  try {
+    await page.getByTestId(button).click();
+    return await Promise.race([all, refused.waitFor({ timeout: 60_000 }).then(async () => { throw new Error((await refused.textContent()) ?? 'export refused'); })]);
+  } finally {
+    page.off('download', onDownload);
+  }
 }
 
 test('a run stays with the graph: curves, History and confusion matrix after a reload; a misclassified image opens as the input; export', async ({ page }) => {

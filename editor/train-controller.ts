@@ -12,7 +12,7 @@ import type { TrainCurves } from './train-chart.ts';
 import { trainingBusy, type TrainFields, type TrainProgress, type TrainStatus } from './train-panel.ts';
 import { TRAIN_DEFAULTS, learningRateOf, kerasCode, kerasHistory, labelsFor, resolveTrainOptions, trainConfigs, trainProblem, type TrainOptions } from './train-options.ts';
 import { adoptWeights, getWeightStore, weightsKept, weightsReady } from './weight-store.ts';
-import { downloadFile, exportFiles, type ExportFormat } from './model-export.ts';
+import { downloadFile, exportInWorker, type ExportFormat } from './model-export.ts';
 import { loadLibrary, rememberRun } from './run-library.ts';
 import { EMPTY_RESULTS, type TrainResultsView } from './train-results.ts';
 import { evaluateHeldOut, heldOut, heldOutImage, imageCanvas } from './train-evaluation.ts';
@@ -45,6 +45,9 @@ const fieldsOf = (o: TrainOptions): TrainFields => Object.fromEntries(
   Object.entries({ ...o, learningRate: o.learningRate ?? '', stepsPerEpoch: o.stepsPerEpoch ?? '' }).map(([k, v]) => [k, String(v)]),
 );
 
+/** The nodes of a graph as far as its maps go: ids, ops and shapes. */
+const nodesOf = (report: GraphReport): string => report.nodes.map((n) => `${n.id}:${n.op}:${n.shape?.join('x')}`).join(',');
+
 const messageOf = (e: unknown): string => {
   const error = e as Error & { hint?: string };
   return `${error?.message ?? e}${error?.hint ? ` — ${error.hint}` : ''}`;
@@ -70,7 +73,11 @@ export class TrainController implements ReactiveController {
    * The probe image and its maps per snapshot (probe-maps.ts); `index` null follows the latest; `shownAtRun`:
    * the Run after which the viewer shows them (null: not shown).
    */
-  private probe: { image: Tensor; label: string; snapshots: ProbeSnapshot[]; index: number | null; shownAtRun: number | null; kernelName: string } | null = null;
+  private probe: {
+    image: Tensor; label: string; snapshots: ProbeSnapshot[]; index: number | null; shownAtRun: number | null; kernelName: string;
+    /** The graph's nodes (ids and ops) the maps are of: another graph (opened, or edited since) shows Run's results. */
+    nodes: string;
+  } | null = null;
   private probeSources = new ProbeSources(() => this.hooks.engine());
   private probeShown: { key: string; source: ActivationSource | null } = { key: '', source: null };
   /** What a snapshot taken between batches runs with; set while training. */
@@ -171,7 +178,8 @@ export class TrainController implements ReactiveController {
 
   private probeView(): ProbeView | null {
     const p = this.probe;
-    if (!p?.snapshots.length) return null;
+    // Maps of another graph (one opened since, or edited) are not this graph's.
+    if (!p?.snapshots.length || p.nodes !== nodesOf(this.hooks.report())) return null;
     const index = p.index ?? p.snapshots.length - 1;
     return {
       labels: p.snapshots.map((s) => s.label), index, showing: this.probeActive, probe: p.image, probeLabel: p.label,
@@ -179,9 +187,10 @@ export class TrainController implements ReactiveController {
     };
   }
 
-  /** The viewer shows the probe's maps: asked for, and no Run since. */
+  /** The viewer shows the probe's maps: asked for, no Run since, and the graph still has the nodes they are of. */
   private get probeActive(): boolean {
-    return this.probe?.shownAtRun != null && this.probe.shownAtRun === this.hooks.runNumber();
+    const p = this.probe;
+    return p?.shownAtRun != null && p.shownAtRun === this.hooks.runNumber() && p.nodes === nodesOf(this.hooks.report());
   }
 
   /**
@@ -232,7 +241,7 @@ export class TrainController implements ReactiveController {
       if (value) this.liveUnkept = false;
     }
     if (action === 'compare') this.selection = { ...this.selection, compare: (value as string | null) ?? null };
-    if (action === 'export') this.exportModel(value as ExportFormat);
+    if (action === 'export') void this.exportModel(value as ExportFormat);
     if (action === 'probe-index' && this.probe) {
       this.probe.index = Math.min(value as number, this.probe.snapshots.length - 1);
       this.showProbe();
@@ -280,13 +289,22 @@ export class TrainController implements ReactiveController {
   }
 
   /** Downloads the graph with the weights Run uses (the trained ones once trained). */
-  private exportModel(format: ExportFormat): void {
+  private async exportModel(format: ExportFormat): Promise<void> {
     this.exportError = '';
+    const report = this.hooks.report();
     try {
-      for (const file of exportFiles(format, this.hooks.graph(), this.hooks.report(), getWeightStore())) downloadFile(file);
+      // The page's report knows what the worker's cannot: weights gone from this browser's storage.
+      if (!report.ok) throw new Error(`the graph has problems to fix first (${this.problemText(report)})`);
+      for (const file of await exportInWorker(format, this.hooks.graph(), getWeightStore())) downloadFile(file);
     } catch (e) {
       this.exportError = `Not exported: ${messageOf(e)}.`;
     }
+    this.host.requestUpdate();
+  }
+
+  private problemText(report: GraphReport): string {
+    const p = report.problems[0];
+    return `${p.node ? `${report.byId.get(p.node)?.name ?? p.node}: ` : ''}${p.message}`;
   }
 
   /** Trains with `given` (Keras' arguments, camel-cased) or the panel's fields; resolves to Keras' History. */
@@ -373,7 +391,7 @@ export class TrainController implements ReactiveController {
       this.probe = {
         image: { shape: [1, ...data.test.x.shape.slice(1)], data: data.test.x.data.slice(0, per) },
         label: `test image 0 of ${dataset.label.split(':')[0]} (${data.classNames[data.test.y.data[0]]})`,
-        snapshots: [], index: null, shownAtRun: null, kernelName: conv?.name ?? '',
+        snapshots: [], index: null, shownAtRun: null, kernelName: conv?.name ?? '', nodes: nodesOf(report),
       };
       this.active = { engine, report, trainer, epoch: 1, step: 0 };
       this.setPhase('running the probe image…');

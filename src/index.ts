@@ -41,5 +41,3 @@ export { sampleCount, type Dataset, type ClassDataset } from './data/dataset.ts'
 export { validationSplit } from './data/batch.ts';
 export { isGzip, parseIdx, type IdxArray } from './data/idx.ts';
 export { FASHION_MNIST_CLASSES, fashionMnistFromIdx, type FashionMnist } from './data/fashion-mnist-idx.ts';
-export { exportKerasModel, type KerasModelFiles } from './io/keras-model-export.ts';
-export { exportOnnx } from './io/onnx-export.ts';
