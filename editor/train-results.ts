@@ -15,8 +15,10 @@ import type { TrainCurves } from './train-chart.ts';
 export interface TrainResultsView {
   /** Kept runs to choose from, newest first: this graph's, then other graphs' of the library. */
   runs: { id: string; text: string }[];
-  /** The run the chart shows; null: the run under way (or one that failed and was not kept). */
+  /** The run the chart shows; null: the live curves (see `live`) or none. */
   shown: string | null;
+  /** The chart shows the run under way, or one that failed and was not kept. */
+  live: boolean;
   compare: string | null;
   curves: TrainCurves;
   compareCurves: { curves: TrainCurves; label: string } | null;
@@ -31,7 +33,7 @@ export interface TrainResultsView {
 }
 
 export const EMPTY_RESULTS: TrainResultsView = {
-  runs: [], shown: null, compare: null, curves: { batches: [], epochs: [] }, compareCurves: null, evaluation: null, images: null, exportError: '', busy: false, probe: null,
+  runs: [], shown: null, live: false, compare: null, curves: { batches: [], epochs: [] }, compareCurves: null, evaluation: null, images: null, exportError: '', busy: false, probe: null,
 };
 
 const LIVE = '';
@@ -69,7 +71,7 @@ export class TrainResults extends LitElement {
       ${v.runs.length ? html`<div class="row">
         <label for="run">run</label>
         <select id="run" data-testid="train-run" @change=${(e: Event) => this.fire('show', (e.target as HTMLSelectElement).value || null)}>
-          ${v.busy || v.shown === null ? html`<option value=${LIVE} ?selected=${v.shown === null}>${v.busy ? 'this run (under way)' : 'the last run (not kept)'}</option>` : nothing}
+          ${v.shown === null ? html`<option value=${LIVE} selected>${v.busy ? 'this run (under way)' : v.live ? 'the last run (failed, not kept)' : 'choose a run'}</option>` : nothing}
           ${v.runs.map((r) => html`<option value=${r.id} ?selected=${r.id === v.shown}>${r.text}</option>`)}
         </select>
         <label for="compare">compare with</label>
