@@ -114,6 +114,12 @@ test('two runs overlaid: the new one over the one before, another picked, or non
   await page.getByTestId('train-compare').selectOption(adam.id);
   const d = await page.locator('dw-train-chart').getByTestId('train-chart-loss').locator('path.previous.batch').getAttribute('d');
   expect(d!.match(/[ML]/g)).toHaveLength(5);
+  // By step the 3-step run ends before the 5-step one; by epoch both end at epoch 1.
+  const lastX = async (selector: string) => Number(/([\d.]+),[\d.]+$/.exec((await page.locator('dw-train-chart').getByTestId('train-chart-loss').locator(selector).getAttribute('d'))!)![1]);
+  expect(await lastX('path.batch:not(.previous)')).toBeLessThan(await lastX('path.previous.batch'));
+  await page.getByTestId('chart-x-unit').selectOption('epoch');
+  await expect(page.locator('dw-train-chart').getByTestId('train-chart-loss')).toContainText('epoch');
+  expect(await lastX('path.batch:not(.previous)')).toBeCloseTo(await lastX('path.previous.batch'), 1);
   // Undo takes the last run away with its weights.
   await page.getByTestId('cmd-undo').click();
   expect((await runsOf(page)).map((r) => r.id)).toEqual([sgd.id]);
