@@ -63,8 +63,10 @@ export class TrainController implements ReactiveController {
   /** The live curves are of a run not kept with the graph (under way, or failed): the chart shows them until a kept run is picked. */
   private liveUnkept = false;
   /** The kept run the chart shows (null: the graph's latest) and the one overlaid ('auto': the run before it; null: none). */
-  private selection: { shown: string | null; compare: string | null | 'auto' } = { shown: null, compare: 'auto' };
+  private selectionOf: { shown: string | null; compare: string | null | 'auto'; graph: string } = { shown: null, compare: 'auto', graph: '' };
   private library: TrainingRun[] = loadLibrary();
+  /** The graph (by name) the live curves are of. */
+  private liveGraph = '';
   private curvesMemo = new WeakMap<TrainingRun, TrainCurves>();
   /** The held-out images of the shown run's evaluation, once loaded (its misclassified thumbnails). */
   private evaluationImages: { key: string; images: Tensor | null } = { key: '', images: null };
@@ -151,6 +153,8 @@ export class TrainController implements ReactiveController {
   get results(): TrainResultsView {
     const own = graphRuns(this.hooks.graph());
     const runs = runChoices(own, this.library);
+    // The live curves are of the graph they trained; another graph opened since shows its own runs.
+    if (this.liveUnkept && !this.busy && this.liveGraph !== (this.hooks.graph().name ?? '')) this.liveUnkept = false;
     const live = this.busy || (this.liveUnkept && this.selection.shown === null);
     const shown = live ? null : runs.find((r) => r.id === this.selection.shown) ?? own.at(-1) ?? null;
     let compare: TrainingRun | null = null;
@@ -238,7 +242,7 @@ export class TrainController implements ReactiveController {
   /** What the results part of the panel asks for: another run shown or overlaid, an export, a misclassified image opened. */
   resultsAction(action: string, value: unknown): void {
     if (action === 'show') {
-      this.selection = { shown: value as string | null, compare: 'auto' };
+      this.selection = { ...this.selection, shown: value as string | null, compare: 'auto' };
       if (value) this.liveUnkept = false;
     }
     if (action === 'compare') this.selection = { ...this.selection, compare: (value as string | null) ?? null };
@@ -254,6 +258,16 @@ export class TrainController implements ReactiveController {
     if (action === 'probe-now') this.snapshotAsked = true;
     if (action === 'open-example') void this.openExample(value as TrainingEvaluation['misclassified'][number]);
     this.host.requestUpdate();
+  }
+
+  /** The chosen runs, for the graph they were chosen on (by name): another graph opened starts from its own latest. */
+  private get selection(): { shown: string | null; compare: string | null | 'auto' } {
+    const graph = this.hooks.graph().name ?? '';
+    return this.selectionOf.graph === graph ? this.selectionOf : { shown: null, compare: 'auto' };
+  }
+
+  private set selection(s: { shown: string | null; compare: string | null | 'auto' }) {
+    this.selectionOf = { ...s, graph: this.hooks.graph().name ?? '' };
   }
 
   private curvesOfRun(run: TrainingRun): TrainCurves {
@@ -361,6 +375,7 @@ export class TrainController implements ReactiveController {
     this.curves = { batches: [], epochs: [] };
     this.liveUnkept = true;
     this.selection = { shown: null, compare: 'auto' };
+    this.liveGraph = this.hooks.graph().name ?? '';
     this.runLabel = `${options.optimizer} ${learningRateOf(options)}, batch ${options.batchSize}, ${this.hooks.graph().name ?? 'graph'}`;
     this.stopRequested = false;
     this.clock = { firstBatchAt: 0, excludedMs: 0, excludedSince: 0 };
