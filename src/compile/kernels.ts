@@ -4,6 +4,7 @@ import activation from '../../shaders/activation.wgsl?raw';
 import affine from '../../shaders/affine.wgsl?raw';
 import conv2dDirect from '../../shaders/conv2d-direct.wgsl?raw';
 import conv2dDirectLib from '../../shaders/conv2d-direct-lib.wgsl?raw';
+import quadTile from '../../shaders/quad-tile.wgsl?raw';
 import conv2dDirectQuad from '../../shaders/conv2d-direct-quad.wgsl?raw';
 import conv2dDirectQuad16 from '../../shaders/conv2d-direct-quad16.wgsl?raw';
 import conv2dGemm from '../../shaders/conv2d-gemm.wgsl?raw';
@@ -40,6 +41,7 @@ import dotBackwardSource from '../../shaders/train/dot-backward.wgsl?raw';
 import dropoutSource from '../../shaders/train/dropout.wgsl?raw';
 import globalPool2dBackwardSource from '../../shaders/train/global-pool2d-backward.wgsl?raw';
 import gradientCopySource from '../../shaders/train/gradient-copy.wgsl?raw';
+import gradientDilateSource from '../../shaders/train/gradient-dilate.wgsl?raw';
 import lossSource from '../../shaders/train/loss.wgsl?raw';
 import mergeBackwardSource from '../../shaders/train/merge-backward.wgsl?raw';
 import optimizerSource from '../../shaders/train/optimizer.wgsl?raw';
@@ -82,6 +84,7 @@ const PRELUDES: Record<string, string> = {
   activation: `${CODES_PRELUDE}\n${activation}`,
   epilogue,
   'conv2d-direct-lib': conv2dDirectLib,
+  'quad-tile': quadTile,
   'train-state': trainState,
   'resample2d-lib': resample2dLib,
   'pool2d-backward-lib': pool2dBackwardLib,
@@ -140,6 +143,7 @@ export const TRAINING_KERNELS = {
   dropout: kernel('dropout', dropoutSource),
   globalPool2dBackward: kernel('global-pool2d-backward', globalPool2dBackwardSource),
   gradientCopy: kernel('gradient-copy', gradientCopySource),
+  gradientDilate: kernel('gradient-dilate', gradientDilateSource),
   loss: kernel('loss', lossSource),
   mergeBackward: kernel('merge-backward', mergeBackwardSource),
   optimizer: kernel('optimizer', optimizerSource),

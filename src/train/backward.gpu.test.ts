@@ -135,7 +135,7 @@ describe.skipIf(!engine)('GPU backward = reference backward', () => {
   it('runs every conv kernel of the training step', () => {
     const used = new Set(Object.values(tables).flatMap((t) => t.cases.filter(fits).flatMap((c) => kernelVariants(t.op, c).flatMap((v) => v.names.split(' + ')))));
     const want = ['conv2dNaive', 'conv2dGemm', 'conv2dDirect', 'conv2dGrouped', 'depthwiseConv2d', 'conv2dPackWeights', 'conv2dBackwardInput', 'conv2dBackwardFilter',
-      'conv2dBackwardFilterTiled', 'conv2dSplitKReduce', ...(gpu?.features.subgroups ? ['conv2dDirectQuad16'] : [])];
+      'conv2dBackwardFilterTiled', 'conv2dSplitKReduce', 'gradientDilate', ...(gpu?.features.subgroups ? ['conv2dDirectQuad16'] : [])];
     expect(want.filter((k) => !used.has(k))).toEqual([]);
   });
 

@@ -1,9 +1,9 @@
 // Backward of the conv family as the training graph has it (activations split off): Conv2D with
 // strides, dilation, padding and groups; DepthwiseConv2D (groups = C); Dense (a 1×1 conv over the
-// leading axes). dx: for a stride-1 conv with groups = 1 (and padding within the window), a forward
-// conv of dy with the kernel flipped and transposed, on the conv kernel the adapter favours
-// (compile/ops/conv.ts convDispatch, its weights packed on the GPU each step); otherwise, and with the
-// 'naive' kernels, conv2d-backward-input. The kernel's gradient: for groups = 1 a register-tiled
+// leading axes). dx: for a conv with groups = 1 (and padding within the window), a forward conv of
+// dy with the kernel flipped and transposed, on the conv kernel the adapter favours (compile/ops/
+// conv.ts convDispatch, its weights packed on the GPU each step), a strided conv's dy spread onto the
+// stride-1 grid first (gradient-dilate); otherwise, and with the 'naive' kernels, conv2d-backward-input. The kernel's gradient: for groups = 1 a register-tiled
 // GEMM over the batch's positions (conv2d-backward-filter-tiled), otherwise and with the 'naive'
 // kernels conv2d-backward-filter. The bias's by channel-sum, split over positions alike.
 import type { NodeReport } from '../../graph/analyze.ts';
@@ -48,17 +48,30 @@ export function convBackward(r: NodeReport, b: BackwardContext): void {
   if (b.needsGrad(r.inputs[0])) {
     const to = b.gradIn(r.inputs[0]);
     const [KH, KW] = kernelSize;
-    // dL/dx = dy ⊛ w' (w' flipped, C and OC swapped) with padding (K−1)·D − pad before; stride 1 only
-    // (a strided conv's would be fractionally strided), and that padding must not be negative.
-    const asConv = l.options.convKernel !== 'naive' && groups === 1 && strides.every((s) => s === 1)
+    // dL/dx = dy ⊛ w' (w' flipped, C and OC swapped) with padding (K−1)·D − pad before, which must not
+    // be negative. A strided conv's is fractionally strided: its dy is first spread onto the stride-1
+    // grid with zeros between (gradient-dilate.wgsl, 4 channels a load), then convolved the same way.
+    const strided = strides.some((s) => s !== 1);
+    const asConv = l.options.convKernel !== 'naive' && groups === 1 && (!strided || OC % 4 === 0)
       && geometry.padTop <= (KH - 1) * dilation[0] && geometry.padLeft <= (KW - 1) * dilation[1];
     if (asConv) {
+      const [UH, UW] = [(wh.out - 1) * strides[0] + 1, (ww.out - 1) * strides[1] + 1];
+      let dyUnstrided = dy;
+      if (strided) {
+        const spread = l.contiguous(r.id, [UH, UW, OC]);
+        const count = N * UH * UW * (OC / 4);
+        l.step({
+          node: r.id, kernel: 'gradientDilate', overrides: {}, bindings: { dy, dyU: view(spread) },
+          params: { N, OH: wh.out, OW: ww.out, C4: OC / 4, SH: strides[0], SW: strides[1], UH, UW }, workgroups: groupsOf(count),
+        });
+        dyUnstrided = view(spread);
+      }
       // An accumulated gradient is added after: the conv cannot read the buffer it writes.
       const dx = to.accumulate ? l.contiguous(r.id, to.view.shape.slice(1)) : to.view;
       convDispatch(l, {
-        node: r.id, fused: [], groups: 1, x: dy, kernel: b.weightData(r.id, kernelName), transpose: true,
+        node: r.id, fused: [], groups: 1, x: dyUnstrided, kernel: b.weightData(r.id, kernelName), transpose: true,
         dims: {
-          N, H: wh.out, W: ww.out, C: OC, x: { stride: OC, offset: 0 }, OH: H, OW: W, OC: C, y: { stride: C, offset: 0 },
+          N, H: UH, W: UW, C: OC, x: { stride: OC, offset: 0 }, OH: H, OW: W, OC: C, y: { stride: C, offset: 0 },
           kernelSize, strides: [1, 1], dilation, padTop: (KH - 1) * dilation[0] - geometry.padTop, padLeft: (KW - 1) * dilation[1] - geometry.padLeft,
         },
         bias: null, act: LINEAR, residual: { stride: 0, offset: 0, binding: { kind: 'none' } }, out: dx, winogradAffordable: false,
