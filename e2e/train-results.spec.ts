@@ -20,7 +20,7 @@ async function downloads(page: Page, button: string, count: number): Promise<Dow
   let onDownload = (_: Download) => {};
   const all = new Promise<Download[]>((resolve) => (onDownload = (d) => (got.push(d), got.length === count && resolve(got))));
   page.on('download', onDownload);
-  const refused = page.getByTestId('train-export-error');
+  const refused = page.getByTestId('train-results-notice');
   try {
     await page.getByTestId(button).click();
     // The refusal's wait never settles once the downloads won (a timeout there is no failure).
@@ -83,6 +83,14 @@ test('a run stays with the graph: curves, History and confusion matrix after a r
   const [onnx] = await downloads(page, 'train-export-onnx', 1);
   expect(onnx.suggestedFilename()).toBe('fashion-cnn.onnx');
   expect((await bytesOf(onnx)).length).toBeGreaterThan(trained.length * 4);
+  // The ONNX file opened again ("Open model"): the same prediction on the same image, from the file's weights.
+  await page.getByTestId('open-model').click();
+  await page.getByTestId('onnx-input').setInputFiles({ name: 'fashion-cnn.onnx', mimeType: 'application/octet-stream', buffer: await bytesOf(onnx) });
+  await expect(page.getByTestId('open-model-dialog')).toBeHidden({ timeout: 30_000 });
+  const reopened = await page.evaluate(() => window.deepwire.predict());
+  expect(reopened.top[0].index).toBe(predicted.top[0].index);
+  reopened.values.forEach((v, i) => expect(v).toBeCloseTo(predicted.values[i], 4));
+  await page.getByTestId('cmd-undo').click();
 
   // After a reload the run is still there: the chart, the matrix and the run list.
   await page.reload();

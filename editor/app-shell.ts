@@ -154,9 +154,11 @@ export class AppShell extends LitElement {
     report: () => this.doc.report,
     engine: () => this.runs.openEngine(),
     commit: (graph) => this.doc.commit(graph),
-    openExample: (canvas, label) => void this.openExample(canvas, label),
-    showMaps: () => void (this.runs.mapsOpen || this.runs.toggleMaps()),
-    runNumber: () => this.runs.runNumber,
+    results: {
+      openExample: (canvas, label) => void this.openExample(canvas, label),
+      showMaps: () => void (this.runs.mapsOpen || this.runs.toggleMaps()),
+      runNumber: () => this.runs.runNumber,
+    },
   });
   @state() private dragging = false;
   /** Each node's mosaic of the last run, for tests (they wait for the mosaics to be drawn). */
@@ -215,7 +217,7 @@ export class AppShell extends LitElement {
     const inspected = this.inspected();
     const viewer = this.runs.viewer;
     // While the Train panel's probe is shown, the viewer shows the selected node's map on it at the chosen snapshot.
-    const probe = this.runs.mapsOpen ? this.training.probeFor(viewer.id, viewer.name) : null;
+    const probe = this.runs.mapsOpen ? this.training.runs.probeFor(viewer.id, viewer.name) : null;
     const rows = summaryRows(this.doc.report);
     const graphProblems = this.doc.report.problems.filter((p) => !p.node).map((p) => p.message);
     const nodeProblems = this.doc.report.problems.filter((p) => p.node).map((p) => `${this.doc.report.byId.get(p.node!)?.name ?? p.node}: ${p.message}`);
@@ -237,10 +239,10 @@ export class AppShell extends LitElement {
           @group-command=${(e: CustomEvent<{ ids: string[]; collapse: boolean }>) => this.doc.commit(setCollapsed(this.doc.graph, e.detail.ids, e.detail.collapse))}
           @canvas-message=${(e: CustomEvent<{ text: string }>) => this.say('info', e.detail.text)}></dw-canvas>
         ${this.training.open ? html`<dw-train-panel .fields=${this.training.fields} .code=${this.training.code} .status=${this.training.status}
-          .progress=${this.training.progress} .results=${this.training.results} .error=${this.training.error || (this.training.busy ? '' : this.training.optionsError)} .result=${this.training.result}
+          .progress=${this.training.progress} .results=${this.training.runs.view()} .error=${this.training.error || (this.training.busy ? '' : this.training.optionsError)} .result=${this.training.result}
           @train-options=${(e: CustomEvent<{ options: TrainFields }>) => this.training.setFields(e.detail.options)}
           @train-command=${(e: CustomEvent<{ name: string }>) => this.training.command(e.detail.name)}
-          @train-results=${(e: CustomEvent<{ action: string; value: unknown }>) => this.training.resultsAction(e.detail.action, e.detail.value)}></dw-train-panel>` : null}
+          @train-results=${(e: CustomEvent<{ action: string; value: unknown }>) => this.training.runs.action(e.detail.action, e.detail.value)}></dw-train-panel>` : null}
         ${this.message ? html`<div class="message ${this.message.kind}" role=${this.message.kind === 'error' ? 'alert' : 'status'} data-testid="message">
           <span>${this.message.text}</span><button aria-label="Dismiss" @click=${() => (this.message = null)}>×</button></div>` : null}
       </div>

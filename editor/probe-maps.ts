@@ -13,8 +13,6 @@ type Weights = Map<string, Record<string, Tensor>>;
 export interface ProbeSnapshot {
   /** "before training", "after epoch 2", "epoch 2, step 37". */
   label: string;
-  epoch: number;
-  step: number;
   /** Every node's output on the probe ([1, …]), by node id. */
   maps: Map<string, Tensor>;
   /** The first convolution's kernel [KH, KW, Cin, Cout], or null when the graph has none. */
@@ -31,8 +29,7 @@ export function firstConv(report: GraphReport): { id: string; name: string } | n
 }
 
 /** Runs the probe with `weights` and keeps every node's output. */
-export async function probeSnapshot(engine: Engine, report: GraphReport, weights: Weights, probe: Tensor,
-  at: { label: string; epoch: number; step: number }): Promise<ProbeSnapshot> {
+export async function probeSnapshot(engine: Engine, report: GraphReport, weights: Weights, probe: Tensor, label: string): Promise<ProbeSnapshot> {
   const input = report.nodes.find((r) => r.op === 'Input')!;
   const ids = report.order.filter((id) => id !== input.id);
   const compiled = engine.compile(report, weights, { batch: 1, keep: ids });
@@ -46,7 +43,7 @@ export async function probeSnapshot(engine: Engine, report: GraphReport, weights
     }
     const conv = firstConv(report);
     const kernel = conv ? weights.get(conv.id)?.kernel : undefined;
-    return { ...at, maps, kernel: kernel ? { shape: [...kernel.shape], data: kernel.data.slice() } : null };
+    return { label, maps, kernel: kernel ? { shape: [...kernel.shape], data: kernel.data.slice() } : null };
   } finally {
     compiled.destroy();
   }

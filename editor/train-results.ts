@@ -25,15 +25,15 @@ export interface TrainResultsView {
   evaluation: TrainingEvaluation | null;
   /** The evaluated split's images, once loaded (thumbnails of the misclassified ones). */
   images: Tensor | null;
-  /** Why the last export failed. */
-  exportError: string;
+  /** Why the last export, opened image or probe snapshot failed. */
+  notice: string;
   busy: boolean;
   /** The probe's maps per snapshot, once a run took them (probe-view.ts). */
   probe: ProbeView | null;
 }
 
 export const EMPTY_RESULTS: TrainResultsView = {
-  runs: [], shown: null, live: false, compare: null, curves: { batches: [], epochs: [] }, compareCurves: null, evaluation: null, images: null, exportError: '', busy: false, probe: null,
+  runs: [], shown: null, live: false, compare: null, curves: { batches: [], epochs: [] }, compareCurves: null, evaluation: null, images: null, notice: '', busy: false, probe: null,
 };
 
 const LIVE = '';
@@ -88,7 +88,7 @@ export class TrainResults extends LitElement {
           @click=${() => this.fire('export', 'keras')}>⇩ Keras model + weights</button>
         <button data-testid="train-export-onnx" ?disabled=${v.busy} title="An ONNX file (opset 13) with the weights" @click=${() => this.fire('export', 'onnx')}>⇩ ONNX</button>
       </div>
-      ${v.exportError ? html`<div class="error" role="alert" data-testid="train-export-error">${v.exportError}</div>` : nothing}
+      ${v.notice ? html`<div class="error" role="alert" data-testid="train-results-notice">${v.notice}</div>` : nothing}
     `;
   }
 
