@@ -65,7 +65,7 @@ export class RunResults {
    */
   private probe: { image: Tensor; label: string; snapshots: ProbeSnapshot[]; index: number | null; shownAtRun: number | null; kernelName: string; nodes: string } | null = null;
   private probeSources: ProbeSources;
-  private probeShown: { key: string; source: ActivationSource | null } = { key: '', source: null };
+  private probeShown: { key: string; source: ActivationSource | null; pending: boolean } = { key: '', source: null, pending: false };
   /** What a snapshot runs with while training. */
   private active: { engine: Engine; report: GraphReport; trainer: GpuTrainer } | null = null;
   private snapshotAsked = false;
@@ -195,7 +195,7 @@ export class RunResults {
    * What the activation viewer shows for node `id` while the probe is shown: its map on the probe at the
    * chosen snapshot (null source until uploaded), or null when the viewer shows Run's results.
    */
-  probeFor(id: string, name: string): { source: ActivationSource | null; label: string } | null {
+  probeFor(id: string, name: string): { source: ActivationSource | null; label: string; pending: boolean } | null {
     const p = this.probe;
     if (!p || !id || !this.probeActive) return null;
     const index = p.index ?? p.snapshots.length - 1;
@@ -203,14 +203,15 @@ export class RunResults {
     if (!snapshot) return null;
     const key = `${index}|${id}|${snapshot.label}`;
     if (this.probeShown.key !== key) {
-      this.probeShown = { key, source: null };
-      void this.probeSources.sourceFor(snapshot, index, id, name).then((source) => {
+      this.probeShown = { key, source: null, pending: true };
+      const settle = (source: ActivationSource | null) => {
         if (this.probeShown.key !== key) return;
-        this.probeShown = { key, source };
+        this.probeShown = { key, source, pending: false };
         this.hooks.requestUpdate();
-      }, () => undefined);
+      };
+      void this.probeSources.sourceFor(snapshot, index, id, name).then(settle, () => settle(null));
     }
-    return { source: this.probeShown.source, label: snapshot.label };
+    return { source: this.probeShown.source, label: snapshot.label, pending: this.probeShown.pending };
   }
 
   // ── inside ─────────────────────────────────────────────────────────────────────────────────────────

@@ -1,6 +1,6 @@
 /** The training curves: loss and accuracy side by side, each with the batches' values (thin), the epochs'
- *  means (dots) and validation (dashed, dots), against the optimizer step; the previous run's in grey
- *  behind them, for a comparison; axes with nice ticks, a legend and the values under the pointer. SVG
+ *  means (dots) and validation (dashed, dots), against the optimizer step or the epoch; another kept
+ *  run in grey behind them, for a comparison; axes with nice ticks, a legend and the values under the pointer. SVG
  *  drawn by Lit: a few hundred points a run need no chart library. */
 import { css, html, LitElement, nothing, svg } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
