@@ -172,7 +172,7 @@ test('window.deepwire.fit trains as Keras\' model.fit and resolves to its Histor
   expect(again.history.loss).toHaveLength(1);
   expect(again.history.val_loss).toBeUndefined();
   await expect(chart(page)).toHaveAttribute('data-points', '2');
-  await expect(chart(page).getByTestId('chart-previous')).toHaveText('previous run: adam 0.002, batch 32, fashion-cnn');
+  await expect(chart(page).getByTestId('chart-previous')).toContainText('compared with: fashion-cnn · adam 0.002, batch 32 · 2 epochs (16 steps) · val_accuracy');
 
   // The trained weights are kept like an imported model's: after a reload, Run gives the same outputs.
   await clickRun(page, 1);

@@ -164,6 +164,11 @@ export class AppShell extends LitElement {
     engine: () => this.runs.openEngine(),
     commit: (graph) => this.doc.commit(graph),
     datasets: this.data,
+    results: {
+      openExample: (canvas, label) => void this.openExample(canvas, label),
+      showMaps: () => void (this.runs.mapsOpen || this.runs.toggleMaps()),
+      runNumber: () => this.runs.runNumber,
+    },
   });
   /** The data panel's "Predict the input": its top classes, or why there are none. */
   @state() private prediction: { top: Prediction | null; error: string } = { top: null, error: '' };
@@ -218,6 +223,8 @@ export class AppShell extends LitElement {
   override render() {
     const inspected = this.inspected();
     const viewer = this.runs.viewer;
+    // While the Train panel's probe is shown, the viewer shows the selected node's map on it at the chosen snapshot.
+    const probe = this.runs.mapsOpen ? this.training.runs.probeFor(viewer.id, viewer.name) : null;
     const rows = summaryRows(this.doc.report);
     const graphProblems = this.doc.report.problems.filter((p) => !p.node).map((p) => p.message);
     const nodeProblems = this.doc.report.problems.filter((p) => p.node).map((p) => `${this.doc.report.byId.get(p.node!)?.name ?? p.node}: ${p.message}`);
@@ -239,17 +246,19 @@ export class AppShell extends LitElement {
           @group-command=${(e: CustomEvent<{ ids: string[]; collapse: boolean }>) => this.doc.commit(setCollapsed(this.doc.graph, e.detail.ids, e.detail.collapse))}
           @canvas-message=${(e: CustomEvent<{ text: string }>) => this.say('info', e.detail.text)}></dw-canvas>
         ${this.training.open ? html`<dw-train-panel .fields=${this.training.fields} .datasets=${this.data.list()} .code=${this.training.code} .status=${this.training.status}
-          .progress=${this.training.progress} .curves=${this.training.curves} .previous=${this.training.previous} .error=${this.training.error || (this.training.busy ? '' : this.training.optionsError)} .result=${this.training.result}
+          .progress=${this.training.progress} .results=${this.training.runs.view()} .error=${this.training.error || (this.training.busy ? '' : this.training.optionsError)} .result=${this.training.result}
           @train-options=${(e: CustomEvent<{ options: TrainFields }>) => this.training.setFields(e.detail.options)}
-          @train-command=${(e: CustomEvent<{ name: string }>) => this.training.command(e.detail.name)}>
+          @train-command=${(e: CustomEvent<{ name: string }>) => this.training.command(e.detail.name)}
+          @train-results=${(e: CustomEvent<{ action: string; value: unknown }>) => this.training.runs.action(e.detail.action, e.detail.value)}>
           <dw-data-panel slot="data" .data=${this.data} .version=${this.data.version} .fields=${this.training.fields} .busy=${this.training.busy}
             .prediction=${this.prediction.top} .predictionError=${this.prediction.error}
             @data-command=${(e: CustomEvent<{ name: string; set?: string; classes?: number }>) => void this.dataCommand(e.detail)}></dw-data-panel></dw-train-panel>` : null}
         ${this.message ? html`<div class="message ${this.message.kind}" role=${this.message.kind === 'error' ? 'alert' : 'status'} data-testid="message">
           <span>${this.message.text}</span><button aria-label="Dismiss" @click=${() => (this.message = null)}>×</button></div>` : null}
       </div>
-      ${this.runs.mapsOpen ? html`<dw-activation-viewer class="viewer" data-testid="activation-viewer" .source=${viewer.source} .message=${viewer.message}
-        .nodeLabel=${viewer.name} .nodeId=${viewer.id} .photo=${this.input.feeds().preview} .globalRange=${this.runs.globalRange} .globalSources=${this.runs.globalSources}
+      ${this.runs.mapsOpen ? html`<dw-activation-viewer class="viewer" data-testid="activation-viewer" .source=${probe ? probe.source : viewer.source}
+        .message=${probe ? (probe.source ? '' : probe.pending ? `Drawing ${viewer.name}'s map on the probe…` : `${viewer.name} has no map of its own on the probe.`) : viewer.message}
+        .nodeLabel=${probe ? `${viewer.name} · probe, ${probe.label}` : viewer.name} .nodeId=${viewer.id} .photo=${this.input.feeds().preview} .globalRange=${this.runs.globalRange} .globalSources=${this.runs.globalSources}
         .compareOptions=${this.runs.compareOptions()} .compareSource=${this.runs.compareSource} @close=${() => this.runs.closeMaps()}
         @compare-request=${(e: CustomEvent<{ id: string }>) => void this.runs.loadCompare(e.detail.id)}></dw-activation-viewer>` : null}
       <div class="side">
@@ -605,6 +614,14 @@ export class AppShell extends LitElement {
     this.doc.remarkWeights();
     if (model.preprocess) this.input.setPreprocess(model.preprocess);
     this.say('info', `Opened ${[model.label, ...model.notes].join('; ')}.`);
+  }
+
+  /** A held-out image from the Train panel as the input, as the network saw it ([0, 1]), and its maps. */
+  private async openExample(canvas: HTMLCanvasElement, label: string): Promise<void> {
+    this.input.setPreprocess('unit');
+    this.input.useFrame(canvas, label);
+    await this.runs.run().catch(() => undefined);
+    if (!this.runs.mapsOpen) await this.runs.toggleMaps();
   }
 
   /** The ImageNet-pretrained InceptionV3 backbone (src/models/pretrained.ts imports it). */

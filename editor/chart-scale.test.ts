@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { finiteExtent, formatTick, linearScale, niceDomain, niceTicks, tickStep } from './chart-scale.ts';
+import { finiteExtent, formatTick, linearScale, niceDomain, niceTicks, tickStep, xPosition } from './chart-scale.ts';
 
 describe('linearScale', () => {
   it('maps the domain onto the range and back, an inverted range included (SVG y grows downwards)', () => {
@@ -40,5 +40,19 @@ describe('ticks', () => {
   it('takes the extent of the finite values only (a diverged loss is NaN or Infinity)', () => {
     expect(finiteExtent([2.3, NaN, 0.4, Infinity, 1])).toEqual([0.4, 2.3]);
     expect(finiteExtent([NaN])).toBeNull();
+  });
+});
+
+describe('x positions', () => {
+  // Two epochs of 4 batches, the second stopped after 2.
+  const batches = [1, 2, 3, 4, 5, 6].map((step) => ({ step, epoch: step <= 4 ? 1 : 2, batch: step <= 4 ? step : step - 4 }));
+  it('put points at their step, or at the fraction of epochs done', () => {
+    const byStep = xPosition({ batches }, 'step');
+    expect(batches.map(byStep.batch)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(byStep.epoch({ step: 4, epoch: 1 })).toBe(4);
+    const byEpoch = xPosition({ batches }, 'epoch');
+    expect(batches.map(byEpoch.batch)).toEqual([0.25, 0.5, 0.75, 1, 1.25, 1.5]);
+    expect(byEpoch.epoch({ step: 4, epoch: 1 })).toBe(1);
+    expect(byEpoch.epoch({ step: 6, epoch: 2 })).toBe(1.5); // a stopped epoch's mean where it stopped
   });
 });

@@ -71,3 +71,19 @@ const roundTo = (v: number, step: number) => {
   const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
   return Number(v.toFixed(Math.min(decimals, 12)));
 };
+
+export type XUnit = 'step' | 'epoch';
+
+/**
+ * Where a run's points sit on the x axis: at their optimizer step, or by epoch — batch b of epoch e at
+ * e − 1 + b / n (n: the run's batches per epoch, its longest epoch), an epoch's mean where its last batch is —
+ * so runs of other batch sizes or steps per epoch line up epoch by epoch.
+ */
+export function xPosition(curves: { batches: readonly { step: number; epoch: number; batch: number }[] }, unit: XUnit):
+  { batch(b: { step: number; epoch: number; batch: number }): number; epoch(e: { step: number; epoch: number }): number } {
+  if (unit === 'step') return { batch: (b) => b.step, epoch: (e) => e.step };
+  const counts = new Map<number, number>();
+  for (const b of curves.batches) counts.set(b.epoch, Math.max(counts.get(b.epoch) ?? 0, b.batch));
+  const perEpoch = Math.max(1, ...counts.values());
+  return { batch: (b) => b.epoch - 1 + b.batch / perEpoch, epoch: (e) => e.epoch - 1 + (counts.get(e.epoch) ?? perEpoch) / perEpoch };
+}

@@ -12,7 +12,7 @@ import {
 import { indexImagePaths } from '../src/data/image-folder-index.ts';
 import { previewBatch, type BatchPreview } from './batch-preview.ts';
 import { classSetProblem, classSetSamples, freeName, keptPicture, pictureInputShape, type ClassImage, type ClassSet } from './class-sets.ts';
-import { BUILTIN_SOURCE, type DatasetEntry, type DatasetSource } from './dataset-source.ts';
+import { BUILTIN_SOURCE, type DatasetEntry, type DatasetSource, type LoadedDataset } from './dataset-source.ts';
 import { decodePhoto } from './image-decode.ts';
 import { resolveTrainOptions, type TrainOptions } from './train-options.ts';
 
@@ -96,14 +96,14 @@ export class DataController implements ReactiveController, DatasetSource {
     ];
   }
 
-  async load(id: string, report: GraphReport): Promise<ClassDataset> {
-    if (id === FASHION_FILES_ID && this.fashionFiles) return this.fashionFiles.train;
+  async load(id: string, report: GraphReport): Promise<LoadedDataset> {
+    if (id === FASHION_FILES_ID && this.fashionFiles) return { train: this.fashionFiles.train, test: this.fashionFiles.test };
     const set = this.sets.find((s) => s.name === id);
     if (!set) return BUILTIN_SOURCE.load(id, report);
     const shape = pictureInputShape(report.nodes.filter((r) => r.op === 'Input'));
     if (typeof shape === 'string') throw new Error(`'${set.name}' holds photos: ${shape}`);
     // Exactly as Run feeds the Input a photo, so a prediction after training sees what training saw.
-    return classSetSamples(set, shape, this.hooks.feed());
+    return { train: classSetSamples(set, shape, this.hooks.feed()), test: null };
   }
 
   // ── class sets ─────────────────────────────────────────────────────────
@@ -292,7 +292,7 @@ export class DataController implements ReactiveController, DatasetSource {
     }
     try {
       const report = this.hooks.report();
-      const data = await this.load(options.dataset, report);
+      const data = (await this.load(options.dataset, report)).train;
       const isSet = this.sets.some((s) => s.name === options.dataset);
       this.preview = { ...previewBatch(report, data, options), preprocess: isSet ? this.hooks.feed().preprocess : 'unit', dataset: options.dataset };
       this.changed();

@@ -9,16 +9,23 @@ export interface DatasetEntry {
   label: string;
 }
 
+/** A data set's training samples and, where it has one (Fashion-MNIST), its test split. */
+export interface LoadedDataset {
+  train: ClassDataset;
+  test: ClassDataset | null;
+}
+
 export interface DatasetSource {
   list(): DatasetEntry[];
-  /** The training samples for `report`'s graph (a picture set is resized to its Input). */
-  load(id: string, report: GraphReport): Promise<ClassDataset>;
+  /** The samples for `report`'s graph (a picture set is resized to its Input). */
+  load(id: string, report: GraphReport): Promise<LoadedDataset>;
 }
 
 export const BUILTIN_SOURCE: DatasetSource = {
   list: () => BUILTIN_DATASETS.map((d) => ({ id: d.id, label: d.label })),
   load: async (id) => {
     if (id !== 'fashion-mnist') throw new Error(`no data set '${id}'`);
-    return (await loadBuiltinDataset(id)).train;
+    const { train, test } = await loadBuiltinDataset(id);
+    return { train, test };
   },
 };

@@ -60,6 +60,11 @@ export class RunsController implements ReactiveController {
 
   hostConnected(): void {}
 
+  /** The number of the last run (0 before the first). */
+  get runNumber(): number {
+    return this.engine.runNumber;
+  }
+
   /** The device runs use (opened on first use): training shares it. */
   openEngine(): Promise<Engine> {
     return this.engine.engine();

@@ -1,10 +1,10 @@
 /** The training curves: loss and accuracy side by side, each with the batches' values (thin), the epochs'
- *  means (dots) and validation (dashed, dots), against the optimizer step; the previous run's in grey
- *  behind them, for a comparison; axes with nice ticks, a legend and the values under the pointer. SVG
+ *  means (dots) and validation (dashed, dots), against the optimizer step or the epoch; another kept
+ *  run in grey behind them, for a comparison; axes with nice ticks, a legend and the values under the pointer. SVG
  *  drawn by Lit: a few hundred points a run need no chart library. */
 import { css, html, LitElement, nothing, svg } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { finiteExtent, formatTick, linearScale, niceDomain, niceTicks, tickStep, type LinearScale } from './chart-scale.ts';
+import { finiteExtent, formatTick, linearScale, niceDomain, niceTicks, tickStep, xPosition, type LinearScale, type XUnit } from './chart-scale.ts';
 
 export interface BatchPoint { step: number; epoch: number; batch: number; loss: number; accuracy: number }
 export interface EpochPoint { step: number; epoch: number; loss: number; accuracy: number; valLoss?: number; valAccuracy?: number }
@@ -45,22 +45,29 @@ export class TrainChart extends LitElement {
   @property({ attribute: false }) curves: TrainCurves = { batches: [], epochs: [] };
   /** The run before, drawn in grey behind this one, and what it was (its compile and fit in short). */
   @property({ attribute: false }) previous: { curves: TrainCurves; label: string } | null = null;
-  /** The step under the pointer, or null. */
+  /** The x value under the pointer (a step, or epochs), or null. */
   @state() private hover: number | null = null;
+  /** The x axis: optimizer steps, or epochs (runs of other batch sizes line up). */
+  @state() private unit: XUnit = 'step';
 
   override render() {
     const { batches, epochs } = this.curves;
     if (!batches.length) return html`<div class="empty" data-testid="train-chart" data-points="0">The curves appear with the first batch.</div>`;
-    const last = Math.max(batches[batches.length - 1].step, this.previous?.curves.batches.at(-1)?.step ?? 0);
-    const x = linearScale([1, Math.max(2, last)], [M.left, W - M.right]);
-    const hovered = this.hover === null ? null : batches.reduce((a, b) => (Math.abs(b.step - this.hover!) < Math.abs(a.step - this.hover!) ? b : a));
+    const at = xPosition(this.curves, this.unit);
+    const before = this.previous ? xPosition(this.previous.curves, this.unit) : null;
+    const beforeLast = this.previous?.curves.batches.at(-1);
+    const last = Math.max(at.batch(batches[batches.length - 1]), before && beforeLast ? before.batch(beforeLast) : 0);
+    const x = this.unit === 'step' ? linearScale([1, Math.max(2, last)], [M.left, W - M.right]) : linearScale([0, Math.max(0.1, last)], [M.left, W - M.right]);
+    const hovered = this.hover === null ? null : batches.reduce((a, b) => (Math.abs(at.batch(b) - this.hover!) < Math.abs(at.batch(a) - this.hover!) ? b : a));
     const validated = epochs.some((e) => e.valLoss !== undefined);
     return html`<div data-testid="train-chart" data-points=${batches.length} data-epochs=${epochs.length}>
       <div class="plots" @pointerleave=${() => (this.hover = null)}>
         ${this.plot('loss', 'Loss', x, hovered)}${this.plot('accuracy', 'Accuracy', x, hovered)}
       </div>
-      <div class="legend"><span><i class="batch"></i>train, per batch</span><span><i></i>train, epoch mean</span>${validated ? html`<span><i class="val"></i>validation</span>` : nothing}
-        ${this.previous ? html`<span data-testid="chart-previous"><i class="previous"></i>previous run: ${this.previous.label}</span>` : nothing}</div>
+      <div class="legend"><label>x: <select data-testid="chart-x-unit" @change=${(e: Event) => (this.unit = (e.target as HTMLSelectElement).value as XUnit)}>
+          <option value="step" ?selected=${this.unit === 'step'}>step</option><option value="epoch" ?selected=${this.unit === 'epoch'}>epoch</option></select></label>
+        <span><i class="batch"></i>train, per batch</span><span><i></i>train, epoch mean</span>${validated ? html`<span><i class="val"></i>validation</span>` : nothing}
+        ${this.previous ? html`<span data-testid="chart-previous"><i class="previous"></i>compared with: ${this.previous.label}</span>` : nothing}</div>
       <div class="readout" data-testid="chart-readout">${hovered ? this.readout(hovered) : html`<span style="color: var(--dw-muted)">Point at the curves to read the values.</span>`}</div>
     </div>`;
   }
@@ -76,11 +83,12 @@ export class TrainChart extends LitElement {
     const [lo, hi] = metric === 'accuracy' ? [0, 1] : niceDomain(extent[0], extent[1], 4);
     const y = linearScale([lo, hi], [H - M.bottom, M.top]);
     const yStep = tickStep(lo, hi, 4), xStep = tickStep(x.domain[0], x.domain[1], 4);
-    const xTicks = niceTicks(x.domain[0], x.domain[1], 4).filter((t) => Number.isInteger(t));
-    const path = (points: { step: number; v: number | undefined }[]) =>
-      points.filter((p) => Number.isFinite(p.v)).map((p, i) => `${i ? 'L' : 'M'}${x(p.step).toFixed(1)},${y(p.v!).toFixed(1)}`).join('');
-    const trainEpochs = epochs.map((e) => ({ step: e.step, v: e[metric] }));
-    const valEpochs = epochs.filter((e) => Number.isFinite(e[val])).map((e) => ({ step: e.step, v: e[val]! }));
+    const xTicks = niceTicks(x.domain[0], x.domain[1], 4).filter((t) => this.unit === 'epoch' || Number.isInteger(t));
+    const at = xPosition(this.curves, this.unit), atBefore = xPosition(before, this.unit);
+    const path = (points: { at: number; v: number | undefined }[]) =>
+      points.filter((p) => Number.isFinite(p.v)).map((p, i) => `${i ? 'L' : 'M'}${x(p.at).toFixed(1)},${y(p.v!).toFixed(1)}`).join('');
+    const trainEpochs = epochs.map((e) => ({ at: at.epoch(e), v: e[metric] }));
+    const valEpochs = epochs.filter((e) => Number.isFinite(e[val])).map((e) => ({ at: at.epoch(e), v: e[val]! }));
     return html`<svg viewBox="0 0 ${W} ${H}" role="img" aria-label=${`${title} per optimizer step`} data-testid=${`train-chart-${metric}`}
         @pointermove=${(e: PointerEvent) => this.point(e, x)}>
       ${svg`
@@ -88,27 +96,28 @@ export class TrainChart extends LitElement {
         ${niceTicks(lo, hi, 4).map((t) => svg`<line class="grid" x1=${M.left} x2=${W - M.right} y1=${y(t)} y2=${y(t)}></line>
           <text x=${M.left - 4} y=${y(t) + 3} text-anchor="end">${formatTick(t, yStep)}</text>`)}
         ${xTicks.map((t) => svg`<line class="axis" x1=${x(t)} x2=${x(t)} y1=${H - M.bottom} y2=${H - M.bottom + 3}></line>
-          <text x=${x(t)} y=${H - M.bottom + 13} text-anchor="middle">${formatTick(t, Math.max(1, xStep))}</text>`)}
+          <text x=${x(t)} y=${H - M.bottom + 13} text-anchor="middle">${formatTick(t, this.unit === 'step' ? Math.max(1, xStep) : xStep)}</text>`)}
         <line class="axis" x1=${M.left} x2=${W - M.right} y1=${H - M.bottom} y2=${H - M.bottom}></line>
         <line class="axis" x1=${M.left} x2=${M.left} y1=${M.top} y2=${H - M.bottom}></line>
-        <text x=${W - M.right} y=${H - 2} text-anchor="end">step (batch)</text>
-        <path class="previous batch" d=${path(before.batches.map((b) => ({ step: b.step, v: b[metric] })))}></path>
-        <path class="previous" d=${path(before.epochs.map((e) => ({ step: e.step, v: e[metric] })))}></path>
-        <path class="previous val" d=${path(before.epochs.map((e) => ({ step: e.step, v: e[val] })))}></path>
-        <path class="batch" d=${path(batches.map((b) => ({ step: b.step, v: b[metric] })))}></path>
+        <text x=${W - M.right} y=${H - 2} text-anchor="end">${this.unit === 'step' ? 'step (batch)' : 'epoch'}</text>
+        <path class="previous batch" d=${path(before.batches.map((b) => ({ at: atBefore.batch(b), v: b[metric] })))}></path>
+        <path class="previous" d=${path(before.epochs.map((e) => ({ at: atBefore.epoch(e), v: e[metric] })))}></path>
+        <path class="previous val" d=${path(before.epochs.map((e) => ({ at: atBefore.epoch(e), v: e[val] })))}></path>
+        <path class="batch" d=${path(batches.map((b) => ({ at: at.batch(b), v: b[metric] })))}></path>
         <path class="epoch" d=${path(trainEpochs)}></path>
         <path class="val" d=${path(valEpochs)}></path>
-        ${trainEpochs.filter((p) => Number.isFinite(p.v)).map((p) => svg`<circle class="epoch" data-testid="epoch-point" cx=${x(p.step)} cy=${y(p.v)} r="2.8"></circle>`)}
-        ${valEpochs.map((p) => svg`<circle class="val" data-testid="val-point" cx=${x(p.step)} cy=${y(p.v)} r="2.8"></circle>`)}
-        ${hovered ? svg`<line class="cursor" x1=${x(hovered.step)} x2=${x(hovered.step)} y1=${M.top} y2=${H - M.bottom}></line>
-          ${Number.isFinite(hovered[metric]) ? svg`<circle class="cursor" cx=${x(hovered.step)} cy=${y(hovered[metric])} r="2.5"></circle>` : nothing}` : nothing}
+        ${trainEpochs.filter((p) => Number.isFinite(p.v)).map((p) => svg`<circle class="epoch" data-testid="epoch-point" cx=${x(p.at)} cy=${y(p.v)} r="2.8"></circle>`)}
+        ${valEpochs.map((p) => svg`<circle class="val" data-testid="val-point" cx=${x(p.at)} cy=${y(p.v)} r="2.8"></circle>`)}
+        ${hovered ? svg`<line class="cursor" x1=${x(at.batch(hovered))} x2=${x(at.batch(hovered))} y1=${M.top} y2=${H - M.bottom}></line>
+          ${Number.isFinite(hovered[metric]) ? svg`<circle class="cursor" cx=${x(at.batch(hovered))} cy=${y(hovered[metric])} r="2.5"></circle>` : nothing}` : nothing}
       `}
     </svg>`;
   }
 
   private point(e: PointerEvent, x: LinearScale): void {
     const box = (e.currentTarget as SVGSVGElement).getBoundingClientRect();
-    this.hover = Math.round(x.invert(((e.clientX - box.left) / box.width) * W));
+    const value = x.invert(((e.clientX - box.left) / box.width) * W);
+    this.hover = this.unit === 'step' ? Math.round(value) : value;
   }
 
   private readout(b: BatchPoint) {

@@ -5,13 +5,15 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   GpuTrainer, fit, formatShape, materializeWeights,
-  type BatchProgress, type Engine, type EpochLog, type GraphFile, type GraphReport, type Tensor, type WeightStore,
+  type BatchProgress, type Engine, type EpochLog, type GraphFile, type GraphReport, type Tensor, type TrainingRun, type WeightStore,
 } from '../src/index.ts';
 import { BUILTIN_SOURCE, type DatasetSource } from './dataset-source.ts';
 import type { TrainCurves } from './train-chart.ts';
 import { trainingBusy, type TrainFields, type TrainProgress, type TrainStatus } from './train-panel.ts';
 import { TRAIN_DEFAULTS, batchProblem, learningRateOf, kerasCode, kerasHistory, labelsFor, resolveTrainOptions, trainConfigs, trainProblem, type TrainOptions } from './train-options.ts';
 import { adoptWeights, getWeightStore, weightsKept, weightsReady } from './weight-store.ts';
+import { RunResults, type RunResultsHooks } from './run-results.ts';
+import { withRun } from './train-runs.ts';
 
 /** What window.deepwire.fit() resolves to: Keras' History (its `history` and `epoch`). */
 export type KerasHistory = ReturnType<typeof kerasHistory>;
@@ -25,6 +27,8 @@ export interface TrainHooks {
   commit(graph: GraphFile): void;
   /** The data sets to offer (the user's own too); the built-in one alone when absent. */
   datasets?: DatasetSource;
+  /** What the kept runs, the confusion matrix and the probe's maps need of the page (run-results.ts). */
+  results: Pick<RunResultsHooks, 'openExample' | 'showMaps' | 'runNumber'>;
 }
 
 type Weights = Map<string, Record<string, Tensor>>;
@@ -43,9 +47,10 @@ export class TrainController implements ReactiveController {
   fields: TrainFields = fieldsOf(TRAIN_DEFAULTS);
   status: TrainStatus = 'idle';
   progress: TrainProgress | null = null;
+  /** The curves of the run under way (or the last one run here). */
   curves: TrainCurves = { batches: [], epochs: [] };
-  /** The run before this one, for the chart's comparison. */
-  previous: { curves: TrainCurves; label: string } | null = null;
+  /** The kept runs, the chart's choice of them, the confusion matrix, export and the probe's maps. */
+  readonly runs: RunResults;
   error = '';
   result = '';
   private stopRequested = false;
@@ -63,6 +68,10 @@ export class TrainController implements ReactiveController {
 
   constructor(private host: ReactiveControllerHost, private hooks: TrainHooks) {
     host.addController(this);
+    this.runs = new RunResults({
+      ...hooks.results, graph: hooks.graph, report: hooks.report, engine: hooks.engine,
+      requestUpdate: () => host.requestUpdate(), busy: () => this.busy, running: () => this.status === 'running', liveCurves: () => this.curves,
+    });
   }
 
   hostConnected(): void {}
@@ -169,8 +178,8 @@ export class TrainController implements ReactiveController {
     const datasetLabel = this.source.list().find((d) => d.id === options.dataset)?.label.split(':')[0] ?? options.dataset;
     this.status = 'loading';
     this.error = this.result = '';
-    if (this.curves.batches.length) this.previous = { curves: this.curves, label: this.runLabel };
     this.curves = { batches: [], epochs: [] };
+    this.runs.runStarted();
     this.runLabel = `${options.optimizer} ${learningRateOf(options)}, batch ${options.batchSize}, ${this.hooks.graph().name ?? 'graph'}`;
     this.stopRequested = false;
     this.clock = { firstBatchAt: 0, excludedMs: 0, excludedSince: 0 };
@@ -180,7 +189,8 @@ export class TrainController implements ReactiveController {
     let trainer: GpuTrainer | null = null;
     try {
       await weightsReady();
-      const data = await this.source.load(options.dataset, report);
+      const loaded = await this.source.load(options.dataset, report);
+      const data = loaded.train;
       const classes = data.classNames.length;
       const problem = trainProblem(report, data.x.shape.slice(1), classes) ?? batchProblem(data.x.shape[0], options);
       if (problem) throw new Error(`This graph cannot train on ${datasetLabel}: ${problem}.`);
@@ -196,15 +206,20 @@ export class TrainController implements ReactiveController {
       const weights = materializeWeights(report, seed, getWeightStore());
       trainer = GpuTrainer.create(engine, report, weights, { batch: config.batchSize, compile, seed: config.seed });
       if (this.stopRequested) throw new Error('stopped before the first batch');
+      this.setPhase('running the probe image…');
+      await this.runs.trainerReady(engine, report, trainer, weights, loaded, datasetLabel);
       this.status = 'running';
       const history = await fit(engine, report, trainer, train, compile, config, {
         // Awaited by fit: the page's turn after each batch, and where a pause holds.
         onBatch: (p) => (this.onBatch(p, options), this.between()),
-        onEpoch: (log) => this.onEpoch(log),
+        onEpoch: (log) => (this.onEpoch(log), this.runs.epochEnded(log, this.stopRequested)),
         shouldStop: () => this.stopRequested,
       });
       const steps = this.curves.batches.length;
-      const applied = await this.applyWeights(await trainer.weights(), data.classNames);
+      const trained = await trainer.weights();
+      this.setPhase(`evaluating on the ${options.validationSplit > 0 ? 'validation split' : 'test set'}…`);
+      const run = await this.runs.record(engine, report, trained, loaded, options, { label: this.runLabel, stopped: history.stopped });
+      const applied = await this.applyWeights(trained, data.classNames, run);
       const last = history.epochs[history.epochs.length - 1];
       this.status = history.stopped ? 'stopped' : 'done';
       this.result = `${history.stopped ? `Stopped after ${steps} step${steps === 1 ? '' : 's'}` : `Trained ${history.epochs.length} epoch${history.epochs.length === 1 ? '' : 's'} (${steps} steps)`}: `
@@ -220,6 +235,7 @@ export class TrainController implements ReactiveController {
       throw e;
     } finally {
       trainer?.destroy();
+      this.runs.runEnded();
       this.resume = null;
       this.pausing = null;
       this.host.requestUpdate();
@@ -270,6 +286,7 @@ export class TrainController implements ReactiveController {
   /** The page's turn after each batch (input, drawing the progress), and the pause. */
   private async between(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 0));
+    await this.runs.betweenBatches();
     while (this.pausing) {
       this.status = 'paused';
       this.clock.excludedSince ||= performance.now();
@@ -284,7 +301,7 @@ export class TrainController implements ReactiveController {
    * keeps the data's class names (what predict() names the outputs with). One undo step.
    * Returns what to tell the user.
    */
-  private async applyWeights(trained: Weights, classNames: string[]): Promise<string> {
+  private async applyWeights(trained: Weights, classNames: string[], run: TrainingRun): Promise<string> {
     const graph = this.hooks.graph(), report = this.hooks.report();
     const prefix = `trained-${Date.now().toString(36)}/`;
     const store: WeightStore = new Map();
@@ -310,7 +327,9 @@ export class TrainController implements ReactiveController {
     const refs = new Map(adopted.nodes.filter((n) => trainedIds.has(n.id)).map((n) => [n.id, n.weights!]));
     // The graph as it is now: an edit made while the weights were stored stays.
     const now = this.hooks.graph();
-    this.hooks.commit({ ...now, nodes: now.nodes.map((n) => (refs.has(n.id) ? { ...n, weights: refs.get(n.id) } : n)), classNames });
+    // The run's curves, History and confusion matrix go with the weights (the same undo step, the autosave, the file).
+    this.hooks.commit(withRun({ ...now, nodes: now.nodes.map((n) => (refs.has(n.id) ? { ...n, weights: refs.get(n.id) } : n)), classNames }, run));
+    this.runs.kept(run);
     return [
       'The graph has the trained weights: Run uses them (Undo goes back).',
       changed.length ? `Edited while training, kept as they are: ${changed.join(', ')}.` : '',

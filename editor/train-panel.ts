@@ -7,8 +7,8 @@ import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { LOSSES, OPTIMIZER_DEFAULTS } from '../src/index.ts';
 import { BUILTIN_SOURCE, type DatasetEntry } from './dataset-source.ts';
-import './train-chart.ts';
-import type { TrainCurves } from './train-chart.ts';
+import './train-results.ts';
+import { EMPTY_RESULTS, type TrainResultsView } from './train-results.ts';
 
 /** 'pausing' until the batch in flight ends, then 'paused'. */
 export type TrainStatus = 'idle' | 'loading' | 'running' | 'pausing' | 'paused' | 'stopping' | 'done' | 'stopped' | 'failed';
@@ -68,8 +68,8 @@ export class TrainPanel extends LitElement {
   @property({ attribute: false }) code: string[] | null = null;
   @property({ attribute: false }) status: TrainStatus = 'idle';
   @property({ attribute: false }) progress: TrainProgress | null = null;
-  @property({ attribute: false }) curves: TrainCurves = { batches: [], epochs: [] };
-  @property({ attribute: false }) previous: { curves: TrainCurves; label: string } | null = null;
+  /** The kept runs, the curves shown and overlaid, the confusion matrix, export (train-results.ts). */
+  @property({ attribute: false }) results: TrainResultsView = EMPTY_RESULTS;
   @property({ attribute: false }) error = '';
   /** What the last run left, e.g. "Stopped after 12 steps: the graph has the weights learnt so far". */
   @property({ attribute: false }) result = '';
@@ -117,7 +117,7 @@ export class TrainPanel extends LitElement {
       ${this.progress ? this.renderProgress(this.progress) : nothing}
       ${this.error ? html`<div class="error" role="alert" data-testid="train-error">${this.error}</div>` : nothing}
       ${this.result ? html`<div class="result" role="status" data-testid="train-result">${this.result}</div>` : nothing}
-      <dw-train-chart .curves=${this.curves} .previous=${this.previous}></dw-train-chart>
+      <dw-train-results .view=${this.results}></dw-train-results>
       <p class="note">Training starts from the graph's weights (as Run uses them) and leaves the trained ones in the graph: Run shows
         their maps, Undo goes back to the weights before.</p>
     `;

@@ -29,6 +29,42 @@ export interface GraphFile {
   groups?: GraphGroup[];
   /** The output's class names, index = class (set when the editor trains it on a classification set); optional. */
   classNames?: string[];
+  /** The editor's training runs on this graph (curves, History, confusion matrix); optional, ignored by the engine. */
+  training?: { runs: TrainingRun[] };
+}
+
+/**
+ * One training run as the editor keeps it with the graph, in the words of the CLI's `fit --history` file:
+ * Keras' History (`history`), the run's `params` (`steps`: the batches each epoch took) and every batch's
+ * own loss and accuracy (`batches`). A value that was not a number is null (JSON has no NaN).
+ */
+export interface TrainingRun {
+  id: string;
+  /** When it ended, ISO 8601. */
+  date: string;
+  /** The graph's name when it trained: runs of other graphs are compared with it. */
+  model: string;
+  /** Its compile and fit in short: "adam 0.001, batch 32, fashion-cnn". */
+  label: string;
+  /** Stopped before its last epoch ended. */
+  stopped: boolean;
+  params: {
+    dataset: string; loss: string; optimizer: string; learningRate: number; batchSize: number; epochs: number;
+    validationSplit: number; stepsPerEpoch?: number; seed: number; steps: number[];
+  };
+  history: { loss: (number | null)[]; accuracy: (number | null)[]; val_loss?: (number | null)[]; val_accuracy?: (number | null)[] };
+  batches: { loss: (number | null)[]; accuracy: (number | null)[] };
+  /** The trained model on held-out images: the validation split, or the test set when there was none. */
+  evaluation?: TrainingEvaluation;
+}
+
+export interface TrainingEvaluation {
+  split: 'validation' | 'test';
+  classNames: string[];
+  /** matrix[true][predicted]: how many images of class `true` the model called `predicted`. */
+  matrix: number[][];
+  /** Some wrongly classified images (most confident first), by their index in the split. */
+  misclassified: { index: number; label: number; predicted: number; confidence: number }[];
 }
 
 /**
