@@ -9,6 +9,7 @@ const PORT = Number(process.env.E2E_BUILT_PORT ?? 4199);
 export default defineConfig({
   ...base,
   testDir: 'e2e/built',
+  testIgnore: [],
   use: { ...base.use, baseURL: `http://127.0.0.1:${PORT}` },
   webServer: {
     command: `npx vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,

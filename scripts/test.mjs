@@ -115,6 +115,9 @@ const suites = [
   ['wgpu', process.execPath, [`${ROOT}scripts/test-wgpu.mjs`]],
   ['browser', bin('vitest'), ['run', '--project', 'browser']],
   ['e2e', bin('playwright'), ['test']],
+  // The production build (dist/) and the smoke subset against it, served as a static host would.
+  ['build', bin('vite'), ['build', '--logLevel', 'warn']],
+  ['e2e-built', bin('playwright'), ['test', '--config', 'playwright.built.config.ts']],
 ];
 const outcomes = suites.map(([label, command, args]) => [label, runSuite(label, command, args)]);
 const failed = outcomes.filter(([, ok]) => !ok).map(([label]) => label);
