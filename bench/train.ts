@@ -39,9 +39,10 @@ const adam = classifierCompile('adam').optimizer as AdamConfig;
 
 /**
  * README's measured fit of examples/fashion-cnn.json (batch 32, Adam): the steps it took to 90 % test
- * accuracy, null while no run has reached it (6 epochs, 10,122 steps, reached 89.6 % test, 90.5 % validation).
+ * accuracy — 6 epochs at 1e-3 (89.6 %), then 3 at 1e-4 from the saved model: 90.3 % after 9 epochs.
+ * The test set is measured at the end of a run only, so this is where it was seen, not the first step above 90 %.
  */
-const FASHION_CNN_STEPS_TO_90 = null as number | null;
+const FASHION_CNN_STEPS_TO_90 = 15_183 as number | null;
 
 await getGpu();
 trackGpuMemory();
@@ -120,6 +121,6 @@ if (typeof fashion === 'object') {
   const epoch = 60000 / rate;
   console.log(FASHION_CNN_STEPS_TO_90 === null
     ? `\ntime to 90 % on Fashion-MNIST (fashion-cnn, deepwire): not measured — no run has reached 90 % yet (README: 10,122 steps of 32 reached 89.6 % test accuracy); at ${rate.toFixed(1)} images/s one epoch of 60,000 images takes ${(epoch / 60).toFixed(1)} min`
-    : `\ntime to 90 % on Fashion-MNIST (fashion-cnn, deepwire): ${FASHION_CNN_STEPS_TO_90} steps of 32 (README's run) at ${rate.toFixed(1)} images/s ≈ ${((FASHION_CNN_STEPS_TO_90 * 32) / rate / 60).toFixed(1)} min`);
+    : `\ntime to 90 % on Fashion-MNIST (fashion-cnn, deepwire): ${FASHION_CNN_STEPS_TO_90.toLocaleString('en-US')} steps of 32 (README's run: 90.3 % test accuracy after 9 epochs) at ${rate.toFixed(1)} images/s ≈ ${((FASHION_CNN_STEPS_TO_90 * 32) / rate / 60).toFixed(1)} min`);
 }
 engine.device.destroy();
