@@ -4,6 +4,7 @@
 import { analyzeGraph, type GraphReport, type NodeReport } from '../graph/analyze.ts';
 import { resolveAttrs } from '../ops/attrs.ts';
 import { OpError, type AttrSpec } from '../ops/op.ts';
+import { ancestorsOf } from '../runtime/reference.ts';
 import { sizeOf } from '../tensor.ts';
 
 /** deepwire op → Keras layer class, where the names differ. */
@@ -77,7 +78,7 @@ export function kerasModel(graph: unknown): KerasModel {
     const first = report.problems.slice(0, 3).map((p) => p.message).join('; ');
     throw new OpError(`cannot export a graph with problems: ${first}`, "fix them first ('deepwire validate' lists them all)");
   }
-  const needed = ancestors(report);
+  const needed = ancestorsOf(report, report.outputs);
   const nodes = report.order.filter((id) => needed.has(id)).map((id) => report.byId.get(id)!);
   const layerNames = new Set(report.nodes.map((r) => r.name));
   const nameOf = (id: string) => report.byId.get(id)!.name;
@@ -135,16 +136,4 @@ function kerasArguments(r: NodeReport): Map<string, KerasArgument> {
     else args.set(key, { value, kind: spec.kind });
   }
   return args;
-}
-
-function ancestors(report: GraphReport): Set<string> {
-  const seen = new Set<string>();
-  const stack = [...report.outputs];
-  while (stack.length) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    stack.push(...(report.byId.get(id)?.inputs ?? []));
-  }
-  return seen;
 }

@@ -5,7 +5,7 @@
 // weights, runs the module on an .npy and writes the output in deepwire's layout.
 import type { GraphReport } from '../graph/analyze.ts';
 import { OpError } from '../ops/op.ts';
-import { materializeWeights, unstoredWeights, type WeightStore } from '../runtime/reference.ts';
+import { ancestorsOf, materializeWeights, unstoredWeights, type WeightStore } from '../runtime/reference.ts';
 import { formatShape, sizeOf, type Tensor } from '../tensor.ts';
 import { writeNpz } from './npz.ts';
 import { PYTHON_HELPERS, PYTORCH_OPS, pyStr, TorchExportError, type HelperName, type TorchNode, type TorchValue } from './pytorch-ops.ts';
@@ -54,7 +54,7 @@ export function exportPytorch(report: GraphReport, options: PytorchExportOptions
   const className = pascalCase(name);
 
   const outputIds = options.outputs ?? report.outputs;
-  const needed = ancestors(report, outputIds);
+  const needed = ancestorsOf(report, outputIds);
   const nodes = report.order.map((id) => report.byId.get(id)!).filter((r) => needed.has(r.id));
   const used = new Set<string>([...RESERVED, className]);
   const identifier = (layerName: string) => {
@@ -225,16 +225,4 @@ function pascalCase(name: string): string {
 const identifierHint = (name: string) => name.replace(/[^A-Za-z0-9_.-]/g, '_');
 
 const pyShape = (shape: readonly number[]) => (shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`);
-
-function ancestors(report: GraphReport, outputs: readonly string[]): Set<string> {
-  const seen = new Set<string>();
-  const stack = [...outputs];
-  while (stack.length) {
-    const id = stack.pop()!;
-    if (seen.has(id)) continue;
-    seen.add(id);
-    stack.push(...(report.byId.get(id)?.inputs ?? []));
-  }
-  return seen;
-}
 
