@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze.ts';
 import type { GraphFile, GraphNode } from '../graph/types.ts';
@@ -46,6 +47,52 @@ function python(scripts: Record<string, string>): { error: string; layers: Recor
   if (listed.status !== 0) throw new Error(listed.stderr);
   const byPath = JSON.parse(listed.stdout) as Record<string, Layers>;
   return { error: '', layers: Object.fromEntries(Object.keys(scripts).map((file, i) => [file, byPath[paths[i]]])) };
+}
+
+/** Each script run for real against the Keras stand-in (src/testing/keras-stand-in): what it built, by file. */
+interface StandInRecord {
+  name: string;
+  inputs: string[];
+  outputs: string[];
+  layers: { class: string; name: string; kwargs: Record<string, string>; inbound: string[] }[];
+}
+
+const RUN_WITH_STAND_IN = `
+import json, os, runpy, sys, tensorflow
+out = {}
+for path in sys.argv[1:]:
+    tensorflow._layers.clear(); tensorflow._names.clear()
+    os.environ['KERAS_STAND_IN_RECORD'] = path + '.record.json'
+    try:
+        runpy.run_path(path, run_name='exported')
+        out[path] = json.load(open(path + '.record.json'))
+    except Exception as e:
+        out[path] = {'error': f'{type(e).__name__}: {e}'}
+print(json.dumps(out))
+`;
+
+function runWithStandIn(scripts: Record<string, string>): Record<string, StandInRecord | { error: string }> {
+  const paths = Object.entries(scripts).map(([file, script]) => {
+    const path = join(dir, file);
+    writeFileSync(path, script);
+    return path;
+  });
+  const standIn = fileURLToPath(new URL('../testing/keras-stand-in', import.meta.url));
+  const run = spawnSync('python3', ['-c', RUN_WITH_STAND_IN, ...paths], { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, PYTHONPATH: standIn } });
+  if (run.status !== 0) throw new Error(run.stderr);
+  const byPath = JSON.parse(run.stdout) as Record<string, StandInRecord | { error: string }>;
+  return Object.fromEntries(Object.keys(scripts).map((file, i) => [file, byPath[paths[i]]]));
+}
+
+/** The record says what the graph says: one layer per node, in order, each called on its inputs' layers. */
+function expectWiredAsGraph(record: StandInRecord | { error: string }, g: GraphFile): void {
+  expect('error' in record ? record.error : '').toBe('');
+  const r = record as StandInRecord;
+  const report = analyzeGraph(g);
+  const nameOf = (id: string) => report.byId.get(id)!.name;
+  expect(r.layers.map((l) => [l.name, l.inbound])).toEqual(report.order.map((id) => [nameOf(id), report.byId.get(id)!.inputs.map(nameOf)]));
+  expect(r.inputs).toEqual(report.nodes.filter((n) => n.op === 'Input').map((n) => n.name));
+  expect(r.outputs).toEqual(report.outputs.map(nameOf));
 }
 
 /** One script through python(). */
@@ -136,6 +183,23 @@ describe('exportKeras', () => {
     expect(at('relu').kw).toEqual({ max_value: '6', name: 're_lu' });
     expect(at('sep').kw.pointwise_regularizer).toBe('tf.keras.regularizers.l2(0.01)');
     expect(at('dot').kw).toMatchObject({ axes: '1', normalize: 'True' });
+    // Run for real against the stand-in: only Keras' layer classes, each wired to its inputs.
+    expectWiredAsGraph(runWithStandIn({ 'every_op_run.py': script })['every_op_run.py'], g);
+  });
+
+  it('the stand-in catches what a run in Keras would: a class Keras lacks, a miswired layer', () => {
+    const { script } = exportKeras(graph([
+      { id: 'x', op: 'Input', attrs: { shape: [4, 4, 2] } },
+      { id: 'a', op: 'Conv2D', name: 'a', inputs: ['x'], attrs: { filters: 2, kernel_size: 1 } },
+      { id: 'b', op: 'Conv2D', name: 'b', inputs: ['a'], attrs: { filters: 2, kernel_size: 1 } },
+    ], ['b']));
+    const runs = runWithStandIn({ 'unknown.py': script.replace('layers.Conv2D(', 'layers.Conv2d('), 'miswired.py': script.replace("name='b')(a)", "name='b')(input_1)") });
+    expect(runs['unknown.py']).toEqual({ error: "AttributeError: module 'keras.layers' has no attribute 'Conv2d'" });
+    expect(() => expectWiredAsGraph(runs['miswired.py'], graph([
+      { id: 'x', op: 'Input', attrs: { shape: [4, 4, 2] } },
+      { id: 'a', op: 'Conv2D', name: 'a', inputs: ['x'], attrs: { filters: 2, kernel_size: 1 } },
+      { id: 'b', op: 'Conv2D', name: 'b', inputs: ['a'], attrs: { filters: 2, kernel_size: 1 } },
+    ], ['b']))).toThrow();
   });
 
   it('puts a ZeroPadding2D before a conv with explicit pads (Keras has only same and valid)', () => {
@@ -192,6 +256,11 @@ describe('exportKeras on the zoo', () => {
 
   it('every script compiles (python3 -m py_compile)', () => {
     expect(read.error).toBe('');
+  });
+
+  it('every script runs against the Keras stand-in and builds the graph, layer by layer and wire by wire', () => {
+    const records = runWithStandIn(Object.fromEntries(exported.map((m) => [`${m.name}_run.py`, m.script])));
+    for (const m of exported) expectWiredAsGraph(records[`${m.name}_run.py`], m.graph);
   });
 
   for (const { name, graph, script, layers, params } of exported)
