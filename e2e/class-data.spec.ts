@@ -114,6 +114,17 @@ test('a class set: named buckets filled with photos and webcam frames, what cann
   expect((await page.evaluate(() => window.deepwire.getGraph())).classNames).toEqual(['cat', 'cup']);
   const unknown = await page.evaluate(() => window.deepwire.fit({ dataset: 'dogs' }).then(() => 'trained', (e: Error) => e.message));
   expect(unknown).toContain("unknown dataset 'dogs' (data sets: 'fashion-mnist', 'pets';");
+
+  // The set is kept in the browser: after a reload it is back, photos and all, and trains by its name.
+  await page.reload();
+  await openTrainPanel(page);
+  await expect(page.getByTestId('data-notice')).toContainText("Restored 1 class set from this browser: 'pets'");
+  await expect(bucket(page, 'pets', 0).getByTestId('bucket-count')).toHaveText('5 images');
+  await expect(bucket(page, 'pets', 1).getByTestId('bucket-count')).toHaveText('4 images');
+  await expect(bucket(page, 'pets', 0).locator('img[alt="dropped-cat-0.png"]')).toBeVisible();
+  expect(await datasetOptions(page)).toEqual(['fashion-mnist', 'pets']);
+  const again = await page.evaluate(() => window.deepwire.fit({ dataset: 'pets', epochs: 1, batchSize: 4 }));
+  expect(again.history.loss).toHaveLength(1);
 });
 
 test('an image folder: from the directory picker, from <input webkitdirectory>, and one that does not decode', async ({ page }) => {

@@ -2,8 +2,8 @@
  *  capturing webcam frames), image folders picked with the directory picker (one subfolder per class, as
  *  keras.utils.image_dataset_from_directory), and the full Fashion-MNIST picked as its four IDX files.
  *  It is the Train panel's DatasetSource (the built-in subset first), makes the preview of a batch and
- *  says in words what is wrong with what was given. Kept for the page's life (not across a reload).
- *  A Lit reactive controller. */
+ *  says in words what is wrong with what was given. The class sets are kept across reloads (class-set-db.ts);
+ *  a picked folder is kept as the set it became; the Fashion-MNIST files are picked again. A Lit reactive controller. */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
   fashionMnistFromIdx, formatCount, isGzip, parseIdx,
@@ -11,6 +11,7 @@ import {
 } from '../src/index.ts';
 import { indexImagePaths } from '../src/data/image-folder-index.ts';
 import { previewBatch, type BatchPreview } from './batch-preview.ts';
+import { loadClassSets, saveClassSets } from './class-set-db.ts';
 import { classSetProblem, classSetSamples, freeName, keptPicture, pictureInputShape, type ClassImage, type ClassSet } from './class-sets.ts';
 import { BUILTIN_SOURCE, type DatasetEntry, type DatasetSource, type LoadedDataset } from './dataset-source.ts';
 import { decodePhoto } from './image-decode.ts';
@@ -73,11 +74,40 @@ export class DataController implements ReactiveController, DatasetSource {
     host.addController(this);
   }
 
-  hostConnected(): void {}
+  /** The sets as last written to (or read from) the browser's storage. */
+  private keptSets: ClassSet[] | null = null;
+  private saveTimer = 0;
+
+  hostConnected(): void {
+    void loadClassSets().then((kept) => {
+      // Sets made before the storage answered come after the kept ones; a kept name taken meanwhile is renamed.
+      const made = this.sets;
+      const restored = kept.map((s) => (made.some((m) => m.name === s.name) ? { ...s, name: freeName(s.name, made.map((m) => m.name)) } : s));
+      this.sets = [...restored, ...made];
+      this.keptSets = kept.length && !made.length ? this.sets : null;
+      if (kept.length) this.notice = `Restored ${kept.length} class set${kept.length === 1 ? '' : 's'} from this browser: ${kept.map((s) => `'${s.name}'`).join(', ')}.`;
+      this.changed();
+    }, (e) => this.fail(`Your class sets could not be read back: ${messageOf(e)}.`));
+  }
 
   private changed(): void {
     this.version++;
     this.host.requestUpdate();
+    if (this.sets !== this.keptSets) {
+      clearTimeout(this.saveTimer);
+      this.saveTimer = window.setTimeout(() => this.keep(), 300);
+    }
+  }
+
+  /** Writes the sets to the browser's storage; a refusal is said, and the sets stay on the page. */
+  private keep(): void {
+    const sets = this.sets;
+    if (sets === this.keptSets) return;
+    this.keptSets = sets;
+    // A refusal is not retried for the same sets (the message would loop); the next edit tries again.
+    saveClassSets(sets).catch((e) => {
+      this.fail(`Your class sets are on this page but were not kept for the next visit: ${messageOf(e)}.`);
+    });
   }
 
   private fail(text: string): void {
