@@ -84,7 +84,8 @@ export class DataController implements ReactiveController, DatasetSource {
       const made = this.sets;
       const restored = kept.map((s) => (made.some((m) => m.name === s.name) ? { ...s, name: freeName(s.name, made.map((m) => m.name)) } : s));
       this.sets = [...restored, ...made];
-      this.keptSets = kept.length && !made.length ? this.sets : null;
+      // Nothing made meanwhile: the page holds what is stored, so nothing is written back on start-up.
+      this.keptSets = made.length ? null : this.sets;
       if (kept.length) this.notice = `Restored ${kept.length} class set${kept.length === 1 ? '' : 's'} from this browser: ${kept.map((s) => `'${s.name}'`).join(', ')}.`;
       this.changed();
     }, (e) => this.fail(`Your class sets could not be read back: ${messageOf(e)}.`));
