@@ -148,10 +148,12 @@ export function receptiveFields(report: GraphReport, options: FieldOptions = {})
 }
 
 function nodeField(node: NodeReport, report: GraphReport, fields: Map<string, ReceptiveField>, from?: string): ReceptiveField {
-  if (node.id === from || (from === undefined && node.def?.category === 'Input'))
+  if (node.id === from || (from === undefined && node.def?.category === 'Input')) {
+    const shape = node.shape ? node.shape.join('×') : 'unknown';
     return isMap(node.shape)
       ? { kind: 'window', input: node.id, size: [1, 1], stride: [1, 1], start: [0, 0] }
-      : { kind: 'none', reason: `its ${node.shape ? node.shape.join('×') : 'unknown'} tensor is not an image (H×W×C)` };
+      : { kind: 'none', reason: `its ${shape} tensor is not an image (H×W×C)` };
+  }
   if (!node.def || !node.shape) return { kind: 'none', reason: 'it has no output shape: fix its problem first' };
   const inputShapes = node.inputs.map((i) => report.byId.get(i)?.shape);
   if (inputShapes.some((s) => !s)) return { kind: 'none', reason: 'an input has no shape' };
