@@ -23,8 +23,8 @@ describe('receptive fields as the editor shows them', () => {
       { id: 'gap', op: 'GlobalAveragePool2D', inputs: ['x'] },
       { id: 'fc', op: 'Dense', inputs: ['gap'], attrs: { units: 2 } },
     ] });
-    expect(fieldText(r, 'fc')).toEqual({ text: 'the whole input', title: 'the whole input (Dense: each unit weighs every value of its input vector)' });
-    expect(fieldText(r, 'gap')?.title).toBe('the whole input (global average pooling: each value is the mean of a whole map)');
+    expect(fieldText(r, 'fc')?.text).toBe('the whole input (Dense: each unit weighs every value of its input vector)');
+    expect(fieldText(r, 'gap')?.text).toBe('the whole input (global average pooling: each value is the mean of a whole map)');
   });
 
   it('draws on the photo only the fields of the Input it is fed to', () => {
