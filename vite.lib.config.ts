@@ -2,10 +2,10 @@
 // built as ES modules to dist/lib/, the WGSL kernels inlined as strings (Vite's `?raw`), the runtime
 // dependencies (package.json "dependencies") and Node's built-ins left to the user's resolver. The
 // editor's site (vite.config.ts) empties dist/ when it builds: build it first (`npm run build` does).
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'vite';
-import pkg from './package.json' with { type: 'json' };
 
-const dependencies = Object.keys(pkg.dependencies);
+const dependencies = Object.keys(JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')).dependencies);
 
 export default defineConfig({
   publicDir: false,

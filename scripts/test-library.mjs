@@ -67,7 +67,7 @@ test('the package holds the built library, its types, the CLI, and no editor', (
   const editorish = sources.filter((s) => /(^|\/)editor\/|node_modules\/(lit|lit-html|lit-element|@lit|rete|rete-[a-z-]+|@retejs|elkjs)\//.test(s));
   assert.deepEqual(editorish, [], 'no editor module, Lit, Rete or ELK in the library');
   const code = filesUnder(join(installed(), 'dist/lib')).filter((f) => f.endsWith('.js')).map((f) => readFileSync(f, 'utf8')).join('\n');
-  assert.ok(!/\?raw/.test(code), 'no ?raw import left: the WGSL is inlined');
+  assert.ok(!/(from\s*|import\s*\(\s*)['"][^'"]*\?raw['"]/.test(code), 'no ?raw import left: the WGSL is inlined');
   assert.match(code, /@compute @workgroup_size/, 'the WGSL kernels are in the bundle');
 });
 
@@ -81,15 +81,17 @@ const h: History = await model.fit(out.classes, out.classes, { epochs: 1, optimi
 console.log(h.history.loss[0], model.inputs[0].shape, device.description);
 `;
   writeFileSync(join(APP, 'check.ts'), source);
+  // and one mistake, so that a pass means the types were really read: a number is no model source.
+  writeFileSync(join(APP, 'wrong.ts'), `import { loadModel } from 'deepwire';\nexport const m = await loadModel(42);\n`);
   const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-  const common = ['--noEmit', '--strict', '--target', 'es2022', '--skipLibCheck', 'false', 'check.ts'];
+  const common = ['--noEmit', '--strict', '--target', 'es2022', '--skipLibCheck', 'false', 'check.ts', 'wrong.ts'];
   // Neither @types/node nor anything else installed beside deepwire: its declarations bring what they need.
-  sh(process.execPath, [tsc, ...common, '--module', 'nodenext', '--moduleResolution', 'nodenext'], { cwd: APP });
-  sh(process.execPath, [tsc, ...common, '--module', 'esnext', '--moduleResolution', 'bundler', '--lib', 'es2023,dom'], { cwd: APP });
-  // A type error is reported, so the check above means something.
-  writeFileSync(join(APP, 'wrong.ts'), `import { loadModel } from 'deepwire';\nconst m = await loadModel(42);\n`);
-  const wrong = spawnSync(process.execPath, [tsc, ...common.slice(0, -1), '--module', 'nodenext', '--moduleResolution', 'nodenext', 'wrong.ts'], { cwd: APP, encoding: 'utf8' });
-  assert.match(wrong.stdout, /wrong\.ts.*error TS2345/);
+  for (const mode of [['--module', 'nodenext', '--moduleResolution', 'nodenext'], ['--module', 'esnext', '--moduleResolution', 'bundler', '--lib', 'es2023,dom']]) {
+    const result = spawnSync(process.execPath, [tsc, ...common, ...mode], { cwd: APP, encoding: 'utf8' });
+    const errors = result.stdout.split('\n').filter((line) => /error TS/.test(line));
+    assert.equal(errors.length, 1, `${mode.join(' ')}: only the planted error:\n${result.stdout}`);
+    assert.match(errors[0], /^wrong\.ts\(2,\d+\): error TS2345/);
+  }
 });
 
 test('the example Node script runs a graph on Dawn as the CPU reference does, and trains', () => {
@@ -103,6 +105,8 @@ test('the example Node script runs a graph on Dawn as the CPU reference does, an
   const losses = out.match(/trained: loss (.+);/)[1].split(' → ').map(Number);
   assert.equal(losses.length, 2);
   assert.ok(losses.every(Number.isFinite) && losses[1] < losses[0], `the loss falls: ${losses.join(' → ')}`);
+  const accuracy = Number(out.match(/evaluate: loss \S+, accuracy (\S+)/)[1]);
+  assert.ok(accuracy > 0.5, `it learnt the made-up task (4 classes): accuracy ${accuracy}`);
   assert.match(out, /predict: 1×10, class \d/);
 });
 

@@ -54,7 +54,7 @@ try {
     labels.data[n] = quarter;
   }
   const history = await small.fit(images, labels, {
-    optimizer: 'adam', learningRate: 0.01, batchSize: 32, epochs: 2, validationSplit: 0.25, device,
+    optimizer: 'adam', batchSize: 32, epochs: 2, validationSplit: 0.25, device,
     onEpochEnd: (log) => console.log(`epoch ${log.epoch}: loss ${log.loss.toFixed(4)}, accuracy ${log.accuracy.toFixed(3)}, val_accuracy ${log.valAccuracy?.toFixed(3)}`),
   });
   const { loss, accuracy } = await small.evaluate(images, labels, { device });

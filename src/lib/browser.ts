@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * deepwire in a web page: load a graph made in the deepwire editor, a Keras model (TF.js Layers format)
  * or an ONNX model, compile it for WebGPU, run it, read any node's output, train it.
@@ -48,7 +48,7 @@ export async function loadModel(source: ModelSource | Blob, options: LoadOptions
     const name = options.name ?? ('name' in source && typeof source.name === 'string' ? source.name.replace(/\.(json|onnx)$/i, '') : undefined);
     return new Model(await loadModelWith(new Uint8Array(await source.arrayBuffer()), { ...options, name }, FETCHED));
   }
-  return new Model(await loadModelWith(source, options, FETCHED));
+  return new Model(await loadModelWith(source as ModelSource, options, FETCHED));
 }
 
 /**

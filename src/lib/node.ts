@@ -1,4 +1,4 @@
-/// <reference types="@webgpu/types" />
+/// <reference types="@webgpu/types" preserve="true" />
 /**
  * deepwire in Node: load a graph made in the deepwire editor, a Keras model (TF.js Layers format) or an
  * ONNX model from a file, compile it for WebGPU (Dawn, from the `webgpu` package: `npm install webgpu`),
