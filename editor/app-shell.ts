@@ -41,6 +41,8 @@ import './block-dialog.ts';
 import './shortcut-sheet.ts';
 import './input-panel.ts';
 import './activation-viewer.ts';
+import './where-it-looks-panel.ts';
+import { computeWhereItLooks, plainWhereItLooks, type PlainWhereItLooks, type WhereHooks, type WhereRequest } from './where-it-looks-run.ts';
 import './open-model-dialog.ts';
 import type { OpenModelDialog } from './open-model-dialog.ts';
 import type { OpenedModel } from './model-loader.ts';
@@ -75,6 +77,8 @@ declare global {
       fit(options?: Record<string, unknown>): Promise<KerasHistory>;
       /** Runs the graph on the input and gives its output with the top classes, named when it was trained here. */
       predict(): Promise<Prediction>;
+      /** A saliency map (and with `gradCam`, Grad-CAM) of a node's channel or a classifier's class, on the input fed. */
+      saliency(request: WhereRequest): Promise<PlainWhereItLooks>;
     };
   }
 }
@@ -170,6 +174,10 @@ export class AppShell extends LitElement {
       runNumber: () => this.runs.runNumber,
     },
   });
+  /** "Where it looks" (saliency, Grad-CAM): the page's graph, input and device. */
+  private whereHooks: WhereHooks = { graph: () => this.doc.graph, report: () => this.doc.report, feeds: () => this.input.feeds(), engine: () => this.runs.openEngine() };
+  private computeWhere = (request: WhereRequest) => computeWhereItLooks(this.whereHooks, request);
+  private activationOf = (id: string) => this.runs.activation(id);
   /** The data panel's "Predict the input": its top classes, or why there are none. */
   @state() private prediction: { top: Prediction | null; error: string } = { top: null, error: '' };
   @state() private dragging = false;
@@ -199,6 +207,7 @@ export class AppShell extends LitElement {
       activation: (id) => this.runs.activation(id),
       fit: (options) => this.training.start(options ?? {}),
       predict: () => this.predictInput(),
+      saliency: async (request) => plainWhereItLooks(await this.computeWhere(request)),
     };
     window.addEventListener('paste', this.onPaste);
     this.addEventListener('dragover', this.onDragOver);
@@ -260,7 +269,9 @@ export class AppShell extends LitElement {
         .message=${probe ? (probe.source ? '' : probe.pending ? `Drawing ${viewer.name}'s map on the probe…` : `${viewer.name} has no map of its own on the probe.`) : viewer.message}
         .nodeLabel=${probe ? `${viewer.name} · probe, ${probe.label}` : viewer.name} .nodeId=${viewer.id} .photo=${this.input.feeds().preview} .globalRange=${this.runs.globalRange} .globalSources=${this.runs.globalSources}
         .compareOptions=${this.runs.compareOptions()} .compareSource=${this.runs.compareSource} @close=${() => this.runs.closeMaps()}
-        @compare-request=${(e: CustomEvent<{ id: string }>) => void this.runs.loadCompare(e.detail.id)}></dw-activation-viewer>` : null}
+        @compare-request=${(e: CustomEvent<{ id: string }>) => void this.runs.loadCompare(e.detail.id)}>
+        <dw-where-it-looks slot="where" .nodeId=${viewer.id} .report=${this.doc.report} .classNames=${this.doc.graph.classNames} .photo=${this.input.feeds().preview}
+          .compute=${this.computeWhere} .activation=${this.activationOf}></dw-where-it-looks></dw-activation-viewer>` : null}
       <div class="side">
         <dw-input-panel .feed=${this.input.feeds().info} .preview=${this.input.feeds().preview} .notes=${this.input.notes} .error=${this.input.error || this.input.feeds().error}
           .resize=${this.input.choice.resize} .preprocess=${this.input.choice.preprocess} .samples=${SAMPLES}
