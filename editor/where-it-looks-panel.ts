@@ -1,11 +1,11 @@
 /** "Where it looks", under the activation viewer's maps: a saliency map or Grad-CAM of the viewed node's
- *  channel — or, for a classifier output, of a class picked among its top predictions — drawn over the
+ *  channel — or, for a vector output, of a class (a unit) picked among its top values — drawn over the
  *  photo the network sees, with a colormap and an opacity. The numbers come from `compute`
  *  (where-it-looks-run.ts, the same as window.deepwire.saliency()); the last result is `result`. */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import {
-  camLayers, classNamesFor, formatNumber, overlayHeatmap, peakOf, topIndices, type ColormapName, type GraphReport, type Heatmap, type WhereItLooks,
+  camLayers, classNamesFor, formatNumber, isClassifier, overlayHeatmap, peakOf, SALIENCY_SATURATE, topIndices, type ColormapName, type GraphReport, type Heatmap, type WhereItLooks,
 } from '../src/index.ts';
 import type { WhereRequest } from './where-it-looks-run.ts';
 
@@ -50,8 +50,14 @@ export class WhereItLooksPanel extends LitElement {
     return this.report?.byId.get(this.nodeId)?.shape ?? null;
   }
 
-  private get isClassifier(): boolean {
+  /** A vector output: its entry is picked among its top values, not typed as a channel. */
+  private get isVector(): boolean {
     return this.shape?.length === 1;
+  }
+
+  /** A vector whose entries are classes (it ends in a softmax, or they have names): scored by class, its logit where there is one. */
+  private get isClassifier(): boolean {
+    return !!this.report && isClassifier(this.report, this.nodeId, this.classNames);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -62,7 +68,7 @@ export class WhereItLooksPanel extends LitElement {
       this.top = [];
       const layers = this.layers();
       this.layer = layers.at(-1) ?? '';
-      if (this.isClassifier) void this.readTop();
+      if (this.isVector) void this.readTop();
     }
   }
 
@@ -82,7 +88,7 @@ export class WhereItLooksPanel extends LitElement {
     const K = out.shape.at(-1)!;
     const names = classNamesFor(K, this.classNames);
     const values = out.data.subarray(0, K);
-    this.top = topIndices(values, Math.min(TOP_CLASSES, K)).map((index) => ({ index, name: names?.[index] ?? `class ${index}`, value: values[index] }));
+    this.top = topIndices(values, Math.min(TOP_CLASSES, K)).map((index) => ({ index, name: names?.[index] ?? `${this.isClassifier ? 'class' : 'unit'} ${index}`, value: values[index] }));
     this.cls = this.top[0]?.index ?? 0;
   }
 
@@ -90,7 +96,7 @@ export class WhereItLooksPanel extends LitElement {
     if (!this.compute) return;
     this.busy = true;
     this.error = '';
-    const request: WhereRequest = this.isClassifier ? { node: this.nodeId, class: this.cls } : { node: this.nodeId, channel: this.channel };
+    const request: WhereRequest = this.isClassifier ? { node: this.nodeId, class: this.cls } : { node: this.nodeId, channel: this.isVector ? this.cls : this.channel };
     if (kind === 'grad-cam') request.gradCam = this.layer || true;
     try {
       this.result = { ...(await this.compute(request)), kind };
@@ -115,7 +121,8 @@ export class WhereItLooksPanel extends LitElement {
     const photo = this.photo && this.photo.width === map.width && this.photo.height === map.height ? this.photo : null;
     const picture = { width: map.width, height: map.height, data: new Float32Array(map.width * map.height * 3) };
     if (photo) for (let i = 0; i < map.width * map.height; i++) for (let c = 0; c < 3; c++) picture.data[3 * i + c] = photo.data[4 * i + c];
-    const rgba = overlayHeatmap(picture, map, { resize: 'stretch', colormap: this.colormap, opacity: photo ? this.opacity : 1 });
+    const saturate = this.result?.kind === 'saliency' ? SALIENCY_SATURATE : 1;
+    const rgba = overlayHeatmap(picture, map, { resize: 'stretch', colormap: this.colormap, opacity: photo ? this.opacity : 1, saturate });
     canvas.width = map.width;
     canvas.height = map.height;
     canvas.getContext('2d')!.putImageData(new ImageData(rgba.data as Uint8ClampedArray<ArrayBuffer>, map.width, map.height), 0, 0);
@@ -132,8 +139,8 @@ export class WhereItLooksPanel extends LitElement {
     return html`
       <div class="row">
         <h3>Where it looks</h3>
-        ${this.isClassifier
-          ? html`<label>class <select data-testid="where-class" @change=${(e: Event) => (this.cls = Number((e.target as HTMLSelectElement).value))}>
+        ${this.isVector
+          ? html`<label>${this.isClassifier ? 'class' : 'unit'} <select data-testid="where-class" @change=${(e: Event) => (this.cls = Number((e.target as HTMLSelectElement).value))}>
               ${this.top.length ? this.top.map((t) => html`<option value=${t.index} ?selected=${t.index === this.cls}>${t.name.split(',')[0]} (${formatNumber(t.value)})</option>`)
                 : Array.from({ length: Math.min(shape[0], 1000) }, (_, i) => html`<option value=${i} ?selected=${i === this.cls}>${i}</option>`)}
             </select></label>`

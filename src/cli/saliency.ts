@@ -13,10 +13,10 @@ import { Engine, EngineError } from '../runtime/engine.ts';
 import { materializeWeights } from '../runtime/reference.ts';
 import { formatShape, type Tensor } from '../tensor.ts';
 import { peakOf, type Heatmap } from '../explain/heatmap.ts';
-import { overlayHeatmap } from '../explain/heatmap-overlay.ts';
+import { overlayHeatmap, SALIENCY_SATURATE } from '../explain/heatmap-overlay.ts';
 import { gradientsOnGpu } from '../explain/saliency-gradients.ts';
 import { gradientsReference } from '../explain/saliency-reference.ts';
-import { gradientProblem, resolveClass, type ScoreTarget } from '../explain/saliency-target.ts';
+import { gradientProblem, isClassifier, resolveClass, type ScoreTarget } from '../explain/saliency-target.ts';
 import { whereItLooks } from '../explain/where-it-looks.ts';
 import type { Flags } from './args.ts';
 import { CliError, readInput, usageError, writeOutput, type CliIo } from './io.ts';
@@ -79,6 +79,7 @@ export async function runSaliency(
   if (x.shape[0] !== 1) throw new CliError(`a map explains one image; the input holds ${x.shape[0]}`, 'give one image');
   const isVector = r.shape?.length === 1;
   const classNames = (loaded.raw.classNames as string[] | undefined) ?? undefined;
+  const classifier = isClassifier(report, node, classNames);
   if (classRef !== undefined && !isVector) throw new CliError(`--class needs a classifier output; '${r.name}' outputs ${formatShape(r.shape ?? [])} maps`, `pick a channel instead: ${flag} ${r.name}:0`);
   const weights = materializeWeights(report, seed, loaded.weights);
   const cpu = flags.backend === 'cpu';
@@ -88,13 +89,13 @@ export async function runSaliency(
     try {
       target = classRef !== undefined ? { node, class: resolveClass(classRef, r.shape![0], classNames) }
         : channel !== undefined ? { node, channel }
-        : await defaultTarget(engine, report, weights, x, node, isVector);
+        : await defaultTarget(engine, report, weights, x, node, classifier);
     } catch (e) {
       if (e instanceof OpError) throw new CliError(e.message, e.hint ?? 'check the node and channel');
       throw e;
     }
     if (classRef === undefined && channel === undefined)
-      io.stderr(`note: no channel or --class given: explaining ${'class' in target ? `the top class, ${target.class}` : `the most active channel, ${target.channel}`}\n`);
+      io.stderr(`note: no channel or --class given: explaining ${'class' in target ? `the top class, ${target.class}` : `the most active ${isVector ? 'unit' : 'channel'}, ${target.channel}`}\n`);
     const layer = gradCamFlag ? (flags.layer !== undefined ? findNode(report, flags.layer as string, '--layer') : true) : undefined;
     let result;
     try {
@@ -117,7 +118,9 @@ export async function runSaliency(
     const photo = photoFile ? decodeImage(await readInput(photoFile, io, 'photo')).picture : null;
     const resize = ((flags.resize as string | undefined) ?? 'crop') as ResizeMode;
     // Without a photo: the map alone, opaque, at the Input's size.
-    const rgba = photo ? overlayHeatmap(photo, map, { resize, opacity }) : overlayHeatmap({ width: map.width, height: map.height, data: new Float32Array(map.width * map.height * 3) }, map, { resize: 'stretch', opacity: 1 });
+    const saturate = result.gradCam ? 1 : SALIENCY_SATURATE;
+    const rgba = photo ? overlayHeatmap(photo, map, { resize, opacity, saturate })
+      : overlayHeatmap({ width: map.width, height: map.height, data: new Float32Array(map.width * map.height * 3) }, map, { resize: 'stretch', opacity: 1, saturate });
     const out = (flags['out-png'] as string | undefined) ?? join((flags.out as string | undefined) ?? 'out', `${fileSafe(r.name)}-${gradCamFlag ? 'grad-cam' : 'saliency'}.png`);
     await writeOutput(out, encodePng({ width: rgba.width, height: rgba.height, data: rgba.data, channels: 4, depth: 8 }), io, 'choose another path with --out-png FILE');
     io.stdout(`${out}: ${rgba.width}×${rgba.height} PNG, ${photo ? `the map over ${photoFile} at opacity ${opacity}` : 'the map alone (no --image photo to draw it on)'}\n`);

@@ -1,6 +1,6 @@
 // A heatmap over the Input's H×W drawn on the photo it came from: each photo pixel is mapped to the
 // Input's coordinates the way the photo was resized into it (src/io/resize.ts: crop, letterbox,
-// stretch), the map sampled there bilinearly, scaled by its peak and coloured with a colormap
+// stretch), the map sampled there bilinearly, scaled by its peak (or a quantile) and coloured with a colormap
 // (src/runtime/colormaps.ts), and blended over the photo with the given opacity. Photo pixels the
 // Input never saw (a crop's overhang) keep the photo, dimmed. RGBA8, for a PNG or an ImageData.
 import type { Picture } from '../io/resize.ts';
@@ -14,6 +14,21 @@ export interface OverlayOptions {
   colormap?: ColormapName;
   /** The heatmap's weight over the photo, 0 (photo only) … 1 (map only); default 0.5. */
   opacity?: number;
+  /**
+   * The quantile of the map's values drawn at the colormap's top (those above saturate); default 1, the
+   * peak. Saliency maps are spiky: their 0.99 quantile shows where the gradient is, not one pixel.
+   */
+  saturate?: number;
+}
+
+/** Where a saliency map is drawn at the colormap's top: its 99th percentile (Grad-CAM's: its peak). */
+export const SALIENCY_SATURATE = 0.99;
+
+/** The value at quantile q of the map (q = 1: the peak). */
+export function quantileOf(map: Heatmap, q: number): number {
+  if (q >= 1) return map.data.reduce((m, v) => Math.max(m, v), 0);
+  const sorted = Float32Array.from(map.data).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
 export interface Rgba {
@@ -48,11 +63,10 @@ function sample(map: Heatmap, x: number, y: number): number | null {
 }
 
 /** The photo (RGB 0–255) with the map over it (module comment). */
-export function overlayHeatmap(photo: Picture, map: Heatmap, { resize = 'crop', colormap = 'magma', opacity = 0.5 }: OverlayOptions = {}): Rgba {
+export function overlayHeatmap(photo: Picture, map: Heatmap, { resize = 'crop', colormap = 'magma', opacity = 0.5, saturate = 1 }: OverlayOptions = {}): Rgba {
   const { width, height } = photo;
   const toInput = photoToInput(width, height, map.width, map.height, resize);
-  let peak = 0;
-  for (const v of map.data) if (v > peak) peak = v;
+  const top = quantileOf(map, saturate) || quantileOf(map, 1);
   const lut = colormapTable(colormap);
   const data = new Uint8ClampedArray(width * height * 4);
   for (let py = 0; py < height; py++)
@@ -65,7 +79,7 @@ export function overlayHeatmap(photo: Picture, map: Heatmap, { resize = 'crop', 
         data.set([r * 0.35, g * 0.35, b * 0.35, 255], 4 * i);
         continue;
       }
-      const c = lut[peak > 0 ? Math.round((Math.max(0, v) / peak) * 255) : 0];
+      const c = lut[top > 0 ? Math.round(Math.min(1, Math.max(0, v) / top) * 255) : 0];
       const a = opacity;
       data[4 * i] = r * (1 - a) + (c & 255) * a;
       data[4 * i + 1] = g * (1 - a) + ((c >> 8) & 255) * a;

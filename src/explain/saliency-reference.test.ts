@@ -9,7 +9,7 @@ import { camClassifier, smoothClassifier } from '../testing/saliency-graphs.ts';
 import { gradCam } from './grad-cam.ts';
 import { upsample } from './heatmap.ts';
 import { gradientsReference, scoreReference } from './saliency-reference.ts';
-import { defaultCamLayer, gradientProblem, resolveClass, type ScoreTarget } from './saliency-target.ts';
+import { defaultCamLayer, gradientProblem, isClassifier, resolveClass, type ScoreTarget } from './saliency-target.ts';
 import { whereItLooks } from './where-it-looks.ts';
 
 const smooth = analyzeGraph(smoothClassifier());
@@ -117,6 +117,13 @@ describe('targets a user gets wrong', () => {
     expect(problem({ node: 'dense', class: 0 }, 'gap')).toThrow(/needs H×W×C maps/);
     expect(problem({ node: 'c1', channel: 0 }, 'c2')).toThrow(/'c2' does not feed 'c1'/);
     expect(problem({ node: 'c1', channel: 0 })).not.toThrow();
+  });
+
+  it('tells classifiers (a softmax, named classes) from other vectors', () => {
+    const cam = analyzeGraph(camClassifier());
+    expect(['probs', 'logits', 'gap', 'c2'].map((id) => isClassifier(cam, id))).toEqual([true, false, false, false]);
+    expect(isClassifier(cam, 'logits', ['a', 'b', 'c', 'd'])).toBe(true);
+    expect(isClassifier(smooth, 'dense')).toBe(true);
   });
 
   it('finds classes by index or by name', () => {

@@ -48,6 +48,17 @@ function logitsOf(user: NodeReport, split: GraphReport): string | null {
   return softmax ? split.byId.get(user.id)!.inputs[0] : null;
 }
 
+/**
+ * Whether a node reads as a classifier: a vector that ends in a softmax, or whose length has class names
+ * (the graph's own, ImageNet's). Other vectors (features, a regression) have units, not classes.
+ */
+export function isClassifier(report: GraphReport, id: string, own?: readonly string[]): boolean {
+  const r = report.byId.get(id);
+  if (r?.shape?.length !== 1) return false;
+  const softmax = r.attrs.activation === 'softmax' || r.op === 'Softmax' || (r.op === 'Activation' && r.attrs.activation === 'softmax');
+  return softmax || classNamesFor(r.shape[0], own) !== null;
+}
+
 /** A node's own output in the split graph: its activation's, where one was split off. */
 const outputOf = (split: GraphReport, id: string) => (split.byId.has(activationId(id)) ? activationId(id) : id);
 
