@@ -113,6 +113,7 @@ describe('deepwire run --saliency / --grad-cam', () => {
     expect((await run('--class', '1')).stderr).toMatch(/--class applies to a map/);
     expect((await run('--saliency', 'probs', '--opacity', '2')).stderr).toMatch(/--opacity must be a number in 0…1/);
     expect((await run('--saliency', 'probs', '--grad-cam', 'probs')).code).toBe(2);
+    expect((await run('--saliency', 'probs', '--output', 'c1')).stderr).toMatch(/--output writes tensors/);
     expect((await run('--grad-cam', 'probs', '--layer', 'gap')).stderr).toMatch(/Grad-CAM's layer needs H×W×C maps/);
   });
 });

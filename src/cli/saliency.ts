@@ -30,6 +30,7 @@ export function checkSaliencyFlags(flags: Flags): void {
   if (flags.saliency !== undefined && flags['grad-cam'] !== undefined) throw usageError('--saliency and --grad-cam each write a map: give one of them', 'run twice for both');
   for (const flag of ['class', 'layer', 'out-png', 'opacity'])
     if (flags[flag] !== undefined && !wantsSaliency(flags)) throw usageError(`--${flag} applies to a map`, 'add --saliency NODE[:CHANNEL] or --grad-cam NODE[:CHANNEL]');
+  if (flags.output !== undefined && wantsSaliency(flags)) throw usageError('--output writes tensors; with --saliency or --grad-cam run writes the map instead', 'leave --output out, or run twice');
   if (flags.layer !== undefined && flags['grad-cam'] === undefined) throw usageError('--layer names the Grad-CAM layer', 'use it with --grad-cam');
   const opacity = flags.opacity as string | undefined;
   if (opacity !== undefined && !(Number(opacity) >= 0 && Number(opacity) <= 1 && opacity.trim() !== '')) throw usageError(`--opacity must be a number in 0…1, got '${opacity}'`, 'e.g. --opacity 0.5');
