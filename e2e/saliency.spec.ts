@@ -1,5 +1,5 @@
-// "Where it looks", as a person does it: run the demo graph on a photo, open a conv node's maps, ask for
-// a saliency map of one of its channels, and a Grad-CAM of a classifier's top class; each shows over the
+// "Where it looks", as a person does it: run the demo graph on a photo, open a conv node's maps, zoom one
+// of its channels and ask for its saliency map, and a Grad-CAM of a classifier's top class; each shows over the
 // photo, is not blank, and holds the numbers window.deepwire.saliency() computes for the same request.
 import { expect, test, type Page } from '@playwright/test';
 import { loadGraph, openEditor, selectNode } from './editor-helpers.ts';
@@ -31,8 +31,10 @@ test('a saliency map of a demo conv channel, over the photo, equals window.deepw
   await clickRun(page, 1);
   await selectNode(page, 'conv2_3x3');
   await expect(page.getByTestId('activation-viewer').locator('h2')).toHaveText('conv2_3x3');
-  await panel(page).getByTestId('where-channel').fill('5');
-  await panel(page).getByTestId('where-channel').press('Tab');
+  // Zoom channel 5 in the viewer: the panel explains that channel.
+  await page.getByTestId('activation-viewer').locator('canvas[data-testid="channel-tile"][data-channel="5"]').click();
+  await expect(page.getByTestId('activation-viewer').getByTestId('zoom-channel')).toHaveText('5');
+  await expect(panel(page).getByTestId('where-channel')).toHaveValue('5');
   await panel(page).getByTestId('saliency-button').click();
   await expect(panel(page).getByTestId('where-caption')).toContainText("Saliency of channel 5 of 'conv2_3x3'", { timeout: 240_000 });
 

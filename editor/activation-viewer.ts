@@ -4,6 +4,7 @@
  *  Everything heavy (stats, histograms, colour mapping) is asked of `source`, which runs it on the GPU.
  *  @fires close
  *  @fires compare-request - detail: { id } another node to compare with; the shell answers by setting `compareSource`
+ *  @fires channel-select - detail: { channel } the channel zoomed (the "where it looks" panel follows it)
  *  @slot where - shown under the maps: the shell puts "where it looks" there (where-it-looks-panel.ts) */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
@@ -386,6 +387,7 @@ export class ActivationViewer extends LitElement {
   private select(channel: number): void {
     this.selected = channel;
     void this.redrawPictures();
+    this.dispatchEvent(new CustomEvent('channel-select', { detail: { channel } }));
   }
 
   /** The value under the pointer, from the tensor read back from the GPU. */

@@ -1,5 +1,5 @@
 /** "Where it looks", under the activation viewer's maps: a saliency map or Grad-CAM of the viewed node's
- *  channel — or, for a vector output, of a class (a unit) picked among its top values — drawn over the
+ *  channel (the one zoomed in the viewer, or typed) — or, for a vector output, of a class (a unit) picked among its top values — drawn over the
  *  photo the network sees, with a colormap and an opacity. The numbers come from `compute`
  *  (where-it-looks-run.ts, the same as window.deepwire.saliency()); the last result is `result`. */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
@@ -58,6 +58,24 @@ export class WhereItLooksPanel extends LitElement {
   /** A vector whose entries are classes (it ends in a softmax, or they have names): scored by class, its logit where there is one. */
   private get isClassifier(): boolean {
     return !!this.report && isClassifier(this.report, this.nodeId, this.classNames);
+  }
+
+  /** The viewer it sits in: its zoomed channel is the one to explain. */
+  private viewer: Element | null = null;
+  private onChannel = (e: Event) => {
+    const channel = (e as CustomEvent<{ channel: number }>).detail.channel;
+    if (!this.isVector && channel !== this.channel) this.channel = channel;
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.viewer = this.parentElement;
+    this.viewer?.addEventListener('channel-select', this.onChannel);
+  }
+
+  override disconnectedCallback(): void {
+    this.viewer?.removeEventListener('channel-select', this.onChannel);
+    super.disconnectedCallback();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
