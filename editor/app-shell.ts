@@ -7,7 +7,7 @@ import { css, html, LitElement } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import {
   ACTIVATIONS, BLOCKS, CATEGORIES, INITIALIZERS, OPS, findBlock,
-  findOp, formatCompactCount, formatCount, formatShape, openPretrained,
+  findOp, formatCompactCount, formatCount, formatMegabytes, formatShape, openPretrained,
   type BlockParamValue, type GraphFile, type GraphGroup, type Preprocess, type ResizeMode,
 } from '../src/index.ts';
 import {
@@ -18,7 +18,7 @@ import { placeBlock, type BlockAnchor } from './block-insert.ts';
 import { copyGroups, groupsWithin } from '../src/graph/groups.ts';
 import { groupsOwning, setCollapsed } from './groups.ts';
 import { clearOf, nodeHeight } from './layout.ts';
-import { acceptGraph, downloadFile, downloadGraph, parseGraph, type Loaded } from './persistence.ts';
+import { acceptGraph, downloadFile, downloadGraph, downloadGraphWithWeights, parseGraph, type Loaded } from './persistence.ts';
 import { kerasScriptFile, pytorchFiles, type DownloadFile } from './export-files.ts';
 import type { GraphCanvas, QuickAddItem } from './graph-canvas.ts';
 import type { AttrInspector, InspectedBlock, InspectedNode } from './attr-inspector.ts';
@@ -41,6 +41,8 @@ import './block-dialog.ts';
 import './shortcut-sheet.ts';
 import './input-panel.ts';
 import './activation-viewer.ts';
+import './where-it-looks-panel.ts';
+import { computeWhereItLooks, plainWhereItLooks, type PlainWhereItLooks, type WhereHooks, type WhereRequest } from './where-it-looks-run.ts';
 import './open-model-dialog.ts';
 import type { OpenModelDialog } from './open-model-dialog.ts';
 import type { OpenedModel } from './model-loader.ts';
@@ -75,6 +77,8 @@ declare global {
       fit(options?: Record<string, unknown>): Promise<KerasHistory>;
       /** Runs the graph on the input and gives its output with the top classes, named when it was trained here. */
       predict(): Promise<Prediction>;
+      /** A saliency map (and with `gradCam`, Grad-CAM) of a node's channel or a classifier's class, on the input fed. */
+      saliency(request: WhereRequest): Promise<PlainWhereItLooks>;
     };
   }
 }
@@ -165,11 +169,16 @@ export class AppShell extends LitElement {
     commit: (graph) => this.doc.commit(graph),
     datasets: this.data,
     results: {
-      openExample: (canvas, label) => void this.openExample(canvas, label),
+      openExample: (canvas, label, photo) => void this.openExample(canvas, label, photo),
+      classPicture: (dataset, file) => this.data.picture(dataset, file),
       showMaps: () => void (this.runs.mapsOpen || this.runs.toggleMaps()),
       runNumber: () => this.runs.runNumber,
     },
   });
+  /** "Where it looks" (saliency, Grad-CAM): the page's graph, input and device. */
+  private whereHooks: WhereHooks = { graph: () => this.doc.graph, report: () => this.doc.report, feeds: () => this.input.feeds(), engine: () => this.runs.openEngine() };
+  private computeWhere = (request: WhereRequest) => computeWhereItLooks(this.whereHooks, request);
+  private activationOf = (id: string) => this.runs.activation(id);
   /** The data panel's "Predict the input": its top classes, or why there are none. */
   @state() private prediction: { top: Prediction | null; error: string } = { top: null, error: '' };
   @state() private dragging = false;
@@ -199,6 +208,7 @@ export class AppShell extends LitElement {
       activation: (id) => this.runs.activation(id),
       fit: (options) => this.training.start(options ?? {}),
       predict: () => this.predictInput(),
+      saliency: async (request) => plainWhereItLooks(await this.computeWhere(request)),
     };
     window.addEventListener('paste', this.onPaste);
     this.addEventListener('dragover', this.onDragOver);
@@ -260,7 +270,9 @@ export class AppShell extends LitElement {
         .message=${probe ? (probe.source ? '' : probe.pending ? `Drawing ${viewer.name}'s map on the probe…` : `${viewer.name} has no map of its own on the probe.`) : viewer.message}
         .nodeLabel=${probe ? `${viewer.name} · probe, ${probe.label}` : viewer.name} .nodeId=${viewer.id} .photo=${this.input.feeds().preview} .globalRange=${this.runs.globalRange} .globalSources=${this.runs.globalSources}
         .compareOptions=${this.runs.compareOptions()} .compareSource=${this.runs.compareSource} @close=${() => this.runs.closeMaps()}
-        @compare-request=${(e: CustomEvent<{ id: string }>) => void this.runs.loadCompare(e.detail.id)}></dw-activation-viewer>` : null}
+        @compare-request=${(e: CustomEvent<{ id: string }>) => void this.runs.loadCompare(e.detail.id)}>
+        <dw-where-it-looks slot="where" .nodeId=${viewer.id} .report=${this.doc.report} .classNames=${this.doc.graph.classNames} .photo=${this.input.feeds().preview}
+          .compute=${this.computeWhere} .activation=${this.activationOf}></dw-where-it-looks></dw-activation-viewer>` : null}
       <div class="side">
         <dw-input-panel .feed=${this.input.feeds().info} .preview=${this.input.feeds().preview} .notes=${this.input.notes} .error=${this.input.error || this.input.feeds().error}
           .resize=${this.input.choice.resize} .preprocess=${this.input.choice.preprocess} .samples=${SAMPLES}
@@ -306,6 +318,20 @@ export class AppShell extends LitElement {
     }
     for (const file of exported.files) downloadFile(file);
     this.say('info', `Exported ${exported.summary}.`);
+  }
+
+  /** Save with weights: one .json carrying the imported and trained weights its nodes refer to (persistence.ts). */
+  private async saveWithWeights(): Promise<void> {
+    await weightsReady();
+    try {
+      const { name, tensors, bytes } = downloadGraphWithWeights(this.doc.graph, getWeightStore());
+      this.say('info', tensors
+        ? `Saved ${name} with ${tensors} weight tensor${tensors === 1 ? '' : 's'} inside (${formatMegabytes(bytes)}).`
+        : `Saved ${name}: no node has imported or trained weights, so its weights come from its seed as with Save.`);
+    } catch (e) {
+      const { message, hint } = e as { message: string; hint?: string };
+      this.say('error', `Not saved: ${message}${hint ? ` — ${hint}` : ''}`);
+    }
   }
 
   private say(kind: 'info' | 'error', text: string): void {
@@ -554,6 +580,7 @@ export class AppShell extends LitElement {
         this.doc.commit(emptyGraph());
         return this.canvas.resetView();
       case 'save': return downloadGraph(this.doc.graph);
+      case 'save-weights': return this.saveWithWeights();
       case 'export-pytorch':
       case 'export-keras': return this.exportGraph(name);
       case 'share': return this.doc.share();
@@ -616,9 +643,10 @@ export class AppShell extends LitElement {
     this.say('info', `Opened ${[model.label, ...model.notes].join('; ')}.`);
   }
 
-  /** A held-out image from the Train panel as the input, as the network saw it ([0, 1]), and its maps. */
-  private async openExample(canvas: HTMLCanvasElement, label: string): Promise<void> {
-    this.input.setPreprocess('unit');
+  /** A held-out image from the Train panel as the input, and its maps: a built-in set's as the network saw it
+   *  ([0, 1]); a user's photo (`photo`) through the input's own resize and preprocessing, as training fed it. */
+  private async openExample(canvas: HTMLCanvasElement, label: string, photo = false): Promise<void> {
+    if (!photo) this.input.setPreprocess('unit');
     this.input.useFrame(canvas, label);
     await this.runs.run().catch(() => undefined);
     if (!this.runs.mapsOpen) await this.runs.toggleMaps();
@@ -660,6 +688,7 @@ export class AppShell extends LitElement {
     duplicate: () => this.duplicate(this.selected),
     'select-all': () => void this.selectSoon(this.doc.graph.nodes.map((n) => n.id)),
     save: () => downloadGraph(this.doc.graph),
+    'save-weights': () => void this.saveWithWeights(),
     open: () => this.toolbar.openFilePicker(),
     find: () => this.toolbar.focusFind(),
     delete: () => this.doc.commit(removeNodes(this.doc.graph, this.selected)),
