@@ -18,8 +18,8 @@ export interface DeviceOptions {
 
 /**
  * A WebGPU device that deepwire runs graphs and trains on. Get one with {@link Device.request}, or let
- * {@link Model.compile} use the {@link Device.default | shared default}. Destroy it when you are done
- * (in Node, an open device keeps the process alive).
+ * {@link Model.compile} use the {@link Device.default | shared default}. Destroy it when you are done,
+ * to free its GPU memory at once.
  */
 export class Device {
   private static shared: Promise<Device> | null = null;
