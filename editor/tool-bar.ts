@@ -1,7 +1,7 @@
 /** The toolbar: file, edit and view commands, find, theme; run with its progress and cancel, the GPU-time
  *  heatmap and the activation maps. One row at any width: what does not fit goes into the ⋯ menu (fitRow).
  *  @fires command - detail: { name } (new, open, save, share, undo, redo, arrange, fit, help, theme, run, cancel,
- *    heatmap, maps, train, pretrained, open-model, export-pytorch, export-keras)
+ *    heatmap, maps, train, pretrained, open-model, save-weights, export-pytorch, export-keras)
  *  @fires find - detail: { query }
  *  @fires open-file - detail: { file } */
 import { css, html, LitElement } from 'lit';
@@ -16,6 +16,7 @@ const RANK: Record<string, number> = {
 const RANK_NAMES = new Map(Object.entries(RANK).map(([name, rank]) => [rank, name]));
 
 const EXPORTS = [
+  { name: 'save-weights', label: 'deepwire graph with its weights (.json)', title: "One .json file that carries the graph's imported and trained weights: opened by the editor and the CLI (Ctrl+Shift+S)" },
   { name: 'export-pytorch', label: 'PyTorch (.py + .npz weights)', title: 'A PyTorch nn.Module (.py) and its weights (.npz), as deepwire export-pytorch writes them' },
   { name: 'export-keras', label: 'Keras script (.py)', title: 'A Keras functional-API script (.py), as deepwire export-keras writes it' },
 ];
@@ -23,7 +24,9 @@ const EXPORTS = [
 @customElement('dw-toolbar')
 export class ToolBar extends LitElement {
   static override styles = css`
+    /* Its own layer above the panels floating on the canvas (the Train panel is z-index 20): the Export menu opens over them. */
     :host {
+      position: relative; z-index: 30;
       display: flex; align-items: center; gap: 4px; padding: 5px 8px; flex-wrap: nowrap; overflow: hidden;
       border-bottom: 1px solid var(--dw-border); background: var(--dw-panel-bg);
     }
