@@ -224,7 +224,7 @@ export class AppShell extends LitElement {
   }
 
   protected override willUpdate(): void {
-    // The maps get a column of their own (see the styles).
+    // Where the maps are (panel-layout.ts plans the grid; the styles draw the viewer's border by its dock).
     this.toggleAttribute('maps', this.runs.mapsOpen);
     const dock = this.layout.plan?.dock;
     if (dock) this.setAttribute('dock', dock);
