@@ -43,6 +43,8 @@ import './block-dialog.ts';
 import './shortcut-sheet.ts';
 import './input-panel.ts';
 import './activation-viewer.ts';
+import './where-it-looks-panel.ts';
+import { computeWhereItLooks, plainWhereItLooks, type PlainWhereItLooks, type WhereHooks, type WhereRequest } from './where-it-looks-run.ts';
 import './open-model-dialog.ts';
 import type { OpenModelDialog } from './open-model-dialog.ts';
 import type { OpenedModel } from './model-loader.ts';
@@ -77,6 +79,8 @@ declare global {
       fit(options?: Record<string, unknown>): Promise<KerasHistory>;
       /** Runs the graph on the input and gives its output with the top classes, named when it was trained here. */
       predict(): Promise<Prediction>;
+      /** A saliency map (and with `gradCam`, Grad-CAM) of a node's channel or a classifier's class, on the input fed. */
+      saliency(request: WhereRequest): Promise<PlainWhereItLooks>;
     };
   }
 }
@@ -178,6 +182,10 @@ export class AppShell extends LitElement {
       runNumber: () => this.runs.runNumber,
     },
   });
+  /** "Where it looks" (saliency, Grad-CAM): the page's graph, input and device. */
+  private whereHooks: WhereHooks = { graph: () => this.doc.graph, report: () => this.doc.report, feeds: () => this.input.feeds(), engine: () => this.runs.openEngine() };
+  private computeWhere = (request: WhereRequest) => computeWhereItLooks(this.whereHooks, request);
+  private activationOf = (id: string) => this.runs.activation(id);
   /** The data panel's "Predict the input": its top classes, or why there are none. */
   @state() private prediction: { top: Prediction | null; error: string } = { top: null, error: '' };
   @state() private dragging = false;
@@ -207,6 +215,7 @@ export class AppShell extends LitElement {
       activation: (id) => this.runs.activation(id),
       fit: (options) => this.training.start(options ?? {}),
       predict: () => this.predictInput(),
+      saliency: async (request) => plainWhereItLooks(await this.computeWhere(request)),
     };
     window.addEventListener('paste', this.onPaste);
     this.addEventListener('dragover', this.onDragOver);
@@ -278,7 +287,9 @@ export class AppShell extends LitElement {
         <select slot="actions" class="dock" data-testid="maps-dock" aria-label="Where the maps dock" title="Where the maps dock: beside the canvas, below it, or as the window's size allows"
           @change=${(e: Event) => this.layout.setDock((e.target as HTMLSelectElement).value as DockChoice)}>
           ${(['auto', 'right', 'below'] as const).map((d) => html`<option value=${d} ?selected=${prefs.dock === d}>${d === 'auto' ? `Dock: auto (${this.layout.plan?.dock === 'right' ? 'beside' : 'below'})` : d === 'right' ? 'Dock: beside' : 'Dock: below'}</option>`)}
-        </select></dw-activation-viewer>` : null}
+        </select>
+        <dw-where-it-looks slot="where" .nodeId=${viewer.id} .report=${this.doc.report} .classNames=${this.doc.graph.classNames} .photo=${this.input.feeds().preview}
+          .compute=${this.computeWhere} .activation=${this.activationOf}></dw-where-it-looks></dw-activation-viewer>` : null}
       <dw-panel class="side-panel" panel="side" label="Input & inspector" edge="right" .collapsed=${!prefs.side} shortcut=${keysOf('toggle-side')} @panel-toggle=${this.onPanelToggle}>
       <div class="side">
         <dw-input-panel .feed=${this.input.feeds().info} .preview=${this.input.feeds().preview} .notes=${this.input.notes} .error=${this.input.error || this.input.feeds().error}
