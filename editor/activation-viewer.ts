@@ -2,8 +2,11 @@
  *  one channel zoomed, histogram and stats, the channel-mean summary map (over the input photo if asked),
  *  vector outputs as bars with the top-k, and a comparison with another node or a pinned earlier run.
  *  Everything heavy (stats, histograms, colour mapping) is asked of `source`, which runs it on the GPU.
+ *  @slot actions - the page's own controls for the viewer (where it docks), before its close button
  *  @fires close
- *  @fires compare-request - detail: { id } another node to compare with; the shell answers by setting `compareSource` */
+ *  @fires compare-request - detail: { id } another node to compare with; the shell answers by setting `compareSource`
+ *  @fires channel-select - detail: { channel } the channel zoomed (the "where it looks" panel follows it)
+ *  @slot where - shown under the maps: the shell puts "where it looks" there (where-it-looks-panel.ts) */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { channelRanges, formatValue, globalScope, summarize, type ChannelStats, type HistogramFn, type ColormapName, type RangeScope as Scope, type StatsSummary, type Tensor } from '../src/index.ts';
@@ -250,6 +253,7 @@ export class ActivationViewer extends LitElement {
             @click=${() => this.setMode(m)}>${m === 'channels' ? 'Channels' : m === 'summary' ? 'Mean map' : 'Compare'}</button>`)}` : nothing}
         ${s ? html`<button data-testid="download-png" title="Download the maps as a PNG picture" @click=${this.downloadPng}>PNG</button>
           <button data-testid="download-npy" title="Download the tensor as a NumPy .npy file" @click=${this.downloadNpy}>.npy</button>` : nothing}
+        <slot name="actions"></slot>
         <button data-testid="viewer-close" aria-label="Close the activation viewer" @click=${() => this.dispatchEvent(new CustomEvent('close', { bubbles: true, composed: true }))}>×</button>
       </header>
       ${!root ? html`<div class="empty" data-testid="viewer-message">${this.message}</div>` : !s ? html`<div class="empty">${this.error || 'reading the maps…'}</div>` : this.body(s)}
@@ -269,6 +273,7 @@ export class ActivationViewer extends LitElement {
         .marks=${this.ranges && this.scope !== 'channel' ? [this.ranges[0], this.ranges[1]] as [number, number] : null}></dw-histogram>
       ${this.isVector ? html`<dw-bar-chart .values=${this.values ? this.values.data.subarray(0, s.channels) : null}></dw-bar-chart>`
         : this.mode === 'channels' ? this.channels(s) : this.mode === 'summary' ? this.summaryView() : this.compareView(s)}
+      <slot name="where"></slot>
     `;
   }
 
@@ -407,6 +412,7 @@ export class ActivationViewer extends LitElement {
   private select(channel: number): void {
     this.selected = channel;
     void this.redrawPictures();
+    this.dispatchEvent(new CustomEvent('channel-select', { detail: { channel } }));
   }
 
   /** The value under the pointer, from the tensor read back from the GPU. */
