@@ -2,7 +2,7 @@
 // (GoogLeNet's stem + Inception 3a, a photo loaded): run, M shows every node's first channel maps under it
 // and the photo at the Input, a click on a map opens that node and channel in the viewer; the inspector's
 // receptive field is the engine's (src/graph/receptive-field.ts), and hovering a map outlines its field on
-// the photo in the viewer.
+// the photo in the viewer and in the input panel.
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { analyzeGraph } from '../src/graph/analyze.ts';
@@ -104,6 +104,10 @@ test('M shows every node\'s maps on the canvas; a click opens that map in the vi
   expect(want).toEqual({ top: 10, left: 58, bottom: 69, right: 117 });
   await expect(viewer(page).getByTestId('field-photo')).toHaveAttribute('data-rect', `${want.top},${want.left},${want.bottom},${want.right}`);
   await expect(viewer(page).getByTestId('field-caption')).toContainText('x 10, y 4 sees rows 10–68, columns 58–116');
+  // The input panel's photo outlines the same field, until the pointer leaves the map.
+  await expect(page.getByTestId('input-preview')).toHaveAttribute('data-outline', `${want.top},${want.left},${want.bottom},${want.right}`);
+  await page.mouse.move(t.x - 40, t.y - 40);
+  await expect(page.getByTestId('input-preview')).toHaveAttribute('data-outline', '');
 
   // One node off from the inspector, then M again: none.
   await expect(page.getByTestId('node-maps-toggle')).toBeChecked();

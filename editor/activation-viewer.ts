@@ -6,6 +6,7 @@
  *  @fires close
  *  @fires compare-request - detail: { id } another node to compare with; the shell answers by setting `compareSource`
  *  @fires channel-select - detail: { channel } the channel zoomed (the "where it looks" panel follows it)
+ *  @fires field-hover - detail: { rect } the receptive field (input pixels) of the map position under the pointer; null: none
  *  @slot where - shown under the maps: the shell puts "where it looks" there (where-it-looks-panel.ts) */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
@@ -339,6 +340,13 @@ export class ActivationViewer extends LitElement {
       </div>`;
   }
 
+  /** The hovered position's field on the photo, for the photo elsewhere on the page (the input panel). */
+  private fireFieldHover(): void {
+    const { photo, field, hoverData: at } = this;
+    const rect = photo && field && at ? fieldRect(field, [at.y, at.x], [photo.height, photo.width]) : null;
+    this.dispatchEvent(new CustomEvent('field-hover', { detail: { rect }, bubbles: true, composed: true }));
+  }
+
   /** The photo with the hovered position's receptive field outlined. */
   private fieldPhoto() {
     const { photo, field } = this;
@@ -421,10 +429,12 @@ export class ActivationViewer extends LitElement {
     if (!s || !v || channel < 0) {
       this.hoverText = '';
       this.hoverData = null;
+      this.fireFieldHover();
       return;
     }
     const value = v.data[(y * s.width + x) * s.channels + channel];
     this.hoverData = { channel, x, y, value };
+    this.fireFieldHover();
     this.hoverText = `channel ${channel} · x ${x}, y ${y} · ${formatValue(value)}`;
   }
 

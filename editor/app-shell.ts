@@ -8,7 +8,7 @@ import { customElement, query, state } from 'lit/decorators.js';
 import {
   ACTIVATIONS, BLOCKS, CATEGORIES, INITIALIZERS, OPS, findBlock,
   findOp, formatCompactCount, formatCount, formatMegabytes, formatShape, openPretrained,
-  type BlockParamValue, type GraphFile, type GraphGroup, type Preprocess, type ResizeMode,
+  type BlockParamValue, type GraphFile, type GraphGroup, type PixelRect, type Preprocess, type ResizeMode,
 } from '../src/index.ts';
 import {
   addNode, cloneNodes, emptyGraph, extractNodes, moveNodes, removeNodes, rename, setAttr, setInputs, type Position,
@@ -141,6 +141,8 @@ export class AppShell extends LitElement {
   @state() private blockForm: (BlockForm & { position?: Position }) | null = null;
   @state() private shortcutsOpen = false;
   @state() private outline = false;
+  /** The receptive field hovered in the viewer (input pixels), outlined on the input panel's photo. */
+  @state() private fieldHover: PixelRect | null = null;
   private device = new DeviceController(this);
   /** Which side panels are open and where the maps dock (kept across reloads). */
   private layout = new PanelLayoutController(this, {
@@ -297,7 +299,8 @@ export class AppShell extends LitElement {
         .nodeLabel=${probe ? `${viewer.name} · probe, ${probe.label}` : viewer.name} .nodeId=${viewer.id} .photo=${this.input.feeds().preview}
         .field=${probe ? null : fieldOnPhoto(this.doc.report, viewer.id, this.input.feeds().preview)} .globalRange=${this.runs.globalRange} .globalSources=${this.runs.globalSources}
         .compareOptions=${this.runs.compareOptions()} .compareSource=${this.runs.compareSource} @close=${() => this.runs.closeMaps()}
-        @compare-request=${(e: CustomEvent<{ id: string }>) => void this.runs.loadCompare(e.detail.id)}>
+        @compare-request=${(e: CustomEvent<{ id: string }>) => void this.runs.loadCompare(e.detail.id)}
+        @field-hover=${(e: CustomEvent<{ rect: PixelRect | null }>) => this.showField(e.detail.rect)}>
         <select slot="actions" class="dock" data-testid="maps-dock" aria-label="Where the maps dock" title="Where the maps dock: beside the canvas, below it, or as the window's size allows"
           @change=${(e: Event) => this.layout.setDock((e.target as HTMLSelectElement).value as DockChoice)}>
           ${(['auto', 'right', 'below'] as const).map((d) => html`<option value=${d} ?selected=${prefs.dock === d}>${d === 'auto' ? `Dock: auto (${this.layout.plan?.dock === 'right' ? 'beside' : 'below'})` : d === 'right' ? 'Dock: beside' : 'Dock: below'}</option>`)}
@@ -306,7 +309,7 @@ export class AppShell extends LitElement {
           .compute=${this.computeWhere} .activation=${this.activationOf}></dw-where-it-looks></dw-activation-viewer>` : null}
       <dw-panel class="side-panel" panel="side" label="Input & inspector" edge="right" .collapsed=${!prefs.side} shortcut=${keysOf('toggle-side')} @panel-toggle=${this.onPanelToggle}>
       <div class="side">
-        <dw-input-panel .feed=${this.input.feeds().info} .preview=${this.input.feeds().preview} .notes=${this.input.notes} .error=${this.input.error || this.input.feeds().error}
+        <dw-input-panel .feed=${this.input.feeds().info} .preview=${this.input.feeds().preview} .outline=${this.runs.mapsOpen ? this.fieldHover : null} .notes=${this.input.notes} .error=${this.input.error || this.input.feeds().error}
           .resize=${this.input.choice.resize} .preprocess=${this.input.choice.preprocess} .samples=${SAMPLES}
           @image-file=${(e: CustomEvent<{ file: File }>) => void this.input.loadFile(e.detail.file)}
           @image-sample=${(e: CustomEvent<{ url: string; name: string }>) => void this.input.loadSample(e.detail.url, e.detail.name)}
@@ -559,6 +562,12 @@ export class AppShell extends LitElement {
     const { graph, ids, idMap } = cloneNodes(this.doc.graph, this.clipboard, { x: 40 * this.pasteCount, y: 40 * this.pasteCount });
     this.doc.commit(copyGroups(graph, this.clipboardGroups, idMap));
     void this.selectSoon(ids);
+  }
+
+  /** The field of the map position hovered in the viewer, outlined on the input panel's photo too. */
+  private showField(rect: PixelRect | null): void {
+    const same = (a: PixelRect | null, b: PixelRect | null) => a === b || (!!a && !!b && a.top === b.top && a.left === b.left && a.bottom === b.bottom && a.right === b.right);
+    if (!same(rect, this.fieldHover)) this.fieldHover = rect;
   }
 
   /** A map clicked on the canvas: its node in the activation viewer, that channel zoomed. */

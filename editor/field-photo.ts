@@ -34,24 +34,28 @@ export class FieldPhoto extends LitElement {
   }
 
   private draw(): void {
-    const { canvas, photo, rect } = this;
-    if (!canvas || !photo) return;
-    canvas.width = photo.width;
-    canvas.height = photo.height;
-    const ctx = canvas.getContext('2d')!;
-    ctx.putImageData(photo, 0, 0);
-    if (!rect || rect.bottom <= rect.top || rect.right <= rect.left) return;
-    // Dim what the position does not see, then outline what it does: visible on dark and light photos.
-    const line = Math.max(1, Math.round(photo.width / 110));
-    ctx.fillStyle = 'rgb(0 0 0 / 0.45)';
-    ctx.beginPath();
-    ctx.rect(0, 0, photo.width, photo.height);
-    ctx.rect(rect.left, rect.top, rect.right - rect.left, rect.bottom - rect.top);
-    ctx.fill('evenodd');
-    ctx.lineWidth = line;
-    ctx.strokeStyle = '#ffd43b';
-    ctx.strokeRect(rect.left + line / 2, rect.top + line / 2, Math.max(rect.right - rect.left - line, 0), Math.max(rect.bottom - rect.top - line, 0));
+    if (this.canvas && this.photo) drawField(this.canvas, this.photo, this.rect);
   }
+}
+
+/**
+ * Draws `photo` on `canvas` at its own size with `rect` outlined (the input panel's preview does too):
+ * what the position does not see dimmed, what it does framed, visible on dark and light photos.
+ */
+export function drawField(canvas: HTMLCanvasElement, photo: ImageData, rect: PixelRect | null, line = Math.max(1, Math.round(photo.width / 110))): void {
+  canvas.width = photo.width;
+  canvas.height = photo.height;
+  const ctx = canvas.getContext('2d')!;
+  ctx.putImageData(photo, 0, 0);
+  if (!rect || rect.bottom <= rect.top || rect.right <= rect.left) return;
+  ctx.fillStyle = 'rgb(0 0 0 / 0.45)';
+  ctx.beginPath();
+  ctx.rect(0, 0, photo.width, photo.height);
+  ctx.rect(rect.left, rect.top, rect.right - rect.left, rect.bottom - rect.top);
+  ctx.fill('evenodd');
+  ctx.lineWidth = line;
+  ctx.strokeStyle = '#ffd43b';
+  ctx.strokeRect(rect.left + line / 2, rect.top + line / 2, Math.max(rect.right - rect.left - line, 0), Math.max(rect.bottom - rect.top - line, 0));
 }
 
 declare global {

@@ -7,6 +7,8 @@
  *  @fires preprocess-change - detail: { mode } */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import type { PixelRect } from '../src/index.ts';
+import { drawField } from './field-photo.ts';
 
 export interface Sample { url: string; name: string; credit: string }
 
@@ -47,6 +49,8 @@ export class InputPanel extends LitElement {
 
   @property({ attribute: false }) feed: FeedInfo = { target: '', kind: 'none', label: '' };
   @property({ attribute: false }) preview: ImageData | null = null;
+  /** The receptive field of the map position hovered in the viewer, outlined on the preview (null: none). */
+  @property({ attribute: false }) outline: PixelRect | null = null;
   @property({ attribute: false }) notes: string[] = [];
   @property({ attribute: false }) error = '';
   @property({ attribute: false }) resize = 'crop';
@@ -106,10 +110,10 @@ export class InputPanel extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('preview') && this.preview && this.canvas) {
-      this.canvas.width = this.preview.width;
-      this.canvas.height = this.preview.height;
-      this.canvas.getContext('2d')!.putImageData(this.preview, 0, 0);
+    if ((changed.has('preview') || changed.has('outline')) && this.preview && this.canvas) {
+      // The preview is drawn at a third of its size or less: a thicker frame.
+      drawField(this.canvas, this.preview, this.outline, Math.max(2, Math.round(this.preview.width / 40)));
+      this.canvas.dataset.outline = this.outline ? `${this.outline.top},${this.outline.left},${this.outline.bottom},${this.outline.right}` : '';
     }
   }
 
