@@ -8,8 +8,8 @@ import { writeNpy } from '../io/npy.ts';
 import type { RunResult } from '../runtime/engine.ts';
 import { CliError, writeOutput, type CliIo } from './io.ts';
 
-/** An --output reference: a node id, else a node name. */
-export function findNode(report: GraphReport, ref: string): string {
+/** An --output (or `flag`) reference: a node id, else a node name. */
+export function findNode(report: GraphReport, ref: string, flag = '--output'): string {
   if (report.byId.has(ref)) return ref;
   const named = report.nodes.find((r) => r.name === ref);
   if (named) return named.id;
@@ -17,7 +17,7 @@ export function findNode(report: GraphReport, ref: string): string {
   const names = report.nodes.map((r) => r.name);
   // A big model's 177 names would bury the message: a few, and where to see them all.
   const list = names.length <= 20 ? `the graph's nodes: ${names.join(', ')}` : `one of its ${names.length} nodes, e.g. ${[...names.slice(1, 4), names.at(-1)].join(', ')} (\`deepwire summary\` lists them)`;
-  throw new CliError(`--output '${ref}' is neither a node id nor a node name`, guess ?? list);
+  throw new CliError(`${flag} '${ref}' is neither a node id nor a node name`, guess ?? list);
 }
 
 /** Writes `outDir/NAME.npy` and prints its path, shape, min, max and mean; returns the min and max. */
