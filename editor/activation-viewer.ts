@@ -7,7 +7,9 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { channelRanges, formatValue, globalScope, summarize, type ChannelStats, type HistogramFn, type ColormapName, type RangeScope as Scope, type StatsSummary, type Tensor } from '../src/index.ts';
+import { describeField, fieldRect, type ReceptiveField } from '../src/index.ts';
 import './channel-grid.ts';
+import './field-photo.ts';
 import './value-charts.ts';
 
 export interface TileRequest {
@@ -100,6 +102,8 @@ export class ActivationViewer extends LitElement {
   @property({ attribute: false }) nodeId = '';
   /** The tensor fed to the Input, as the picture it is (for overlays). */
   @property({ attribute: false }) photo: ImageData | null = null;
+  /** The node's receptive field in the photo's pixels (src/graph/receptive-field.ts): outlined for the position hovered. */
+  @property({ attribute: false }) field: ReceptiveField | null = null;
   /** min, max over every node of the last run (the global scope), until globalSources are known. */
   @property({ attribute: false }) globalRange: [number, number] | null = null;
   /** Every node's output of the last run (image 1 of each): the global scope's range and percentiles come from them. */
@@ -188,6 +192,12 @@ export class ActivationViewer extends LitElement {
     } catch (e) {
       if (token === this.loading) this.error = (e as Error).message;
     }
+  }
+
+  /** Zooms channel `channel` (a map clicked on the canvas); kept when the source of another node arrives. */
+  showChannel(channel: number): void {
+    this.mode = 'channels';
+    this.select(channel);
   }
 
   private selectImage(b: number): void {
@@ -319,8 +329,21 @@ export class ActivationViewer extends LitElement {
             <span>min <b>${formatValue(st.min[c])}</b></span><span>max <b>${formatValue(st.max[c])}</b></span>
             <span>mean <b>${formatValue(st.mean[c])}</b></span><span>std <b>${formatValue(st.std[c])}</b></span>
             <span>zeros <b>${(100 * st.zeros[c] / st.pixels).toFixed(1)} %</b></span></div>` : nothing}
+          ${this.fieldPhoto()}
         </div>
       </div>`;
+  }
+
+  /** The photo with the hovered position's receptive field outlined. */
+  private fieldPhoto() {
+    const { photo, field } = this;
+    if (!photo || !field) return nothing;
+    const at = this.hoverData;
+    const rect = at ? fieldRect(field, [at.y, at.x], [photo.height, photo.width]) : null;
+    const caption = !at || field.kind !== 'window' ? `Receptive field: ${describeField(field)}${field.kind === 'window' ? ' · hover a map to see where a position looks' : ''}`
+      : !rect || rect.bottom <= rect.top || rect.right <= rect.left ? `x ${at.x}, y ${at.y} sees only padding`
+      : `x ${at.x}, y ${at.y} sees rows ${rect.top}–${rect.bottom - 1}, columns ${rect.left}–${rect.right - 1} of the input (field ${describeField(field)})`;
+    return html`<dw-field-photo .photo=${photo} .rect=${rect} .caption=${caption}></dw-field-photo>`;
   }
 
   private summaryView() {

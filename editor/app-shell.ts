@@ -53,6 +53,9 @@ import { topClasses, type Prediction } from './predictions.ts';
 import { DataController } from './data-controller.ts';
 import './data-panel.ts';
 import { addClassifierHead, setTrainable, withWeights } from './transfer-head.ts';
+import { CanvasMapsController } from './canvas-maps.ts';
+import { fieldOnPhoto, fieldText } from './node-fields.ts';
+import type { ActivationViewer } from './activation-viewer.ts';
 
 const THEME_KEY = 'deepwire.theme';
 
@@ -139,6 +142,7 @@ export class AppShell extends LitElement {
   @query('dw-palette') private palette!: OpPalette;
   @query('dw-inspector') private inspector!: AttrInspector;
   @query('dw-open-model') private modelDialog!: OpenModelDialog;
+  @query('dw-activation-viewer') private viewerElement?: ActivationViewer;
 
   private input = new InputController(this, {
     graph: () => ({ report: this.doc.report, seed: this.doc.graph.seed ?? 0 }),
@@ -152,6 +156,14 @@ export class AppShell extends LitElement {
     selected: () => this.selected,
     say: (kind, text) => this.say(kind, text),
     where: (node) => this.doc.where(node),
+  });
+  /** Strips of channel maps under the nodes and the photo at its Input (canvas-maps.ts). */
+  private canvasMaps = new CanvasMapsController(this, {
+    report: () => this.doc.report,
+    runNumber: () => this.runs.runNumber,
+    source: (id) => this.runs.source(id),
+    photo: () => this.input.feeds().preview,
+    say: (kind, text) => this.say(kind, text),
   });
   /** The user's own data sets (class sets, image folders, the full Fashion-MNIST): the Train panel's data. */
   private data = new DataController(this, {
@@ -237,7 +249,8 @@ export class AppShell extends LitElement {
         @open-file=${(e: CustomEvent<{ file: File }>) => this.doc.openFile(e.detail.file)}></dw-toolbar>
       <dw-palette .items=${PALETTE} @add-item=${(e: CustomEvent<{ kind: 'op' | 'block'; type: string }>) => this.addItem(e.detail.kind, e.detail.type)}></dw-palette>
       <div class="canvas">
-        <dw-canvas .graph=${this.doc.graph} .report=${this.doc.report} .quickAdd=${QUICK_ADD} .runInfo=${this.runs.faces}
+        <dw-canvas .graph=${this.doc.graph} .report=${this.doc.report} .quickAdd=${QUICK_ADD} .runInfo=${this.canvasMaps.faces(this.runs.faces)}
+          @map-open=${(e: CustomEvent<{ id: string; channel: number }>) => void this.openMap(e.detail.id, e.detail.channel)}
           @rewire=${(e: CustomEvent<{ inputs: Record<string, string[]> }>) => this.rewire(e.detail.inputs)}
           @nodes-moved=${(e: CustomEvent<{ positions: Record<string, Position> }>) => this.doc.commit(moveNodes(this.doc.graph, e.detail.positions))}
           @selection-change=${(e: CustomEvent<{ ids: string[] }>) => this.onSelection(e.detail.ids)}
@@ -258,7 +271,8 @@ export class AppShell extends LitElement {
       </div>
       ${this.runs.mapsOpen ? html`<dw-activation-viewer class="viewer" data-testid="activation-viewer" .source=${probe ? probe.source : viewer.source}
         .message=${probe ? (probe.source ? '' : probe.pending ? `Drawing ${viewer.name}'s map on the probe…` : `${viewer.name} has no map of its own on the probe.`) : viewer.message}
-        .nodeLabel=${probe ? `${viewer.name} · probe, ${probe.label}` : viewer.name} .nodeId=${viewer.id} .photo=${this.input.feeds().preview} .globalRange=${this.runs.globalRange} .globalSources=${this.runs.globalSources}
+        .nodeLabel=${probe ? `${viewer.name} · probe, ${probe.label}` : viewer.name} .nodeId=${viewer.id} .photo=${this.input.feeds().preview}
+        .field=${probe ? null : fieldOnPhoto(this.doc.report, viewer.id, this.input.feeds().preview)} .globalRange=${this.runs.globalRange} .globalSources=${this.runs.globalSources}
         .compareOptions=${this.runs.compareOptions()} .compareSource=${this.runs.compareSource} @close=${() => this.runs.closeMaps()}
         @compare-request=${(e: CustomEvent<{ id: string }>) => void this.runs.loadCompare(e.detail.id)}></dw-activation-viewer>` : null}
       <div class="side">
@@ -353,6 +367,8 @@ export class AppShell extends LitElement {
       shape: r.shape ? formatShape(r.shape) : '?', params: formatCount(r.params.trainable + r.params.nonTrainable), flops: formatCompactCount(r.flops),
       losses: this.runs.nodeLossText(r.id),
       trainable: r.weights.length ? r.attrs.trainable !== false : undefined,
+      receptiveField: fieldText(this.doc.report, r.id),
+      mapsOnCanvas: this.canvasMaps.isShown(r.id),
     };
   }
 
@@ -445,6 +461,7 @@ export class AppShell extends LitElement {
 
   private nodeCommand(command: string, id: string, given?: string[]): void {
     if (command === 'edit') return void this.updateComplete.then(() => this.inspector.focusFirst());
+    if (command === 'toggle-maps') return this.canvasMaps.toggle(id);
     const ids = this.selected.includes(id) ? this.selected : given ?? [id];
     if (command === 'delete') this.doc.commit(removeNodes(this.doc.graph, ids));
     if (command === 'duplicate') this.duplicate(ids);
@@ -481,6 +498,14 @@ export class AppShell extends LitElement {
     const { graph, ids, idMap } = cloneNodes(this.doc.graph, this.clipboard, { x: 40 * this.pasteCount, y: 40 * this.pasteCount });
     this.doc.commit(copyGroups(graph, this.clipboardGroups, idMap));
     void this.selectSoon(ids);
+  }
+
+  /** A map clicked on the canvas: its node in the activation viewer, that channel zoomed. */
+  private async openMap(id: string, channel: number): Promise<void> {
+    await this.selectSoon([id]);
+    await (this.runs.mapsOpen ? this.runs.refreshViewer() : this.runs.toggleMaps());
+    await this.updateComplete;
+    this.viewerElement?.showChannel(channel);
   }
 
   /** Selects nodes once the canvas shows the graph just committed. */
@@ -666,6 +691,7 @@ export class AppShell extends LitElement {
     fit: () => void this.canvas.fit(),
     'toggle-block': () => this.toggleBlocks(false),
     'toggle-all-blocks': () => this.toggleBlocks(true),
+    'toggle-canvas-maps': () => this.canvasMaps.toggleAll(),
     arrange: () => void this.runCommand('arrange'),
     'search-palette': () => this.palette.focusSearch(),
     help: () => void (this.shortcutsOpen = true),

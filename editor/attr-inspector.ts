@@ -1,7 +1,7 @@
 /** Editable attributes of the selected node, one control per AttrSpec kind, plus its name and problems.
  *  @fires attr-change - detail: { id, key, value } (value undefined: back to the Keras default)
  *  @fires rename - detail: { id, name }
- *  @fires node-command - detail: { command: 'extract', id } ("Extract features here")
+ *  @fires node-command - detail: { command: 'extract' | 'toggle-maps', id } ("Extract features here", its maps on the canvas)
  *  @fires block-trainable - detail: { trainable } (every layer with weights of the selected block) */
 import { css, html, LitElement, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
@@ -25,6 +25,10 @@ export interface InspectedNode {
   losses?: string;
   /** Keras' layer.trainable, for a node with weights (undefined: it has none to freeze). */
   trainable?: boolean;
+  /** Its receptive field in the input's pixels ("59×59 px, stride 8"), with where output (0, 0)'s starts. */
+  receptiveField?: { text: string; title: string };
+  /** Its channel maps are drawn beside it on the canvas after a run (undefined: no run to draw from). */
+  mapsOnCanvas?: boolean;
 }
 
 /** A collapsed block as the inspector shows it. */
@@ -95,6 +99,9 @@ export class AttrInspector extends LitElement {
             @change=${(e: Event) => this.set('trainable', (e.target as HTMLInputElement).checked ? undefined : false)} />`}
       </div>
       <div class="stats">Output <b data-testid="inspector-shape">${n.shape}</b> · ${n.params} params · ${n.flops} FLOPs</div>
+      ${n.receptiveField ? html`<div class="stats" title=${n.receptiveField.title}>Receptive field <b data-testid="inspector-field">${n.receptiveField.text}</b></div>` : nothing}
+      ${n.mapsOnCanvas === undefined ? nothing : html`<label class="trainable"><input type="checkbox" data-testid="node-maps-toggle" .checked=${n.mapsOnCanvas}
+        @change=${() => this.fire('node-command', { command: 'toggle-maps', id: n.id })} />maps on the canvas <span class="note">(M: every node)</span></label>`}
       ${n.losses ? html`<div class="stats" data-testid="inspector-losses">Regularization: ${n.losses}</div>` : nothing}
       ${n.op === 'Input' ? nothing : html`<button class="extract" data-testid="extract-features" title="Make this node the model's output, as Keras' Model(inputs, layer.output): what comes after it is dropped"
         @click=${() => this.fire('node-command', { command: 'extract', id: n.id })}>Extract features here</button>`}

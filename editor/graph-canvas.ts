@@ -4,7 +4,7 @@
  *  @fires nodes-moved - detail: { positions: Record<nodeId, {x, y}> } when a drag ends
  *  @fires selection-change - detail: { ids: string[] }
  *  @fires add-item - detail: { kind: 'op' | 'block', type, position } from a palette drop or the quick-add menu
- *  @fires node-command - detail: { command: 'delete' | 'duplicate' | 'extract' | 'edit', id, ids? } from a node's context menu or keys
+ *  @fires node-command - detail: { command: 'delete' | 'duplicate' | 'extract' | 'edit' | 'toggle-maps', id, ids? } from a node's context menu or keys
  *  @fires group-command - detail: { ids: groupId[], collapse: boolean } from a block's button, context menu
  *  Collapsed blocks (graph groups) are drawn as one node each (editor/groups.ts); Shift- or Ctrl-drag on
  *  the empty canvas selects the nodes in a rectangle; Enter on a focused port starts and ends a wire. */
@@ -298,6 +298,7 @@ export class GraphCanvas extends LitElement {
       { label: 'Duplicate', key: 'duplicate', handler: command('duplicate') },
       { label: 'Delete', key: 'delete', handler: command('delete') },
       { label: 'Extract features here', key: 'extract', handler: command('extract') },
+      { label: node.face.run?.strip ? 'Hide its maps on the canvas' : 'Show its maps on the canvas', key: 'toggle-maps', handler: command('toggle-maps') },
     ];
   }
 

@@ -26,6 +26,7 @@ describe('the key map', () => {
     expect(actions('Backspace')).toEqual(['delete']);
     expect(actions('f')).toEqual(['fit']);
     expect(actions('l')).toEqual(['arrange']);
+    expect(actions('m')).toEqual(['toggle-canvas-maps']);
     expect(actions('/')).toEqual(['search-palette']);
     expect(actions('Enter')).toEqual(['edit-node']);
     for (const arrow of ['ArrowLeft', 'ArrowRight', 'ArrowUp', 'ArrowDown']) expect(actions(arrow)).toEqual(['step']);

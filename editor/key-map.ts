@@ -4,7 +4,8 @@
 /** What a shortcut does; app-shell.ts says how, for each. */
 export type KeyAction =
   | 'undo' | 'redo' | 'delete' | 'copy' | 'cut' | 'paste' | 'duplicate' | 'select-all' | 'fit' | 'arrange' | 'find' | 'search-palette'
-  | 'save' | 'open' | 'step' | 'edit-node' | 'clear-selection' | 'help' | 'toggle-block' | 'toggle-all-blocks' | 'run' | 'cancel-run';
+  | 'save' | 'open' | 'step' | 'edit-node' | 'clear-selection' | 'help' | 'toggle-block' | 'toggle-all-blocks' | 'run' | 'cancel-run'
+  | 'toggle-canvas-maps';
 
 export interface Shortcut {
   /** As the sheet shows them: key combinations separated by spaces, e.g. `Ctrl+Shift+Z Ctrl+Y`. */
@@ -39,6 +40,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: '?', description: 'this sheet', actions: ['help'] },
   { keys: 'G', description: 'collapse or expand the block of the selected nodes', actions: ['toggle-block'] },
   { keys: 'Shift+G', description: 'collapse every block, or expand them all', actions: ['toggle-all-blocks'] },
+  { keys: 'M', description: 'show or hide the channel maps on every node, after a run (one node: its context menu)', actions: ['toggle-canvas-maps'] },
   { keys: 'Shift+drag Ctrl+drag', description: 'select the nodes in a rectangle (Ctrl adds to the selection)' },
   { keys: 'Tab Shift+Tab', description: 'next, previous node or port' },
   { keys: 'Enter on a port', description: 'start a wire there; Enter on a port of the other kind ends it' },

@@ -3,14 +3,17 @@
  *  @retejs/lit-plugin, which sets `data` and `emit`. Focusable (Tab), as are its ports: Enter on the
  *  node edits it, Enter on a port starts or ends a connection, Delete on an input port cuts its wire.
  *  @fires node-key - detail: { id, action: 'edit' | 'port' | 'cut', side?, key? } (bubbles out of the canvas' shadow root)
- *  @fires group-toggle - detail: { id: groupId, collapse: boolean } */
+ *  @fires group-toggle - detail: { id: groupId, collapse: boolean }
+ *  @fires map-open - detail: { id, channel } a map of the node's strip on the canvas was clicked */
 import { css, html, LitElement, nothing } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import type { OpNode } from './op-node.ts';
+import type { NodeStrip, OpNode } from './op-node.ts';
 
 type Emit = (signal: unknown) => void;
 
 const NAME_FONT = '11px ui-monospace, monospace';
+/** Height of a strip of maps below a node, in canvas pixels: it fits the 44 px between rows of the layout. */
+const STRIP_HEIGHT = 34;
 const ATTRS_FONT = '12px system-ui, sans-serif';
 let measurer: CanvasRenderingContext2D | null | undefined;
 const widths = new Map<string, number>();
@@ -81,7 +84,12 @@ export class NodeView extends LitElement {
     .stats { display: flex; gap: 6px; align-items: end; }
     .stats > div { flex: 1; min-width: 0; }
     .mosaic { height: 38px; max-width: 64px; image-rendering: pixelated; border-radius: 3px; pointer-events: none; }
-    .mosaic.stale, .time.stale { opacity: 0.35; }
+    .mosaic.stale, .time.stale, .strip.stale { opacity: 0.35; }
+    /* The strip hangs below the node, in the room the layout leaves between rows; the node's size (which
+       ELK and the minimap read) stays the same. */
+    :host { position: relative; }
+    .strip { position: absolute; left: 0; top: calc(100% + 4px); image-rendering: pixelated; border-radius: 3px; cursor: pointer; box-shadow: 0 1px 4px rgb(0 0 0 / 0.25); }
+    .strip.photo { image-rendering: auto; }
     .error {
       margin: 0 6px 6px; padding: 3px 6px; height: 34px; box-sizing: border-box; border-radius: 4px; overflow: hidden;
       background: var(--dw-error-bg); color: var(--dw-error); font-size: 11px; line-height: 14px; pointer-events: none;
@@ -172,7 +180,20 @@ export class NodeView extends LitElement {
         ${face.run?.mosaic ? html`<img class="mosaic ${face.run.stale ? 'stale' : ''}" data-testid="node-mosaic" src=${face.run.mosaic} alt="" />` : nothing}
       </div>
       ${face.error ? html`<div class="error" data-testid="error">${face.error.message}${face.error.hint ? html` — ${face.error.hint}` : nothing}</div>` : nothing}
+      ${face.run?.strip ? this.strip(face.run.strip, face.run.stale) : nothing}
     `;
+  }
+
+  /** The maps as drawn on the canvas: STRIP_HEIGHT tall (the photo twice that, a vector's cells a third), no wider than the node; a click opens that map. */
+  private strip(s: NodeStrip, stale: boolean) {
+    const tall = s.kind === 'photo' ? 2 * STRIP_HEIGHT : s.kind === 'values' ? STRIP_HEIGHT / 3 : STRIP_HEIGHT;
+    const scale = Math.min(tall / s.height, this.data.width / s.width);
+    const width = Math.round(s.width * scale), height = s.kind === 'values' ? tall : Math.round(s.height * scale);
+    const what = s.kind === 'photo' ? 'the input photo' : `${s.kind === 'values' ? 'values' : 'channels'} 0–${s.tiles - 1} of ${s.channels}`;
+    return html`<img class="strip ${s.kind} ${stale ? 'stale' : ''}" data-testid="node-strip" data-kind=${s.kind} data-tiles=${s.tiles} src=${s.url}
+      style="width:${width}px;height:${height}px" alt=${`${this.data.face.name}: ${what}`} title=${`${what}${stale ? ' (changed since: run again)' : ''} · click to open in the viewer`}
+      @pointerdown=${(e: Event) => e.stopPropagation()}
+      @click=${(e: MouseEvent) => this.fire('map-open', { id: this.data.id, channel: Math.min(s.tiles - 1, Math.floor((e.offsetX / width) * s.width / s.pitch)) })} />`;
   }
 
   override connectedCallback(): void {

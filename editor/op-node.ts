@@ -33,6 +33,22 @@ export interface NodeRunFace {
   mosaic: string | null;
   /** The node changed since that run: its pictures are out of date. */
   stale: boolean;
+  /** Its maps drawn beside it on the canvas, when shown (editor/canvas-maps.ts). */
+  strip?: NodeStrip | null;
+}
+
+/** A node's first channel maps side by side (or the input photo), drawn below the node on the canvas. */
+export interface NodeStrip {
+  /** maps: channel maps; values: a vector's first values, one cell each; photo: the input photo. */
+  kind: 'maps' | 'values' | 'photo';
+  /** Data URL of the picture, width × height pixels: `tiles` tiles, one every `pitch` pixels. */
+  url: string;
+  tiles: number;
+  pitch: number;
+  width: number;
+  height: number;
+  /** Channels of the node's output (the strip shows the first `tiles`). */
+  channels: number;
 }
 
 export class OpNode extends ClassicPreset.Node {

@@ -76,6 +76,12 @@ export class RunsController implements ReactiveController {
     return t ? { shape: [...t.shape], data: t.data } : null;
   }
 
+  /** A node's output of the last run that computed it, for pictures (the maps on the canvas); null without one. */
+  source(id: string): Promise<ActivationSource | null> {
+    const r = this.hooks.report().byId.get(id);
+    return r ? this.engine.source(id, r.name) : Promise.resolve(null);
+  }
+
   /** Runs what changed since the last run; a second call while one is in flight waits for it. */
   run(): Promise<RunSummary> {
     this.inFlight ??= this.runOnce().finally(() => (this.inFlight = null));

@@ -7,6 +7,7 @@ export { ACTIVATIONS } from './ops/activations.ts';
 export { type Tensor, tensor, sizeOf, formatShape, topIndices } from './tensor.ts';
 export { formatCompactCount, formatCount, formatMegabytes, formatNumber, formatScaledCount, formatValue } from './format.ts';
 export { modelSummary } from './graph/summary.ts';
+export { receptiveFields, fieldRect, describeField, type ReceptiveField, type PixelRect, type FieldOptions } from './graph/receptive-field.ts';
 export { acquireDevice, getGpu, type DeviceInfo } from './runtime/device.ts';
 export { runSelfTest, type SelfTestResult } from './runtime/self-test.ts';
 export { uniforms, normals, truncatedNormals } from './weights/random.ts';
