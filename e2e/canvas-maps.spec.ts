@@ -73,6 +73,8 @@ test('M shows every node\'s maps on the canvas; a click opens that map in the vi
   // Every node of the demo has a tensor of its own (conv + ReLU fuse into one node), the Input its photo.
   await expect(strips).toHaveCount(demo.nodes.length, { timeout: 60_000 });
   await expect(nodeById(page, 'input').getByTestId('node-strip')).toHaveAttribute('data-kind', 'photo');
+  // Drawn from what the run left on the GPU: nothing ran again.
+  await expect(page.getByTestId('run-summary')).toContainText('run 1:');
   for (const id of ['input', 'conv1', 'b3_5x5', 'concat']) {
     const strip = nodeById(page, id).getByTestId('node-strip');
     if (id !== 'input') await expect(strip).toHaveAttribute('data-tiles', '6');

@@ -87,6 +87,8 @@ export class CanvasMapsController implements ReactiveController {
   /** The run faces of the nodes with their strips added where shown (the same map while nothing changed). */
   faces(run: Map<string, NodeRunFace>): Map<string, NodeRunFace> {
     if (this.memo?.run === run && this.memo.version === this.version) return this.memo.faces;
+    // New faces follow a run, a failed run (its results forgotten) or new mosaics: strips of results gone go too.
+    if (this.memo && this.memo.run !== run) void this.draw();
     const faces = new Map(run);
     for (const [id, { strip }] of this.strips) if (this.isShown(id)) faces.set(id, { ...(run.get(id) ?? NO_RUN), strip });
     this.memo = { run, version: this.version, faces };
@@ -103,6 +105,7 @@ export class CanvasMapsController implements ReactiveController {
   /** Draws the strips of the shown nodes whose result (or photo) is new, one node at a time. */
   private async draw(): Promise<void> {
     const token = ++this.drawing;
+    await Promise.resolve(); // not inside the host's update: what is drawn asks for the next one
     const report = this.hooks.report(), photo = this.hooks.photo();
     const photoId = photoInput(report, photo);
     for (const id of [...this.strips.keys()]) if (!report.byId.has(id)) this.strips.delete(id);

@@ -14,8 +14,7 @@ export function fieldsOf(report: GraphReport): Map<string, ReceptiveField> {
 export function fieldText(report: GraphReport, id: string): { text: string; title: string } | undefined {
   const f = fieldsOf(report).get(id);
   if (!f || f.kind === 'independent') return undefined;
-  if (f.kind !== 'window')
-    return { text: f.kind === 'whole' ? 'the whole input' : '—', title: describeField(f) };
+  if (f.kind !== 'window') return { text: describeField(f), title: 'what each output value depends on, in the pixels of the input' };
   const [top, left] = f.start, [h, w] = f.size;
   const input = report.byId.get(f.input)?.name ?? f.input;
   const past = top < 0 || left < 0 ? ' (below 0: padding past the edge)' : '';

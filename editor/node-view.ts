@@ -12,7 +12,7 @@ import type { NodeStrip, OpNode } from './op-node.ts';
 type Emit = (signal: unknown) => void;
 
 const NAME_FONT = '11px ui-monospace, monospace';
-/** Height of a strip of maps below a node, in canvas pixels: it fits the 44 px between rows of the layout. */
+/** Height of a strip of maps below a node, in canvas pixels: with its 4 px offset it fits the 40 px ELK leaves between nodes. */
 const STRIP_HEIGHT = 34;
 const ATTRS_FONT = '12px system-ui, sans-serif';
 let measurer: CanvasRenderingContext2D | null | undefined;
