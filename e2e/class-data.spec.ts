@@ -55,7 +55,8 @@ test('a class set: named buckets filled with photos and webcam frames, what cann
   // A file that is no image is named and left out; the photos go in.
   const notAnImage: PngFile = { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('these are notes, not a picture') };
   await bucket(page, 'pets', 0).getByTestId('bucket-files').setInputFiles([...cats, notAnImage]);
-  await expect(page.getByTestId('data-error')).toContainText("A file was not added to 'cat' (not an image this browser decodes): notes.png: not an image");
+  // Decoding five photos takes seconds on a loaded machine.
+  await expect(page.getByTestId('data-error')).toContainText("A file was not added to 'cat' (not an image this browser decodes): notes.png: not an image", { timeout: 30_000 });
   await expect(bucket(page, 'pets', 0).getByTestId('bucket-count')).toHaveText('4 images');
   await expect(classSet(page, 'pets').getByTestId('set-problem')).toHaveText(/the class 'cup' of 'pets' has no images/);
 
@@ -68,7 +69,7 @@ test('a class set: named buckets filled with photos and webcam frames, what cann
   }, { name: dropped.name, b64: dropped.buffer.toString('base64') });
   await bucket(page, 'pets', 0).dispatchEvent('dragover', { dataTransfer: transfer });
   await bucket(page, 'pets', 0).dispatchEvent('drop', { dataTransfer: transfer });
-  await expect(bucket(page, 'pets', 0).getByTestId('bucket-count')).toHaveText('5 images');
+  await expect(bucket(page, 'pets', 0).getByTestId('bucket-count')).toHaveText('5 images', { timeout: 30_000 });
   await expect(bucket(page, 'pets', 0).locator('img[alt="dropped-cat-0.png"]')).toBeVisible();
   await expect(page.getByTestId('input-source')).toContainText('chelsea.png');
 
@@ -119,12 +120,28 @@ test('a class set: named buckets filled with photos and webcam frames, what cann
   await page.reload();
   await openTrainPanel(page);
   await expect(page.getByTestId('data-notice')).toContainText("Restored 1 class set from this browser: 'pets'");
-  await expect(bucket(page, 'pets', 0).getByTestId('bucket-count')).toHaveText('5 images');
+  await expect(bucket(page, 'pets', 0).getByTestId('bucket-count')).toHaveText('5 images', { timeout: 30_000 });
   await expect(bucket(page, 'pets', 1).getByTestId('bucket-count')).toHaveText('4 images');
   await expect(bucket(page, 'pets', 0).locator('img[alt="dropped-cat-0.png"]')).toBeVisible();
   expect(await datasetOptions(page)).toEqual(['fashion-mnist', 'pets']);
   const again = await page.evaluate(() => window.deepwire.fit({ dataset: 'pets', epochs: 1, batchSize: 4 }));
   expect(again.history.loss).toHaveLength(1);
+
+  // Held out and called wrong: the user's own photos, named in the run, shown as thumbnails and opened as the
+  // input through the input's own resize and preprocessing, where the model says what the matrix says.
+  await page.evaluate(() => window.deepwire.fit({ dataset: 'pets', epochs: 1, batchSize: 2, validationSplit: 0.5 }));
+  const { misclassified } = (await page.evaluate(() => window.deepwire.getGraph())).training!.runs.at(-1)!.evaluation!;
+  expect(misclassified.length).toBeGreaterThan(0);
+  for (const m of misclassified) expect(m.file).toMatch(/^(cat|cup)\/./);
+  const wrong = page.getByTestId('misclassified');
+  await expect(wrong).toHaveCount(misclassified.length);
+  await expect(wrong.first().locator('img')).toHaveAttribute('alt', misclassified[0].file!);
+  expect(await wrong.first().locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await wrong.first().click();
+  await expect(page.getByTestId('input-source')).toContainText(misclassified[0].file!);
+  const predicted = await page.evaluate(() => window.deepwire.predict());
+  expect(predicted.top[0].index).toBe(misclassified[0].predicted);
+  expect(predicted.top[0].value).toBeCloseTo(misclassified[0].confidence, 4);
 });
 
 test('an image folder: from the directory picker, from <input webkitdirectory>, and one that does not decode', async ({ page }) => {

@@ -35,8 +35,9 @@ test('Open pretrained InceptionV3, run it on a photo: every probe equals TF.js i
     const tf = (window as unknown as { tf: Tf }).tf;
     await tf.setBackend('cpu');
     // The app's own reader of the served files (/models/inception_v3/*.min.js, scripts/pretrained-models.ts).
-    const umd = '/src/io/umd-bundle.ts', pre = '/src/models/pretrained.ts';
-    const { readUmdExport, base64ToBytes } = await import(/* @vite-ignore */ umd) as typeof import('../src/io/umd-bundle.ts');
+    const umd = '/src/io/umd-bundle.ts', base64 = '/src/io/base64.ts', pre = '/src/models/pretrained.ts';
+    const { readUmdExport } = await import(/* @vite-ignore */ umd) as typeof import('../src/io/umd-bundle.ts');
+    const { base64ToBytes } = await import(/* @vite-ignore */ base64) as typeof import('../src/io/base64.ts');
     const { fetchModelFiles, PRETRAINED } = await import(/* @vite-ignore */ pre) as typeof import('../src/models/pretrained.ts');
     const def = PRETRAINED['InceptionV3-pretrained'];
     const read = fetchModelFiles('/models/', def.folder);

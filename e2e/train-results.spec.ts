@@ -92,6 +92,25 @@ test('a run stays with the graph: curves, History and confusion matrix after a r
   reopened.values.forEach((v, i) => expect(v).toBeCloseTo(predicted.values[i], 4));
   await page.getByTestId('cmd-undo').click();
 
+  // Save with weights: one .json carrying the trained weights; opened after New, it predicts as before, exactly.
+  await page.getByTestId('cmd-export').click();
+  const saving = page.waitForEvent('download');
+  await page.getByTestId('cmd-save-weights').click();
+  const saved = await saving;
+  expect(saved.suggestedFilename()).toBe('fashion-cnn.json');
+  const file = JSON.parse((await bytesOf(saved)).toString('utf8'));
+  expect(file.embeddedWeights.data).toMatch(/^data:application\/octet-stream;base64,/);
+  expect(file.embeddedWeights.tensors.reduce((n: number, t: { shape: number[] }) => n + t.shape.reduce((a, b) => a * b, 1), 0)).toBe(trained.length);
+  await expect(page.getByTestId('message')).toContainText(`Saved fashion-cnn.json with ${file.embeddedWeights.tensors.length} weight tensors inside`);
+  await page.getByTestId('cmd-new').click();
+  await page.getByTestId('open-file').setInputFiles({ name: 'fashion-cnn.json', mimeType: 'application/json', buffer: await bytesOf(saved) });
+  await expect(page.getByTestId('message')).toContainText(`Opened fashion-cnn.json with its weights (${file.embeddedWeights.tensors.length} tensors)`);
+  const opened = await getGraph(page);
+  expect(opened).not.toHaveProperty('embeddedWeights');
+  expect(opened.nodes.find((n) => n.op === 'Conv2D')!.weights?.kernel).toBeTruthy();
+  const fromFile = await page.evaluate(() => window.deepwire.predict());
+  expect(fromFile.values).toEqual(predicted.values);
+
   // After a reload the run is still there: the chart, the matrix and the run list.
   await page.reload();
   await expect(page.getByTestId('node').first()).toBeVisible();

@@ -7,7 +7,7 @@ import { css, html, LitElement } from 'lit';
 import { customElement, query, state } from 'lit/decorators.js';
 import {
   ACTIVATIONS, BLOCKS, CATEGORIES, INITIALIZERS, OPS, findBlock,
-  findOp, formatCompactCount, formatCount, formatShape, openPretrained,
+  findOp, formatCompactCount, formatCount, formatMegabytes, formatShape, openPretrained,
   type BlockParamValue, type Explanation, type GraphFile, type GraphGroup, type Preprocess, type ResizeMode,
 } from '../src/index.ts';
 import {
@@ -18,7 +18,7 @@ import { placeBlock, type BlockAnchor } from './block-insert.ts';
 import { copyGroups, groupsWithin } from '../src/graph/groups.ts';
 import { groupsOwning, setCollapsed } from './groups.ts';
 import { clearOf, nodeHeight } from './layout.ts';
-import { acceptGraph, downloadFile, downloadGraph, parseGraph, type Loaded } from './persistence.ts';
+import { acceptGraph, downloadFile, downloadGraph, downloadGraphWithWeights, parseGraph, type Loaded } from './persistence.ts';
 import { kerasScriptFile, pytorchFiles, type DownloadFile } from './export-files.ts';
 import type { GraphCanvas, QuickAddItem } from './graph-canvas.ts';
 import type { AttrInspector, InspectedBlock, InspectedNode } from './attr-inspector.ts';
@@ -185,7 +185,8 @@ export class AppShell extends LitElement {
     commit: (graph) => this.doc.commit(graph),
     datasets: this.data,
     results: {
-      openExample: (canvas, label) => void this.openExample(canvas, label),
+      openExample: (canvas, label, photo) => void this.openExample(canvas, label, photo),
+      classPicture: (dataset, file) => this.data.picture(dataset, file),
       showMaps: () => void (this.runs.mapsOpen || this.runs.toggleMaps()),
       runNumber: () => this.runs.runNumber,
     },
@@ -330,6 +331,20 @@ export class AppShell extends LitElement {
     }
     for (const file of exported.files) downloadFile(file);
     this.say('info', `Exported ${exported.summary}.`);
+  }
+
+  /** Save with weights: one .json carrying the imported and trained weights its nodes refer to (persistence.ts). */
+  private async saveWithWeights(): Promise<void> {
+    await weightsReady();
+    try {
+      const { name, tensors, bytes } = downloadGraphWithWeights(this.doc.graph, getWeightStore());
+      this.say('info', tensors
+        ? `Saved ${name} with ${tensors} weight tensor${tensors === 1 ? '' : 's'} inside (${formatMegabytes(bytes)}).`
+        : `Saved ${name}: no node has imported or trained weights, so its weights come from its seed as with Save.`);
+    } catch (e) {
+      const { message, hint } = e as { message: string; hint?: string };
+      this.say('error', `Not saved: ${message}${hint ? ` — ${hint}` : ''}`);
+    }
   }
 
   private say(kind: 'info' | 'error', text: string): void {
@@ -589,6 +604,7 @@ export class AppShell extends LitElement {
         this.doc.commit(emptyGraph());
         return this.canvas.resetView();
       case 'save': return downloadGraph(this.doc.graph);
+      case 'save-weights': return this.saveWithWeights();
       case 'export-pytorch':
       case 'export-keras': return this.exportGraph(name);
       case 'share': return this.doc.share();
@@ -651,9 +667,10 @@ export class AppShell extends LitElement {
     this.say('info', `Opened ${[model.label, ...model.notes].join('; ')}.`);
   }
 
-  /** A held-out image from the Train panel as the input, as the network saw it ([0, 1]), and its maps. */
-  private async openExample(canvas: HTMLCanvasElement, label: string): Promise<void> {
-    this.input.setPreprocess('unit');
+  /** A held-out image from the Train panel as the input, and its maps: a built-in set's as the network saw it
+   *  ([0, 1]); a user's photo (`photo`) through the input's own resize and preprocessing, as training fed it. */
+  private async openExample(canvas: HTMLCanvasElement, label: string, photo = false): Promise<void> {
+    if (!photo) this.input.setPreprocess('unit');
     this.input.useFrame(canvas, label);
     await this.runs.run().catch(() => undefined);
     if (!this.runs.mapsOpen) await this.runs.toggleMaps();
@@ -695,6 +712,7 @@ export class AppShell extends LitElement {
     duplicate: () => this.duplicate(this.selected),
     'select-all': () => void this.selectSoon(this.doc.graph.nodes.map((n) => n.id)),
     save: () => downloadGraph(this.doc.graph),
+    'save-weights': () => void this.saveWithWeights(),
     open: () => this.toolbar.openFilePicker(),
     find: () => this.toolbar.focusFind(),
     delete: () => this.doc.commit(removeNodes(this.doc.graph, this.selected)),

@@ -14,6 +14,7 @@ import { previewBatch, type BatchPreview } from './batch-preview.ts';
 import { loadClassSets, saveClassSets } from './class-set-db.ts';
 import { classSetProblem, classSetSamples, freeName, keptPicture, pictureInputShape, type ClassImage, type ClassSet } from './class-sets.ts';
 import { BUILTIN_SOURCE, type DatasetEntry, type DatasetSource, type LoadedDataset } from './dataset-source.ts';
+import { pictureThumbnail } from './picture-canvas.ts';
 import { decodePhoto } from './image-decode.ts';
 import { resolveTrainOptions, type TrainOptions } from './train-options.ts';
 
@@ -42,22 +43,6 @@ const messageOf = (e: unknown): string => {
   const error = e as Error & { hint?: string };
   return `${error?.message ?? e}${error?.hint ? ` — ${error.hint}` : ''}`;
 };
-
-/** A picture as a small JPEG data URL (the bucket's thumbnails). */
-function thumbnail(p: Picture, side = 56): string {
-  const f = side / Math.max(p.width, p.height);
-  const [w, h] = [Math.max(1, Math.round(p.width * f)), Math.max(1, Math.round(p.height * f))];
-  const full = document.createElement('canvas');
-  [full.width, full.height] = [p.width, p.height];
-  const pixels = new ImageData(p.width, p.height);
-  for (let i = 0; i < p.width * p.height; i++) {
-    pixels.data.set([p.data[3 * i], p.data[3 * i + 1], p.data[3 * i + 2], 255], 4 * i);
-  }
-  full.getContext('2d')!.putImageData(pixels, 0, 0);
-  const small = Object.assign(document.createElement('canvas'), { width: w, height: h });
-  small.getContext('2d')!.drawImage(full, 0, 0, w, h);
-  return small.toDataURL('image/jpeg', 0.8);
-}
 
 export class DataController implements ReactiveController, DatasetSource {
   sets: ClassSet[] = [];
@@ -135,6 +120,17 @@ export class DataController implements ReactiveController, DatasetSource {
     if (typeof shape === 'string') throw new Error(`'${set.name}' holds photos: ${shape}`);
     // Exactly as Run feeds the Input a photo, so a prediction after training sees what training saw.
     return { train: classSetSamples(set, shape, this.hooks.feed()), test: null };
+  }
+
+  /** A picture of class set `dataset` (with its thumbnail) by the sample file name training gave it ("cat/chelsea-1.png"); null when it is gone. */
+  picture(dataset: string, file: string): { picture: Picture; thumb: string } | null {
+    const set = this.sets.find((s) => s.name === dataset);
+    for (const c of set?.classes ?? []) {
+      for (const image of c.images) {
+        if (`${c.name}/${image.name}` === file) return { picture: image.picture, thumb: (image as Partial<ShownImage>).thumb ?? pictureThumbnail(image.picture) };
+      }
+    }
+    return null;
   }
 
   // ── class sets ─────────────────────────────────────────────────────────
@@ -225,7 +221,7 @@ export class DataController implements ReactiveController, DatasetSource {
       this.changed();
       try {
         const picture = keptPicture((await decodePhoto(file)).picture);
-        added.push({ name: file.name, picture, thumb: thumbnail(picture) });
+        added.push({ name: file.name, picture, thumb: pictureThumbnail(picture) });
       } catch (e) {
         refused.push(`${file.name}: ${messageOf(e)}`);
       }
@@ -244,7 +240,7 @@ export class DataController implements ReactiveController, DatasetSource {
   addPicture(setName: string, classIndex: number, picture: Picture, name: string): void {
     const set = this.set(setName);
     const kept = keptPicture(picture);
-    set.classes = set.classes.map((c, i) => (i === classIndex ? { ...c, images: [...c.images, { name, picture: kept, thumb: thumbnail(kept) } as ShownImage] } : c));
+    set.classes = set.classes.map((c, i) => (i === classIndex ? { ...c, images: [...c.images, { name, picture: kept, thumb: pictureThumbnail(kept) } as ShownImage] } : c));
     this.edited(set);
   }
 
@@ -270,7 +266,7 @@ export class DataController implements ReactiveController, DatasetSource {
       this.changed();
       try {
         const picture = keptPicture((await decodePhoto(byPath.get(path)!)).picture);
-        classes[index.labels[k]].images.push({ name: path.slice(path.indexOf('/') + 1), picture, thumb: thumbnail(picture) });
+        classes[index.labels[k]].images.push({ name: path.slice(path.indexOf('/') + 1), picture, thumb: pictureThumbnail(picture) });
       } catch (e) {
         this.fail(`The folder '${folderName}' was not opened: ${folderName}/${path} does not decode (${messageOf(e)}). Remove it or replace it with a PNG or JPEG.`);
         return null;

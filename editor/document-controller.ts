@@ -7,8 +7,8 @@ import demoGraph from '../examples/inception-v1-stem.json';
 import { emptyGraph } from './graph-edits.ts';
 import { GraphHistory } from './history.ts';
 import { placeUnplaced } from './layout.ts';
-import { acceptGraph, autosave, parseGraph, readShareHash, restoreAutosave, shareHash, type Loaded } from './persistence.ts';
-import { GONE_MESSAGE, markMissingWeights, weightsReady } from './weight-store.ts';
+import { acceptGraph, autosave, parseGraph, parseGraphFile, readShareHash, restoreAutosave, shareHash, type Loaded } from './persistence.ts';
+import { adoptWeights, GONE_MESSAGE, markMissingWeights, weightsKept, weightsReady } from './weight-store.ts';
 
 /** Examples a link can open with ?example=NAME (examples/NAME.json). */
 const EXAMPLES = import.meta.glob<{ default: unknown }>('../examples/*.json');
@@ -125,12 +125,19 @@ export class DocumentController implements ReactiveController {
   }
 
   async openFile(file: File): Promise<void> {
-    const loaded = this.load(parseGraph(await file.text()), true);
+    const { loaded: parsed, weights } = parseGraphFile(await file.text());
+    // Weights inside the file join the session's store (and IndexedDB, for reloads) like an opened model's.
+    const loaded = this.load(parsed.ok && weights ? { ok: true, graph: adoptWeights(parsed.graph, weights) } : parsed, true);
     if (!loaded.ok) return;
+    if (weights) {
+      const problem = await weightsKept(loaded.graph);
+      this.remarkWeights();
+      if (problem) this.hooks.say('error', `Opened ${file.name} with its weights, but ${problem}`);
+    }
     // A file that parses but has problems (an unknown op, a bad wire) opens, problems shown on its nodes.
     await this.host.updateComplete;
     const problems = this.analysis.problems;
-    if (!problems.length) return this.hooks.say('info', `Opened ${file.name}.`);
+    if (!problems.length) return this.hooks.say('info', `Opened ${file.name}${weights ? ` with its weights (${weights.size} tensors)` : ''}.`);
     const p = problems[0];
     this.hooks.say('error', `Opened ${file.name} with ${problems.length} problem${problems.length > 1 ? 's' : ''}, shown on the nodes (first: ${this.where(p.node)}${p.message}). Undo (Ctrl+Z) returns to your previous graph.`);
   }

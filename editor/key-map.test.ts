@@ -37,6 +37,7 @@ describe('the key map', () => {
     expect(actions('Control+Shift+z')).toEqual(['redo', 'undo']);
     expect(actions('Control+z')).toEqual(['undo']);
     expect(actions('Shift+G')).toEqual(['toggle-all-blocks', 'toggle-block']);
+    expect(actions('Control+Shift+S')).toEqual(['save-weights', 'save']);
     expect(actions('g')).toEqual(['toggle-block']);
     // Shift is ignored where no combination names it: ? is Shift+/ on most keyboards, F with Shift still fits
     expect(actions('Shift+?')).toEqual(['help']);

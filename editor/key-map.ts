@@ -4,7 +4,7 @@
 /** What a shortcut does; app-shell.ts says how, for each. */
 export type KeyAction =
   | 'undo' | 'redo' | 'delete' | 'copy' | 'cut' | 'paste' | 'duplicate' | 'select-all' | 'fit' | 'arrange' | 'find' | 'search-palette'
-  | 'save' | 'open' | 'step' | 'edit-node' | 'clear-selection' | 'help' | 'toggle-block' | 'toggle-all-blocks' | 'run' | 'cancel-run'
+  | 'save' | 'save-weights' | 'open' | 'step' | 'edit-node' | 'clear-selection' | 'help' | 'toggle-block' | 'toggle-all-blocks' | 'run' | 'cancel-run'
   | 'toggle-canvas-maps';
 
 export interface Shortcut {
@@ -31,6 +31,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Ctrl+F', description: 'find a node by name or op', actions: ['find'] },
   { keys: '/', description: 'search the palette', actions: ['search-palette'] },
   { keys: 'Ctrl+S', description: 'save as .json', actions: ['save'] },
+  { keys: 'Ctrl+Shift+S', description: 'save as one .json with the imported and trained weights inside', actions: ['save-weights'] },
   { keys: 'Ctrl+O', description: 'open a .json file', actions: ['open'] },
   { keys: 'Right-click', description: 'quick add on the canvas; delete or duplicate on a node' },
   { keys: '← →', description: 'to an input, to a consumer of the selected node', actions: ['step'] },

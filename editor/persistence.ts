@@ -1,6 +1,8 @@
 // Keeping graphs: autosave in sessionStorage and localStorage, .json files, and share links that carry
 // the graph deflated and base64url-encoded in the URL hash (#g=…). Every reader validates before anything loads.
-import { GRAPH_FORMAT, GRAPH_VERSION, analyzeGraph, parseGraphText, type GraphFile } from '../src/index.ts';
+import { GRAPH_FORMAT, GRAPH_VERSION, analyzeGraph, parseGraphText, type GraphFile, type WeightStore } from '../src/index.ts';
+import { base64ToBytes, bytesToBase64 } from '../src/io/base64.ts';
+import { embedWeights, takeEmbeddedWeights } from '../src/io/weights-file.ts';
 import { normalizeGraph } from './graph-edits.ts';
 import { autosaveWeightSets, restoreWeightSets } from './weight-store.ts';
 
@@ -29,6 +31,34 @@ export function parseGraph(text: string): Loaded {
   const { graph, problems } = parseGraphText(text);
   if (problems.length) return { ok: false, message: problems[0].message };
   return acceptGraph(graph);
+}
+
+/**
+ * A graph file as Open reads it: one saved with its weights (Save with weights) gives them apart, for the
+ * weight store; the graph keeps only the references, so undo, autosave and share links never carry the data.
+ */
+export function parseGraphFile(text: string): { loaded: Loaded; weights: WeightStore | null } {
+  const { graph, problems } = parseGraphText(text);
+  if (problems.length) return { loaded: { ok: false, message: problems[0].message }, weights: null };
+  try {
+    const { graph: bare, weights } = takeEmbeddedWeights(graph);
+    return { loaded: acceptGraph(bare), weights };
+  } catch (e) {
+    const { message, hint } = e as { message: string; hint?: string };
+    return { loaded: { ok: false, message: `${message}${hint ? ` (${hint})` : ''}` }, weights: null };
+  }
+}
+
+/**
+ * The graph with the weights its nodes refer to (imported or trained) inside it, as one .json file: what it
+ * saved (file name, tensors, bytes). Fails naming a weight that is gone; nodes without weights keep their seed.
+ */
+export function downloadGraphWithWeights(graph: GraphFile, store: WeightStore): { name: string; tensors: number; bytes: number } {
+  const saved = embedWeights(graph, store);
+  const text = JSON.stringify(saved);
+  const name = `${(graph.name || 'graph').replace(/[^\w.-]+/g, '_')}.json`;
+  downloadFile({ name, data: text, type: 'application/json' });
+  return { name, tensors: saved.embeddedWeights.tensors.length, bytes: text.length };
 }
 
 // Storage the browser may refuse (disabled, private mode, full): nothing read, nothing written.
@@ -96,16 +126,7 @@ async function pipe(bytes: Uint8Array, stream: CompressionStream | Decompression
   return new Uint8Array(await new Response(out).arrayBuffer());
 }
 
-const toBase64Url = (bytes: Uint8Array) => {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-};
-
-const fromBase64Url = (text: string) => {
-  const b64 = text.replace(/-/g, '+').replace(/_/g, '/');
-  return Uint8Array.from(atob(b64 + '='.repeat((4 - (b64.length % 4)) % 4)), (c) => c.charCodeAt(0));
-};
+const toBase64Url = (bytes: Uint8Array) => bytesToBase64(bytes).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 
 /** `#g=…` for the graph, or an error when it would be too long for a link. */
 export async function shareHash(graph: GraphFile): Promise<{ ok: true; hash: string } | { ok: false; message: string }> {
@@ -123,7 +144,7 @@ export async function readShareHash(hash: string): Promise<Loaded | null> {
   if (!m) return null;
   if (m[1].length > SHARE_LINK_MAX) return { ok: false, message: 'the share link is longer than any deepwire makes: it was not opened' };
   try {
-    const bytes = await inflateCapped(fromBase64Url(m[1]), SHARE_TEXT_MAX);
+    const bytes = await inflateCapped(base64ToBytes(m[1]), SHARE_TEXT_MAX);
     if (!bytes) return { ok: false, message: `the share link unpacks to more than ${SHARE_TEXT_MAX / 1e6} MB, more than any deepwire makes: it was not opened` };
     return parseGraph(new TextDecoder().decode(bytes));
   } catch {

@@ -3,11 +3,13 @@
  *  (taken before the first step, after each epoch and on demand; shown in the activation viewer). The Train
  *  controller (train-controller.ts) calls in at the points of a run; the panel's results part asks through
  *  action(). Kept apart from the controller's fit so each stays readable. */
-import type { Engine, EpochLog, GpuTrainer, GraphFile, GraphReport, Tensor, TrainingEvaluation, TrainingRun } from '../src/index.ts';
+import { validationSplit, type Engine, type EpochLog, type GpuTrainer, type GraphFile, type GraphReport, type Picture, type Tensor, type TrainingEvaluation, type TrainingRun } from '../src/index.ts';
 import type { ActivationSource } from './activation-viewer.ts';
 import { loadBuiltinDataset, type BuiltinDatasetId } from './builtin-data.ts';
+import type { ClassSetSamples } from './class-sets.ts';
 import type { LoadedDataset } from './dataset-source.ts';
 import { downloadFile, exportInWorker, type ExportFormat } from './model-export.ts';
+import { pictureCanvas } from './picture-canvas.ts';
 import { ProbeSources, firstConv, probeSnapshot, type ProbeSnapshot } from './probe-maps.ts';
 import type { ProbeView } from './probe-view.ts';
 import { loadLibrary, rememberRun } from './run-library.ts';
@@ -31,8 +33,11 @@ export interface RunResultsHooks {
   running(): boolean;
   /** The curves of the run under way (or the last one run). */
   liveCurves(): TrainCurves;
-  /** Feeds a held-out image (drawn on a canvas of its size) as the input and shows its maps. */
-  openExample(canvas: HTMLCanvasElement, label: string): void;
+  /** Feeds a held-out image (drawn on a canvas of its size) as the input and shows its maps: a built-in set's
+   *  image as the network saw it ([0, 1]); a user's photo (`photo`) with the input's own preprocessing, as training fed it. */
+  openExample(canvas: HTMLCanvasElement, label: string, photo?: boolean): void;
+  /** A picture of the user's class set `dataset` by its sample file name, with its thumbnail; null when it is gone. */
+  classPicture(dataset: string, file: string): { picture: Picture; thumb: string } | null;
   /** Opens the activation viewer (the probe's maps are shown there). */
   showMaps(): void;
   /** The number of the runs' last Run: one after the probe was shown puts the viewer back on Run's results. */
@@ -57,7 +62,7 @@ export class RunResults {
   private library: TrainingRun[] = loadLibrary();
   private curvesMemo = new WeakMap<TrainingRun, TrainCurves>();
   /** The held-out images of the shown run's evaluation, once loaded (its misclassified thumbnails). */
-  private evaluationImages: { key: string; images: Tensor | null } = { key: '', images: null };
+  private evaluationImages: { key: string; images: Tensor | null; pictures: ReadonlyMap<number, string> | null } = { key: '', images: null, pictures: null };
   /** Why an export, an opened image or a snapshot failed. */
   private notice = '';
   /**
@@ -126,6 +131,12 @@ export class RunResults {
     const evaluation = options.validationSplit > 0 || loaded.test
       ? await evaluateHeldOut(engine, report, trained, { train: loaded.train, test: loaded.test ?? loaded.train, classNames: loaded.train.classNames }, options.validationSplit, options.batchSize)
       : undefined;
+    // A user's pictures are named in the record, so that they are found again after the set changed (or a reload).
+    const files = (loaded.train as Partial<ClassSetSamples>).files;
+    if (evaluation && files) {
+      const first = evaluation.split === 'validation' ? validationSplit(loaded.train, options.validationSplit).train.x.shape[0] : 0;
+      evaluation.misclassified = evaluation.misclassified.map((m) => ({ ...m, file: files[first + m.index] }));
+    }
     return recordRun({
       id: `run-${Date.now().toString(36)}`, date: new Date(), model: this.hooks.graph().name ?? 'graph', label: facts.label,
       stopped: facts.stopped, options, learningRate: learningRateOf(options), evaluation,
@@ -171,6 +182,7 @@ export class RunResults {
       compareCurves: compare ? { curves: this.curvesOfRun(compare), label: describeRun(compare) } : null,
       evaluation,
       images: evaluation && this.evaluationImages.key === shown!.id ? this.evaluationImages.images : null,
+      pictures: evaluation && this.evaluationImages.key === shown!.id ? this.evaluationImages.pictures : null,
       notice: this.notice,
       busy,
       probe: this.probeView(),
@@ -241,11 +253,21 @@ export class RunResults {
   /** The shown run's held-out images (the built-in set, fetched once per page), for its thumbnails. */
   private async loadEvaluationImages(run: TrainingRun, evaluation: TrainingEvaluation): Promise<void> {
     if (this.evaluationImages.key === run.id) return;
-    this.evaluationImages = { key: run.id, images: null };
+    if (evaluation.misclassified.some((m) => m.file)) {
+      // The user's class set: its own photos, by name (a removed one shows none).
+      const pictures = new Map<number, string>();
+      for (const m of evaluation.misclassified) {
+        const found = m.file ? this.hooks.classPicture(run.params.dataset, m.file) : null;
+        if (found) pictures.set(m.index, found.thumb);
+      }
+      this.evaluationImages = { key: run.id, images: null, pictures };
+      return;
+    }
+    this.evaluationImages = { key: run.id, images: null, pictures: null };
     try {
       const data = await loadBuiltinDataset(run.params.dataset as BuiltinDatasetId);
       if (this.evaluationImages.key !== run.id) return;
-      this.evaluationImages = { key: run.id, images: heldOut(data, evaluation.split, run.params.validationSplit).x };
+      this.evaluationImages = { key: run.id, images: heldOut(data, evaluation.split, run.params.validationSplit).x, pictures: null };
       this.hooks.requestUpdate();
     } catch {
       // No thumbnails (a data set this editor does not have): the matrix and the list still say it all.
@@ -256,13 +278,22 @@ export class RunResults {
     const shown = runChoices(graphRuns(this.hooks.graph()), this.library).find((r) => r.id === this.view().shown);
     const evaluation = shown?.evaluation;
     if (!shown || !evaluation) return;
+    const names = evaluation.classNames;
+    const what = `${evaluation.split} image ${m.index}: ${names[m.label]}, called ${names[m.predicted]}`;
+    if (m.file) {
+      const photo = this.hooks.classPicture(shown.params.dataset, m.file);
+      if (!photo) {
+        this.notice = `${m.file} is not in the class set '${shown.params.dataset}' any more.`;
+        return this.hooks.requestUpdate();
+      }
+      return this.hooks.openExample(pictureCanvas(photo.picture), `${m.file} (${what})`, true);
+    }
     const found = await heldOutImage(shown.params.dataset, evaluation.split, shown.params.validationSplit, m.index).catch(() => null);
     if (!found) {
       this.notice = `Image ${m.index} of the ${evaluation.split} set is not in this editor's data any more.`;
       return this.hooks.requestUpdate();
     }
-    const names = evaluation.classNames;
-    this.hooks.openExample(imageCanvas(found.image), `${evaluation.split} image ${m.index}: ${names[m.label]}, called ${names[m.predicted]}`);
+    this.hooks.openExample(imageCanvas(found.image), what);
   }
 
   /** Downloads the graph with the weights Run uses (the trained ones once trained). */

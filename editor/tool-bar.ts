@@ -1,7 +1,7 @@
 /** The toolbar: file, edit and view commands, find, theme; run with its progress and cancel, the GPU-time
  *  heatmap and the activation maps.
  *  @fires command - detail: { name } (new, open, save, share, undo, redo, arrange, fit, help, theme, run, cancel,
- *    heatmap, maps, train, pretrained, open-model, export-pytorch, export-keras)
+ *    heatmap, maps, train, pretrained, open-model, save-weights, export-pytorch, export-keras)
  *  @fires find - detail: { query }
  *  @fires open-file - detail: { file } */
 import { css, html, LitElement } from 'lit';
@@ -10,7 +10,9 @@ import { customElement, property, state } from 'lit/decorators.js';
 @customElement('dw-toolbar')
 export class ToolBar extends LitElement {
   static override styles = css`
+    /* Its own layer above the panels floating on the canvas (the Train panel is z-index 20): the Export menu opens over them. */
     :host {
+      position: relative; z-index: 30;
       display: flex; align-items: center; gap: 4px; padding: 5px 8px; flex-wrap: wrap;
       border-bottom: 1px solid var(--dw-border); background: var(--dw-panel-bg);
     }
@@ -69,6 +71,8 @@ export class ToolBar extends LitElement {
         <button data-testid="cmd-export" aria-haspopup="menu" aria-expanded=${this.exportOpen} title="Export the graph as code for another framework"
           @click=${() => (this.exportOpen = !this.exportOpen)}>Export ▾</button>
         ${this.exportOpen ? html`<span role="menu" aria-label="Export">
+          <button role="menuitem" data-testid="cmd-save-weights" title="One .json file that carries the graph's imported and trained weights: opened by the editor and the CLI (Ctrl+Shift+S)"
+            @click=${() => this.exportCommand('save-weights')}>deepwire graph with its weights (.json)</button>
           <button role="menuitem" data-testid="cmd-export-pytorch" title="A PyTorch nn.Module (.py) and its weights (.npz), as deepwire export-pytorch writes them"
             @click=${() => this.exportCommand('export-pytorch')}>PyTorch (.py + .npz weights)</button>
           <button role="menuitem" data-testid="cmd-export-keras" title="A Keras functional-API script (.py), as deepwire export-keras writes it"

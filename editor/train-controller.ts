@@ -28,7 +28,7 @@ export interface TrainHooks {
   /** The data sets to offer (the user's own too); the built-in one alone when absent. */
   datasets?: DatasetSource;
   /** What the kept runs, the confusion matrix and the probe's maps need of the page (run-results.ts). */
-  results: Pick<RunResultsHooks, 'openExample' | 'showMaps' | 'runNumber'>;
+  results: Pick<RunResultsHooks, 'openExample' | 'classPicture' | 'showMaps' | 'runNumber'>;
 }
 
 type Weights = Map<string, Record<string, Tensor>>;

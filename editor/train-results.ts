@@ -25,6 +25,8 @@ export interface TrainResultsView {
   evaluation: TrainingEvaluation | null;
   /** The evaluated split's images, once loaded (thumbnails of the misclassified ones). */
   images: Tensor | null;
+  /** On a user's class set: the misclassified photos' thumbnails (data URLs) by their index in the split. */
+  pictures: ReadonlyMap<number, string> | null;
   /** Why the last export, opened image or probe snapshot failed. */
   notice: string;
   busy: boolean;
@@ -33,7 +35,7 @@ export interface TrainResultsView {
 }
 
 export const EMPTY_RESULTS: TrainResultsView = {
-  runs: [], shown: null, live: false, compare: null, curves: { batches: [], epochs: [] }, compareCurves: null, evaluation: null, images: null, notice: '', busy: false, probe: null,
+  runs: [], shown: null, live: false, compare: null, curves: { batches: [], epochs: [] }, compareCurves: null, evaluation: null, images: null, pictures: null, notice: '', busy: false, probe: null,
 };
 
 const LIVE = '';
@@ -82,7 +84,7 @@ export class TrainResults extends LitElement {
       </div>` : nothing}
       <dw-train-chart .curves=${v.curves} .previous=${v.compareCurves}></dw-train-chart>
       ${v.probe ? html`<dw-probe-maps .view=${v.probe}></dw-probe-maps>` : nothing}
-      ${v.evaluation ? this.renderEvaluation(v.evaluation, v.images) : nothing}
+      ${v.evaluation ? this.renderEvaluation(v.evaluation, v.images, v.pictures) : nothing}
       <div class="buttons">
         <button data-testid="train-export-keras" ?disabled=${v.busy} title="model.json (the Keras model config) and its weights, the TF.js Layers format: tf.loadLayersModel opens it, tensorflowjs_converter makes an .h5"
           @click=${() => this.fire('export', 'keras')}>⇩ Keras model + weights</button>
@@ -92,7 +94,7 @@ export class TrainResults extends LitElement {
     `;
   }
 
-  private renderEvaluation(e: TrainingEvaluation, images: Tensor | null) {
+  private renderEvaluation(e: TrainingEvaluation, images: Tensor | null, pictures: ReadonlyMap<number, string> | null) {
     const total = e.matrix.flat().reduce((a, b) => a + b, 0);
     const most = Math.max(1, ...e.matrix.flat());
     const short = (name: string) => name.split('/')[0];
@@ -107,9 +109,10 @@ export class TrainResults extends LitElement {
       </table>
       ${e.misclassified.length ? html`<h3>Misclassified (most confident first): click one to open it as the input</h3>
         <div class="thumbs">${e.misclassified.map((m) => html`<button data-testid="misclassified" data-index=${m.index}
-            title=${`image ${m.index} of the ${e.split === 'validation' ? 'validation split' : 'test set'}: a ${e.classNames[m.label]}, called ${e.classNames[m.predicted]} (${(100 * m.confidence).toFixed(0)} %)`}
+            title=${`${m.file ?? `image ${m.index}`} of the ${e.split === 'validation' ? 'validation split' : 'test set'}: a ${e.classNames[m.label]}, called ${e.classNames[m.predicted]} (${(100 * m.confidence).toFixed(0)} %)`}
             @click=${() => this.fire('open-example', m)}>
-          ${images ? html`<img alt="" src=${this.thumbnail(images, m.index)} />` : html`<span style="height: 42px">…</span>`}
+          ${images ? html`<img alt="" src=${this.thumbnail(images, m.index)} />`
+            : pictures?.has(m.index) ? html`<img alt=${m.file ?? ''} src=${pictures.get(m.index)!} />` : html`<span style="height: 42px">…</span>`}
           <span>${short(e.classNames[m.label])} → ${short(e.classNames[m.predicted])}</span></button>`)}</div>` : nothing}
     </section>`;
   }

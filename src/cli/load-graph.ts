@@ -1,4 +1,4 @@
-// Reading the graph a command works on: a graph file (with its saved weights beside it), an ONNX model,
+// Reading the graph a command works on: a graph file (with its saved weights beside it or inside it), an ONNX model,
 // a Keras model saved for TF.js (model.json and its shards, as export-keras and fit --save write it),
 // or zoo:NAME (a Keras application, perhaps with pretrained weights).
 import { basename, dirname, extname, join } from 'node:path';
@@ -12,7 +12,7 @@ import type { WeightStore } from '../runtime/reference.ts';
 import { importModel, type OnnxImport } from '../io/onnx-import.ts';
 import { importTfjsLayers } from '../io/tfjs-layers.ts';
 import { decodeModel, type TensorValue } from '../io/onnx-proto.ts';
-import { decodeWeights, weightsPaths } from '../io/weights-file.ts';
+import { decodeWeights, takeEmbeddedWeights, weightsPaths } from '../io/weights-file.ts';
 import { EXAMPLE_VALUES, ZOO_FLAGS, type Flags } from './args.ts';
 import { CliError, readInput, usageError, type CliIo } from './io.ts';
 import { jsonSyntaxError } from './json-syntax.ts';
@@ -66,8 +66,11 @@ export async function loadGraph(file: string, io: CliIo, flags: Flags, bind?: Re
     throw new CliError(`${file} is not a deepwire graph: ${holds}`, 'open a graph saved by the editor; examples/ has some');
   }
   const name = typeof obj.name === 'string' && obj.name ? obj.name : basename(file, extname(file));
-  const refersToWeights = Array.isArray(obj.nodes) && obj.nodes.some((n) => n && typeof n === 'object' && 'weights' in n);
-  return { name, raw: obj, report: analyzeGraph(raw), weights: refersToWeights ? await loadWeightsBeside(file, io) : undefined };
+  // A graph saved with its weights (the editor's Save with weights) carries them; else they are beside it.
+  const { graph, weights: embedded } = takeEmbeddedWeights(obj);
+  const refersToWeights = Array.isArray(graph.nodes) && graph.nodes.some((n) => n && typeof n === 'object' && 'weights' in n);
+  const weights = embedded ?? (refersToWeights ? await loadWeightsBeside(file, io) : undefined);
+  return { name, raw: graph, report: analyzeGraph(graph), weights };
 }
 
 /** graph.json's saved weights: graph.weights.json and the data file it names (src/io/weights-file.ts). */

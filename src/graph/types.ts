@@ -64,7 +64,8 @@ export interface TrainingEvaluation {
   /** matrix[true][predicted]: how many images of class `true` the model called `predicted`. */
   matrix: number[][];
   /** Some wrongly classified images (most confident first), by their index in the split. */
-  misclassified: { index: number; label: number; predicted: number; confidence: number }[];
+  /** `file`: on the user's class sets, the picture's class and name ("cat/chelsea-1.png"), to find it again. */
+  misclassified: { index: number; label: number; predicted: number; confidence: number; file?: string }[];
 }
 
 /**

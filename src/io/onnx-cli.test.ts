@@ -8,7 +8,7 @@ import { ONNX_NODE_TESTS } from '../testing/onnx-cases.ts';
 import { runOrt } from '../testing/ort.ts';
 import { readNpy } from './npy.ts';
 import { decodeModel, decodeTensorProto, readTensor } from './onnx-proto.ts';
-import { decodeWeights, encodeWeights } from './weights-file.ts';
+import { decodeWeights, embedWeights, encodeWeights, takeEmbeddedWeights } from './weights-file.ts';
 
 /** `deepwire ...argv` in-process; written files are kept in memory and read back before the disk. */
 async function cli(argv: string[], files = new Map<string, Uint8Array>()) {
@@ -123,5 +123,37 @@ describe('weights files', () => {
     expect(() => decodeWeights(manifest, data.subarray(0, 10))).toThrow("not a valid deepwire weights file: 'b' (scalar) at byte 8 needs 4 bytes, but the data file has 10 (truncated?)");
     expect(() => decodeWeights({ ...manifest, format: 'x' }, data)).toThrow('"format" must be "deepwire-weights"');
     expect(() => decodeWeights({ ...manifest, tensors: [{ key: 'a', shape: [1e9], offset: 0 }] }, data)).toThrow(/'a' \(1000000000\) at byte 0 needs 4000000000 bytes/);
+  });
+
+  it('embeds the weights a graph refers to as a data: URL, and takes them out again', () => {
+    const store = new Map([['d/kernel', { shape: [2, 1], data: Float32Array.of(1.5, -2) }], ['unused', { shape: [1], data: Float32Array.of(9) }]]);
+    const graph = { format: 'deepwire-graph' as const, version: 1 as const, nodes: [{ id: 'd', op: 'Dense', weights: { kernel: 'd/kernel' } }], outputs: ['d'] };
+    const saved = JSON.parse(JSON.stringify(embedWeights(graph, store)));
+    expect(saved.embeddedWeights.tensors).toEqual([{ key: 'd/kernel', shape: [2, 1], offset: 0 }]);
+    expect(saved.embeddedWeights.data).toBe(`data:application/octet-stream;base64,${Buffer.from(Float32Array.of(1.5, -2).buffer).toString('base64')}`);
+    const { graph: back, weights } = takeEmbeddedWeights(saved);
+    expect(back).toEqual(graph);
+    expect([...weights!.get('d/kernel')!.data]).toEqual([1.5, -2]);
+    expect(takeEmbeddedWeights(graph)).toEqual({ graph, weights: null });
+    expect(() => embedWeights(graph, new Map())).toThrow("'d' refers to weights 'd/kernel' (kernel) that are not here");
+    expect(() => takeEmbeddedWeights({ ...saved, embeddedWeights: { ...saved.embeddedWeights, data: 'w.bin' } })).toThrow('"embeddedWeights.data" must be a "data:application/octet-stream;base64,…" URL');
+    const cut = { ...saved, embeddedWeights: { ...saved.embeddedWeights, data: saved.embeddedWeights.data.slice(0, -4) } };
+    expect(() => takeEmbeddedWeights(cut)).toThrow("not a valid deepwire weights file: 'd/kernel' (2×1) at byte 0 needs 8 bytes, but the data file has 6 (truncated?)");
+  });
+
+  it('runs a graph that carries its weights as the same graph with them beside it', async () => {
+    const files = new Map<string, Uint8Array>();
+    await cli(['convert', 'src/io/fixtures/tiny-mixed.onnx', 'g/mixed.json'], files);
+    const graph = JSON.parse(new TextDecoder().decode(files.get('g/mixed.json')!));
+    const manifest = JSON.parse(new TextDecoder().decode(files.get('g/mixed.weights.json')!));
+    const embedded = embedWeights(graph, decodeWeights(manifest, files.get('g/mixed.weights.bin')!));
+    files.set('h/one-file.json', new TextEncoder().encode(JSON.stringify(embedded)));
+    const beside = await cli(['run', 'g/mixed.json', '--backend', 'cpu', '--out', 'a'], files);
+    const inside = await cli(['run', 'h/one-file.json', '--backend', 'cpu', '--out', 'b'], files);
+    expect(inside.stderr).toBe(beside.stderr); // the note on the made-up input, nothing on weights
+    expect(inside.code).toBe(0);
+    expect(beside.code).toBe(0);
+    expect([...readNpy(files.get('b/_Softmax.npy')!).data]).toEqual([...readNpy(files.get('a/_Softmax.npy')!).data]);
+    expect(files.has('h/one-file.weights.json')).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { base64ToBytes, readUmdExport } from './umd-bundle.ts';
+import { readUmdExport } from './umd-bundle.ts';
 
 /** The browserify UMD wrapper nsfwjs's model files use, around `n.exports=<literal>`. */
 const umd = (literal: string) =>
@@ -39,25 +39,5 @@ describe('readUmdExport', () => {
       name: 'batch_normalization_1/beta', shape: [32], dtype: 'float32',
       quantization: { min: -1.4470329237919228, scale: 0.022262044981414198, dtype: 'uint8' },
     });
-  });
-});
-
-describe('base64ToBytes', () => {
-  it('decodes standard and URL-safe base64, with or without padding', () => {
-    expect([...base64ToBytes('aGVsbG8=')]).toEqual([...new TextEncoder().encode('hello')]);
-    expect([...base64ToBytes('aGVsbG8')]).toEqual([...new TextEncoder().encode('hello')]);
-    expect([...base64ToBytes('-_8=')]).toEqual([0xfb, 0xff]);
-    expect([...base64ToBytes('+/8=')]).toEqual([0xfb, 0xff]);
-    expect(base64ToBytes('').length).toBe(0);
-  });
-
-  it('agrees with Node on a 4 MB nsfwjs shard', () => {
-    const text = readUmdExport(readFileSync(new URL('group1-shard6of6.min.js', NSFWJS), 'utf8'), 'shard') as string;
-    expect(Buffer.from(base64ToBytes(text)).equals(Buffer.from(text, 'base64'))).toBe(true);
-  });
-
-  it('refuses what is not base64', () => {
-    expect(() => base64ToBytes('aGV$bG8=', 'shard 2')).toThrow('shard 2 is not valid base64: character "$" at offset 3');
-    expect(() => base64ToBytes('aGVsb', 'shard 3')).toThrow('shard 3 is not valid base64: 5 characters is not a length base64 produces');
   });
 });

@@ -1,6 +1,6 @@
 // Reads what a bundled UMD module exports (`m.exports = <literal>`) without running it: a parser for the
 // JavaScript literal subset minifiers emit (JSON plus bare keys, !0/!1, .5, 1/0, 'single quotes'),
-// and a base64 decoder for the weight shards nsfwjs stores as one exported string each.
+// the weight shards nsfwjs stores as one base64 string each are decoded by ./base64.ts.
 
 /** The literal a UMD/browserify bundle assigns to `module.exports`; throws when the file holds anything else. */
 export function readUmdExport(source: string, file: string): unknown {
@@ -122,30 +122,3 @@ const LITERALS: [string, unknown][] = [
   ['!0', true], ['!1', false], ['true', true], ['false', false], ['null', null], ['void 0', undefined],
   ['-1/0', -Infinity], ['1/0', Infinity], ['NaN', NaN], ['0/0', NaN],
 ];
-
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const SEXTET = new Int16Array(128).fill(-1);
-for (let k = 0; k < BASE64.length; k++) SEXTET[BASE64.charCodeAt(k)] = k;
-SEXTET['-'.charCodeAt(0)] = 62; // base64url
-SEXTET['_'.charCodeAt(0)] = 63;
-
-/** Standard or URL-safe base64, padding optional, no whitespace; throws at the first foreign character. */
-export function base64ToBytes(text: string, what = 'base64 data'): Uint8Array {
-  let n = text.length;
-  while (n > 0 && text.charCodeAt(n - 1) === 61) n--; // '='
-  if (n % 4 === 1) throw new Error(`${what} is not valid base64: ${n} characters is not a length base64 produces`);
-  const out = new Uint8Array(Math.floor((n * 3) / 4));
-  let bits = 0, count = 0, o = 0;
-  for (let k = 0; k < n; k++) {
-    const code = text.charCodeAt(k);
-    const v = code < 128 ? SEXTET[code] : -1;
-    if (v < 0) throw new Error(`${what} is not valid base64: character ${JSON.stringify(text[k])} at offset ${k}`);
-    bits = (bits << 6) | v;
-    count += 6;
-    if (count >= 8) {
-      count -= 8;
-      out[o++] = (bits >> count) & 0xff;
-    }
-  }
-  return out;
-}

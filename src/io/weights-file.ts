@@ -1,7 +1,11 @@
 // Weights saved beside a graph file: graph.json's nodes refer to keys ("weights": { "kernel": "conv1/kernel" }),
 // graph.weights.json lists each key's shape and byte offset, graph.weights.bin holds the float32 values
 // (little-endian, one tensor after another). Like a TF.js model.json and its shard, in one shard.
+// A graph may also carry its weights inside (the editor's "Save with weights"): the same manifest under
+// "embeddedWeights", its data a base64 data: URL — one file to mail, open in the editor or give to the CLI.
+import type { GraphFile } from '../graph/types.ts';
 import { OpError } from '../ops/op.ts';
+import { base64ToBytes, bytesToBase64 } from './base64.ts';
 import type { WeightStore } from '../runtime/reference.ts';
 import { formatShape, sizeOf } from '../tensor.ts';
 
@@ -59,3 +63,35 @@ export function decodeWeights(manifest: unknown, data: Uint8Array): WeightStore 
   }
   return store;
 }
+
+const DATA_URL = 'data:application/octet-stream;base64,';
+
+/** A graph file that carries the weights its nodes refer to; throws naming the first key the store lacks. */
+export function embedWeights(graph: GraphFile, store: WeightStore): GraphFile & { embeddedWeights: WeightsManifest } {
+  const used: WeightStore = new Map();
+  for (const node of graph.nodes) {
+    for (const [name, key] of Object.entries(node.weights ?? {})) {
+      const tensor = store.get(key);
+      if (!tensor) throw new OpError(`'${node.name ?? node.id}' refers to weights '${key}' (${name}) that are not here`, 'open the model file again, then save');
+      used.set(key, tensor);
+    }
+  }
+  const { manifest, data } = encodeWeights(used, '');
+  return { ...graph, embeddedWeights: { ...manifest, data: DATA_URL + bytesToBase64(data) } };
+}
+
+/** A graph file without its embedded weights, and those weights (null when it carries none); a damaged set throws. */
+export function takeEmbeddedWeights<T>(raw: T): { graph: T; weights: WeightStore | null } {
+  if (!raw || typeof raw !== 'object' || !('embeddedWeights' in raw)) return { graph: raw, weights: null };
+  const { embeddedWeights: manifest, ...graph } = raw as T & { embeddedWeights: unknown };
+  const data = (manifest as { data?: unknown } | null)?.data;
+  if (typeof data !== 'string' || !data.startsWith(DATA_URL)) throw bad(`"embeddedWeights.data" must be a "${DATA_URL}…" URL`);
+  let bytes: Uint8Array;
+  try {
+    bytes = base64ToBytes(data.slice(DATA_URL.length), 'the embedded weights');
+  } catch (e) {
+    throw bad((e as Error).message);
+  }
+  return { graph: graph as T, weights: decodeWeights(manifest, bytes) };
+}
+

@@ -5,7 +5,8 @@
 import type { GraphFile } from '../graph/types.ts';
 import type { Preprocess } from '../io/preprocess.ts';
 import { importTfjsLayers } from '../io/tfjs-layers.ts';
-import { base64ToBytes, readUmdExport } from '../io/umd-bundle.ts';
+import { base64ToBytes } from '../io/base64.ts';
+import { readUmdExport } from '../io/umd-bundle.ts';
 import { OpError } from '../ops/op.ts';
 import type { WeightStore } from '../runtime/reference.ts';
 
