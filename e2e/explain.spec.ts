@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { analyzeGraph } from '../src/graph/analyze.ts';
 import { fieldRect, receptiveFields } from '../src/graph/receptive-field.ts';
 import { formatValue } from '../src/format.ts';
-import { openEditor, selectNode } from './editor-helpers.ts';
+import { loadGraph, openEditor, selectNode } from './editor-helpers.ts';
 import { activationAt, clickRun, expectNear } from './run-helpers.ts';
 
 test.use({ viewport: { width: 1600, height: 1000 } });
@@ -137,5 +137,28 @@ test('click a conv value: the panel takes it apart, its total is the value read 
   const scripted = await page.evaluate(({ x, y }) => window.deepwire.explain('concat', y, x, 70), m);
   expect(scripted).toMatchObject({ kind: 'merge', operation: 'concatenate', value: merged, total: merged });
   expect(await page.evaluate(() => window.deepwire.explain('input', 0, 0, 0).then(() => '', (e: Error) => e.message))).toBe('explain does not cover Input yet');
+  expect(errors).toEqual([]);
+});
+
+test('a Dense unit: clicking its row of the top-k lists its largest inputs × weights, and the total is the value read back', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await openEditor(page, '/');
+  await expect(page.getByTestId('input-source')).toContainText('chelsea.png', { timeout: 60_000 });
+  // Fashion-small: conv, pool, flatten, Dense 128 relu, Dense 10 softmax; the photo fed as 28×28×1.
+  await loadGraph(page, readFileSync(new URL('../examples/fashion-small.json', import.meta.url), 'utf8'));
+  await clickRun(page, 1);
+  const name = await page.evaluate(() => window.deepwire.summary().rows.find((r) => r.id === 'classes')!.name);
+  await selectNode(page, name);
+  await expect(viewer(page).locator('h2')).toHaveText(name);
+  const row = viewer(page).getByTestId('top-k-row').first();
+  const unit = Number(await row.getAttribute('data-index'));
+  await row.click();
+  await expect(panel(page).getByTestId('explain-title')).toHaveText(`Explain ${name} · c ${unit}`);
+  await expectTotalIsValue(page, 'classes', unit, 0, 0);
+  // The 10 largest of its 128 inputs × weights, the rest summed, then the softmax over the 10 units.
+  await expect(panel(page).getByTestId('explain-dense').locator('tr')).toHaveCount(11);
+  await expect(panel(page)).toContainText('the other 118: Σ');
+  await expect(panel(page)).toContainText('activation softmax (over the 10 values here');
   expect(errors).toEqual([]);
 });

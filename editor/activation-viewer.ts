@@ -65,7 +65,7 @@ function download(name: string, blob: Blob): void {
 export class ActivationViewer extends LitElement {
   static override styles = css`
     :host {
-      display: flex; flex-direction: column; gap: 6px; padding: 8px 10px; box-sizing: border-box; min-height: 0; position: relative;
+      display: flex; flex-direction: column; gap: 6px; padding: 8px 10px; box-sizing: border-box; min-height: 0;
       background: var(--dw-panel-bg); color: var(--dw-fg); font-size: 12px; overflow: hidden;
     }
     header { display: flex; flex-wrap: wrap; align-items: center; gap: 4px 8px; }
@@ -94,7 +94,8 @@ export class ActivationViewer extends LitElement {
     .note { color: var(--dw-muted); }
     .empty { color: var(--dw-muted); padding: 20px; text-align: center; }
     .summary canvas { max-width: 100%; max-height: 100%; image-rendering: auto; }
-    dw-explain-panel.explain { position: absolute; inset: 40px 0 0 0; z-index: 5; border-top: 1px solid var(--dw-border); }
+    /* Docked under the maps: the grid, the zoom and the controls stay in reach while a value is explained. */
+    dw-explain-panel.explain { flex: 0 1 60%; min-height: 140px; margin: 0 -10px -8px; border-top: 2px solid var(--dw-accent); }
   `;
 
   @property({ attribute: false }) source: ActivationSource | null = null;

@@ -1,5 +1,5 @@
 /** The activation viewer's "explain this value": which value is explained, the explanation once computed
- *  (or why there is none), and the panel drawn over the viewer's maps until closed or another node is shown.
+ *  (or why there is none), and the panel docked under the viewer's maps until closed or another node is shown.
  *  A Lit reactive controller: the viewer re-renders on every change. */
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 import type { ReceptiveField } from '../src/index.ts';
