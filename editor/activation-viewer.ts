@@ -3,7 +3,9 @@
  *  vector outputs as bars with the top-k, and a comparison with another node or a pinned earlier run.
  *  Everything heavy (stats, histograms, colour mapping) is asked of `source`, which runs it on the GPU.
  *  @fires close
- *  @fires compare-request - detail: { id } another node to compare with; the shell answers by setting `compareSource` */
+ *  @fires compare-request - detail: { id } another node to compare with; the shell answers by setting `compareSource`
+ *  @fires channel-select - detail: { channel } the channel zoomed (the "where it looks" panel follows it)
+ *  @slot where - shown under the maps: the shell puts "where it looks" there (where-it-looks-panel.ts) */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { channelRanges, formatValue, globalScope, summarize, type ChannelStats, type HistogramFn, type ColormapName, type RangeScope as Scope, type StatsSummary, type Tensor } from '../src/index.ts';
@@ -277,6 +279,7 @@ export class ActivationViewer extends LitElement {
         .marks=${this.ranges && this.scope !== 'channel' ? [this.ranges[0], this.ranges[1]] as [number, number] : null}></dw-histogram>
       ${this.isVector ? html`<dw-bar-chart .values=${this.values ? this.values.data.subarray(0, s.channels) : null} @click=${this.explainBar}></dw-bar-chart>`
         : this.mode === 'channels' ? this.channels(s) : this.mode === 'summary' ? this.summaryView() : this.compareView(s)}
+      <slot name="where"></slot>
     `;
   }
 
@@ -416,6 +419,7 @@ export class ActivationViewer extends LitElement {
   private select(channel: number): void {
     this.selected = channel;
     void this.redrawPictures();
+    this.dispatchEvent(new CustomEvent('channel-select', { detail: { channel } }));
   }
 
   /** The value under the pointer, from the tensor read back from the GPU. */

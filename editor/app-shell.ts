@@ -41,6 +41,8 @@ import './block-dialog.ts';
 import './shortcut-sheet.ts';
 import './input-panel.ts';
 import './activation-viewer.ts';
+import './where-it-looks-panel.ts';
+import { computeWhereItLooks, plainWhereItLooks, type PlainWhereItLooks, type WhereHooks, type WhereRequest } from './where-it-looks-run.ts';
 import './open-model-dialog.ts';
 import type { OpenModelDialog } from './open-model-dialog.ts';
 import type { OpenedModel } from './model-loader.ts';
@@ -81,6 +83,8 @@ declare global {
       predict(): Promise<Prediction>;
       /** How the last run computed node `nodeId`'s value at (y, x, c) (c alone for a vector): src/explain/. */
       explain(nodeId: string, y: number, x: number, c: number): Promise<Explanation>;
+      /** A saliency map (and with `gradCam`, Grad-CAM) of a node's channel or a classifier's class, on the input fed. */
+      saliency(request: WhereRequest): Promise<PlainWhereItLooks>;
     };
   }
 }
@@ -191,6 +195,10 @@ export class AppShell extends LitElement {
       runNumber: () => this.runs.runNumber,
     },
   });
+  /** "Where it looks" (saliency, Grad-CAM): the page's graph, input and device. */
+  private whereHooks: WhereHooks = { graph: () => this.doc.graph, report: () => this.doc.report, feeds: () => this.input.feeds(), engine: () => this.runs.openEngine() };
+  private computeWhere = (request: WhereRequest) => computeWhereItLooks(this.whereHooks, request);
+  private activationOf = (id: string) => this.runs.activation(id);
   /** The data panel's "Predict the input": its top classes, or why there are none. */
   @state() private prediction: { top: Prediction | null; error: string } = { top: null, error: '' };
   @state() private dragging = false;
@@ -221,6 +229,7 @@ export class AppShell extends LitElement {
       fit: (options) => this.training.start(options ?? {}),
       predict: () => this.predictInput(),
       explain: (id, y, x, c) => explainForScripts(this.explainHooks, id, y, x, c),
+      saliency: async (request) => plainWhereItLooks(await this.computeWhere(request)),
     };
     window.addEventListener('paste', this.onPaste);
     this.addEventListener('dragover', this.onDragOver);
@@ -285,7 +294,9 @@ export class AppShell extends LitElement {
         .field=${probe ? null : fieldOnPhoto(this.doc.report, viewer.id, this.input.feeds().preview)} .globalRange=${this.runs.globalRange} .globalSources=${this.runs.globalSources}
         .compareOptions=${this.runs.compareOptions()} .compareSource=${this.runs.compareSource} @close=${() => this.runs.closeMaps()}
         .explainer=${probe ? null : (at: number[], image: number) => explainInEditor(this.explainHooks, viewer.id, at, image)}
-        @compare-request=${(e: CustomEvent<{ id: string }>) => void this.runs.loadCompare(e.detail.id)}></dw-activation-viewer>` : null}
+        @compare-request=${(e: CustomEvent<{ id: string }>) => void this.runs.loadCompare(e.detail.id)}>
+        <dw-where-it-looks slot="where" .nodeId=${viewer.id} .report=${this.doc.report} .classNames=${this.doc.graph.classNames} .photo=${this.input.feeds().preview}
+          .compute=${this.computeWhere} .activation=${this.activationOf}></dw-where-it-looks></dw-activation-viewer>` : null}
       <div class="side">
         <dw-input-panel .feed=${this.input.feeds().info} .preview=${this.input.feeds().preview} .notes=${this.input.notes} .error=${this.input.error || this.input.feeds().error}
           .resize=${this.input.choice.resize} .preprocess=${this.input.choice.preprocess} .samples=${SAMPLES}

@@ -45,3 +45,7 @@ export { sampleCount, type Dataset, type ClassDataset } from './data/dataset.ts'
 export { validationSplit } from './data/batch.ts';
 export { isGzip, parseIdx, type IdxArray } from './data/idx.ts';
 export { FASHION_MNIST_CLASSES, fashionMnistFromIdx, type FashionMnist } from './data/fashion-mnist-idx.ts';
+export { whereItLooks, type WhereItLooks, type WhereItLooksOptions } from './explain/where-it-looks.ts';
+export { camLayers, classNamesFor, defaultCamLayer, isClassifier, type ScoreTarget } from './explain/saliency-target.ts';
+export { overlayHeatmap, SALIENCY_SATURATE } from './explain/heatmap-overlay.ts';
+export { peakOf, type Heatmap } from './explain/heatmap.ts';

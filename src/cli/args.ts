@@ -7,7 +7,10 @@ export const ZOO_FLAGS: Record<string, FlagKind> = { 'no-top': 'bool', 'input-sh
 const COMMANDS = {
   summary: { json: 'bool', ...ZOO_FLAGS },
   validate: { json: 'bool', ...ZOO_FLAGS },
-  run: { input: 'list', image: 'string', resize: 'string', preprocess: 'string', output: 'list', out: 'string', backend: 'string', seed: 'string', ...ZOO_FLAGS },
+  run: {
+    input: 'list', image: 'string', resize: 'string', preprocess: 'string', output: 'list', out: 'string', backend: 'string', seed: 'string',
+    saliency: 'string', 'grad-cam': 'string', class: 'string', layer: 'string', 'out-png': 'string', opacity: 'string', ...ZOO_FLAGS,
+  },
   'export-keras': { ...ZOO_FLAGS },
   'export-pytorch': { seed: 'string', output: 'list', ...ZOO_FLAGS },
   convert: { seed: 'string', ...ZOO_FLAGS },
@@ -35,6 +38,7 @@ export const EXAMPLE_VALUES: Record<string, string> = {
   data: 'fashion-mnist', epochs: '5', 'batch-size': '32', optimizer: 'adam', 'learning-rate': '0.001', loss: 'sparse_categorical_crossentropy',
   'validation-split': '0.1', 'steps-per-epoch': '100', samples: '2000', save: 'trained.json', history: 'history.json', augment: 'flip,translate=0.1',
   node: 'conv1', at: '4,7,2', top: '8',
+  saliency: 'conv2d:0', 'grad-cam': 'predictions', class: '281', layer: 'conv2d', 'out-png': 'map.png', opacity: '0.5',
   input: 'x.npy', image: 'photo.jpg', resize: 'crop', preprocess: 'tf', output: 'conv2d', out: 'out', backend: 'cpu', seed: '0', 'input-shape': '64x64x3', classes: '10',
 };
 

@@ -69,6 +69,15 @@ Run options:
   --backend NAME       webgpu (hand-written WGSL kernels; default) or cpu (the plain-loop reference)
   --seed N             seed of the initial weights and of the random input (default: the graph's seed, or 0)
 
+Where a node looks (run; instead of writing the outputs):
+  --saliency NODE[:CHANNEL]  a saliency map, |d score/d pixel|, of NODE's channel (its mean over positions),
+                       or with --class of a classifier's class; without either, the top class or the most
+                       active channel
+  --grad-cam NODE[:CHANNEL]  Grad-CAM of the same score on --layer L (default: the last layer with maps before NODE)
+  --class N|NAME       a class of the classifier NODE, by index or name (ImageNet's, or the graph's own classes)
+  --out-png FILE       the map over the --image photo, at the photo's size (default: OUT/NODE-saliency.png)
+  --opacity F          the map's weight over the photo, 0…1 (default 0.5)
+
 Explain options: --input, --image, --resize, --preprocess, --backend and --seed as for run, and
   --node ID            the node, by id or name (Conv2D, DepthwiseConv2D, SeparableConv2D, the pools,
                        BatchNormalization, Dense and the merge layers)

@@ -53,6 +53,6 @@ function stats(data: Float32Array): { min: number; max: number; mean: number } {
 }
 
 /** A node name as a file name: Keras names are safe; anything else becomes `_`. */
-function fileSafe(name: string): string {
+export function fileSafe(name: string): string {
   return name.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^\.+/, '_') || '_';
 }

@@ -14,10 +14,13 @@ import { CliError, usageError, type CliIo } from './io.ts';
 import { loadValidGraph, seedOf } from './load-graph.ts';
 import { findNode, printTimings, writeTensorOutput } from './outputs.ts';
 import { runOnnx } from './run-onnx.ts';
+import { checkSaliencyFlags, runSaliency, wantsSaliency } from './saliency.ts';
 
 export async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
   const backend = selectBackend((flags.backend as string | undefined) ?? 'webgpu');
   if (flags.input && flags.image) throw usageError('--input and --image both feed the Input', 'give one of them');
+  checkSaliencyFlags(flags);
+  if (/\.onnx$/i.test(file) && wantsSaliency(flags)) throw usageError('--saliency and --grad-cam run on graph files', `convert the model first: deepwire convert ${file} model.json`);
   if (/\.onnx$/i.test(file)) return runOnnx(file, flags, backend, io);
   const inputFiles = (flags.input as string[] | undefined) ?? [];
   if (inputFiles.length > 1) throw usageError(`--input is given ${inputFiles.length} times, but a graph file has one Input`, 'give it once');
@@ -38,6 +41,7 @@ export async function run({ file, flags }: Parsed, io: CliIo): Promise<number> {
   const feed = flags.input ? await readFeed(inputFiles[0], input.name, input.shape!, io)
     : flags.image ? await imageFeed(flags, file, loaded, input.name, input.shape!, io)
     : randomFeed(input.name, input.shape!, seed, io);
+  if (wantsSaliency(flags)) return runSaliency(flags, loaded, loaded.report, feed, seed, io);
   const result = await backend(report, { [input.id]: feed }, { seed, outputs, store: loaded.weights });
 
   const outDir = (flags.out as string | undefined) ?? 'out';

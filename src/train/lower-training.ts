@@ -49,6 +49,8 @@ export interface TrainingOptions {
    * given, and the gradients of the Inputs and of every trainable weight are kept to read back.
    */
   probe?: boolean;
+  /** In probe mode, also keep the gradients of these nodes' outputs to read back (Grad-CAM, src/explain/). */
+  probeGradients?: readonly string[];
   /**
    * The conv kernels, as the engine chooses them for inference (Engine.convKernel, the device's
    * subgroups, kernels it failed to build); 'naive' runs every conv and its gradients on the spec
@@ -259,7 +261,7 @@ export function lowerTraining(report: GraphReport, weights: Weights, options: Tr
   }
   const persistent: number[] = [];
   if (options.probe) {
-    for (const [id, v] of grads) if (node(id).op === 'Input') expose(gradientId(id), v);
+    for (const [id, v] of grads) if (node(id).op === 'Input' || options.probeGradients?.includes(id)) expose(gradientId(id), v);
     for (const g of weightGrads) expose(weightGradientId(g.node, g.name), g.grad);
   } else {
     penalties.forEach((p, k) => {
