@@ -31,9 +31,33 @@ export async function dropOp(page: Page, op: string, x: number, y: number): Prom
   await expect(page.getByTestId('node')).toHaveCount(before + 1);
 }
 
-/** Selects a node by clicking its title. */
+/** Whether a node is drawn wholly inside the canvas (the canvas pans by a transform: Playwright cannot scroll to it). */
+async function nodeInView(page: Page, name: string): Promise<boolean> {
+  const [node, area] = [await findNode(page, name).boundingBox(), await canvas(page).boundingBox()];
+  return !!node && !!area && node.x >= area.x && node.y >= area.y && node.x + node.width <= area.x + area.width && node.y + node.height <= area.y + area.height;
+}
+
+/** Pans the canvas to a node that is not wholly in view, as the editor itself does (its reveal), and gives the node. */
+export async function revealNode(page: Page, name: string): Promise<Locator> {
+  const node = findNode(page, name);
+  await expect(node).toHaveCount(1);
+  if (!(await nodeInView(page, name))) {
+    const id = await page.evaluate((n) => window.deepwire.summary().rows.find((r) => r.name === n)?.id, name);
+    expect(id, `no node named ${name}`).toBeTruthy();
+    await canvas(page).evaluate((el, ids) => (el as unknown as { reveal(ids: string[]): Promise<void> }).reveal(ids), [id!]);
+    await expect.poll(() => nodeInView(page, name), { message: `${name} panned into view` }).toBe(true);
+  }
+  return node;
+}
+
+/** Clicks a node's title, panning to it first where it is off screen. */
+export async function clickNode(page: Page, name: string, options: Parameters<Locator['click']>[0] = {}): Promise<void> {
+  await (await revealNode(page, name)).locator('.op').click(options);
+}
+
+/** Selects a node by clicking its title (panned into view first). */
 export async function selectNode(page: Page, name: string, { add = false } = {}): Promise<void> {
-  await findNode(page, name).locator('.op').click({ modifiers: add ? ['Control'] : [] });
+  await clickNode(page, name, { modifiers: add ? ['Control'] : [] });
   if (!add) await expect(page.getByTestId('param-name')).toHaveValue(name);
 }
 
@@ -55,6 +79,14 @@ export async function wire(page: Page, from: string, to: string, slot = 0): Prom
   await page.mouse.down();
   await page.mouse.move(inp.x + inp.width / 2, inp.y + inp.height / 2, { steps: 8 });
   await page.mouse.up();
+}
+
+/** Clicks a toolbar command, through the ⋯ menu when the toolbar had no room for it (`name` as in `cmd-NAME`). */
+export async function toolbarCommand(page: Page, name: string): Promise<void> {
+  const button = page.getByTestId(name === 'open-model' ? name : `cmd-${name}`);
+  if (await button.isVisible()) return button.click();
+  await page.getByTestId('toolbar-more').click();
+  await page.getByTestId(`more-${name}`).click();
 }
 
 export const getGraph = (page: Page) => page.evaluate(() => window.deepwire.getGraph());

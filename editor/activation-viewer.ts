@@ -2,6 +2,7 @@
  *  one channel zoomed, histogram and stats, the channel-mean summary map (over the input photo if asked),
  *  vector outputs as bars with the top-k, and a comparison with another node or a pinned earlier run.
  *  Everything heavy (stats, histograms, colour mapping) is asked of `source`, which runs it on the GPU.
+ *  @slot actions - the page's own controls for the viewer (where it docks), before its close button
  *  @fires close
  *  @fires compare-request - detail: { id } another node to compare with; the shell answers by setting `compareSource`
  *  @fires channel-select - detail: { channel } the channel zoomed (the "where it looks" panel follows it)
@@ -259,6 +260,7 @@ export class ActivationViewer extends LitElement {
             @click=${() => this.setMode(m)}>${m === 'channels' ? 'Channels' : m === 'summary' ? 'Mean map' : 'Compare'}</button>`)}` : nothing}
         ${s ? html`<button data-testid="download-png" title="Download the maps as a PNG picture" @click=${this.downloadPng}>PNG</button>
           <button data-testid="download-npy" title="Download the tensor as a NumPy .npy file" @click=${this.downloadNpy}>.npy</button>` : nothing}
+        <slot name="actions"></slot>
         <button data-testid="viewer-close" aria-label="Close the activation viewer" @click=${() => this.dispatchEvent(new CustomEvent('close', { bubbles: true, composed: true }))}>×</button>
       </header>
       ${!root ? html`<div class="empty" data-testid="viewer-message">${this.message}</div>` : !s ? html`<div class="empty">${this.error || 'reading the maps…'}</div>` : this.body(s)}

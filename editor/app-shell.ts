@@ -28,7 +28,9 @@ import { graphSummary, summaryRows, type Summary } from './model-summary.ts';
 import { DeviceController } from './device-controller.ts';
 import type { ToolBar } from './tool-bar.ts';
 import { InputController, SAMPLES } from './input-controller.ts';
-import { KEEPS_DEFAULT, keyActions, type KeyAction } from './key-map.ts';
+import { KEEPS_DEFAULT, keyActions, keysOf, type KeyAction } from './key-map.ts';
+import { PanelLayoutController, type DockChoice, type Panel } from './panel-layout.ts';
+import './panel-frame.ts';
 import { RunsController, type RunSummary } from './runs-controller.ts';
 import type { OpPalette } from './op-palette.ts';
 import './graph-canvas.ts';
@@ -94,32 +96,31 @@ export class AppShell extends LitElement {
   static override styles = css`
     :host {
       display: grid; height: 100vh; color: var(--dw-fg); background: var(--dw-bg); font: 13px/1.4 system-ui, sans-serif;
-      grid-template-columns: 240px minmax(0, 1fr) 300px; grid-template-rows: auto minmax(0, 1fr) 210px auto;
-      grid-template-areas: 'bar bar bar' 'palette canvas inspector' 'palette summary inspector' 'status status status';
+      /* The columns, rows and areas are panel-layout.ts's plan (panels open or folded, the maps beside or below). */
+      grid-template-columns: 220px minmax(0, 1fr) 300px; grid-template-rows: auto minmax(0, 1fr) 28px auto;
+      grid-template-areas: 'bar bar bar' 'palette canvas side' 'palette summary side' 'status status status';
     }
     dw-toolbar { grid-area: bar; }
-    dw-palette { grid-area: palette; border-right: 1px solid var(--dw-border); background: var(--dw-panel-bg); }
-    .canvas { grid-area: canvas; position: relative; min-height: 0; }
+    .palette { grid-area: palette; border-right: 1px solid var(--dw-border); }
+    dw-palette { flex: 1; min-height: 0; }
+    .canvas { grid-area: canvas; position: relative; min-height: 0; min-width: 0; }
     dw-canvas { position: absolute; inset: 0; }
-    .side { grid-area: inspector; display: flex; flex-direction: column; min-height: 0; border-left: 1px solid var(--dw-border); background: var(--dw-panel-bg); }
+    .side-panel { grid-area: side; border-left: 1px solid var(--dw-border); }
+    .side { flex: 1; display: flex; flex-direction: column; min-height: 0; }
     dw-input-panel { flex: none; max-height: 55%; overflow-y: auto; }
     dw-inspector { flex: 1; min-height: 0; }
-    /* The maps get a column of their own, the height of the canvas and the summary: the canvas beside
-       them stays whole (Fit, the minimap and clicks see what is shown), 340 px of it at 1280 px. */
-    :host([maps]) {
-      grid-template-columns: 240px minmax(0, 1fr) clamp(400px, 100vw - 880px, 680px) 300px;
-      grid-template-areas: 'bar bar bar bar' 'palette canvas viewer inspector' 'palette summary viewer inspector' 'status status status status';
-    }
-    :host([maps][outline]) { grid-template-areas: 'bar bar bar bar' 'palette summary viewer inspector' 'palette summary viewer inspector' 'status status status status'; }
-    .viewer { grid-area: viewer; min-width: 0; border-left: 1px solid var(--dw-border); }
+    /* The maps beside the canvas (a column the height of the canvas and the summary) or below it, as the plan says. */
+    .viewer { grid-area: viewer; min-width: 0; min-height: 0; border-left: 1px solid var(--dw-border); }
+    :host([dock='below']) .viewer { border-left: none; border-top: 1px solid var(--dw-border); }
+    .dock { font: inherit; font-size: 12px; padding: 2px 4px; border: 1px solid var(--dw-border); border-radius: 5px; background: var(--dw-input-bg); color: var(--dw-fg); }
     .drop {
       position: fixed; inset: 0; z-index: 50; display: grid; place-items: center; pointer-events: none;
       background: rgb(47 111 222 / 0.12); border: 3px dashed var(--dw-accent); font-size: 18px; color: var(--dw-accent);
     }
-    dw-summary { grid-area: summary; border-top: 1px solid var(--dw-border); background: var(--dw-panel-bg); }
+    .summary-panel { grid-area: summary; border-top: 1px solid var(--dw-border); }
+    dw-summary { flex: 1; min-height: 0; }
     dw-status-bar { grid-area: status; }
     /* Outline view: the summary table (a screen reader's way through the graph) replaces the canvas. */
-    :host([outline]) { grid-template-areas: 'bar bar bar' 'palette summary inspector' 'palette summary inspector' 'status status status'; }
     :host([outline]) .canvas { display: none; }
     .message {
       position: absolute; top: 10px; left: 50%; transform: translateX(-50%); z-index: 10; max-width: 70%;
@@ -144,6 +145,12 @@ export class AppShell extends LitElement {
   @state() private shortcutsOpen = false;
   @state() private outline = false;
   private device = new DeviceController(this);
+  /** Which side panels are open and where the maps dock (kept across reloads). */
+  private layout = new PanelLayoutController(this, {
+    maps: () => this.runs.mapsOpen,
+    outline: () => this.outline,
+    chrome: () => (this.toolbar?.offsetHeight ?? 0) + (this.renderRoot.querySelector<HTMLElement>('dw-status-bar')?.offsetHeight ?? 0),
+  });
   @query('dw-canvas') private canvas!: GraphCanvas;
   @query('dw-toolbar') private toolbar!: ToolBar;
   @query('dw-palette') private palette!: OpPalette;
@@ -247,12 +254,16 @@ export class AppShell extends LitElement {
   }
 
   protected override willUpdate(): void {
-    // The maps get a column of their own (see the styles).
+    // Where the maps are (panel-layout.ts plans the grid; the styles draw the viewer's border by its dock).
     this.toggleAttribute('maps', this.runs.mapsOpen);
+    const dock = this.layout.plan?.dock;
+    if (dock) this.setAttribute('dock', dock);
+    else this.removeAttribute('dock');
   }
 
   override render() {
     const inspected = this.inspected();
+    const prefs = this.layout.prefs;
     const viewer = this.runs.viewer;
     // While the Train panel's probe is shown, the viewer shows the selected node's map on it at the chosen snapshot.
     const probe = this.runs.mapsOpen ? this.training.runs.probeFor(viewer.id, viewer.name) : null;
@@ -261,12 +272,14 @@ export class AppShell extends LitElement {
     const nodeProblems = this.doc.report.problems.filter((p) => p.node).map((p) => `${this.doc.report.byId.get(p.node!)?.name ?? p.node}: ${p.message}`);
     return html`
       <dw-toolbar .canUndo=${this.doc.canUndo} .canRedo=${this.doc.canRedo} .theme=${this.theme}
-        .names=${this.doc.report.nodes.map((n) => n.name)} .running=${this.runs.running} .progress=${this.runs.progress} .runSummary=${this.runs.summary}
+        .names=${this.doc.report.nodes.map((n) => n.name)} .running=${this.runs.running} .progress=${this.runs.progress}
         .heatmap=${this.runs.heatmap} .mapsOpen=${this.runs.mapsOpen} .trainOpen=${this.training.open} .training=${this.training.busy}
         @command=${(e: CustomEvent<{ name: string }>) => this.runCommand(e.detail.name)}
         @find=${(e: CustomEvent<{ query: string }>) => this.find(e.detail.query)}
         @open-file=${(e: CustomEvent<{ file: File }>) => this.doc.openFile(e.detail.file)}></dw-toolbar>
-      <dw-palette .items=${PALETTE} @add-item=${(e: CustomEvent<{ kind: 'op' | 'block'; type: string }>) => this.addItem(e.detail.kind, e.detail.type)}></dw-palette>
+      <dw-panel class="palette" panel="palette" label="Palette" edge="left" .collapsed=${!prefs.palette} shortcut=${keysOf('toggle-palette')} @panel-toggle=${this.onPanelToggle}>
+        <dw-palette .items=${PALETTE} @add-item=${(e: CustomEvent<{ kind: 'op' | 'block'; type: string }>) => this.addItem(e.detail.kind, e.detail.type)}></dw-palette>
+      </dw-panel>
       <div class="canvas">
         <dw-canvas .graph=${this.doc.graph} .report=${this.doc.report} .quickAdd=${QUICK_ADD} .runInfo=${this.canvasMaps.faces(this.runs.faces)}
           @map-open=${(e: CustomEvent<{ id: string; channel: number }>) => void this.openMap(e.detail.id, e.detail.channel)}
@@ -295,8 +308,13 @@ export class AppShell extends LitElement {
         .compareOptions=${this.runs.compareOptions()} .compareSource=${this.runs.compareSource} @close=${() => this.runs.closeMaps()}
         .explainer=${probe ? null : (at: number[], image: number) => explainInEditor(this.explainHooks, viewer.id, at, image)}
         @compare-request=${(e: CustomEvent<{ id: string }>) => void this.runs.loadCompare(e.detail.id)}>
+        <select slot="actions" class="dock" data-testid="maps-dock" aria-label="Where the maps dock" title="Where the maps dock: beside the canvas, below it, or as the window's size allows"
+          @change=${(e: Event) => this.layout.setDock((e.target as HTMLSelectElement).value as DockChoice)}>
+          ${(['auto', 'right', 'below'] as const).map((d) => html`<option value=${d} ?selected=${prefs.dock === d}>${d === 'auto' ? `Dock: auto (${this.layout.plan?.dock === 'right' ? 'beside' : 'below'})` : d === 'right' ? 'Dock: beside' : 'Dock: below'}</option>`)}
+        </select>
         <dw-where-it-looks slot="where" .nodeId=${viewer.id} .report=${this.doc.report} .classNames=${this.doc.graph.classNames} .photo=${this.input.feeds().preview}
           .compute=${this.computeWhere} .activation=${this.activationOf}></dw-where-it-looks></dw-activation-viewer>` : null}
+      <dw-panel class="side-panel" panel="side" label="Input & inspector" edge="right" .collapsed=${!prefs.side} shortcut=${keysOf('toggle-side')} @panel-toggle=${this.onPanelToggle}>
       <div class="side">
         <dw-input-panel .feed=${this.input.feeds().info} .preview=${this.input.feeds().preview} .notes=${this.input.notes} .error=${this.input.error || this.input.feeds().error}
           .resize=${this.input.choice.resize} .preprocess=${this.input.choice.preprocess} .samples=${SAMPLES}
@@ -311,9 +329,13 @@ export class AppShell extends LitElement {
           @node-command=${(e: CustomEvent<{ command: string; id: string }>) => this.nodeCommand(e.detail.command, e.detail.id)}
           @block-trainable=${(e: CustomEvent<{ trainable: boolean }>) => this.doc.commit(setTrainable(this.doc.graph, this.doc.report, this.selected, e.detail.trainable))}></dw-inspector>
       </div>
-      <dw-summary .rows=${rows} .totals=${this.doc.report.totals} @focus-node=${(e: CustomEvent<{ id: string }>) => this.canvas.focusNode(e.detail.id)}></dw-summary>
+      </dw-panel>
+      <dw-panel class="summary-panel" panel="summary" label="Summary" edge="bottom" .collapsed=${!prefs.summary && !this.outline} shortcut=${keysOf('toggle-summary')}
+        note=${`${rows.length} layers · ${formatCount(this.doc.report.totals.params)} params · ${formatCompactCount(this.doc.report.totals.flops)} FLOPs`} @panel-toggle=${this.onPanelToggle}>
+        <dw-summary .rows=${rows} .totals=${this.doc.report.totals} @focus-node=${(e: CustomEvent<{ id: string }>) => this.canvas.focusNode(e.detail.id)}></dw-summary>
+      </dw-panel>
       <dw-status-bar .nodes=${this.doc.graph.nodes.length} .params=${this.doc.report.totals.params} .flops=${this.doc.report.totals.flops}
-        .losses=${this.runs.lossesText()}
+        .losses=${this.runs.lossesText()} .runSummary=${this.runs.summary} .runProgress=${this.runs.running ? this.runs.progress?.text ?? 'running…' : null}
         .problems=${[...graphProblems, ...nodeProblems]} .adapter=${this.device.adapter} .selfTest=${this.device.selfTest}></dw-status-bar>
       <dw-block-dialog .block=${this.blockForm} @close=${() => (this.blockForm = null)}
         @insert-block=${(e: CustomEvent<{ type: string; values: Record<string, BlockParamValue> }>) => this.insertBlock(e.detail.type, e.detail.values, this.blockForm?.position)}></dw-block-dialog>
@@ -324,6 +346,19 @@ export class AppShell extends LitElement {
   }
 
   // ── messages and what the panels show ────────────────────────────────────────────────────────────
+
+  private onPanelToggle = (e: CustomEvent<{ panel: Panel }>): void => {
+    // In the outline the summary is the page's main view: its toggle leaves the outline.
+    if (e.detail.panel === 'summary' && this.outline) return void this.runCommand('outline');
+    this.layout.toggle(e.detail.panel);
+  };
+
+  /** Opens a folded panel before the keyboard goes into it ('/' into the palette, Enter into the inspector). */
+  private async unfold(panel: Panel): Promise<void> {
+    if (this.layout.prefs[panel]) return;
+    this.layout.toggle(panel, true);
+    await this.updateComplete;
+  }
 
   /** An error stays until dismissed or replaced; an info message for 4 s on screen, counted from the frame
    *  that draws it, not from when it was said: drawing what it announces (an opened model) can hold the page
@@ -496,7 +531,7 @@ export class AppShell extends LitElement {
   }
 
   private nodeCommand(command: string, id: string, given?: string[]): void {
-    if (command === 'edit') return void this.updateComplete.then(() => this.inspector.focusFirst());
+    if (command === 'edit') return void this.unfold('side').then(() => this.updateComplete).then(() => this.inspector.focusFirst());
     if (command === 'toggle-maps') return this.canvasMaps.toggle(id);
     const ids = this.selected.includes(id) ? this.selected : given ?? [id];
     if (command === 'delete') this.doc.commit(removeNodes(this.doc.graph, ids));
@@ -732,10 +767,13 @@ export class AppShell extends LitElement {
     'toggle-all-blocks': () => this.toggleBlocks(true),
     'toggle-canvas-maps': () => this.canvasMaps.toggleAll(),
     arrange: () => void this.runCommand('arrange'),
-    'search-palette': () => this.palette.focusSearch(),
+    'search-palette': () => void this.unfold('palette').then(() => this.palette.focusSearch()),
     help: () => void (this.shortcutsOpen = true),
     'clear-selection': () => void this.selectSoon([]),
-    'edit-node': () => (this.selected.length === 1 ? this.inspector.focusFirst() : false),
+    'edit-node': () => (this.selected.length === 1 ? void this.unfold('side').then(() => this.inspector.focusFirst()) : false),
+    'toggle-palette': () => this.layout.toggle('palette'),
+    'toggle-side': () => this.layout.toggle('side'),
+    'toggle-summary': () => this.layout.toggle('summary'),
     step: (e) => (this.selected.length === 1 ? this.step(e.key.toLowerCase().slice('arrow'.length), this.selected[0]) : false),
   };
 

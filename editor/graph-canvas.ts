@@ -19,8 +19,9 @@ import { collapsedView, drawnLinks, groupIdOf, groupNodeId, groupStats, type Col
 import { GroupNode, OpNode, type NodeFace, type NodeRunFace } from './op-node.ts';
 import { bandModifier, createEditor, type AreaExtra, type MenuItems, type Schemes } from './rete-editor.ts';
 
-/** Below this zoom a node's 11 px text is a smudge: graphs open no smaller (fitReadable). */
-const READABLE_ZOOM = 0.55;
+/** A node's smallest text is 11 px: at 0.8 it is drawn 8.8 px high, the least that reads without squinting
+ *  (at the 0.55 used before, 6 px). Graphs open no smaller (fitReadable). */
+export const READABLE_ZOOM = 0.8;
 /** Graphs with fewer nodes show no minimap. */
 const MINIMAP_NODES = 40;
 
@@ -137,6 +138,7 @@ export class GraphCanvas extends LitElement {
     this.area = area;
     this.arrange = arrange;
     this.selectable = selectable;
+    this.keepSelectionInView(container);
 
     this.editor.addPipe((ctx) => {
       if (this.syncing) return ctx;
@@ -159,6 +161,23 @@ export class GraphCanvas extends LitElement {
       if (ctx.type === 'nodepicked' || ctx.type === 'pointerup') queueMicrotask(() => this.emitSelection());
       return ctx;
     });
+  }
+
+  /**
+   * When the canvas changes size (the maps open beside or below it, a panel folds, the window is resized), the
+   * selected nodes are panned back into view: the node whose maps are shown stays on screen.
+   */
+  private keepSelectionInView(container: HTMLElement): void {
+    let size = '';
+    new ResizeObserver(([entry]) => {
+      const { width, height } = entry.contentRect;
+      const now = `${Math.round(width)}×${Math.round(height)}`;
+      const first = !size;
+      if (now === size || !width || !height) return;
+      size = now;
+      const selected = this.selectedIds();
+      if (!first && selected.length) void this.reveal(selected);
+    }).observe(container);
   }
 
   override connectedCallback(): void {

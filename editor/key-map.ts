@@ -5,7 +5,7 @@
 export type KeyAction =
   | 'undo' | 'redo' | 'delete' | 'copy' | 'cut' | 'paste' | 'duplicate' | 'select-all' | 'fit' | 'arrange' | 'find' | 'search-palette'
   | 'save' | 'save-weights' | 'open' | 'step' | 'edit-node' | 'clear-selection' | 'help' | 'toggle-block' | 'toggle-all-blocks' | 'run' | 'cancel-run'
-  | 'toggle-canvas-maps';
+  | 'toggle-canvas-maps' | 'toggle-palette' | 'toggle-side' | 'toggle-summary';
 
 export interface Shortcut {
   /** As the sheet shows them: key combinations separated by spaces, e.g. `Ctrl+Shift+Z Ctrl+Y`. */
@@ -49,7 +49,15 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { keys: 'Ctrl+Enter', description: 'run the graph (only what changed since the last run)', actions: ['run'] },
   { keys: 'Esc', description: 'cancel the run', actions: ['cancel-run'] },
   { keys: 'Ctrl+V', description: 'paste nodes, or a photo from the clipboard', actions: ['paste'] },
+  { keys: '[', description: 'hide or show the palette', actions: ['toggle-palette'] },
+  { keys: ']', description: 'hide or show the input and the inspector', actions: ['toggle-side'] },
+  { keys: 'S', description: 'hide or show the summary table', actions: ['toggle-summary'] },
 ];
+
+/** The keys of an action as the sheet writes them, for the titles of the buttons that do the same. */
+export function keysOf(action: KeyAction): string {
+  return SHORTCUTS.find((s) => s.actions?.length === 1 && s.actions[0] === action)?.keys ?? '';
+}
 
 /** Actions that work while a field is being edited or a dialog is open: they are tried before the others. */
 const ANYWHERE: ReadonlySet<KeyAction> = new Set(['run', 'cancel-run']);

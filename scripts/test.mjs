@@ -1,6 +1,7 @@
 // `npm test`: makes sure the system packages the suites need are present (installing them on
-// Debian as root), then runs the unit, gpu (Dawn), wgpu (Deno) and browser suites (Vitest) and the
-// end-to-end suite (Playwright) one after another, and exits non-zero if any failed.
+// Debian as root), then runs the unit, gpu (Dawn), wgpu (Deno) and browser suites (Vitest), the
+// end-to-end suite (Playwright), the site's build and its smoke tests, and the library's packed-package
+// test one after another, and exits non-zero if any failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -118,6 +119,9 @@ const suites = [
   // The production build (dist/) and the smoke subset against it, served as a static host would.
   ['build', bin('vite'), ['build', '--logLevel', 'warn']],
   ['e2e-built', bin('playwright'), ['test', '--config', 'playwright.built.config.ts']],
+  // deepwire as a library: built to dist/lib/ (after the site's build, which empties dist/), packed,
+  // installed in an empty folder and used from there by a Node script and a page.
+  ['library', process.execPath, [`${ROOT}scripts/test-library.mjs`]],
 ];
 const outcomes = suites.map(([label, command, args]) => [label, runSuite(label, command, args)]);
 const failed = outcomes.filter(([, ok]) => !ok).map(([label]) => label);

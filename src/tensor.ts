@@ -1,5 +1,6 @@
 // A dense float32 tensor, NHWC, batch first. Shapes here include the batch dimension.
 
+/** A dense float32 tensor: `data` in row-major order of `shape` (NHWC for images, batch first). */
 export interface Tensor {
   shape: number[];
   data: Float32Array;
@@ -11,6 +12,7 @@ export function sizeOf(shape: readonly number[]): number {
   return n;
 }
 
+/** A tensor of `shape`, zeros or a copy of `data` (which must hold exactly that many values). */
 export function tensor(shape: readonly number[], data?: ArrayLike<number>): Tensor {
   const n = sizeOf(shape);
   const out = new Float32Array(n);

@@ -4,6 +4,7 @@
 export type Shape = readonly number[];
 export type Attrs = Record<string, unknown>;
 
+/** One node of a graph file: an op, its attrs (Keras names) and the ids of the nodes it reads. */
 export interface GraphNode {
   id: string;
   op: string;
@@ -17,6 +18,7 @@ export interface GraphNode {
   weights?: Record<string, string>;
 }
 
+/** A graph as the editor and `deepwire` save it (format "deepwire-graph"). */
 export interface GraphFile {
   format: 'deepwire-graph';
   version: 1;

@@ -51,7 +51,7 @@ export class Engine {
   /** Opens the platform's WebGPU device; an EngineError says what to install when there is none. */
   static async create(acquire: () => Promise<DeviceInfo | null> = () => acquireDevice()): Promise<Engine> {
     const info = await acquire();
-    if (!info) throw new EngineError('no WebGPU adapter found', undefined, 'use a browser with WebGPU, or in Node install Debian\'s chromium (SwiftShader) and libvulkan1 — see README');
+    if (!info) throw new EngineError('no WebGPU adapter found', undefined, 'use a browser with WebGPU, or in Node install the webgpu package (npm install webgpu) and, without a GPU, Debian\'s chromium (SwiftShader) and libvulkan1 — see README');
     const engine = new Engine(info, acquire);
     engine.tunedConvKernel = await cachedConvKernel(info.description);
     return engine;

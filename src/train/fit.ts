@@ -29,6 +29,7 @@ type Weights = Map<string, Record<string, Tensor>>;
 const READ_EVERY_MS = 200;
 const READ_AT_MOST_EVERY_STEPS = 64;
 
+/** One epoch as Keras logs it: the means of its batches' metrics, and the validation set's. */
 export interface EpochLog {
   /** 1-based, as Keras prints it. */
   epoch: number;
@@ -41,6 +42,7 @@ export interface EpochLog {
   samples: number;
 }
 
+/** A training batch's metrics and the epoch's running means, as Keras' progress bar shows them. */
 export interface BatchProgress {
   epoch: number;
   /** 1-based batch within the epoch, of `batches`. */

@@ -9,6 +9,7 @@ import { formatShape, type Tensor } from '../tensor.ts';
 import type { CompileConfig } from './config.ts';
 import { LABELS, lowerTraining, METRICS, METRICS_LOG, STATE, STATE_WORDS, type TrainingOptions, type TrainingPlan } from './lower-training.ts';
 
+/** One optimizer step's loss and accuracy on its batch. */
 export interface StepMetrics {
   /** The loss Keras reports: the data loss plus the regularization penalties. */
   loss: number;
