@@ -38,7 +38,7 @@ async function clickValue(page: Page, c: number, x: number, y: number): Promise<
   // The grid is virtualised: only the rows in view exist, so scroll until channel c's does.
   const grid = viewer(page).getByTestId('channel-grid');
   for (let i = 0; i < 60 && !(await tile.count()); i++)
-    await grid.evaluate((g) => { const s = g.shadowRoot!.querySelector<HTMLElement>('.scroller')!; s.scrollTop += s.clientHeight / 2; });
+    await grid.evaluate((g, first) => { const s = g.shadowRoot!.querySelector<HTMLElement>('.scroller')!; s.scrollTop = first ? 0 : s.scrollTop + s.clientHeight / 2; }, i === 0);
   await tile.scrollIntoViewIfNeeded();
   const [W, H] = await tile.evaluate((el: HTMLCanvasElement) => [el.width, el.height]);
   const box = (await tile.boundingBox())!;
@@ -76,7 +76,9 @@ test('click a conv value: the panel takes it apart, its total is the value read 
   await expect(viewer(page).getByTestId('channel-tile').first()).toBeVisible();
   await page.locator('dw-canvas').click({ position: { x: 5, y: 5 } });
 
-  // The largest tiles: a map pixel is then more than a screen pixel, so a click can aim at one.
+  // The maps docked right of the canvas (a tall column: the maps and the panel both in view), and the
+  // largest tiles: a map pixel is then more than a screen pixel, so a click can aim at one.
+  await page.getByTestId('maps-dock').selectOption('right');
   await viewer(page).getByTestId('tile-size').fill('160');
 
   // conv1 (7×7, stride 2, same, ReLU) on the photo: channel 5 at x 30, y 20.

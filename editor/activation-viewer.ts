@@ -86,7 +86,8 @@ export class ActivationViewer extends LitElement {
     input[type='number'] { width: 64px; }
     .stats { display: flex; flex-wrap: wrap; gap: 2px 10px; font-variant-numeric: tabular-nums; }
     .stats b { font-weight: 600; }
-    .hover { min-height: 16px; font-family: ui-monospace, monospace; font-size: 11.5px; }
+    /* One line whatever it says: the maps under it must not move when the pointer's value shows. */
+    .hover { min-height: 16px; font-family: ui-monospace, monospace; font-size: 11.5px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     .main { display: flex; gap: 8px; flex: 1; min-height: 0; }
     dw-channel-grid { flex: 1; min-width: 0; }
     .side { width: clamp(140px, 36%, 220px); flex: none; display: flex; flex-direction: column; gap: 6px; overflow-y: auto; }
@@ -327,7 +328,7 @@ export class ActivationViewer extends LitElement {
     const st = this.stats;
     return html`
       <div class="hover" data-testid="hover-value" data-channel=${this.hoverData?.channel ?? ''} data-x=${this.hoverData?.x ?? ''}
-        data-y=${this.hoverData?.y ?? ''} data-value=${this.hoverData ? String(this.hoverData.value) : ''}>${this.hoverText || `${s.channels} channels of ${s.height}×${s.width} · hover a map for its values, click one to zoom${this.explainer ? ' and explain that value' : ''}`}</div>
+        data-y=${this.hoverData?.y ?? ''} data-value=${this.hoverData ? String(this.hoverData.value) : ''}>${this.hoverText || `${s.channels} channels of ${s.height}×${s.width} · hover a map for its values, click one to zoom${this.explainer ? ' and explain' : ''}`}</div>
       <div class="main">
         <dw-channel-grid data-testid="channel-grid" .source=${s} .ranges=${this.ranges} .colormap=${this.colormap} .tileSize=${this.tileSize} .selected=${c}
           @tile-hover=${(e: CustomEvent<{ channel: number; x: number; y: number }>) => this.showValue(e.detail.channel, e.detail.x, e.detail.y)}
