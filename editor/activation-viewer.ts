@@ -13,6 +13,7 @@ import { customElement, property, query, state } from 'lit/decorators.js';
 import { channelRanges, formatValue, globalScope, summarize, type ChannelStats, type HistogramFn, type ColormapName, type RangeScope as Scope, type StatsSummary, type Tensor } from '../src/index.ts';
 import { describeField, fieldRect, type ReceptiveField } from '../src/index.ts';
 import './channel-grid.ts';
+import { ExplainController, type Explainer } from './explain-controller.ts';
 import './field-photo.ts';
 import './value-charts.ts';
 
@@ -86,7 +87,8 @@ export class ActivationViewer extends LitElement {
     input[type='number'] { width: 64px; }
     .stats { display: flex; flex-wrap: wrap; gap: 2px 10px; font-variant-numeric: tabular-nums; }
     .stats b { font-weight: 600; }
-    .hover { min-height: 16px; font-family: ui-monospace, monospace; font-size: 11.5px; }
+    /* One line whatever it says: the maps under it must not move when the pointer's value shows. */
+    .hover { min-height: 16px; font-family: ui-monospace, monospace; font-size: 11.5px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }
     .main { display: flex; gap: 8px; flex: 1; min-height: 0; }
     dw-channel-grid { flex: 1; min-width: 0; }
     .side { width: clamp(140px, 36%, 220px); flex: none; display: flex; flex-direction: column; gap: 6px; overflow-y: auto; }
@@ -97,6 +99,8 @@ export class ActivationViewer extends LitElement {
     .note { color: var(--dw-muted); }
     .empty { color: var(--dw-muted); padding: 20px; text-align: center; }
     .summary canvas { max-width: 100%; max-height: 100%; image-rendering: auto; }
+    /* Docked under the maps: the grid, the zoom and the controls stay in reach while a value is explained. */
+    dw-explain-panel.explain { flex: 0 1 60%; min-height: 140px; margin: 0 -10px -8px; border-top: 2px solid var(--dw-accent); }
   `;
 
   @property({ attribute: false }) source: ActivationSource | null = null;
@@ -115,6 +119,9 @@ export class ActivationViewer extends LitElement {
   /** Other nodes of the same shape, to compare with. */
   @property({ attribute: false }) compareOptions: { id: string; label: string }[] = [];
   @property({ attribute: false }) compareSource: ActivationSource | null = null;
+  /** Takes a value of this node's output apart (editor/explain-value.ts); null: clicking a value only zooms its channel. */
+  @property({ attribute: false }) explainer: Explainer | null = null;
+  private explanation = new ExplainController(this);
 
   @state() private mode: 'channels' | 'summary' | 'compare' = 'channels';
   @state() private colormap: ColormapName = 'viridis';
@@ -148,6 +155,7 @@ export class ActivationViewer extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('source')) {
+      this.explanation.close(); // another node, or a new run: the values explained are gone
       if (this.pinned && this.pinnedNode !== this.nodeId) this.unpin();
       void this.load();
     }
@@ -258,6 +266,7 @@ export class ActivationViewer extends LitElement {
         <button data-testid="viewer-close" aria-label="Close the activation viewer" @click=${() => this.dispatchEvent(new CustomEvent('close', { bubbles: true, composed: true }))}>×</button>
       </header>
       ${!root ? html`<div class="empty" data-testid="viewer-message">${this.message}</div>` : !s ? html`<div class="empty">${this.error || 'reading the maps…'}</div>` : this.body(s)}
+      ${this.explanation.render(this.photo, this.field)}
     `;
   }
 
@@ -272,7 +281,7 @@ export class ActivationViewer extends LitElement {
         <span class="note">of the batch of ${s.batch}: maps, stats and values are of this image; .npy holds them all</span></div>` : nothing}
       <dw-histogram .counts=${this.histogram} .lo=${this.summary?.min ?? 0} .hi=${this.summary?.max ?? 1}
         .marks=${this.ranges && this.scope !== 'channel' ? [this.ranges[0], this.ranges[1]] as [number, number] : null}></dw-histogram>
-      ${this.isVector ? html`<dw-bar-chart .values=${this.values ? this.values.data.subarray(0, s.channels) : null}></dw-bar-chart>`
+      ${this.isVector ? html`<dw-bar-chart .values=${this.values ? this.values.data.subarray(0, s.channels) : null} @click=${this.explainBar}></dw-bar-chart>`
         : this.mode === 'channels' ? this.channels(s) : this.mode === 'summary' ? this.summaryView() : this.compareView(s)}
       <slot name="where"></slot>
     `;
@@ -320,16 +329,17 @@ export class ActivationViewer extends LitElement {
     const st = this.stats;
     return html`
       <div class="hover" data-testid="hover-value" data-channel=${this.hoverData?.channel ?? ''} data-x=${this.hoverData?.x ?? ''}
-        data-y=${this.hoverData?.y ?? ''} data-value=${this.hoverData ? String(this.hoverData.value) : ''}>${this.hoverText || `${s.channels} channels of ${s.height}×${s.width} · hover a map for its values, click one to zoom`}</div>
+        data-y=${this.hoverData?.y ?? ''} data-value=${this.hoverData ? String(this.hoverData.value) : ''}>${this.hoverText || `${s.channels} channels of ${s.height}×${s.width} · hover a map for its values, click one to zoom${this.explainer ? ' and explain' : ''}`}</div>
       <div class="main">
         <dw-channel-grid data-testid="channel-grid" .source=${s} .ranges=${this.ranges} .colormap=${this.colormap} .tileSize=${this.tileSize} .selected=${c}
           @tile-hover=${(e: CustomEvent<{ channel: number; x: number; y: number }>) => this.showValue(e.detail.channel, e.detail.x, e.detail.y)}
-          @tile-select=${(e: CustomEvent<{ channel: number }>) => this.select(e.detail.channel)}></dw-channel-grid>
+          @tile-select=${(e: CustomEvent<{ channel: number; x: number; y: number }>) => this.selectAndExplain(e.detail.channel, e.detail.x, e.detail.y)}></dw-channel-grid>
         <div class="side">
           <div class="zoom">
             <div>channel <b data-testid="zoom-channel">${c}</b></div>
             <canvas data-testid="zoom-canvas" width=${s.width} height=${s.height}
-              @mousemove=${(e: MouseEvent) => this.hoverCanvas(e, c)} @mouseleave=${() => this.showValue(-1, 0, 0)}></canvas>
+              @mousemove=${(e: MouseEvent) => this.hoverCanvas(e, c)} @mouseleave=${() => this.showValue(-1, 0, 0)}
+              @click=${(e: MouseEvent) => { this.hoverCanvas(e, c); if (this.hoverData) this.selectAndExplain(c, this.hoverData.x, this.hoverData.y); }}></canvas>
           </div>
           ${st ? html`<div class="stats" data-testid="channel-stats">
             <span>min <b>${formatValue(st.min[c])}</b></span><span>max <b>${formatValue(st.max[c])}</b></span>
@@ -436,6 +446,24 @@ export class ActivationViewer extends LitElement {
     this.hoverData = { channel, x, y, value };
     this.fireFieldHover();
     this.hoverText = `channel ${channel} · x ${x}, y ${y} · ${formatValue(value)}`;
+  }
+
+  /** A bar (or a top-k row) of a vector output clicked: that unit explained. */
+  private explainBar(e: MouseEvent): void {
+    const target = e.composedPath()[0] as HTMLElement;
+    const row = target.closest?.('li[data-index]');
+    const rect = target.getBoundingClientRect();
+    const index = row ? Number(row.getAttribute('data-index'))
+      : target instanceof HTMLCanvasElement && this.shown ? Math.floor(((e.clientX - rect.left) / rect.width) * this.shown.channels) : -1;
+    if (index >= 0) this.selectAndExplain(index, 0, 0);
+  }
+
+  /** A value clicked: its channel zoomed, and taken apart in the explanation panel. */
+  private selectAndExplain(channel: number, x: number, y: number): void {
+    if (channel !== this.selected) this.select(channel);
+    const s = this.shown;
+    if (!this.explainer || !s) return;
+    void this.explanation.explain(this.explainer, this.nodeLabel, s.shape.length === 2 ? [channel] : [y, x, channel], s.index);
   }
 
   private hoverCanvas(e: MouseEvent, channel: number): void {

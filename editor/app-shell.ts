@@ -8,7 +8,7 @@ import { customElement, query, state } from 'lit/decorators.js';
 import {
   ACTIVATIONS, BLOCKS, CATEGORIES, INITIALIZERS, OPS, findBlock,
   findOp, formatCompactCount, formatCount, formatMegabytes, formatShape, openPretrained,
-  type BlockParamValue, type GraphFile, type GraphGroup, type PixelRect, type Preprocess, type ResizeMode,
+  type BlockParamValue, type Explanation, type GraphFile, type GraphGroup, type PixelRect, type Preprocess, type ResizeMode,
 } from '../src/index.ts';
 import {
   addNode, cloneNodes, emptyGraph, extractNodes, moveNodes, removeNodes, rename, setAttr, setInputs, type Position,
@@ -60,6 +60,7 @@ import { addClassifierHead, setTrainable, withWeights } from './transfer-head.ts
 import { CanvasMapsController } from './canvas-maps.ts';
 import { fieldOnPhoto, fieldText } from './node-fields.ts';
 import type { ActivationViewer } from './activation-viewer.ts';
+import { explainForScripts, explainInEditor, type ExplainHooks } from './explain-value.ts';
 
 const THEME_KEY = 'deepwire.theme';
 
@@ -82,6 +83,8 @@ declare global {
       fit(options?: Record<string, unknown>): Promise<KerasHistory>;
       /** Runs the graph on the input and gives its output with the top classes, named when it was trained here. */
       predict(): Promise<Prediction>;
+      /** How the last run computed node `nodeId`'s value at (y, x, c) (c alone for a vector): src/explain/. */
+      explain(nodeId: string, y: number, x: number, c: number): Promise<Explanation>;
       /** A saliency map (and with `gradCam`, Grad-CAM) of a node's channel or a classifier's class, on the input fed. */
       saliency(request: WhereRequest): Promise<PlainWhereItLooks>;
     };
@@ -178,6 +181,11 @@ export class AppShell extends LitElement {
     photo: () => this.input.feeds().preview,
     say: (kind, text) => this.say(kind, text),
   });
+  /** "Explain this value" (explain-value.ts): the last run's tensors and the weights it used. */
+  private explainHooks: ExplainHooks = {
+    report: () => this.doc.report, seed: () => this.doc.graph.seed ?? 0, store: getWeightStore,
+    activation: (id) => this.runs.activation(id), stale: (id) => !!this.runs.faces.get(id)?.stale,
+  };
   /** The user's own data sets (class sets, image folders, the full Fashion-MNIST): the Train panel's data. */
   private data = new DataController(this, {
     report: () => this.doc.report,
@@ -229,6 +237,7 @@ export class AppShell extends LitElement {
       activation: (id) => this.runs.activation(id),
       fit: (options) => this.training.start(options ?? {}),
       predict: () => this.predictInput(),
+      explain: (id, y, x, c) => explainForScripts(this.explainHooks, id, y, x, c),
       saliency: async (request) => plainWhereItLooks(await this.computeWhere(request)),
     };
     window.addEventListener('paste', this.onPaste);
@@ -299,6 +308,7 @@ export class AppShell extends LitElement {
         .nodeLabel=${probe ? `${viewer.name} · probe, ${probe.label}` : viewer.name} .nodeId=${viewer.id} .photo=${this.input.feeds().preview}
         .field=${probe ? null : fieldOnPhoto(this.doc.report, viewer.id, this.input.feeds().preview)} .globalRange=${this.runs.globalRange} .globalSources=${this.runs.globalSources}
         .compareOptions=${this.runs.compareOptions()} .compareSource=${this.runs.compareSource} @close=${() => this.runs.closeMaps()}
+        .explainer=${probe ? null : (at: number[], image: number) => explainInEditor(this.explainHooks, viewer.id, at, image)}
         @compare-request=${(e: CustomEvent<{ id: string }>) => void this.runs.loadCompare(e.detail.id)}
         @field-hover=${(e: CustomEvent<{ rect: PixelRect | null }>) => this.showField(e.detail.rect)}>
         <select slot="actions" class="dock" data-testid="maps-dock" aria-label="Where the maps dock" title="Where the maps dock: beside the canvas, below it, or as the window's size allows"

@@ -1,7 +1,7 @@
 /** A node's channels as a grid of colour-mapped tiles, virtualised: only the rows in view exist as canvases,
  *  and their pixels come from the GPU in one request per scroll position, so 2 048 channels stay fast.
  *  @fires tile-hover - detail: { channel, x, y } (pixel under the pointer), or { channel: -1 } on leave
- *  @fires tile-select - detail: { channel } */
+ *  @fires tile-select - detail: { channel, x, y } (the pixel clicked) */
 import { css, html, LitElement, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import { repeat } from 'lit/directives/repeat.js';
@@ -82,7 +82,7 @@ export class ChannelGrid extends LitElement {
             <div class="tile ${c === this.selected ? 'selected' : ''}" style="left: ${GAP + (c % cols) * (this.tileSize + GAP)}px; top: ${GAP + Math.floor(c / cols) * this.rowHeight}px; width: ${this.tileSize}px;">
               <canvas data-testid="channel-tile" data-channel=${c} width=${s.width} height=${s.height} style="width: ${w}px; height: ${h}px;"
                 @mousemove=${(e: MouseEvent) => this.hover(e, c)} @mouseleave=${() => this.fire('tile-hover', { channel: -1 })}
-                @click=${() => this.fire('tile-select', { channel: c })}></canvas>
+                @click=${(e: MouseEvent) => this.fire('tile-select', { channel: c, ...this.pixelAt(e) })}></canvas>
               <span>${c}</span>
             </div>`)}
         </div>
@@ -143,11 +143,16 @@ export class ChannelGrid extends LitElement {
   }
 
   private hover(e: MouseEvent, channel: number): void {
+    this.fire('tile-hover', { channel, ...this.pixelAt(e) });
+  }
+
+  /** The map pixel under the pointer, at the map's resolution. */
+  private pixelAt(e: MouseEvent): { x: number; y: number } {
     const canvas = e.target as HTMLCanvasElement;
     const rect = canvas.getBoundingClientRect();
-    const x = Math.min(canvas.width - 1, Math.floor(((e.clientX - rect.left) / rect.width) * canvas.width));
-    const y = Math.min(canvas.height - 1, Math.floor(((e.clientY - rect.top) / rect.height) * canvas.height));
-    this.fire('tile-hover', { channel, x, y });
+    const x = Math.max(0, Math.min(canvas.width - 1, Math.floor(((e.clientX - rect.left) / rect.width) * canvas.width)));
+    const y = Math.max(0, Math.min(canvas.height - 1, Math.floor(((e.clientY - rect.top) / rect.height) * canvas.height)));
+    return { x, y };
   }
 
   private fire(type: string, detail: unknown): void {

@@ -239,8 +239,8 @@ describe('deepwire: the command line and its files', () => {
   });
 
   it.each([
-    [['sumary', 'x.json'], "deepwire: unknown command 'sumary' — did you mean 'summary'? commands are summary, validate, run, export-keras, export-pytorch, convert, fit, evaluate; run 'deepwire --help' for usage"],
-    [['--verbose'], "deepwire: unknown option '--verbose' — commands are summary, validate, run, export-keras, export-pytorch, convert, fit, evaluate; run 'deepwire --help' for usage"],
+    [['sumary', 'x.json'], "deepwire: unknown command 'sumary' — did you mean 'summary'? commands are summary, validate, run, export-keras, export-pytorch, convert, fit, evaluate, explain; run 'deepwire --help' for usage"],
+    [['--verbose'], "deepwire: unknown option '--verbose' — commands are summary, validate, run, export-keras, export-pytorch, convert, fit, evaluate, explain; run 'deepwire --help' for usage"],
     [['run', 'x.json', '--ouput', 'a'], "deepwire: unknown option '--ouput' for 'run' — did you mean '--output'?"],
     [['summary', 'x.json', '--csv'], "deepwire: unknown option '--csv' for 'summary' — 'summary' takes --json, --no-top, --input-shape, --classes"],
     [['run', 'x.json', '--out'], "deepwire: option '--out' needs a value — e.g. --out out"],

@@ -28,6 +28,9 @@ export { PRETRAINED, loadPretrained, openPretrained, fetchModelFiles, type Pretr
 export { Engine, EngineError, GpuRunError, type CompiledGraph, type NodeTiming, type RunResult } from './runtime/engine.ts';
 export { Session, RunCancelled, type SessionProgress, type SessionRun, type SessionRunOptions } from './runtime/session.ts';
 export { fingerprints } from './runtime/fingerprint.ts';
+export { EXPLAINED_OPS, explainFromRun, explainNeeds, explains, explanationText, notCovered,
+  type Explanation, type ConvExplanation, type PoolExplanation, type MergeExplanation, type DotExplanation, type BatchNormExplanation, type DenseExplanation, type ActivationStep, type RunTensor,
+} from './explain/index.ts';
 export {
   Visualizer, summarize, quantile, spatialOf, channelRanges, seriesQuantiles, globalScope, type ScopePart, type HistogramFn, type MapSource, type ChannelStats, type StatsSummary, type RangeScope, type RangeOptions,
 } from './runtime/visualize.ts';

@@ -19,6 +19,7 @@ const COMMANDS = {
     'from-logits': 'bool', 'validation-split': 'string', seed: 'string', 'no-shuffle': 'bool', 'steps-per-epoch': 'string', samples: 'string', save: 'string', history: 'string', augment: 'string', ...ZOO_FLAGS,
   },
   evaluate: { data: 'string', 'batch-size': 'string', loss: 'string', 'from-logits': 'bool', seed: 'string', ...ZOO_FLAGS },
+  explain: { input: 'string', image: 'string', resize: 'string', preprocess: 'string', node: 'string', at: 'string', top: 'string', backend: 'string', seed: 'string', ...ZOO_FLAGS },
 } satisfies Record<string, Record<string, FlagKind>>;
 
 export type Command = keyof typeof COMMANDS;
@@ -36,6 +37,7 @@ export interface Parsed {
 export const EXAMPLE_VALUES: Record<string, string> = {
   data: 'fashion-mnist', epochs: '5', 'batch-size': '32', optimizer: 'adam', 'learning-rate': '0.001', loss: 'sparse_categorical_crossentropy',
   'validation-split': '0.1', 'steps-per-epoch': '100', samples: '2000', save: 'trained.json', history: 'history.json', augment: 'flip,translate=0.1',
+  node: 'conv1', at: '4,7,2', top: '8',
   saliency: 'conv2d:0', 'grad-cam': 'predictions', class: '281', layer: 'conv2d', 'out-png': 'map.png', opacity: '0.5',
   input: 'x.npy', image: 'photo.jpg', resize: 'crop', preprocess: 'tf', output: 'conv2d', out: 'out', backend: 'cpu', seed: '0', 'input-shape': '64x64x3', classes: '10',
 };

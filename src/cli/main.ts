@@ -11,6 +11,7 @@ import { convert } from './convert.ts';
 import { exportKerasCommand } from './export-keras.ts';
 import { exportPytorchCommand } from './export-pytorch.ts';
 import { evaluateCommand, fitCommand } from './fit.ts';
+import { explainCommand } from './explain.ts';
 import { run } from './run.ts';
 import { summary } from './summary.ts';
 import { validate } from './validate.ts';
@@ -18,7 +19,7 @@ import { validate } from './validate.ts';
 export type { CliIo } from './io.ts';
 
 const COMMAND_HANDLERS: Record<Command, (args: Parsed, io: CliIo) => Promise<number>> = {
-  summary, validate, run, 'export-keras': exportKerasCommand, 'export-pytorch': exportPytorchCommand, convert, fit: fitCommand, evaluate: evaluateCommand,
+  summary, validate, run, 'export-keras': exportKerasCommand, 'export-pytorch': exportPytorchCommand, convert, fit: fitCommand, evaluate: evaluateCommand, explain: explainCommand,
 };
 
 export const USAGE = `deepwire: wire CNN layers into a graph, check it, run it.
@@ -37,6 +38,10 @@ Usage:
   deepwire fit FILE --data DATA [opts]  train the graph on WebGPU (Keras' model.fit); --save OUT.json writes the
                                        trained model as export-keras does
   deepwire evaluate FILE --data DATA   loss and accuracy (Keras' model.evaluate; the test split where there is one)
+  deepwire explain FILE --node ID --at y,x,c
+                                       how one value of a node's output was computed (input window, kernel,
+                                       partial sums, bias, activation; pooling window; merge operands; Dense's
+                                       largest inputs × weights), from a run; the last line is 'value: V'
   deepwire convert IN OUT              model.onnx → graph.json (its weights in graph.weights.json + .bin beside
                                        it, read back whenever graph.json is opened), or FILE → model.onnx
 
@@ -72,6 +77,12 @@ Where a node looks (run; instead of writing the outputs):
   --class N|NAME       a class of the classifier NODE, by index or name (ImageNet's, or the graph's own classes)
   --out-png FILE       the map over the --image photo, at the photo's size (default: OUT/NODE-saliency.png)
   --opacity F          the map's weight over the photo, 0…1 (default 0.5)
+
+Explain options: --input, --image, --resize, --preprocess, --backend and --seed as for run, and
+  --node ID            the node, by id or name (Conv2D, DepthwiseConv2D, SeparableConv2D, the pools,
+                       BatchNormalization, Dense and the merge layers)
+  --at y,x,c           the position in its output (one number per axis: --at 3 for a vector's unit 3)
+  --top N              conv channels printed with their patch and kernel, Dense inputs listed (default 8, 10)
 
 Fit and evaluate options:
   --data DATA          fashion-mnist (Debian's dataset-fashion-mnist), a folder with one subfolder of

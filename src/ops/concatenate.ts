@@ -12,7 +12,7 @@ export interface ConcatenateAttrs {
 const HWC = ['H', 'W', 'C'];
 
 /** The concatenation axis as an index into the batchless shape (Keras axis − 1). */
-function resolveAxis(axis: number, shape: Shape): number {
+export function resolveAxis(axis: number, shape: Shape): number {
   const R = shape.length + 1; // the batch counts in Keras' axes
   if (axis < -R || axis >= R)
     throw new OpError(

@@ -31,7 +31,7 @@ function resolveAxis(axis: number, shape: Shape, which: string): number {
 }
 
 /** Both contracted axes as batchless indices, checked to have equal sizes. */
-function dotAxes(x: Shape, y: Shape, axes: DotAttrs['axes']): [number, number] {
+export function dotAxes(x: Shape, y: Shape, axes: DotAttrs['axes']): [number, number] {
   const [ax, ay] = typeof axes === 'number' ? [axes, axes] : axes;
   const i = resolveAxis(ax, x, 'first'), j = resolveAxis(ay, y, 'second');
   if (x[i] !== y[j])
