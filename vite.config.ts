@@ -32,6 +32,10 @@ export default defineConfig({
   // elkjs's main entry require()s the optional 'web-worker' package, which breaks the build; the bundled
   // entry runs ELK in the page (what the editor's auto-arrange uses).
   resolve: { alias: [{ find: /^elkjs$/, replacement: 'elkjs/lib/elk.bundled.js' }] },
+  // The dev server's dependency scan starts from the editor's page only: examples/library/ imports the packed
+  // `deepwire`, which is not installed here; a failed scan skips pre-bundling, and the optimizer's late
+  // discoveries then reload the page in the middle of whatever it was doing.
+  optimizeDeps: { entries: ['index.html'] },
   server: { host: '127.0.0.1', port: 5173, strictPort: true },
   preview: { host: '127.0.0.1', port: 4173, strictPort: true },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },

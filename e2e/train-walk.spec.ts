@@ -13,6 +13,7 @@ const chart = (page: Page) => page.getByTestId('train-chart');
 /** Points at the accuracy plot at the first epoch's mean and reads the chart's readout there. */
 async function readEpochAccuracy(page: Page): Promise<number> {
   const point = chart(page).getByTestId('train-chart-accuracy').getByTestId('epoch-point').first();
+  await point.scrollIntoViewIfNeeded(); // the Train panel scrolls when the window is short
   const box = (await point.boundingBox())!;
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   const readout = page.getByTestId('chart-readout');

@@ -126,6 +126,7 @@ test('train the fashion CNN: progress and live curves, pause and resume, stop ke
 
   // Hovering the chart reads a step's values.
   const lossPlot = chart(page).getByTestId('train-chart-loss');
+  await lossPlot.scrollIntoViewIfNeeded(); // the Train panel scrolls when the window is short
   const box = (await lossPlot.boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
   await expect(page.getByTestId('chart-readout')).toContainText(/step \d+ \(epoch \d, batch \d\): loss \d\.\d{4}, accuracy \d\.\d{4}/);

@@ -129,8 +129,9 @@ export class AppShell extends LitElement {
     }
     .message.error { background: var(--dw-error-bg); color: var(--dw-error); border-color: var(--dw-error); }
     .message button { border: none; background: none; color: inherit; cursor: pointer; font-size: 15px; padding: 0; }
-    /* Over the canvas's right side, below the toolbar's Train button; the canvas keeps its size. */
-    dw-train-panel { position: absolute; top: 8px; right: 8px; z-index: 20; width: min(460px, calc(100% - 16px)); max-height: calc(100% - 16px); overflow-y: auto; }
+    /* Over the canvas's right side, below the toolbar's Train button; the canvas keeps its size. As tall as the
+       window allows (over the maps when they dock below a short canvas), so that its chart is not scrolled away. */
+    dw-train-panel { position: absolute; top: 8px; right: 8px; z-index: 20; width: min(460px, calc(100% - 16px)); max-height: calc(100vh - 100px); overflow-y: auto; }
   `;
 
   private doc = new DocumentController(this, {
