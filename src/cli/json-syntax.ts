@@ -73,3 +73,16 @@ export function jsonSyntaxError(text: string): { line: number; column: number; e
     return { line: before.length, column: before[before.length - 1].length + 1, expected, found };
   }
 }
+
+/**
+ * JSON.parse(text), or the error `refuse(where)` makes, `where` saying where the text stops being JSON
+ * (": expected a value at line 3, column 9 (found '}')"; empty when the checker finds no place).
+ */
+export function parseJsonOr(text: string, refuse: (where: string) => Error): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    const at = jsonSyntaxError(text);
+    throw refuse(at ? `: expected ${at.expected} at line ${at.line}, column ${at.column} (found ${at.found})` : '');
+  }
+}

@@ -15,7 +15,7 @@ import { decodeModel, type TensorValue } from '../io/onnx-proto.ts';
 import { decodeWeights, takeEmbeddedWeights, weightsPaths } from '../io/weights-file.ts';
 import { EXAMPLE_VALUES, ZOO_FLAGS, type Flags } from './args.ts';
 import { CliError, readInput, usageError, type CliIo } from './io.ts';
-import { jsonSyntaxError } from './json-syntax.ts';
+import { parseJsonOr } from './json-syntax.ts';
 
 export interface Loaded {
   name: string;
@@ -45,14 +45,7 @@ export async function loadGraph(file: string, io: CliIo, flags: Flags, bind?: Re
     return { name, raw: onnx.graph as unknown as Record<string, unknown>, report: analyzeGraph(onnx.graph), weights: onnx.weights, onnx };
   }
   const text = new TextDecoder().decode(await readInput(file, io, 'graph file'));
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    const at = jsonSyntaxError(text);
-    const where = at ? `: expected ${at.expected} at line ${at.line}, column ${at.column} (found ${at.found})` : '';
-    throw new CliError(`${file} is not valid JSON${where}`, 'fix the file there, or save the graph again from the editor');
-  }
+  const raw = parseJsonOr(text, (where) => new CliError(`${file} is not valid JSON${where}`, 'fix the file there, or save the graph again from the editor'));
   const isObject = !!raw && typeof raw === 'object' && !Array.isArray(raw);
   const obj = raw as Record<string, unknown>;
   if (isObject && 'modelTopology' in obj) {

@@ -106,6 +106,7 @@ describe.skipIf(!gpu)('deepwire as a library', () => {
   it('refuses mistakes with what is wrong and what to do', async () => {
     await expect(loadModel({ ...GRAPH, nodes: GRAPH.nodes.map((n) => (n.id === 'c' ? { ...n, inputs: ['nowhere'] } : n)) })).rejects.toThrow(OpError);
     await expect(loadModel('examples/no-such-graph.json')).rejects.toThrow(/no such file/);
+    await expect(loadModel(new TextEncoder().encode('{"nodes": [}'))).rejects.toThrow(/^the model file is not valid JSON: expected .+ at line 1, column 12/);
     await expect(loadModel(GRAPH, { outputs: ['conf'] })).rejects.toMatchObject({ hint: "did you mean 'conv'?" });
     const model = await loadModel(GRAPH);
     const compiled = await model.compile({ device });

@@ -10,7 +10,7 @@ import type { Tensor } from '../tensor.ts';
 import { importOnnx, type OnnxImport } from '../io/onnx-import.ts';
 import { importTfjsLayers } from '../io/tfjs-layers.ts';
 import { decodeWeights, weightsPaths } from '../io/weights-file.ts';
-import { jsonSyntaxError } from '../cli/json-syntax.ts';
+import { parseJsonOr } from '../cli/json-syntax.ts';
 import { featureGraph } from '../models/features.ts';
 import { nodeId } from './nodes.ts';
 
@@ -92,14 +92,7 @@ async function fromBytes(bytes: Uint8Array, options: LoadOptions, read: (path: s
     return { name, graph: onnx.graph, report: analyzeGraph(onnx.graph), store: onnx.weights, notes: [], onnx };
   }
   const text = textOf(bytes);
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    const at = jsonSyntaxError(text);
-    const where = at ? `: expected ${at.expected} at line ${at.line}, column ${at.column} (found ${at.found})` : '';
-    throw new OpError(`the model file is not valid JSON${where}`, 'give a graph saved by the editor or deepwire, a Keras model.json, or an .onnx file');
-  }
+  const raw = parseJsonOr(text, (where) => new OpError(`the model file is not valid JSON${where}`, 'give a graph saved by the editor or deepwire, a Keras model.json, or an .onnx file'));
   if (!isObject(raw)) throw new OpError(`the model file holds ${Array.isArray(raw) ? 'a list' : `a ${raw === null ? 'null' : typeof raw}`}, not an object`, 'give a graph saved by the editor or deepwire, or a Keras model.json');
   return fromJson(raw, options, read, stem);
 }
