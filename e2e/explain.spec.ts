@@ -3,6 +3,7 @@
 // apart — its total equals what window.deepwire.activation(id) reads back there, printed alike; the window is
 // outlined on the input maps and the value's receptive field on the photo; a pooling and a merge node too.
 import { expect, test, type Page } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { analyzeGraph } from '../src/graph/analyze.ts';
 import { fieldRect, receptiveFields } from '../src/graph/receptive-field.ts';
@@ -85,7 +86,14 @@ test('click a conv value: the panel takes it apart, its total is the value read 
   await view(page, 'conv1');
   const p = await clickValue(page, 5, 30, 20);
   await expect(panel(page).getByTestId('explain-title')).toHaveText(`Explain ${nameOf('conv1')} · y ${p.y}, x ${p.x}, c 5`);
-  await expectTotalIsValue(page, 'conv1', 5, p.x, p.y);
+  const conv1Value = await expectTotalIsValue(page, 'conv1', 5, p.x, p.y);
+  // The CLI on the same pixel of the same photo (its own decode, resize and Dawn run): it ends with the value,
+  // printed as the page prints it (4 significant digits).
+  const cli = spawnSync(process.execPath, ['bin/deepwire.mjs', 'explain', 'examples/inception-v1-stem.json', '--image', 'public/samples/chelsea.png',
+    '--node', 'conv1', '--at', `${p.y},${p.x},5`], { encoding: 'utf8', timeout: 120_000 });
+  expect(cli.status, cli.stderr).toBe(0);
+  const cliValue = Number(/^value: (\S+)$/.exec(cli.stdout.trim().split('\n').at(-1)!)![1]);
+  expectNear(cliValue, conv1Value, 'deepwire explain conv1', { atol: 1e-6, rtol: 1e-3 });
   await expect(viewer(page).getByTestId('zoom-channel')).toHaveText('5');
   // One term per input channel (the photo's 3), each a 7×7 patch and kernel slice with their numbers on hover.
   const terms = panel(page).getByTestId('explain-term');
