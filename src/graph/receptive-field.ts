@@ -2,6 +2,7 @@
 // composed through the ops as in Araujo et al., "Computing Receptive Fields of Convolutional Neural
 // Networks" (Distill, 2019). Per axis, output position y sees input rows start + y·stride … start +
 // y·stride + size − 1; start is negative where padding reaches past the image's top or left edge.
+import { resolveAxis } from '../ops/concatenate.ts';
 import { depthwiseWindows } from '../ops/depthwise-conv2d.ts';
 import { window2d, type Padding, type Window } from '../ops/geometry.ts';
 import { argmaxGeometry } from '../ops/max-pool-with-argmax2d.ts';
@@ -103,7 +104,7 @@ export const FIELD_RULES: Record<string, (node: NodeReport, inputs: Shape[]) => 
   Maximum: () => 'merge',
   Minimum: () => 'merge',
   Concatenate: ({ attrs: a }, [x]) => {
-    const axis = (a.axis as number) < 0 ? (a.axis as number) + x.length + 1 : (a.axis as number);
+    const axis = 1 + resolveAxis(a.axis as number, x); // Keras' axis: the batch is 0
     if (axis === x.length || !isMap(x)) return 'merge';
     return { none: `Concatenate joins along ${axis === 1 ? 'H' : 'W'}: its ${axis === 1 ? 'rows' : 'columns'} come from different tensors, on no single grid` };
   },
