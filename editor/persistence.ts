@@ -3,6 +3,7 @@
 import { GRAPH_FORMAT, GRAPH_VERSION, analyzeGraph, parseGraphText, type GraphFile, type WeightStore } from '../src/index.ts';
 import { base64ToBytes, bytesToBase64 } from '../src/io/base64.ts';
 import { embedWeights, takeEmbeddedWeights } from '../src/io/weights-file.ts';
+import { fileStem } from './export-files.ts';
 import { normalizeGraph } from './graph-edits.ts';
 import { autosaveWeightSets, restoreWeightSets } from './weight-store.ts';
 
@@ -56,7 +57,7 @@ export function parseGraphFile(text: string): { loaded: Loaded; weights: WeightS
 export function downloadGraphWithWeights(graph: GraphFile, store: WeightStore): { name: string; tensors: number; bytes: number } {
   const saved = embedWeights(graph, store);
   const text = JSON.stringify(saved);
-  const name = `${(graph.name || 'graph').replace(/[^\w.-]+/g, '_')}.json`;
+  const name = `${fileStem(graph)}.json`;
   downloadFile({ name, data: text, type: 'application/json' });
   return { name, tensors: saved.embeddedWeights.tensors.length, bytes: text.length };
 }
@@ -108,7 +109,7 @@ function sharedSets(text: string | null): { weightSets?: unknown } | null {
 }
 
 export function downloadGraph(graph: GraphFile): void {
-  downloadFile({ name: `${(graph.name || 'graph').replace(/[^\w.-]+/g, '_')}.json`, data: JSON.stringify(graph, null, 2), type: 'application/json' });
+  downloadFile({ name: `${fileStem(graph)}.json`, data: JSON.stringify(graph, null, 2), type: 'application/json' });
 }
 
 /** Saves a file through the browser's download (an exported script, its weights). */
