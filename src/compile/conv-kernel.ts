@@ -1,12 +1,19 @@
 // Which kernel runs a conv, as one pure function of its geometry and the device's options (as tfjs's
 // Conv2D_impl and ONNX Runtime's ops/conv.ts decide): the naive kernel where forced or where nothing
-// faster applies; for groups = 1 the GEMM (workgroup-memory tiles, what GPUs favour) or the direct
+// faster applies; for groups = 1 a GEMM (workgroup-memory tiles, what GPUs favour: 32×32 tiles, or
+// 64×64 with bigger register blocks and double buffering for big discrete GPUs) or the direct
 // register-tiled family (what CPU-like adapters favour: conv2d-direct, or with `subgroups` the quad
 // kernels that share input loads across a quad); depthwise and grouped convs their own kernels; and
 // Winograd F(2×2, 3×3) for 3×3 stride-1 convs where the quad kernel runs. conv-kernel.test.ts is its table.
 import type { KernelName } from './kernels.ts';
 
-export type ConvKernel = 'gemm' | 'direct' | 'naive';
+/** 'gemm': conv2d-gemm (32×32 tiles); 'gemm64': conv2d-gemm64 (64×64 tiles, for big GPUs); 'direct': register tiles; 'naive': the spec. */
+export type ConvKernel = 'gemm' | 'gemm64' | 'direct' | 'naive';
+
+/** The GEMM kernels and the output tile (pixels × channels, square) each workgroup computes. */
+export const GEMM_TILE = { conv2dGemm: 32, conv2dGemm64: 64 } as const;
+export type GemmKernel = keyof typeof GEMM_TILE;
+export const isGemmKernel = (k: KernelName): k is GemmKernel => k in GEMM_TILE;
 
 /** What the choice depends on: the conv's channels, groups and window, and how its input is laid out. */
 export interface ConvGeometry {
@@ -60,11 +67,13 @@ export function chooseConvKernel(g: ConvGeometry, options: ConvKernelOptions): C
   const row = quad16 && C % 4 !== 0 && C <= 16 && kernelSize[1] > 1 && dilation[1] === 1 && input.stride === C;
   const CG = C / groups, OCG = OC / groups;
   const preferred: KernelName = choice === 'naive' ? 'conv2dNaive'
-    : groups === 1 ? (choice === 'direct' ? direct : 'conv2dGemm')
+    : groups === 1 ? (choice === 'direct' ? direct : choice === 'gemm64' ? 'conv2dGemm64' : 'conv2dGemm')
     : groups === C && OC % C === 0 ? 'depthwiseConv2d'
     : CG % 4 === 0 && OCG % 4 === 0 ? 'conv2dGrouped' : 'conv2dNaive';
   const avoid = options.avoidKernels;
-  const kernel: KernelName = avoid?.has(preferred) ? 'conv2dNaive' : preferred;
+  // The 64×64 GEMM falls back to the 32×32 one first: same weights, same contract, far faster than naive.
+  const fallback: KernelName = preferred === 'conv2dGemm64' && !avoid?.has('conv2dGemm') ? 'conv2dGemm' : 'conv2dNaive';
+  const kernel: KernelName = avoid?.has(preferred) ? fallback : preferred;
   // Winograd's input transform reads whole vec4s of channels.
   const winograd = quad16 && kernel === direct && C % 4 === 0 && input.stride % 4 === 0 && input.offset % 4 === 0 && options.winograd !== false
     && kernelSize.every((k) => k === 3) && strides.every((k) => k === 1) && dilation.every((k) => k === 1)

@@ -8,6 +8,7 @@ import quadTile from '../../shaders/quad-tile.wgsl?raw';
 import conv2dDirectQuad from '../../shaders/conv2d-direct-quad.wgsl?raw';
 import conv2dDirectQuad16 from '../../shaders/conv2d-direct-quad16.wgsl?raw';
 import conv2dGemm from '../../shaders/conv2d-gemm.wgsl?raw';
+import conv2dGemm64 from '../../shaders/conv2d-gemm64.wgsl?raw';
 import conv2dSplitKReduce from '../../shaders/conv2d-split-k-reduce.wgsl?raw';
 import conv2dGrouped from '../../shaders/conv2d-grouped.wgsl?raw';
 import conv2dNaive from '../../shaders/conv2d-naive.wgsl?raw';
@@ -159,6 +160,7 @@ export const TRAINING_KERNELS = {
 export const KERNELS = {
   conv2dNaive: kernel('conv2d-naive', conv2dNaive),
   conv2dGemm: kernel('conv2d-gemm', conv2dGemm),
+  conv2dGemm64: kernel('conv2d-gemm64', conv2dGemm64, 128),
   conv2dSplitKReduce: kernel('conv2d-split-k-reduce', conv2dSplitKReduce),
   conv2dDirect: kernel('conv2d-direct', conv2dDirect),
   conv2dDirectQuad: kernel('conv2d-direct-quad', conv2dDirectQuad),

@@ -20,7 +20,7 @@ const engine = gpu ? await Engine.create(async () => gpu) : null;
 const CONV_KERNEL_OPS = new Set(OPS.filter((o) => o.gpu?.conv).map((o) => o.type));
 /** Direct without subgroups: the register-tiled kernel adapters without quads get. */
 const CONV_KERNELS: { convKernel: ConvKernel; subgroups?: boolean }[] = [
-  { convKernel: 'gemm' }, { convKernel: 'direct' }, { convKernel: 'direct', subgroups: false }, { convKernel: 'naive' },
+  { convKernel: 'gemm' }, { convKernel: 'gemm64' }, { convKernel: 'direct' }, { convKernel: 'direct', subgroups: false }, { convKernel: 'naive' },
 ];
 
 /** The conv kernel choices that lower the case to different kernels, each with the kernels its op runs. */
@@ -72,7 +72,7 @@ describe('the case tables', () => {
   it.skipIf(!gpu)('run every conv kernel', () => {
     const used = new Set(Object.values(tables).flatMap((t) => t.cases.flatMap((c) => kernelVariants(t.op, c).flatMap((v) => v.kernels.split(' + ')))));
     // conv2d-direct-quad (8 pixels, kept for comparison) has its own test: src/compile/direct-quad.gpu.test.ts.
-    const want = ['conv2dGemm', 'conv2dDirect', 'conv2dNaive', 'conv2dGrouped', 'depthwiseConv2d', ...(gpu?.features.subgroups ? ['conv2dDirectQuad16'] : [])];
+    const want = ['conv2dGemm', 'conv2dGemm64', 'conv2dDirect', 'conv2dNaive', 'conv2dGrouped', 'depthwiseConv2d', ...(gpu?.features.subgroups ? ['conv2dDirectQuad16'] : [])];
     expect(want.filter((k) => !used.has(k))).toEqual([]);
   });
 

@@ -2,8 +2,8 @@
 // epilogue (fusion.ts ConvGroup: BatchNormalization folded into the weights, the activation, the
 // residual Add and the activation after it). The kernel is chooseConvKernel's (conv-kernel.ts); this
 // module packs the weights for it (at compile time, or on the GPU each run where a trainer updates
-// them there) and emits its steps: one dispatch, or Winograd's three per chunk of tiles, or the GEMM's
-// two when K is split. A trainer's input gradient is such a conv too (convDispatch, `transpose`).
+// them there) and emits its steps: one dispatch, or Winograd's three per chunk of tiles, or a GEMM's
+// (conv2d-gemm or conv2d-gemm64) two when K is split. A trainer's input gradient is such a conv too (convDispatch, `transpose`).
 import type { NodeReport } from '../../graph/analyze.ts';
 import type { Conv2DAttrs } from '../../ops/conv2d.ts';
 import type { DenseAttrs } from '../../ops/dense.ts';
@@ -11,7 +11,7 @@ import { window2d, type Padding } from '../../ops/geometry.ts';
 import type { SeparableConv2DAttrs } from '../../ops/separable-conv2d.ts';
 import { activationCode, activationOf, activationOverrides, LINEAR, type ActivationCode } from '../activation-codes.ts';
 import { attrsOf, type LoweringContext } from '../context.ts';
-import { chooseConvKernel } from '../conv-kernel.ts';
+import { chooseConvKernel, GEMM_TILE, isGemmKernel, type GemmKernel } from '../conv-kernel.ts';
 import type { ConvGroup } from '../fusion.ts';
 import { KERNELS } from '../kernels.ts';
 import { packConvWeights, packDirect, packGemm, packGrouped, packWinograd, type PackLayout } from '../pack.ts';
@@ -19,7 +19,7 @@ import { pixelView, type Binding, type View } from '../plan.ts';
 import { bnScaleShift } from './affine.ts';
 import { softmaxInto } from './softmax.ts';
 
-/** conv2d-gemm workgroups that keep a big GPU busy (an H200 has 132 multiprocessors): fewer tiles split K. */
+/** GEMM workgroups (of either tile size) that keep a big GPU busy (an H200 has 132 multiprocessors): fewer tiles split K. */
 export const GEMM_BUSY_WORKGROUPS = 256;
 /** Least K per split: shorter shares spend more on the partial sums than they save. */
 const GEMM_MIN_SPLIT_K = 256;
@@ -190,16 +190,18 @@ export function convDispatch(ctx: LoweringContext, c: ConvCall): void {
   const w = direct ? weightBinding(ctx, c, { B: 8, Cp: extra.C4 * 4, blocks: extra.ocBlocks, row },
       () => (row ? packDirect(c.kernel, KH, 1, KW * C, OC, extra.ocBlocks) : packDirect(c.kernel, KH, KW, C, OC, extra.ocBlocks)))
     : kernelName === 'conv2dGrouped' ? weightBinding(ctx, c, { B: 4, Cp: CG, blocks: OC / 4, row: false }, () => packGrouped(c.kernel, KH, KW, CG, OC))
-    : kernelName === 'conv2dGemm' ? weightBinding(ctx, c, { B: extra.OC4, Cp: C, blocks: 1, row: false }, () => packGemm(c.kernel, KH * KW * C, OC))
+    : isGemmKernel(kernelName) ? weightBinding(ctx, c, { B: extra.OC4, Cp: C, blocks: 1, row: false }, () => packGemm(c.kernel, KH * KW * C, OC))
     // The naive and depthwise kernels read Keras' layout: the stored kernel itself (a transposed one packed so).
     : weightBinding(ctx, c, { B: OC, Cp: CG, blocks: 1, row: false }, () => c.kernel);
   if (quad16 && direct) {
     overrides.ROW = row;
     if (act.code <= 1) for (const k of ['ACT', 'ACT_SLOPE', 'ACT_THRESHOLD', 'ACT_MAX']) delete overrides[k];
   }
-  if (registerTiled) overrides.VEC_X = C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0;
-  if (kernelName === 'conv2dGemm') {
-    gemmConv(ctx, node, fused, c.x, w, bias, overrides, c.out, r, convParams(dims, extra));
+  // Channels load 4 at a time where C, the input's channel stride and its offset all divide by 4.
+  const vecX = C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0;
+  if (registerTiled) overrides.VEC_X = vecX;
+  if (isGemmKernel(kernelName)) {
+    gemmConv(ctx, kernelName, { node, fused, x: c.x, vecX, weights: w, bias, overrides, out: c.out, residual: r, params: convParams(dims, extra) });
     return;
   }
   const { OH, OW } = dims;
@@ -290,37 +292,59 @@ function winogradConv(
   }
 }
 
+/** A GEMM conv's operands, as convDispatch has them. */
+interface GemmCall {
+  node: string;
+  fused: string[];
+  x: Binding;
+  /** The input's channels load as vec4s (conv2d-gemm64's VEC_X). */
+  vecX: boolean;
+  weights: Binding;
+  bias: Float32Array | null;
+  /** The epilogue's (the split-K reduction takes the same). */
+  overrides: Record<string, number | boolean>;
+  out: View;
+  residual: Residual;
+  params: Record<string, number>;
+}
+
 /**
- * A conv as conv2d-gemm's implicit GEMM. Where it has too few 32×32 output tiles to fill a big GPU
- * (7×7×512 has 32), K is split among workgroups that write partial sums to scratch, and
- * conv2d-split-k-reduce adds them and applies the fused epilogue.
+ * A conv as an implicit GEMM (conv2d-gemm's 32×32 tiles or conv2d-gemm64's 64×64). Where it has too
+ * few output tiles of that size to fill a big GPU (7×7×512 has 32 of 32×32, 8 of 64×64), K is split
+ * among workgroups that write partial sums to scratch, and conv2d-split-k-reduce adds them and
+ * applies the fused epilogue.
  */
-function gemmConv(
-  ctx: LoweringContext, node: string, fused: string[], xBinding: Binding, weights: Binding, bias: Float32Array | null,
-  overrides: Record<string, number | boolean>, outView: View, r: Residual, params: Record<string, number>,
-): void {
+function gemmConv(ctx: LoweringContext, kernel: GemmKernel, g: GemmCall): void {
+  const { node, fused, bias, overrides, out: outView, residual: r, params } = g;
   const { N, OH, OW, OC, KH, KW, C } = params;
   const M = N * OH * OW, K = KH * KW * C;
-  const tiles = Math.ceil(M / 32) * Math.ceil(OC / 32);
+  const T = GEMM_TILE[kernel];
+  const tiles = Math.ceil(M / T) * Math.ceil(OC / T);
   const wanted = ctx.options.splitK === false || ctx.options.avoidKernels?.has('conv2dSplitKReduce') ? 1
     : ctx.options.splitK ?? Math.min(Math.floor((ctx.options.gemmWorkgroups ?? GEMM_BUSY_WORKGROUPS) / tiles), Math.floor(K / GEMM_MIN_SPLIT_K));
+  // Both kernels stage K 16 deep: a split's share is whole steps.
   const kChunk = Math.ceil(K / Math.max(1, wanted) / 16) * 16;
   const splits = Math.ceil(K / kChunk);
   const biasBinding: Binding = bias ? ctx.constant(bias) : { kind: 'none' };
   const gemm = { ...params, rStride: r.stride, rOffset: r.offset, kChunk, splits };
+  // conv2d-gemm64 reads its input a second time as vec4s (VEC_X).
+  const wide = kernel === 'conv2dGemm64';
+  const x4: Record<string, Binding> = wide ? { x4: g.x } : {};
+  const vec: Record<string, boolean> = wide ? { VEC_X: g.vecX } : {};
+  const work = tiles * T * T * K;
   if (splits === 1) {
     ctx.step({
-      node, fused, kernel: 'conv2dGemm', overrides,
-      bindings: { x: xBinding, w: weights, bias: biasBinding, residual: r.binding, y: { kind: 'view', view: outView } },
-      params: gemm, workgroups: tiles, work: tiles * 1024 * K,
+      node, fused, kernel, overrides: { ...overrides, ...vec },
+      bindings: { x: g.x, ...x4, w: g.weights, bias: biasBinding, residual: r.binding, y: { kind: 'view', view: outView } },
+      params: gemm, workgroups: tiles, work,
     });
     return;
   }
   const partial = ctx.scratch(node, splits * M * OC);
   ctx.step({
-    node, kernel: 'conv2dGemm', overrides: { SPLIT_K: true },
-    bindings: { x: xBinding, w: weights, bias: { kind: 'none' }, residual: { kind: 'none' }, y: { kind: 'view', view: partial } },
-    params: gemm, workgroups: tiles * splits, work: tiles * 1024 * K,
+    node, kernel, overrides: { ...vec, SPLIT_K: true },
+    bindings: { x: g.x, ...x4, w: g.weights, bias: { kind: 'none' }, residual: { kind: 'none' }, y: { kind: 'view', view: partial } },
+    params: gemm, workgroups: tiles * splits, work,
   });
   const out = pixelView(outView)!;
   ctx.step({
