@@ -14,7 +14,7 @@ const engine = gpu ? await Engine.create(async () => gpu) : null;
 
 describe.skipIf(!gpu)('blocks on WebGPU = chained CPU reference', () => {
   for (const [name, g] of Object.entries(BLOCKS))
-    for (const convKernel of ['direct', 'gemm'] as const)
+    for (const convKernel of ['direct', 'gemm', 'gemm64'] as const)
       it(`${name} (${convKernel} convs)`, async () => {
         const { gpu: out, reference, nodes } = await compareWithReference(engine!, g, { batch: 2, convKernel });
         for (const id of nodes) expectClose(out.tensors.get(id)!.data, reference.get(id)!.data, TOLERANCE.conv);

@@ -12,6 +12,11 @@ const CPU_PLAIN: ConvKernelOptions = { convKernel: 'direct', subgroups: false };
 describe('chooseConvKernel', () => {
   it.each<[string, ConvGeometry, ConvKernelOptions, string, boolean]>([
     ['a 3×3 on a GPU: the GEMM', conv(), GPU, 'conv2dGemm', false],
+    ['the 64×64 GEMM', conv(), { ...GPU, convKernel: 'gemm64' }, 'conv2dGemm64', false],
+    ['the 64×64 GEMM on an RGB stem (scalar loads, same kernel)', conv({ C: 3, kernelSize: [7, 7], strides: [2, 2], input: { stride: 3, offset: 0 } }), { ...GPU, convKernel: 'gemm64' }, 'conv2dGemm64', false],
+    ['depthwise under gemm64: its own kernel', conv({ C: 32, OC: 64, groups: 32 }), { ...GPU, convKernel: 'gemm64' }, 'depthwiseConv2d', false],
+    ['the 64×64 GEMM where the device cannot build it: the 32×32 one', conv(), { ...GPU, convKernel: 'gemm64', avoidKernels: new Set(['conv2dGemm64']) }, 'conv2dGemm', false],
+    ['neither GEMM builds: naive', conv(), { ...GPU, convKernel: 'gemm64', avoidKernels: new Set(['conv2dGemm64', 'conv2dGemm']) }, 'conv2dNaive', false],
     ['forced naive', conv(), { ...GPU, convKernel: 'naive' }, 'conv2dNaive', false],
     ['direct without subgroups (wgpu)', conv(), CPU_PLAIN, 'conv2dDirect', false],
     ['direct with subgroups: quad16', conv(), { ...CPU_QUADS, winograd: false }, 'conv2dDirectQuad16', false],
@@ -47,5 +52,6 @@ describe('chooseConvKernel', () => {
     expect(chooseConvKernel(conv(), CPU_PLAIN).registerTiled).toBe(true);
     expect(chooseConvKernel(conv({ C: 128, OC: 128, groups: 32 }), GPU).registerTiled).toBe(true);
     expect(chooseConvKernel(conv(), GPU).registerTiled).toBe(false);
+    expect(chooseConvKernel(conv(), { ...GPU, convKernel: 'gemm64' }).registerTiled).toBe(false);
   });
 });

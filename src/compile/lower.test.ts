@@ -24,7 +24,7 @@ const example = (name: string) => JSON.parse(readFileSync(`examples/${name}.json
 
 describe('fusion and concat in place', () => {
   it('Inception 3a: 6 convs and 1 pool, each writing its slice of the concat, no copy', () => {
-    for (const options of [{ convKernel: 'gemm', splitK: false }, { convKernel: 'direct', subgroups: false }, { convKernel: 'direct', subgroups: true, winograd: false }] as const) {
+    for (const options of [{ convKernel: 'gemm', splitK: false }, { convKernel: 'gemm64', splitK: false }, { convKernel: 'direct', subgroups: false }, { convKernel: 'direct', subgroups: true, winograd: false }] as const) {
       const plan = lower(example('inception-3a'), options);
       expect(kernels(plan).filter((k) => k === 'pool2d')).toHaveLength(1);
       expect(plan.steps).toHaveLength(7);
@@ -85,6 +85,7 @@ describe('the conv kernel choice', () => {
   const conv3x3 = singleOpGraph('Conv2D', [[14, 14, 32]], { filters: 32, kernel_size: 3, padding: 'same' });
   it.each([
     [{ convKernel: 'gemm' }, ['conv2dGemm']],
+    [{ convKernel: 'gemm64' }, ['conv2dGemm64']],
     [{ convKernel: 'direct', subgroups: false }, ['conv2dDirect']],
     [{ convKernel: 'direct', subgroups: true, winograd: false }, ['conv2dDirectQuad16']],
     [{ convKernel: 'direct', subgroups: true, winograd: false, quadPixels: 8 }, ['conv2dDirectQuad']],
@@ -96,7 +97,7 @@ describe('the conv kernel choice', () => {
   it('grouped and depthwise convs take their own kernels unless naive is forced', () => {
     const grouped = singleOpGraph('Conv2D', [[6, 6, 128]], { filters: 128, kernel_size: 3, groups: 32, padding: 'same' });
     const depthwise = singleOpGraph('DepthwiseConv2D', [[6, 6, 8]], { kernel_size: 3, padding: 'same' });
-    for (const convKernel of ['gemm', 'direct'] as const) {
+    for (const convKernel of ['gemm', 'gemm64', 'direct'] as const) {
       expect(kernels(lower(grouped, { convKernel }))).toEqual(['conv2dGrouped']);
       expect(kernels(lower(depthwise, { convKernel }))).toEqual(['depthwiseConv2d']);
     }
@@ -145,6 +146,17 @@ describe('split-K on the GEMM', () => {
     expect(lower(late, { splitK: 3 }).steps[0].params.splits).toBe(3);
     // K = 4608 in 16-aligned chunks of 1536: not a multiple of 16 would round up the chunk, not the count.
     expect(lower(late, { splitK: 5 }).steps[0].params).toMatchObject({ splits: 5, kChunk: 928 });
+  });
+
+  it('counts conv2d-gemm64\'s tiles as 64×64: the late conv has 8, so it splits 18 ways (256 of K each)', () => {
+    const plan = lower(late, { convKernel: 'gemm64' });
+    expect(kernels(plan)).toEqual(['conv2dGemm64', 'conv2dSplitKReduce']);
+    expect(plan.steps[0]).toMatchObject({ overrides: { SPLIT_K: true, VEC_X: true }, params: { splits: 18, kChunk: 256 }, workgroups: 8 * 18 });
+    // The reduction applies the epilogue; the vec4 input loads are the GEMM's alone.
+    expect(plan.steps[1].overrides).not.toHaveProperty('VEC_X');
+    // An RGB stem's 3 channels load one at a time.
+    const stem = lower(singleOpGraph('Conv2D', [[32, 32, 3]], { filters: 16, kernel_size: 7, strides: 2, padding: 'same' }), { convKernel: 'gemm64' });
+    expect(stem.steps.map((s) => [s.kernel, s.overrides.VEC_X])).toEqual([['conv2dGemm64', false]]);
   });
 });
 

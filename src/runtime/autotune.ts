@@ -1,7 +1,12 @@
 // Picks the conv kernel an adapter runs fastest by measuring, once per adapter: the direct kernel
-// (register tiles) and the GEMM (workgroup-memory tiles) on one representative 3×3 conv, timed with
-// timestamp queries where offered. The choice is cached (localStorage in a browser, a JSON file under
-// the user's cache folder in Node) so later sessions start with it.
+// (register tiles), the GEMM (32×32 workgroup-memory tiles) and the wide GEMM (64×64 tiles, for big
+// GPUs), each on two 3×3 convs whose times add up: an early layer with many output tiles and a late
+// one with few, where K is split. Timed with timestamp queries where offered. A candidate far behind
+// after a conv is not timed further, and the wide GEMM not at all where the GEMM is far behind: on
+// SwiftShader the GEMMs run 12× slower than the direct conv (and conv2d-gemm64 takes ~8 s to compile
+// there), so the tune stays a few seconds on a CPU adapter. The choice is cached
+// (localStorage in a browser, a JSON file under the user's cache folder in Node) so later sessions
+// start with it; an entry written by an older deepwire (which timed direct and gemm) is still read.
 import { analyzeGraph } from '../graph/analyze.ts';
 import type { ConvKernel } from '../compile/lower.ts';
 import type { Engine } from './engine.ts';
@@ -9,50 +14,91 @@ import { materializeWeights } from './reference.ts';
 
 const CACHE_KEY = 'deepwire.conv-kernel';
 
+/** What is measured, in order; a tie goes to the earlier. */
+export const TUNE_CANDIDATES: readonly ConvKernel[] = ['direct', 'gemm', 'gemm64'];
+/** A candidate this many times the fastest's time so far is dropped (and gemm64 is not tried behind a dropped gemm). */
+export const TUNE_PRUNE = 3;
+/** Candidates that are a bigger-tiled form of another: measured only while that one is still in. */
+const REFINES: Partial<Record<ConvKernel, ConvKernel>> = { gemm64: 'gemm' };
+
+/**
+ * The convs timed: ResNet-50's 28×28×64 3×3 (an early layer: 196 tiles of 32×32) and its 7×7×512 →
+ * 512 3×3 (a late one: 32 tiles, so split K runs), so the winner is the better one across a network.
+ */
+export const TUNE_CONVS: readonly { input: [number, number, number]; filters: number }[] = [
+  { input: [28, 28, 64], filters: 64 },
+  { input: [7, 7, 512], filters: 512 },
+];
+
 export interface TuneResult {
   kernel: ConvKernel;
-  /** Median milliseconds per candidate. */
+  /** Per candidate timed on every conv, the sum over TUNE_CONVS of each conv's median milliseconds. */
   ms: Partial<Record<ConvKernel, number>>;
+  /** Candidates dropped, or never tried, for being TUNE_PRUNE times behind. */
+  pruned: ConvKernel[];
 }
 
 /** The cached choice for an adapter, if any. */
 export async function cachedConvKernel(adapter: string): Promise<ConvKernel | undefined> {
-  return (await readCache())[adapter];
+  const cached = (await readCache())[adapter];
+  // A name this version does not know (a newer deepwire's, or a damaged file) means measuring again.
+  return TUNE_CANDIDATES.find((k) => k === cached);
 }
 
 /** Measures the candidates on `engine`, caches the winner under its adapter and returns it. */
 export async function tuneConvKernel(engine: Engine, runs = 5): Promise<TuneResult> {
-  const report = analyzeGraph({
-    format: 'deepwire-graph', version: 1, outputs: ['y'],
-    nodes: [
-      { id: 'x', op: 'Input', attrs: { shape: [28, 28, 64] } },
-      { id: 'y', op: 'Conv2D', inputs: ['x'], attrs: { filters: 64, kernel_size: 3, padding: 'same', activation: 'relu' } },
-    ],
-  });
-  const weights = materializeWeights(report, 0);
-  const x = { shape: [1, 28, 28, 64], data: new Float32Array(28 * 28 * 64).fill(0.5) };
   const ms: TuneResult['ms'] = {};
-  for (const kernel of ['direct', 'gemm'] as const) {
-    const compiled = engine.compile(report, weights, { convKernel: kernel });
-    try {
-      await compiled.run({ x });
-      const times: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        const started = performance.now();
-        const { timings } = await compiled.run({ x }, { timing: true });
-        times.push(timings?.source === 'timestamp-query' ? timings.totalMs : performance.now() - started);
-      }
-      ms[kernel] = times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
-    } finally {
-      compiled.destroy();
+  const farBehind = (k: ConvKernel, among: ConvKernel[]) => ms[k]! > TUNE_PRUNE * Math.min(...among.map((c) => ms[c]!));
+  let alive = [...TUNE_CANDIDATES];
+  for (const [i, { input, filters }] of TUNE_CONVS.entries()) {
+    const report = analyzeGraph({
+      format: 'deepwire-graph', version: 1, outputs: ['y'],
+      nodes: [
+        { id: 'x', op: 'Input', attrs: { shape: input } },
+        { id: 'y', op: 'Conv2D', inputs: ['x'], attrs: { filters, kernel_size: 3, padding: 'same', activation: 'relu' } },
+      ],
+    });
+    const weights = materializeWeights(report, 0);
+    const x = { shape: [1, ...input], data: new Float32Array(input[0] * input[1] * input[2]).fill(0.5) };
+    const timed: ConvKernel[] = [];
+    for (const kernel of alive) {
+      // A bigger-tiled form is first tried only where its base kept up; once timed it stands on its own.
+      const base = REFINES[kernel];
+      if (base && ms[kernel] === undefined && (!timed.includes(base) || farBehind(base, timed))) continue;
+      ms[kernel] = (ms[kernel] ?? 0) + await medianMs(engine, report, weights, x, kernel, runs);
+      timed.push(kernel);
     }
+    // The far-behind drop out before the next conv; those still in finish the last one and are compared.
+    alive = i === TUNE_CONVS.length - 1 ? timed : timed.filter((k) => !farBehind(k, timed));
   }
-  const kernel: ConvKernel = (ms.direct ?? Infinity) <= (ms.gemm ?? Infinity) ? 'direct' : 'gemm';
+  for (const k of TUNE_CANDIDATES) if (!alive.includes(k)) delete ms[k];
+  const kernel = alive.reduce((best, k) => (ms[k]! < ms[best]! ? k : best));
   await writeCache({ ...(await readCache()), [engine.info.description]: kernel });
-  return { kernel, ms };
+  return { kernel, ms, pruned: TUNE_CANDIDATES.filter((k) => !alive.includes(k)) };
 }
 
-type Cache = Record<string, ConvKernel>;
+/** One conv's median time with `kernel`, after a warm-up run. */
+async function medianMs(
+  engine: Engine, report: ReturnType<typeof analyzeGraph>, weights: ReturnType<typeof materializeWeights>,
+  x: { shape: number[]; data: Float32Array }, kernel: ConvKernel, runs: number,
+): Promise<number> {
+  const compiled = engine.compile(report, weights, { convKernel: kernel });
+  try {
+    await compiled.run({ x });
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const started = performance.now();
+      const { timings } = await compiled.run({ x }, { timing: true });
+      times.push(timings?.source === 'timestamp-query' ? timings.totalMs : performance.now() - started);
+    }
+    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
+  } finally {
+    compiled.destroy();
+  }
+}
+
+/** Adapter description → the kernel's name (the same shape since the first tune: old files read as they are). */
+type Cache = Record<string, unknown>;
 
 /** The cache file in Node and Deno (Deno also has a localStorage, but tests point XDG_CACHE_HOME elsewhere); null in a page. */
 async function cacheFile(): Promise<string | null> {

@@ -1,0 +1,58 @@
+// The autotune's policy without a GPU: an engine stand-in whose conv times come from a table (per
+// kernel, per tuned conv), so which candidates are timed, dropped and chosen can be read off. That the
+// real measurement runs and is cached on an adapter is engine.gpu.test.ts's.
+import { describe, expect, it } from 'vitest';
+import type { ConvKernel } from '../compile/lower.ts';
+import { TUNE_CONVS, tuneConvKernel } from './autotune.ts';
+import type { Engine } from './engine.ts';
+
+/** An engine whose runs report `table[kernel][conv]` ms as timestamps, recording what was compiled. */
+function timedEngine(table: Partial<Record<ConvKernel, [number, number]>>) {
+  const compiled: string[] = [];
+  const engine = {
+    info: { description: `table ${JSON.stringify(table)}` },
+    compile(report: { nodes: { id: string; shape: number[] }[] }, _w: unknown, { convKernel }: { convKernel: ConvKernel }) {
+      const conv = TUNE_CONVS.findIndex((c) => c.input[2] === report.nodes.find((n) => n.id === 'x')!.shape.at(-1));
+      compiled.push(`${convKernel} ${conv}`);
+      const ms = table[convKernel]![conv];
+      return { run: async () => ({ timings: { source: 'timestamp-query', totalMs: ms } }), destroy() {} };
+    },
+  } as unknown as Engine;
+  return { engine, compiled };
+}
+
+describe('tuneConvKernel', () => {
+  it('on a GPU-like adapter times all three on both convs and keeps the smallest sum', async () => {
+    const { engine, compiled } = timedEngine({ direct: [0.3, 0.5], gemm: [0.2, 0.4], gemm64: [0.25, 0.2] });
+    const result = await tuneConvKernel(engine, 3);
+    expect(compiled).toEqual(['direct 0', 'gemm 0', 'gemm64 0', 'direct 1', 'gemm 1', 'gemm64 1']);
+    expect(result).toEqual({ kernel: 'gemm64', ms: { direct: 0.8, gemm: 0.6000000000000001, gemm64: 0.45 }, pruned: [] });
+  });
+
+  it('on a CPU-like adapter drops the GEMM after the first conv and never builds the wide one', async () => {
+    // SwiftShader's 28×28×64: direct 15.6 ms, gemm 187 ms (12×).
+    const { engine, compiled } = timedEngine({ direct: [15.6, 139], gemm: [187, 1034], gemm64: [234, 1260] });
+    expect(await tuneConvKernel(engine, 3)).toEqual({ kernel: 'direct', ms: { direct: 154.6 }, pruned: ['gemm', 'gemm64'] });
+    expect(compiled).toEqual(['direct 0', 'gemm 0', 'direct 1']);
+  });
+
+  it('a candidate far behind only on the last conv stays in the comparison; ties go to the earlier', async () => {
+    const { engine, compiled } = timedEngine({ direct: [1, 1], gemm: [1, 5], gemm64: [1, 1] });
+    const result = await tuneConvKernel(engine, 3);
+    expect(compiled).toHaveLength(6);
+    expect(result).toEqual({ kernel: 'direct', ms: { direct: 2, gemm: 6, gemm64: 2 }, pruned: [] });
+  });
+
+  it('keeps the wide GEMM in where it keeps up although the 32×32 one dropped out after the first conv', async () => {
+    // gemm within 3× of direct, so gemm64 is tried; then gemm is over 3× gemm64's time and drops out.
+    const { engine, compiled } = timedEngine({ direct: [1, 1], gemm: [2.9, 1], gemm64: [0.9, 0.5] });
+    expect(await tuneConvKernel(engine, 3)).toEqual({ kernel: 'gemm64', ms: { direct: 2, gemm64: 1.4 }, pruned: ['gemm'] });
+    expect(compiled).toEqual(['direct 0', 'gemm 0', 'gemm64 0', 'direct 1', 'gemm64 1']);
+  });
+
+  it('does not try the wide GEMM where the 32×32 one is far behind on the first conv', async () => {
+    const { engine, compiled } = timedEngine({ direct: [1, 1], gemm: [3.5, 1], gemm64: [0.1, 0.1] });
+    expect(await tuneConvKernel(engine, 3)).toEqual({ kernel: 'direct', ms: { direct: 2 }, pruned: ['gemm', 'gemm64'] });
+    expect(compiled).toEqual(['direct 0', 'gemm 0', 'direct 1']);
+  });
+});
