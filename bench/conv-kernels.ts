@@ -15,6 +15,8 @@ const variants = [
   { label: 'quad16', convKernel: 'direct', subgroups: true, quadPixels: 16 },
   { label: 'quad8', convKernel: 'direct', subgroups: true, quadPixels: 8 },
   { label: 'direct', convKernel: 'direct', subgroups: false },
+  { label: 'gemm', convKernel: 'gemm' },
+  { label: 'gemm64', convKernel: 'gemm64' },
 ] as const;
 for (const { label, ...options } of variants) {
   const compiled = engine.compile(report, weights, options);

@@ -1,6 +1,6 @@
 // `npm run bench:dispatches`: what each benchmark workload lowers to, without a device — dispatches per
 // forward pass, distinct pipelines, the kernels used, and the JavaScript time of lowering — for the
-// conv paths a big GPU takes (the GEMM, split-K) and a CPU-like adapter takes (direct with quads,
+// conv paths a big GPU takes (the GEMM in 32×32 or 64×64 tiles, split-K) and a CPU-like adapter takes (direct with quads,
 // Winograd). A warm run costs the API one setPipeline/setBindGroup/dispatch per dispatch, so this is
 // the count issue 20's "fewer dispatches" is measured by. Options: --workloads W1,W2
 import { existsSync, readFileSync } from 'node:fs';
@@ -16,6 +16,7 @@ const ids = (arg ? (arg.includes('=') ? arg.split('=')[1] : process.argv[process
 
 const PATHS: [string, Partial<LowerOptions>][] = [
   ['GPU (gemm)', { convKernel: 'gemm', subgroups: true }],
+  ['GPU (gemm64)', { convKernel: 'gemm64', subgroups: true }],
   ['CPU-like (direct, quads)', { convKernel: 'direct', subgroups: true }],
   ['wgpu (direct, no subgroups)', { convKernel: 'direct', subgroups: false }],
 ];

@@ -47,6 +47,7 @@ describe('WGSL kernels imported with ?raw', () => {
 describe.skipIf(!gpu)('engine in the browser = reference', () => {
   const SMOKE: { op: string; c: OpCase; convKernel?: ConvKernel; kernels: string[] }[] = [
     { ...pick(conv2d, 'stride 2 same on odd 15×13×5 (pad at the end)'), convKernel: 'gemm', kernels: ['conv2dGemm'] },
+    { ...pick(conv2d, 'stride 2 same on odd 15×13×5 (pad at the end)'), convKernel: 'gemm64', kernels: ['conv2dGemm64'] },
     { ...pick(conv2d, '3×3 same → 64 filters on odd 7×9×5 (quad-shared direct where the adapter has subgroups)'), convKernel: 'direct',
       kernels: [gpu?.features.subgroups ? 'conv2dDirectQuad16' : 'conv2dDirect'] },
     { ...pick(conv2d, 'groups 32 (ResNeXt), 3×3 same, 7×7×64 → 64'), kernels: ['conv2dNaive'] },

@@ -53,7 +53,7 @@ interface Variant {
 type Kernels = NonNullable<Parameters<typeof lowerTraining>[2]['kernels']>;
 const CONV_KERNEL_OPS = new Set(OPS.filter((o) => o.gpu?.conv).map((o) => o.type));
 const CONV_KERNELS: Kernels[] = [
-  { convKernel: 'gemm' }, { convKernel: 'direct', subgroups: !!gpu?.features.subgroups }, { convKernel: 'direct', subgroups: false }, { convKernel: 'naive' },
+  { convKernel: 'gemm' }, { convKernel: 'gemm64' }, { convKernel: 'direct', subgroups: !!gpu?.features.subgroups }, { convKernel: 'direct', subgroups: false }, { convKernel: 'naive' },
 ];
 
 /** The conv-kernel choices that lower the case's step to different kernels, each with those kernels. */
@@ -134,7 +134,7 @@ describe.skipIf(!engine)('GPU backward = reference backward', () => {
 
   it('runs every conv kernel of the training step', () => {
     const used = new Set(Object.values(tables).flatMap((t) => t.cases.filter(fits).flatMap((c) => kernelVariants(t.op, c).flatMap((v) => v.names.split(' + ')))));
-    const want = ['conv2dNaive', 'conv2dGemm', 'conv2dDirect', 'conv2dGrouped', 'depthwiseConv2d', 'conv2dPackWeights', 'conv2dBackwardInput', 'conv2dBackwardFilter',
+    const want = ['conv2dNaive', 'conv2dGemm', 'conv2dGemm64', 'conv2dDirect', 'conv2dGrouped', 'depthwiseConv2d', 'conv2dPackWeights', 'conv2dBackwardInput', 'conv2dBackwardFilter',
       'conv2dBackwardFilterTiled', 'conv2dSplitKReduce', 'gradientDilate', ...(gpu?.features.subgroups ? ['conv2dDirectQuad16'] : [])];
     expect(want.filter((k) => !used.has(k))).toEqual([]);
   });

@@ -225,6 +225,7 @@ describe.skipIf(!engine)('GPU training step = reference trainer, step by step', 
   describe('with each conv-kernel choice (Adam)', () => {
     const choices: { name: string; kernels: NonNullable<GpuTrainerOptions['kernels']> }[] = [
       { name: 'gemm', kernels: { convKernel: 'gemm' } },
+      { name: 'gemm64', kernels: { convKernel: 'gemm64' } },
       { name: 'direct', kernels: { convKernel: 'direct', subgroups: !!gpu?.features.subgroups } },
       { name: 'direct without subgroups', kernels: { convKernel: 'direct', subgroups: false } },
       { name: 'naive', kernels: { convKernel: 'naive' } },
