@@ -24,9 +24,10 @@ export interface LowerOptions {
   /** Nodes whose tensors must survive the run (to be read back): never fused away, never reused. */
   keep: Iterable<string>;
   /**
-   * The kernel for convs with groups = 1: 'gemm' (workgroup-memory tiles, what GPUs favour), 'direct'
-   * (register tiles, what CPU-like adapters favour) or 'naive' (the spec, for every conv). Grouped and
-   * depthwise convs use their direct kernels unless 'naive' is forced.
+   * The kernel for convs with groups = 1: 'gemm' (32×32 workgroup-memory tiles, what GPUs favour),
+   * 'gemm64' (64×64 tiles with bigger register blocks, for big discrete GPUs), 'direct' (register tiles,
+   * what CPU-like adapters favour) or 'naive' (the spec, for every conv). Grouped and depthwise convs
+   * use their direct kernels unless 'naive' is forced.
    */
   convKernel?: ConvKernel;
   /** The device has `subgroups`: the direct conv shares loads across quads. */
@@ -45,11 +46,11 @@ export interface LowerOptions {
   /** Tiles per Winograd chunk (rounded down to a multiple of 16, at least 16), for benchmarks and tests; default from the memory budget. */
   winogradTiles?: number;
   /**
-   * Workgroups sharing each output tile of conv2d-gemm along K (conv2d-gemm.wgsl): default, enough to
+   * Workgroups sharing each output tile of a GEMM conv along K (conv2d-gemm.wgsl): default, enough to
    * fill a big GPU where a conv has few tiles (gemmSplits); a number forces it (tests); false: never.
    */
   splitK?: number | false;
-  /** conv2d-gemm workgroups a conv should make before K is split (default GEMM_BUSY_WORKGROUPS), for benchmarks. */
+  /** GEMM conv workgroups (of its own tile size) a conv should make before K is split (default GEMM_BUSY_WORKGROUPS), for benchmarks. */
   gemmWorkgroups?: number;
   /** Kernels the device failed to build: the conv choice falls back past them (conv-kernel.ts), split-K is off without its reduce. */
   avoidKernels?: ReadonlySet<KernelName>;

@@ -3,7 +3,8 @@
 // residual Add and the activation after it). The kernel is chooseConvKernel's (conv-kernel.ts); this
 // module packs the weights for it (at compile time, or on the GPU each run where a trainer updates
 // them there) and emits its steps: one dispatch, or Winograd's three per chunk of tiles, or a GEMM's
-// (conv2d-gemm or conv2d-gemm64) two when K is split. A trainer's input gradient is such a conv too (convDispatch, `transpose`).
+// (conv2d-gemm or conv2d-gemm64) two when K is split. A trainer's input gradient is such a conv too
+// (convDispatch, `transpose`).
 import type { NodeReport } from '../../graph/analyze.ts';
 import type { Conv2DAttrs } from '../../ops/conv2d.ts';
 import type { DenseAttrs } from '../../ops/dense.ts';
