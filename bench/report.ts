@@ -15,6 +15,8 @@ export interface EngineRow {
   runs?: number;
   adapter?: string;
   longest_task_ms?: number;
+  /** The output read into one array reused across warm runs (deepwire's `into`; not with --fresh-outputs). */
+  reused_output?: boolean;
   /** 1-minute load average of the machine when the row finished: noise from other work shows here. */
   load_avg?: number;
   error?: string;

@@ -2,6 +2,8 @@
 // on the same workloads, weights and inputs, in one headless Chromium session on whatever WebGPU adapter
 // it finds. A Vite server of its own serves bench/index.html; each engine × workload gets a fresh page.
 // Options: --workloads W1,W2  --engines deepwire,tfjs-webgpu  --runs N  --port P  --out bench/results.json
+//   --fresh-outputs: deepwire reads its output into a new array each run as the peers must (by default it
+//   fills one it was given, RunOptions.into, which neither peer's API offers: engines/types.ts)
 //   --deepwire-variants 'q8={"quadPixels":8};q16={}': deepwire once per variant (lowering options as JSON),
 //   rows named deepwire:q8 …, to compare kernels in one run.
 import { execFileSync } from 'node:child_process';
@@ -29,6 +31,7 @@ function option(name: string): string | undefined {
 const workloadIds = (option('workloads')?.split(',') ?? WORKLOADS.map((w) => w.id)) as WorkloadId[];
 const engineNames = (option('engines')?.split(',') ?? ENGINES.map((e) => e.name)) as EngineName[];
 const runs = Number(option('runs') ?? 10);
+const fresh = process.argv.includes('--fresh-outputs');
 const port = Number(option('port') ?? 5198);
 const outFile = option('out') ?? `${root}bench/results.json`;
 for (const id of workloadIds) if (!WORKLOADS.some((w) => w.id === id)) throw new Error(`unknown workload '${id}': use ${WORKLOADS.map((w) => w.id).join(', ')}`);
@@ -114,7 +117,7 @@ async function runPage(engine: EngineName, workload: WorkloadId, lower?: string)
     await page.exposeFunction('benchReport', (r: PageReport) => done(r));
     page.on('crash', () => done({ ok: false, error: 'the page crashed (out of memory?)' }));
     timer = setTimeout(() => done({ ok: false, error: 'timed out after 10 min' }), 600_000);
-    await page.goto(`http://127.0.0.1:${port}/bench/index.html?engine=${engine}&workload=${workload}&runs=${runs}${lower ? `&lower=${encodeURIComponent(lower)}` : ''}`);
+    await page.goto(`http://127.0.0.1:${port}/bench/index.html?engine=${engine}&workload=${workload}&runs=${runs}${fresh ? '&fresh' : ''}${lower ? `&lower=${encodeURIComponent(lower)}` : ''}`);
     const r = await report;
     if (!r.ok && !r.skipped && errors.length) r.error = `${r.error}\n${errors.slice(0, 3).join('\n')}`;
     return r;
@@ -169,6 +172,7 @@ try {
       const t = performance.now();
       const r = await runPage(kind, id, lower);
       const row: EngineRow = { engine, workload: id, median_ms: null, min_ms: null, first_ms: null, gflops: null, peak_gpu_bytes: null, max_abs_diff: null };
+      if (kind === 'deepwire') row.reused_output = !fresh;
       if (r.ok) {
         const med = median(r.times_ms!);
         const output = new Float32Array(Uint8Array.from(Buffer.from(r.output!, 'base64')).buffer);
@@ -206,7 +210,7 @@ try {
 console.log(`\n${started.toISOString().slice(0, 10)} · commit ${commit} · Chromium ${chromiumVersion} · adapters: ${[...adapters].map(([e, a]) => `${e}: ${a}`).join('; ') || 'none'}\n`);
 console.log(formatTable(rows));
 console.log(`\n${ENGINES.filter((e) => engineNames.includes(e.name)).map((e) => `${e.name}: ${e.label}`).join(' · ')}`);
-console.log('Timings include reading the output back; first run = model built from graph + weights, pipelines created, first output read.');
+console.log(`Timings include reading the output back (${fresh ? 'into a new array every run, --fresh-outputs' : 'deepwire into one array it was given on every run, the peers into new ones: their APIs have no other way; --fresh-outputs for deepwire allocating too'}); first run = model built from graph + weights, pipelines created, first output read.`);
 console.log(`The machine's load average is in each row (load_avg): other work on a shared machine skews single rows, so compare ratios from quiet runs.`);
 writeFileSync(outFile, `${JSON.stringify(rows, null, 2)}\n`);
 console.log(`\nwrote ${outFile}`);

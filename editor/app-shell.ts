@@ -18,8 +18,9 @@ import { placeBlock, type BlockAnchor } from './block-insert.ts';
 import { copyGroups, groupsWithin } from '../src/graph/groups.ts';
 import { groupsOwning, setCollapsed } from './groups.ts';
 import { clearOf, nodeHeight } from './layout.ts';
-import { acceptGraph, downloadFile, downloadGraph, downloadGraphWithWeights, parseGraph, type Loaded } from './persistence.ts';
-import { kerasScriptFile, pytorchFiles, type DownloadFile } from './export-files.ts';
+import { downloadFile } from './download.ts';
+import { acceptGraph, downloadGraph, downloadGraphWithWeights, parseGraph, type Loaded } from './persistence.ts';
+import { kerasScriptFile, pytorchFiles } from './export-files.ts';
 import type { GraphCanvas, QuickAddItem } from './graph-canvas.ts';
 import type { AttrInspector, InspectedBlock, InspectedNode } from './attr-inspector.ts';
 import type { BlockForm } from './block-dialog.ts';
@@ -372,7 +373,7 @@ export class AppShell extends LitElement {
     await weightsReady();
     // The document's analysis marks imported weights gone from storage: an export never swaps in random ones silently.
     const { graph, report } = this.doc;
-    let exported: { files: DownloadFile[]; summary: string };
+    let exported: ReturnType<typeof kerasScriptFile>;
     try {
       exported = kind === 'export-pytorch' ? pytorchFiles(graph, report, getWeightStore()) : kerasScriptFile(graph, report);
     } catch (e) {

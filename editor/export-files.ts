@@ -7,12 +7,10 @@ import { exportKeras } from '../src/io/keras-export.ts';
 import { exportPytorch } from '../src/io/pytorch-export.ts';
 import { OpError } from '../src/ops/op.ts';
 import type { WeightStore } from '../src/runtime/reference.ts';
+import type { DownloadFile } from './download.ts';
 
-export interface DownloadFile {
-  name: string;
-  data: Uint8Array;
-  type: string;
-}
+/** A file to download (editor/download.ts), its bytes built here. */
+export type ExportedFile = DownloadFile & { data: Uint8Array };
 
 /** The file stem of a graph: its name, made safe for a file system (`graph` when it has none). */
 export function fileStem(graph: GraphFile): string {
@@ -27,7 +25,7 @@ function checkReport(report: GraphReport): void {
 }
 
 /** NAME.py (an nn.Module) and NAME.npz (its weights), as `deepwire export-pytorch graph.json NAME.py` writes them. */
-export function pytorchFiles(graph: GraphFile, report: GraphReport, store: WeightStore): { files: DownloadFile[]; summary: string } {
+export function pytorchFiles(graph: GraphFile, report: GraphReport, store: WeightStore): { files: ExportedFile[]; summary: string } {
   checkReport(report);
   const stem = fileStem(graph);
   const exported = exportPytorch(report, { seed: graph.seed ?? 0, weights: store, name: graph.name || 'graph', scriptFile: `${stem}.py`, weightsFile: `${stem}.npz` });
@@ -41,7 +39,7 @@ export function pytorchFiles(graph: GraphFile, report: GraphReport, store: Weigh
 }
 
 /** NAME.py: the Keras functional-API script, as `deepwire export-keras graph.json NAME.py` writes it. */
-export function kerasScriptFile(graph: GraphFile, report: GraphReport): { files: DownloadFile[]; summary: string } {
+export function kerasScriptFile(graph: GraphFile, report: GraphReport): { files: ExportedFile[]; summary: string } {
   checkReport(report);
   const stem = fileStem(graph);
   const { script, layers } = exportKeras({ ...graph, name: graph.name || 'graph' });

@@ -48,10 +48,3 @@ export function exportInWorker(format: ExportFormat, graph: GraphFile, store: We
   }).finally(() => worker.terminate());
 }
 
-export function downloadFile(file: ExportFile): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([file.bytes as BlobPart], { type: file.type }));
-  a.download = file.name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
-}

@@ -3,6 +3,7 @@
 import { GRAPH_FORMAT, GRAPH_VERSION, analyzeGraph, parseGraphText, type GraphFile, type WeightStore } from '../src/index.ts';
 import { base64ToBytes, bytesToBase64 } from '../src/io/base64.ts';
 import { embedWeights, takeEmbeddedWeights } from '../src/io/weights-file.ts';
+import { downloadFile } from './download.ts';
 import { fileStem } from './export-files.ts';
 import { normalizeGraph } from './graph-edits.ts';
 import { autosaveWeightSets, restoreWeightSets } from './weight-store.ts';
@@ -110,16 +111,6 @@ function sharedSets(text: string | null): { weightSets?: unknown } | null {
 
 export function downloadGraph(graph: GraphFile): void {
   downloadFile({ name: `${fileStem(graph)}.json`, data: JSON.stringify(graph, null, 2), type: 'application/json' });
-}
-
-/** Saves a file through the browser's download (an exported script, its weights). */
-export function downloadFile(file: { name: string; data: Uint8Array | string; type: string }): void {
-  const blob = new Blob([file.data as BlobPart], { type: file.type });
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = file.name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
 async function pipe(bytes: Uint8Array, stream: CompressionStream | DecompressionStream): Promise<Uint8Array> {

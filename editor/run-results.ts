@@ -8,7 +8,8 @@ import type { ActivationSource } from './activation-viewer.ts';
 import { loadBuiltinDataset, type BuiltinDatasetId } from './builtin-data.ts';
 import type { ClassSetSamples } from './class-sets.ts';
 import type { LoadedDataset } from './dataset-source.ts';
-import { downloadFile, exportInWorker, type ExportFormat } from './model-export.ts';
+import { downloadFile } from './download.ts';
+import { exportInWorker, type ExportFormat } from './model-export.ts';
 import { pictureCanvas } from './picture-canvas.ts';
 import { ProbeSources, firstConv, probeSnapshot, type ProbeSnapshot } from './probe-maps.ts';
 import type { ProbeView } from './probe-view.ts';
@@ -306,7 +307,7 @@ export class RunResults {
         const p = report.problems[0];
         throw new Error(`the graph has problems to fix first (${p.node ? `${report.byId.get(p.node)?.name ?? p.node}: ` : ''}${p.message})`);
       }
-      for (const file of await exportInWorker(format, this.hooks.graph(), getWeightStore())) downloadFile(file);
+      for (const file of await exportInWorker(format, this.hooks.graph(), getWeightStore())) downloadFile({ name: file.name, type: file.type, data: file.bytes });
     } catch (e) {
       this.notice = `Not exported: ${messageOf(e)}.`;
     }

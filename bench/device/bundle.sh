@@ -7,6 +7,7 @@
 #   run  bash bench/device/run.sh recv   carry [.dev/part0]
 #   run  bash bench/device/run.sh recv   carry [.dev/part1]
 #   run  bash bench/device/run.sh bench --workloads W1,W2,W3,W5 --runs 10   carry [.dev/part2]
+#   run  bash bench/device/run.sh fixed --workloads W1,W2,W3,W5          (at once: the machine is warm, unpacked)
 set -eu
 cd "$(dirname "$0")/../.."
 root=$PWD

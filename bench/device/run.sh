@@ -3,13 +3,15 @@
 #   recv            keeps the part that came with this call (a carried .dev is replaced by the next call's)
 #   bench [args]    unpacks Node, node_modules and Chromium, checks which WebGPU adapter Chromium gets
 #                   (bench/device/probe.mjs), runs `npm run bench -- args` on it, and profiles W3 on Dawn
+#   fixed [args]    the same set-up, then `npm run bench:fixed -- args`: where a warm run's wall time goes
 set -u
 W=${DEVICE_DIR:-/tmp/dw}
 mkdir -p $W
 cp .dev/part* $W/ 2>/dev/null
 case "${1:-}" in
 recv) ls -l $W ;;
-bench)
+bench|fixed)
+  mode=$1
   shift
   if [ ! -e $W/unpacked ]; then
     # xz checks its own CRC: a part missing or cut short fails here, and a retry unpacks again.
@@ -29,11 +31,15 @@ bench)
   flags=$(timeout 120 node bench/device/probe.mjs 2>/dev/null | tee ${OUT:-/tmp}/probe.log | sed -n 's/^FLAGS //p')
   # With no flags found the bench still runs on its own GPU flags: its adapters line says what it got.
   [ -n "$flags" ] || echo "the probe found no GPU adapter (probe.log, gpu.txt); running the bench with its own flags"
+  if [ $mode = fixed ]; then
+    DEEPWIRE_CHROMIUM_ARGS="$flags" timeout 400 node --import ./bin/register.mjs bench/fixed-cost.ts --out ${OUT:-/tmp}/fixed-cost.json "$@" 2>&1 | tee ${OUT:-/tmp}/fixed-cost.log
+    exit
+  fi
   DEEPWIRE_CHROMIUM_ARGS="$flags" timeout 330 node --import ./bin/register.mjs bench/run.ts --out ${OUT:-/tmp}/results.json "$@" 2>&1 \
     | grep -v -E '^\s+at |source map|map file|ENOENT' | tee ${OUT:-/tmp}/bench.log
   # Per-kernel GPU time of ResNet-50 on Dawn (Node), whole in profile.log.
   timeout 60 node --import ./bin/register.mjs bench/profile.ts W3 5 > ${OUT:-/tmp}/profile.log 2>&1
   sed -n '1,4p;/^  [a-zA-Z]/p' ${OUT:-/tmp}/profile.log
   ;;
-*) echo "usage: run.sh recv | bench [bench args]"; exit 2 ;;
+*) echo "usage: run.sh recv | bench [bench args] | fixed [bench:fixed args]"; exit 2 ;;
 esac

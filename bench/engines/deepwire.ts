@@ -3,7 +3,7 @@
 // pipelines warm up the timed cold run.
 import { Engine } from '../../src/runtime/engine.ts';
 import type { CompiledGraph } from '../../src/runtime/engine.ts';
-import type { Prepare } from './types.ts';
+import { freshOutputs, type Prepare } from './types.ts';
 
 export const prepare: Prepare = async (w) => {
   let engine = await Engine.create();
@@ -17,6 +17,9 @@ export const prepare: Prepare = async (w) => {
   }
   const feeds = { [w.inputId]: w.input };
   let compiled: CompiledGraph | null = null;
+  // Warm runs read the output into one array, as a loop over frames would (RunOptions.into); `?fresh`
+  // (bench/run.ts --fresh-outputs) allocates a new one each run instead.
+  const into = freshOutputs() ? undefined : { [w.output]: new Float32Array(w.report.byId.get(w.output)!.shape!.reduce((a, b) => a * b, 1)) };
   return {
     adapter: `${engine.info.description} (conv kernel ${engine.convKernel})`,
     note,
@@ -26,7 +29,7 @@ export const prepare: Prepare = async (w) => {
       compiled = engine.compile(w.report, w.weights, { ...lower, batch: 1 });
     },
     async run() {
-      return (await compiled!.run(feeds)).tensors.get(w.output)!.data;
+      return (await compiled!.run(feeds, { into })).tensors.get(w.output)!.data;
     },
     toNhwc: (y) => y,
     async dispose() {

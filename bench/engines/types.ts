@@ -39,3 +39,11 @@ export async function adapterName(): Promise<string> {
   const info = (await navigator.gpu.requestAdapter())?.info;
   return [info?.vendor, info?.architecture, info?.device, info?.description].filter(Boolean).join(' ') || 'unknown adapter';
 }
+
+/**
+ * `?fresh` (bench/run.ts --fresh-outputs): deepwire reads its output into a new array every run, as the
+ * peers do. By default it fills one array across warm runs (`RunOptions.into`), as a loop over frames
+ * would; neither peer's API offers that: TF.js's `data()` always allocates, and ONNX Runtime Web 1.30's
+ * pre-allocated outputs came back unfilled (zeros) from its WebGPU EP when tried here.
+ */
+export const freshOutputs = () => new URLSearchParams(location.search).has('fresh');

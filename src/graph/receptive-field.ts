@@ -2,16 +2,12 @@
 // composed through the ops as in Araujo et al., "Computing Receptive Fields of Convolutional Neural
 // Networks" (Distill, 2019). Per axis, output position y sees input rows start + y·stride … start +
 // y·stride + size − 1; start is negative where padding reaches past the image's top or left edge.
-import { resolveAxis } from '../ops/concatenate.ts';
-import { depthwiseWindows } from '../ops/depthwise-conv2d.ts';
-import { window2d, type Padding, type Window } from '../ops/geometry.ts';
-import { argmaxGeometry } from '../ops/max-pool-with-argmax2d.ts';
-import { poolGeometry } from '../ops/max-pool2d.ts';
-import { randomCropSampling } from '../ops/random-crop.ts';
+// Each op's own part is its `field` (src/ops/field.ts), in its file.
+import { isMap, type FieldStep, type Pair } from '../ops/field.ts';
 import type { GraphReport, NodeReport } from './analyze.ts';
 import type { Shape } from './types.ts';
 
-export type Pair = [number, number];
+export type { Pair } from '../ops/field.ts';
 
 /**
  * A node's receptive field in the pixels of an Input (or of the `from` node given to receptiveFields).
@@ -33,103 +29,6 @@ export interface PixelRect {
   left: number;
   bottom: number;
   right: number;
-}
-
-/** One op's own sliding window over its input: kernel span, stride and padding before, per axis. */
-interface Step {
-  kernel: Pair;
-  stride: Pair;
-  dilation: Pair;
-  padBefore: Pair;
-  note?: string;
-}
-
-/** What an op does to the fields of its inputs. */
-type Rule = Step | 'source' | 'pointwise' | 'merge' | { whole: string } | { none: string };
-
-const pad = (h: Window, w: Window): Pair => [h.padBefore, w.padBefore];
-const shift = (top: number, left: number, note?: string): Step => ({ kernel: [1, 1], stride: [1, 1], dilation: [1, 1], padBefore: [top, left], note });
-const isMap = (s: Shape | null | undefined): s is Shape => !!s && s.length === 3;
-
-/**
- * Each op of the registry (src/ops/index.ts) by type: its window, or how it combines its inputs'
- * fields. `receptive-field.test.ts` checks every op of the registry has a rule here.
- */
-export const FIELD_RULES: Record<string, (node: NodeReport, inputs: Shape[]) => Rule> = {
-  Input: () => 'source',
-  Conv2D: ({ attrs: a }, [x]) => {
-    const [h, w] = window2d('Conv2D', x, a.kernel_size as Pair, a.strides as Pair, a.dilation_rate as Pair, a.padding as Padding);
-    return { kernel: a.kernel_size as Pair, stride: a.strides as Pair, dilation: a.dilation_rate as Pair, padBefore: pad(h, w) };
-  },
-  DepthwiseConv2D: ({ attrs: a }, [x]) => depthwiseStep('DepthwiseConv2D', x, a),
-  // the pointwise 1×1 after the depthwise window adds nothing to the field
-  SeparableConv2D: ({ attrs: a }, [x]) => depthwiseStep('SeparableConv2D', x, a),
-  MaxPool2D: ({ attrs: a }, [x]) => poolStep('MaxPool2D', x, a),
-  AveragePool2D: ({ attrs: a }, [x]) => poolStep('AveragePool2D', x, a),
-  MaxPoolWithArgmax2D: ({ attrs: a }, [x]) => {
-    const { h, w, strides } = argmaxGeometry(x, a as never);
-    return { kernel: a.pool_size as Pair, stride: strides, dilation: a.dilation_rate as Pair, padBefore: pad(h, w) };
-  },
-  GlobalAveragePool2D: () => ({ whole: 'global average pooling: each value is the mean of a whole map' }),
-  GlobalMaxPool2D: () => ({ whole: 'global max pooling: each value is the largest of a whole map' }),
-  Dense: (_node, [x]) => x.length >= 2 ? 'pointwise' : { whole: 'Dense: each unit weighs every value of its input vector' },
-  Flatten: () => ({ whole: 'Flatten: the map becomes one vector, read whole by what follows' }),
-  Reshape: (node, [x]) => isMap(x) && isMap(node.shape) && x[0] === node.shape[0] && x[1] === node.shape[1]
-    ? 'pointwise' : { whole: 'Reshape moves values across positions' },
-  Dot: () => ({ whole: 'Dot: each value sums products over a whole axis' }),
-  BatchNormalization: () => 'pointwise',
-  Normalization: () => 'pointwise',
-  Rescaling: () => 'pointwise',
-  Activation: () => 'pointwise',
-  ReLU: () => 'pointwise',
-  LeakyReLU: () => 'pointwise',
-  Dropout: () => 'pointwise',
-  ChannelShuffle: () => 'pointwise',
-  // augmentation layers are the identity at inference, except RandomCrop's centre crop
-  RandomFlip: () => 'pointwise',
-  RandomTranslation: () => 'pointwise',
-  RandomCrop: ({ attrs: a }, [x]) => {
-    const s = randomCropSampling(a as never, x, false);
-    if (s.window[0].len !== s.out[0] || s.window[1].len !== s.out[1])
-      return { none: `RandomCrop resizes its ${s.window[0].len}×${s.window[1].len} centre window to ${s.out[0]}×${s.out[1]} at inference: no whole-pixel stride` };
-    return shift(-s.window[0].lo, -s.window[1].lo);
-  },
-  Softmax: ({ attrs: a }, [x]) => (a.axis as number) === -1 || (a.axis as number) === x.length
-    ? 'pointwise' : { whole: 'Softmax along a spatial axis mixes every position of that axis' },
-  Add: () => 'merge',
-  Subtract: () => 'merge',
-  Multiply: () => 'merge',
-  Divide: () => 'merge',
-  Average: () => 'merge',
-  Maximum: () => 'merge',
-  Minimum: () => 'merge',
-  Concatenate: ({ attrs: a }, [x]) => {
-    const axis = 1 + resolveAxis(a.axis as number, x); // Keras' axis: the batch is 0
-    if (axis === x.length || !isMap(x)) return 'merge';
-    return { none: `Concatenate joins along ${axis === 1 ? 'H' : 'W'}: its ${axis === 1 ? 'rows' : 'columns'} come from different tensors, on no single grid` };
-  },
-  ZeroPadding2D: ({ attrs: a }) => {
-    const [[top], [left]] = a.padding as [Pair, Pair];
-    return shift(top, left);
-  },
-  Pad2D: ({ attrs: a }) => {
-    const [[top], [left]] = a.padding as [Pair, Pair];
-    return shift(top, left, a.mode === 'constant' ? undefined : `the ${a.mode === 'edge' ? 'repeated' : 'mirrored'} border sees pixels inside the image`);
-  },
-  Cropping2D: ({ attrs: a }) => {
-    const [[top], [left]] = a.cropping as [Pair, Pair];
-    return shift(-top, -left);
-  },
-};
-
-function depthwiseStep(op: string, x: Shape, a: Record<string, unknown>): Step {
-  const [h, w] = depthwiseWindows(op, x, a as never);
-  return { kernel: a.kernel_size as Pair, stride: a.strides as Pair, dilation: a.dilation_rate as Pair, padBefore: pad(h, w) };
-}
-
-function poolStep(op: string, x: Shape, a: Record<string, unknown>): Step {
-  const { h, w, strides } = poolGeometry(op, x, a as never);
-  return { kernel: a.pool_size as Pair, stride: strides, dilation: [1, 1], padBefore: pad(h, w) };
 }
 
 export interface FieldOptions {
@@ -158,9 +57,7 @@ function nodeField(node: NodeReport, report: GraphReport, fields: Map<string, Re
   if (!node.def || !node.shape) return { kind: 'none', reason: 'it has no output shape: fix its problem first' };
   const inputShapes = node.inputs.map((i) => report.byId.get(i)?.shape);
   if (inputShapes.some((s) => !s)) return { kind: 'none', reason: 'an input has no shape' };
-  const rules = FIELD_RULES[node.def.type];
-  if (!rules) return { kind: 'none', reason: `deepwire does not know how ${node.def.type} moves pixels` };
-  const rule = rules(node, inputShapes as Shape[]);
+  const rule = node.def.field(inputShapes as Shape[], node.attrs as never, node.shape);
   const inputs = node.inputs.map((i) => fields.get(i) ?? { kind: 'none' as const, reason: 'an input has no field' });
   if (rule === 'source') return from === undefined ? { kind: 'none', reason: 'an Input' } : { kind: 'independent' };
   if (rule === 'pointwise') return inputs[0];
@@ -178,7 +75,7 @@ function nodeField(node: NodeReport, report: GraphReport, fields: Map<string, Re
 const sameSpatial = (a: Shape, b: Shape) => isMap(a) && a[0] === b[0] && a[1] === b[1];
 
 /** A field seen through one more window: Araujo et al.'s r' = r + (k − 1)·d·j, j' = j·s, start' = start − p·j. */
-function through(f: ReceptiveField, step: Step): ReceptiveField {
+function through(f: ReceptiveField, step: FieldStep): ReceptiveField {
   if (f.kind !== 'window') return f;
   const axis = (i: 0 | 1) => ({
     size: f.size[i] + (step.kernel[i] - 1) * step.dilation[i] * f.stride[i],

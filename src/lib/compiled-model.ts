@@ -7,9 +7,17 @@ import { EngineError, type CompiledGraph } from '../runtime/engine.ts';
 import type { Tensor } from '../tensor.ts';
 import type { Device } from './device.ts';
 import { nodeId } from './nodes.ts';
-import { engineFeeds, outputsToRead, userTensor, type Feeds, type PortInfo } from './ports.ts';
+import { engineFeeds, onnxPort, outputsToRead, userTensor, type Feeds, type PortInfo } from './ports.ts';
 
 type Weights = Map<string, Record<string, Tensor>>;
+
+/** The result in `array` where one was given (already there when the engine filled it). */
+function fill(t: Tensor, array: Float32Array | undefined, name: string): Tensor {
+  if (!array || array === t.data) return t;
+  if (array.length !== t.data.length) throw new EngineError(`'into' gives ${array.length} floats for '${name}', which has ${t.data.length}`, undefined, 'pass an array of the output\'s size');
+  array.set(t.data);
+  return { shape: t.shape, data: array };
+}
 
 /** Options of {@link CompiledModel.run}. */
 export interface RunOptions {
@@ -18,6 +26,12 @@ export interface RunOptions {
    * outputs. The result is keyed by these names.
    */
   outputs?: string[];
+  /**
+   * Arrays to fill, by the result's name, instead of new ones: a loop over frames then allocates no
+   * output (ONNX Runtime's pre-allocated outputs). Each must have its output's size; the returned
+   * tensor's `data` is that array.
+   */
+  into?: Record<string, Float32Array>;
 }
 
 /** @internal What Model.compile hands over. */
@@ -66,9 +80,14 @@ export class CompiledModel {
     const read = outputsToRead(report, outputs, options.outputs, onnx);
     const graph = this.graphFor(Object.values(engineInputs)[0].shape[0]);
     for (const { id, key } of read) if (!graph.kept.has(id)) throw notKept(key);
-    const result = await graph.run(engineInputs, { read: [...new Set(read.map((r) => r.id))] });
+    const into = options.into ?? {};
+    for (const name of Object.keys(into))
+      if (!read.some((r) => r.key === name)) throw new EngineError(`'into' names '${name}', which this run does not return`, undefined, `name one of ${read.map((r) => r.key).join(', ')}`);
+    // The engine fills arrays in place where the result is its tensor as it is (not an ONNX layout of it).
+    const engineInto = Object.fromEntries(read.flatMap(({ id, key }) => (into[key] && !onnxPort(id, onnx, key) ? [[id, into[key]]] : [])));
+    const result = await graph.run(engineInputs, { read: [...new Set(read.map((r) => r.id))], into: engineInto });
     this.last = graph;
-    return Object.fromEntries(read.map(({ id, key }) => [key, userTensor(result.tensors.get(id)!, id, onnx, key)]));
+    return Object.fromEntries(read.map(({ id, key }) => [key, fill(userTensor(result.tensors.get(id)!, id, onnx, key), into[key], key)]));
   }
 
   /**

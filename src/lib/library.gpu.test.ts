@@ -55,6 +55,13 @@ describe.skipIf(!gpu)('deepwire as a library', () => {
     expect(out.probs.shape).toEqual([2, 3]);
     expectClose(out.probs.data, reference.probs.data, TOLERANCE.conv);
     for (const name of names) expectClose((await compiled.read(name)).data, reference[name].data, TOLERANCE.conv);
+    // Results into arrays given (a loop allocates nothing); a wrong size or name is refused.
+    const into = { probs: new Float32Array(6) };
+    const filled = await compiled.run({ image: x }, { into });
+    expect(filled.probs.data).toBe(into.probs);
+    expect(into.probs).toEqual(out.probs.data);
+    await expect(compiled.run({ image: x }, { into: { probs: new Float32Array(5) } })).rejects.toThrow(/'into' gives 5 floats for 'probs', which has 6/);
+    await expect(compiled.run({ image: x }, { into: { conv: new Float32Array(6) } })).rejects.toThrow(/'into' names 'conv', which this run does not return/);
     // A batch size not compiled for compiles on first use; a Float32Array is one sample.
     const one = await compiled.run(x.data.slice(0, 90));
     expectClose(one.probs.data, reference.probs.data.subarray(0, 3), TOLERANCE.conv);
@@ -72,6 +79,10 @@ describe.skipIf(!gpu)('deepwire as a library', () => {
     expectClose(out[onnx.outputs[0].name].data, want.probs.data, TOLERANCE.conv);
     // A node inside, read in the model's own layout too (the pooling: ONNX has the conv's ReLU apart).
     const pool = onnx.nodes.find((n) => n.op === 'MaxPool2D')!.name;
+    // Into a given array in ONNX's layout too: the pooling read as an output, N×C×H×W.
+    const pooled = { [pool]: new Float32Array(2 * 4 * 3 * 2) };
+    await compiled.run({ [onnx.inputs[0].name]: toNchw(x) }, { outputs: [pool], into: pooled });
+    expectClose(pooled[pool], toNchw(graph.runReference(x, { outputs: ['pool'] }).pool).data, TOLERANCE.conv);
     const read = await compiled.read(pool);
     expect(read.shape).toEqual([2, 4, 3, 2]);
     expectClose(read.data, toNchw(graph.runReference(x, { outputs: ['pool'] }).pool).data, TOLERANCE.conv);

@@ -84,10 +84,16 @@ export function engineFeeds(feeds: Feeds, inputs: PortInfo[], onnx?: OnnxImport)
   return out;
 }
 
+/** The ONNX value node `id` is returned as (its own layout and type), or null where deepwire's tensor is returned as it is. */
+export function onnxPort(id: string, onnx?: OnnxImport, ref?: string) {
+  const port = onnx && ((ref !== undefined ? onnx.values.get(ref) : undefined) ?? onnx.outputs.find((p) => p.node === id) ?? [...onnx.values.values()].find((p) => p.node === id));
+  return port && port.node === id ? port : null;
+}
+
 /** A node's result as the user names it: an ONNX value in its layout and type, any other node as deepwire holds it. */
 export function userTensor(t: Tensor, id: string, onnx?: OnnxImport, ref?: string): Tensor {
-  const port = onnx && ((ref !== undefined ? onnx.values.get(ref) : undefined) ?? onnx.outputs.find((p) => p.node === id) ?? [...onnx.values.values()].find((p) => p.node === id));
-  if (!port || port.node !== id) return t;
+  const port = onnxPort(id, onnx, ref);
+  if (!port) return t;
   const { dims, data } = toOnnx(t, port.layout);
   return { shape: dims, data: Float32Array.from(castFromFloat32(data, port.dtype, `output '${port.name}'`)) };
 }

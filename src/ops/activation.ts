@@ -17,6 +17,7 @@ export const Activation = defineOp<ActivationAttrs>({
     activation: { kind: 'activation', default: 'relu' },
   },
   arity: { min: 1, max: 1 },
+  field: () => 'pointwise',
 
   inferShape: ([x]) => x,
 

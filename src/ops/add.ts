@@ -9,6 +9,7 @@ export const Add = defineOp<Record<string, never>>({
   summary: 'Elementwise sum of 2 or more tensors (ResNet shortcut); a dimension of 1 broadcasts',
   attrs: {},
   arity: { min: 2, max: Infinity },
+  field: () => 'merge',
 
   inferShape: (inputs) => broadcastShapes('Add', inputs),
 

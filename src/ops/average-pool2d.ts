@@ -2,7 +2,7 @@
 // only; count_include_pad (ONNX/PyTorch) also counts the pads. Kernel: shaders/pool2d.wgsl.
 import { tensor, type Tensor } from '../tensor.ts';
 import { defineOp } from './op.ts';
-import { pool2dFlops, POOL2D_ATTRS, poolGeometry, type Pool2DAttrs } from './max-pool2d.ts';
+import { pool2dFlops, POOL2D_ATTRS, poolField, poolGeometry, type Pool2DAttrs } from './max-pool2d.ts';
 
 export interface AveragePool2DAttrs extends Pool2DAttrs {
   count_include_pad: boolean;
@@ -18,6 +18,7 @@ export const AveragePool2D = defineOp<AveragePool2DAttrs>({
     count_include_pad: { kind: 'bool', default: false, doc: 'divide by the whole window, pads included (ONNX count_include_pad=1)' },
   },
   arity: { min: 1, max: 1 },
+  field: ([x], a) => poolField('AveragePool2D', x, a),
 
   inferShape([x], a) {
     const { h, w } = poolGeometry('AveragePool2D', x, a);

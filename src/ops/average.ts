@@ -10,6 +10,7 @@ export const Average = defineOp<Record<string, never>>({
   summary: 'Elementwise mean of 2 or more tensors; a dimension of 1 broadcasts',
   attrs: {},
   arity: { min: 2, max: Infinity },
+  field: () => 'merge',
 
   inferShape: (inputs) => broadcastShapes('Average', inputs),
 

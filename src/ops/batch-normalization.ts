@@ -54,6 +54,7 @@ export const BatchNormalization = defineOp<BatchNormalizationAttrs>({
     gamma_regularizer: { kind: 'regularizer', default: null },
   },
   arity: { min: 1, max: 1 },
+  field: () => 'pointwise',
 
   inferShape([x], a) {
     channelsOf('BatchNormalization', x, a.axis);

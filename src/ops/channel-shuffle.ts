@@ -22,6 +22,7 @@ export const ChannelShuffle = defineOp<ChannelShuffleAttrs>({
     groups: { kind: 'int', default: 2, min: 1, doc: 'g: channel c·g + i of the output is channel i·(C/g) + c of the input' },
   },
   arity: { min: 1, max: 1 },
+  field: () => 'pointwise',
 
   inferShape([x], a) {
     if (x.length === 0) throw new OpError(`ChannelShuffle needs an input with a channel axis, got ${formatShape(x)}`);

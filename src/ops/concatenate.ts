@@ -4,6 +4,7 @@
 import type { Shape } from '../graph/types.ts';
 import { formatShape, sizeOf, tensor } from '../tensor.ts';
 import { defineOp, OpError } from './op.ts';
+import { isMap } from './field.ts';
 
 export interface ConcatenateAttrs {
   axis: number;
@@ -41,6 +42,11 @@ export const Concatenate = defineOp<ConcatenateAttrs>({
   },
   // Keras accepts a single input (a copy); merging needs two
   arity: { min: 1, max: Infinity },
+  field: ([x], a) => {
+    const axis = 1 + resolveAxis(a.axis, x); // Keras' axis: the batch is 0
+    if (axis === x.length || !isMap(x)) return 'merge';
+    return { none: `Concatenate joins along ${axis === 1 ? 'H' : 'W'}: its ${axis === 1 ? 'rows' : 'columns'} come from different tensors, on no single grid` };
+  },
 
   inferShape(inputs, a) {
     const first = inputs[0];

@@ -8,6 +8,7 @@ import { expectRank, window2d, type Padding } from './geometry.ts';
 import { activationBackward } from './gradients.ts';
 import { defineOp, OpError, weight } from './op.ts';
 import type { Initializer, Regularizer } from '../weights/specs.ts';
+import { windowStep } from './field.ts';
 
 export interface Conv2DAttrs {
   filters: number;
@@ -48,6 +49,7 @@ export const Conv2D = defineOp<Conv2DAttrs>({
     activity_regularizer: { kind: 'regularizer', default: null },
   },
   arity: { min: 1, max: 1 },
+  field: ([x], a) => windowStep(a.kernel_size, a.strides, a.dilation_rate, ...window2d('Conv2D', x, a.kernel_size, a.strides, a.dilation_rate, a.padding)),
 
   inferShape([x], a) {
     expectRank('Conv2D', x, 3);

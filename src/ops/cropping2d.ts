@@ -3,6 +3,7 @@
 import { formatShape, tensor } from '../tensor.ts';
 import { expectRank } from './geometry.ts';
 import { defineOp, OpError } from './op.ts';
+import { shiftStep } from './field.ts';
 
 export interface Cropping2DAttrs {
   cropping: [[number, number], [number, number]];
@@ -16,6 +17,7 @@ export const Cropping2D = defineOp<Cropping2DAttrs>({
     cropping: { kind: 'pads', default: [[0, 0], [0, 0]] },
   },
   arity: { min: 1, max: 1 },
+  field: (_x, a) => shiftStep(-a.cropping[0][0], -a.cropping[1][0]),
 
   inferShape([x], a) {
     expectRank('Cropping2D', x, 3);

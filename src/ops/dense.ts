@@ -32,6 +32,7 @@ export const Dense = defineOp<DenseAttrs>({
     activity_regularizer: { kind: 'regularizer', default: null },
   },
   arity: { min: 1, max: 1 },
+  field: ([x]) => (x.length >= 2 ? 'pointwise' : { whole: 'Dense: each unit weighs every value of its input vector' }),
 
   inferShape([x], a) {
     if (x.length === 0)

@@ -7,6 +7,7 @@ import { activationFlops, applyActivation } from './activations.ts';
 import { expectRank, window2d, type Padding, type Window } from './geometry.ts';
 import { activationBackward } from './gradients.ts';
 import { defineOp, OpError, weight, type WeightSpec } from './op.ts';
+import { windowStep } from './field.ts';
 
 export interface DepthwiseConv2DAttrs {
   kernel_size: [number, number];
@@ -52,6 +53,7 @@ export const DepthwiseConv2D = defineOp<DepthwiseConv2DAttrs>({
     activity_regularizer: { kind: 'regularizer', default: null },
   },
   arity: { min: 1, max: 1 },
+  field: ([x], a) => windowStep(a.kernel_size, a.strides, a.dilation_rate, ...depthwiseWindows('DepthwiseConv2D', x, a)),
 
   inferShape([x], a) {
     const [h, w] = depthwiseWindows('DepthwiseConv2D', x, a);

@@ -11,6 +11,7 @@ export const Divide = defineOp<Record<string, never>>({
   summary: 'Elementwise quotient of exactly 2 tensors: first ÷ second (deepwire op; Keras has none)',
   attrs: {},
   arity: { min: 2, max: 2 },
+  field: () => 'merge',
 
   inferShape(inputs) {
     if (inputs.length !== 2)

@@ -62,6 +62,7 @@ export const Dot = defineOp<DotAttrs>({
     normalize: { kind: 'bool', default: false, doc: 'L2-normalise both inputs along the axes first: cosine proximity' },
   },
   arity: { min: 2, max: 2 },
+  field: () => ({ whole: 'Dot: each value sums products over a whole axis' }),
 
   inferShape(inputs, a) {
     if (inputs.length !== 2) throw new OpError(`Dot takes exactly 2 inputs, got ${inputs.length}`);

@@ -33,6 +33,7 @@ export const Dropout = defineOp<DropoutAttrs>({
     rate: { kind: 'float', default: 0.5, min: 0, max: 1, doc: 'fraction dropped while training' },
   },
   arity: { min: 1, max: 1 },
+  field: () => 'pointwise',
 
   inferShape: ([x]) => x,
 

@@ -9,6 +9,7 @@ export const Flatten = defineOp<Record<string, never>>({
   summary: 'Lays every value of an item out on one axis: H×W×C → H·W·C, e.g. before Dense',
   attrs: {},
   arity: { min: 1, max: 1 },
+  field: () => ({ whole: 'Flatten: the map becomes one vector, read whole by what follows' }),
 
   inferShape: ([x]) => [sizeOf(x)],
 

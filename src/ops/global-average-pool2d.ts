@@ -17,6 +17,7 @@ export const GlobalAveragePool2D = defineOp<GlobalPool2DAttrs>({
     keepdims: { kind: 'bool', default: false, doc: 'keep the spatial axes: 1×1×C' },
   },
   arity: { min: 1, max: 1 },
+  field: () => ({ whole: 'global average pooling: each value is the mean of a whole map' }),
 
   inferShape([x], a) {
     expectRank('GlobalAveragePool2D', x, 3);

@@ -14,6 +14,7 @@ export const GlobalMaxPool2D = defineOp<GlobalPool2DAttrs>({
     keepdims: { kind: 'bool', default: false, doc: 'keep the spatial axes: 1×1×C' },
   },
   arity: { min: 1, max: 1 },
+  field: () => ({ whole: 'global max pooling: each value is the largest of a whole map' }),
 
   inferShape([x], a) {
     expectRank('GlobalMaxPool2D', x, 3);

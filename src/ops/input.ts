@@ -14,6 +14,7 @@ export const Input = defineOp<InputAttrs>({
     shape: { kind: 'ints', default: [224, 224, 3], min: 1 },
   },
   arity: { min: 0, max: 0 },
+  field: () => 'source',
 
   inferShape(_inputs, a) {
     if (a.shape.length === 0) throw new OpError('Input shape must have at least one dimension', 'e.g. [224, 224, 3]');

@@ -15,6 +15,7 @@ export const LeakyReLU = defineOp<LeakyReLUAttrs>({
     negative_slope: { kind: 'float', default: 0.3, min: 0 },
   },
   arity: { min: 1, max: 1 },
+  field: () => 'pointwise',
 
   inferShape: ([x]) => x,
 

@@ -8,6 +8,7 @@ import { sizeOf, tensor, type Tensor } from '../tensor.ts';
 import { expectRank, window2d, type Padding, type Window } from './geometry.ts';
 import { pool2dFlops, POOL2D_ATTRS } from './max-pool2d.ts';
 import { defineOp, OpError } from './op.ts';
+import { windowStep } from './field.ts';
 
 export interface MaxPoolWithArgmax2DAttrs {
   pool_size: [number, number];
@@ -56,6 +57,10 @@ export const MaxPoolWithArgmax2D = defineOp<MaxPoolWithArgmax2DAttrs>({
     index_order: { kind: 'enum', default: 'nhwc', options: INDEX_ORDERS, doc: 'flat index order: nhwc (TF), nchw (ONNX), ncwh (ONNX storage_order 1)' },
   },
   arity: { min: 1, max: 1 },
+  field: ([x], a) => {
+    const { h, w, strides } = argmaxGeometry(x, a);
+    return windowStep(a.pool_size, strides, a.dilation_rate, h, w);
+  },
 
   inferShape([x], a) {
     const { h, w } = argmaxGeometry(x, a);

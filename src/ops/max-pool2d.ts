@@ -3,6 +3,7 @@
 import type { Shape } from '../graph/types.ts';
 import { tensor } from '../tensor.ts';
 import { expectRank, window2d, type Padding, type Window } from './geometry.ts';
+import { windowStep, type FieldStep } from './field.ts';
 import { defineOp, OpError, type AttrSpec } from './op.ts';
 
 export interface Pool2DAttrs {
@@ -48,6 +49,12 @@ export function poolGeometry(op: string, x: Shape, a: Pool2DAttrs): PoolGeometry
 // Pooling counts one FLOP (a compare or an add) per window element per output value.
 export const pool2dFlops = (output: Shape, a: Pool2DAttrs) => output[0] * output[1] * output[2] * a.pool_size[0] * a.pool_size[1];
 
+/** A pooling's receptive-field step (MaxPool2D, AveragePool2D): its window, strides and padding. */
+export function poolField(op: string, x: Shape, a: Pool2DAttrs): FieldStep {
+  const { h, w, strides } = poolGeometry(op, x, a);
+  return windowStep(a.pool_size, strides, [1, 1], h, w);
+}
+
 export const MaxPool2D = defineOp<Pool2DAttrs>({
   type: 'MaxPool2D',
   aliases: ['MaxPooling2D'],
@@ -55,6 +62,7 @@ export const MaxPool2D = defineOp<Pool2DAttrs>({
   summary: 'Largest value of each pool_size window per channel; strides default to the pool size',
   attrs: POOL2D_ATTRS,
   arity: { min: 1, max: 1 },
+  field: ([x], a) => poolField('MaxPool2D', x, a),
 
   inferShape([x], a) {
     const { h, w } = poolGeometry('MaxPool2D', x, a);

@@ -9,6 +9,7 @@ export const Maximum = defineOp<Record<string, never>>({
   summary: 'Elementwise maximum of 2 or more tensors; a dimension of 1 broadcasts',
   attrs: {},
   arity: { min: 2, max: Infinity },
+  field: () => 'merge',
 
   inferShape: (inputs) => broadcastShapes('Maximum', inputs),
 

@@ -9,6 +9,7 @@ export const Minimum = defineOp<Record<string, never>>({
   summary: 'Elementwise minimum of 2 or more tensors; a dimension of 1 broadcasts',
   attrs: {},
   arity: { min: 2, max: Infinity },
+  field: () => 'merge',
 
   inferShape: (inputs) => broadcastShapes('Minimum', inputs),
 

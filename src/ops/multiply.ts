@@ -9,6 +9,7 @@ export const Multiply = defineOp<Record<string, never>>({
   summary: 'Elementwise product of 2 or more tensors (squeeze-excite scaling with a 1×1×C input)',
   attrs: {},
   arity: { min: 2, max: Infinity },
+  field: () => 'merge',
 
   inferShape: (inputs) => broadcastShapes('Multiply', inputs),
 

@@ -42,6 +42,7 @@ export const Normalization = defineOp<NormalizationAttrs>({
     invert: { kind: 'bool', default: false, doc: 'undo a normalisation: y = mean + x·√variance' },
   },
   arity: { min: 1, max: 1 },
+  field: () => 'pointwise',
 
   inferShape([x], a) {
     checkStatistics(x, a);

@@ -3,6 +3,7 @@
 import type { Shape } from '../graph/types.ts';
 import type { Tensor } from '../tensor.ts';
 import type { Initializer, Regularizer } from '../weights/specs.ts';
+import type { FieldRule } from './field.ts';
 
 export type Category = 'Input' | 'Convolution' | 'Pooling' | 'Normalization' | 'Activation' | 'Merge' | 'Core';
 export const CATEGORIES: readonly Category[] = ['Input', 'Convolution', 'Pooling', 'Normalization', 'Activation', 'Merge', 'Core'];
@@ -102,6 +103,11 @@ export interface OpDef<A = any> {
   trainForward?(inputs: Tensor[], weights: Record<string, Tensor>, attrs: A, ctx: TrainContext): TrainOutput;
   /** What its WebGPU lowering can fuse or share (src/compile/ops/ holds the lowering itself). */
   gpu?: GpuTraits;
+  /**
+   * What it does to its inputs' receptive fields (src/graph/receptive-field.ts): its window over the
+   * input, or how it combines its inputs' fields. Given valid input shapes (no batch) and its output's.
+   */
+  field(inputs: Shape[], attrs: A, output: Shape): FieldRule;
 }
 
 /**

@@ -5,6 +5,7 @@
 import { tensor } from '../tensor.ts';
 import { expectRank } from './geometry.ts';
 import { defineOp, OpError } from './op.ts';
+import { shiftStep } from './field.ts';
 
 export interface Pad2DAttrs {
   padding: [[number, number], [number, number]];
@@ -33,6 +34,7 @@ export const Pad2D = defineOp<Pad2DAttrs>({
     constant_value: { kind: 'float', default: 0, doc: 'the value of mode constant' },
   },
   arity: { min: 1, max: 1 },
+  field: (_x, a) => shiftStep(a.padding[0][0], a.padding[1][0], a.mode === 'constant' ? undefined : `the ${a.mode === 'edge' ? 'repeated' : 'mirrored'} border sees pixels inside the image`),
 
   inferShape([x], a) {
     expectRank('Pad2D', x, 3);

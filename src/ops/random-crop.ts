@@ -12,6 +12,7 @@ import { nodeStepKey } from '../train/dropout-mask.ts';
 import { expectRank } from './geometry.ts';
 import { IDENTITY, resample, resampleBackward, whole, type Sampling } from './image-sampling.ts';
 import { defineOp, OpError } from './op.ts';
+import { shiftStep } from './field.ts';
 
 export interface RandomCropAttrs {
   height: number;
@@ -50,6 +51,13 @@ export const RandomCrop = defineOp<RandomCropAttrs>({
     width: { kind: 'int', default: 24, min: 1, doc: 'columns of the crop' },
   },
   arity: { min: 1, max: 1 },
+  field: ([x], a) => {
+    // at inference a centre crop: a shift, unless the window is resized
+    const s = randomCropSampling(a, x, false);
+    if (s.window[0].len !== s.out[0] || s.window[1].len !== s.out[1])
+      return { none: `RandomCrop resizes its ${s.window[0].len}×${s.window[1].len} centre window to ${s.out[0]}×${s.out[1]} at inference: no whole-pixel stride` };
+    return shiftStep(-s.window[0].lo, -s.window[1].lo);
+  },
 
   inferShape([x], a) {
     expectRank('RandomCrop', x, 3);

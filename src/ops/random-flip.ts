@@ -30,6 +30,7 @@ export const RandomFlip = defineOp<RandomFlipAttrs>({
     mode: { kind: 'enum', default: 'horizontal_and_vertical', options: FLIP_MODES, doc: 'which axes a flip turns over (one draw per image)' },
   },
   arity: { min: 1, max: 1 },
+  field: () => 'pointwise', // the identity at inference
 
   inferShape([x]) {
     expectRank('RandomFlip', x, 3);

@@ -47,6 +47,7 @@ export const RandomTranslation = defineOp<RandomTranslationAttrs>({
     fill_value: { kind: 'float', default: 0, doc: "the border's value with fill_mode constant" },
   },
   arity: { min: 1, max: 1 },
+  field: () => 'pointwise', // the identity at inference
 
   inferShape([x], a) {
     expectRank('RandomTranslation', x, 3);

@@ -25,6 +25,7 @@ export const ReLU = defineOp<ReLUAttrs>({
     threshold: { kind: 'float', default: 0, doc: 'values below it are cut (or leak)' },
   },
   arity: { min: 1, max: 1 },
+  field: () => 'pointwise',
 
   inferShape: ([x]) => x,
 

@@ -16,6 +16,7 @@ export const Rescaling = defineOp<RescalingAttrs>({
     offset: { kind: 'float', default: 0 },
   },
   arity: { min: 1, max: 1 },
+  field: () => 'pointwise',
 
   inferShape: ([x]) => x,
 

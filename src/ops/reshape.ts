@@ -3,6 +3,7 @@
 import type { Shape } from '../graph/types.ts';
 import { formatShape, sizeOf, tensor } from '../tensor.ts';
 import { defineOp, OpError } from './op.ts';
+import { isMap } from './field.ts';
 
 export interface ReshapeAttrs {
   target_shape: number[];
@@ -16,6 +17,7 @@ export const Reshape = defineOp<ReshapeAttrs>({
     target_shape: { kind: 'ints', default: [-1], min: 1, allowMinusOne: true },
   },
   arity: { min: 1, max: 1 },
+  field: ([x], _a, y) => (isMap(x) && isMap(y) && x[0] === y[0] && x[1] === y[1] ? 'pointwise' : { whole: 'Reshape moves values across positions' }),
 
   inferShape([x], a) {
     return resolveTarget(x, a.target_shape);

@@ -6,6 +6,7 @@ import { activationFlops, applyActivation } from './activations.ts';
 import { Conv2D, type Conv2DAttrs } from './conv2d.ts';
 import { DepthwiseConv2D, depthwiseWindows, type DepthwiseConv2DAttrs } from './depthwise-conv2d.ts';
 import { defineOp, weight, type WeightSpec } from './op.ts';
+import { windowStep } from './field.ts';
 
 export interface SeparableConv2DAttrs extends DepthwiseConv2DAttrs {
   filters: number;
@@ -36,6 +37,8 @@ export const SeparableConv2D = defineOp<SeparableConv2DAttrs>({
     activity_regularizer: { kind: 'regularizer', default: null },
   },
   arity: { min: 1, max: 1 },
+  // the pointwise 1×1 after the depthwise window adds nothing to the field
+  field: ([x], a) => windowStep(a.kernel_size, a.strides, a.dilation_rate, ...depthwiseWindows('SeparableConv2D', x, a)),
 
   inferShape([x], a) {
     const [h, w] = depthwiseWindows('SeparableConv2D', x, a);

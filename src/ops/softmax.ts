@@ -26,6 +26,7 @@ export const Softmax = defineOp<SoftmaxAttrs>({
     axis: { kind: 'int', default: -1, doc: 'the axis normalised, counting the batch as 0; −1 is the last' },
   },
   arity: { min: 1, max: 1 },
+  field: ([x], a) => (a.axis === -1 || a.axis === x.length ? 'pointwise' : { whole: 'Softmax along a spatial axis mixes every position of that axis' }),
 
   inferShape([x], a) {
     softmaxAxis(x, a.axis);

@@ -9,6 +9,7 @@ export const Subtract = defineOp<Record<string, never>>({
   summary: 'Elementwise difference of exactly 2 tensors: first − second',
   attrs: {},
   arity: { min: 2, max: 2 },
+  field: () => 'merge',
 
   inferShape(inputs) {
     if (inputs.length !== 2)

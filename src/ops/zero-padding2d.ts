@@ -3,6 +3,7 @@
 import { tensor } from '../tensor.ts';
 import { expectRank } from './geometry.ts';
 import { defineOp } from './op.ts';
+import { shiftStep } from './field.ts';
 
 export interface ZeroPadding2DAttrs {
   padding: [[number, number], [number, number]];
@@ -16,6 +17,7 @@ export const ZeroPadding2D = defineOp<ZeroPadding2DAttrs>({
     padding: { kind: 'pads', default: [[1, 1], [1, 1]] },
   },
   arity: { min: 1, max: 1 },
+  field: (_x, a) => shiftStep(a.padding[0][0], a.padding[1][0]),
 
   inferShape([x], a) {
     expectRank('ZeroPadding2D', x, 3);

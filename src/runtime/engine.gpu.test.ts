@@ -1,9 +1,9 @@
 // The runtime's promises: device limits handled, a lost device replaced, per-node timing.
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze.ts';
-import { materializeWeights } from './reference.ts';
+import { materializeWeights, runReference } from './reference.ts';
 import { Engine, EngineError } from './engine.ts';
-import { compareWithReference, singleOpGraph } from '../testing/compare.ts';
+import { compareWithReference, randomInput, singleOpGraph } from '../testing/compare.ts';
 import { expectClose, TOLERANCE } from '../testing/expect-close.ts';
 import { testGpu } from '../testing/gpu.ts';
 import { acquireDevice } from './device.ts';
@@ -143,6 +143,56 @@ describe.skipIf(!gpu)('Engine', () => {
     }
     expect(created).toBe(0);
     expect(engine.pipelinesCreated).toBe(pipelines);
+  });
+
+  it("reads into the caller's arrays (RunOptions.into), a concat slice's strided view too, and refuses a wrong size", async () => {
+    const engine = await Engine.create(async () => gpu);
+    // 'a' is a slice of the Concatenate's buffer (channels 0–3 of 7): its readback is a strided gather.
+    const report = analyzeGraph({
+      format: 'deepwire-graph', version: 1, outputs: ['cat', 'a'],
+      nodes: [
+        { id: 'x', op: 'Input', attrs: { shape: [5, 6, 3] } },
+        { id: 'a', op: 'Conv2D', inputs: ['x'], attrs: { filters: 4, kernel_size: 3, padding: 'same' } },
+        { id: 'b', op: 'Conv2D', inputs: ['x'], attrs: { filters: 3, kernel_size: 1 } },
+        { id: 'cat', op: 'Concatenate', inputs: ['a', 'b'] },
+      ],
+    });
+    const compiled = engine.compile(report, materializeWeights(report, 2));
+    expect(compiled.plan.views.get('a')!.strides.at(-1)).toBe(1);
+    expect(compiled.plan.views.get('a')!.strides.at(-2)).toBe(7);
+    const x = randomInput([1, 5, 6, 3], 'x');
+    const fresh = await compiled.run({ x });
+    const into = { a: new Float32Array(5 * 6 * 4).fill(NaN), cat: new Float32Array(5 * 6 * 7).fill(NaN) };
+    for (let i = 0; i < 3; i++) {
+      const again = await compiled.run({ x }, { into });
+      expect(again.tensors.get('a')!.data).toBe(into.a);
+      expect(again.tensors.get('cat')!.data).toBe(into.cat);
+    }
+    expect(into.a).toEqual(fresh.tensors.get('a')!.data);
+    expect(into.cat).toEqual(fresh.tensors.get('cat')!.data);
+    const reference = runReference(report, { x }, { weights: materializeWeights(report, 2), outputs: ['a'] }).tensors;
+    expectClose(into.a, reference.get('a')!.data, TOLERANCE.conv);
+    await expect(compiled.run({ x }, { into: { a: new Float32Array(3) } })).rejects.toThrow(/'into' gives 3 floats for 'a', which has 120 \(1×5×6×4\)/);
+    await expect(compiled.run({ x }, { read: ['cat'], into: { a: into.a } })).rejects.toThrow(/'into' names 'a', which this run does not read/);
+    compiled.destroy();
+  });
+
+  it("says where a run's wall time went: its phases add up to the run, the wait holds the GPU's work", async () => {
+    const engine = await Engine.create(async () => gpu);
+    const report = analyzeGraph(singleOpGraph('Conv2D', [[32, 32, 16]], { filters: 16, kernel_size: 3, padding: 'same' }));
+    const compiled = engine.compile(report, materializeWeights(report, 1));
+    const feeds = { x0: randomInput([1, 32, 32, 16], 'x0') };
+    const cold = (await compiled.run(feeds)).phases;
+    const t = performance.now();
+    const { phases } = await compiled.run(feeds);
+    const wall = performance.now() - t;
+    const { total, ...parts } = phases;
+    for (const ms of Object.values(phases)) expect(ms).toBeGreaterThanOrEqual(0);
+    expect(Object.values(parts).reduce((a, b) => a + b, 0)).toBeCloseTo(total, 6);
+    expect(total).toBeLessThanOrEqual(wall + 1e-6);
+    // The first run builds the pipelines and buffers in `prepare`; a warm one finds them built.
+    expect(cold.prepare).toBeGreaterThan(phases.prepare);
+    compiled.destroy();
   });
 
   it('autotunes the conv kernel once per adapter and remembers the choice', async () => {

@@ -29,6 +29,43 @@ export interface RunResult {
     /** Per step of the plan, in its order (a node's several dispatches apart: profiles by kernel). */
     steps: number[];
   };
+  /** Where this run's wall time went (`performance.now()` marks, ms): `bench/fixed-cost.ts` reports it per workload. */
+  phases: RunPhases;
+}
+
+export interface RunOptions {
+  /** Tensors to read back (default: the graph's outputs); each must have been kept at compile time. */
+  read?: string[];
+  /** Per-node GPU time (timestamp queries where the adapter has them). */
+  timing?: boolean;
+  /**
+   * Arrays to read tensors into instead of new ones (ONNX Runtime's pre-allocated outputs): a loop that
+   * runs a graph again and again then allocates nothing. A fresh array costs its page faults: about
+   * 4 ms per MB on the benchmark's virtual machines, where a warm W1 computes in 0.1 ms (bench:fixed).
+   */
+  into?: Record<string, Float32Array>;
+}
+
+/**
+ * A run's wall time, phase by phase. `waiting` is the submit to the readback mapped: the GPU's work plus the
+ * browser's round trip (on a fast GPU mostly the round trip); the rest is deepwire's JavaScript.
+ */
+export interface RunPhases {
+  /** Behind an earlier run of the same graph (runs are queued). */
+  queued: number;
+  /** Device and GPU objects checked (built on a first run). */
+  prepare: number;
+  /** The feeds written to the GPU (copied into the browser's transfer memory). */
+  upload: number;
+  /** Every dispatch and the readback copies encoded, submitted. */
+  encode: number;
+  /** Submit until the readback buffers are mapped. */
+  waiting: number;
+  /** Mapped until the GPU error scopes answered. */
+  errorScopes: number;
+  /** Mapped bytes copied into tensors. */
+  gather: number;
+  total: number;
 }
 
 const GiB = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
@@ -350,15 +387,18 @@ export class CompiledGraph {
    * One forward pass: writes the feeds, encodes every dispatch into one command buffer, submits once,
    * reads back `read` (default: the graph's outputs; each must have been kept at compile time).
    */
-  run(feeds: Record<string, Tensor>, options: { read?: string[]; timing?: boolean } = {}): Promise<RunResult> {
+  run(feeds: Record<string, Tensor>, options: RunOptions = {}): Promise<RunResult> {
+    const called = performance.now();
     // One run at a time: they share the readback and query buffers.
-    const result = this.queue.then(() => this.runOnce(feeds, options));
+    const result = this.queue.then(() => this.runOnce(feeds, options, called));
     this.queue = result.catch(() => undefined);
     return result;
   }
 
-  private async runOnce(feeds: Record<string, Tensor>, options: { read?: string[]; timing?: boolean }): Promise<RunResult> {
+  private async runOnce(feeds: Record<string, Tensor>, options: RunOptions, called: number): Promise<RunResult> {
+    const dequeued = performance.now();
     await this.prepare();
+    const prepared = performance.now();
     const gpu = this.gpu!;
     const device = this.engine.device;
     const { plan } = this;
@@ -373,6 +413,11 @@ export class CompiledGraph {
     for (const id of read)
       if (!this.kept.has(id) || !plan.views.has(id))
         throw new EngineError(`'${id}' was not kept when the graph was compiled`, id, 'compile with it in `keep` to read it back');
+    for (const [id, array] of Object.entries(options.into ?? {})) {
+      const floats = plan.views.has(id) ? sizeOf(plan.views.get(id)!.shape) : 0;
+      if (!read.includes(id)) throw new EngineError(`'into' names '${id}', which this run does not read`, id, 'name only tensors in `read` (by default the outputs)');
+      if (array.length !== floats) throw new EngineError(`'into' gives ${array.length} floats for '${id}', which has ${floats} (${formatShape(plan.views.get(id)!.shape)})`, id, 'pass an array of the tensor\'s size');
+    }
 
     // A plan with no dispatch (the output is an input, or a view of it) has nothing to time.
     if (options.timing && this.engine.info.features.timestamps && !gpu.timer && plan.steps.length) {
@@ -387,11 +432,13 @@ export class CompiledGraph {
     const querySet = timer?.querySet;
     // Everything from the feeds' upload to the submit runs inside error scopes: any GPU error fails the run.
     let started = 0;
+    let uploaded = 0;
     const { value: staging, errors } = scopedGpuWork(device, () => {
       for (const [id, view] of plan.inputs) {
         const feed = feeds[id];
         device.queue.writeBuffer(gpu.buffers[plan.physical[view.alloc]], view.offset * 4, feed.data.buffer, feed.data.byteOffset, feed.data.byteLength);
       }
+      uploaded = performance.now();
       const encoder = device.createCommandEncoder();
       let pass: GPUComputePassEncoder | null = null;
       started = performance.now();
@@ -415,10 +462,14 @@ export class CompiledGraph {
       device.queue.submit([encoder.finish()]);
       return staging;
     });
+    const submitted = performance.now();
     const times = timer?.times ?? null;
 
-    const [collected, timesRead] = await Promise.allSettled([this.collect(staging), times?.mapAsync(GPUMapMode.READ)]);
+    let mapped = 0;
+    const [collected, timesRead] = await Promise.allSettled([this.collect(staging, () => (mapped = performance.now()), options.into), times?.mapAsync(GPUMapMode.READ)]);
+    const gathered = performance.now();
     const error = await errors;
+    const answered = performance.now();
     if (error || collected.status === 'rejected' || timesRead.status === 'rejected' || this.engine.lost) {
       if (times?.mapState === 'mapped') times.unmap();
       if (error) throw await this.gpuError(error, gpu, 'during the run');
@@ -426,7 +477,11 @@ export class CompiledGraph {
       throw collected.status === 'rejected' ? collected.reason : (timesRead as PromiseRejectedResult).reason;
     }
     const elapsed = performance.now() - started;
-    const result: RunResult = { tensors: collected.value };
+    const phases: RunPhases = {
+      queued: dequeued - called, prepare: prepared - dequeued, upload: uploaded - prepared, encode: submitted - uploaded, waiting: mapped - submitted,
+      gather: gathered - mapped, errorScopes: Math.max(0, answered - gathered), total: answered - called,
+    };
+    const result: RunResult = { tensors: collected.value, phases };
     if (options.timing) result.timings = this.timings(times, elapsed);
     times?.unmap();
     return result;
@@ -539,11 +594,12 @@ export class CompiledGraph {
   }
 
   /** Maps the readback buffers once the GPU is done and gathers each view into a tensor. */
-  private async collect(staging: { id: string; v: View; buffer: GPUBuffer }[]): Promise<Map<string, Tensor>> {
+  private async collect(staging: { id: string; v: View; buffer: GPUBuffer }[], onMapped?: () => void, into?: Record<string, Float32Array>): Promise<Map<string, Tensor>> {
     await Promise.all(staging.map((s) => s.buffer.mapAsync(GPUMapMode.READ)));
+    onMapped?.();
     const tensors = new Map<string, Tensor>();
     for (const { id, v, buffer } of staging) {
-      tensors.set(id, gather(new Float32Array(buffer.getMappedRange()), v));
+      tensors.set(id, gather(new Float32Array(buffer.getMappedRange()), v, into?.[id]));
       buffer.unmap();
     }
     return tensors;
@@ -597,10 +653,12 @@ function encodeStep(pass: GPUComputePassEncoder, gpu: GpuState, i: number): void
   pass.dispatchWorkgroups(...gpu.grids[i]);
 }
 
-/** Copies a strided view out of the floats read back from its span. */
-function gather(span: Float32Array, v: View): Tensor {
-  if (isContiguous(v)) return { shape: [...v.shape], data: span.slice(0, sizeOf(v.shape)) };
-  const out = new Float32Array(sizeOf(v.shape));
+/** Copies a strided view out of the floats read back from its span, into `out` where given. */
+function gather(span: Float32Array, v: View, out: Float32Array = new Float32Array(sizeOf(v.shape))): Tensor {
+  if (isContiguous(v)) {
+    out.set(span.subarray(0, out.length));
+    return { shape: [...v.shape], data: out };
+  }
   const rank = v.shape.length;
   const idx = new Array<number>(rank).fill(0);
   for (let i = 0; i < out.length; i++) {
