@@ -59,7 +59,7 @@ describe.skipIf(!gpu)('engine in the browser = reference', () => {
   ];
 
   for (const { op, c, convKernel, kernels } of SMOKE)
-    it(`${op}: ${c.name}`, async () => {
+    it(`${op}: ${c.name}${convKernel ? ` (${convKernel})` : ''}`, async () => {
       expect(kernelsOf(op, c, convKernel)).toEqual(kernels);
       const { gpu: out, reference } = await compareWithReference(engine!, caseGraph(op, c), { batch: c.batch, convKernel });
       const got = out.tensors.get('y')!, want = reference.get('y')!;
