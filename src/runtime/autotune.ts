@@ -3,7 +3,7 @@
 // GPUs), each on two 3×3 convs whose times add up: an early layer with many output tiles and a late
 // one with few, where K is split. Timed with timestamp queries where offered. A candidate far behind
 // after a conv is not timed further, and the wide GEMM not at all where the GEMM is far behind: on
-// SwiftShader the GEMMs run 12× slower than the direct conv (and conv2d-gemm64 takes ~8 s to compile
+// SwiftShader the GEMMs run 12× slower than the direct conv (and conv2d-gemm64 takes 6–8 s to compile
 // there), so the tune stays a few seconds on a CPU adapter. The choice is cached
 // (localStorage in a browser, a JSON file under the user's cache folder in Node) so later sessions
 // start with it; an entry written by an older deepwire (which timed direct and gemm) is still read.
