@@ -2,9 +2,10 @@
 // each run's wall time split into deepwire's phases (RunPhases), beside what the browser costs on this
 // adapter with no deepwire in it: an idle queue's onSubmittedWorkDone, a 16-byte copy + mapAsync, and the
 // workload's own upload + readback bytes with no compute. Runs back to back and after an idle pause (a
-// real GPU lowers its clocks when idle), and reading into a given array (RunOptions.into) instead of a
-// new one. GPU time from timestamp queries where the adapter has them.
+// real GPU lowers its clocks when idle), reading into a given array (RunOptions.into) instead of a
+// new one, and with the nudged wait (gpu-wait.ts) forced on. GPU time from timestamp queries where the adapter has them.
 import { Engine, type RunPhases } from '../src/runtime/engine.ts';
+import { waitNudged } from '../src/runtime/gpu-wait.ts';
 import { loadWorkload, Skip, type Sources, type WorkloadId } from './workloads.ts';
 
 export interface FixedCostReport {
@@ -29,7 +30,7 @@ export interface FixedCostReport {
     /** The same, reading the output into one array given on every run (RunOptions.into). */
     wallInto: number[];
     phasesInto: RunPhases[];
-    /** `into` runs with an empty submit on every event-loop turn while waiting (withPokes). */
+    /** `into` runs with the nudged wait forced on (an empty submit every 1 ms while waiting: gpu-wait.ts). */
     wallPoked: number[];
     /** Sum of the dispatches' GPU time (timestamp queries), when the adapter has them. */
     gpu: number[];
@@ -79,25 +80,6 @@ function transferRoundTrip(device: GPUDevice, upBytes: number, downBytes: number
   };
 }
 
-/** Resolves with `work`, submitting an empty command list every 0.2 ms (message-loop turns) until it settles. */
-async function withPokes(device: GPUDevice, work: Promise<unknown>): Promise<void> {
-  let settled = false;
-  const done = work.finally(() => (settled = true));
-  const channel = new MessageChannel();
-  let last = performance.now();
-  channel.port1.onmessage = () => {
-    if (settled) return;
-    if (performance.now() - last >= 0.2) {
-      device.queue.submit([]);
-      last = performance.now();
-    }
-    channel.port2.postMessage(0);
-  };
-  channel.port2.postMessage(0);
-  await done;
-  channel.port1.close();
-}
-
 async function measure(): Promise<FixedCostReport> {
   const q = new URLSearchParams(location.search);
   const runs = Number(q.get('runs') ?? 30);
@@ -139,10 +121,9 @@ async function measure(): Promise<FixedCostReport> {
     const into = { [w.output]: new Float32Array(outputBytes / 4) };
     const phasesInto: RunPhases[] = [];
     const wallInto = await timed(runs, async () => phasesInto.push((await compiled.run(feeds, { into })).phases));
-    // While a run waits, an empty submit every 0.2 ms: if the browser only notices finished
-    // GPU work when polled (Chromium polls its GPU process every 1–2 ms), each new command makes it look
-    // again. Measured to decide whether the engine should do it, not done by it.
-    const wallPoked = await timed(runs, () => withPokes(device, compiled.run(feeds, { into })));
+    // With the nudged wait the engine uses where the browser polls on a timer (Firefox; gpu-wait.ts),
+    // forced on: what it costs or saves on this browser.
+    const wallPoked = await timed(runs, () => waitNudged(device, compiled.run(feeds, { into }).then(() => undefined), true));
     const wallAfterIdle: number[] = [];
     for (let i = 0; i < Math.min(runs, 10); i++) {
       await sleep(idleMs);

@@ -46,7 +46,7 @@ try {
   const ms = (xs: number[]) => (xs.length ? median(xs).toFixed(2) : '–');
   console.log(`${r.adapter} · Chromium ${browser.version()} · median of ${runs} warm runs, ms`);
   console.log(`browser floor: idle queue ${ms(r.floors!.idleQueue)} · 16-byte copy + mapAsync ${ms(r.floors!.mapRoundTrip)} · Playwright evaluate ${ms(evaluate)}`);
-  const columns = ['wall', 'into', 'into, poked', `after ${idle} ms idle`, 'prepare', 'upload', 'encode', 'waiting', 'GPU time', 'error scopes', 'gather', 'gather (into)', 'I/O floor', 'dispatches', 'output'];
+  const columns = ['wall', 'into', 'into, nudged', `after ${idle} ms idle`, 'prepare', 'upload', 'encode', 'waiting', 'GPU time', 'error scopes', 'gather', 'gather (into)', 'I/O floor', 'dispatches', 'output'];
   console.log(`| workload | ${columns.join(' | ')} |`);
   console.log(`|---|${columns.map(() => '---:').join('|')}|`);
   for (const w of r.workloads!) {
@@ -58,7 +58,7 @@ try {
     console.log(`| ${w.id} | ${[ms(w.wall), ms(w.wallInto), ms(w.wallPoked), ms(w.wallAfterIdle), phase('prepare'), phase('upload'), phase('encode'), phase('waiting'), ms(w.gpu),
       phase('errorScopes'), phase('gather'), phase('gather', w.phasesInto), ms(w.ioRoundTrip), w.dispatches, `${(w.outputBytes / 1024).toFixed(0)} KiB`].join(' | ')} |`);
   }
-  console.log('wall: a run reading its output into a new array; into: into one array given every run (RunOptions.into); poked: with an empty submit every 0.2 ms while waiting. waiting: submit until the readback is mapped (GPU work + the browser\'s round trip); GPU time: the dispatches alone (timestamp queries); I/O floor: the input\'s upload and the output\'s readback with no compute.');
+  console.log('wall: a run reading its output into a new array; into: into one array given every run (RunOptions.into); nudged: with the empty submits Firefox needs while waiting, forced on (gpu-wait.ts). waiting: submit until the readback is mapped (GPU work + the browser\'s round trip); GPU time: the dispatches alone (timestamp queries); I/O floor: the input\'s upload and the output\'s readback with no compute.');
   writeFileSync(outFile, `${JSON.stringify({ date: new Date().toISOString(), chromium: browser.version(), evaluate, ...r }, null, 1)}\n`);
   console.log(`wrote ${outFile}`);
 } finally {

@@ -11,6 +11,7 @@ import { OpError } from '../ops/op.ts';
 import { acquireDevice, type DeviceInfo } from './device.ts';
 import { cachedConvKernel, tuneConvKernel, type TuneResult } from './autotune.ts';
 import { EngineError, GpuRunError, scopedGpuWork, type CapturedGpuError } from './errors.ts';
+import { mapForReading } from './gpu-wait.ts';
 
 export { EngineError, GpuRunError };
 
@@ -466,7 +467,7 @@ export class CompiledGraph {
     const times = timer?.times ?? null;
 
     let mapped = 0;
-    const [collected, timesRead] = await Promise.allSettled([this.collect(staging, () => (mapped = performance.now()), options.into), times?.mapAsync(GPUMapMode.READ)]);
+    const [collected, timesRead] = await Promise.allSettled([this.collect(staging, () => (mapped = performance.now()), options.into), times && mapForReading(device, [times])]);
     const gathered = performance.now();
     const error = await errors;
     const answered = performance.now();
@@ -566,7 +567,7 @@ export class CompiledGraph {
         device.queue.submit([encoder.finish()]);
         return staging;
       });
-      const mapped = await Promise.allSettled(staging.map((s) => s.buffer.mapAsync(GPUMapMode.READ)));
+      const mapped = await Promise.allSettled([mapForReading(device, staging.map((s) => s.buffer))]);
       const error = await errors;
       try {
         if (error) throw await this.gpuError(error, gpu, 'reading weights back');
@@ -595,7 +596,7 @@ export class CompiledGraph {
 
   /** Maps the readback buffers once the GPU is done and gathers each view into a tensor. */
   private async collect(staging: { id: string; v: View; buffer: GPUBuffer }[], onMapped?: () => void, into?: Record<string, Float32Array>): Promise<Map<string, Tensor>> {
-    await Promise.all(staging.map((s) => s.buffer.mapAsync(GPUMapMode.READ)));
+    await mapForReading(this.engine.device, staging.map((s) => s.buffer));
     onMapped?.();
     const tensors = new Map<string, Tensor>();
     for (const { id, v, buffer } of staging) {

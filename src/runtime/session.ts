@@ -10,6 +10,7 @@ import { KERNELS } from '../compile/kernels.ts';
 import { EngineError, GpuRunError, type CompiledGraph, type Engine, type RunResult } from './engine.ts';
 import { fingerprints, hashString } from './fingerprint.ts';
 import { materializeWeights, type WeightStore } from './reference.ts';
+import { workDone } from './gpu-wait.ts';
 
 export interface SessionProgress {
   /** 'tune': the editor's autotune on first use (Engine.tuneOnFirstUse), before the session runs. */
@@ -178,7 +179,7 @@ export class Session {
     check();
     progress('run', 0, 1, `running ${ran.length} node${ran.length > 1 ? 's' : ''} on the GPU`);
     const result = await compiled.run(subFeeds, { read: [], timing: options.timing });
-    if (!options.timing) await this.engine.device.queue.onSubmittedWorkDone();
+    if (!options.timing) await workDone(this.engine.device);
 
     const generation = this.engine.generation;
     for (const id of ran) this.results.set(id, { fingerprint: fps.get(id)!, shape: [batch, ...report.byId.get(id)!.shape!], compiled, generation });

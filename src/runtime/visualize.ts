@@ -11,6 +11,7 @@ import { pixelView, type View } from '../compile/plan.ts';
 import { formatShape, type Tensor } from '../tensor.ts';
 import { colormapTable, NAN_COLOR, type ColormapName } from './colormaps.ts';
 import { GpuRunError, scopedGpuWork } from './errors.ts';
+import { mapForReading } from './gpu-wait.ts';
 
 /** One image of a batch as pixels × channels: element (pixel q, channel c) at offset + q·stride + c floats. */
 export interface MapSource {
@@ -386,7 +387,7 @@ export class Visualizer {
     const encoder = this.device.createCommandEncoder();
     const staging = this.device.createBuffer({ size: align4(span * 4), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     encoder.copyBufferToBuffer(src.buffer, src.offset * 4, staging, 0, span * 4);
-    await this.submit(encoder, () => staging.mapAsync(GPUMapMode.READ)).catch((e: unknown) => this.dropOnFailure(staging, e));
+    await this.submit(encoder, () => mapForReading(this.device, [staging])).catch((e: unknown) => this.dropOnFailure(staging, e));
     const all = new Float32Array(staging.getMappedRange(), 0, span);
     const data = new Float32Array(pixels * C);
     if (src.stride === C) data.set(all.subarray(0, pixels * C));
@@ -489,7 +490,7 @@ export class Visualizer {
   private async readBack(encoder: GPUCommandEncoder, buffer: GPUBuffer, bytes: number): Promise<ArrayBuffer> {
     const staging = this.device.createBuffer({ size: align4(bytes), usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     encoder.copyBufferToBuffer(buffer, 0, staging, 0, align4(bytes));
-    await this.submit(encoder, () => staging.mapAsync(GPUMapMode.READ)).catch((e: unknown) => this.dropOnFailure(staging, e));
+    await this.submit(encoder, () => mapForReading(this.device, [staging])).catch((e: unknown) => this.dropOnFailure(staging, e));
     const copy = staging.getMappedRange().slice(0, bytes);
     staging.unmap();
     staging.destroy();
