@@ -6,7 +6,8 @@
 // new one, and with the nudged wait (gpu-wait.ts) forced on. GPU time from timestamp queries where the adapter has them.
 import { Engine, type RunPhases } from '../src/runtime/engine.ts';
 import { waitNudged } from '../src/runtime/gpu-wait.ts';
-import { loadWorkload, Skip, type Sources, type WorkloadId } from './workloads.ts';
+import { loadWorkload, Skip, type WorkloadId } from './workloads.ts';
+import { pageSources } from './page-sources.ts';
 
 export interface FixedCostReport {
   ok: boolean;
@@ -43,13 +44,6 @@ declare global {
   }
 }
 
-const sources: Sources = {
-  async file(path) {
-    const response = await fetch(`/${path}`);
-    if (!response.ok || response.headers.get('content-type')?.includes('text/html')) return null;
-    return new Uint8Array(await response.arrayBuffer());
-  },
-};
 
 const log = (line: string) => (document.getElementById('log')!.textContent = line);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -99,7 +93,7 @@ async function measure(): Promise<FixedCostReport> {
     log(`${id}…`);
     let w;
     try {
-      w = await loadWorkload(id, sources);
+      w = await loadWorkload(id, pageSources);
     } catch (e) {
       if (e instanceof Skip) {
         workloads.push({ id, skipped: e.message, dispatches: 0, inputBytes: 0, outputBytes: 0, ioRoundTrip: [], wall: [], wallAfterIdle: [], idleMs, phases: [], wallInto: [], phasesInto: [], wallPoked: [], gpu: [] });

@@ -5,7 +5,8 @@ import { analyzeGraph } from '../src/graph/analyze.ts';
 import { Engine } from '../src/runtime/engine.ts';
 import { materializeWeights } from '../src/runtime/reference.ts';
 import { randomInput, singleOpGraph } from '../src/testing/compare.ts';
-import { loadWorkload, type Sources, type WorkloadId } from './workloads.ts';
+import { loadWorkload, type WorkloadId } from './workloads.ts';
+import { pageSources } from './page-sources.ts';
 
 export interface LabReport {
   ok: boolean;
@@ -20,13 +21,6 @@ declare global {
   }
 }
 
-const sources: Sources = {
-  async file(path) {
-    const response = await fetch(`/${path}`);
-    if (!response.ok || response.headers.get('content-type')?.includes('text/html')) return null;
-    return new Uint8Array(await response.arrayBuffer());
-  },
-};
 
 function singleConv(id: string) {
   const [, shape, attrs] = id.split(/:(?=[[{])/);
@@ -41,7 +35,7 @@ async function lab(): Promise<LabReport> {
   const variants = JSON.parse(q.get('variants')!) as { label: string; lower: Record<string, unknown> }[];
   const id = q.get('workload')!;
   // 'conv:[H,W,C]:{attrs}' is a single Conv2D, to look at one layer shape.
-  const w = id.startsWith('conv:') ? singleConv(id) : await loadWorkload(id as WorkloadId, sources);
+  const w = id.startsWith('conv:') ? singleConv(id) : await loadWorkload(id as WorkloadId, pageSources);
   const engine = await Engine.create();
   // ?pipelines: each distinct pipeline of each variant created alone and timed (cold, nothing cached).
   if (q.has('pipelines'))

@@ -2,7 +2,8 @@
 // time so no engine inherits another's device, caches or memory; reports to bench/run.ts through
 // window.benchReport. Timing includes the output's readback for every engine.
 import { gpuMemory, resetGpuPeak, trackGpuMemory } from './gpu-memory.ts';
-import { loadWorkload, Skip, type Sources, type WorkloadId } from './workloads.ts';
+import { loadWorkload, Skip, type WorkloadId } from './workloads.ts';
+import { pageSources } from './page-sources.ts';
 import type { EngineName, Prepare } from './engines/types.ts';
 
 trackGpuMemory(); // before any engine opens a device
@@ -32,14 +33,6 @@ declare global {
   }
 }
 
-const sources: Sources = {
-  async file(path) {
-    const response = await fetch(`/${path}`);
-    // Vite answers a missing file with its HTML fallback.
-    if (!response.ok || response.headers.get('content-type')?.includes('text/html')) return null;
-    return new Uint8Array(await response.arrayBuffer());
-  },
-};
 
 async function engine(name: EngineName): Promise<Prepare> {
   if (name === 'deepwire') return (await import('./engines/deepwire.ts')).prepare;
@@ -62,7 +55,7 @@ async function bench(): Promise<PageReport> {
   const runs = Number(params.get('runs') ?? 10);
   let workload;
   try {
-    workload = await loadWorkload(params.get('workload') as WorkloadId, sources);
+    workload = await loadWorkload(params.get('workload') as WorkloadId, pageSources);
   } catch (e) {
     if (e instanceof Skip) return { ok: false, skipped: e.message };
     throw e;
