@@ -1,4 +1,4 @@
-// uses: activation, epilogue (prepended by src/compile/kernels.ts, in this order)
+// uses: activation, epilogue, conv2d-gemm-lib (prepended by src/compile/kernels.ts, in this order)
 // conv2d as an implicit GEMM: Y[M×OC] = A[M×K] · B[K×OC] with M = N·OH·OW output pixels and
 // K = KH·KW·C; A is gathered from the NHWC input on the fly (no im2col buffer), B is the Keras kernel
 // [KH, KW, C, OC] with OC padded to a multiple of 4 (src/compile/pack.ts) so it loads as vec4.
@@ -9,12 +9,6 @@
 // idle, so `splits` workgroups share each tile, each summing kChunk of K; with SPLIT_K they write raw
 // partial sums [split][M][OC] and conv2d-split-k-reduce.wgsl adds them and applies the epilogue.
 // Reference: src/ops/conv2d.ts; readable spec: conv2d-naive.wgsl.
-struct Params {
-  N: u32, H: u32, W: u32, C: u32, xStride: u32, xOffset: u32,
-  OH: u32, OW: u32, OC: u32, yStride: u32, yOffset: u32, rStride: u32, rOffset: u32,
-  KH: u32, KW: u32, SH: u32, SW: u32, DH: u32, DW: u32, padTop: u32, padLeft: u32,
-  OC4: u32, kChunk: u32, splits: u32,
-}
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<vec4<f32>>;
@@ -58,44 +52,19 @@ fn stage(slot: u32, m0: u32, n0: u32, k0: u32, M: u32, K: u32) {
   Bs[slot] = b;
 }
 
-fn storeRow(m: u32, n: u32, v: vec4<f32>, M: u32, split: u32) {
-  if (m >= M) { return; }
-  for (var j = 0u; j < 4u; j++) {
-    let oc = n + j;
-    if (oc >= p.OC) { continue; }
-    if (SPLIT_K) {
-      y[(split * M + m) * p.OC + oc] = v[j];
-    } else {
-      y[m * p.yStride + p.yOffset + oc] = epilogue(v[j], oc, m * p.rStride + p.rOffset + oc);
-    }
-  }
-}
-
 @compute @workgroup_size(8, 8)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_id) lid: vec3u, @builtin(local_invocation_index) li: u32) {
-  let M = p.N * p.OH * p.OW;
-  let K = p.KH * p.KW * p.C;
-  let tilesN = (p.OC + TN - 1u) / TN;
-  let tiles = ((M + TM - 1u) / TM) * tilesN;
-  let index = wid.x + wid.y * nwg.x;                // 2-D grid past 65 535 workgroups
-  if (index >= tiles * p.splits) { return; }
-  let split = index / tiles;
-  let tile = index % tiles;
-  let m0 = (tile / tilesN) * TM;
-  let n0 = (tile % tilesN) * TN;
-  // This workgroup's share of K: kChunk is a multiple of TK, so no TK block straddles two splits.
-  let kBegin = split * p.kChunk;
-  let kEnd = min(K, kBegin + p.kChunk);
-
-  // Row i of the invocation's 4×4 block: pixel m0 + 4·lid.y + i, channels n0 + 4·lid.x … + 3.
+  let t = gemmTile(wid, nwg, TM, TN);
+  if (!t.valid) { return; }
+  // Row i of the invocation's 4×4 block: pixel t.m0 + 4·lid.y + i, channels t.n0 + 4·lid.x … + 3.
   var acc0 = vec4<f32>(0.0);
   var acc1 = vec4<f32>(0.0);
   var acc2 = vec4<f32>(0.0);
   var acc3 = vec4<f32>(0.0);
-  for (var k0 = kBegin; k0 < kEnd; k0 += TK) {
-    stage(li, m0, n0, k0, M, kEnd);
-    stage(li + 64u, m0, n0, k0, M, kEnd);
+  for (var k0 = t.kBegin; k0 < t.kEnd; k0 += TK) {
+    stage(li, t.m0, t.n0, k0, t.M, t.kEnd);
+    stage(li + 64u, t.m0, t.n0, k0, t.M, t.kEnd);
     workgroupBarrier();
     for (var kk = 0u; kk < TK; kk++) {
       let a = As[kk * 8u + lid.y];
@@ -107,10 +76,10 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     }
     workgroupBarrier();
   }
-  let m = m0 + lid.y * 4u;
-  let n = n0 + lid.x * 4u;
-  storeRow(m, n, acc0, M, split);
-  storeRow(m + 1u, n, acc1, M, split);
-  storeRow(m + 2u, n, acc2, M, split);
-  storeRow(m + 3u, n, acc3, M, split);
+  let m = t.m0 + lid.y * 4u;
+  let n = t.n0 + lid.x * 4u;
+  storeRow(m, n, acc0, t.M, t.split);
+  storeRow(m + 1u, n, acc1, t.M, t.split);
+  storeRow(m + 2u, n, acc2, t.M, t.split);
+  storeRow(m + 3u, n, acc3, t.M, t.split);
 }

@@ -1,4 +1,4 @@
-// uses: activation, epilogue (prepended by src/compile/kernels.ts, in this order)
+// uses: activation, epilogue, conv2d-gemm-lib (prepended by src/compile/kernels.ts, in this order)
 // conv2d as conv2d-gemm.wgsl's implicit GEMM, Y[M×OC] = A[M×K] · B[K×OC] (M = N·OH·OW pixels, K =
 // KH·KW·C, B the Keras kernel with OC padded to a multiple of 4: pack.ts packGemm), in larger tiles for
 // discrete GPUs: a 64×64 output tile per workgroup of 128 invocations, each accumulating 8 pixels × 4
@@ -13,12 +13,6 @@
 // a tap's (ky, kx, ci) once per 4 k with VEC_X (channels a vec4 load), once per k without (C = 3 stems).
 // Split K as in conv2d-gemm: with SPLIT_K raw partial sums [split][M][OC] for conv2d-split-k-reduce.
 // Reference: src/ops/conv2d.ts; readable spec: conv2d-naive.wgsl.
-struct Params {
-  N: u32, H: u32, W: u32, C: u32, xStride: u32, xOffset: u32,
-  OH: u32, OW: u32, OC: u32, yStride: u32, yOffset: u32, rStride: u32, rOffset: u32,
-  KH: u32, KW: u32, SH: u32, SW: u32, DH: u32, DW: u32, padTop: u32, padLeft: u32,
-  OC4: u32, kChunk: u32, splits: u32,
-}
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> w: array<vec4<f32>>;
@@ -108,45 +102,20 @@ fn put(s: Staged, buf: u32, li: u32) {
   Bs[buf + li + 128u] = s.b1;
 }
 
-fn storeRow(m: u32, n: u32, v: vec4<f32>, M: u32, split: u32) {
-  if (m >= M) { return; }
-  for (var j = 0u; j < 4u; j++) {
-    let oc = n + j;
-    if (oc >= p.OC) { continue; }
-    if (SPLIT_K) {
-      y[(split * M + m) * p.OC + oc] = v[j];
-    } else {
-      y[m * p.yStride + p.yOffset + oc] = epilogue(v[j], oc, m * p.rStride + p.rOffset + oc);
-    }
-  }
-}
-
 @compute @workgroup_size(128)
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
         @builtin(local_invocation_index) li: u32) {
-  let M = p.N * p.OH * p.OW;
-  let K = p.KH * p.KW * p.C;
-  let tilesN = (p.OC + TN - 1u) / TN;
-  let tiles = ((M + TM - 1u) / TM) * tilesN;
-  let index = wid.x + wid.y * nwg.x;                // 2-D grid past 65 535 workgroups
-  if (index >= tiles * p.splits) { return; }
-  let split = index / tiles;
-  let tile = index % tiles;
-  let m0 = (tile / tilesN) * TM;
-  let n0 = (tile % tilesN) * TN;
-  // This workgroup's share of K: kChunk is a multiple of TK, so no TK block straddles two splits.
-  let kBegin = split * p.kChunk;
-  let kEnd = min(K, kBegin + p.kChunk);
-
+  let t = gemmTile(wid, nwg, TM, TN);
+  if (!t.valid) { return; }
   // Staging role, the same at every K step: pixels sp and sp + 32 of the tile at k-quad sq (so As[li]
   // and As[li + 128]), weight rows br and br + 8 at column quad bc (Bs[li], Bs[li + 128]).
   let sp = li / 4u;
   let sq = li % 4u;
-  let px0 = pixelOf(m0 + sp, M);
-  let px1 = pixelOf(m0 + sp + 32u, M);
+  let px0 = pixelOf(t.m0 + sp, t.M);
+  let px1 = pixelOf(t.m0 + sp + 32u, t.M);
   let br = li / 16u;
-  let c4 = n0 / 4u + li % 16u;
-  // Compute role: pixels m0 + 8·ty … + 7 (As rows) by channels n0 + 4·tx … + 3 (a Bs column quad).
+  let c4 = t.n0 / 4u + li % 16u;
+  // Compute role: pixels t.m0 + 8·ty … + 7 (As rows) by channels t.n0 + 4·tx … + 3 (a Bs column quad).
   let tx = li % 16u;
   let ty = li / 16u;
 
@@ -158,15 +127,15 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
   var acc5 = vec4<f32>(0.0);
   var acc6 = vec4<f32>(0.0);
   var acc7 = vec4<f32>(0.0);
-  put(fetch(kBegin, kEnd, px0, px1, sq, br, c4), 0u, li);
+  put(fetch(t.kBegin, t.kEnd, px0, px1, sq, br, c4), 0u, li);
   workgroupBarrier();
-  let steps = (kEnd - kBegin + TK - 1u) / TK;
+  let steps = (t.kEnd - t.kBegin + TK - 1u) / TK;
   for (var s = 0u; s < steps; s++) {
     let cur = (s % 2u) * BUF;
     let more = s + 1u < steps;
     // The next step's global loads go out before this step's arithmetic, which hides their latency.
     var next: Staged;
-    if (more) { next = fetch(kBegin + (s + 1u) * TK, kEnd, px0, px1, sq, br, c4); }
+    if (more) { next = fetch(t.kBegin + (s + 1u) * TK, t.kEnd, px0, px1, sq, br, c4); }
     for (var q = 0u; q < TK / 4u; q++) {
       // Columns k = 4q … 4q + 3 of the 4 channels: acc += wq · (a pixel's 4 k).
       let b = cur + q * 64u + tx;
@@ -185,14 +154,14 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(num_workgroups) nwg: vec3u,
     if (more) { put(next, BUF - cur, li); }
     workgroupBarrier();
   }
-  let m = m0 + ty * 8u;
-  let n = n0 + tx * 4u;
-  storeRow(m, n, acc0, M, split);
-  storeRow(m + 1u, n, acc1, M, split);
-  storeRow(m + 2u, n, acc2, M, split);
-  storeRow(m + 3u, n, acc3, M, split);
-  storeRow(m + 4u, n, acc4, M, split);
-  storeRow(m + 5u, n, acc5, M, split);
-  storeRow(m + 6u, n, acc6, M, split);
-  storeRow(m + 7u, n, acc7, M, split);
+  let m = t.m0 + ty * 8u;
+  let n = t.n0 + tx * 4u;
+  storeRow(m, n, acc0, t.M, t.split);
+  storeRow(m + 1u, n, acc1, t.M, t.split);
+  storeRow(m + 2u, n, acc2, t.M, t.split);
+  storeRow(m + 3u, n, acc3, t.M, t.split);
+  storeRow(m + 4u, n, acc4, t.M, t.split);
+  storeRow(m + 5u, n, acc5, t.M, t.split);
+  storeRow(m + 6u, n, acc6, t.M, t.split);
+  storeRow(m + 7u, n, acc7, t.M, t.split);
 }

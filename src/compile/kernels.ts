@@ -9,6 +9,7 @@ import conv2dDirectQuad from '../../shaders/conv2d-direct-quad.wgsl?raw';
 import conv2dDirectQuad16 from '../../shaders/conv2d-direct-quad16.wgsl?raw';
 import conv2dGemm from '../../shaders/conv2d-gemm.wgsl?raw';
 import conv2dGemm64 from '../../shaders/conv2d-gemm64.wgsl?raw';
+import conv2dGemmLib from '../../shaders/conv2d-gemm-lib.wgsl?raw';
 import conv2dSplitKReduce from '../../shaders/conv2d-split-k-reduce.wgsl?raw';
 import conv2dGrouped from '../../shaders/conv2d-grouped.wgsl?raw';
 import conv2dNaive from '../../shaders/conv2d-naive.wgsl?raw';
@@ -85,6 +86,7 @@ const PRELUDES: Record<string, string> = {
   activation: `${CODES_PRELUDE}\n${activation}`,
   epilogue,
   'conv2d-direct-lib': conv2dDirectLib,
+  'conv2d-gemm-lib': conv2dGemmLib,
   'quad-tile': quadTile,
   'train-state': trainState,
   'resample2d-lib': resample2dLib,
