@@ -64,7 +64,7 @@ export interface RunPhases {
   waiting: number;
   /** Mapped until the GPU error scopes answered. */
   errorScopes: number;
-  /** Mapped bytes copied into tensors. */
+  /** Mapped bytes copied into tensors (the caller's `into` arrays only after the scopes answered clean). */
   gather: number;
   total: number;
 }
@@ -467,22 +467,27 @@ export class CompiledGraph {
     const times = timer?.times ?? null;
 
     let mapped = 0;
-    const [collected, timesRead] = await Promise.allSettled([this.collect(staging, () => (mapped = performance.now()), options.into), times && mapForReading(device, [times])]);
-    const gathered = performance.now();
+    const [maps, timesRead] = await Promise.allSettled([
+      mapForReading(device, staging.map((s) => s.buffer)).then(() => void (mapped = performance.now())),
+      times && mapForReading(device, [times]),
+    ]);
     const error = await errors;
     const answered = performance.now();
-    if (error || collected.status === 'rejected' || timesRead.status === 'rejected' || this.engine.lost) {
-      if (times?.mapState === 'mapped') times.unmap();
+    if (error || maps.status === 'rejected' || timesRead.status === 'rejected' || this.engine.lost) {
+      for (const b of [...staging.map((s) => s.buffer), times]) if (b?.mapState === 'mapped') b.unmap();
       if (error) throw await this.gpuError(error, gpu, 'during the run');
       if (this.engine.lost) throw new EngineError('the GPU device was lost during the run; deepwire will reconnect', undefined, 'run again');
-      throw collected.status === 'rejected' ? collected.reason : (timesRead as PromiseRejectedResult).reason;
+      throw maps.status === 'rejected' ? maps.reason : (timesRead as PromiseRejectedResult).reason;
     }
+    // Only now, with the error scopes clean, do results reach the caller's arrays (`into`).
+    const tensors = this.gatherMapped(staging, options.into);
+    const gathered = performance.now();
     const elapsed = performance.now() - started;
     const phases: RunPhases = {
       queued: dequeued - called, prepare: prepared - dequeued, upload: uploaded - prepared, encode: submitted - uploaded, waiting: mapped - submitted,
-      gather: gathered - mapped, errorScopes: Math.max(0, answered - gathered), total: answered - called,
+      errorScopes: Math.max(0, answered - mapped), gather: gathered - answered, total: gathered - called,
     };
-    const result: RunResult = { tensors: collected.value, phases };
+    const result: RunResult = { tensors, phases };
     if (options.timing) result.timings = this.timings(times, elapsed);
     times?.unmap();
     return result;
@@ -595,9 +600,13 @@ export class CompiledGraph {
   }
 
   /** Maps the readback buffers once the GPU is done and gathers each view into a tensor. */
-  private async collect(staging: { id: string; v: View; buffer: GPUBuffer }[], onMapped?: () => void, into?: Record<string, Float32Array>): Promise<Map<string, Tensor>> {
+  private async collect(staging: { id: string; v: View; buffer: GPUBuffer }[]): Promise<Map<string, Tensor>> {
     await mapForReading(this.engine.device, staging.map((s) => s.buffer));
-    onMapped?.();
+    return this.gatherMapped(staging);
+  }
+
+  /** Each mapped readback buffer's view as a tensor (into the caller's array where `into` has one), unmapped. */
+  private gatherMapped(staging: { id: string; v: View; buffer: GPUBuffer }[], into?: Record<string, Float32Array>): Map<string, Tensor> {
     const tensors = new Map<string, Tensor>();
     for (const { id, v, buffer } of staging) {
       tensors.set(id, gather(new Float32Array(buffer.getMappedRange()), v, into?.[id]));

@@ -80,6 +80,25 @@ describe.skipIf(!gpu)('a GPU error during a run', () => {
     expectClose(ok.tensors.get('c')!.data, want.get('c')!.data, TOLERANCE.conv);
   });
 
+  it("leaves the caller's arrays (RunOptions.into) as they were when the run fails", async () => {
+    const engine = await Engine.create(async () => gpu);
+    const report = analyzeGraph(chain);
+    const compiled = engine.compile(report, materializeWeights(report, 5), { keep: ['a', 'b', 'c'] });
+    const into = { a: new Float32Array(6 * 6 * 4).fill(-7), c: new Float32Array(3 * 3 * 4).fill(-7) };
+    await compiled.prepare();
+    const undo = failDispatchOf('b');
+    try {
+      await expect(compiled.run({ x }, { read: ['a', 'c'], into })).rejects.toMatchObject({ name: 'GpuRunError', node: 'b' });
+    } finally {
+      undo();
+    }
+    // 'a' ran before the failing dispatch and its values were read back: they still must not land.
+    expect(into.a.every((v) => v === -7) && into.c.every((v) => v === -7)).toBe(true);
+    const ok = await compiled.run({ x }, { read: ['a', 'c'], into });
+    expectClose(into.c, want.get('c')!.data, TOLERANCE.conv);
+    expect(ok.tensors.get('a')!.data).toBe(into.a);
+  });
+
   it('makes the session (the editor\'s runs) forget every result, then recompute all of them', async () => {
     const engine = await Engine.create(async () => gpu);
     const session = new Session(engine);
