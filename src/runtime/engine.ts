@@ -415,9 +415,9 @@ export class CompiledGraph {
       if (!this.kept.has(id) || !plan.views.has(id))
         throw new EngineError(`'${id}' was not kept when the graph was compiled`, id, 'compile with it in `keep` to read it back');
     for (const [id, array] of Object.entries(options.into ?? {})) {
-      const floats = plan.views.has(id) ? sizeOf(plan.views.get(id)!.shape) : 0;
       if (!read.includes(id)) throw new EngineError(`'into' names '${id}', which this run does not read`, id, 'name only tensors in `read` (by default the outputs)');
-      if (array.length !== floats) throw new EngineError(`'into' gives ${array.length} floats for '${id}', which has ${floats} (${formatShape(plan.views.get(id)!.shape)})`, id, 'pass an array of the tensor\'s size');
+      const { shape } = plan.views.get(id)!; // every id read was checked against the views above
+      if (array.length !== sizeOf(shape)) throw new EngineError(`'into' gives ${array.length} floats for '${id}', which has ${sizeOf(shape)} (${formatShape(shape)})`, id, 'pass an array of the tensor\'s size');
     }
 
     // A plan with no dispatch (the output is an input, or a view of it) has nothing to time.
@@ -466,18 +466,17 @@ export class CompiledGraph {
     const submitted = performance.now();
     const times = timer?.times ?? null;
 
-    let mapped = 0;
-    const [maps, timesRead] = await Promise.allSettled([
-      mapForReading(device, staging.map((s) => s.buffer)).then(() => void (mapped = performance.now())),
-      times && mapForReading(device, [times]),
-    ]);
+    // The readback and the timestamps in one wait (one nudging loop where the browser needs it).
+    const readBuffers = [...staging.map((s) => s.buffer), ...(times ? [times] : [])];
+    const [maps] = await Promise.allSettled([mapForReading(device, readBuffers)]);
+    const mapped = performance.now();
     const error = await errors;
     const answered = performance.now();
-    if (error || maps.status === 'rejected' || timesRead.status === 'rejected' || this.engine.lost) {
-      for (const b of [...staging.map((s) => s.buffer), times]) if (b?.mapState === 'mapped') b.unmap();
+    if (error || maps.status === 'rejected' || this.engine.lost) {
+      for (const b of readBuffers) if (b.mapState === 'mapped') b.unmap();
       if (error) throw await this.gpuError(error, gpu, 'during the run');
       if (this.engine.lost) throw new EngineError('the GPU device was lost during the run; deepwire will reconnect', undefined, 'run again');
-      throw maps.status === 'rejected' ? maps.reason : (timesRead as PromiseRejectedResult).reason;
+      throw (maps as PromiseRejectedResult).reason;
     }
     // Only now, with the error scopes clean, do results reach the caller's arrays (`into`).
     const tensors = this.gatherMapped(staging, options.into);
