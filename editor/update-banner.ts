@@ -33,6 +33,8 @@ export class UpdateBanner extends LitElement {
         this.shown = 'update';
       },
       onOfflineReady: () => {
+        // The banner hides after a few seconds; the attribute stays, for tests and for the curious.
+        this.dataset['offline'] = 'ready';
         this.shown = 'offline-ready';
         this.hideTimer = window.setTimeout(() => {
           if (this.shown === 'offline-ready') this.shown = null;
