@@ -2,17 +2,27 @@
 // forward pass, distinct pipelines, the kernels used, and the JavaScript time of lowering — for the
 // conv paths a big GPU takes (the GEMM in 32×32 or 64×64 tiles, split-K) and a CPU-like adapter takes (direct with quads,
 // Winograd). A warm run costs the API one setPipeline/setBindGroup/dispatch per dispatch, so this is
-// the count issue 20's "fewer dispatches" is measured by. Options: --workloads W1,W2
+// the count issue 20's "fewer dispatches" is measured by. Options: --workloads W1,W2,
+// --models DenseNet121,ResNet50V2 (zoo models, after the workloads; alone, the workloads are left out)
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { lowerGraph, type LowerOptions } from '../src/compile/lower.ts';
 import { KERNELS } from '../src/compile/kernels.ts';
+import { analyzeGraph, type GraphReport } from '../src/graph/analyze.ts';
+import { zooModel } from '../src/models/zoo.ts';
+import { materializeWeights } from '../src/runtime/reference.ts';
 import { loadWorkload, Skip, WORKLOADS, type Sources, type WorkloadId } from './workloads.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const sources: Sources = { file: async (path) => (existsSync(`${root}${path}`) ? readFileSync(`${root}${path}`) : null) };
-const arg = process.argv.find((a) => a.startsWith('--workloads'));
-const ids = (arg ? (arg.includes('=') ? arg.split('=')[1] : process.argv[process.argv.indexOf(arg) + 1]).split(',') : WORKLOADS.map((w) => w.id)) as WorkloadId[];
+/** `--name a,b` or `--name=a,b`; undefined when absent. */
+function listOption(name: string): string[] | undefined {
+  const arg = process.argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  if (!arg) return undefined;
+  return (arg.includes('=') ? arg.split('=')[1] : process.argv[process.argv.indexOf(arg) + 1]).split(',');
+}
+const models = listOption('models') ?? [];
+const ids = (listOption('workloads') ?? (models.length ? [] : WORKLOADS.map((w) => w.id))) as WorkloadId[];
 
 const PATHS: [string, Partial<LowerOptions>][] = [
   ['GPU (gemm)', { convKernel: 'gemm', subgroups: true }],
@@ -23,16 +33,28 @@ const PATHS: [string, Partial<LowerOptions>][] = [
 
 console.log('| workload | path | dispatches | pipelines | nodes | kernels | lowering (JS) |');
 console.log('|---|---|---:|---:|---:|---|---:|');
-for (const id of ids) {
-  let w;
-  try {
-    w = await loadWorkload(id, sources);
-  } catch (e) {
-    if (e instanceof Skip) {
-      console.log(`| ${id} | skipped: ${e.message} |`);
-      continue;
+/** The workloads, then the zoo models asked for (with seeded weights: counts do not depend on values). */
+async function* graphs(): AsyncGenerator<{ id: string; report: GraphReport; weights: ReturnType<typeof materializeWeights> } | { id: string; skipped: string }> {
+  for (const id of ids) {
+    try {
+      const { report, weights } = await loadWorkload(id, sources);
+      yield { id, report, weights };
+    } catch (e) {
+      if (!(e instanceof Skip)) throw e;
+      yield { id, skipped: e.message };
     }
-    throw e;
+  }
+  for (const name of models) {
+    const report = analyzeGraph(zooModel(name));
+    yield { id: name, report, weights: materializeWeights(report, 1) };
+  }
+}
+
+for await (const w of graphs()) {
+  const id = w.id;
+  if ('skipped' in w) {
+    console.log(`| ${id} | skipped: ${w.skipped} |`);
+    continue;
   }
   for (const [name, options] of PATHS) {
     const times: number[] = [];

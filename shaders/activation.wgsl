@@ -1,5 +1,6 @@
 // Activations for fused epilogues, prepended to every kernel that applies one. ACT is the layer's
-// own activation (Keras `activation=`); POST_ACT one that follows a residual add or a merge.
+// own activation (Keras `activation=`); POST_ACT one that follows a residual add or a merge; PRE_ACT
+// the one of an affine folded into a conv's input loads (conv2d-prologue.wgsl).
 // The ACT_* kinds are consts generated from ACTIVATION_KIND in src/compile/activation-codes.ts.
 override ACT: u32 = 0u;
 override ACT_SLOPE: f32 = 0.0;
@@ -9,6 +10,10 @@ override POST_ACT: u32 = 0u;
 override POST_SLOPE: f32 = 0.0;
 override POST_THRESHOLD: f32 = 0.0;
 override POST_MAX: f32 = 3.0e38;
+override PRE_ACT: u32 = 0u;
+override PRE_SLOPE: f32 = 0.0;
+override PRE_THRESHOLD: f32 = 0.0;
+override PRE_MAX: f32 = 3.0e38;
 
 // ACT_RELU is Keras' ReLU layer in full (relu, relu6, leaky_relu, thresholded): slope·(x − t) below t, min(x, max) above.
 fn activate(x: f32, kind: u32, slope: f32, threshold: f32, maxValue: f32) -> f32 {
@@ -27,3 +32,4 @@ fn activate(x: f32, kind: u32, slope: f32, threshold: f32, maxValue: f32) -> f32
 
 fn act(x: f32) -> f32 { return activate(x, ACT, ACT_SLOPE, ACT_THRESHOLD, ACT_MAX); }
 fn postAct(x: f32) -> f32 { return activate(x, POST_ACT, POST_SLOPE, POST_THRESHOLD, POST_MAX); }
+fn preAct(x: f32) -> f32 { return activate(x, PRE_ACT, PRE_SLOPE, PRE_THRESHOLD, PRE_MAX); }

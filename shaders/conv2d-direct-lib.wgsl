@@ -38,8 +38,8 @@ fn inputBase(m: u32, ky: u32, kx: u32) -> i32 {
 fn load4(base: i32, ci: u32) -> vec4<f32> {
   if (base < 0) { return vec4<f32>(0.0); }
   let i = u32(base) + ci;
-  if (VEC_X) { return x4[i / 4u]; }
-  let v = vec4<f32>(x[i], x[i + 1u], x[i + 2u], x[i + 3u]);
+  if (VEC_X) { return prologue4(x4[i / 4u], ci); }
+  let v = prologue4(vec4<f32>(x[i], x[i + 1u], x[i + 2u], x[i + 3u]), ci);
   return select(vec4<f32>(0.0), v, vec4<u32>(ci, ci + 1u, ci + 2u, ci + 3u) < vec4<u32>(p.C));
 }
 
@@ -103,9 +103,10 @@ fn tapIndex(o: vec3<i32>, ky: u32, kx: u32) -> vec3<i32> {
 /** Channels ci..ci+3 of tap t (tapIndex); zeros outside [lo, hi), without a branch. */
 fn tapLoad(t: vec3<i32>, ci: u32) -> vec4<f32> {
   let e = vec4<i32>(i32(ci)) + vec4<i32>(0, 1, 2, 3);
-  if (VEC_X) { return select(vec4<f32>(0.0), x4[u32(max(t.x, 0)) / 4u + ci / 4u], i32(ci) < t.z); }
+  // The prologue never meets ROW: only 1×1 convs take one (fusion.ts), and ROW needs KW > 1.
+  if (VEC_X) { return select(vec4<f32>(0.0), prologue4(x4[u32(max(t.x, 0)) / 4u + ci / 4u], ci), i32(ci) < t.z); }
   let i = vec4<u32>(max(vec4<i32>(t.x) + e, vec4<i32>(0)));
-  return select(vec4<f32>(0.0), vec4<f32>(x[i.x], x[i.y], x[i.z], x[i.w]), (e >= vec4<i32>(t.y)) & (e < vec4<i32>(t.z)));
+  return select(vec4<f32>(0.0), prologue4(vec4<f32>(x[i.x], x[i.y], x[i.z], x[i.w]), ci), (e >= vec4<i32>(t.y)) & (e < vec4<i32>(t.z)));
 }
 
 /** Bias of output channels oc .. oc + 3, zeros without one: added to the accumulators once per invocation. */

@@ -1,6 +1,6 @@
 enable subgroups;
 diagnostic(off, subgroup_uniformity);
-// uses: activation, epilogue, conv2d-direct-lib (prepended by src/compile/kernels.ts, in this order)
+// uses: activation, epilogue, conv2d-prologue, conv2d-direct-lib (prepended by src/compile/kernels.ts, in this order)
 // conv2d (direct, quad-shared loads): conv2d-direct's 8 pixels × 8 output channels per invocation,
 // but the 4 invocations of a quad take 4 consecutive output-channel blocks of the same 8 pixels and
 // share the input: each loads 2 pixels' channels and receives the other 6 through quadSwapX/Y/

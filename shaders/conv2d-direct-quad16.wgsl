@@ -1,6 +1,6 @@
 enable subgroups;
 diagnostic(off, subgroup_uniformity);
-// uses: activation, epilogue, conv2d-direct-lib, quad-tile (prepended by src/compile/kernels.ts, in this order)
+// uses: activation, epilogue, conv2d-prologue, conv2d-direct-lib, quad-tile (prepended by src/compile/kernels.ts, in this order)
 // conv2d (direct, quad-shared loads, 16 pixels): each invocation computes 16 output pixels × 8 output
 // channels (128 accumulators, the most that pays on SwiftShader); the 4 invocations of a quad take 4
 // consecutive output-channel blocks of the same 16 pixels, each loads 4 of them and receives the

@@ -1,4 +1,4 @@
-// uses: activation, epilogue, conv2d-direct-lib (prepended by src/compile/kernels.ts, in this order)
+// uses: activation, epilogue, conv2d-prologue, conv2d-direct-lib (prepended by src/compile/kernels.ts, in this order)
 // conv2d (direct, register-tiled): each invocation computes 8 output pixels × 8 output channels,
 // stepping 4 input channels at a time as two mat4×vec4 products per pixel, so every loaded value
 // feeds 8–32 multiply-adds. Written for adapters where loads, not arithmetic, are the cost

@@ -1,4 +1,4 @@
-// uses: activation, epilogue, conv2d-gemm-lib (prepended by src/compile/kernels.ts, in this order)
+// uses: activation, epilogue, conv2d-prologue, conv2d-gemm-lib (prepended by src/compile/kernels.ts, in this order)
 // conv2d as an implicit GEMM: Y[M×OC] = A[M×K] · B[K×OC] with M = N·OH·OW output pixels and
 // K = KH·KW·C; A is gathered from the NHWC input on the fly (no im2col buffer), B is the Keras kernel
 // [KH, KW, C, OC] with OC padded to a multiple of 4 (src/compile/pack.ts) so it loads as vec4.
@@ -38,7 +38,7 @@ fn loadA(m: u32, k: u32, M: u32, K: u32) -> f32 {
   let iy = i32(oy * p.SH + ky * p.DH) - i32(p.padTop);
   let ix = i32(ox * p.SW + kx * p.DW) - i32(p.padLeft);
   if ((iy < 0) | (iy >= i32(p.H)) | (ix < 0) | (ix >= i32(p.W))) { return 0.0; }
-  return x[((n * p.H + u32(iy)) * p.W + u32(ix)) * p.xStride + p.xOffset + ci];
+  return prologue1(x[((n * p.H + u32(iy)) * p.W + u32(ix)) * p.xStride + p.xOffset + ci], ci);
 }
 
 /** Stages one vec4 of each tile: `slot` in 0..127 is (k = slot / 8, group of 4 = slot % 8). */

@@ -1,4 +1,4 @@
-// uses: activation, epilogue, conv2d-gemm-lib (prepended by src/compile/kernels.ts, in this order)
+// uses: activation, epilogue, conv2d-prologue, conv2d-gemm-lib (prepended by src/compile/kernels.ts, in this order)
 // conv2d as conv2d-gemm.wgsl's implicit GEMM, Y[M×OC] = A[M×K] · B[K×OC] (M = N·OH·OW pixels, K =
 // KH·KW·C, B the Keras kernel with OC padded to a multiple of 4: pack.ts packGemm), in larger tiles for
 // discrete GPUs: a 64×64 output tile per workgroup of 128 invocations, each accumulating 8 pixels × 4
@@ -75,15 +75,15 @@ fn fetch(k0: u32, kEnd: u32, px0: Pixel, px1: Pixel, sq: u32, br: u32, c4: u32) 
     let t = tapOf(k, kEnd);
     let i0 = inputIndex(px0, t);
     let i1 = inputIndex(px1, t);
-    if (i0 >= 0) { s.a0 = x4[u32(i0) / 4u]; }
-    if (i1 >= 0) { s.a1 = x4[u32(i1) / 4u]; }
+    if (i0 >= 0) { s.a0 = prologue4(x4[u32(i0) / 4u], t.ci); }
+    if (i1 >= 0) { s.a1 = prologue4(x4[u32(i1) / 4u], t.ci); }
   } else {
     for (var j = 0u; j < 4u; j++) {
       let t = tapOf(k + j, kEnd);
       let i0 = inputIndex(px0, t);
       let i1 = inputIndex(px1, t);
-      if (i0 >= 0) { s.a0[j] = x[u32(i0)]; }
-      if (i1 >= 0) { s.a1[j] = x[u32(i1)]; }
+      if (i0 >= 0) { s.a0[j] = prologue1(x[u32(i0)], t.ci); }
+      if (i1 >= 0) { s.a1[j] = prologue1(x[u32(i1)], t.ci); }
     }
   }
   let OCq = p.OC4 / 4u;

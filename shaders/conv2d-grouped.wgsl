@@ -1,4 +1,4 @@
-// uses: activation, epilogue, conv2d-direct-lib (prepended by src/compile/kernels.ts, in this order)
+// uses: activation, epilogue, conv2d-prologue, conv2d-direct-lib (prepended by src/compile/kernels.ts, in this order)
 // conv2d (grouped, register-tiled): ResNeXt's grouped convolution. Each invocation computes
 // 8 output pixels × 4 output channels of one group, stepping 4 of the group's input channels at a
 // time as one mat4×vec4 product per pixel — where conv2d-naive loads two values per multiply-add.

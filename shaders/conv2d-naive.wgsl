@@ -1,4 +1,4 @@
-// uses: activation, epilogue (prepended by src/compile/kernels.ts, in this order)
+// uses: activation, epilogue, conv2d-prologue (prepended by src/compile/kernels.ts, in this order)
 // conv2d (naive): one invocation per output value — the readable spec of every conv kernel and the
 // fallback for any shape, groups included. NHWC; kernel [KH, KW, C/groups, OC] (Keras layout).
 // Input, output and residual are channel views (stride, offset) so concat slices cost nothing.
@@ -38,7 +38,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       let xBase = ((n * p.H + u32(iy)) * p.W + u32(ix)) * p.xStride + p.xOffset + g * CG;
       let wBase = (ky * p.KW + kx) * CG * p.OC + oc;
       for (var ci = 0u; ci < CG; ci++) {
-        acc += x[xBase + ci] * w[wBase + ci * p.OC];
+        acc += prologue1(x[xBase + ci], g * CG + ci) * w[wBase + ci * p.OC];
       }
     }
   }

@@ -51,10 +51,10 @@ export function reluCode(maxValue: number | null, negativeSlope: number, thresho
   return relu(negativeSlope, threshold, maxValue ?? NO_MAX);
 }
 
-/** Override constants for the ACT (`prefix` 'ACT') or POST_ACT ('POST') slot. */
-export function activationOverrides(prefix: 'ACT' | 'POST', a: ActivationCode): Record<string, number> {
+/** Override constants for the ACT (`prefix` 'ACT'), POST_ACT ('POST') or PRE_ACT ('PRE', conv2d-prologue.wgsl) slot. */
+export function activationOverrides(prefix: 'ACT' | 'POST' | 'PRE', a: ActivationCode): Record<string, number> {
   if (a.code === 0) return {};
-  const name = prefix === 'ACT' ? 'ACT' : 'POST_ACT';
+  const name = prefix === 'ACT' ? 'ACT' : `${prefix}_ACT`;
   return { [name]: a.code, [`${prefix}_SLOPE`]: a.slope, [`${prefix}_THRESHOLD`]: a.threshold, [`${prefix}_MAX`]: a.max };
 }
 

@@ -6,8 +6,11 @@
 //     weights) (+ activation) (+ the residual Add of a ResNet block) (+ activation) become one dispatch;
 //  2. a ZeroPadding2D whose only consumer is a conv or a 'valid' pool becomes that consumer's padding;
 //  3. branches feeding a channel Concatenate write into their slice of it (outermost concat first);
-//  4. an activation after a merge runs in the merge's last dispatch, and one after a per-channel affine
-//     op (BatchNormalization, Normalization, Rescaling: DenseNet's pre-activation) in the affine's.
+//  4. a per-channel affine op (BatchNormalization, Normalization, Rescaling) and the activation after it
+//     whose consumers are all 1×1 convs (DenseNet's BN + ReLU before each bottleneck and transition,
+//     ResNetV2's pre-activation) run in those convs, as they load their input (conv2d-prologue.wgsl);
+//  5. an activation after a merge runs in the merge's last dispatch, and one after an affine op that
+//     stays (its consumers are not all 1×1 convs) in the affine's.
 import { attrsOf } from './context.ts';
 import type { GraphReport, NodeReport } from '../graph/analyze.ts';
 import type { Conv2DAttrs } from '../ops/conv2d.ts';
@@ -30,6 +33,14 @@ export interface ConvGroup {
   final: NodeReport;
 }
 
+/** A per-channel affine op (and its activation) a conv applies to its input as it loads it. */
+export interface InputAffine {
+  affine: NodeReport;
+  act?: NodeReport;
+  /** The tensor the conv reads instead of the activation's (or the affine's): the affine's input. */
+  source: string;
+}
+
 export interface FusionPlan {
   /** Conv groups by their final node (the node whose step the group is). */
   groups: Map<string, ConvGroup>;
@@ -47,6 +58,8 @@ export interface FusionPlan {
   mergeActivations: Map<string, string>;
   /** A BatchNormalization, Normalization or Rescaling (not fused into a conv) → the activation in its dispatch. */
   affineActivations: Map<string, string>;
+  /** A conv (its group's conv node) → the affine op it applies as it loads its input. */
+  inputAffines: Map<string, InputAffine>;
 }
 
 /** What the GPU side of an op can do (src/ops/op.ts GpuTraits). */
@@ -58,7 +71,7 @@ const isFoldableActivation = (r: NodeReport) => !!traits(r).activation && !!acti
 export function planFusion(report: GraphReport, keep: ReadonlySet<string>): FusionPlan {
   const plan: FusionPlan = {
     groups: new Map(), fusedAway: new Set(), computedBy: new Map(), foldedPads: new Map(),
-    concatSlices: new Map(), concatBuffers: [], mergeActivations: new Map(), affineActivations: new Map(),
+    concatSlices: new Map(), concatBuffers: [], mergeActivations: new Map(), affineActivations: new Map(), inputAffines: new Map(),
   };
   const consumers = new Map<string, string[]>();
   for (const r of report.nodes) for (const i of r.inputs) consumers.set(i, [...(consumers.get(i) ?? []), r.id]);
@@ -72,6 +85,7 @@ export function planFusion(report: GraphReport, keep: ReadonlySet<string>): Fusi
 
   findConvGroups(report, plan, node, soleConsumer);
   foldZeroPadding(report, plan, soleConsumer);
+  foldInputAffines(report, plan, consumers, soleConsumer, keep);
   assignConcatSlices(report, plan, node, soleConsumer);
   for (const r of report.nodes) {
     const t = traits(r);
@@ -143,6 +157,40 @@ function foldZeroPadding(report: GraphReport, plan: FusionPlan, soleConsumer: (i
   }
 }
 
+/**
+ * An affine op (+ its activation) whose every consumer is a 1×1 Conv2D or a Dense, each the conv of
+ * its group, reading it as its only input: no dispatch and no tensor; each conv applies it to the
+ * values it loads. 1×1 only: no padding to keep at zero, no Winograd, no ROW loads (conv-kernel.ts),
+ * and what DenseNet and ResNetV2 need. Runs before the concat slices are assigned, which must see
+ * that such a conv reads the affine's input.
+ */
+function foldInputAffines(
+  report: GraphReport, plan: FusionPlan, consumers: Map<string, string[]>,
+  soleConsumer: (id: string) => NodeReport | null, keep: ReadonlySet<string>,
+): void {
+  const groupConvs = new Set([...plan.groups.values()].map((g) => g.conv.id));
+  const takesPrologue = (c: NodeReport, input: string): boolean => {
+    if (!groupConvs.has(c.id) || c.inputs.length !== 1 || c.inputs[0] !== input || plan.foldedPads.has(c.id)) return false;
+    const a = attrsOf<Partial<Conv2DAttrs>>(c);
+    return c.op === 'Dense' || (c.op === 'Conv2D' && (a.groups ?? 1) === 1 && a.kernel_size!.every((k) => k === 1));
+  };
+  for (const r of report.nodes) {
+    if (!traits(r).affine || plan.fusedAway.has(r.id) || plan.groups.has(r.id)) continue;
+    const next = soleConsumer(r.id);
+    const act = next && isFoldableActivation(next) && !plan.groups.has(next.id) ? next : undefined;
+    const tail = act ?? r;
+    const users = consumers.get(tail.id) ?? [];
+    if (!users.length || keep.has(r.id) || keep.has(tail.id) || report.outputs.includes(r.id) || report.outputs.includes(tail.id)) continue;
+    if (!users.every((u) => takesPrologue(report.byId.get(u)!, tail.id))) continue;
+    for (const u of users) plan.inputAffines.set(u, { affine: r, act, source: r.inputs[0] });
+    for (const m of [r, act]) {
+      if (!m) continue;
+      plan.fusedAway.add(m.id);
+      plan.computedBy.set(m.id, users[0]);
+    }
+  }
+}
+
 /** Channel concats hand their inputs a slice of their own buffer (outermost concat first). */
 function assignConcatSlices(report: GraphReport, plan: FusionPlan, node: (id: string) => NodeReport, soleConsumer: (id: string) => NodeReport | null): void {
   const claimed = new Set<string>();
@@ -186,7 +234,7 @@ function releaseSelfReadingSlices(report: GraphReport, plan: FusionPlan, node: (
   /** What the dispatch that writes `r` reads. */
   const reads = (r: NodeReport): string[] => {
     const g = plan.groups.get(r.id);
-    if (g) return [...g.conv.inputs, ...(g.residual ? [g.residual] : [])];
+    if (g) return [plan.inputAffines.get(g.conv.id)?.source ?? g.conv.inputs[0], ...g.conv.inputs.slice(1), ...(g.residual ? [g.residual] : [])];
     // An activation folded into the merge or affine step before it: that step reads the producer's inputs.
     const producer = r.inputs.length === 1 ? node(r.inputs[0]) : null;
     const folds = producer && (traits(producer).merge || traits(producer).affine) && !plan.groups.has(producer.id) && !plan.fusedAway.has(producer.id);

@@ -43,7 +43,9 @@ describe('bindings by name, checked both ways', () => {
     ]);
     expect(KERNELS.affine.uniformBinding).toBe(7);
     for (const [name, k] of Object.entries(KERNELS)) {
-      expect(k.bindings.map((b) => b.index), name).toEqual(k.bindings.map((_, i) => i));
+      // Distinct, and apart from the uniform's (the conv prologue's inAffine is binding 7 in every conv kernel).
+      const indices = k.bindings.map((b) => b.index);
+      expect(new Set([...indices, k.uniformBinding]).size, name).toBe(indices.length + 1);
       // A forward kernel writes its one output; a training kernel may also update state in place
       // (the optimizer its slots, BatchNormalization its moving statistics, the loss its metrics).
       const written = k.bindings.filter((b) => b.write).length;
@@ -66,6 +68,16 @@ describe('preludes, as each shader names them', () => {
       const own = k.code.slice(k.code.lastIndexOf('// uses:') >= 0 ? k.code.indexOf('\n', k.code.lastIndexOf('// uses:')) : 0);
       if (/\b(act|postAct)\(/.test(own)) expect(k.code, name).toContain('fn activate(');
       if (/\bepilogue\(/.test(own)) expect(k.code, name).toContain('override HAS_BIAS');
+    }
+  });
+
+  it('every conv kernel that loads its input passes each load through the input prologue', () => {
+    const withPrologue = Object.entries(KERNELS).filter(([, k]) => k.bindings.some((b) => b.name === 'inAffine')).map(([name]) => name);
+    expect(withPrologue.sort()).toEqual(['conv2dDirect', 'conv2dDirectQuad', 'conv2dDirectQuad16', 'conv2dGemm', 'conv2dGemm64', 'conv2dGrouped', 'conv2dNaive']);
+    for (const name of withPrologue) {
+      const loads = KERNELS[name as keyof typeof KERNELS].code.split('\n').filter((l) => /\bx4?\[/.test(l) && !l.trim().startsWith('//'));
+      expect(loads.length, name).toBeGreaterThan(0);
+      for (const line of loads) expect(line, name).toMatch(/prologue[14]\(/);
     }
   });
 

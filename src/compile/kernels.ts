@@ -11,6 +11,7 @@ import conv2dGemm from '../../shaders/conv2d-gemm.wgsl?raw';
 import conv2dGemm64 from '../../shaders/conv2d-gemm64.wgsl?raw';
 import conv2dGemmLib from '../../shaders/conv2d-gemm-lib.wgsl?raw';
 import conv2dSplitKReduce from '../../shaders/conv2d-split-k-reduce.wgsl?raw';
+import conv2dPrologue from '../../shaders/conv2d-prologue.wgsl?raw';
 import conv2dGrouped from '../../shaders/conv2d-grouped.wgsl?raw';
 import conv2dNaive from '../../shaders/conv2d-naive.wgsl?raw';
 import conv2dPackWeights from '../../shaders/conv2d-pack-weights.wgsl?raw';
@@ -85,6 +86,7 @@ const CODES_PRELUDE = [
 const PRELUDES: Record<string, string> = {
   activation: `${CODES_PRELUDE}\n${activation}`,
   epilogue,
+  'conv2d-prologue': conv2dPrologue,
   'conv2d-direct-lib': conv2dDirectLib,
   'conv2d-gemm-lib': conv2dGemmLib,
   'quad-tile': quadTile,

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze.ts';
-import type { GraphFile } from '../graph/types.ts';
+import type { GraphFile, GraphNode } from '../graph/types.ts';
 import { materializeWeights } from '../runtime/reference.ts';
 import { BLOCKS } from '../testing/blocks.ts';
 import { singleOpGraph } from '../testing/compare.ts';
@@ -65,13 +65,42 @@ describe('fusion and concat in place', () => {
     for (const id of ['l0_c2', 'l1_c2', 'l2_c2']) expect(plan.views.get(id)!.alloc, id).toBe(cat.alloc);
   });
 
-  it('DenseNet\'s pre-activation: BatchNormalization and the ReLU after it are one affine dispatch', () => {
-    const plan = lower(BLOCKS['DenseNet block (3 layers, growth 4) and transition']);
-    expect(dispatches(plan).filter((d) => d.includes('_bn1'))).toEqual(['l0_bn1+l0_r1', 'l1_bn1+l1_r1', 'l2_bn1+l2_r1']);
-    expect(dispatches(plan)).toContain('t_bn+t_r');
-    expect(plan.views.has('l0_bn1')).toBe(false); // computed inside the step, never stored
-    // kept for inspection, it stays a step of its own
-    expect(dispatches(lower(BLOCKS['DenseNet block (3 layers, growth 4) and transition'], { keep: ['t_c', 'l1_bn1'] }))).toContain('l1_bn1');
+  it('DenseNet\'s pre-activation: BatchNormalization and the ReLU after it run in the 1×1 conv that reads them', () => {
+    const block = BLOCKS['DenseNet block (3 layers, growth 4) and transition'];
+    const plan = lower(block);
+    expect(dispatches(plan).filter((d) => d.includes('_bn1'))).toEqual([
+      'l0_c1+l0_bn1+l0_r1+l0_bn2+l0_r2', 'l1_c1+l1_bn1+l1_r1+l1_bn2+l1_r2', 'l2_c1+l2_bn1+l2_r1+l2_bn2+l2_r2',
+    ]);
+    expect(dispatches(plan)).toContain('t_c+t_bn+t_r');
+    expect(plan.steps.filter((s) => s.kernel === 'affine')).toEqual([]);
+    for (const id of ['l0_bn1', 'l0_r1', 't_bn', 't_r']) expect(plan.views.has(id), id).toBe(false); // never stored
+    // The conv reads the concat the BatchNormalization read, with its scale and shift beside it.
+    const c1 = plan.steps.find((s) => s.node === 'l1_c1')!;
+    expect(c1.bindings.x).toEqual({ kind: 'view', view: plan.views.get('cat0') });
+    expect(c1.bindings.inAffine.kind).toBe('constant');
+    expect(c1.overrides).toMatchObject({ HAS_PROLOGUE: true, PRE_ACT: 1 });
+    // Kept for inspection, the affine (or its activation) has a tensor, so a step, of its own.
+    expect(dispatches(lower(block, { keep: ['t_c', 'l1_bn1'] }))).toEqual(expect.arrayContaining(['l1_bn1', 'l1_r1', 'l1_c1+l1_bn2+l1_r2']));
+    expect(dispatches(lower(block, { keep: ['t_c', 'l1_r1'] }))).toEqual(expect.arrayContaining(['l1_bn1+l1_r1', 'l1_c1+l1_bn2+l1_r2']));
+  });
+
+  it('folds an affine into its consumers only when every one is a 1×1 conv reading it alone', () => {
+    const base = (nodes: GraphNode[], outputs: string[]): GraphFile => ({ format: 'deepwire-graph', version: 1, nodes: [
+      { id: 'x', op: 'Input', attrs: { shape: [6, 6, 8] } },
+      { id: 'bn', op: 'BatchNormalization', inputs: ['x'], attrs: {} },
+      { id: 'r', op: 'ReLU', inputs: ['bn'], attrs: {} }, ...nodes], outputs });
+    const c1 = (id: string, extra: Record<string, unknown> = {}): GraphNode => ({ id, op: 'Conv2D', inputs: ['r'], attrs: { filters: 4, kernel_size: 1, ...extra } });
+    // ResNetV2's pre-activation feeds two 1×1 convs: both apply it.
+    const two = dispatches(lower(base([c1('a'), c1('b'), { id: 'add', op: 'Concatenate', inputs: ['a', 'b'] }], ['add'])));
+    expect(two).toEqual(expect.arrayContaining(['a+bn+r', 'b+bn+r']));
+    expect(two.some((d) => d.startsWith('bn'))).toBe(false);
+    // A 3×3 conv, a grouped 1×1 conv, a pool beside the conv, or the ReLU as a graph output: the affine step stays.
+    for (const [name, nodes, outputs] of [
+      ['3×3', [c1('a', { kernel_size: 3, padding: 'same' })], ['a']],
+      ['grouped', [c1('a', { groups: 2 })], ['a']],
+      ['a pool beside', [c1('a'), { id: 'p', op: 'MaxPool2D', inputs: ['r'], attrs: { pool_size: 2 } }], ['a', 'p']],
+      ['an output', [c1('a')], ['a', 'r']],
+    ] as [string, GraphNode[], string[]][]) expect(dispatches(lower(base(nodes, outputs))), name).toContain('bn+r');
   });
 
   it('a plan with no dispatch: Flatten of the input is a view of it', () => {

@@ -25,14 +25,16 @@ export function bnScaleShift(bn: NodeReport, ctx: LoweringContext): { scale: Flo
   return { scale, shift };
 }
 
-export function lowerBatchNormalization(r: NodeReport, ctx: LoweringContext): void {
-  const { scale, shift } = bnScaleShift(r, ctx);
-  affine(r, ctx, scale, shift, LINEAR);
-}
-
-export function lowerNormalization(r: NodeReport, ctx: LoweringContext): void {
-  const a = attrsOf<NormalizationAttrs>(r);
+/** A BatchNormalization's, Normalization's or Rescaling's per-channel transform, y = x·scale + shift. */
+export function affineScaleShift(r: NodeReport, ctx: LoweringContext): { scale: Float32Array; shift: Float32Array } {
   const C = r.shape!.at(-1)!;
+  if (r.op === 'BatchNormalization') return bnScaleShift(r, ctx);
+  if (r.op === 'Rescaling') {
+    const a = attrsOf<RescalingAttrs>(r);
+    return { scale: new Float32Array(C).fill(a.scale), shift: new Float32Array(C).fill(a.offset) };
+  }
+  if (r.op !== 'Normalization') throw new Error(`internal: ${r.id}: ${r.op} is not a per-channel affine op`);
+  const a = attrsOf<NormalizationAttrs>(r);
   // Adapted statistics are attrs; learnt ones (an imported model) are weights.
   const w = ctx.weights(r.id);
   const mean = a.mean ?? w.mean?.data, variance = a.variance ?? w.variance?.data;
@@ -42,13 +44,13 @@ export function lowerNormalization(r: NodeReport, ctx: LoweringContext): void {
     const std = Math.max(Math.sqrt(at(variance, c)), 1e-7);
     [scale[c], shift[c]] = a.invert ? [std, at(mean, c)] : [1 / std, -at(mean, c) / std];
   }
-  affine(r, ctx, scale, shift, LINEAR);
+  return { scale, shift };
 }
 
-export function lowerRescaling(r: NodeReport, ctx: LoweringContext): void {
-  const a = attrsOf<RescalingAttrs>(r);
-  const C = r.shape!.at(-1)!;
-  affine(r, ctx, new Float32Array(C).fill(a.scale), new Float32Array(C).fill(a.offset), LINEAR);
+/** BatchNormalization, Normalization and Rescaling, where fusion.ts folded them into no conv. */
+export function lowerAffine(r: NodeReport, ctx: LoweringContext): void {
+  const { scale, shift } = affineScaleShift(r, ctx);
+  affine(r, ctx, scale, shift, LINEAR);
 }
 
 /** Activation, ReLU, LeakyReLU: an affine step with scale 1, shift 0 and the activation; softmax has its own kernel. */

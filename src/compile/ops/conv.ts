@@ -13,11 +13,11 @@ import type { SeparableConv2DAttrs } from '../../ops/separable-conv2d.ts';
 import { activationCode, activationOf, activationOverrides, LINEAR, type ActivationCode } from '../activation-codes.ts';
 import { attrsOf, type LoweringContext } from '../context.ts';
 import { chooseConvKernel, GEMM_TILE, isGemmKernel, type GemmKernel } from '../conv-kernel.ts';
-import type { ConvGroup } from '../fusion.ts';
+import type { ConvGroup, InputAffine } from '../fusion.ts';
 import { KERNELS } from '../kernels.ts';
 import { packConvWeights, packDirect, packGemm, packGrouped, packWinograd, type PackLayout } from '../pack.ts';
 import { pixelView, type Binding, type View } from '../plan.ts';
-import { bnScaleShift } from './affine.ts';
+import { affineScaleShift, bnScaleShift } from './affine.ts';
 import { softmaxInto } from './softmax.ts';
 
 /** GEMM workgroups (of either tile size) that keep a big GPU busy (an H200 has 132 multiprocessors): fewer tiles split K. */
@@ -63,7 +63,9 @@ export function lowerConvGroup(g: ConvGroup, ctx: LoweringContext, winogradAffor
   const a = attrsOf<ConvAttrs>(conv);
   const w = ctx.weights(conv.id);
   const { id: inputId, pad: [[padT, padB], [padL, padR]] } = ctx.paddedInput(conv);
-  const xv = ctx.input(inputId);
+  // An affine op folded into this conv's loads (fusion.ts foldInputAffines): read what it reads.
+  const inputAffine = ctx.fusion.inputAffines.get(conv.id);
+  const xv = ctx.input(inputAffine?.source ?? inputId);
   let [N, H, W, C] = xv.shape;
   if (conv.op === 'Dense') {
     // Dense is a 1×1 conv over every position of the leading axes.
@@ -125,13 +127,31 @@ export function lowerConvGroup(g: ConvGroup, ctx: LoweringContext, winogradAffor
   const out = own === null ? pixelView(logits)! : pixelView(yv)!;
   const dims: ConvDims = { N, H, W, C, x, OH: wh.out, OW: ww.out, OC, y: out, kernelSize, strides, dilation, padTop: wh.padBefore, padLeft: ww.padBefore };
   // What the conv's epilogue takes in: its step (the last, where it has several) carries their ids.
-  const fused = [g.bn, g.act, g.add, g.post].filter((m): m is NodeReport => !!m).map((m) => m.id);
+  const fused = [inputAffine?.affine, inputAffine?.act, g.bn, g.act, g.add, g.post].filter((m): m is NodeReport => !!m).map((m) => m.id);
   if (g.bn && ctx.options.packOnDevice) throw new Error(`internal: ${conv.id}: a BatchNormalization folded into weights that change on the device`);
   convDispatch(ctx, {
     node: conv.id, fused, dims, groups, x: xBinding, kernel, bias, act, post: g.post ? activationOf(g.post)! : undefined,
-    residual: r, out: logits, winogradAffordable,
+    residual: r, out: logits, winogradAffordable, prologue: inputAffine && inputPrologue(inputAffine, ctx),
   });
   if (own === null) softmaxInto(ctx, conv.id, logits, yv);
+}
+
+/** The per-channel transform a conv applies to its input as it loads it (conv2d-prologue.wgsl). */
+export interface InputPrologue {
+  /** Per group of 4 channels: 4 scales, then 4 shifts (zeros past C). */
+  scaleShift: Float32Array;
+  act: ActivationCode;
+}
+
+function inputPrologue(f: InputAffine, ctx: LoweringContext): InputPrologue {
+  const { scale, shift } = affineScaleShift(f.affine, ctx);
+  const scaleShift = new Float32Array(Math.ceil(scale.length / 4) * 8);
+  for (let c = 0; c < scale.length; c++) {
+    const at = Math.floor(c / 4) * 8 + (c % 4);
+    scaleShift[at] = scale[c];
+    scaleShift[at + 4] = shift[c];
+  }
+  return { scaleShift, act: f.act ? activationOf(f.act)! : LINEAR };
 }
 
 /** One conv with its epilogue, as conv-kernel.ts chooses its kernel: lowerConvGroup's, and a trainer's input gradient. */
@@ -155,6 +175,8 @@ export interface ConvCall {
   residual: Residual;
   out: View;
   winogradAffordable: boolean;
+  /** An affine op applied to the input as it is loaded; only for 1×1 convs (fusion.ts). */
+  prologue?: InputPrologue;
 }
 
 /** Emits a conv's dispatches: one, or Winograd's three per chunk of tiles, or the GEMM's two when K is split. */
@@ -167,6 +189,14 @@ export function convDispatch(ctx: LoweringContext, c: ConvCall): void {
   };
   const choice = chooseConvKernel({ C, OC, groups, kernelSize, strides, dilation, input: x }, { ...ctx.options, winogradAffordable: c.winogradAffordable });
   const { kernel: kernelName, quad16, row, registerTiled } = choice;
+  // The prologue's overrides and scale/shift binding go to every step that loads the input.
+  const prologue: Prologue = { overrides: {}, bindings: {} };
+  if (KERNELS[kernelName].bindings.some((b) => b.name === 'inAffine'))
+    prologue.bindings.inAffine = c.prologue ? ctx.constant(c.prologue.scaleShift) : { kind: 'none' };
+  if (c.prologue) {
+    if (choice.winograd || row || !prologue.bindings.inAffine) throw new Error(`internal: ${node}: ${choice.winograd ? 'Winograd' : row ? 'a ROW load' : kernelName} takes no input prologue`);
+    Object.assign(prologue.overrides, { HAS_PROLOGUE: true, ...activationOverrides('PRE', c.prologue.act) });
+  }
   if (choice.winograd) {
     if (ctx.options.packOnDevice || c.transpose) throw new Error(`internal: ${node}: Winograd weights are made at compile time only`);
     winogradConv(ctx, node, fused, dims, c.x, c.kernel, bias, overrides, c.out, r);
@@ -202,15 +232,15 @@ export function convDispatch(ctx: LoweringContext, c: ConvCall): void {
   const vecX = C % 4 === 0 && x.stride % 4 === 0 && x.offset % 4 === 0;
   if (registerTiled) overrides.VEC_X = vecX;
   if (isGemmKernel(kernelName)) {
-    gemmConv(ctx, kernelName, { node, fused, x: c.x, vecX, weights: w, bias, overrides, out: c.out, residual: r, params: convParams(dims, extra) });
+    gemmConv(ctx, kernelName, { node, fused, x: c.x, vecX, weights: w, bias, overrides, prologue, out: c.out, residual: r, params: convParams(dims, extra) });
     return;
   }
   const { OH, OW } = dims;
   ctx.step({
     node, fused,
-    kernel: kernelName, overrides,
+    kernel: kernelName, overrides: { ...overrides, ...prologue.overrides },
     bindings: {
-      x: c.x, w, bias: bias ? ctx.constant(bias) : { kind: 'none' }, residual: r.binding, y: { kind: 'view', view: c.out },
+      x: c.x, w, bias: bias ? ctx.constant(bias) : { kind: 'none' }, residual: r.binding, y: { kind: 'view', view: c.out }, ...prologue.bindings,
       // The register-tiled kernels read x again as vec4s, 4 channels a load.
       ...(registerTiled ? { x4: c.x } : {}),
     },
@@ -293,6 +323,12 @@ function winogradConv(
   }
 }
 
+/** What a step that loads the conv's input adds for the input prologue: none, or its scale/shift and PRE_ACT. */
+interface Prologue {
+  overrides: Record<string, number | boolean>;
+  bindings: Record<string, Binding>;
+}
+
 /** A GEMM conv's operands, as convDispatch has them. */
 interface GemmCall {
   node: string;
@@ -304,6 +340,7 @@ interface GemmCall {
   bias: Float32Array | null;
   /** The epilogue's (the split-K reduction takes the same). */
   overrides: Record<string, number | boolean>;
+  prologue: Prologue;
   out: View;
   residual: Residual;
   params: Record<string, number>;
@@ -335,16 +372,16 @@ function gemmConv(ctx: LoweringContext, kernel: GemmKernel, g: GemmCall): void {
   const work = tiles * T * T * K;
   if (splits === 1) {
     ctx.step({
-      node, fused, kernel, overrides: { ...overrides, ...vec },
-      bindings: { x: g.x, ...x4, w: g.weights, bias: biasBinding, residual: r.binding, y: { kind: 'view', view: outView } },
+      node, fused, kernel, overrides: { ...overrides, ...vec, ...g.prologue.overrides },
+      bindings: { x: g.x, ...x4, w: g.weights, bias: biasBinding, residual: r.binding, y: { kind: 'view', view: outView }, ...g.prologue.bindings },
       params: gemm, workgroups: tiles, work,
     });
     return;
   }
   const partial = ctx.scratch(node, splits * M * OC);
   ctx.step({
-    node, kernel, overrides: { ...vec, SPLIT_K: true },
-    bindings: { x: g.x, ...x4, w: g.weights, bias: { kind: 'none' }, residual: { kind: 'none' }, y: { kind: 'view', view: partial } },
+    node, kernel, overrides: { ...vec, ...g.prologue.overrides, SPLIT_K: true },
+    bindings: { x: g.x, ...x4, w: g.weights, bias: { kind: 'none' }, residual: { kind: 'none' }, y: { kind: 'view', view: partial }, ...g.prologue.bindings },
     params: gemm, workgroups: tiles * splits, work,
   });
   const out = pixelView(outView)!;

@@ -3,7 +3,7 @@
 // on the CPU reference only, and lowering says so. The conv family is lowered as fused groups
 // (fusion.ts, conv.ts), so its ops need no row.
 import type { OpLowering } from '../context.ts';
-import { lowerActivation, lowerBatchNormalization, lowerNormalization, lowerRescaling } from './affine.ts';
+import { lowerActivation, lowerAffine } from './affine.ts';
 import { lowerChannelShuffle } from './channel-shuffle.ts';
 import { lowerConcatenate } from './concatenate.ts';
 import { lowerDot } from './dot.ts';
@@ -15,9 +15,9 @@ import { lowerRandomCrop } from './resample.ts';
 import { lowerIdentity, lowerReshape } from './views.ts';
 
 export const LOWERINGS: Readonly<Record<string, OpLowering>> = {
-  BatchNormalization: lowerBatchNormalization,
-  Normalization: lowerNormalization,
-  Rescaling: lowerRescaling,
+  BatchNormalization: lowerAffine,
+  Normalization: lowerAffine,
+  Rescaling: lowerAffine,
   Activation: lowerActivation,
   ReLU: lowerActivation,
   LeakyReLU: lowerActivation,

@@ -5,7 +5,7 @@
 // and Rescaling learn nothing: their gradient is dy times the affine map's scale (gradient-copy.wgsl).
 import type { NodeReport } from '../../graph/analyze.ts';
 import { attrsOf, type LoweringContext } from '../../compile/context.ts';
-import { lowerBatchNormalization } from '../../compile/ops/affine.ts';
+import { lowerAffine } from '../../compile/ops/affine.ts';
 import { bnScaleShift } from '../../compile/ops/affine.ts';
 import { pixelView, type Binding, type View } from '../../compile/plan.ts';
 import type { BatchNormalizationAttrs } from '../../ops/batch-normalization.ts';
@@ -27,7 +27,7 @@ export interface BatchStatistics {
 /** The forward lowering of BatchNormalization in training; `statistics` receives each node's buffers. */
 export function trainingBatchNormalization(statistics: Map<string, BatchStatistics>) {
   return (r: NodeReport, ctx: LoweringContext): void => {
-    if (isFrozen(r)) return lowerBatchNormalization(r, ctx);
+    if (isFrozen(r)) return lowerAffine(r, ctx);
     const a = attrsOf<BatchNormalizationAttrs>(r);
     const w = ctx.weights(r.id);
     const x = ctx.pixels(r.id, ctx.input(r.inputs[0]));

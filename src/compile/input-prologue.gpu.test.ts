@@ -1,0 +1,91 @@
+// The conv kernels' input prologue (conv2d-prologue.wgsl): a BatchNormalization, Normalization or
+// Rescaling and the activation after it, folded into the 1×1 convs that read them (fusion.ts
+// foldInputAffines), against the float64 reference, on every conv kernel a 1×1 conv can take and with
+// K split. The graph holds what the loads must get right: a source that is a concat slice at an
+// offset not divisible by 4 (scalar loads) and one at offset 0 (vec4 loads), 6 channels (a partial
+// group of 4, past which a sigmoid of the padding would be 0.5 if it were not masked), a strided 1×1
+// conv, a Dense, and ResNetV2's pre-activation feeding two convs.
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph } from '../graph/analyze.ts';
+import type { GraphFile, GraphNode } from '../graph/types.ts';
+import { Engine } from '../runtime/engine.ts';
+import { materializeWeights } from '../runtime/reference.ts';
+import { compareWithReference } from '../testing/compare.ts';
+import { mismatches, TOLERANCE } from '../testing/expect-close.ts';
+import { testGpu } from '../testing/gpu.ts';
+import type { LowerOptions } from './lower.ts';
+
+const gpu = await testGpu();
+const engine = gpu ? await Engine.create(async () => gpu) : null;
+
+/** BatchNormalization with statistics far from the identity, so a missed or doubled transform shows. */
+const bn = (id: string, input: string): GraphNode => ({
+  id, op: 'BatchNormalization', inputs: [input], attrs: {
+    gamma_initializer: { name: 'random_uniform', minval: 0.5, maxval: 1.5 },
+    beta_initializer: { name: 'random_normal', stddev: 0.5 },
+    moving_mean_initializer: { name: 'random_normal', stddev: 0.5 },
+    moving_variance_initializer: { name: 'random_uniform', minval: 0.5, maxval: 2 },
+  },
+});
+const act = (id: string, input: string, activation: string): GraphNode => ({ id, op: 'Activation', inputs: [input], attrs: { activation } });
+const conv1 = (id: string, input: string, filters: number, extra: Record<string, unknown> = {}): GraphNode =>
+  ({ id, op: 'Conv2D', inputs: [input], attrs: { filters, kernel_size: 1, use_bias: false, ...extra } });
+
+const OUTPUTS = ['u', 'v', 'w', 'd', 'p', 'q'];
+const graph: GraphFile = {
+  format: 'deepwire-graph', version: 1, outputs: OUTPUTS,
+  nodes: [
+    { id: 'x', op: 'Input', attrs: { shape: [5, 7, 6] } },
+    // A concat whose members are read at offsets 0 (12 channels) and 13 (of 25): vec4 and scalar loads.
+    { id: 'a', op: 'Conv2D', inputs: ['x'], attrs: { filters: 12, kernel_size: 3, padding: 'same' } },
+    { id: 'b', op: 'Conv2D', inputs: ['x'], attrs: { filters: 1, kernel_size: 3, padding: 'same' } },
+    { id: 'c', op: 'Conv2D', inputs: ['x'], attrs: { filters: 12, kernel_size: 3, padding: 'same', activation: 'relu' } },
+    { id: 'cat', op: 'Concatenate', inputs: ['a', 'b', 'c'], attrs: { axis: -1 } },
+    // DenseNet's bottleneck: BN + ReLU of the whole concat, 32 filters (a whole quad of 8-filter blocks).
+    bn('bn_cat', 'cat'), act('r_cat', 'bn_cat', 'relu'), conv1('u', 'r_cat', 32, { activation: 'relu' }),
+    // The raw input, 6 channels, through a sigmoid, into 13 filters with a bias, stride 2.
+    bn('bn_x', 'x'), act('s_x', 'bn_x', 'sigmoid'),
+    conv1('v', 's_x', 13, { strides: 2, use_bias: true, bias_initializer: { name: 'random_uniform', minval: -1, maxval: 1 } }),
+    // Normalization with adapted statistics, then swish, of the concat member at offset 13.
+    { id: 'n_c', op: 'Normalization', inputs: ['c'], attrs: { axis: -1, mean: Array.from({ length: 12 }, (_, i) => 0.1 * i - 0.4), variance: Array.from({ length: 12 }, (_, i) => 0.5 + 0.1 * i) } },
+    act('sw_c', 'n_c', 'swish'), conv1('w', 'sw_c', 9),
+    // Rescaling (no activation) into a Dense.
+    { id: 'rs', op: 'Rescaling', inputs: ['a'], attrs: { scale: 1 / 3, offset: -0.5 } },
+    { id: 'd', op: 'Dense', inputs: ['rs'], attrs: { units: 7 } },
+    // ResNetV2's pre-activation: BN + ReLU6 read by two 1×1 convs.
+    bn('pre', 'c'), act('pre_r', 'pre', 'relu6'), conv1('p', 'pre_r', 16), conv1('q', 'pre_r', 8, { strides: 2 }),
+  ],
+};
+
+const FOLDED = ['bn_cat', 'r_cat', 'bn_x', 's_x', 'n_c', 'sw_c', 'rs', 'pre', 'pre_r'];
+
+type Path = Partial<Pick<LowerOptions, 'convKernel' | 'subgroups' | 'quadPixels' | 'splitK'>>;
+const PATHS: [string, Path][] = [
+  ['naive', { convKernel: 'naive' }],
+  ['direct', { convKernel: 'direct', subgroups: false }],
+  ...(gpu?.features.subgroups ? [
+    ['direct, 16-pixel quads', { convKernel: 'direct', subgroups: true, quadPixels: 16 }],
+    ['direct, 8-pixel quads', { convKernel: 'direct', subgroups: true, quadPixels: 8 }],
+  ] as [string, Path][] : []),
+  ['gemm', { convKernel: 'gemm', splitK: false }],
+  ['gemm, K split in 2', { convKernel: 'gemm', splitK: 2 }],
+  ['gemm64', { convKernel: 'gemm64', splitK: false }],
+  ['gemm64, K split in 2', { convKernel: 'gemm64', splitK: 2 }],
+];
+
+describe.skipIf(!gpu)('the input prologue: affine ops folded into the 1×1 convs that read them', () => {
+  it.each(PATHS)('%s', async (_name, options) => {
+    // Every affine and its activation is folded: no step of theirs, no tensor.
+    const report = analyzeGraph(graph);
+    const compiled = engine!.compile(report, materializeWeights(report, 1), { ...options, keep: OUTPUTS });
+    const steps = compiled.plan.steps;
+    compiled.destroy();
+    expect(steps.filter((s) => s.kernel === 'affine').map((s) => s.node)).toEqual([]);
+    const fused = steps.flatMap((s) => s.fused);
+    for (const id of FOLDED) expect(fused, id).toContain(id);
+    expect(steps.filter((s) => s.overrides.HAS_PROLOGUE).length).toBeGreaterThanOrEqual(6);
+
+    const { gpu: out, reference } = await compareWithReference(engine!, graph, { ...options, batch: 2 });
+    for (const id of OUTPUTS) expect(mismatches(out.tensors.get(id)!.data, reference.get(id)!.data, TOLERANCE.conv), id).toEqual([]);
+  });
+});
