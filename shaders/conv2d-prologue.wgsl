@@ -1,8 +1,9 @@
 // The conv kernels' input prologue: a per-channel affine and its activation applied to each input
 // value as it is loaded, PRE_ACT(x·scale + shift) — DenseNet's BatchNormalization + ReLU before each
-// 1×1 conv (and ResNetV2's pre-activation) run inside the conv, so the normalized tensor is never
-// written nor read back (src/compile/fusion.ts foldInputAffines). Kernels apply it to values inside
-// the image only: the padding stays zero, as it is around the affine's own output.
+// 1×1 conv, ResNetV2's pre-activation, Xception's ReLU before a separable conv (scale 1, shift 0) run
+// inside the conv, so the transformed tensor is never written nor read back (src/compile/fusion.ts
+// foldInputAffines). Kernels apply it to values inside the image only: the padding stays zero, as it
+// is around the affine's own output.
 // inAffine: per group of 4 channels q, [2q] the 4 scales and [2q + 1] the 4 shifts (zeros past C).
 override HAS_PROLOGUE: bool = false;
 

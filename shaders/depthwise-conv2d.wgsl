@@ -1,4 +1,4 @@
-// uses: activation, epilogue (prepended by src/compile/kernels.ts, in this order)
+// uses: activation, epilogue, conv2d-prologue (prepended by src/compile/kernels.ts, in this order)
 // depthwise conv2d: one invocation per output value; output channel oc = c·DM + m reads input
 // channel c only. Kernel [KH, KW, C, DM] (Keras layout). Reference: src/ops/depthwise-conv2d.ts
 struct Params {
@@ -32,7 +32,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     for (var kx = 0u; kx < p.KW; kx++) {
       let ix = i32(ox * p.SW + kx * p.DW) - i32(p.padLeft);
       if ((ix < 0) | (ix >= i32(p.W))) { continue; }
-      acc = fma(x[((n * p.H + u32(iy)) * p.W + u32(ix)) * p.xStride + p.xOffset + c],
+      acc = fma(prologue1(x[((n * p.H + u32(iy)) * p.W + u32(ix)) * p.xStride + p.xOffset + c], c),
                 w[(ky * p.KW + kx) * p.OC + oc], acc);
     }
   }

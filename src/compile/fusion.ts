@@ -6,9 +6,10 @@
 //     weights) (+ activation) (+ the residual Add of a ResNet block) (+ activation) become one dispatch;
 //  2. a ZeroPadding2D whose only consumer is a conv or a 'valid' pool becomes that consumer's padding;
 //  3. branches feeding a channel Concatenate write into their slice of it (outermost concat first);
-//  4. a per-channel affine op (BatchNormalization, Normalization, Rescaling) and the activation after it
-//     whose consumers are all 1×1 convs (DenseNet's BN + ReLU before each bottleneck and transition,
-//     ResNetV2's pre-activation) run in those convs, as they load their input (conv2d-prologue.wgsl);
+//  4. a per-channel affine op (BatchNormalization, Normalization, Rescaling) and the activation after
+//     it, or an activation alone, whose consumers are all 1×1, depthwise or separable convs (DenseNet's
+//     BN + ReLU before each bottleneck and transition, ResNetV2's pre-activation, Xception's ReLU before
+//     a SeparableConv2D) run in those convs, as they load their input (conv2d-prologue.wgsl);
 //  5. an activation after a merge runs in the merge's last dispatch, and one after an affine op that
 //     stays (its consumers are not all 1×1 convs) in the affine's.
 import { attrsOf } from './context.ts';
@@ -33,9 +34,9 @@ export interface ConvGroup {
   final: NodeReport;
 }
 
-/** A per-channel affine op (and its activation) a conv applies to its input as it loads it. */
+/** A per-channel affine op and its activation, or an activation alone, that a conv applies to its input as it loads it. */
 export interface InputAffine {
-  affine: NodeReport;
+  affine?: NodeReport;
   act?: NodeReport;
   /** The tensor the conv reads instead of the activation's (or the affine's): the affine's input. */
   source: string;
@@ -158,11 +159,13 @@ function foldZeroPadding(report: GraphReport, plan: FusionPlan, soleConsumer: (i
 }
 
 /**
- * An affine op (+ its activation) whose every consumer is a 1×1 Conv2D or a Dense, each the conv of
- * its group, reading it as its only input: no dispatch and no tensor; each conv applies it to the
- * values it loads. 1×1 only: no padding to keep at zero, no Winograd, no ROW loads (conv-kernel.ts),
- * and what DenseNet and ResNetV2 need. Runs before the concat slices are assigned, which must see
- * that such a conv reads the affine's input.
+ * An affine op (+ its activation), or an activation no other dispatch absorbs, whose every consumer
+ * reads it as its only input and is the conv of its group taking an input prologue — a 1×1 Conv2D, a
+ * Dense, a DepthwiseConv2D or a SeparableConv2D (its depthwise half) — has no dispatch and no tensor:
+ * each of those convs applies it to the values it loads (inside the image only, so padding stays 0).
+ * Not other Conv2Ds: Winograd's input transform and ROW loads (conv-kernel.ts) have no prologue.
+ * DenseNet's and ResNetV2's BN + ReLU, Xception's and NASNet's ReLU before a SeparableConv2D. Runs
+ * before the concat slices are assigned, which must see that such a conv reads the affine's input.
  */
 function foldInputAffines(
   report: GraphReport, plan: FusionPlan, consumers: Map<string, string[]>,
@@ -172,18 +175,30 @@ function foldInputAffines(
   const takesPrologue = (c: NodeReport, input: string): boolean => {
     if (!groupConvs.has(c.id) || c.inputs.length !== 1 || c.inputs[0] !== input || plan.foldedPads.has(c.id)) return false;
     const a = attrsOf<Partial<Conv2DAttrs>>(c);
-    return c.op === 'Dense' || (c.op === 'Conv2D' && (a.groups ?? 1) === 1 && a.kernel_size!.every((k) => k === 1));
+    return c.op === 'Dense' || c.op === 'DepthwiseConv2D' || c.op === 'SeparableConv2D'
+      || (c.op === 'Conv2D' && (a.groups ?? 1) === 1 && a.kernel_size!.every((k) => k === 1));
   };
-  for (const r of report.nodes) {
-    if (!traits(r).affine || plan.fusedAway.has(r.id) || plan.groups.has(r.id)) continue;
-    const next = soleConsumer(r.id);
-    const act = next && isFoldableActivation(next) && !plan.groups.has(next.id) ? next : undefined;
+  /** An activation that the merge or affine op before it will run in its own dispatch. */
+  const absorbed = (r: NodeReport): boolean => {
+    const producer = report.byId.get(r.inputs[0])!;
+    return !!(traits(producer).merge || traits(producer).affine) && soleConsumer(producer.id) === r;
+  };
+  for (const id of report.order) {
+    const r = report.byId.get(id)!;
+    if (plan.fusedAway.has(r.id) || plan.groups.has(r.id)) continue;
+    let affine: NodeReport | undefined, act: NodeReport | undefined;
+    if (traits(r).affine) {
+      affine = r;
+      const next = soleConsumer(r.id);
+      if (next && isFoldableActivation(next) && !plan.groups.has(next.id)) act = next;
+    } else if (isFoldableActivation(r) && !absorbed(r)) act = r;
+    else continue;
     const tail = act ?? r;
     const users = consumers.get(tail.id) ?? [];
-    if (!users.length || keep.has(r.id) || keep.has(tail.id) || report.outputs.includes(r.id) || report.outputs.includes(tail.id)) continue;
+    if (!users.length || [r, tail].some((m) => keep.has(m.id) || report.outputs.includes(m.id))) continue;
     if (!users.every((u) => takesPrologue(report.byId.get(u)!, tail.id))) continue;
-    for (const u of users) plan.inputAffines.set(u, { affine: r, act, source: r.inputs[0] });
-    for (const m of [r, act]) {
+    for (const u of users) plan.inputAffines.set(u, { affine, act, source: r.inputs[0] });
+    for (const m of [affine, act]) {
       if (!m) continue;
       plan.fusedAway.add(m.id);
       plan.computedBy.set(m.id, users[0]);

@@ -1,7 +1,7 @@
 // The conv kernels' input prologue (conv2d-prologue.wgsl): a BatchNormalization, Normalization or
-// Rescaling and the activation after it, folded into the 1×1 convs that read them (fusion.ts
-// foldInputAffines), against the float64 reference, on every conv kernel a 1×1 conv can take and with
-// K split. The graph holds what the loads must get right: a source that is a concat slice at an
+// Rescaling and the activation after it, or an activation alone, folded into the 1×1, depthwise and
+// separable convs that read them (fusion.ts foldInputAffines), against the float64 reference, on every
+// conv kernel such a conv can take and with K split. The graph holds what the loads must get right: a source that is a concat slice at an
 // offset not divisible by 4 (scalar loads) and one at offset 0 (vec4 loads), 6 channels (a partial
 // group of 4, past which a sigmoid of the padding would be 0.5 if it were not masked), a strided 1×1
 // conv, a Dense, and ResNetV2's pre-activation feeding two convs.
@@ -10,6 +10,7 @@ import { analyzeGraph } from '../graph/analyze.ts';
 import type { GraphFile, GraphNode } from '../graph/types.ts';
 import { Engine } from '../runtime/engine.ts';
 import { materializeWeights } from '../runtime/reference.ts';
+import { bn } from '../testing/blocks.ts';
 import { compareWithReference } from '../testing/compare.ts';
 import { mismatches, TOLERANCE } from '../testing/expect-close.ts';
 import { testGpu } from '../testing/gpu.ts';
@@ -18,20 +19,11 @@ import type { LowerOptions } from './lower.ts';
 const gpu = await testGpu();
 const engine = gpu ? await Engine.create(async () => gpu) : null;
 
-/** BatchNormalization with statistics far from the identity, so a missed or doubled transform shows. */
-const bn = (id: string, input: string): GraphNode => ({
-  id, op: 'BatchNormalization', inputs: [input], attrs: {
-    gamma_initializer: { name: 'random_uniform', minval: 0.5, maxval: 1.5 },
-    beta_initializer: { name: 'random_normal', stddev: 0.5 },
-    moving_mean_initializer: { name: 'random_normal', stddev: 0.5 },
-    moving_variance_initializer: { name: 'random_uniform', minval: 0.5, maxval: 2 },
-  },
-});
 const act = (id: string, input: string, activation: string): GraphNode => ({ id, op: 'Activation', inputs: [input], attrs: { activation } });
 const conv1 = (id: string, input: string, filters: number, extra: Record<string, unknown> = {}): GraphNode =>
   ({ id, op: 'Conv2D', inputs: [input], attrs: { filters, kernel_size: 1, use_bias: false, ...extra } });
 
-const OUTPUTS = ['u', 'v', 'w', 'd', 'p', 'q'];
+const OUTPUTS = ['u', 'v', 'w', 'd', 'p', 'q', 's', 'dw', 'tc'];
 const graph: GraphFile = {
   format: 'deepwire-graph', version: 1, outputs: OUTPUTS,
   nodes: [
@@ -54,10 +46,18 @@ const graph: GraphFile = {
     { id: 'd', op: 'Dense', inputs: ['rs'], attrs: { units: 7 } },
     // ResNetV2's pre-activation: BN + ReLU6 read by two 1×1 convs.
     bn('pre', 'c'), act('pre_r', 'pre', 'relu6'), conv1('p', 'pre_r', 16), conv1('q', 'pre_r', 8, { strides: 2 }),
+    // Xception's ReLU alone before a 3×3 'same' SeparableConv2D (the padding must stay 0, not relu(0)
+    // — and under an elu it would be -0 → 0 but exp(0) − 1 = 0 too, so a sigmoid (0.5) is the test).
+    act('sg', 'a', 'sigmoid'),
+    { id: 's', op: 'SeparableConv2D', inputs: ['sg'], attrs: { filters: 10, kernel_size: 3, padding: 'same', depth_multiplier: 2 } },
+    // BN + ELU before a strided, padded DepthwiseConv2D; an activation alone before a 1×1 conv.
+    bn('bn_dw', 'c'), act('e_dw', 'bn_dw', 'elu'),
+    { id: 'dw', op: 'DepthwiseConv2D', inputs: ['e_dw'], attrs: { kernel_size: 3, strides: 2, padding: 'same', activation: 'relu' } },
+    act('t', 'x', 'tanh'), conv1('tc', 't', 5),
   ],
 };
 
-const FOLDED = ['bn_cat', 'r_cat', 'bn_x', 's_x', 'n_c', 'sw_c', 'rs', 'pre', 'pre_r'];
+const FOLDED = ['bn_cat', 'r_cat', 'bn_x', 's_x', 'n_c', 'sw_c', 'rs', 'pre', 'pre_r', 'sg', 'bn_dw', 'e_dw', 't'];
 
 type Path = Partial<Pick<LowerOptions, 'convKernel' | 'subgroups' | 'quadPixels' | 'splitK'>>;
 const PATHS: [string, Path][] = [
@@ -83,7 +83,7 @@ describe.skipIf(!gpu)('the input prologue: affine ops folded into the 1×1 convs
     expect(steps.filter((s) => s.kernel === 'affine').map((s) => s.node)).toEqual([]);
     const fused = steps.flatMap((s) => s.fused);
     for (const id of FOLDED) expect(fused, id).toContain(id);
-    expect(steps.filter((s) => s.overrides.HAS_PROLOGUE).length).toBeGreaterThanOrEqual(6);
+    expect(new Set(steps.filter((s) => s.overrides.HAS_PROLOGUE).map((s) => s.node))).toEqual(new Set(OUTPUTS));
 
     const { gpu: out, reference } = await compareWithReference(engine!, graph, { ...options, batch: 2 });
     for (const id of OUTPUTS) expect(mismatches(out.tensors.get(id)!.data, reference.get(id)!.data, TOLERANCE.conv), id).toEqual([]);

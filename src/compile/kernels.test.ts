@@ -73,7 +73,7 @@ describe('preludes, as each shader names them', () => {
 
   it('every conv kernel that loads its input passes each load through the input prologue', () => {
     const withPrologue = Object.entries(KERNELS).filter(([, k]) => k.bindings.some((b) => b.name === 'inAffine')).map(([name]) => name);
-    expect(withPrologue.sort()).toEqual(['conv2dDirect', 'conv2dDirectQuad', 'conv2dDirectQuad16', 'conv2dGemm', 'conv2dGemm64', 'conv2dGrouped', 'conv2dNaive']);
+    expect(withPrologue.sort()).toEqual(['conv2dDirect', 'conv2dDirectQuad', 'conv2dDirectQuad16', 'conv2dGemm', 'conv2dGemm64', 'conv2dGrouped', 'conv2dNaive', 'depthwiseConv2d']);
     for (const name of withPrologue) {
       const loads = KERNELS[name as keyof typeof KERNELS].code.split('\n').filter((l) => /\bx4?\[/.test(l) && !l.trim().startsWith('//'));
       expect(loads.length, name).toBeGreaterThan(0);

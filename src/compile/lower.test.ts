@@ -80,7 +80,8 @@ describe('fusion and concat in place', () => {
     expect(c1.bindings.inAffine.kind).toBe('constant');
     expect(c1.overrides).toMatchObject({ HAS_PROLOGUE: true, PRE_ACT: 1 });
     // Kept for inspection, the affine (or its activation) has a tensor, so a step, of its own.
-    expect(dispatches(lower(block, { keep: ['t_c', 'l1_bn1'] }))).toEqual(expect.arrayContaining(['l1_bn1', 'l1_r1', 'l1_c1+l1_bn2+l1_r2']));
+    // (The ReLU after a kept BatchNormalization is an activation alone, and goes into the conv.)
+    expect(dispatches(lower(block, { keep: ['t_c', 'l1_bn1'] }))).toEqual(expect.arrayContaining(['l1_bn1', 'l1_c1+l1_r1+l1_bn2+l1_r2']));
     expect(dispatches(lower(block, { keep: ['t_c', 'l1_r1'] }))).toEqual(expect.arrayContaining(['l1_bn1+l1_r1', 'l1_c1+l1_bn2+l1_r2']));
   });
 
@@ -94,6 +95,12 @@ describe('fusion and concat in place', () => {
     const two = dispatches(lower(base([c1('a'), c1('b'), { id: 'add', op: 'Concatenate', inputs: ['a', 'b'] }], ['add'])));
     expect(two).toEqual(expect.arrayContaining(['a+bn+r', 'b+bn+r']));
     expect(two.some((d) => d.startsWith('bn'))).toBe(false);
+    // An activation alone before a separable conv (Xception) runs in its depthwise half's loads.
+    const sep = lower({ format: 'deepwire-graph', version: 1, outputs: ['s'], nodes: [
+      { id: 'x', op: 'Input', attrs: { shape: [6, 6, 8] } }, { id: 'r', op: 'ReLU', inputs: ['x'], attrs: {} },
+      { id: 's', op: 'SeparableConv2D', inputs: ['r'], attrs: { filters: 4, kernel_size: 3, padding: 'same' } }] });
+    expect(dispatches(sep)).toEqual(['s', 's+r']);
+    expect(sep.steps.map((s) => [s.kernel, !!s.overrides.HAS_PROLOGUE])).toEqual([['depthwiseConv2d', true], ['conv2dGemm', false]]);
     // A 3×3 conv, a grouped 1×1 conv, a pool beside the conv, or the ReLU as a graph output: the affine step stays.
     for (const [name, nodes, outputs] of [
       ['3×3', [c1('a', { kernel_size: 3, padding: 'same' })], ['a']],

@@ -4,7 +4,7 @@
 import type { GraphFile, GraphNode } from '../graph/types.ts';
 
 /** BatchNormalization with non-trivial statistics, so folding it into the conv is really tested. */
-const bn = (id: string, input: string): GraphNode => ({
+export const bn = (id: string, input: string): GraphNode => ({
   id, op: 'BatchNormalization', inputs: [input], attrs: {
     gamma_initializer: { name: 'random_uniform', minval: 0.5, maxval: 1.5 },
     beta_initializer: { name: 'random_normal', stddev: 0.3 },

@@ -75,15 +75,18 @@ export function lowerConvGroup(g: ConvGroup, ctx: LoweringContext, winogradAffor
   }
   let x = ctx.pixels(conv.id, xv);
   let xBinding = x.binding;
+  // The input prologue goes to the step that reads the input: a SeparableConv2D's depthwise half.
+  const prologue = inputAffine && inputPrologue(inputAffine, ctx);
 
   if (conv.op === 'SeparableConv2D') {
     // The depthwise half into a scratch buffer, then the pointwise half as a 1×1 conv with the epilogue.
     const [wh, ww] = window2d('SeparableConv2D', [H, W, C], a.kernel_size!, a.strides!, a.dilation_rate!, a.padding as Padding);
     const DM = a.depth_multiplier!;
     const mid = ctx.intermediate(conv.id, separableDepthwiseId(conv.id), [wh.out, ww.out, C * DM]);
+    const { overrides, bindings } = prologueSteps(ctx, prologue);
     ctx.step({
-      node: conv.id, kernel: 'depthwiseConv2d', overrides: {},
-      bindings: { x: xBinding, w: ctx.constant(w.depthwise_kernel.data), bias: { kind: 'none' }, residual: { kind: 'none' }, y: { kind: 'view', view: mid } },
+      node: conv.id, kernel: 'depthwiseConv2d', overrides,
+      bindings: { x: xBinding, w: ctx.constant(w.depthwise_kernel.data), bias: { kind: 'none' }, residual: { kind: 'none' }, y: { kind: 'view', view: mid }, ...bindings },
       params: convParams({
         N, H, W, C, x, OH: wh.out, OW: ww.out, OC: C * DM, y: pixelView(mid)!,
         kernelSize: a.kernel_size!, strides: a.strides!, dilation: a.dilation_rate!, padTop: wh.padBefore, padLeft: ww.padBefore,
@@ -131,7 +134,7 @@ export function lowerConvGroup(g: ConvGroup, ctx: LoweringContext, winogradAffor
   if (g.bn && ctx.options.packOnDevice) throw new Error(`internal: ${conv.id}: a BatchNormalization folded into weights that change on the device`);
   convDispatch(ctx, {
     node: conv.id, fused, dims, groups, x: xBinding, kernel, bias, act, post: g.post ? activationOf(g.post)! : undefined,
-    residual: r, out: logits, winogradAffordable, prologue: inputAffine && inputPrologue(inputAffine, ctx),
+    residual: r, out: logits, winogradAffordable, prologue: conv.op === 'SeparableConv2D' ? undefined : prologue,
   });
   if (own === null) softmaxInto(ctx, conv.id, logits, yv);
 }
@@ -144,7 +147,9 @@ export interface InputPrologue {
 }
 
 function inputPrologue(f: InputAffine, ctx: LoweringContext): InputPrologue {
-  const { scale, shift } = affineScaleShift(f.affine, ctx);
+  const C = ctx.node(f.source).shape!.at(-1)!;
+  // An activation alone is the identity transform, then the activation.
+  const { scale, shift } = f.affine ? affineScaleShift(f.affine, ctx) : { scale: new Float32Array(C).fill(1), shift: new Float32Array(C) };
   const scaleShift = new Float32Array(Math.ceil(scale.length / 4) * 8);
   for (let c = 0; c < scale.length; c++) {
     const at = Math.floor(c / 4) * 8 + (c % 4);
@@ -190,13 +195,8 @@ export function convDispatch(ctx: LoweringContext, c: ConvCall): void {
   const choice = chooseConvKernel({ C, OC, groups, kernelSize, strides, dilation, input: x }, { ...ctx.options, winogradAffordable: c.winogradAffordable });
   const { kernel: kernelName, quad16, row, registerTiled } = choice;
   // The prologue's overrides and scale/shift binding go to every step that loads the input.
-  const prologue: Prologue = { overrides: {}, bindings: {} };
-  if (KERNELS[kernelName].bindings.some((b) => b.name === 'inAffine'))
-    prologue.bindings.inAffine = c.prologue ? ctx.constant(c.prologue.scaleShift) : { kind: 'none' };
-  if (c.prologue) {
-    if (choice.winograd || row || !prologue.bindings.inAffine) throw new Error(`internal: ${node}: ${choice.winograd ? 'Winograd' : row ? 'a ROW load' : kernelName} takes no input prologue`);
-    Object.assign(prologue.overrides, { HAS_PROLOGUE: true, ...activationOverrides('PRE', c.prologue.act) });
-  }
+  if (c.prologue && (choice.winograd || row)) throw new Error(`internal: ${node}: ${choice.winograd ? 'Winograd' : 'a ROW load'} takes no input prologue`);
+  const prologue = prologueSteps(ctx, c.prologue);
   if (choice.winograd) {
     if (ctx.options.packOnDevice || c.transpose) throw new Error(`internal: ${node}: Winograd weights are made at compile time only`);
     winogradConv(ctx, node, fused, dims, c.x, c.kernel, bias, overrides, c.out, r);
@@ -323,10 +323,15 @@ function winogradConv(
   }
 }
 
-/** What a step that loads the conv's input adds for the input prologue: none, or its scale/shift and PRE_ACT. */
+/** What a step that loads the conv's input adds for the input prologue: its scale/shift (or the dummy) and PRE_ACT. */
 interface Prologue {
   overrides: Record<string, number | boolean>;
   bindings: Record<string, Binding>;
+}
+
+function prologueSteps(ctx: LoweringContext, p: InputPrologue | undefined): Prologue {
+  return p ? { overrides: { HAS_PROLOGUE: true, ...activationOverrides('PRE', p.act) }, bindings: { inAffine: ctx.constant(p.scaleShift) } }
+    : { overrides: {}, bindings: { inAffine: { kind: 'none' } } };
 }
 
 /** A GEMM conv's operands, as convDispatch has them. */
