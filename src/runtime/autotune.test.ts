@@ -3,18 +3,23 @@
 // real measurement runs and is cached on an adapter is engine.gpu.test.ts's.
 import { describe, expect, it } from 'vitest';
 import type { ConvKernel } from '../compile/lower.ts';
-import { TUNE_CONVS, tuneConvKernel } from './autotune.ts';
+import { TUNE_CONVS, TUNE_SPLIT_TARGETS, tuneConvKernel } from './autotune.ts';
 import type { Engine } from './engine.ts';
 
-/** An engine whose runs report `table[kernel][conv]` ms as timestamps, recording what was compiled. */
-function timedEngine(table: Partial<Record<ConvKernel, [number, number]>>) {
+/**
+ * An engine whose runs report `table[kernel][conv]` ms as timestamps (at the default split-K target;
+ * `splits[target]` on the late conv at another), recording what was compiled ("kernel conv", plus
+ * "@target" where not the default).
+ */
+function timedEngine(table: Partial<Record<ConvKernel, [number, number]>>, splits: Record<number, number> = {}) {
   const compiled: string[] = [];
   const engine = {
-    info: { description: `table ${JSON.stringify(table)}` },
-    compile(report: { nodes: { id: string; shape: number[] }[] }, _w: unknown, { convKernel }: { convKernel: ConvKernel }) {
+    info: { description: `table ${JSON.stringify(table)} ${JSON.stringify(splits)}` },
+    compile(report: { nodes: { id: string; shape: number[] }[] }, _w: unknown, { convKernel, gemmWorkgroups }: { convKernel: ConvKernel; gemmWorkgroups: number }) {
       const conv = TUNE_CONVS.findIndex((c) => c.input[2] === report.nodes.find((n) => n.id === 'x')!.shape.at(-1));
-      compiled.push(`${convKernel} ${conv}`);
-      const ms = table[convKernel]![conv];
+      const other = gemmWorkgroups !== TUNE_SPLIT_TARGETS[0];
+      compiled.push(`${convKernel} ${conv}${other ? ` @${gemmWorkgroups}` : ''}`);
+      const ms = other ? splits[gemmWorkgroups] : table[convKernel]![conv];
       return { run: async () => ({ timings: { source: 'timestamp-query', totalMs: ms } }), destroy() {} };
     },
   } as unknown as Engine;
@@ -22,11 +27,19 @@ function timedEngine(table: Partial<Record<ConvKernel, [number, number]>>) {
 }
 
 describe('tuneConvKernel', () => {
-  it('on a GPU-like adapter times all three on both convs and keeps the smallest sum', async () => {
-    const { engine, compiled } = timedEngine({ direct: [0.3, 0.5], gemm: [0.2, 0.4], gemm64: [0.25, 0.2] });
+  it('on a GPU-like adapter times all three on both convs, keeps the smallest sum, then tunes its split K', async () => {
+    const { engine, compiled } = timedEngine({ direct: [0.3, 0.5], gemm: [0.2, 0.4], gemm64: [0.25, 0.2] }, { 0: 0.3, 1024: 0.15 });
     const result = await tuneConvKernel(engine, 3);
-    expect(compiled).toEqual(['direct 0', 'gemm 0', 'gemm64 0', 'direct 1', 'gemm 1', 'gemm64 1']);
-    expect(result).toEqual({ kernel: 'gemm64', ms: { direct: 0.8, gemm: 0.6000000000000001, gemm64: 0.45 }, pruned: [] });
+    expect(compiled).toEqual(['direct 0', 'gemm 0', 'gemm64 0', 'direct 1', 'gemm 1', 'gemm64 1', 'gemm64 1 @0', 'gemm64 1 @1024']);
+    expect(result).toEqual({
+      kernel: 'gemm64', gemmWorkgroups: 1024, ms: { direct: 0.8, gemm: 0.6000000000000001, gemm64: 0.45 }, pruned: [],
+      splitMs: { 256: 0.2, 0: 0.3, 1024: 0.15 },
+    });
+  });
+
+  it('keeps the default split-K target where no other is faster (a tie included)', async () => {
+    const { engine } = timedEngine({ direct: [1, 1], gemm: [0.5, 0.4], gemm64: [0.6, 0.5] }, { 0: 0.9, 1024: 0.4 });
+    expect(await tuneConvKernel(engine, 3)).toMatchObject({ kernel: 'gemm', gemmWorkgroups: 256, splitMs: { 256: 0.4, 0: 0.9, 1024: 0.4 } });
   });
 
   it('on a CPU-like adapter drops the GEMM after the first conv and never builds the wide one', async () => {
@@ -45,9 +58,11 @@ describe('tuneConvKernel', () => {
 
   it('keeps the wide GEMM in where it keeps up although the 32×32 one dropped out after the first conv', async () => {
     // gemm within 3× of direct, so gemm64 is tried; then gemm is over 3× gemm64's time and drops out.
-    const { engine, compiled } = timedEngine({ direct: [1, 1], gemm: [2.9, 1], gemm64: [0.9, 0.5] });
-    expect(await tuneConvKernel(engine, 3)).toEqual({ kernel: 'gemm64', ms: { direct: 2, gemm64: 1.4 }, pruned: ['gemm'] });
-    expect(compiled).toEqual(['direct 0', 'gemm 0', 'gemm64 0', 'direct 1', 'gemm64 1']);
+    const { engine, compiled } = timedEngine({ direct: [1, 1], gemm: [2.9, 1], gemm64: [0.9, 0.5] }, { 0: 0.7, 1024: 0.6 });
+    expect(await tuneConvKernel(engine, 3)).toEqual({
+      kernel: 'gemm64', gemmWorkgroups: 256, ms: { direct: 2, gemm64: 1.4 }, pruned: ['gemm'], splitMs: { 256: 0.5, 0: 0.7, 1024: 0.6 },
+    });
+    expect(compiled).toEqual(['direct 0', 'gemm 0', 'gemm64 0', 'direct 1', 'gemm64 1', 'gemm64 1 @0', 'gemm64 1 @1024']);
   });
 
   it('does not try the wide GEMM where the 32×32 one is far behind on the first conv', async () => {

@@ -4,11 +4,13 @@
 // one with few, where K is split. Timed with timestamp queries where offered. A candidate far behind
 // after a conv is not timed further, and the wide GEMM not at all where the GEMM is far behind: on
 // SwiftShader the GEMMs run 12× slower than the direct conv (and conv2d-gemm64 takes 6–8 s to compile
-// there), so the tune stays a few seconds on a CPU adapter. The choice is cached
-// (localStorage in a browser, a JSON file under the user's cache folder in Node) so later sessions
-// start with it; an entry written by an older deepwire (which timed direct and gemm) is still read.
+// there), so the tune stays a few seconds on a CPU adapter. Where a GEMM wins, its split-K policy is
+// tuned too, on the late conv: how many workgroups a conv should make before K is split (the default
+// for a big GPU, never, or four times as many). The choice is cached (localStorage in a browser, a
+// JSON file under the user's cache folder in Node) so later sessions start with it; an entry written
+// by an older deepwire (a kernel name alone: the default split) is still read.
 import { analyzeGraph } from '../graph/analyze.ts';
-import type { ConvKernel } from '../compile/lower.ts';
+import { GEMM_BUSY_WORKGROUPS, type ConvKernel } from '../compile/lower.ts';
 import type { Engine } from './engine.ts';
 import { materializeWeights } from './reference.ts';
 
@@ -30,19 +32,37 @@ export const TUNE_CONVS: readonly { input: [number, number, number]; filters: nu
   { input: [7, 7, 512], filters: 512 },
 ];
 
-export interface TuneResult {
+/**
+ * The split-K targets tried once a GEMM wins (LowerOptions.gemmWorkgroups: the workgroups a conv should
+ * make before K is split; 0 never splits), in order, so a tie keeps the default.
+ */
+export const TUNE_SPLIT_TARGETS: readonly number[] = [GEMM_BUSY_WORKGROUPS, 0, 4 * GEMM_BUSY_WORKGROUPS];
+
+/** What an adapter runs fastest: the conv kernel and, for a GEMM, its split-K target (absent: the default). */
+export interface Tuned {
   kernel: ConvKernel;
+  gemmWorkgroups?: number;
+}
+
+export interface TuneResult extends Tuned {
   /** Per candidate timed on every conv, the sum over TUNE_CONVS of each conv's median milliseconds. */
   ms: Partial<Record<ConvKernel, number>>;
   /** Candidates dropped, or never tried, for being TUNE_PRUNE times behind. */
   pruned: ConvKernel[];
+  /** With a GEMM: the late conv's median milliseconds at each split-K target. */
+  splitMs?: Record<number, number>;
 }
 
 /** The cached choice for an adapter, if any. */
-export async function cachedConvKernel(adapter: string): Promise<ConvKernel | undefined> {
+export async function cachedTune(adapter: string): Promise<Tuned | undefined> {
   const cached = (await readCache())[adapter];
-  // A name this version does not know (a newer deepwire's, or a damaged file) means measuring again.
-  return TUNE_CANDIDATES.find((k) => k === cached);
+  // An older deepwire cached the kernel's name alone; a name this version does not know (a newer
+  // deepwire's, or a damaged file) means measuring again.
+  const entry = typeof cached === 'string' ? { kernel: cached } : (cached ?? {}) as { kernel?: unknown; gemmWorkgroups?: unknown };
+  const kernel = TUNE_CANDIDATES.find((k) => k === entry.kernel);
+  if (!kernel) return undefined;
+  const split = entry.gemmWorkgroups;
+  return typeof split === 'number' && Number.isInteger(split) && split >= 0 ? { kernel, gemmWorkgroups: split } : { kernel };
 }
 
 /** Measures the candidates on `engine`, caches the winner under its adapter and returns it. */
@@ -50,22 +70,17 @@ export async function tuneConvKernel(engine: Engine, runs = 5): Promise<TuneResu
   const ms: TuneResult['ms'] = {};
   const farBehind = (k: ConvKernel, among: ConvKernel[]) => ms[k]! > TUNE_PRUNE * Math.min(...among.map((c) => ms[c]!));
   let alive = [...TUNE_CANDIDATES];
-  for (const [i, { input, filters }] of TUNE_CONVS.entries()) {
-    const report = analyzeGraph({
-      format: 'deepwire-graph', version: 1, outputs: ['y'],
-      nodes: [
-        { id: 'x', op: 'Input', attrs: { shape: input } },
-        { id: 'y', op: 'Conv2D', inputs: ['x'], attrs: { filters, kernel_size: 3, padding: 'same', activation: 'relu' } },
-      ],
-    });
-    const weights = materializeWeights(report, 0);
-    const x = { shape: [1, ...input], data: new Float32Array(input[0] * input[1] * input[2]).fill(0.5) };
+  /** The last (late) conv's time per candidate, at the default split-K target. */
+  const late: Partial<Record<ConvKernel, number>> = {};
+  for (const [i, conv] of TUNE_CONVS.entries()) {
     const timed: ConvKernel[] = [];
     for (const kernel of alive) {
       // A bigger-tiled form is first tried only where its base kept up; once timed it stands on its own.
       const base = REFINES[kernel];
       if (base && ms[kernel] === undefined && (!timed.includes(base) || farBehind(base, timed))) continue;
-      ms[kernel] = (ms[kernel] ?? 0) + await medianMs(engine, report, weights, x, kernel, runs);
+      const t = await medianMs(engine, conv, kernel, runs);
+      ms[kernel] = (ms[kernel] ?? 0) + t;
+      late[kernel] = t;
       timed.push(kernel);
     }
     // The far-behind drop out before the next conv; those still in finish the last one and are compared.
@@ -73,16 +88,32 @@ export async function tuneConvKernel(engine: Engine, runs = 5): Promise<TuneResu
   }
   for (const k of TUNE_CANDIDATES) if (!alive.includes(k)) delete ms[k];
   const kernel = alive.reduce((best, k) => (ms[k]! < ms[best]! ? k : best));
-  await writeCache({ ...(await readCache()), [engine.info.description]: kernel });
-  return { kernel, ms, pruned: TUNE_CANDIDATES.filter((k) => !alive.includes(k)) };
+  const tuned: Tuned = { kernel };
+  let splitMs: Record<number, number> | undefined;
+  if (kernel === 'gemm' || kernel === 'gemm64') {
+    // The late conv is where K splits (few output tiles): each other target timed there against the default.
+    splitMs = { [TUNE_SPLIT_TARGETS[0]]: late[kernel]! };
+    for (const target of TUNE_SPLIT_TARGETS.slice(1)) splitMs[target] = await medianMs(engine, TUNE_CONVS.at(-1)!, kernel, runs, target);
+    tuned.gemmWorkgroups = TUNE_SPLIT_TARGETS.reduce((best, t) => (splitMs![t] < splitMs![best] ? t : best));
+  }
+  await writeCache({ ...(await readCache()), [engine.info.description]: tuned });
+  return { ...tuned, ms, pruned: TUNE_CANDIDATES.filter((k) => !alive.includes(k)), ...(splitMs ? { splitMs } : {}) };
 }
 
-/** One conv's median time with `kernel`, after a warm-up run. */
-async function medianMs(
-  engine: Engine, report: ReturnType<typeof analyzeGraph>, weights: ReturnType<typeof materializeWeights>,
-  x: { shape: number[]; data: Float32Array }, kernel: ConvKernel, runs: number,
-): Promise<number> {
-  const compiled = engine.compile(report, weights, { convKernel: kernel });
+/** One tuning conv's median time with `kernel` (and a split-K target), after a warm-up run. */
+async function medianMs(engine: Engine, conv: (typeof TUNE_CONVS)[number], kernel: ConvKernel, runs: number, gemmWorkgroups?: number): Promise<number> {
+  const { input, filters } = conv;
+  const report = analyzeGraph({
+    format: 'deepwire-graph', version: 1, outputs: ['y'],
+    nodes: [
+      { id: 'x', op: 'Input', attrs: { shape: input } },
+      { id: 'y', op: 'Conv2D', inputs: ['x'], attrs: { filters, kernel_size: 3, padding: 'same', activation: 'relu' } },
+    ],
+  });
+  const weights = materializeWeights(report, 0);
+  const x = { shape: [1, ...input], data: new Float32Array(input[0] * input[1] * input[2]).fill(0.5) };
+  // The target explicitly, default included: a re-tune must not time candidates at the previous tune's.
+  const compiled = engine.compile(report, weights, { convKernel: kernel, gemmWorkgroups: gemmWorkgroups ?? TUNE_SPLIT_TARGETS[0] });
   try {
     await compiled.run({ x });
     const times: number[] = [];
@@ -97,7 +128,7 @@ async function medianMs(
   }
 }
 
-/** Adapter description → the kernel's name (the same shape since the first tune: old files read as they are). */
+/** Adapter description → its Tuned, or (written by an older deepwire) the kernel's name. */
 type Cache = Record<string, unknown>;
 
 /** The cache file in Node and Deno (Deno also has a localStorage, but tests point XDG_CACHE_HOME elsewhere); null in a page. */

@@ -217,12 +217,28 @@ describe.skipIf(!gpu)('Engine', () => {
       const next = await Engine.create(async () => gpu);
       expect(next.tunedConvKernel).toBe(kernel);
       expect(next.convKernel).toBe(kernel);
-      // A cache an older deepwire wrote is read as it is; a kernel name this one does not know is measured again.
+      // A cache an older deepwire wrote (the kernel's name alone) is read as it is, with the default
+      // split K; a kernel name this one does not know is measured again.
       const file = `${process.env.XDG_CACHE_HOME}/deepwire/conv-kernel.json`;
       await writeFile(file, JSON.stringify({ [gpu!.description]: 'gemm', 'another adapter': 'direct' }));
-      expect((await Engine.create(async () => gpu)).tunedConvKernel).toBe('gemm');
+      const old = await Engine.create(async () => gpu);
+      expect([old.tunedConvKernel, old.tunedGemmWorkgroups]).toEqual(['gemm', undefined]);
       await writeFile(file, JSON.stringify({ [gpu!.description]: 'gemm128' }));
       expect((await Engine.create(async () => gpu)).tunedConvKernel).toBeUndefined();
+      // A tuned split-K target reaches the compiles: 0 never splits the late conv that splits by default.
+      await writeFile(file, JSON.stringify({ [gpu!.description]: { kernel: 'gemm', gemmWorkgroups: 0 } }));
+      const unsplit = await Engine.create(async () => gpu);
+      expect([unsplit.tunedConvKernel, unsplit.tunedGemmWorkgroups]).toEqual(['gemm', 0]);
+      const late = analyzeGraph({ format: 'deepwire-graph', version: 1, outputs: ['y'], nodes: [
+        { id: 'x', op: 'Input', attrs: { shape: [7, 7, 512] } },
+        { id: 'y', op: 'Conv2D', inputs: ['x'], attrs: { filters: 512, kernel_size: 3, padding: 'same' } }] });
+      const kernels = (e: Engine) => {
+        const compiled = e.compile(late, materializeWeights(late, 1));
+        compiled.destroy();
+        return compiled.plan.steps.map((s) => s.kernel);
+      };
+      expect(kernels(unsplit)).toEqual(['conv2dGemm']);
+      expect(kernels(old)).toEqual(['conv2dGemm', 'conv2dSplitKReduce']);
     } finally {
       if (before === undefined) delete process.env.XDG_CACHE_HOME;
       else process.env.XDG_CACHE_HOME = before;

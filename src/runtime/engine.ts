@@ -9,7 +9,7 @@ import type { KernelName } from '../compile/kernels.ts';
 import { isContiguous, viewSpan, type Plan, type Step, type View } from '../compile/plan.ts';
 import { OpError } from '../ops/op.ts';
 import { acquireDevice, type DeviceInfo } from './device.ts';
-import { cachedConvKernel, tuneConvKernel, type TuneResult } from './autotune.ts';
+import { cachedTune, tuneConvKernel, type TuneResult } from './autotune.ts';
 import { EngineError, GpuRunError, scopedGpuWork, type CapturedGpuError } from './errors.ts';
 import { mapForReading } from './gpu-wait.ts';
 
@@ -91,7 +91,9 @@ export class Engine {
     const info = await acquire();
     if (!info) throw new EngineError('no WebGPU adapter found', undefined, 'use a browser with WebGPU, or in Node install the webgpu package (npm install webgpu) and, without a GPU, Debian\'s chromium (SwiftShader) and libvulkan1 — see README');
     const engine = new Engine(info, acquire);
-    engine.tunedConvKernel = await cachedConvKernel(info.description);
+    const tuned = await cachedTune(info.description);
+    engine.tunedConvKernel = tuned?.kernel;
+    engine.tunedGemmWorkgroups = tuned?.gemmWorkgroups;
     return engine;
   }
 
@@ -105,11 +107,14 @@ export class Engine {
 
   /** Set from the autotune cache at creation, or by `tune()`; until then `convKernel` guesses by adapter. */
   tunedConvKernel?: ConvKernel;
+  /** The GEMM's split-K target the autotune kept for this adapter (LowerOptions.gemmWorkgroups); undefined: the default. */
+  tunedGemmWorkgroups?: number;
 
   /** Measures the conv kernels on this adapter and keeps the fastest (src/runtime/autotune.ts). */
   async tune(): Promise<TuneResult> {
     const result = await tuneConvKernel(this);
     this.tunedConvKernel = result.kernel;
+    this.tunedGemmWorkgroups = result.gemmWorkgroups;
     return result;
   }
 
@@ -173,6 +178,7 @@ export class Engine {
     const lower = () => {
       const plan = lowerGraph(report, weights, {
         ...options, batch: options.batch ?? 1, keep, convKernel: options.convKernel ?? this.convKernel,
+        gemmWorkgroups: options.gemmWorkgroups ?? this.tunedGemmWorkgroups,
         subgroups: options.subgroups ?? this.info.features.subgroups, avoidKernels: new Set(this.unbuildable),
       });
       this.checkLimits(plan);

@@ -56,7 +56,7 @@ export interface TrainingOptions {
    * subgroups, kernels it failed to build); 'naive' runs every conv and its gradients on the spec
    * kernels (conv2d-naive, conv2d-backward-input, conv2d-backward-filter). Default: gemm.
    */
-  kernels?: Pick<LowerOptions, 'convKernel' | 'subgroups' | 'quadPixels' | 'avoidKernels'>;
+  kernels?: Pick<LowerOptions, 'convKernel' | 'subgroups' | 'quadPixels' | 'avoidKernels' | 'gemmWorkgroups'>;
   /** Steps the GPU's ring of per-step metrics holds (default METRICS_LOG_STEPS; small in tests). */
   metricsLogSteps?: number;
 }
