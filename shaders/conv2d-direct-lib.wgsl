@@ -103,7 +103,7 @@ fn tapIndex(o: vec3<i32>, ky: u32, kx: u32) -> vec3<i32> {
 /** Channels ci..ci+3 of tap t (tapIndex); zeros outside [lo, hi), without a branch. */
 fn tapLoad(t: vec3<i32>, ci: u32) -> vec4<f32> {
   let e = vec4<i32>(i32(ci)) + vec4<i32>(0, 1, 2, 3);
-  // The prologue never meets ROW: only 1×1 convs take one (fusion.ts), and ROW needs KW > 1.
+  // The prologue never meets ROW: chooseConvKernel turns ROW off for a conv with one.
   if (VEC_X) { return select(vec4<f32>(0.0), prologue4(x4[u32(max(t.x, 0)) / 4u + ci / 4u], ci), i32(ci) < t.z); }
   let i = vec4<u32>(max(vec4<i32>(t.x) + e, vec4<i32>(0)));
   return select(vec4<f32>(0.0), prologue4(vec4<f32>(x[i.x], x[i.y], x[i.z], x[i.w]), ci), (e >= vec4<i32>(t.y)) & (e < vec4<i32>(t.z)));

@@ -46,6 +46,8 @@ describe('chooseConvKernel', () => {
     expect(chooseConvKernel(stem, CPU_QUADS)).toMatchObject({ kernel: 'conv2dDirectQuad16', row: true });
     expect(chooseConvKernel({ ...stem, input: { stride: 6, offset: 3 } }, CPU_QUADS).row).toBe(false);
     expect(chooseConvKernel(stem, CPU_PLAIN).row).toBe(false);
+    // A conv with an input prologue (conv2d-prologue.wgsl) reads its taps one by one: the prologue is per channel.
+    expect(chooseConvKernel({ ...stem, prologue: true }, CPU_QUADS)).toMatchObject({ kernel: 'conv2dDirectQuad16', row: false });
   });
 
   it('the register-tiled kernels are the direct family and the grouped one', () => {

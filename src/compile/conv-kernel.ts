@@ -25,6 +25,8 @@ export interface ConvGeometry {
   dilation: [number, number];
   /** The input's channel stride and offset in floats (a concat slice has a stride above C). */
   input: { stride: number; offset: number };
+  /** An input prologue applies to each loaded value (conv2d-prologue.wgsl): no ROW loads, no Winograd. */
+  prologue?: boolean;
 }
 
 export interface ConvKernelOptions {
@@ -58,13 +60,13 @@ export interface ConvKernelChoice {
 }
 
 export function chooseConvKernel(g: ConvGeometry, options: ConvKernelOptions): ConvKernelChoice {
-  const { C, OC, groups, kernelSize, strides, dilation, input } = g;
+  const { C, OC, groups, kernelSize, strides, dilation, input, prologue } = g;
   const choice = options.convKernel ?? 'gemm';
   const quad16 = !!options.subgroups && options.quadPixels !== 8;
   const direct: KernelName = !options.subgroups ? 'conv2dDirect'
     : !quad16 ? (OC % 32 === 0 ? 'conv2dDirectQuad' : 'conv2dDirect')
     : 'conv2dDirectQuad16';
-  const row = quad16 && C % 4 !== 0 && C <= 16 && kernelSize[1] > 1 && dilation[1] === 1 && input.stride === C;
+  const row = !prologue && quad16 && C % 4 !== 0 && C <= 16 && kernelSize[1] > 1 && dilation[1] === 1 && input.stride === C;
   const CG = C / groups, OCG = OC / groups;
   const preferred: KernelName = choice === 'naive' ? 'conv2dNaive'
     : groups === 1 ? (choice === 'direct' ? direct : choice === 'gemm64' ? 'conv2dGemm64' : 'conv2dGemm')
@@ -75,7 +77,7 @@ export function chooseConvKernel(g: ConvGeometry, options: ConvKernelOptions): C
   const fallback: KernelName = preferred === 'conv2dGemm64' && !avoid?.has('conv2dGemm') ? 'conv2dGemm' : 'conv2dNaive';
   const kernel: KernelName = avoid?.has(preferred) ? fallback : preferred;
   // Winograd's input transform reads whole vec4s of channels.
-  const winograd = quad16 && kernel === direct && C % 4 === 0 && input.stride % 4 === 0 && input.offset % 4 === 0 && options.winograd !== false
+  const winograd = !prologue && quad16 && kernel === direct && C % 4 === 0 && input.stride % 4 === 0 && input.offset % 4 === 0 && options.winograd !== false
     && kernelSize.every((k) => k === 3) && strides.every((k) => k === 1) && dilation.every((k) => k === 1)
     && (options.winograd === true || !!options.winogradAffordable) && !WINOGRAD_KERNELS.some((k) => avoid?.has(k));
   return { kernel, winograd, registerTiled: kernel === direct || kernel === 'conv2dGrouped', quad16, row };

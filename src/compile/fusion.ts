@@ -11,7 +11,7 @@
 //     BN + ReLU before each bottleneck and transition, ResNetV2's pre-activation, Xception's ReLU before
 //     a SeparableConv2D) run in those convs, as they load their input (conv2d-prologue.wgsl);
 //  5. an activation after a merge runs in the merge's last dispatch, and one after an affine op that
-//     stays (its consumers are not all 1×1 convs) in the affine's.
+//     stays (its consumers are not all such convs) in the affine's.
 import { attrsOf } from './context.ts';
 import type { GraphReport, NodeReport } from '../graph/analyze.ts';
 import type { Conv2DAttrs } from '../ops/conv2d.ts';

@@ -23,7 +23,7 @@ const act = (id: string, input: string, activation: string): GraphNode => ({ id,
 const conv1 = (id: string, input: string, filters: number, extra: Record<string, unknown> = {}): GraphNode =>
   ({ id, op: 'Conv2D', inputs: [input], attrs: { filters, kernel_size: 1, use_bias: false, ...extra } });
 
-const OUTPUTS = ['u', 'v', 'w', 'd', 'p', 'q', 's', 'dw', 'tc'];
+const OUTPUTS = ['u', 'v', 'w', 'd', 'p', 'q', 's', 'dw', 'tc', 'dw1'];
 const graph: GraphFile = {
   format: 'deepwire-graph', version: 1, outputs: OUTPUTS,
   nodes: [
@@ -54,10 +54,15 @@ const graph: GraphFile = {
     bn('bn_dw', 'c'), act('e_dw', 'bn_dw', 'elu'),
     { id: 'dw', op: 'DepthwiseConv2D', inputs: ['e_dw'], attrs: { kernel_size: 3, strides: 2, padding: 'same', activation: 'relu' } },
     act('t', 'x', 'tanh'), conv1('tc', 't', 5),
+    // One channel: a DepthwiseConv2D is then a Conv2D with groups = 1, which the quad kernel would
+    // read window row by window row (ROW) — not with a prologue.
+    { id: 'x1', op: 'Input', attrs: { shape: [7, 6, 1] } },
+    { id: 'rs1', op: 'Rescaling', inputs: ['x1'], attrs: { scale: 1 / 3, offset: -0.5 } },
+    { id: 'dw1', op: 'DepthwiseConv2D', inputs: ['rs1'], attrs: { kernel_size: 3, padding: 'same', depth_multiplier: 4 } },
   ],
 };
 
-const FOLDED = ['bn_cat', 'r_cat', 'bn_x', 's_x', 'n_c', 'sw_c', 'rs', 'pre', 'pre_r', 'sg', 'bn_dw', 'e_dw', 't'];
+const FOLDED = ['bn_cat', 'r_cat', 'bn_x', 's_x', 'n_c', 'sw_c', 'rs', 'pre', 'pre_r', 'sg', 'bn_dw', 'e_dw', 't', 'rs1'];
 
 type Path = Partial<Pick<LowerOptions, 'convKernel' | 'subgroups' | 'quadPixels' | 'splitK'>>;
 const PATHS: [string, Path][] = [

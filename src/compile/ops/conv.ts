@@ -180,7 +180,7 @@ export interface ConvCall {
   residual: Residual;
   out: View;
   winogradAffordable: boolean;
-  /** An affine op applied to the input as it is loaded; only for 1×1 convs (fusion.ts). */
+  /** An affine op applied to the input as it is loaded (fusion.ts foldInputAffines). */
   prologue?: InputPrologue;
 }
 
@@ -192,9 +192,10 @@ export function convDispatch(ctx: LoweringContext, c: ConvCall): void {
     ...activationOverrides('ACT', act), ...(c.post ? activationOverrides('POST', c.post) : {}),
     HAS_BIAS: bias !== null, HAS_RESIDUAL: r.binding.kind !== 'none',
   };
-  const choice = chooseConvKernel({ C, OC, groups, kernelSize, strides, dilation, input: x }, { ...ctx.options, winogradAffordable: c.winogradAffordable });
+  const choice = chooseConvKernel({ C, OC, groups, kernelSize, strides, dilation, input: x, prologue: !!c.prologue }, { ...ctx.options, winogradAffordable: c.winogradAffordable });
   const { kernel: kernelName, quad16, row, registerTiled } = choice;
-  // The prologue's overrides and scale/shift binding go to every step that loads the input.
+  // The prologue's overrides and scale/shift binding go to every step that loads the input
+  // (chooseConvKernel chooses neither Winograd nor ROW loads for a conv with one: they have none).
   if (c.prologue && (choice.winograd || row)) throw new Error(`internal: ${node}: ${choice.winograd ? 'Winograd' : 'a ROW load'} takes no input prologue`);
   const prologue = prologueSteps(ctx, c.prologue);
   if (choice.winograd) {

@@ -5,8 +5,7 @@
 // and Rescaling learn nothing: their gradient is dy times the affine map's scale (gradient-copy.wgsl).
 import type { NodeReport } from '../../graph/analyze.ts';
 import { attrsOf, type LoweringContext } from '../../compile/context.ts';
-import { lowerAffine } from '../../compile/ops/affine.ts';
-import { bnScaleShift } from '../../compile/ops/affine.ts';
+import { bnScaleShift, lowerAffine } from '../../compile/ops/affine.ts';
 import { pixelView, type Binding, type View } from '../../compile/plan.ts';
 import type { BatchNormalizationAttrs } from '../../ops/batch-normalization.ts';
 import type { DropoutAttrs } from '../../ops/dropout.ts';
