@@ -80,7 +80,7 @@ async function measure(): Promise<FixedCostReport> {
   const idleMs = Number(q.get('idle') ?? 100);
   const ids = (q.get('workloads') ?? 'W1,W2').split(',') as WorkloadId[];
   const engine = await Engine.create();
-  if (engine.tunedConvKernel === undefined) await engine.tune();
+  if (engine.tuned === undefined) await engine.tune();
   const device = engine.device;
   const mapRoundTrip = transferRoundTrip(device, 0, 16);
   await mapRoundTrip();

@@ -35,7 +35,7 @@ async function ortReference(w: Workload): Promise<Float32Array> {
 }
 
 let engine = await Engine.create();
-if (engine.tunedConvKernel === undefined) {
+if (engine.tuned === undefined) {
   // As in the page: once per adapter (cached), on a device of its own.
   await engine.tune();
   engine.device.destroy();

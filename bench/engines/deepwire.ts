@@ -8,7 +8,7 @@ import { freshOutputs, type Prepare } from './types.ts';
 export const prepare: Prepare = async (w) => {
   let engine = await Engine.create();
   let note: string | undefined;
-  if (engine.tunedConvKernel === undefined) {
+  if (engine.tuned === undefined) {
     const t = performance.now();
     await engine.tune();
     note = `conv kernel autotuned for this adapter in ${(performance.now() - t).toFixed(0)} ms (once, cached; not timed)`;
@@ -21,7 +21,7 @@ export const prepare: Prepare = async (w) => {
   // (bench/run.ts --fresh-outputs) allocates a new one each run instead.
   const into = freshOutputs() ? undefined : { [w.output]: new Float32Array(w.report.byId.get(w.output)!.shape!.reduce((a, b) => a * b, 1)) };
   return {
-    adapter: `${engine.info.description} (conv kernel ${engine.convKernel}${engine.tunedGemmWorkgroups === undefined ? '' : `, split K past ${engine.tunedGemmWorkgroups || 'never'} workgroups`})`,
+    adapter: `${engine.info.description} (conv kernel ${engine.convKernel}${engine.tuned?.gemmWorkgroups === undefined ? '' : `, split K past ${engine.tuned.gemmWorkgroups || 'never'} workgroups`})`,
     note,
     async build() {
       // `lower` (bench/run.ts --deepwire-variants): lowering options to compare kernels.

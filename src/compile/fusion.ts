@@ -11,14 +11,18 @@
 //     BN + ReLU before each bottleneck and transition, ResNetV2's pre-activation, Xception's ReLU before
 //     a SeparableConv2D) run in those convs, as they load their input (conv2d-prologue.wgsl);
 //  5. an activation after a merge runs in the merge's last dispatch, and one after an affine op that
-//     stays (its consumers are not all such convs) in the affine's.
+//     stays (its consumers are not all such convs) in the affine's;
+//  6. conv groups that read one tensor with one geometry and one epilogue and feed only other convs
+//     (Inception's 1×1 reductions before its 3×3 and 5×5 branches) run as one conv, their filters side
+//     by side: one dispatch and one read of the input instead of one per conv (TensorRT's horizontal
+//     fusion); each group's tensor is its channel slice of the shared output, read as concat members are.
 import { attrsOf } from './context.ts';
 import type { GraphReport, NodeReport } from '../graph/analyze.ts';
 import type { Conv2DAttrs } from '../ops/conv2d.ts';
 import type { Pool2DAttrs } from '../ops/max-pool2d.ts';
 import type { ZeroPadding2DAttrs } from '../ops/zero-padding2d.ts';
 import { formatShape } from '../tensor.ts';
-import { activationOf } from './activation-codes.ts';
+import { activationCode, activationOf } from './activation-codes.ts';
 
 export type Pads = [[number, number], [number, number]];
 
@@ -32,6 +36,12 @@ export interface ConvGroup {
   residual?: string;
   post?: NodeReport;
   final: NodeReport;
+}
+
+/** Conv groups lowered as one conv (rule 6): `members[0]` (first in topological order) emits the dispatch. */
+export interface SiblingConvs {
+  /** In the order their filters sit in the shared output, which each member's final node is a channel slice of. */
+  members: ConvGroup[];
 }
 
 /** A per-channel affine op and its activation, or an activation alone, that a conv applies to its input as it loads it. */
@@ -61,6 +71,8 @@ export interface FusionPlan {
   affineActivations: Map<string, string>;
   /** A conv (its group's conv node) → the affine op it applies as it loads its input. */
   inputAffines: Map<string, InputAffine>;
+  /** Each member's final node → the conv groups it shares one dispatch with (rule 6). */
+  siblings: Map<string, SiblingConvs>;
 }
 
 /** What the GPU side of an op can do (src/ops/op.ts GpuTraits). */
@@ -73,6 +85,7 @@ export function planFusion(report: GraphReport, keep: ReadonlySet<string>): Fusi
   const plan: FusionPlan = {
     groups: new Map(), fusedAway: new Set(), computedBy: new Map(), foldedPads: new Map(),
     concatSlices: new Map(), concatBuffers: [], mergeActivations: new Map(), affineActivations: new Map(), inputAffines: new Map(),
+    siblings: new Map(),
   };
   const consumers = new Map<string, string[]>();
   for (const r of report.nodes) for (const i of r.inputs) consumers.set(i, [...(consumers.get(i) ?? []), r.id]);
@@ -84,20 +97,31 @@ export function planFusion(report: GraphReport, keep: ReadonlySet<string>): Fusi
     return node(c[0]);
   };
 
+  /**
+   * The merge or affine op whose dispatch runs activation `r` (rule 5): `r`'s producer, when `r` is its
+   * only consumer and the producer has a dispatch of its own. The one statement of that rule: the
+   * input prologue leaves such an activation alone, and the concat slices ask what its dispatch reads.
+   */
+  const absorbingProducer = (r: NodeReport): NodeReport | null => {
+    if (!isFoldableActivation(r) || plan.groups.has(r.id) || plan.fusedAway.has(r.id)) return null;
+    const producer = node(r.inputs[0]);
+    const t = traits(producer);
+    const ownDispatch = !plan.fusedAway.has(producer.id) && !plan.groups.has(producer.id);
+    return (t.merge || t.affine) && ownDispatch && soleConsumer(producer.id) === r ? producer : null;
+  };
+
   findConvGroups(report, plan, node, soleConsumer);
   foldZeroPadding(report, plan, soleConsumer);
-  foldInputAffines(report, plan, consumers, soleConsumer, keep);
-  assignConcatSlices(report, plan, node, soleConsumer);
+  foldInputAffines(report, plan, consumers, soleConsumer, keep, absorbingProducer);
+  assignConcatSlices(report, plan, node, absorbingProducer);
   for (const r of report.nodes) {
-    const t = traits(r);
-    if (!(t.merge || t.affine) || plan.fusedAway.has(r.id) || plan.groups.has(r.id)) continue;
-    const sole = soleConsumer(r.id);
-    if (sole && isFoldableActivation(sole) && !plan.groups.has(sole.id)) {
-      (t.merge ? plan.mergeActivations : plan.affineActivations).set(r.id, sole.id);
-      plan.fusedAway.add(sole.id);
-      plan.computedBy.set(sole.id, r.id);
-    }
+    const producer = absorbingProducer(r);
+    if (!producer) continue;
+    (traits(producer).merge ? plan.mergeActivations : plan.affineActivations).set(producer.id, r.id);
+    plan.fusedAway.add(r.id);
+    plan.computedBy.set(r.id, producer.id);
   }
+  mergeSiblingConvs(report, plan, consumers, keep);
   return plan;
 }
 
@@ -170,6 +194,7 @@ function foldZeroPadding(report: GraphReport, plan: FusionPlan, soleConsumer: (i
 function foldInputAffines(
   report: GraphReport, plan: FusionPlan, consumers: Map<string, string[]>,
   soleConsumer: (id: string) => NodeReport | null, keep: ReadonlySet<string>,
+  absorbingProducer: (r: NodeReport) => NodeReport | null,
 ): void {
   const groupConvs = new Set([...plan.groups.values()].map((g) => g.conv.id));
   const takesPrologue = (c: NodeReport, input: string): boolean => {
@@ -177,11 +202,6 @@ function foldInputAffines(
     const a = attrsOf<Partial<Conv2DAttrs>>(c);
     return c.op === 'Dense' || c.op === 'DepthwiseConv2D' || c.op === 'SeparableConv2D'
       || (c.op === 'Conv2D' && (a.groups ?? 1) === 1 && a.kernel_size!.every((k) => k === 1));
-  };
-  /** An activation that the merge or affine op before it will run in its own dispatch. */
-  const absorbed = (r: NodeReport): boolean => {
-    const producer = report.byId.get(r.inputs[0])!;
-    return !!(traits(producer).merge || traits(producer).affine) && soleConsumer(producer.id) === r;
   };
   for (const id of report.order) {
     const r = report.byId.get(id)!;
@@ -191,7 +211,7 @@ function foldInputAffines(
       affine = r;
       const next = soleConsumer(r.id);
       if (next && isFoldableActivation(next) && !plan.groups.has(next.id)) act = next;
-    } else if (isFoldableActivation(r) && !absorbed(r)) act = r;
+    } else if (isFoldableActivation(r) && !absorbingProducer(r)) act = r;
     else continue;
     const tail = act ?? r;
     const users = consumers.get(tail.id) ?? [];
@@ -206,8 +226,50 @@ function foldInputAffines(
   }
 }
 
+/**
+ * Conv groups that read one tensor (through the same input prologue, if any) with one kernel size,
+ * stride, dilation and padding, have one activation and nothing after it (no residual Add), and whose
+ * outputs are read only by other convs as their one input, become one conv with their filters side by
+ * side (rule 6). Only Conv2D with groups = 1, no folded padding, filters in whole groups of 4; not a
+ * group whose output is a concat slice (it has its own place to write), a kept node or an output
+ * (each keeps a buffer of its own: a trainer, which keeps every node, never gets merged weights).
+ */
+function mergeSiblingConvs(report: GraphReport, plan: FusionPlan, consumers: Map<string, string[]>, keep: ReadonlySet<string>): void {
+  const groupConvs = new Set([...plan.groups.values()].map((g) => g.conv.id));
+  const readByConvsOnly = (id: string): boolean => {
+    const users = consumers.get(id) ?? [];
+    return users.length > 0 && users.every((c) => groupConvs.has(c) && report.byId.get(c)!.inputs.length === 1);
+  };
+  const bySignature = new Map<string, ConvGroup[]>();
+  for (const id of report.order) {
+    const g = plan.groups.get(id);
+    if (!g || g.conv.op !== 'Conv2D' || g.add || plan.foldedPads.has(g.conv.id) || plan.concatSlices.has(g.final.id)) continue;
+    const a = attrsOf<Conv2DAttrs>(g.conv);
+    // Filters in whole groups of 4, so each slice's readers still load 4 channels at a time.
+    if ((a.groups ?? 1) !== 1 || a.activation === 'softmax' || g.final.shape!.at(-1)! % 4 !== 0) continue;
+    if ([g.conv, g.bn, g.act].some((m) => m && (keep.has(m.id) || report.outputs.includes(m.id))) || !readByConvsOnly(g.final.id)) continue;
+    const prologue = plan.inputAffines.get(g.conv.id);
+    const act = g.act ? activationOf(g.act) : activationCode(a.activation);
+    const signature = JSON.stringify([
+      prologue ? [prologue.source, prologue.affine?.id, prologue.act?.id] : g.conv.inputs[0],
+      a.kernel_size, a.strides, a.dilation_rate, a.padding, act,
+    ]);
+    bySignature.set(signature, [...(bySignature.get(signature) ?? []), g]);
+  }
+  for (const members of bySignature.values()) {
+    if (members.length < 2) continue;
+    const siblings: SiblingConvs = { members };
+    const leader = members[0].conv.id;
+    for (const g of members) {
+      plan.siblings.set(g.final.id, siblings);
+      if (g === members[0]) continue;
+      for (const m of [g.conv, g.bn, g.act]) if (m) plan.computedBy.set(m.id, leader);
+    }
+  }
+}
+
 /** Channel concats hand their inputs a slice of their own buffer (outermost concat first). */
-function assignConcatSlices(report: GraphReport, plan: FusionPlan, node: (id: string) => NodeReport, soleConsumer: (id: string) => NodeReport | null): void {
+function assignConcatSlices(report: GraphReport, plan: FusionPlan, node: (id: string) => NodeReport, absorbingProducer: (r: NodeReport) => NodeReport | null): void {
   const claimed = new Set<string>();
   for (const id of [...report.order].reverse()) {
     const r = node(id);
@@ -226,7 +288,7 @@ function assignConcatSlices(report: GraphReport, plan: FusionPlan, node: (id: st
       offset += producer.shape!.at(-1)!;
     }
   }
-  releaseSelfReadingSlices(report, plan, node, soleConsumer);
+  releaseSelfReadingSlices(plan, node, absorbingProducer);
 }
 
 /**
@@ -234,7 +296,7 @@ function assignConcatSlices(report: GraphReport, plan: FusionPlan, node: (id: st
  * that reads a tensor living in the concat buffer it would write into gets its own buffer instead
  * (NASNet's reduction cell adds one concat member to another).
  */
-function releaseSelfReadingSlices(report: GraphReport, plan: FusionPlan, node: (id: string) => NodeReport, soleConsumer: (id: string) => NodeReport | null): void {
+function releaseSelfReadingSlices(plan: FusionPlan, node: (id: string) => NodeReport, absorbingProducer: (r: NodeReport) => NodeReport | null): void {
   /** The node whose tensor `id` is a view of (Flatten, Reshape, the ops that are the identity at inference and folded padding are views). */
   const viewOf = (id: string): string => {
     const r = node(id);
@@ -251,10 +313,7 @@ function releaseSelfReadingSlices(report: GraphReport, plan: FusionPlan, node: (
     const g = plan.groups.get(r.id);
     if (g) return [plan.inputAffines.get(g.conv.id)?.source ?? g.conv.inputs[0], ...g.conv.inputs.slice(1), ...(g.residual ? [g.residual] : [])];
     // An activation folded into the merge or affine step before it: that step reads the producer's inputs.
-    const producer = r.inputs.length === 1 ? node(r.inputs[0]) : null;
-    const folds = producer && (traits(producer).merge || traits(producer).affine) && !plan.groups.has(producer.id) && !plan.fusedAway.has(producer.id);
-    if (isFoldableActivation(r) && folds && soleConsumer(producer.id) === r) return producer.inputs;
-    return r.inputs;
+    return absorbingProducer(r)?.inputs ?? r.inputs;
   };
   for (const id of [...plan.concatSlices.keys()]) {
     const r = node(id);

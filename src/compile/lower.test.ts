@@ -23,11 +23,11 @@ const kernels = (plan: Plan) => plan.steps.map((s) => s.kernel);
 const example = (name: string) => JSON.parse(readFileSync(`examples/${name}.json`, 'utf8')) as GraphFile;
 
 describe('fusion and concat in place', () => {
-  it('Inception 3a: 6 convs and 1 pool, each writing its slice of the concat, no copy', () => {
+  it('Inception 3a: 6 convs (the two reductions as one) and 1 pool, each writing its slice of the concat, no copy', () => {
     for (const options of [{ convKernel: 'gemm', splitK: false }, { convKernel: 'gemm64', splitK: false }, { convKernel: 'direct', subgroups: false }, { convKernel: 'direct', subgroups: true, winograd: false }] as const) {
       const plan = lower(example('inception-3a'), options);
       expect(kernels(plan).filter((k) => k === 'pool2d')).toHaveLength(1);
-      expect(plan.steps).toHaveLength(7);
+      expect(plan.steps).toHaveLength(6);
       expect(kernels(plan)).not.toContain('elementwise');
       const concat = plan.views.get('concat')!;
       // The four branches' outputs are channel slices 0–63, 64–191, 192–223, 224–255 of the concat's buffer.
@@ -36,6 +36,36 @@ describe('fusion and concat in place', () => {
       expect(slices.map((v) => v.offset - concat.offset)).toEqual([0, 64, 192, 224]);
       expect(slices.map((v) => pixelView(v)!.stride)).toEqual([256, 256, 256, 256]);
     }
+  });
+
+  it('sibling convs: 1×1 convs reading one tensor with one activation, read only by convs, are one conv', () => {
+    const plan = lower(example('inception-3a'), { splitK: false });
+    // The 3×3 and 5×5 branches' reductions (96 + 16 filters) side by side; the 1×1 branch writes its concat slice.
+    expect(dispatches(plan)).toEqual(['b1_1x1', 'b2_reduce+b3_reduce', 'b4_pool', 'b2_3x3', 'b3_5x5', 'b4_proj']);
+    const [b2, b3] = ['b2_reduce', 'b3_reduce'].map((id) => plan.views.get(id)!);
+    expect([b3.alloc, b3.offset - b2.offset, pixelView(b2)!.stride, pixelView(b3)!.channels]).toEqual([b2.alloc, 96, 112, 16]);
+    expect(plan.computedBy.get('b3_reduce')).toBe('b2_reduce');
+    const reads = (id: string) => plan.steps.find((s) => s.node === id)!.params;
+    expect([reads('b3_5x5').xOffset - reads('b2_3x3').xOffset, reads('b3_5x5').xStride]).toEqual([96, 112]);
+    expect(reads('b2_reduce').OC).toBe(112);
+
+    const siblings = (change: Record<string, unknown>, reader: GraphNode | null = null, outputs = ['ca', 'cb']): string[] => dispatches(lower({
+      format: 'deepwire-graph', version: 1, outputs, nodes: [
+        { id: 'x', op: 'Input', attrs: { shape: [6, 6, 8] } },
+        { id: 'a', op: 'Conv2D', inputs: ['x'], attrs: { filters: 8, kernel_size: 1, activation: 'relu' } },
+        { id: 'b', op: 'Conv2D', inputs: ['x'], attrs: { filters: 4, kernel_size: 1, activation: 'relu', ...change } },
+        { id: 'ca', op: 'Conv2D', inputs: ['a'], attrs: { filters: 4, kernel_size: 3 } },
+        reader ?? { id: 'cb', op: 'Conv2D', inputs: ['b'], attrs: { filters: 4, kernel_size: 3 } },
+      ] }, { keep: outputs.includes('b') ? ['b'] : [] }));
+    expect(siblings({})).toEqual(['a+b', 'ca', 'cb']);
+    expect(siblings({ use_bias: false, kernel_initializer: { name: 'ones' } })).toEqual(['a+b', 'ca', 'cb']);
+    for (const [name, change, reader, outputs] of [
+      ['another activation', { activation: 'linear' }],
+      ['another stride', { strides: 2 }],
+      ['filters not in groups of 4', { filters: 6 }],
+      ['read by a pool', {}, { id: 'cb', op: 'MaxPool2D', inputs: ['b'], attrs: { pool_size: 2 } }],
+      ['an output (so kept)', {}, undefined, ['ca', 'cb', 'b']],
+    ] as [string, Record<string, unknown>, GraphNode?, string[]?][]) expect(siblings(change, reader, outputs), name).toContain('b');
   });
 
   it('a ResNet bottleneck: BN, ReLU, the residual add and the last ReLU fold into four conv dispatches', () => {

@@ -141,6 +141,7 @@ export class Lowering implements LoweringContext {
       throw new OpError(`the graph has ${this.report.problems.length} problem(s); first: ${p.message}`, p.hint);
     }
     this.placeConcatBuffers();
+    this.placeSiblingBuffers();
     const inputs = new Map<string, View>();
     for (const id of this.report.order) {
       const r = this.node(id);
@@ -174,8 +175,15 @@ export class Lowering implements LoweringContext {
   }
 
   private lowerNode(r: NodeReport): void {
+    const siblings = this.fusion.siblings.get(r.id)?.members;
+    if (siblings) {
+      // The first sibling's dispatch computes them all; the others' tensors are its slices.
+      if (siblings[0].final.id === r.id) lowerConvGroup(siblings, this, siblings.every((g) => this.winograd.has(g.conv.id)));
+      else this.output(r);
+      return;
+    }
     const group = this.fusion.groups.get(r.id);
-    if (group) return lowerConvGroup(group, this, this.winograd.has(group.conv.id));
+    if (group) return lowerConvGroup([group], this, this.winograd.has(group.conv.id));
     const lower = this.options.lowerings?.[r.op] ?? LOWERINGS[r.op];
     if (!lower) throw new OpError(`${r.op} has no WebGPU kernel yet`, 'run it with --backend cpu');
     lower(r, this);
@@ -190,9 +198,22 @@ export class Lowering implements LoweringContext {
       this.targets.set(id, out);
       for (const producer of slicesOf.get(id) ?? []) {
         const { channelOffset } = this.fusion.concatSlices.get(producer)!;
-        const C = this.node(producer).shape!.at(-1)!;
-        this.targets.set(producer, { ...out, offset: out.offset + channelOffset, shape: [...out.shape.slice(0, -1), C] });
+        this.targets.set(producer, channelSlice(out, channelOffset, this.node(producer).shape!.at(-1)!));
       }
+    }
+  }
+
+  /** Each set of sibling convs' shared output, and each member's slice of it, as views. */
+  private placeSiblingBuffers(): void {
+    for (const [id, { members }] of this.fusion.siblings) {
+      if (members[0].final.id !== id) continue;
+      const channels = members.map((g) => g.final.shape!.at(-1)!);
+      const out = this.contiguous(id, [...this.node(id).shape!.slice(0, -1), channels.reduce((a, b) => a + b)]);
+      let offset = 0;
+      members.forEach((g, i) => {
+        this.targets.set(g.final.id, channelSlice(out, offset, channels[i]));
+        offset += channels[i];
+      });
     }
   }
 
@@ -282,6 +303,11 @@ export class Lowering implements LoweringContext {
     const pad = this.fusion.foldedPads.get(r.id);
     return pad ? { id: this.node(r.inputs[0]).inputs[0], pad } : { id: r.inputs[0], pad: [[0, 0], [0, 0]] };
   }
+}
+
+/** Channels [offset, offset + channels) of `v`, a view into the same buffer with the same strides. */
+function channelSlice(v: View, offset: number, channels: number): View {
+  return { ...v, offset: v.offset + offset, shape: [...v.shape.slice(0, -1), channels] };
 }
 
 export { KERNELS };

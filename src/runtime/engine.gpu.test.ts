@@ -202,12 +202,12 @@ describe.skipIf(!gpu)('Engine', () => {
     process.env.XDG_CACHE_HOME = await mkdtemp(`${tmpdir()}/deepwire-cache-`);
     try {
       const engine = await Engine.create(async () => gpu);
-      expect(engine.tunedConvKernel).toBeUndefined();
+      expect(engine.tuned).toBeUndefined();
       // On first use: two callers at once share one measurement; once known, nothing is measured again.
       const [first, second] = await Promise.all([engine.tuneOnFirstUse(), engine.tuneOnFirstUse()]);
       expect(second).toBe(first);
       const { kernel, ms } = first!;
-      expect(engine.tunedConvKernel).toBe(kernel);
+      expect(engine.tuned?.kernel).toBe(kernel);
       expect(await engine.tuneOnFirstUse()).toBeNull();
       // Every candidate timed on both convs or dropped for being far behind (the policy: autotune.test.ts); the fastest kept.
       const timed = TUNE_CANDIDATES.filter((k) => !first!.pruned.includes(k));
@@ -215,20 +215,20 @@ describe.skipIf(!gpu)('Engine', () => {
       for (const k of timed) expect(ms[k], k).toBeGreaterThan(0);
       expect(kernel).toBe(timed.find((k) => ms[k] === Math.min(...timed.map((c) => ms[c]!))));
       const next = await Engine.create(async () => gpu);
-      expect(next.tunedConvKernel).toBe(kernel);
+      expect(next.tuned?.kernel).toBe(kernel);
       expect(next.convKernel).toBe(kernel);
       // A cache an older deepwire wrote (the kernel's name alone) is read as it is, with the default
       // split K; a kernel name this one does not know is measured again.
       const file = `${process.env.XDG_CACHE_HOME}/deepwire/conv-kernel.json`;
       await writeFile(file, JSON.stringify({ [gpu!.description]: 'gemm', 'another adapter': 'direct' }));
       const old = await Engine.create(async () => gpu);
-      expect([old.tunedConvKernel, old.tunedGemmWorkgroups]).toEqual(['gemm', undefined]);
+      expect(old.tuned).toEqual({ kernel: 'gemm' });
       await writeFile(file, JSON.stringify({ [gpu!.description]: 'gemm128' }));
-      expect((await Engine.create(async () => gpu)).tunedConvKernel).toBeUndefined();
+      expect((await Engine.create(async () => gpu)).tuned).toBeUndefined();
       // A tuned split-K target reaches the compiles: 0 never splits the late conv that splits by default.
       await writeFile(file, JSON.stringify({ [gpu!.description]: { kernel: 'gemm', gemmWorkgroups: 0 } }));
       const unsplit = await Engine.create(async () => gpu);
-      expect([unsplit.tunedConvKernel, unsplit.tunedGemmWorkgroups]).toEqual(['gemm', 0]);
+      expect(unsplit.tuned).toEqual({ kernel: 'gemm', gemmWorkgroups: 0 });
       const late = analyzeGraph({ format: 'deepwire-graph', version: 1, outputs: ['y'], nodes: [
         { id: 'x', op: 'Input', attrs: { shape: [7, 7, 512] } },
         { id: 'y', op: 'Conv2D', inputs: ['x'], attrs: { filters: 512, kernel_size: 3, padding: 'same' } }] });

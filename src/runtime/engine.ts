@@ -9,7 +9,7 @@ import type { KernelName } from '../compile/kernels.ts';
 import { isContiguous, viewSpan, type Plan, type Step, type View } from '../compile/plan.ts';
 import { OpError } from '../ops/op.ts';
 import { acquireDevice, type DeviceInfo } from './device.ts';
-import { cachedTune, tuneConvKernel, type TuneResult } from './autotune.ts';
+import { cachedTune, tuneConvKernel, type Tuned, type TuneResult } from './autotune.ts';
 import { EngineError, GpuRunError, scopedGpuWork, type CapturedGpuError } from './errors.ts';
 import { mapForReading } from './gpu-wait.ts';
 
@@ -91,9 +91,7 @@ export class Engine {
     const info = await acquire();
     if (!info) throw new EngineError('no WebGPU adapter found', undefined, 'use a browser with WebGPU, or in Node install the webgpu package (npm install webgpu) and, without a GPU, Debian\'s chromium (SwiftShader) and libvulkan1 — see README');
     const engine = new Engine(info, acquire);
-    const tuned = await cachedTune(info.description);
-    engine.tunedConvKernel = tuned?.kernel;
-    engine.tunedGemmWorkgroups = tuned?.gemmWorkgroups;
+    engine.tuned = await cachedTune(info.description);
     return engine;
   }
 
@@ -102,19 +100,20 @@ export class Engine {
    * loads dominate and workgroup memory is no faster), workgroup-memory GEMM tiles on GPUs.
    */
   get convKernel(): ConvKernel {
-    return this.tunedConvKernel ?? (/swiftshader|llvmpipe|lavapipe|cpu/i.test(this.current.description) ? 'direct' : 'gemm');
+    return this.tuned?.kernel ?? (/swiftshader|llvmpipe|lavapipe|cpu/i.test(this.current.description) ? 'direct' : 'gemm');
   }
 
-  /** Set from the autotune cache at creation, or by `tune()`; until then `convKernel` guesses by adapter. */
-  tunedConvKernel?: ConvKernel;
-  /** The GEMM's split-K target the autotune kept for this adapter (LowerOptions.gemmWorkgroups); undefined: the default. */
-  tunedGemmWorkgroups?: number;
+  /**
+   * What the autotune kept for this adapter — the conv kernel and the GEMM's split-K target
+   * (LowerOptions.gemmWorkgroups; absent: the default) — set from its cache at creation or by `tune()`;
+   * until then `convKernel` guesses by adapter.
+   */
+  tuned?: Tuned;
 
   /** Measures the conv kernels on this adapter and keeps the fastest (src/runtime/autotune.ts). */
   async tune(): Promise<TuneResult> {
     const result = await tuneConvKernel(this);
-    this.tunedConvKernel = result.kernel;
-    this.tunedGemmWorkgroups = result.gemmWorkgroups;
+    this.tuned = { kernel: result.kernel, gemmWorkgroups: result.gemmWorkgroups };
     return result;
   }
 
@@ -124,7 +123,7 @@ export class Engine {
 
   /** True until the conv kernel is known or a tune has failed: the next first use will measure. */
   get needsTune(): boolean {
-    return this.tunedConvKernel === undefined && !this.tuneFailed;
+    return this.tuned === undefined && !this.tuneFailed;
   }
 
   /**
@@ -178,7 +177,7 @@ export class Engine {
     const lower = () => {
       const plan = lowerGraph(report, weights, {
         ...options, batch: options.batch ?? 1, keep, convKernel: options.convKernel ?? this.convKernel,
-        gemmWorkgroups: options.gemmWorkgroups ?? this.tunedGemmWorkgroups,
+        gemmWorkgroups: options.gemmWorkgroups ?? this.tuned?.gemmWorkgroups,
         subgroups: options.subgroups ?? this.info.features.subgroups, avoidKernels: new Set(this.unbuildable),
       });
       this.checkLimits(plan);

@@ -59,7 +59,7 @@ export class GpuTrainer {
     // The conv kernels as the engine picks them for inference; lowered again past any this device fails to build.
     const lower = () => lowerTraining(report, own, {
       batch: options.batch, compile: options.compile, metricsLogSteps: options.metricsLogSteps,
-      kernels: { convKernel: engine.convKernel, gemmWorkgroups: engine.tunedGemmWorkgroups, subgroups: engine.info.features.subgroups, ...options.kernels, avoidKernels: new Set(engine.unbuildable) },
+      kernels: { convKernel: engine.convKernel, gemmWorkgroups: engine.tuned?.gemmWorkgroups, subgroups: engine.info.features.subgroups, ...options.kernels, avoidKernels: new Set(engine.unbuildable) },
     });
     const training = lower();
     engine.checkLimits(training.plan);

@@ -58,7 +58,13 @@ function convParams(d: ConvDims, extra: Record<string, number> = {}): Record<str
   };
 }
 
-export function lowerConvGroup(g: ConvGroup, ctx: LoweringContext, winogradAffordable: boolean): void {
+/**
+ * A conv group's dispatches; with sibling groups (fusion.ts rule 6: the same input, geometry and
+ * epilogue) one conv computes them all, their filters side by side, into the output their tensors are
+ * channel slices of.
+ */
+export function lowerConvGroup(members: readonly ConvGroup[], ctx: LoweringContext, winogradAffordable: boolean): void {
+  const g = members[0];
   const conv = g.conv;
   const a = attrsOf<ConvAttrs>(conv);
   const w = ctx.weights(conv.id);
@@ -105,38 +111,68 @@ export function lowerConvGroup(g: ConvGroup, ctx: LoweringContext, winogradAffor
   const [wh, ww] = window2d(conv.op, [H + padT + padB, W + padL + padR, C], kernelSize, strides, dilation, pointwise ? 'valid' : (a.padding as Padding));
   wh.padBefore += padT;
   ww.padBefore += padL;
-  const OC = conv.op === 'DepthwiseConv2D' ? C * a.depth_multiplier! : conv.op === 'Dense' ? a.units! : a.filters!;
+  const ownOC = conv.op === 'DepthwiseConv2D' ? C * a.depth_multiplier! : conv.op === 'Dense' ? a.units! : a.filters!;
   const groups = conv.op === 'DepthwiseConv2D' ? C : (a.groups ?? 1);
-
-  // The weights' own arrays where nothing is folded in: the naive and depthwise kernels bind them as
-  // they are, and with packOnDevice the others' layouts are packed from them on the GPU, so a
-  // trainer's optimizer updates what the forward pass reads (src/train/lower-training.ts).
-  let kernel: Float32Array = w[conv.op === 'DepthwiseConv2D' ? 'depthwise_kernel' : conv.op === 'SeparableConv2D' ? 'pointwise_kernel' : 'kernel'].data;
-  let bias: Float32Array | null = a.use_bias ? w.bias.data : null;
-  if (g.bn) {
-    // Fold BN: scale each output channel's weights (the kernel's fastest axis is OC), shift the bias.
-    const { scale, shift } = bnScaleShift(g.bn, ctx);
-    kernel = kernel.map((v, i) => v * scale[i % OC]);
-    const b = new Float32Array(OC);
-    for (let c = 0; c < OC; c++) b[c] = (bias ? bias[c] : 0) * scale[c] + shift[c];
-    bias = b;
-  }
+  const parts = members.map((m) => foldedWeights(m, ctx, m === g ? ownOC : attrsOf<ConvAttrs>(m.conv).filters!));
+  const { kernel, bias, OC } = parts.length === 1 ? parts[0] : filtersSideBySide(parts);
+  if (parts.length > 1 && ctx.options.packOnDevice) throw new Error(`internal: ${conv.id}: sibling convs merged into weights that change on the device`);
   const own = activationCode(a.activation);
   const act = g.act ? activationOf(g.act)! : own ?? LINEAR;
-  const yv = ctx.output(g.final);
+  // The siblings' slices follow the first one's in one buffer: the dispatch writes all their channels.
+  const first = ctx.output(g.final);
+  const yv = members.length === 1 ? first : { ...first, shape: [...first.shape.slice(0, -1), OC] };
   const r: Residual = g.residual !== undefined ? ctx.pixels(conv.id, ctx.input(g.residual)) : { stride: 0, offset: 0, binding: { kind: 'none' } };
   // A softmax activation is not elementwise: the conv writes logits to scratch, softmax follows.
   const logits = own === null ? ctx.contiguous(conv.id, yv.shape.slice(1)) : yv;
   const out = own === null ? pixelView(logits)! : pixelView(yv)!;
   const dims: ConvDims = { N, H, W, C, x, OH: wh.out, OW: ww.out, OC, y: out, kernelSize, strides, dilation, padTop: wh.padBefore, padLeft: ww.padBefore };
   // What the conv's epilogue takes in: its step (the last, where it has several) carries their ids.
-  const fused = [inputAffine?.affine, inputAffine?.act, g.bn, g.act, g.add, g.post].filter((m): m is NodeReport => !!m).map((m) => m.id);
+  const fused = [inputAffine?.affine, inputAffine?.act, g.bn, g.act, g.add, g.post, ...members.slice(1).flatMap((m) => [m.conv, m.bn, m.act])]
+    .filter((m): m is NodeReport => !!m).map((m) => m.id);
   if (g.bn && ctx.options.packOnDevice) throw new Error(`internal: ${conv.id}: a BatchNormalization folded into weights that change on the device`);
   convDispatch(ctx, {
     node: conv.id, fused, dims, groups, x: xBinding, kernel, bias, act, post: g.post ? activationOf(g.post)! : undefined,
     residual: r, out: logits, winogradAffordable, prologue: conv.op === 'SeparableConv2D' ? undefined : prologue,
   });
   if (own === null) softmaxInto(ctx, conv.id, logits, yv);
+}
+
+/** A conv's kernel [KH, KW, C/groups, OC] and bias, with its group's BatchNormalization folded in. */
+interface ConvWeights {
+  kernel: Float32Array;
+  bias: Float32Array | null;
+  OC: number;
+}
+
+function foldedWeights(g: ConvGroup, ctx: LoweringContext, OC: number): ConvWeights {
+  const a = attrsOf<ConvAttrs>(g.conv);
+  const w = ctx.weights(g.conv.id);
+  // The weights' own arrays where nothing is folded in: the naive and depthwise kernels bind them as
+  // they are, and with packOnDevice the others' layouts are packed from them on the GPU, so a
+  // trainer's optimizer updates what the forward pass reads (src/train/lower-training.ts).
+  const kernel: Float32Array = w[g.conv.op === 'DepthwiseConv2D' ? 'depthwise_kernel' : g.conv.op === 'SeparableConv2D' ? 'pointwise_kernel' : 'kernel'].data;
+  const bias: Float32Array | null = a.use_bias ? w.bias.data : null;
+  if (!g.bn) return { kernel, bias, OC };
+  // Fold BN: scale each output channel's weights (the kernel's fastest axis is OC), shift the bias.
+  const { scale, shift } = bnScaleShift(g.bn, ctx);
+  const folded = new Float32Array(OC);
+  for (let c = 0; c < OC; c++) folded[c] = (bias ? bias[c] : 0) * scale[c] + shift[c];
+  return { kernel: kernel.map((v, i) => v * scale[i % OC]), bias: folded, OC };
+}
+
+/** Sibling convs' weights as one conv's: their filters side by side (the kernel's fastest axis), biases likewise (0 where one has none). */
+function filtersSideBySide(parts: readonly ConvWeights[]): ConvWeights {
+  const OC = parts.reduce((n, p) => n + p.OC, 0);
+  const rows = parts[0].kernel.length / parts[0].OC;
+  const kernel = new Float32Array(rows * OC);
+  const bias = parts.some((p) => p.bias) ? new Float32Array(OC) : null;
+  let offset = 0;
+  for (const p of parts) {
+    for (let row = 0; row < rows; row++) kernel.set(p.kernel.subarray(row * p.OC, (row + 1) * p.OC), row * OC + offset);
+    if (p.bias) bias!.set(p.bias, offset);
+    offset += p.OC;
+  }
+  return { kernel, bias, OC };
 }
 
 /** The per-channel transform a conv applies to its input as it loads it (conv2d-prologue.wgsl). */

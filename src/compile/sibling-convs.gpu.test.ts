@@ -1,0 +1,79 @@
+// Sibling convs (fusion.ts rule 6): conv groups reading one tensor with one geometry and one
+// activation, read only by other convs, run as one conv with their filters side by side, each group's
+// tensor a channel slice of the shared output. Against the float64 reference on every conv kernel and
+// with K split. The graph holds what the merge must get right: one member with a bias and a
+// BatchNormalization folded in, one with neither, one with a bias and a ReLU layer (the epilogue's
+// bias is 0 where a member has none); slices read by a 3×3 'same' conv (Winograd where the quad
+// kernel runs), a strided 1×1 and a 'valid' 5×5; and a second set, strided, under a sigmoid, behind
+// an input prologue that every member applies.
+import { describe, expect, it } from 'vitest';
+import { analyzeGraph } from '../graph/analyze.ts';
+import type { GraphFile, GraphNode } from '../graph/types.ts';
+import { Engine } from '../runtime/engine.ts';
+import { materializeWeights } from '../runtime/reference.ts';
+import { bn } from '../testing/blocks.ts';
+import { compareWithReference } from '../testing/compare.ts';
+import { mismatches, TOLERANCE } from '../testing/expect-close.ts';
+import { testGpu } from '../testing/gpu.ts';
+import type { LowerOptions } from './lower.ts';
+
+const gpu = await testGpu();
+const engine = gpu ? await Engine.create(async () => gpu) : null;
+
+const BIAS = { use_bias: true, bias_initializer: { name: 'random_uniform', minval: -1, maxval: 1 } };
+const conv = (id: string, input: string, filters: number, kernel_size: number, extra: Record<string, unknown> = {}): GraphNode =>
+  ({ id, op: 'Conv2D', inputs: [input], attrs: { filters, kernel_size, use_bias: false, ...extra } });
+
+const OUTPUTS = ['r1', 'r2', 'r3', 'u1', 'u2'];
+const graph: GraphFile = {
+  format: 'deepwire-graph', version: 1, outputs: OUTPUTS,
+  nodes: [
+    { id: 'x', op: 'Input', attrs: { shape: [7, 9, 12] } },
+    conv('s1', 'x', 8, 1, BIAS), bn('s1_bn', 's1'), { id: 's1_r', op: 'ReLU', inputs: ['s1_bn'], attrs: {} },
+    conv('s2', 'x', 12, 1, { activation: 'relu' }),
+    conv('s3', 'x', 4, 1, BIAS), { id: 's3_r', op: 'Activation', inputs: ['s3'], attrs: { activation: 'relu' } },
+    conv('r1', 's1_r', 8, 3, { padding: 'same' }),
+    conv('r2', 's2', 5, 1, { strides: 2 }),
+    conv('r3', 's3_r', 6, 5),
+    // Behind BN + ReLU folded into their loads, stride 2, a sigmoid: a second set.
+    bn('p', 'x'), { id: 'p_r', op: 'ReLU', inputs: ['p'], attrs: {} },
+    conv('t1', 'p_r', 4, 1, { strides: 2, activation: 'sigmoid' }),
+    conv('t2', 'p_r', 8, 1, { strides: 2, activation: 'sigmoid', ...BIAS }),
+    conv('u1', 't1', 4, 3, { padding: 'same' }),
+    conv('u2', 't2', 4, 3, { padding: 'same', activation: 'relu' }),
+  ],
+};
+
+type Path = Partial<Pick<LowerOptions, 'convKernel' | 'subgroups' | 'quadPixels' | 'splitK'>>;
+const PATHS: [string, Path][] = [
+  ['naive', { convKernel: 'naive' }],
+  ['direct', { convKernel: 'direct', subgroups: false }],
+  ...(gpu?.features.subgroups ? [
+    ['direct, 16-pixel quads', { convKernel: 'direct', subgroups: true, quadPixels: 16 }],
+    ['direct, 8-pixel quads', { convKernel: 'direct', subgroups: true, quadPixels: 8 }],
+  ] as [string, Path][] : []),
+  ['gemm', { convKernel: 'gemm', splitK: false }],
+  ['gemm, K split in 2', { convKernel: 'gemm', splitK: 2 }],
+  ['gemm64', { convKernel: 'gemm64', splitK: false }],
+  ['gemm64, K split in 2', { convKernel: 'gemm64', splitK: 2 }],
+];
+
+describe.skipIf(!gpu)('sibling convs: one conv computes every 1×1 conv that reads the same tensor', () => {
+  it.each(PATHS)('%s', async (_name, options) => {
+    const report = analyzeGraph(graph);
+    const compiled = engine!.compile(report, materializeWeights(report, 1), { ...options, keep: OUTPUTS });
+    const steps = compiled.plan.steps;
+    compiled.destroy();
+    // Each set is one conv's steps (with K split, the partial sums' and the reduce's), the last carrying every member.
+    // Each set is one conv's steps (with K split, the partial sums' and the reduce's), the last carrying every member.
+    for (const set of [['s1', 's1_bn', 's1_r', 's2', 's3', 's3_r'], ['t1', 't2', 'p', 'p_r']]) {
+      const computing = steps.filter((s) => set.includes(s.node));
+      expect(new Set(computing.map((s) => s.node)).size, set[0]).toBe(1);
+      const last = computing.at(-1)!;
+      expect([last.node, ...last.fused], set[0]).toEqual(expect.arrayContaining(set));
+    }
+
+    const { gpu: out, reference } = await compareWithReference(engine!, graph, { ...options, batch: 2 });
+    for (const id of OUTPUTS) expect(mismatches(out.tensors.get(id)!.data, reference.get(id)!.data, TOLERANCE.conv), id).toEqual([]);
+  });
+});
