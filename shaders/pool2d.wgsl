@@ -1,4 +1,7 @@
-// max / average pooling: one invocation per output value. Explicit, asymmetric or 'same' padding
+// max / average pooling: one invocation per ROWS outputs down a column (of one channel, or of 4 with
+// VEC4): each input row a window takes is loaded and reduced over the window's columns once, then
+// given to every output whose window holds it (a 3×3 stride-1 pool loads 18 values for 4 outputs, not
+// 36; loads are what a pool costs). Explicit, asymmetric or 'same' padding
 // (resolved into padTop/padLeft and the padded extent), ceil mode (a larger OH/OW), and both average
 // divisors: real cells only (Keras) or every cell inside the padded input (ONNX count_include_pad).
 // VEC4 (C, strides and offsets divisible by 4): 4 channels per invocation with vec4 loads, a quarter
@@ -27,34 +30,15 @@ fn load(i: u32) -> vec4<f32> {
   return vec4<f32>(x[i / 4u][i % 4u]);
 }
 
-@compute @workgroup_size(WG)
-fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
-  let i = gid.x + gid.y * nwg.x * WG;
-  let lanes = select(1u, 4u, VEC4);                 // channels per invocation
-  let CL = p.C / lanes;
-  if (i >= p.N * p.OH * p.OW * CL) { return; }
-  let c = (i % CL) * lanes;
-  let pixel = i / CL;
-  let ox = pixel % p.OW;
-  let oy = (pixel / p.OW) % p.OH;
-  let n = pixel / (p.OW * p.OH);
+const ROWS = 4u;
+
+/** Output (n, oy, ox) of channels c..: its window's real cells counted for the divisor, then stored. */
+fn finish(n: u32, oy: u32, ox: u32, c: u32, best: vec4<f32>, sum: vec4<f32>) {
   let y0 = i32(oy * p.SH) - i32(p.padTop);
   let x0 = i32(ox * p.SW) - i32(p.padLeft);
-  var best = vec4<f32>(-3.4e38);
-  var sum = vec4<f32>(0.0);
-  var real = 0u;
-  for (var ky = 0u; ky < p.KH; ky++) {
-    let iy = y0 + i32(ky);
-    if ((iy < 0) | (iy >= i32(p.H))) { continue; }
-    for (var kx = 0u; kx < p.KW; kx++) {
-      let ix = x0 + i32(kx);
-      if ((ix < 0) | (ix >= i32(p.W))) { continue; }
-      let v = load(((n * p.H + u32(iy)) * p.W + u32(ix)) * p.xStride + p.xOffset + c);
-      best = max(best, v);
-      sum += v;
-      real++;
-    }
-  }
+  let rows = clamp(i32(p.H) - y0, 0, i32(p.KH)) - max(-y0, 0);
+  let cols = clamp(i32(p.W) - x0, 0, i32(p.KW)) - max(-x0, 0);
+  let real = u32(max(rows, 0) * max(cols, 0));
   // The window clipped to the padded input.
   let h = min(y0 + i32(p.KH), i32(p.paddedH) - i32(p.padTop)) - y0;
   let w = min(x0 + i32(p.KW), i32(p.paddedW) - i32(p.padLeft)) - x0;
@@ -62,6 +46,54 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   var out = best;
   if (ZERO_PAD & (real < inPadded)) { out = max(out, vec4<f32>(0.0)); }
   if (!IS_MAX) { out = sum / f32(max(select(real, inPadded, COUNT_INCLUDE_PAD), 1u)); }
-  let at = pixel * p.yStride + p.yOffset + c;
+  let at = ((n * p.OH + oy) * p.OW + ox) * p.yStride + p.yOffset + c;
   if (VEC4) { y[at / 4u] = out; } else { y[at / 4u][at % 4u] = out.x; }
+}
+
+@compute @workgroup_size(WG)
+fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
+  let i = gid.x + gid.y * nwg.x * WG;
+  let lanes = select(1u, 4u, VEC4);                 // channels per invocation
+  let CL = p.C / lanes;
+  let blocks = (p.OH + ROWS - 1u) / ROWS;
+  if (i >= p.N * blocks * p.OW * CL) { return; }
+  let c = (i % CL) * lanes;
+  let column = i / CL;
+  let ox = column % p.OW;
+  let oy0 = ((column / p.OW) % blocks) * ROWS;
+  let n = column / (p.OW * blocks);
+  // The first output's window starts at input row y0; output t's at y0 + t·SH. Its columns, inside
+  // the input, are the same for all of them.
+  let y0 = i32(oy0 * p.SH) - i32(p.padTop);
+  let x0 = i32(ox * p.SW) - i32(p.padLeft);
+  let kx0 = u32(max(-x0, 0));
+  let kx1 = u32(clamp(i32(p.W) - x0, 0, i32(p.KW)));
+  let rowStride = p.W * p.xStride;
+  let corner = i32(n * p.H * rowStride + p.xOffset + c) + x0 * i32(p.xStride);
+  let outputs = min(ROWS, p.OH - oy0);
+  var best0 = vec4<f32>(-3.4e38); var best1 = best0; var best2 = best0; var best3 = best0;
+  var sum0 = vec4<f32>(0.0); var sum1 = sum0; var sum2 = sum0; var sum3 = sum0;
+  let span = (outputs - 1u) * p.SH + p.KH;
+  for (var j = 0u; j < span; j++) {
+    let iy = y0 + i32(j);
+    // Rows outside the input, and rows between windows (a stride above the pool's height), add nothing.
+    if ((iy < 0) | (iy >= i32(p.H)) | (j % p.SH >= p.KH)) { continue; }
+    let row = u32(corner + iy * i32(rowStride));
+    var rowBest = vec4<f32>(-3.4e38);
+    var rowSum = vec4<f32>(0.0);
+    for (var kx = kx0; kx < kx1; kx++) {
+      let v = load(row + kx * p.xStride);
+      rowBest = max(rowBest, v);
+      rowSum += v;
+    }
+    // Output t's window holds rows t·SH … t·SH + KH − 1.
+    if (j < p.KH) { best0 = max(best0, rowBest); sum0 += rowSum; }
+    if ((j >= p.SH) & (j - p.SH < p.KH)) { best1 = max(best1, rowBest); sum1 += rowSum; }
+    if ((j >= 2u * p.SH) & (j - 2u * p.SH < p.KH)) { best2 = max(best2, rowBest); sum2 += rowSum; }
+    if ((j >= 3u * p.SH) & (j - 3u * p.SH < p.KH)) { best3 = max(best3, rowBest); sum3 += rowSum; }
+  }
+  finish(n, oy0, ox, c, best0, sum0);
+  if (outputs > 1u) { finish(n, oy0 + 1u, ox, c, best1, sum1); }
+  if (outputs > 2u) { finish(n, oy0 + 2u, ox, c, best2, sum2); }
+  if (outputs > 3u) { finish(n, oy0 + 3u, ox, c, best3, sum3); }
 }

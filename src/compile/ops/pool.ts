@@ -10,6 +10,9 @@ import { OpError } from '../../ops/op.ts';
 import { attrsOf, type LoweringContext } from '../context.ts';
 import { pixelView } from '../plan.ts';
 
+/** Outputs per invocation of pool2d.wgsl, down a column (its ROWS). */
+const POOL_ROWS = 4;
+
 export function lowerPool2D(r: NodeReport, ctx: LoweringContext): void {
   const a = attrsOf<AveragePool2DAttrs>(r);
   const { id: inputId, pad: [[padT, padB], [padL, padR]] } = ctx.paddedInput(r);
@@ -31,7 +34,8 @@ export function lowerPool2D(r: NodeReport, ctx: LoweringContext): void {
       KH: a.pool_size[0], KW: a.pool_size[1], SH: strides[0], SW: strides[1], padTop: wh.padBefore, padLeft: ww.padBefore,
       paddedH: H + wh.padBefore + wh.padAfter, paddedW: W + ww.padBefore + ww.padAfter,
     },
-    workgroups: Math.ceil((N * wh.out * ww.out * C) / (vec4 ? 256 : 64)),
+    // One invocation per POOL_ROWS outputs down a column (pool2d.wgsl ROWS), 4 channels with vec4.
+    workgroups: Math.ceil((N * Math.ceil(wh.out / POOL_ROWS) * ww.out * C) / (vec4 ? 256 : 64)),
   });
 }
 
