@@ -256,16 +256,18 @@ function mergeSiblingConvs(report: GraphReport, plan: FusionPlan, consumers: Map
     ]);
     bySignature.set(signature, [...(bySignature.get(signature) ?? []), g]);
   }
+  /** A merged member's conv → the first member's, whose dispatch computes what was the member's. */
+  const leaderOf = new Map<string, string>();
   for (const members of bySignature.values()) {
     if (members.length < 2) continue;
     const siblings: SiblingConvs = { members };
-    const leader = members[0].conv.id;
     for (const g of members) {
       plan.siblings.set(g.final.id, siblings);
-      if (g === members[0]) continue;
-      for (const m of [g.conv, g.bn, g.act]) if (m) plan.computedBy.set(m.id, leader);
+      if (g !== members[0]) leaderOf.set(g.conv.id, members[0].conv.id);
     }
   }
+  // The members' folded nodes and the input prologue's were computed by a member's conv: now by the first's.
+  for (const [id, by] of plan.computedBy) if (leaderOf.has(by)) plan.computedBy.set(id, leaderOf.get(by)!);
 }
 
 /** Channel concats hand their inputs a slice of their own buffer (outermost concat first). */

@@ -58,6 +58,20 @@ describe('fusion and concat in place', () => {
         reader ?? { id: 'cb', op: 'Conv2D', inputs: ['b'], attrs: { filters: 4, kernel_size: 3 } },
       ] }, { keep: outputs.includes('b') ? ['b'] : [] }));
     expect(siblings({})).toEqual(['a+b', 'ca', 'cb']);
+    // The first member in topological order emits the dispatch (here b: a's group ends at its BN, listed
+    // after b); what the others computed, the input prologue among it, is computed by it.
+    const behind = lower({ format: 'deepwire-graph', version: 1, outputs: ['ca', 'cb'], nodes: [
+      { id: 'x', op: 'Input', attrs: { shape: [6, 6, 8] } },
+      { id: 'bn', op: 'BatchNormalization', inputs: ['x'], attrs: {} }, { id: 'r', op: 'ReLU', inputs: ['bn'], attrs: {} },
+      { id: 'a', op: 'Conv2D', inputs: ['r'], attrs: { filters: 8, kernel_size: 1 } },
+      { id: 'b', op: 'Conv2D', inputs: ['r'], attrs: { filters: 4, kernel_size: 1 } },
+      { id: 'a_bn', op: 'BatchNormalization', inputs: ['a'], attrs: {} },
+      { id: 'ca', op: 'Conv2D', inputs: ['a_bn'], attrs: { filters: 4, kernel_size: 3 } },
+      { id: 'cb', op: 'Conv2D', inputs: ['b'], attrs: { filters: 4, kernel_size: 3 } },
+    ] });
+    expect(dispatches(behind)).toEqual(['b+bn+r+a+a_bn', 'cb', 'ca']);
+    expect(['bn', 'r', 'a', 'a_bn'].map((id) => behind.computedBy.get(id))).toEqual(['b', 'b', 'b', 'b']);
+    expect(behind.views.get('a_bn')!.offset - behind.views.get('b')!.offset).toBe(4);
     expect(siblings({ use_bias: false, kernel_initializer: { name: 'ones' } })).toEqual(['a+b', 'ca', 'cb']);
     for (const [name, change, reader, outputs] of [
       ['another activation', { activation: 'linear' }],

@@ -36,6 +36,9 @@ export function lowerPool2D(r: NodeReport, ctx: LoweringContext): void {
     },
     // One invocation per POOL_ROWS outputs down a column (pool2d.wgsl ROWS), 4 channels with vec4.
     workgroups: Math.ceil((N * Math.ceil(wh.out / POOL_ROWS) * ww.out * C) / (vec4 ? 256 : 64)),
+    // Its share of a run's time where there are no timestamps (engine.ts timings), on the conv's scale
+    // (64 multiply-adds sharing ~16 loads): 16 taps of a window.
+    work: (N * wh.out * ww.out * C * a.pool_size[0] * a.pool_size[1]) / 16,
   });
 }
 
