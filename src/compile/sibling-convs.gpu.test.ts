@@ -14,9 +14,9 @@ import { Engine } from '../runtime/engine.ts';
 import { materializeWeights } from '../runtime/reference.ts';
 import { bn } from '../testing/blocks.ts';
 import { compareWithReference } from '../testing/compare.ts';
+import { convKernelPaths } from '../testing/conv-paths.ts';
 import { mismatches, TOLERANCE } from '../testing/expect-close.ts';
 import { testGpu } from '../testing/gpu.ts';
-import type { LowerOptions } from './lower.ts';
 
 const gpu = await testGpu();
 const engine = gpu ? await Engine.create(async () => gpu) : null;
@@ -53,19 +53,7 @@ const graph: GraphFile = {
   ],
 };
 
-type Path = Partial<Pick<LowerOptions, 'convKernel' | 'subgroups' | 'quadPixels' | 'splitK'>>;
-const PATHS: [string, Path][] = [
-  ['naive', { convKernel: 'naive' }],
-  ['direct', { convKernel: 'direct', subgroups: false }],
-  ...(gpu?.features.subgroups ? [
-    ['direct, 16-pixel quads', { convKernel: 'direct', subgroups: true, quadPixels: 16 }],
-    ['direct, 8-pixel quads', { convKernel: 'direct', subgroups: true, quadPixels: 8 }],
-  ] as [string, Path][] : []),
-  ['gemm', { convKernel: 'gemm', splitK: false }],
-  ['gemm, K split in 2', { convKernel: 'gemm', splitK: 2 }],
-  ['gemm64', { convKernel: 'gemm64', splitK: false }],
-  ['gemm64, K split in 2', { convKernel: 'gemm64', splitK: 2 }],
-];
+const PATHS = convKernelPaths(!!gpu?.features.subgroups);
 
 describe.skipIf(!gpu)('sibling convs: one conv computes every 1×1 conv that reads the same tensor', () => {
   it.each(PATHS)('%s', async (_name, options) => {
