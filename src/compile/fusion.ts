@@ -166,6 +166,9 @@ function findConvGroups(report: GraphReport, plan: FusionPlan, node: (id: string
   }
 }
 
+/** The conv node of every conv group: the convs a fused input may be read by. */
+const groupConvIds = (plan: FusionPlan): Set<string> => new Set([...plan.groups.values()].map((g) => g.conv.id));
+
 /** A ZeroPadding2D whose only consumer is a conv or a 'valid' pool (ResNet's stem): no padded copy, no dispatch. */
 function foldZeroPadding(report: GraphReport, plan: FusionPlan, soleConsumer: (id: string) => NodeReport | null): void {
   for (const id of report.order) {
@@ -196,7 +199,7 @@ function foldInputAffines(
   soleConsumer: (id: string) => NodeReport | null, keep: ReadonlySet<string>,
   absorbingProducer: (r: NodeReport) => NodeReport | null,
 ): void {
-  const groupConvs = new Set([...plan.groups.values()].map((g) => g.conv.id));
+  const groupConvs = groupConvIds(plan);
   const takesPrologue = (c: NodeReport, input: string): boolean => {
     if (!groupConvs.has(c.id) || c.inputs.length !== 1 || c.inputs[0] !== input || plan.foldedPads.has(c.id)) return false;
     const a = attrsOf<Partial<Conv2DAttrs>>(c);
@@ -235,7 +238,7 @@ function foldInputAffines(
  * (each keeps a buffer of its own: a trainer, which keeps every node, never gets merged weights).
  */
 function mergeSiblingConvs(report: GraphReport, plan: FusionPlan, consumers: Map<string, string[]>, keep: ReadonlySet<string>): void {
-  const groupConvs = new Set([...plan.groups.values()].map((g) => g.conv.id));
+  const groupConvs = groupConvIds(plan);
   const readByConvsOnly = (id: string): boolean => {
     const users = consumers.get(id) ?? [];
     return users.length > 0 && users.every((c) => groupConvs.has(c) && report.byId.get(c)!.inputs.length === 1);
