@@ -1,14 +1,14 @@
 enable subgroups;
 diagnostic(off, subgroup_uniformity);
 // uses: quad-tile (prepended by src/compile/kernels.ts)
-// Winograd F(2×2, 3×3), step 2 of 3 (winograd-input.wgsl says the whole): for each of the 16 positions,
-// M = V·U, tiles × C by C × OC, with conv2d-direct-quad16's register tile (quad-tile.wgsl) and quad-shared loads (16
-// tiles × 8 filters per invocation, each lane loads 4 tiles' channels and gets the other 12 by
-// quadSwap). A dense product, so none of the direct conv's padding, taps or epilogue: M is stored
+// Winograd, step 2 of 3 (winograd-input.wgsl says the whole): for each of the 16 positions of
+// F(2×2, 3×3) or the 36 of F(4×4, 3×3), M = V·U, tiles × C by C × OC, with conv2d-direct-quad16's
+// register tile (quad-tile.wgsl) and quad-shared loads (16 tiles × 8 filters per invocation, each lane
+// loads 4 tiles' channels and gets the other 12 by quadSwap). A dense product, so none of the direct conv's padding, taps or epilogue: M is stored
 // whole vec4s at a time (the direct conv's 128 scalar stores cost a third of a 1×1 conv).
-// Weights: packWinograd (16 packDirect 1×1 streams). Needs `subgroups`; no fallback is needed, as
+// Weights: packWinograd (a packDirect 1×1 stream per position). Needs `subgroups`; no fallback is needed, as
 // Winograd is lowered only where conv2d-direct-quad16 runs.
-struct Params { T: u32, C4: u32, OC4: u32, ocBlocks: u32, wImage: u32 }
+struct Params { T: u32, C4: u32, OC4: u32, ocBlocks: u32, wImage: u32, positions: u32 }
 
 @group(0) @binding(0) var<storage, read> v: array<vec4<f32>>;
 @group(0) @binding(1) var<storage, read> w: array<vec4<f32>>;
@@ -19,7 +19,7 @@ override WG: u32 = 32u;
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= 16u * (p.T / 16u) * p.ocBlocks) { return; }  // T (tiles per position) divides by 16
+  if (i >= p.positions * (p.T / 16u) * p.ocBlocks) { return; }  // T (tiles per position) divides by 16
   let block = i % p.ocBlocks;
   let lane = block % 4u;
   let m0 = (i / p.ocBlocks) * 16u;                         // 16 tiles of one position: pos·T + tile

@@ -1,43 +1,20 @@
+// uses: winograd-input-lib (prepended by src/compile/kernels.ts)
 // Winograd F(2×2, 3×3), step 1 of 3: the input transform V = Bᵀ·d·B of every 4×4 input tile (stride 2,
 // one tile per 2×2 block of output pixels) and 4 channels per invocation, written as
-// V[position 0..15][tile][channel] for one chunk of Tc tiles from tile t0 (Tc a multiple of 16; zeros
-// past the last tile). Chunks bound the scratch memory: V and M of a
-// whole layer would be 4× its input and output. Step 2 is 16
-// independent Tc×C by C×OC products (winograd-gemm.wgsl; one weight matrix U = G·g·Gᵀ per position,
-// made at compile time by packWinograd); step 3 is winograd-output.wgsl. 2.25× fewer
-// multiply-adds than the direct 3×3 conv, which is what pays on SwiftShader, where arithmetic and
-// loads both cost. Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1]. Reference: src/ops/conv2d.ts.
-struct Params {
-  N: u32, H: u32, W: u32, xStride: u32, xOffset: u32,
-  tilesY: u32, tilesX: u32, T: u32, t0: u32, Tc: u32, C4: u32, padTop: u32, padLeft: u32,
-}
-
-// The input as whole vec4s: Winograd is lowered only where C, the channel stride and offset divide by 4.
-@group(0) @binding(0) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read_write> v: array<vec4<f32>>;
-@group(0) @binding(2) var<uniform> p: Params;
-
-/** Channels 4·c4 .. 4·c4 + 3 of input row o.x + r, column o.y + c of image o.z; zeros outside. */
-fn at(o: vec3<i32>, r: i32, c: i32, c4: u32) -> vec4<f32> {
-  let iy = o.x + r;
-  let ix = o.y + c;
-  let inside = (iy >= 0) & (iy < i32(p.H)) & (ix >= 0) & (ix < i32(p.W));
-  let i = u32(max(((o.z * i32(p.H) + iy) * i32(p.W) + ix) * i32(p.xStride) + i32(p.xOffset), 0)) / 4u + c4;
-  return select(vec4<f32>(0.0), x[i], inside);
-}
+// V[position 0..15][tile][channel] (winograd-input-lib.wgsl). Chunks of tiles bound the scratch
+// memory: V and M of a whole layer would be 4× its input and output. Step 2 is 16 independent Tc×C by
+// C×OC products (winograd-gemm.wgsl; one weight matrix U = G·g·Gᵀ per position, made at compile time
+// by packWinograd); step 3 is winograd-output.wgsl. 2.25× fewer multiply-adds than the direct 3×3
+// conv; F(4×4, 3×3) (winograd4-input.wgsl) saves 4×, and is chosen where its bigger tiles are not
+// mostly padding (src/compile/winograd.ts). Bᵀ = [1 0 −1 0; 0 1 1 0; 0 −1 1 0; 0 1 0 −1].
+// Reference: src/ops/conv2d.ts.
 
 @compute @workgroup_size(64)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = gid.x + gid.y * nwg.x * 64u;
   if (i >= p.Tc * p.C4) { return; }
   let c4 = i % p.C4;
-  let t = p.t0 + i / p.C4;
-  let tx = t % p.tilesX;
-  let ty = (t / p.tilesX) % p.tilesY;
-  let n = t / (p.tilesX * p.tilesY);
-  // A tile past the last (t ≥ T) gets a row no load reaches: its V is zero.
-  let row = select(-0x40000000, i32(2u * ty) - i32(p.padTop), t < p.T);
-  let o = vec3<i32>(row, i32(2u * tx) - i32(p.padLeft), i32(n));
+  let o = tileOrigin(i, 2u);
   // A loop, not 16 inlined copies of at(): pipeline creation time grows with code size (SwiftShader:
   // 96 ms to create rather than ~35).
   var d: array<vec4<f32>, 16>;

@@ -4,7 +4,7 @@
 // 64×64 with bigger register blocks and double buffering for big discrete GPUs) or the direct
 // register-tiled family (what CPU-like adapters favour: conv2d-direct, or with `subgroups` the quad
 // kernels that share input loads across a quad); depthwise and grouped convs their own kernels; and
-// Winograd F(2×2, 3×3) for 3×3 stride-1 convs where the quad kernel runs. conv-kernel.test.ts is its table.
+// Winograd for 3×3 stride-1 convs where the quad kernel runs (its tile: winograd.ts). conv-kernel.test.ts is its table.
 import type { KernelName } from './kernels.ts';
 
 /** 'gemm': conv2d-gemm (32×32 tiles); 'gemm64': conv2d-gemm64 (64×64 tiles, for big GPUs); 'direct': register tiles; 'naive': the spec. */
@@ -38,7 +38,7 @@ export interface ConvKernelOptions {
   quadPixels?: 8 | 16;
   /** Winograd: true for every eligible conv, false for none, undefined where `winogradAffordable`. */
   winograd?: boolean;
-  /** The memory policy's verdict for this conv (lower.ts winogradAffordable). */
+  /** The memory policy gave this conv a Winograd tile (winograd.ts winogradPlan). */
   winogradAffordable?: boolean;
   /** Kernels the device failed to build: the naive conv (the spec, the simplest WGSL) takes their convs. */
   avoidKernels?: ReadonlySet<KernelName>;
@@ -49,7 +49,7 @@ const WINOGRAD_KERNELS: KernelName[] = ['winogradInput', 'winogradGemm', 'winogr
 export interface ConvKernelChoice {
   /** The kernel of the conv's dispatch (for Winograd: the direct kernel it replaces). */
   kernel: KernelName;
-  /** Three dispatches per chunk of tiles instead (winograd-input, winograd-gemm, winograd-output). */
+  /** Three dispatches per chunk of tiles instead (winograd-input, winograd-gemm, winograd-output, or F(4×4)'s). */
   winograd: boolean;
   /** The direct family or the grouped kernel: outputs in registers, 4 input channels a step. */
   registerTiled: boolean;

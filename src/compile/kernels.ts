@@ -30,7 +30,11 @@ import softmax from '../../shaders/softmax.wgsl?raw';
 import softmaxAxis from '../../shaders/softmax-axis.wgsl?raw';
 import winogradGemm from '../../shaders/winograd-gemm.wgsl?raw';
 import winogradInput from '../../shaders/winograd-input.wgsl?raw';
+import winogradInputLib from '../../shaders/winograd-input-lib.wgsl?raw';
 import winogradOutput from '../../shaders/winograd-output.wgsl?raw';
+import winogradOutputLib from '../../shaders/winograd-output-lib.wgsl?raw';
+import winograd4Input from '../../shaders/winograd4-input.wgsl?raw';
+import winograd4Output from '../../shaders/winograd4-output.wgsl?raw';
 import activityGradientSource from '../../shaders/train/activity-gradient.wgsl?raw';
 import activationBackwardSource from '../../shaders/train/activation-backward.wgsl?raw';
 import batchNormBackwardInputSource from '../../shaders/train/batch-norm-backward-input.wgsl?raw';
@@ -90,6 +94,8 @@ const PRELUDES: Record<string, string> = {
   'conv2d-direct-lib': conv2dDirectLib,
   'conv2d-gemm-lib': conv2dGemmLib,
   'quad-tile': quadTile,
+  'winograd-input-lib': winogradInputLib,
+  'winograd-output-lib': winogradOutputLib,
   'train-state': trainState,
   'resample2d-lib': resample2dLib,
   'pool2d-backward-lib': pool2dBackwardLib,
@@ -174,6 +180,8 @@ export const KERNELS = {
   winogradInput: kernel('winograd-input', winogradInput),
   winogradGemm: kernel('winograd-gemm', winogradGemm, 32),
   winogradOutput: kernel('winograd-output', winogradOutput),
+  winograd4Input: kernel('winograd4-input', winograd4Input),
+  winograd4Output: kernel('winograd4-output', winograd4Output),
   depthwiseConv2d: kernel('depthwise-conv2d', depthwiseConv2d),
   pool2d: kernel('pool2d', pool2d),
   pool2dArgmax: kernel('pool2d-argmax', pool2dArgmax),

@@ -198,13 +198,19 @@ describe('the conv kernel choice', () => {
     const chunks = (plan: Plan) => kernels(plan).length / 3;
     const triple = ['winogradInput', 'winogradGemm', 'winogradOutput'];
     // 10×10 tiles of 2×2 = 100 tiles, 32 a chunk: 4 chunks.
-    const forced = lower(graph, { convKernel: 'direct', subgroups: true, winograd: true, winogradTiles: 32 });
+    const forced = lower(graph, { convKernel: 'direct', subgroups: true, winograd: true, winogradTile: 2, winogradTiles: 32 });
     expect(kernels(forced)).toEqual(Array.from({ length: 4 }, () => triple).flat());
     // By default a chunk's scratch (V and M: 16·4·(C/4 + OC/4) = 512 floats a tile) is about half the
     // output (3 200 floats: 6 tiles), in whole groups of 16 tiles: 16 a chunk, 7 chunks.
-    const byBudget = lower(graph, { convKernel: 'direct', subgroups: true, winograd: true });
+    const byBudget = lower(graph, { convKernel: 'direct', subgroups: true, winograd: true, winogradTile: 2 });
     expect(chunks(byBudget)).toBe(7);
     expect(kernels(byBudget)).toEqual(Array.from({ length: chunks(byBudget) }, () => triple).flat());
+    // F(4×4, 3×3), the faster tile here: 5×5 = 25 tiles of 36·4·8 = 1 152 floats, 16 a chunk: 2 chunks.
+    const f4 = lower(graph, { convKernel: 'direct', subgroups: true, winograd: true });
+    expect(kernels(f4)).toEqual(Array.from({ length: 2 }, () => ['winograd4Input', 'winogradGemm', 'winograd4Output']).flat());
+    // A device that cannot build F(4×4)'s transforms gets F(2×2).
+    const noF4 = lower(graph, { convKernel: 'direct', subgroups: true, winograd: true, avoidKernels: new Set(['winograd4Output'] as const) });
+    expect(kernels(noF4)).toEqual(Array.from({ length: 7 }, () => triple).flat());
   });
 });
 

@@ -15,6 +15,7 @@ import { lowerConvGroup } from './ops/conv.ts';
 import { copy } from './ops/elementwise.ts';
 import { LOWERINGS } from './ops/index.ts';
 import { assignPhysical, pixelView, type Allocation, type Binding, type Plan, type Step, type View } from './plan.ts';
+import { weightFloats, winogradPlan, type WinogradTile } from './winograd.ts';
 
 export type { ConvKernel } from './conv-kernel.ts';
 export { GEMM_BUSY_WORKGROUPS } from './ops/conv.ts';
@@ -38,11 +39,14 @@ export interface LowerOptions {
    */
   quadPixels?: 8 | 16;
   /**
-   * 3×3 stride-1 convs as Winograd F(2×2, 3×3) where the quad-shared direct conv runs: 2.25× fewer
-   * multiply-adds, three dispatches instead of one. Default: where its bigger weights cost little memory
-   * (lowerConvGroup); true: every such conv (tests); false: none (benchmarks and tests).
+   * 3×3 stride-1 convs as Winograd F(2×2, 3×3) or F(4×4, 3×3) where the quad-shared direct conv runs:
+   * 2.25× or 4× fewer multiply-adds, three dispatches instead of one. Default: where its bigger weights
+   * cost little memory (winograd.ts winogradPlan); true: every such conv (tests); false: none
+   * (benchmarks and tests).
    */
   winograd?: boolean;
+  /** The Winograd tile of every Winograd conv, for tests and benchmarks; default: winogradPlan's, or the faster one where forced. */
+  winogradTile?: WinogradTile;
   /** Tiles per Winograd chunk (rounded down to a multiple of 16, at least 16), for benchmarks and tests; default from the memory budget. */
   winogradTiles?: number;
   /**
@@ -72,40 +76,6 @@ export function lowerGraph(report: GraphReport, weights: Weights, options: Lower
 }
 
 /**
- * The 3×3 stride-1 convs whose Winograd weights (16/9 of the kernel: 7·C·OC floats more) memory can
- * afford: a conv whose growth is at most twice its output (large early layers; a lone conv), and
- * others, largest outputs first, while their growth stays within 15% of the graph's weights. Peak
- * memory stays near the direct conv's (ResNet-50: 107 → 120 MiB), the savings go where the pixels are.
- */
-export function winogradAffordable(report: GraphReport, weights: Weights, batch: number): Set<string> {
-  const candidates = report.nodes.filter((r) => {
-    const a = r.attrs as { kernel_size?: number[]; strides?: number[]; dilation_rate?: number[]; groups?: number };
-    const C = report.byId.get(r.inputs[0])?.shape?.at(-1) ?? 0;
-    return r.op === 'Conv2D' && a.kernel_size?.every((k) => k === 3) && a.strides?.every((k) => k === 1) && a.dilation_rate?.every((k) => k === 1) && (a.groups ?? 1) === 1 && C % 4 === 0;
-  }).map((r) => {
-    const C = report.byId.get(r.inputs[0])!.shape!.at(-1)!;
-    const [OH, OW, OC] = r.shape!;
-    return { id: r.id, growth: 7 * C * OC, output: batch * OH * OW * OC, area: OH * OW };
-  }).sort((a, b) => b.area - a.area);
-  let budget = 0.15 * weightFloats(weights);
-  const chosen = new Set<string>();
-  for (const c of candidates) {
-    if (c.growth <= 2 * c.output) chosen.add(c.id);
-    else if (c.growth <= budget) {
-      chosen.add(c.id);
-      budget -= c.growth;
-    }
-  }
-  return chosen;
-}
-
-function weightFloats(weights: Weights): number {
-  let floats = 0;
-  for (const w of weights.values()) for (const t of Object.values(w)) floats += t.data.length;
-  return floats;
-}
-
-/**
  * The compiler's state while it lowers one graph, and the context op lowerings work through. The
  * training compiler (src/train/lower-training.ts) lowers the forward pass with it, adds its own
  * steps through the same context, then finishes the plan.
@@ -122,15 +92,15 @@ export class Lowering implements LoweringContext {
   private readonly computedBy: Map<string, string>;
   readonly fusion: FusionPlan;
   readonly batch: number;
-  /** Convs lowered as Winograd by default (winogradAffordable). */
-  private readonly winograd: Set<string>;
+  /** Convs lowered as Winograd by default, and their tiles (winogradPlan). */
+  private readonly winograd: Map<string, WinogradTile>;
   readonly winogradScratch: number;
 
   constructor(private readonly report: GraphReport, private readonly weightsById: Weights, readonly options: LowerOptions) {
     this.batch = options.batch;
     this.fusion = planFusion(report, new Set(options.keep));
     this.computedBy = new Map(this.fusion.computedBy);
-    this.winograd = options.winograd === undefined ? winogradAffordable(report, weightsById, options.batch) : new Set();
+    this.winograd = options.winograd === undefined ? winogradPlan(report, weightsById, options.batch) : new Map();
     this.winogradScratch = weightFloats(weightsById) / 25;
   }
 
@@ -174,16 +144,22 @@ export class Lowering implements LoweringContext {
     };
   }
 
+  /** Merged siblings' Winograd tile: where every member may take one, the smallest (its weights fit). */
+  private winogradTileOf(convs: string[]): WinogradTile | undefined {
+    const tiles = convs.map((id) => this.winograd.get(id));
+    return tiles.every((t) => t !== undefined) ? Math.min(...tiles) as WinogradTile : undefined;
+  }
+
   private lowerNode(r: NodeReport): void {
     const siblings = this.fusion.siblings.get(r.id)?.members;
     if (siblings) {
       // The first sibling's dispatch computes them all; the others' tensors are its slices.
-      if (siblings[0].final.id === r.id) lowerConvGroup(siblings, this, siblings.every((g) => this.winograd.has(g.conv.id)));
+      if (siblings[0].final.id === r.id) lowerConvGroup(siblings, this, this.winogradTileOf(siblings.map((g) => g.conv.id)));
       else this.output(r);
       return;
     }
     const group = this.fusion.groups.get(r.id);
-    if (group) return lowerConvGroup([group], this, this.winograd.has(group.conv.id));
+    if (group) return lowerConvGroup([group], this, this.winograd.get(group.conv.id));
     const lower = this.options.lowerings?.[r.op] ?? LOWERINGS[r.op];
     if (!lower) throw new OpError(`${r.op} has no WebGPU kernel yet`, 'run it with --backend cpu');
     lower(r, this);

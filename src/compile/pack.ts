@@ -1,4 +1,5 @@
 // Weight layouts the fast conv kernels read, made once at compile time.
+import { WINOGRAD_G, type WinogradTile } from './winograd.ts';
 
 /**
  * Keras [KH, KW, C, OC] → conv2d-direct's [OC/8][KH][KW][C↑4][8]: one output-channel block's weights
@@ -39,26 +40,28 @@ export function packGrouped(kernel: Float32Array, KH: number, KW: number, CG: nu
 }
 
 /**
- * Keras [3, 3, C, OC] → Winograd F(2×2, 3×3)'s U = G·g·Gᵀ for every (input, output channel), as 16
- * packDirect 1×1 streams one after the other, position (row·4 + column) by position.
+ * Keras [3, 3, C, OC] → Winograd F(m×m, 3×3)'s U = G·g·Gᵀ for every (input, output channel), as
+ * (m + 2)² packDirect 1×1 streams one after the other, position (row·(m + 2) + column) by position.
+ * Computed in float64, rounded once.
  */
-export function packWinograd(kernel: Float32Array, C: number, OC: number, blocks: number): Float32Array {
-  const G = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]];
-  const u = new Float32Array(16 * C * OC);
+export function packWinograd(kernel: Float32Array, C: number, OC: number, blocks: number, m: WinogradTile = 2): Float32Array {
+  const G = WINOGRAD_G[m];
+  const n = m + 2;
+  const u = new Float32Array(n * n * C * OC);
   const g = [0, 0, 0, 0, 0, 0, 0, 0, 0];
   for (let ci = 0; ci < C; ci++)
     for (let oc = 0; oc < OC; oc++) {
       for (let t = 0; t < 9; t++) g[t] = kernel[(t * C + ci) * OC + oc];
-      for (let r = 0; r < 4; r++)
-        for (let c = 0; c < 4; c++) {
+      for (let r = 0; r < n; r++)
+        for (let c = 0; c < n; c++) {
           let sum = 0;
           for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) sum += G[r][a] * g[a * 3 + b] * G[c][b];
-          u[((r * 4 + c) * C + ci) * OC + oc] = sum;
+          u[((r * n + c) * C + ci) * OC + oc] = sum;
         }
     }
   const per = blocks * Math.ceil(C / 4) * 4 * 8;
-  const out = new Float32Array(16 * per);
-  for (let pos = 0; pos < 16; pos++) out.set(packDirect(u.subarray(pos * C * OC, (pos + 1) * C * OC), 1, 1, C, OC, blocks), pos * per);
+  const out = new Float32Array(n * n * per);
+  for (let pos = 0; pos < n * n; pos++) out.set(packDirect(u.subarray(pos * C * OC, (pos + 1) * C * OC), 1, 1, C, OC, blocks), pos * per);
   return out;
 }
 

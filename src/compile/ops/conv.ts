@@ -16,6 +16,7 @@ import { chooseConvKernel, GEMM_TILE, isGemmKernel, type GemmKernel } from '../c
 import type { ConvGroup, InputAffine } from '../fusion.ts';
 import { KERNELS } from '../kernels.ts';
 import { packConvWeights, packDirect, packGemm, packGrouped, packWinograd, type PackLayout } from '../pack.ts';
+import { fasterWinogradTile, type WinogradTile } from '../winograd.ts';
 import { pixelView, type Binding, type View } from '../plan.ts';
 import { affineScaleShift, bnScaleShift } from './affine.ts';
 import { softmaxInto } from './softmax.ts';
@@ -63,7 +64,7 @@ function convParams(d: ConvDims, extra: Record<string, number> = {}): Record<str
  * epilogue) one conv computes them all, their filters side by side, into the output their tensors are
  * channel slices of.
  */
-export function lowerConvGroup(members: readonly ConvGroup[], ctx: LoweringContext, winogradAffordable: boolean): void {
+export function lowerConvGroup(members: readonly ConvGroup[], ctx: LoweringContext, winogradTile: WinogradTile | undefined): void {
   const g = members[0];
   const conv = g.conv;
   const a = attrsOf<ConvAttrs>(conv);
@@ -132,7 +133,7 @@ export function lowerConvGroup(members: readonly ConvGroup[], ctx: LoweringConte
   if (g.bn && ctx.options.packOnDevice) throw new Error(`internal: ${conv.id}: a BatchNormalization folded into weights that change on the device`);
   convDispatch(ctx, {
     node: conv.id, fused, dims, groups, x: xBinding, kernel, bias, act, post: g.post ? activationOf(g.post)! : undefined,
-    residual: r, out: logits, winogradAffordable, prologue: conv.op === 'SeparableConv2D' ? undefined : prologue,
+    residual: r, out: logits, winogradTile, prologue: conv.op === 'SeparableConv2D' ? undefined : prologue,
   });
   if (own === null) softmaxInto(ctx, conv.id, logits, yv);
 }
@@ -215,7 +216,8 @@ export interface ConvCall {
   post?: ActivationCode;
   residual: Residual;
   out: View;
-  winogradAffordable: boolean;
+  /** The memory policy's Winograd tile for this conv (winograd.ts winogradPlan); none: not affordable. */
+  winogradTile?: WinogradTile;
   /** An affine op applied to the input as it is loaded (fusion.ts foldInputAffines). */
   prologue?: InputPrologue;
 }
@@ -228,7 +230,7 @@ export function convDispatch(ctx: LoweringContext, c: ConvCall): void {
     ...activationOverrides('ACT', act), ...(c.post ? activationOverrides('POST', c.post) : {}),
     HAS_BIAS: bias !== null, HAS_RESIDUAL: r.binding.kind !== 'none',
   };
-  const choice = chooseConvKernel({ C, OC, groups, kernelSize, strides, dilation, input: x, prologue: !!c.prologue }, { ...ctx.options, winogradAffordable: c.winogradAffordable });
+  const choice = chooseConvKernel({ C, OC, groups, kernelSize, strides, dilation, input: x, prologue: !!c.prologue }, { ...ctx.options, winogradAffordable: c.winogradTile !== undefined });
   const { kernel: kernelName, quad16, row, registerTiled } = choice;
   // The prologue's overrides and scale/shift binding go to every step that loads the input
   // (chooseConvKernel chooses neither Winograd nor ROW loads for a conv with one: they have none).
@@ -236,7 +238,10 @@ export function convDispatch(ctx: LoweringContext, c: ConvCall): void {
   const prologue = prologueSteps(ctx, c.prologue);
   if (choice.winograd) {
     if (ctx.options.packOnDevice || c.transpose) throw new Error(`internal: ${node}: Winograd weights are made at compile time only`);
-    winogradConv(ctx, node, fused, dims, c.x, c.kernel, bias, overrides, c.out, r);
+    // Where the memory policy gave none (Winograd forced on), the faster tile; F(2×2) where F(4×4)'s transforms do not build.
+    const avoidsF4 = (['winograd4Input', 'winograd4Output'] as const).some((k) => ctx.options.avoidKernels?.has(k));
+    const tile = avoidsF4 ? 2 : ctx.options.winogradTile ?? c.winogradTile ?? fasterWinogradTile(N, dims.OH, dims.OW);
+    winogradConv(ctx, node, fused, dims, c.x, c.kernel, bias, overrides, c.out, r, tile);
     return;
   }
   const direct = registerTiled && kernelName !== 'conv2dGrouped';
@@ -312,48 +317,50 @@ function weightBinding(ctx: LoweringContext, c: ConvCall, layout: PackLayout, cp
 }
 
 /**
- * A 3×3 stride-1 conv as Winograd F(2×2, 3×3) (winograd-input.wgsl explains), in chunks of tiles:
- * per chunk the input transform, 16 products (winograd-gemm.wgsl) and the output transform with the
+ * A 3×3 stride-1 conv as Winograd F(m×m, 3×3) (winograd-input.wgsl explains), in chunks of tiles: per
+ * chunk the input transform, (m + 2)² products (winograd-gemm.wgsl) and the output transform with the
  * conv's fused epilogue. The chunk's scratch (V and M) is at most half the conv's output or 4% of
  * the graph's weights, so Winograd never raises a graph's memory much past what the direct conv needs.
  */
 function winogradConv(
   ctx: LoweringContext, node: string, fused: string[], d: ConvDims, xBinding: Binding, kernel: Float32Array, bias: Float32Array | null,
-  overrides: Record<string, number | boolean>, outView: View, r: Residual,
+  overrides: Record<string, number | boolean>, outView: View, r: Residual, m: WinogradTile,
 ): void {
   const { N, H, W, C, OH, OW, OC, x, padTop, padLeft } = d;
-  const tilesY = Math.ceil(OH / 2), tilesX = Math.ceil(OW / 2);
+  const tilesY = Math.ceil(OH / m), tilesX = Math.ceil(OW / m);
   const T = N * tilesY * tilesX;
+  const positions = (m + 2) ** 2;
   const C4 = Math.ceil(C / 4), OC4 = Math.ceil(OC / 4);
   const ocBlocks = Math.ceil(OC / 32) * 4;
-  const tileFloats = 16 * 4 * (C4 + OC4);
+  const tileFloats = positions * 4 * (C4 + OC4);
   const budget = ctx.options.winogradTiles ?? Math.floor(Math.max((N * OH * OW * OC) / 2, ctx.winogradScratch) / tileFloats);
   const Tc = Math.min(Math.ceil(T / 16), Math.max(1, Math.floor(budget / 16))) * 16;
-  const v = ctx.scratch(node, 16 * Tc * C4 * 4);
-  const m = ctx.scratch(node, 16 * Tc * OC4 * 4);
+  const v = ctx.scratch(node, positions * Tc * C4 * 4);
+  const mv = ctx.scratch(node, positions * Tc * OC4 * 4);
   const out = pixelView(outView)!;
-  const weights = ctx.constant(packWinograd(kernel, C, OC, ocBlocks));
+  const weights = ctx.constant(packWinograd(kernel, C, OC, ocBlocks, m));
   const biasBinding: Binding = bias ? ctx.constant(bias) : { kind: 'none' };
   // Cost estimates on the direct conv's scale (multiply-adds / 64) for times without timestamps: a
-  // transform moves 16 vec4s per tile and channel group, about a fifth of a 64-channel product's time.
-  const transformWork = (groups: number) => (16 * Tc * groups * 4) / 4;
+  // transform moves a vec4 per position, tile and channel group, about a fifth of a 64-channel product's time.
+  const transformWork = (groups: number) => (positions * Tc * groups * 4) / 4;
+  const [input, output] = m === 4 ? ['winograd4Input', 'winograd4Output'] as const : ['winogradInput', 'winogradOutput'] as const;
   for (let t0 = 0; t0 < T; t0 += Tc) {
     const tiles = Math.min(Tc, T - t0);
     ctx.step({
-      node, kernel: 'winogradInput', overrides: {},
+      node, kernel: input, overrides: {},
       bindings: { x: xBinding, v: { kind: 'view', view: v } },
       params: { N, H, W, xStride: x.stride, xOffset: x.offset, tilesY, tilesX, T, t0, Tc, C4, padTop, padLeft },
       workgroups: Math.ceil((Tc * C4) / 64), work: transformWork(C4),
     });
     ctx.step({
       node, kernel: 'winogradGemm', overrides: {},
-      bindings: { v: { kind: 'view', view: v }, w: weights, m: { kind: 'view', view: m } },
-      params: { T: Tc, C4, OC4, ocBlocks, wImage: ocBlocks * C4 * 8 },
-      workgroups: Math.ceil((Tc * ocBlocks) / KERNELS.winogradGemm.workgroupSize), work: (16 * Tc * C4 * 4 * ocBlocks * 8) / 64,
+      bindings: { v: { kind: 'view', view: v }, w: weights, m: { kind: 'view', view: mv } },
+      params: { T: Tc, C4, OC4, ocBlocks, wImage: ocBlocks * C4 * 8, positions },
+      workgroups: Math.ceil((positions * (Tc / 16) * ocBlocks) / KERNELS.winogradGemm.workgroupSize), work: (positions * Tc * C4 * 4 * ocBlocks * 8) / 64,
     });
     ctx.step({
-      node, fused, kernel: 'winogradOutput', overrides,
-      bindings: { m: { kind: 'view', view: m }, bias: biasBinding, residual: r.binding, y: { kind: 'view', view: outView } },
+      node, fused, kernel: output, overrides,
+      bindings: { m: { kind: 'view', view: mv }, bias: biasBinding, residual: r.binding, y: { kind: 'view', view: outView } },
       params: { N, OH, OW, OC, tilesY, tilesX, t0, tiles, Tc, OC4, yStride: out.stride, yOffset: out.offset, rStride: r.stride, rOffset: r.offset },
       workgroups: Math.ceil((tiles * OC4) / 64), work: transformWork(OC4),
     });

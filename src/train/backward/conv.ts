@@ -74,7 +74,7 @@ export function convBackward(r: NodeReport, b: BackwardContext): void {
           N, H: UH, W: UW, C: OC, x: { stride: OC, offset: 0 }, OH: H, OW: W, OC: C, y: { stride: C, offset: 0 },
           kernelSize, strides: [1, 1], dilation, padTop: (KH - 1) * dilation[0] - geometry.padTop, padLeft: (KW - 1) * dilation[1] - geometry.padLeft,
         },
-        bias: null, act: LINEAR, residual: { stride: 0, offset: 0, binding: { kind: 'none' } }, out: dx, winogradAffordable: false,
+        bias: null, act: LINEAR, residual: { stride: 0, offset: 0, binding: { kind: 'none' } }, out: dx,
       });
       if (to.accumulate) copyGradient(r, b, { src: flat(dx), out: flat(to.view), accumulate: true });
     } else {
