@@ -4,8 +4,9 @@
 // 36; loads are what a pool costs). Explicit, asymmetric or 'same' padding
 // (resolved into padTop/padLeft and the padded extent), ceil mode (a larger OH/OW), and both average
 // divisors: real cells only (Keras) or every cell inside the padded input (ONNX count_include_pad).
-// VEC4 (C, strides and offsets divisible by 4): 4 channels per invocation with vec4 loads, a quarter
-// of the loads; y is written only through y4 (WebGPU forbids two writable bindings of one buffer).
+// VEC4 (C, strides and offsets divisible by 4): 4 channels per invocation with vec4 loads and stores, a
+// quarter of the loads. x and y are bound as vec4 arrays either way; without VEC4 one component is
+// read or written (WebGPU forbids two writable bindings of one buffer, so y has one view).
 // Reference: src/ops/max-pool2d.ts, src/ops/average-pool2d.ts
 struct Params {
   N: u32, H: u32, W: u32, C: u32, xStride: u32, xOffset: u32,

@@ -4,10 +4,10 @@ diagnostic(off, subgroup_uniformity);
 // Winograd, step 2 of 3 (winograd-input.wgsl says the whole): for each of the 16 positions of
 // F(2×2, 3×3) or the 36 of F(4×4, 3×3), M = V·U, tiles × C by C × OC, with conv2d-direct-quad16's
 // register tile (quad-tile.wgsl) and quad-shared loads (16 tiles × 8 filters per invocation, each lane
-// loads 4 tiles' channels and gets the other 12 by quadSwap). A dense product, so none of the direct conv's padding, taps or epilogue: M is stored
-// whole vec4s at a time (the direct conv's 128 scalar stores cost a third of a 1×1 conv).
-// Weights: packWinograd (a packDirect 1×1 stream per position). Needs `subgroups`; no fallback is needed, as
-// Winograd is lowered only where conv2d-direct-quad16 runs.
+// loads 4 tiles' channels and gets the other 12 by quadSwap). A dense product, so none of the direct
+// conv's padding, taps or epilogue: M is stored whole vec4s at a time (the direct conv's 128 scalar
+// stores cost a fifth of a 1×1 conv). Weights: packWinograd (a packDirect 1×1 stream per position).
+// Needs `subgroups`; no fallback is needed, as Winograd is lowered only where conv2d-direct-quad16 runs.
 struct Params { T: u32, C4: u32, OC4: u32, ocBlocks: u32, wImage: u32, positions: u32 }
 
 @group(0) @binding(0) var<storage, read> v: array<vec4<f32>>;

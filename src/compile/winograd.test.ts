@@ -40,8 +40,10 @@ describe('Winograd F(m×m, 3×3)', () => {
 
   it('takes 4×4 tiles where they leave fewer padded products than 2×2 ones', () => {
     const tiles = ([N, OH, OW]: number[]) => fasterWinogradTile(N, OH, OW);
-    // 56×56 and 28×28: 36·208 < 16·784, 36·64 < 16·208; 14×14: 36·16 < 16·64; 7×7 and 8×8: 36·16 > 16·16.
-    expect([[1, 56, 56], [1, 28, 28], [1, 14, 14], [1, 35, 35], [1, 7, 7], [1, 8, 8], [1, 1, 5]].map(tiles)).toEqual([4, 4, 4, 4, 2, 2, 2]);
+    // 56×56 and 28×28: 36·208 < 16·784, 36·64 < 16·208; 11×11: 36·16 < 16·48; 10×10: 36·16 > 16·32;
+    // 7×7 and 8×8: 36·16 > 16·16.
+    expect([[1, 56, 56], [1, 28, 28], [1, 14, 14], [1, 11, 11], [1, 35, 35], [1, 10, 10], [1, 7, 7], [1, 8, 8], [1, 1, 5]].map(tiles))
+      .toEqual([4, 4, 4, 4, 4, 2, 2, 2, 2]);
     expect(tiles([4, 7, 7])).toBe(4); // a batch of 7×7 images fills the 16 rows: 36·16 < 16·64
   });
 
