@@ -1,5 +1,6 @@
 // Winograd F(2×2, 3×3) and F(4×4, 3×3) (winograd-input.wgsl / winograd4-input.wgsl, winograd-gemm.wgsl
-// over 16 or 36 positions, winograd-output.wgsl / winograd4-output.wgsl) against the float64 reference: odd sizes (partial tiles), 'valid' and folded padding, channels and
+// over 16 or 36 positions, winograd-output.wgsl / winograd4-output.wgsl) against the float64
+// reference: odd sizes (partial tiles), 'valid' and folded padding, channels and
 // filters not multiples of 4 or 32 (channels come in whole vec4s: other convs stay direct), batch 2, the fused epilogue (BN, ReLU, a residual add) and concat slices.
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze.ts';

@@ -16,7 +16,7 @@ import { chooseConvKernel, GEMM_TILE, isGemmKernel, type GemmKernel } from '../c
 import type { ConvGroup, InputAffine } from '../fusion.ts';
 import { KERNELS } from '../kernels.ts';
 import { packConvWeights, packDirect, packGemm, packGrouped, packWinograd, type PackLayout } from '../pack.ts';
-import { fasterWinogradTile, type WinogradTile } from '../winograd.ts';
+import { fasterWinogradTile, winogradTiles, type WinogradTile } from '../winograd.ts';
 import { pixelView, type Binding, type View } from '../plan.ts';
 import { affineScaleShift, bnScaleShift } from './affine.ts';
 import { softmaxInto } from './softmax.ts';
@@ -328,7 +328,7 @@ function winogradConv(
 ): void {
   const { N, H, W, C, OH, OW, OC, x, padTop, padLeft } = d;
   const tilesY = Math.ceil(OH / m), tilesX = Math.ceil(OW / m);
-  const T = N * tilesY * tilesX;
+  const T = winogradTiles(N, OH, OW, m);
   const positions = (m + 2) ** 2;
   const C4 = Math.ceil(C / 4), OC4 = Math.ceil(OC / 4);
   const ocBlocks = Math.ceil(OC / 32) * 4;
