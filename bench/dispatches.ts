@@ -1,8 +1,9 @@
 // `npm run bench:dispatches`: what each benchmark workload lowers to, without a device — dispatches per
 // forward pass, distinct pipelines, the kernels used, and the JavaScript time of lowering — for the
-// conv paths a big GPU takes (the GEMM in 32×32 or 64×64 tiles, split-K) and a CPU-like adapter takes (direct with quads,
-// Winograd). A warm run costs the API one setPipeline/setBindGroup/dispatch per dispatch, so this is
-// the count issue 20's "fewer dispatches" is measured by. Options: --workloads W1,W2,
+// conv paths a big GPU takes (the GEMM in 32×32 or 64×64 tiles, split-K; the GEMM with stride-1 pools
+// run in the 1×1 convs that read them, where the autotune measures that faster) and a CPU-like adapter
+// takes (direct with quads, Winograd). A warm run costs the API one setPipeline/setBindGroup/dispatch
+// per dispatch, so this is the count issue 20's "fewer dispatches" is measured by. Options: --workloads W1,W2,
 // --models DenseNet121,ResNet50V2 (zoo models, after the workloads; alone, the workloads are left out)
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +27,8 @@ const ids = (listOption('workloads') ?? (models.length ? [] : WORKLOADS.map((w) 
 
 const PATHS: [string, Partial<LowerOptions>][] = [
   ['GPU (gemm)', { convKernel: 'gemm', subgroups: true }],
+  // Where the autotune measures pools faster in the 1×1 convs' loads (LowerOptions.fusePools).
+  ['GPU (gemm), pools in 1×1 loads', { convKernel: 'gemm', subgroups: true, fusePools: true }],
   ['GPU (gemm64)', { convKernel: 'gemm64', subgroups: true }],
   ['CPU-like (direct, quads)', { convKernel: 'direct', subgroups: true }],
   ['wgpu (direct, no subgroups)', { convKernel: 'direct', subgroups: false }],

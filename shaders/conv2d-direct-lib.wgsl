@@ -38,9 +38,8 @@ fn inputBase(m: u32, ky: u32, kx: u32) -> i32 {
 fn load4(base: i32, ci: u32) -> vec4<f32> {
   if (base < 0) { return vec4<f32>(0.0); }
   let i = u32(base) + ci;
-  if (VEC_X) { return prologue4(x4[i / 4u], ci); }
-  let v = prologue4(vec4<f32>(x[i], x[i + 1u], x[i + 2u], x[i + 3u]), ci);
-  return select(vec4<f32>(0.0), v, vec4<u32>(ci, ci + 1u, ci + 2u, ci + 3u) < vec4<u32>(p.C));
+  if (VEC_X && POOL == 0u) { return prologue4(x4[i / 4u], ci); }
+  return select(vec4<f32>(0.0), input4(i, ci), vec4<u32>(ci, ci + 1u, ci + 2u, ci + 3u) < vec4<u32>(p.C));
 }
 
 
@@ -97,13 +96,17 @@ fn tapIndex(o: vec3<i32>, ky: u32, kx: u32) -> vec3<i32> {
     let hi = clamp(i32(p.W) - ix, 0, i32(p.KW)) * C;
     return vec3<i32>(index, lo, select(0, hi, rowInside));
   }
-  return vec3<i32>(index, 0, select(0, i32(p.C), rowInside & (ix >= 0) & (ix < i32(p.W))));
+  let hi = select(0, i32(p.C), rowInside & (ix >= 0) & (ix < i32(p.W)));
+  // A pooled conv (1×1, stride 1) has no padding: lo is 0, and its place holds the pool's window.
+  if (POOL != 0u) { return vec3<i32>(index, poolWindow(iy, ix), hi); }
+  return vec3<i32>(index, 0, hi);
 }
 
 /** Channels ci..ci+3 of tap t (tapIndex); zeros outside [lo, hi), without a branch. */
 fn tapLoad(t: vec3<i32>, ci: u32) -> vec4<f32> {
   let e = vec4<i32>(i32(ci)) + vec4<i32>(0, 1, 2, 3);
   // The prologue never meets ROW: chooseConvKernel turns ROW off for a conv with one.
+  if (POOL != 0u) { return select(vec4<f32>(0.0), poolOver(u32(max(t.x, 0)) + ci, t.y, true), e < vec4<i32>(t.z)); }
   if (VEC_X) { return select(vec4<f32>(0.0), prologue4(x4[u32(max(t.x, 0)) / 4u + ci / 4u], ci), i32(ci) < t.z); }
   let i = vec4<u32>(max(vec4<i32>(t.x) + e, vec4<i32>(0)));
   return select(vec4<f32>(0.0), prologue4(vec4<f32>(x[i.x], x[i.y], x[i.z], x[i.w]), ci), (e >= vec4<i32>(t.y)) & (e < vec4<i32>(t.z)));

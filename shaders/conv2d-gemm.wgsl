@@ -38,7 +38,7 @@ fn loadA(m: u32, k: u32, M: u32, K: u32) -> f32 {
   let iy = i32(oy * p.SH + ky * p.DH) - i32(p.padTop);
   let ix = i32(ox * p.SW + kx * p.DW) - i32(p.padLeft);
   if ((iy < 0) | (iy >= i32(p.H)) | (ix < 0) | (ix >= i32(p.W))) { return 0.0; }
-  return prologue1(x[((n * p.H + u32(iy)) * p.W + u32(ix)) * p.xStride + p.xOffset + ci], ci);
+  return input1(((n * p.H + u32(iy)) * p.W + u32(ix)) * p.xStride + p.xOffset + ci, ci, iy, ix);
 }
 
 /** Stages one vec4 of each tile: `slot` in 0..127 is (k = slot / 8, group of 4 = slot % 8). */

@@ -75,15 +75,21 @@ fn fetch(k0: u32, kEnd: u32, px0: Pixel, px1: Pixel, sq: u32, br: u32, c4: u32) 
     let t = tapOf(k, kEnd);
     let i0 = inputIndex(px0, t);
     let i1 = inputIndex(px1, t);
-    if (i0 >= 0) { s.a0 = prologue4(x4[u32(i0) / 4u], t.ci); }
-    if (i1 >= 0) { s.a1 = prologue4(x4[u32(i1) / 4u], t.ci); }
+    if (POOL != 0u) {
+      // A pooled conv is 1×1 with stride 1 and no padding: the tap's pixel is the output pixel.
+      if (i0 >= 0) { s.a0 = poolOver(u32(i0), poolWindow(px0.iy, px0.ix), true); }
+      if (i1 >= 0) { s.a1 = poolOver(u32(i1), poolWindow(px1.iy, px1.ix), true); }
+    } else {
+      if (i0 >= 0) { s.a0 = prologue4(x4[u32(i0) / 4u], t.ci); }
+      if (i1 >= 0) { s.a1 = prologue4(x4[u32(i1) / 4u], t.ci); }
+    }
   } else {
     for (var j = 0u; j < 4u; j++) {
       let t = tapOf(k + j, kEnd);
       let i0 = inputIndex(px0, t);
       let i1 = inputIndex(px1, t);
-      if (i0 >= 0) { s.a0[j] = prologue1(x[u32(i0)], t.ci); }
-      if (i1 >= 0) { s.a1[j] = prologue1(x[u32(i1)], t.ci); }
+      if (i0 >= 0) { s.a0[j] = input1(u32(i0), t.ci, px0.iy, px0.ix); }
+      if (i1 >= 0) { s.a1[j] = input1(u32(i1), t.ci, px1.iy, px1.ix); }
     }
   }
   let OCq = p.OC4 / 4u;

@@ -38,7 +38,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
       let xBase = ((n * p.H + u32(iy)) * p.W + u32(ix)) * p.xStride + p.xOffset + g * CG;
       let wBase = (ky * p.KW + kx) * CG * p.OC + oc;
       for (var ci = 0u; ci < CG; ci++) {
-        acc += prologue1(x[xBase + ci], g * CG + ci) * w[wBase + ci * p.OC];
+        acc += input1(xBase + ci, g * CG + ci, iy, ix) * w[wBase + ci * p.OC];
       }
     }
   }

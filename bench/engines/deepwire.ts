@@ -21,7 +21,7 @@ export const prepare: Prepare = async (w) => {
   // (bench/run.ts --fresh-outputs) allocates a new one each run instead.
   const into = freshOutputs() ? undefined : { [w.output]: new Float32Array(w.report.byId.get(w.output)!.shape!.reduce((a, b) => a * b, 1)) };
   return {
-    adapter: `${engine.info.description} (conv kernel ${engine.convKernel}${engine.tuned?.gemmWorkgroups === undefined ? '' : `, split K past ${engine.tuned.gemmWorkgroups || 'never'} workgroups`})`,
+    adapter: `${engine.info.description} (conv kernel ${engine.convKernel}${engine.tuned?.gemmWorkgroups === undefined ? '' : `, split K past ${engine.tuned.gemmWorkgroups || 'never'} workgroups`}${engine.tuned?.fusePools ? ', pools in the 1×1 convs\' loads' : ''})`,
     note,
     async build() {
       // `lower` (bench/run.ts --deepwire-variants): lowering options to compare kernels.

@@ -15,7 +15,11 @@
 //  6. conv groups that read one tensor with one geometry and one epilogue and feed only other convs
 //     (Inception's 1×1 reductions before its 3×3 and 5×5 branches) run as one conv, their filters side
 //     by side: one dispatch and one read of the input instead of one per conv (TensorRT's horizontal
-//     fusion); each group's tensor is its channel slice of the shared output, read as concat members are.
+//     fusion); each group's tensor is its channel slice of the shared output, read as concat members are;
+//  7. with `pools` (LowerOptions.fusePools: where the autotune measured it faster), a stride-1 MaxPool2D
+//     or AveragePool2D whose output has its input's size, read only by a 1×1 stride-1 Conv2D
+//     (Inception's pool projection), runs in that conv as it loads its input: each value is the pool's
+//     window around the conv's pixel (conv2d-prologue.wgsl), so the pooled tensor is never written nor read back.
 import { attrsOf } from './context.ts';
 import type { GraphReport, NodeReport } from '../graph/analyze.ts';
 import type { Conv2DAttrs } from '../ops/conv2d.ts';
@@ -73,7 +77,20 @@ export interface FusionPlan {
   inputAffines: Map<string, InputAffine>;
   /** Each member's final node → the conv groups it shares one dispatch with (rule 6). */
   siblings: Map<string, SiblingConvs>;
+  /** A conv (its group's conv node) → the pool it applies as it loads its input (rule 7). */
+  inputPools: Map<string, InputPool>;
 }
+
+/** A stride-1, same-size pooling that a 1×1 conv computes as it loads its input. */
+export interface InputPool {
+  pool: NodeReport;
+  /** The tensor the conv reads instead of the pool's: the pool's input. */
+  source: string;
+}
+
+/** What a conv group's conv reads: the source of its input prologue or pool, else its own input. */
+export const convSource = (plan: FusionPlan, conv: NodeReport): string =>
+  plan.inputAffines.get(conv.id)?.source ?? plan.inputPools.get(conv.id)?.source ?? conv.inputs[0];
 
 /** What the GPU side of an op can do (src/ops/op.ts GpuTraits). */
 const traits = (r: NodeReport) => r.def?.gpu ?? {};
@@ -81,11 +98,11 @@ const isConv = (r: NodeReport) => !!traits(r).conv;
 /** An activation that folds into the dispatch before it (not softmax). */
 const isFoldableActivation = (r: NodeReport) => !!traits(r).activation && !!activationOf(r);
 
-export function planFusion(report: GraphReport, keep: ReadonlySet<string>): FusionPlan {
+export function planFusion(report: GraphReport, keep: ReadonlySet<string>, fold: { pools?: boolean } = {}): FusionPlan {
   const plan: FusionPlan = {
     groups: new Map(), fusedAway: new Set(), computedBy: new Map(), foldedPads: new Map(),
     concatSlices: new Map(), concatBuffers: [], mergeActivations: new Map(), affineActivations: new Map(), inputAffines: new Map(),
-    siblings: new Map(),
+    siblings: new Map(), inputPools: new Map(),
   };
   const consumers = new Map<string, string[]>();
   for (const r of report.nodes) for (const i of r.inputs) consumers.set(i, [...(consumers.get(i) ?? []), r.id]);
@@ -113,6 +130,7 @@ export function planFusion(report: GraphReport, keep: ReadonlySet<string>): Fusi
   findConvGroups(report, plan, node, soleConsumer);
   foldZeroPadding(report, plan, soleConsumer);
   foldInputAffines(report, plan, consumers, soleConsumer, keep, absorbingProducer);
+  if (fold.pools) foldInputPools(report, plan, soleConsumer);
   assignConcatSlices(report, plan, node, absorbingProducer);
   for (const r of report.nodes) {
     const producer = absorbingProducer(r);
@@ -230,6 +248,31 @@ function foldInputAffines(
 }
 
 /**
+ * A MaxPool2D or AveragePool2D with stride 1 whose output has its input's height and width (3×3
+ * 'same': Inception's branch before its pool projection), whose only consumer is the conv of its group,
+ * a 1×1 stride-1 Conv2D with groups = 1: the conv loads the pool's window for each value instead of
+ * the pooled tensor (conv2d-prologue.wgsl POOL), pixel for pixel. Not a pool with a ZeroPadding2D
+ * folded into it (zeros that take part in a max), nor a conv that already has an input prologue.
+ */
+function foldInputPools(report: GraphReport, plan: FusionPlan, soleConsumer: (id: string) => NodeReport | null): void {
+  const groupConvs = groupConvIds(plan);
+  for (const id of report.order) {
+    const r = report.byId.get(id)!;
+    if ((r.op !== 'MaxPool2D' && r.op !== 'AveragePool2D') || plan.fusedAway.has(id) || plan.foldedPads.has(id)) continue;
+    const a = attrsOf<Pool2DAttrs>(r);
+    const source = report.byId.get(r.inputs[0])?.shape;
+    if (!r.shape || !source || !(a.strides ?? a.pool_size).every((s) => s === 1) || r.shape[0] !== source[0] || r.shape[1] !== source[1]) continue;
+    const c = soleConsumer(id);
+    if (!c || c.op !== 'Conv2D' || !groupConvs.has(c.id) || c.inputs.length !== 1 || plan.foldedPads.has(c.id) || plan.inputAffines.has(c.id)) continue;
+    const ca = attrsOf<Conv2DAttrs>(c);
+    if ((ca.groups ?? 1) !== 1 || !ca.kernel_size.every((k) => k === 1) || !ca.strides.every((s) => s === 1)) continue;
+    plan.inputPools.set(c.id, { pool: r, source: r.inputs[0] });
+    plan.fusedAway.add(id);
+    plan.computedBy.set(id, c.id);
+  }
+}
+
+/**
  * Conv groups that read one tensor (through the same input prologue, if any) with one kernel size,
  * stride, dilation and padding, have one activation and nothing after it (no residual Add), and whose
  * outputs are read only by other convs as their one input, become one conv with their filters side by
@@ -246,7 +289,8 @@ function mergeSiblingConvs(report: GraphReport, plan: FusionPlan, consumers: Map
   const bySignature = new Map<string, ConvGroup[]>();
   for (const id of report.order) {
     const g = plan.groups.get(id);
-    if (!g || g.conv.op !== 'Conv2D' || g.add || plan.foldedPads.has(g.conv.id) || plan.concatSlices.has(g.final.id)) continue;
+    // A conv with a pool in its loads reads another tensor than its siblings do.
+    if (!g || g.conv.op !== 'Conv2D' || g.add || plan.foldedPads.has(g.conv.id) || plan.inputPools.has(g.conv.id) || plan.concatSlices.has(g.final.id)) continue;
     const a = attrsOf<Conv2DAttrs>(g.conv);
     // Filters in whole groups of 4, so each slice's readers still load 4 channels at a time.
     if ((a.groups ?? 1) !== 1 || a.activation === 'softmax' || g.final.shape!.at(-1)! % 4 !== 0) continue;
@@ -316,7 +360,7 @@ function releaseSelfReadingSlices(plan: FusionPlan, node: (id: string) => NodeRe
   /** What the dispatch that writes `r` reads. */
   const reads = (r: NodeReport): string[] => {
     const g = plan.groups.get(r.id);
-    if (g) return [plan.inputAffines.get(g.conv.id)?.source ?? g.conv.inputs[0], ...g.conv.inputs.slice(1), ...(g.residual ? [g.residual] : [])];
+    if (g) return [convSource(plan, g.conv), ...g.conv.inputs.slice(1), ...(g.residual ? [g.residual] : [])];
     // An activation folded into the merge or affine step before it: that step reads the producer's inputs.
     return absorbingProducer(r)?.inputs ?? r.inputs;
   };

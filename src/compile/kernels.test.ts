@@ -4,6 +4,7 @@
 // subgroup kernels are the only ones that need an optional feature, and lowering picks them only
 // where the device has it (engine.gpu.test.ts checks that on the adapter at hand).
 import { describe, expect, it } from 'vitest';
+import conv2dPrologue from '../../shaders/conv2d-prologue.wgsl?raw';
 import { kernel, KERNELS, TRAINING_KERNELS, orderedBindings, usedPreludes } from './kernels.ts';
 
 const DEFAULT_LIMITS = { maxStorageBuffersPerShaderStage: 8, maxComputeWorkgroupStorageSize: 16_384, maxComputeInvocationsPerWorkgroup: 256 };
@@ -75,9 +76,18 @@ describe('preludes, as each shader names them', () => {
     const withPrologue = Object.entries(KERNELS).filter(([, k]) => k.bindings.some((b) => b.name === 'inAffine')).map(([name]) => name);
     expect(withPrologue.sort()).toEqual(['conv2dDirect', 'conv2dDirectQuad', 'conv2dDirectQuad16', 'conv2dGemm', 'conv2dGemm64', 'conv2dGrouped', 'conv2dNaive', 'depthwiseConv2d']);
     for (const name of withPrologue) {
-      const loads = KERNELS[name as keyof typeof KERNELS].code.split('\n').filter((l) => /\bx4?\[/.test(l) && !l.trim().startsWith('//'));
+      // The pool prologue's own window loads (xAt) read the raw tensor, as the pool did.
+      const code = KERNELS[name as keyof typeof KERNELS].code.replace(/\nfn xAt[^]*?\n}\n/, '\n');
+      const loads = code.split('\n').filter((l) => /\bx4?\[/.test(l) && !/^\s*(\/\/|\/?\*)/.test(l));
       expect(loads.length, name).toBeGreaterThan(0);
       for (const line of loads) expect(line, name).toMatch(/prologue[14]\(/);
+    }
+  });
+
+  it('every conv kernel a 1×1 conv can take loads through the pool prologue too', () => {
+    for (const name of ['conv2dDirect', 'conv2dDirectQuad', 'conv2dDirectQuad16', 'conv2dGemm', 'conv2dGemm64', 'conv2dNaive'] as const) {
+      const own = KERNELS[name].code.replace(conv2dPrologue, '');
+      expect(own, name).toMatch(/\b(input[14]|pooled4|poolOver)\(/);
     }
   });
 

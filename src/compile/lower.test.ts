@@ -154,6 +154,44 @@ describe('fusion and concat in place', () => {
     ] as [string, GraphNode[], string[]][]) expect(dispatches(lower(base(nodes, outputs))), name).toContain('bn+r');
   });
 
+  it('with fusePools, a stride-1 same-size pool runs in the 1×1 conv that alone reads it; otherwise it stays', () => {
+    const graph = (pool: Record<string, unknown>, consumers: GraphNode[], outputs = consumers.map((c) => c.id), op = 'MaxPool2D'): GraphFile => ({
+      format: 'deepwire-graph', version: 1, outputs, nodes: [
+        { id: 'x', op: 'Input', attrs: { shape: [6, 6, 8] } },
+        { id: 'p', op, inputs: ['x'], attrs: { pool_size: 3, strides: 1, padding: 'same', ...pool } }, ...consumers],
+    });
+    const c1 = (id: string, extra: Record<string, unknown> = {}): GraphNode => ({ id, op: 'Conv2D', inputs: ['p'], attrs: { filters: 4, kernel_size: 1, ...extra } });
+    // Inception 3a: its pool projection is one dispatch, reading the module's input, with the pool's overrides.
+    const inception = lower(example('inception-3a'), { fusePools: true, convKernel: 'direct', subgroups: true, winograd: false });
+    expect(dispatches(inception)).toContain('b4_proj+b4_pool');
+    expect(kernels(inception)).not.toContain('pool2d');
+    const proj = inception.steps.find((s) => s.node === 'b4_proj')!;
+    expect(proj.overrides).toMatchObject({ POOL: 1, POOL_KH: 3, POOL_KW: 3, POOL_PAD_TOP: 1, POOL_PAD_LEFT: 1 });
+    expect(proj.bindings.x).toEqual(inception.steps.find((s) => s.node === 'b1_1x1')!.bindings.x);
+    // Without the option (the default) it stays a dispatch of its own.
+    expect(kernels(lower(example('inception-3a')))).toContain('pool2d');
+    // An average counting its pads, explicit pads; Keras' average; a 2×2 'same' pool (pads 0 before, 1 after).
+    expect(lower(graph({ padding: [[1, 1], [1, 1]], count_include_pad: true }, [c1('a')], ['a'], 'AveragePool2D'), { fusePools: true }).steps[0].overrides).toMatchObject({ POOL: 3, POOL_PAD_TOP: 1 });
+    expect(lower(graph({}, [c1('a')], ['a'], 'AveragePool2D'), { fusePools: true }).steps[0].overrides).toMatchObject({ POOL: 2 });
+    expect(lower(graph({ pool_size: 2 }, [c1('a')]), { fusePools: true }).steps[0].overrides).toMatchObject({ POOL_KH: 2, POOL_PAD_TOP: 0 });
+    // Not folded: a stride-2 pool, a 'valid' pool (smaller output), a 3×3 or strided or grouped conv
+    // after it, two consumers, the pool as an output, a ZeroPadding2D folded into the pool.
+    for (const [name, g] of [
+      ['stride 2', graph({ strides: 2 }, [c1('a')])],
+      ['valid', graph({ padding: 'valid' }, [c1('a')])],
+      ['3×3 conv', graph({}, [c1('a', { kernel_size: 3, padding: 'same' })])],
+      ['strided conv', graph({}, [c1('a', { strides: 2 })])],
+      ['grouped conv', graph({}, [c1('a', { groups: 2 })])],
+      ['two consumers', graph({}, [c1('a'), c1('b')])],
+      ['an output', graph({}, [c1('a')], ['a', 'p'])],
+    ] as [string, GraphFile][]) expect(kernels(lower(g, { fusePools: true })), name).toContain('pool2d');
+    const padded = lower({ format: 'deepwire-graph', version: 1, outputs: ['a'], nodes: [
+      { id: 'x', op: 'Input', attrs: { shape: [6, 6, 8] } }, { id: 'z', op: 'ZeroPadding2D', inputs: ['x'], attrs: { padding: 1 } },
+      { id: 'p', op: 'MaxPool2D', inputs: ['z'], attrs: { pool_size: 3, strides: 1 } },
+      { id: 'a', op: 'Conv2D', inputs: ['p'], attrs: { filters: 4, kernel_size: 1 } }] }, { fusePools: true });
+    expect(dispatches(padded)).toEqual(['p', 'a']);
+  });
+
   it('a plan with no dispatch: Flatten of the input is a view of it', () => {
     const plan = lower({ format: 'deepwire-graph', version: 1, nodes: [{ id: 'x', op: 'Input', attrs: { shape: [2, 3, 4] } }, { id: 'f', op: 'Flatten', inputs: ['x'] }], outputs: ['f'] });
     expect(plan.steps).toEqual([]);

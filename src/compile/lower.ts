@@ -56,6 +56,11 @@ export interface LowerOptions {
   splitK?: number | false;
   /** GEMM conv workgroups (of its own tile size) a conv should make before K is split (default GEMM_BUSY_WORKGROUPS), for benchmarks. */
   gemmWorkgroups?: number;
+  /**
+   * Stride-1 pools run in the loads of the 1×1 convs that read them (fusion.ts rule 7): no dispatch and
+   * no tensor of their own. Default false; the engine passes the autotune's measurement for its adapter.
+   */
+  fusePools?: boolean;
   /** Kernels the device failed to build: the conv choice falls back past them (conv-kernel.ts), split-K is off without its reduce. */
   avoidKernels?: ReadonlySet<KernelName>;
   /**
@@ -98,7 +103,7 @@ export class Lowering implements LoweringContext {
 
   constructor(private readonly report: GraphReport, private readonly weightsById: Weights, readonly options: LowerOptions) {
     this.batch = options.batch;
-    this.fusion = planFusion(report, new Set(options.keep));
+    this.fusion = planFusion(report, new Set(options.keep), { pools: !!options.fusePools });
     this.computedBy = new Map(this.fusion.computedBy);
     this.winograd = options.winograd === undefined ? winogradPlan(report, weightsById, options.batch) : new Map();
     this.winogradScratch = weightFloats(weightsById) / 25;

@@ -6,11 +6,15 @@
 // SwiftShader the GEMMs run 12× slower than the direct conv (and conv2d-gemm64 takes 6–8 s to compile
 // there), so the tune stays a few seconds on a CPU adapter. Where a GEMM wins, its split-K policy is
 // tuned too, on the late conv: how many workgroups a conv should make before K is split (the default
-// for a big GPU, never, or four times as many). The choice is cached (localStorage in a browser, a
+// for a big GPU, never, or four times as many). Then, with the kernel chosen, whether a stride-1 pool
+// before a 1×1 conv runs faster in the conv's loads (fusion.ts rule 7) than as a dispatch of its own:
+// on SwiftShader it does not (the pool kernel shares window rows between outputs; the conv recomputes
+// each window per block of 32 filters), on a GPU it saves writing and reading the pooled tensor. The choice is cached (localStorage in a browser, a
 // JSON file under the user's cache folder in Node) so later sessions start with it; an entry written
 // by an older deepwire (a kernel name alone: the default split) is still read.
 import { analyzeGraph } from '../graph/analyze.ts';
-import { GEMM_BUSY_WORKGROUPS, type ConvKernel } from '../compile/lower.ts';
+import { GEMM_BUSY_WORKGROUPS, type ConvKernel, type LowerOptions } from '../compile/lower.ts';
+import type { GraphFile } from '../graph/types.ts';
 import type { Engine } from './engine.ts';
 import { materializeWeights } from './reference.ts';
 
@@ -38,10 +42,15 @@ export const TUNE_CONVS: readonly { input: [number, number, number]; filters: nu
  */
 export const TUNE_SPLIT_TARGETS: readonly number[] = [GEMM_BUSY_WORKGROUPS, 0, 4 * GEMM_BUSY_WORKGROUPS];
 
-/** What an adapter runs fastest: the conv kernel and, for a GEMM, its split-K target (absent: the default). */
+/** The pool projection timed with its pool in the conv's loads and apart: GoogLeNet's inception 3b (a 3×3 max pool of 28×28×256, 64 filters). */
+export const TUNE_POOL = { input: [28, 28, 256] as [number, number, number], filters: 64 };
+
+/** What an adapter runs fastest: the conv kernel, for a GEMM its split-K target (absent: the default), and whether pools go in the conv's loads. */
 export interface Tuned {
   kernel: ConvKernel;
   gemmWorkgroups?: number;
+  /** LowerOptions.fusePools: measured faster here (absent: not, or a cache from before it was measured). */
+  fusePools?: boolean;
 }
 
 export interface TuneResult extends Tuned {
@@ -51,6 +60,8 @@ export interface TuneResult extends Tuned {
   pruned: ConvKernel[];
   /** With a GEMM: the late conv's median milliseconds at each split-K target. */
   splitMs?: Record<number, number>;
+  /** TUNE_POOL's median milliseconds with the chosen kernel, the pool in the conv's loads and apart. */
+  poolMs: { fused: number; apart: number };
 }
 
 /** The cached choice for an adapter, if any. */
@@ -58,11 +69,13 @@ export async function cachedTune(adapter: string): Promise<Tuned | undefined> {
   const cached = (await readCache())[adapter];
   // An older deepwire cached the kernel's name alone; a name this version does not know (a newer
   // deepwire's, or a damaged file) means measuring again.
-  const entry = typeof cached === 'string' ? { kernel: cached } : (cached ?? {}) as { kernel?: unknown; gemmWorkgroups?: unknown };
+  const entry = typeof cached === 'string' ? { kernel: cached } : (cached ?? {}) as { kernel?: unknown; gemmWorkgroups?: unknown; fusePools?: unknown };
   const kernel = TUNE_CANDIDATES.find((k) => k === entry.kernel);
   if (!kernel) return undefined;
   const split = entry.gemmWorkgroups;
-  return typeof split === 'number' && Number.isInteger(split) && split >= 0 ? { kernel, gemmWorkgroups: split } : { kernel };
+  const tuned: Tuned = typeof split === 'number' && Number.isInteger(split) && split >= 0 ? { kernel, gemmWorkgroups: split } : { kernel };
+  if (entry.fusePools === true) tuned.fusePools = true;
+  return tuned;
 }
 
 /** Measures the candidates on `engine`, caches the winner under its adapter and returns it. */
@@ -78,7 +91,7 @@ export async function tuneConvKernel(engine: Engine, runs = 5): Promise<TuneResu
       // A bigger-tiled form is first tried only where its base kept up; once timed it stands on its own.
       const base = REFINES[kernel];
       if (base && ms[kernel] === undefined && (!timed.includes(base) || farBehind(base, timed))) continue;
-      const t = await medianMs(engine, conv, kernel, runs);
+      const t = await medianMs(engine, convGraph(conv), { convKernel: kernel }, runs);
       ms[kernel] = (ms[kernel] ?? 0) + t;
       late[kernel] = t;
       timed.push(kernel);
@@ -93,27 +106,48 @@ export async function tuneConvKernel(engine: Engine, runs = 5): Promise<TuneResu
   if (kernel === 'gemm' || kernel === 'gemm64') {
     // The late conv is where K splits (few output tiles): each other target timed there against the default.
     splitMs = { [TUNE_SPLIT_TARGETS[0]]: late[kernel]! };
-    for (const target of TUNE_SPLIT_TARGETS.slice(1)) splitMs[target] = await medianMs(engine, TUNE_CONVS.at(-1)!, kernel, runs, target);
+    for (const target of TUNE_SPLIT_TARGETS.slice(1)) splitMs[target] = await medianMs(engine, convGraph(TUNE_CONVS.at(-1)!), { convKernel: kernel, gemmWorkgroups: target }, runs);
     tuned.gemmWorkgroups = TUNE_SPLIT_TARGETS.reduce((best, t) => (splitMs![t] < splitMs![best] ? t : best));
   }
+  // The pool in the conv's loads where that is faster, apart on a tie (the pool kernel's own time stays visible per node).
+  const chosen = { convKernel: kernel, gemmWorkgroups: tuned.gemmWorkgroups ?? TUNE_SPLIT_TARGETS[0] };
+  const poolMs = { apart: await medianMs(engine, poolGraph(), { ...chosen, fusePools: false }, runs), fused: await medianMs(engine, poolGraph(), { ...chosen, fusePools: true }, runs) };
+  if (poolMs.fused < poolMs.apart) tuned.fusePools = true;
   await writeCache({ ...(await readCache()), [engine.info.description]: tuned });
-  return { ...tuned, ms, pruned: TUNE_CANDIDATES.filter((k) => !alive.includes(k)), ...(splitMs ? { splitMs } : {}) };
+  return { ...tuned, ms, pruned: TUNE_CANDIDATES.filter((k) => !alive.includes(k)), ...(splitMs ? { splitMs } : {}), poolMs };
 }
 
-/** One tuning conv's median time with `kernel` (and a split-K target), after a warm-up run. */
-async function medianMs(engine: Engine, conv: (typeof TUNE_CONVS)[number], kernel: ConvKernel, runs: number, gemmWorkgroups?: number): Promise<number> {
-  const { input, filters } = conv;
-  const report = analyzeGraph({
+/** A tuning conv: 3×3 'same' with a ReLU. */
+function convGraph({ input, filters }: (typeof TUNE_CONVS)[number]): GraphFile {
+  return {
     format: 'deepwire-graph', version: 1, outputs: ['y'],
     nodes: [
       { id: 'x', op: 'Input', attrs: { shape: input } },
       { id: 'y', op: 'Conv2D', inputs: ['x'], attrs: { filters, kernel_size: 3, padding: 'same', activation: 'relu' } },
     ],
-  });
+  };
+}
+
+/** TUNE_POOL: a 3×3 stride-1 'same' max pool, then a 1×1 conv with a ReLU. */
+function poolGraph(): GraphFile {
+  return {
+    format: 'deepwire-graph', version: 1, outputs: ['y'],
+    nodes: [
+      { id: 'x', op: 'Input', attrs: { shape: TUNE_POOL.input } },
+      { id: 'pool', op: 'MaxPool2D', inputs: ['x'], attrs: { pool_size: 3, strides: 1, padding: 'same' } },
+      { id: 'y', op: 'Conv2D', inputs: ['pool'], attrs: { filters: TUNE_POOL.filters, kernel_size: 1, activation: 'relu' } },
+    ],
+  };
+}
+
+/** A tuning graph's median time with `options`, after a warm-up run. */
+async function medianMs(engine: Engine, graph: GraphFile, options: Pick<LowerOptions, 'convKernel' | 'gemmWorkgroups' | 'fusePools'>, runs: number): Promise<number> {
+  const report = analyzeGraph(graph);
   const weights = materializeWeights(report, 0);
-  const x = { shape: [1, ...input], data: new Float32Array(input[0] * input[1] * input[2]).fill(0.5) };
-  // The target explicitly, default included: a re-tune must not time candidates at the previous tune's.
-  const compiled = engine.compile(report, weights, { convKernel: kernel, gemmWorkgroups: gemmWorkgroups ?? TUNE_SPLIT_TARGETS[0] });
+  const input = report.byId.get('x')!.shape!;
+  const x = { shape: [1, ...input], data: new Float32Array(input.reduce((a, b) => a * b, 1)).fill(0.5) };
+  // The target and the pools explicitly, defaults included: a re-tune must not time candidates at the previous tune's.
+  const compiled = engine.compile(report, weights, { gemmWorkgroups: TUNE_SPLIT_TARGETS[0], fusePools: false, ...options });
   try {
     await compiled.run({ x });
     const times: number[] = [];

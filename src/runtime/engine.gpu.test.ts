@@ -239,6 +239,24 @@ describe.skipIf(!gpu)('Engine', () => {
       };
       expect(kernels(unsplit)).toEqual(['conv2dGemm']);
       expect(kernels(old)).toEqual(['conv2dGemm', 'conv2dSplitKReduce']);
+      // The pool projection was timed both ways with the kernel kept; where fused won, the compiles fuse pools.
+      expect(first!.poolMs.apart).toBeGreaterThan(0);
+      expect(first!.poolMs.fused).toBeGreaterThan(0);
+      expect(engine.tuned?.fusePools).toBe(first!.poolMs.fused < first!.poolMs.apart ? true : undefined);
+      await writeFile(file, JSON.stringify({ [gpu!.description]: { kernel: 'direct', fusePools: true } }));
+      const fusing = await Engine.create(async () => gpu);
+      expect(fusing.tuned).toEqual({ kernel: 'direct', fusePools: true });
+      const projection = analyzeGraph({ format: 'deepwire-graph', version: 1, outputs: ['y'], nodes: [
+        { id: 'x', op: 'Input', attrs: { shape: [6, 6, 8] } },
+        { id: 'pool', op: 'MaxPool2D', inputs: ['x'], attrs: { pool_size: 3, strides: 1, padding: 'same' } },
+        { id: 'y', op: 'Conv2D', inputs: ['pool'], attrs: { filters: 8, kernel_size: 1 } }] });
+      const poolSteps = (e: Engine) => {
+        const compiled = e.compile(projection, materializeWeights(projection, 1));
+        compiled.destroy();
+        return compiled.plan.steps.filter((s) => s.kernel === 'pool2d').length;
+      };
+      expect(poolSteps(fusing)).toBe(0);
+      expect(poolSteps(old)).toBe(1);
     } finally {
       if (before === undefined) delete process.env.XDG_CACHE_HOME;
       else process.env.XDG_CACHE_HOME = before;

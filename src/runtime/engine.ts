@@ -104,16 +104,17 @@ export class Engine {
   }
 
   /**
-   * What the autotune kept for this adapter — the conv kernel and the GEMM's split-K target
-   * (LowerOptions.gemmWorkgroups; absent: the default) — set from its cache at creation or by `tune()`;
-   * until then `convKernel` guesses by adapter.
+   * What the autotune kept for this adapter — the conv kernel, the GEMM's split-K target
+   * (LowerOptions.gemmWorkgroups; absent: the default) and whether pools run in the 1×1 convs' loads
+   * (LowerOptions.fusePools) — set from its cache at creation or by `tune()`; until then `convKernel`
+   * guesses by adapter and pools run apart.
    */
   tuned?: Tuned;
 
   /** Measures the conv kernels on this adapter and keeps the fastest (src/runtime/autotune.ts). */
   async tune(): Promise<TuneResult> {
     const result = await tuneConvKernel(this);
-    this.tuned = { kernel: result.kernel, gemmWorkgroups: result.gemmWorkgroups };
+    this.tuned = { kernel: result.kernel, gemmWorkgroups: result.gemmWorkgroups, ...(result.fusePools ? { fusePools: true } : {}) };
     return result;
   }
 
@@ -177,7 +178,7 @@ export class Engine {
     const lower = () => {
       const plan = lowerGraph(report, weights, {
         ...options, batch: options.batch ?? 1, keep, convKernel: options.convKernel ?? this.convKernel,
-        gemmWorkgroups: options.gemmWorkgroups ?? this.tuned?.gemmWorkgroups,
+        gemmWorkgroups: options.gemmWorkgroups ?? this.tuned?.gemmWorkgroups, fusePools: options.fusePools ?? this.tuned?.fusePools,
         subgroups: options.subgroups ?? this.info.features.subgroups, avoidKernels: new Set(this.unbuildable),
       });
       this.checkLimits(plan);

@@ -52,7 +52,7 @@ export function singleOpGraph(op: string, inputShapes: number[][], attrs: Attrs)
 }
 
 export async function compareWithReference(
-  engine: Engine, graph: GraphFile, options: { batch?: number; keep?: string[]; seed?: number } & Partial<Pick<LowerOptions, 'convKernel' | 'quadPixels' | 'subgroups' | 'winograd' | 'winogradTile' | 'winogradTiles' | 'splitK'>> = {},
+  engine: Engine, graph: GraphFile, options: { batch?: number; keep?: string[]; seed?: number } & Partial<Pick<LowerOptions, 'convKernel' | 'quadPixels' | 'subgroups' | 'winograd' | 'winogradTile' | 'winogradTiles' | 'splitK' | 'fusePools'>> = {},
 ): Promise<Compared> {
   const report = analyzeGraph(graph);
   if (!report.ok) throw new Error(`test graph is invalid: ${report.problems.map((p) => p.message).join('; ')}`);
@@ -62,7 +62,7 @@ export async function compareWithReference(
   for (const r of report.nodes) if (r.op === 'Input') feeds[r.id] = randomInput([batch, ...r.shape!], r.id);
   const nodes = [...new Set([...(options.keep ?? []), ...report.outputs])];
   const reference = runReference(report, feeds, { weights, outputs: nodes }).tensors;
-  const compiled = engine.compile(report, weights, { batch, keep: nodes, convKernel: options.convKernel, quadPixels: options.quadPixels, subgroups: options.subgroups, winograd: options.winograd, winogradTile: options.winogradTile, winogradTiles: options.winogradTiles, splitK: options.splitK });
+  const compiled = engine.compile(report, weights, { batch, keep: nodes, convKernel: options.convKernel, quadPixels: options.quadPixels, subgroups: options.subgroups, winograd: options.winograd, winogradTile: options.winogradTile, winogradTiles: options.winogradTiles, splitK: options.splitK, fusePools: options.fusePools ?? false });
   const gpu = await compiled.run(feeds, { read: nodes });
   compiled.destroy();
   return { gpu, reference, nodes };

@@ -7,13 +7,14 @@
 // (convDispatch, `transpose`).
 import type { NodeReport } from '../../graph/analyze.ts';
 import type { Conv2DAttrs } from '../../ops/conv2d.ts';
+import type { AveragePool2DAttrs } from '../../ops/average-pool2d.ts';
 import type { DenseAttrs } from '../../ops/dense.ts';
 import { window2d, type Padding } from '../../ops/geometry.ts';
 import type { SeparableConv2DAttrs } from '../../ops/separable-conv2d.ts';
 import { activationCode, activationOf, activationOverrides, LINEAR, type ActivationCode } from '../activation-codes.ts';
 import { attrsOf, type LoweringContext } from '../context.ts';
 import { chooseConvKernel, GEMM_TILE, isGemmKernel, type GemmKernel } from '../conv-kernel.ts';
-import type { ConvGroup, InputAffine } from '../fusion.ts';
+import type { ConvGroup, InputAffine, InputPool } from '../fusion.ts';
 import { KERNELS } from '../kernels.ts';
 import { packConvWeights, packDirect, packGemm, packGrouped, packWinograd, type PackLayout } from '../pack.ts';
 import { fasterWinogradTile, winogradTiles, type WinogradTile } from '../winograd.ts';
@@ -72,7 +73,9 @@ export function lowerConvGroup(members: readonly ConvGroup[], ctx: LoweringConte
   const { id: inputId, pad: [[padT, padB], [padL, padR]] } = ctx.paddedInput(conv);
   // An affine op folded into this conv's loads (fusion.ts foldInputAffines): read what it reads.
   const inputAffine = ctx.fusion.inputAffines.get(conv.id);
-  const xv = ctx.input(inputAffine?.source ?? inputId);
+  // Or a pool (fusion.ts foldInputPools): read the pool's input, pixel for pixel.
+  const inputPool = ctx.fusion.inputPools.get(conv.id);
+  const xv = ctx.input(inputAffine?.source ?? inputPool?.source ?? inputId);
   let [N, H, W, C] = xv.shape;
   if (conv.op === 'Dense') {
     // Dense is a 1×1 conv over every position of the leading axes.
@@ -128,12 +131,13 @@ export function lowerConvGroup(members: readonly ConvGroup[], ctx: LoweringConte
   const out = own === null ? pixelView(logits)! : pixelView(yv)!;
   const dims: ConvDims = { N, H, W, C, x, OH: wh.out, OW: ww.out, OC, y: out, kernelSize, strides, dilation, padTop: wh.padBefore, padLeft: ww.padBefore };
   // What the conv's epilogue takes in: its step (the last, where it has several) carries their ids.
-  const fused = [inputAffine?.affine, inputAffine?.act, g.bn, g.act, g.add, g.post, ...members.slice(1).flatMap((m) => [m.conv, m.bn, m.act])]
+  const fused = [inputAffine?.affine, inputAffine?.act, inputPool?.pool, g.bn, g.act, g.add, g.post, ...members.slice(1).flatMap((m) => [m.conv, m.bn, m.act])]
     .filter((m): m is NodeReport => !!m).map((m) => m.id);
   if (g.bn && ctx.options.packOnDevice) throw new Error(`internal: ${conv.id}: a BatchNormalization folded into weights that change on the device`);
   convDispatch(ctx, {
     node: conv.id, fused, dims, groups, x: xBinding, kernel, bias, act, post: g.post ? activationOf(g.post)! : undefined,
     residual: r, out: logits, winogradTile, prologue: conv.op === 'SeparableConv2D' ? undefined : prologue,
+    pool: inputPool && poolPrologue(inputPool, [H, W, C]),
   });
   if (own === null) softmaxInto(ctx, conv.id, logits, yv);
 }
@@ -196,6 +200,20 @@ function inputPrologue(f: InputAffine, ctx: LoweringContext): InputPrologue {
   return { scaleShift, act: f.act ? activationOf(f.act)! : LINEAR };
 }
 
+/** A pool a conv computes as it loads its input (conv2d-prologue.wgsl POOL): its overrides. */
+export interface PoolPrologue {
+  /** 1: max; 2: average of the cells inside the input; 3: average over the whole window (count_include_pad). */
+  kind: 1 | 2 | 3;
+  KH: number; KW: number; padTop: number; padLeft: number;
+}
+
+function poolPrologue(f: InputPool, input: [number, number, number]): PoolPrologue {
+  const a = attrsOf<AveragePool2DAttrs>(f.pool);
+  const [wh, ww] = window2d(f.pool.op, input, a.pool_size, [1, 1], [1, 1], a.padding as Padding, a.ceil_mode);
+  const kind = f.pool.op === 'MaxPool2D' ? 1 : a.count_include_pad ? 3 : 2;
+  return { kind, KH: a.pool_size[0], KW: a.pool_size[1], padTop: wh.padBefore, padLeft: ww.padBefore };
+}
+
 /** One conv with its epilogue, as conv-kernel.ts chooses its kernel: lowerConvGroup's, and a trainer's input gradient. */
 export interface ConvCall {
   node: string;
@@ -220,6 +238,8 @@ export interface ConvCall {
   winogradTile?: WinogradTile;
   /** An affine op applied to the input as it is loaded (fusion.ts foldInputAffines). */
   prologue?: InputPrologue;
+  /** A pool applied to the input as it is loaded (fusion.ts foldInputPools): a 1×1 stride-1 conv's. */
+  pool?: PoolPrologue;
 }
 
 /** Emits a conv's dispatches: one, or Winograd's three per chunk of tiles, or the GEMM's two when K is split. */
@@ -230,12 +250,12 @@ export function convDispatch(ctx: LoweringContext, c: ConvCall): void {
     ...activationOverrides('ACT', act), ...(c.post ? activationOverrides('POST', c.post) : {}),
     HAS_BIAS: bias !== null, HAS_RESIDUAL: r.binding.kind !== 'none',
   };
-  const choice = chooseConvKernel({ C, OC, groups, kernelSize, strides, dilation, input: x, prologue: !!c.prologue }, { ...ctx.options, winogradAffordable: c.winogradTile !== undefined });
+  const choice = chooseConvKernel({ C, OC, groups, kernelSize, strides, dilation, input: x, prologue: !!c.prologue || !!c.pool }, { ...ctx.options, winogradAffordable: c.winogradTile !== undefined });
   const { kernel: kernelName, quad16, row, registerTiled } = choice;
   // The prologue's overrides and scale/shift binding go to every step that loads the input
   // (chooseConvKernel chooses neither Winograd nor ROW loads for a conv with one: they have none).
-  if (c.prologue && (choice.winograd || row)) throw new Error(`internal: ${node}: ${choice.winograd ? 'Winograd' : 'a ROW load'} takes no input prologue`);
-  const prologue = prologueSteps(ctx, c.prologue);
+  if ((c.prologue || c.pool) && (choice.winograd || row)) throw new Error(`internal: ${node}: ${choice.winograd ? 'Winograd' : 'a ROW load'} takes no input prologue`);
+  const prologue = prologueSteps(ctx, c.prologue, c.pool);
   if (choice.winograd) {
     if (ctx.options.packOnDevice || c.transpose) throw new Error(`internal: ${node}: Winograd weights are made at compile time only`);
     // Where the memory policy gave none (Winograd forced on), the faster tile; F(2×2) where F(4×4)'s transforms do not build.
@@ -373,9 +393,10 @@ interface Prologue {
   bindings: Record<string, Binding>;
 }
 
-function prologueSteps(ctx: LoweringContext, p: InputPrologue | undefined): Prologue {
-  return p ? { overrides: { HAS_PROLOGUE: true, ...activationOverrides('PRE', p.act) }, bindings: { inAffine: ctx.constant(p.scaleShift) } }
-    : { overrides: {}, bindings: { inAffine: { kind: 'none' } } };
+function prologueSteps(ctx: LoweringContext, p: InputPrologue | undefined, pool?: PoolPrologue): Prologue {
+  const pooled: Record<string, number> = pool ? { POOL: pool.kind, POOL_KH: pool.KH, POOL_KW: pool.KW, POOL_PAD_TOP: pool.padTop, POOL_PAD_LEFT: pool.padLeft } : {};
+  return p ? { overrides: { HAS_PROLOGUE: true, ...activationOverrides('PRE', p.act), ...pooled }, bindings: { inAffine: ctx.constant(p.scaleShift) } }
+    : { overrides: pooled, bindings: { inAffine: { kind: 'none' } } };
 }
 
 /** A GEMM conv's operands, as convDispatch has them. */
