@@ -6,10 +6,11 @@
 // SwiftShader the GEMMs run 12× slower than the direct conv (and conv2d-gemm64 takes 6–8 s to compile
 // there), so the tune stays a few seconds on a CPU adapter. Where a GEMM wins, its split-K policy is
 // tuned too, on the late conv: how many workgroups a conv should make before K is split (the default
-// for a big GPU, never, or four times as many). Then, with the kernel chosen, whether a stride-1 pool
-// before a 1×1 conv runs faster in the conv's loads (fusion.ts rule 7) than as a dispatch of its own:
-// on SwiftShader it does not (the pool kernel shares window rows between outputs; the conv recomputes
-// each window per block of 32 filters), on a GPU it saves writing and reading the pooled tensor. The choice is cached (localStorage in a browser, a
+// for a big GPU, never, or four times as many), and whether a stride-1 pool before a 1×1 conv runs
+// faster in the conv's loads (fusion.ts rule 7) than as a dispatch of its own, which saves writing and
+// reading the pooled tensor. Not timed where the direct conv wins: on SwiftShader the fused pool lost
+// (the pool kernel shares window rows between outputs; the conv recomputes each window once per 32
+// filters), and its pipeline would add a second to the tune. The choice is cached (localStorage in a browser, a
 // JSON file under the user's cache folder in Node) so later sessions start with it; an entry written
 // by an older deepwire (a kernel name alone: the default split) is still read.
 import { analyzeGraph } from '../graph/analyze.ts';
@@ -60,8 +61,8 @@ export interface TuneResult extends Tuned {
   pruned: ConvKernel[];
   /** With a GEMM: the late conv's median milliseconds at each split-K target. */
   splitMs?: Record<number, number>;
-  /** TUNE_POOL's median milliseconds with the chosen kernel, the pool in the conv's loads and apart. */
-  poolMs: { fused: number; apart: number };
+  /** With a GEMM: TUNE_POOL's median milliseconds with it, the pool in the conv's loads and apart. */
+  poolMs?: { fused: number; apart: number };
 }
 
 /** The cached choice for an adapter, if any. */
@@ -109,12 +110,15 @@ export async function tuneConvKernel(engine: Engine, runs = 5): Promise<TuneResu
     for (const target of TUNE_SPLIT_TARGETS.slice(1)) splitMs[target] = await medianMs(engine, convGraph(TUNE_CONVS.at(-1)!), { convKernel: kernel, gemmWorkgroups: target }, runs);
     tuned.gemmWorkgroups = TUNE_SPLIT_TARGETS.reduce((best, t) => (splitMs![t] < splitMs![best] ? t : best));
   }
-  // The pool in the conv's loads where that is faster, apart on a tie (the pool kernel's own time stays visible per node).
-  const chosen = { convKernel: kernel, gemmWorkgroups: tuned.gemmWorkgroups ?? TUNE_SPLIT_TARGETS[0] };
-  const poolMs = { apart: await medianMs(engine, poolGraph(), { ...chosen, fusePools: false }, runs), fused: await medianMs(engine, poolGraph(), { ...chosen, fusePools: true }, runs) };
-  if (poolMs.fused < poolMs.apart) tuned.fusePools = true;
+  let poolMs: TuneResult['poolMs'];
+  if (kernel === 'gemm' || kernel === 'gemm64') {
+    // The pool in the conv's loads where that is faster, apart on a tie (its own dispatch keeps its own time per node).
+    const chosen = { convKernel: kernel, gemmWorkgroups: tuned.gemmWorkgroups };
+    poolMs = { apart: await medianMs(engine, poolGraph(), { ...chosen, fusePools: false }, runs), fused: await medianMs(engine, poolGraph(), { ...chosen, fusePools: true }, runs) };
+    if (poolMs.fused < poolMs.apart) tuned.fusePools = true;
+  }
   await writeCache({ ...(await readCache()), [engine.info.description]: tuned });
-  return { ...tuned, ms, pruned: TUNE_CANDIDATES.filter((k) => !alive.includes(k)), ...(splitMs ? { splitMs } : {}), poolMs };
+  return { ...tuned, ms, pruned: TUNE_CANDIDATES.filter((k) => !alive.includes(k)), ...(splitMs ? { splitMs } : {}), ...(poolMs ? { poolMs } : {}) };
 }
 
 /** A tuning conv: 3×3 'same' with a ReLU. */
