@@ -54,7 +54,8 @@ fn poolOver(i: u32, window: i32, wide: bool) -> vec4<f32> {
   let r0 = window & 255; let r1 = (window >> 8u) & 255;
   let c0 = (window >> 16u) & 255; let c1 = (window >> 24u) & 255;
   // The max starts from the pixel's own values (always inside its window), the sum from zero.
-  var acc = select(vec4<f32>(0.0), xAt(i, wide), POOL == 1u);
+  var acc = vec4<f32>(0.0);
+  if (POOL == 1u) { acc = xAt(i, wide); }
   for (var r = r0; r < r1; r++) {
     let row = i32(i) + (r - i32(POOL_PAD_TOP)) * i32(p.W * p.xStride);
     for (var c = c0; c < c1; c++) {

@@ -250,9 +250,10 @@ function foldInputAffines(
 /**
  * A MaxPool2D or AveragePool2D with stride 1 whose output has its input's height and width (3×3
  * 'same': Inception's branch before its pool projection), whose only consumer is the conv of its group,
- * a 1×1 stride-1 Conv2D with groups = 1: the conv loads the pool's window for each value instead of
- * the pooled tensor (conv2d-prologue.wgsl POOL), pixel for pixel. Not a pool with a ZeroPadding2D
- * folded into it (zeros that take part in a max), nor a conv that already has an input prologue.
+ * a 1×1 stride-1 Conv2D with groups = 1 and no padding: the conv loads the pool's window for each
+ * value instead of the pooled tensor (conv2d-prologue.wgsl POOL), pixel for pixel. Not a pool with a
+ * ZeroPadding2D folded into it (zeros that take part in a max), nor one of 256 or more along an axis
+ * (the shader packs the window's bounds in 8 bits each).
  */
 function foldInputPools(report: GraphReport, plan: FusionPlan, soleConsumer: (id: string) => NodeReport | null): void {
   const groupConvs = groupConvIds(plan);
@@ -261,11 +262,13 @@ function foldInputPools(report: GraphReport, plan: FusionPlan, soleConsumer: (id
     if ((r.op !== 'MaxPool2D' && r.op !== 'AveragePool2D') || plan.fusedAway.has(id) || plan.foldedPads.has(id)) continue;
     const a = attrsOf<Pool2DAttrs>(r);
     const source = report.byId.get(r.inputs[0])?.shape;
-    if (!r.shape || !source || !(a.strides ?? a.pool_size).every((s) => s === 1) || r.shape[0] !== source[0] || r.shape[1] !== source[1]) continue;
+    if (!r.shape || !source || !(a.strides ?? a.pool_size).every((s) => s === 1) || r.shape[0] !== source[0] || r.shape[1] !== source[1] || a.pool_size.some((k) => k > 255)) continue;
+    // The conv's only input is the pool: no ZeroPadding2D or affine op of its own to fold.
     const c = soleConsumer(id);
-    if (!c || c.op !== 'Conv2D' || !groupConvs.has(c.id) || c.inputs.length !== 1 || plan.foldedPads.has(c.id) || plan.inputAffines.has(c.id)) continue;
+    if (!c || c.op !== 'Conv2D' || !groupConvs.has(c.id) || c.inputs.length !== 1) continue;
     const ca = attrsOf<Conv2DAttrs>(c);
-    if ((ca.groups ?? 1) !== 1 || !ca.kernel_size.every((k) => k === 1) || !ca.strides.every((s) => s === 1)) continue;
+    const unpadded = !Array.isArray(ca.padding) || ca.padding.flat().every((p) => p === 0);
+    if ((ca.groups ?? 1) !== 1 || !ca.kernel_size.every((k) => k === 1) || !ca.strides.every((s) => s === 1) || !unpadded) continue;
     plan.inputPools.set(c.id, { pool: r, source: r.inputs[0] });
     plan.fusedAway.add(id);
     plan.computedBy.set(id, c.id);

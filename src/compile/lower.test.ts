@@ -184,7 +184,14 @@ describe('fusion and concat in place', () => {
       ['grouped conv', graph({}, [c1('a', { groups: 2 })])],
       ['two consumers', graph({}, [c1('a'), c1('b')])],
       ['an output', graph({}, [c1('a')], ['a', 'p'])],
+      ['a padded conv', graph({}, [c1('a', { padding: [[1, 0], [0, 0]] })])],
     ] as [string, GraphFile][]) expect(kernels(lower(g, { fusePools: true })), name).toContain('pool2d');
+    // The shader packs the window's bounds in 8 bits: a pool of 256 rows stays a dispatch.
+    const wide = (size: number): GraphFile => ({ format: 'deepwire-graph', version: 1, outputs: ['a'], nodes: [
+      { id: 'x', op: 'Input', attrs: { shape: [256, 2, 4] } },
+      { id: 'p', op: 'MaxPool2D', inputs: ['x'], attrs: { pool_size: [size, 1], strides: 1, padding: 'same' } }, c1('a')] });
+    expect(kernels(lower(wide(255), { fusePools: true }))).not.toContain('pool2d');
+    expect(kernels(lower(wide(256), { fusePools: true }))).toContain('pool2d');
     const padded = lower({ format: 'deepwire-graph', version: 1, outputs: ['a'], nodes: [
       { id: 'x', op: 'Input', attrs: { shape: [6, 6, 8] } }, { id: 'z', op: 'ZeroPadding2D', inputs: ['x'], attrs: { padding: 1 } },
       { id: 'p', op: 'MaxPool2D', inputs: ['z'], attrs: { pool_size: 3, strides: 1 } },

@@ -11,7 +11,7 @@ import type { Engine } from './engine.ts';
  * `splits[target]` on the late conv at another; `pools` for TUNE_POOL apart and fused), recording what
  * was compiled ("kernel conv", plus "@target" where not the default; "kernel pool apart|fused").
  */
-function timedEngine(table: Partial<Record<ConvKernel, [number, number]>>, splits: Record<number, number> = {}, pools = { apart: 1, fused: 2 }) {
+function timedEngine(table: Partial<Record<ConvKernel, [number, number]>>, splits: Record<number, number> = {}, pools: { apart: number; fused: number } | 'fails' = { apart: 1, fused: 2 }) {
   const compiled: string[] = [];
   const engine = {
     info: { description: `table ${JSON.stringify(table)} ${JSON.stringify(splits)} ${JSON.stringify(pools)}` },
@@ -19,6 +19,7 @@ function timedEngine(table: Partial<Record<ConvKernel, [number, number]>>, split
       const channels = report.nodes.find((n) => n.id === 'x')!.shape.at(-1);
       if (channels === TUNE_POOL.input[2]) {
         compiled.push(`${convKernel} pool ${fusePools ? 'fused' : 'apart'}`);
+        if (pools === 'fails') return { run: async () => Promise.reject(new Error('the GPU reported a validation error')), destroy() {} };
         return { run: async () => ({ timings: { source: 'timestamp-query', totalMs: fusePools ? pools.fused : pools.apart } }), destroy() {} };
       }
       const conv = TUNE_CONVS.findIndex((c) => c.input[2] === channels);
@@ -83,5 +84,11 @@ describe('tuneConvKernel', () => {
     expect(await tuneConvKernel(gpu.engine, 3)).toMatchObject({ kernel: 'gemm', fusePools: true });
     // Timed with the kernel and split-K target just chosen.
     expect(gpu.compiled.slice(-2)).toEqual(['gemm pool apart', 'gemm pool fused']);
+    // A pool timing that fails keeps the pools apart and the kernel and split-K choice measured before it.
+    const failing = timedEngine({ direct: [1, 1], gemm: [0.5, 0.5], gemm64: [0.6, 0.6] }, { 0: 0.9, 1024: 0.4 }, 'fails');
+    const result = await tuneConvKernel(failing.engine, 3);
+    expect(result).toMatchObject({ kernel: 'gemm', gemmWorkgroups: 1024 });
+    expect(result.fusePools).toBeUndefined();
+    expect(result.poolMs).toBeUndefined();
   });
 });

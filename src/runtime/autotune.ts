@@ -104,18 +104,22 @@ export async function tuneConvKernel(engine: Engine, runs = 5): Promise<TuneResu
   const kernel = alive.reduce((best, k) => (ms[k]! < ms[best]! ? k : best));
   const tuned: Tuned = { kernel };
   let splitMs: Record<number, number> | undefined;
+  let poolMs: TuneResult['poolMs'];
   if (kernel === 'gemm' || kernel === 'gemm64') {
     // The late conv is where K splits (few output tiles): each other target timed there against the default.
     splitMs = { [TUNE_SPLIT_TARGETS[0]]: late[kernel]! };
     for (const target of TUNE_SPLIT_TARGETS.slice(1)) splitMs[target] = await medianMs(engine, convGraph(TUNE_CONVS.at(-1)!), { convKernel: kernel, gemmWorkgroups: target }, runs);
     tuned.gemmWorkgroups = TUNE_SPLIT_TARGETS.reduce((best, t) => (splitMs![t] < splitMs![best] ? t : best));
-  }
-  let poolMs: TuneResult['poolMs'];
-  if (kernel === 'gemm' || kernel === 'gemm64') {
-    // The pool in the conv's loads where that is faster, apart on a tie (its own dispatch keeps its own time per node).
+    // The pool in the conv's loads where that is faster, apart on a tie (its own dispatch keeps its own
+    // time per node) or where the pooled variant does not build (the kernel's choice is kept all the same).
     const chosen = { convKernel: kernel, gemmWorkgroups: tuned.gemmWorkgroups };
-    poolMs = { apart: await medianMs(engine, poolGraph(), { ...chosen, fusePools: false }, runs), fused: await medianMs(engine, poolGraph(), { ...chosen, fusePools: true }, runs) };
-    if (poolMs.fused < poolMs.apart) tuned.fusePools = true;
+    try {
+      poolMs = { apart: await medianMs(engine, poolGraph(), { ...chosen, fusePools: false }, runs), fused: await medianMs(engine, poolGraph(), { ...chosen, fusePools: true }, runs) };
+      // A pooled variant that failed to build was timed apart again (CompiledGraph.prepare): not a win.
+      if (poolMs.fused < poolMs.apart && !engine.poolsUnbuildable) tuned.fusePools = true;
+    } catch {
+      // the pools stay apart
+    }
   }
   await writeCache({ ...(await readCache()), [engine.info.description]: tuned });
   return { ...tuned, ms, pruned: TUNE_CANDIDATES.filter((k) => !alive.includes(k)), ...(splitMs ? { splitMs } : {}), ...(poolMs ? { poolMs } : {}) };

@@ -1,6 +1,7 @@
 // The runtime's promises: device limits handled, a lost device replaced, per-node timing.
 import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze.ts';
+import type { GraphFile } from '../graph/types.ts';
 import { materializeWeights, runReference } from './reference.ts';
 import { Engine, EngineError } from './engine.ts';
 import { compareWithReference, randomInput, singleOpGraph } from '../testing/compare.ts';
@@ -75,6 +76,36 @@ describe.skipIf(!gpu)('Engine', () => {
       expect([...engine.unbuildable]).toEqual(['conv2dGemm64']);
       const report = analyzeGraph(graph);
       expect(engine.compile(report, materializeWeights(report, 1), { convKernel: 'gemm64' }).plan.steps.map((s) => s.kernel)).toEqual(['conv2dGemm']);
+    } finally {
+      device.createComputePipelineAsync = create;
+      console.warn = warn;
+    }
+  });
+
+  it('runs the pools apart again where a conv kernel\'s pooled variant does not build, and keeps the kernel', async () => {
+    const engine = await Engine.create(async () => gpu);
+    const device = engine.device;
+    const create = device.createComputePipelineAsync;
+    device.createComputePipelineAsync = function (this: GPUDevice, descriptor: GPUComputePipelineDescriptor) {
+      if (descriptor.compute.constants?.POOL) return Promise.reject(new Error('simulated: the shader compiler refused the pooled variant'));
+      return create.call(this, descriptor);
+    } as GPUDevice['createComputePipelineAsync'];
+    const warn = console.warn;
+    const warnings: string[] = [];
+    console.warn = (message: string) => void warnings.push(message);
+    try {
+      const graph: GraphFile = { format: 'deepwire-graph', version: 1, outputs: ['y'], nodes: [
+        { id: 'x', op: 'Input', attrs: { shape: [6, 7, 8] } },
+        { id: 'pool', op: 'MaxPool2D', inputs: ['x'], attrs: { pool_size: 3, strides: 1, padding: 'same' } },
+        { id: 'y', op: 'Conv2D', inputs: ['pool'], attrs: { filters: 12, kernel_size: 1, activation: 'relu' } }] };
+      const { gpu: out, reference } = await compareWithReference(engine, graph, { convKernel: 'gemm', fusePools: true });
+      expectClose(out.tensors.get('y')!.data, reference.get('y')!.data, TOLERANCE.conv);
+      expect(engine.poolsUnbuildable).toBe(true);
+      expect([...engine.unbuildable]).toEqual([]);
+      expect(warnings.join()).toMatch(/simulated.*lowering again without pools in the conv loads/);
+      // The next compile knows: its pool is a dispatch of its own, its conv still the GEMM.
+      const report = analyzeGraph(graph);
+      expect(engine.compile(report, materializeWeights(report, 1), { convKernel: 'gemm', fusePools: true }).plan.steps.map((s) => s.kernel)).toEqual(['pool2d', 'conv2dGemm']);
     } finally {
       device.createComputePipelineAsync = create;
       console.warn = warn;
@@ -215,6 +246,7 @@ describe.skipIf(!gpu)('Engine', () => {
       for (const k of timed) expect(ms[k], k).toBeGreaterThan(0);
       expect(kernel).toBe(timed.find((k) => ms[k] === Math.min(...timed.map((c) => ms[c]!))));
       const next = await Engine.create(async () => gpu);
+      expect(next.tuned).toEqual(engine.tuned);
       expect(next.tuned?.kernel).toBe(kernel);
       expect(next.convKernel).toBe(kernel);
       // A cache an older deepwire wrote (the kernel's name alone) is read as it is, with the default

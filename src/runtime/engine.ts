@@ -168,17 +168,21 @@ export class Engine {
     this.pipelines.clear();
     this.modules.clear();
     this.unbuildable.clear();
+    this.poolsUnbuildable = false;
     this.watch();
   }
 
   /** Lowers a validated graph for this engine; nothing touches the GPU until the first run. */
   compile(report: GraphReport, weights: Map<string, Record<string, Tensor>>, options: Partial<LowerOptions> = {}): CompiledGraph {
     const keep = new Set([...(options.keep ?? []), ...report.outputs]);
+    // Read once: a tune that ends between this compile and its first run does not change its plan.
+    const convKernel = options.convKernel ?? this.convKernel;
+    const gemmWorkgroups = options.gemmWorkgroups ?? this.tuned?.gemmWorkgroups;
+    const fusePools = options.fusePools ?? this.tuned?.fusePools;
     // Lowered again, past the kernels this device failed to build, if one of its kernels fails (CompiledGraph.prepare).
     const lower = () => {
       const plan = lowerGraph(report, weights, {
-        ...options, batch: options.batch ?? 1, keep, convKernel: options.convKernel ?? this.convKernel,
-        gemmWorkgroups: options.gemmWorkgroups ?? this.tuned?.gemmWorkgroups, fusePools: options.fusePools ?? this.tuned?.fusePools,
+        ...options, batch: options.batch ?? 1, keep, convKernel, gemmWorkgroups, fusePools: fusePools && !this.poolsUnbuildable,
         subgroups: options.subgroups ?? this.info.features.subgroups, avoidKernels: new Set(this.unbuildable),
       });
       this.checkLimits(plan);
@@ -192,6 +196,12 @@ export class Engine {
    * lowering takes the next choice for them, the naive conv for a conv kernel (conv-kernel.ts).
    */
   readonly unbuildable = new Set<KernelName>();
+
+  /**
+   * A conv kernel's pooled variant (POOL, LowerOptions.fusePools) failed to build here: lowering runs
+   * the pools apart again, and the kernel itself stays in use.
+   */
+  poolsUnbuildable = false;
 
   /** Refuses a plan with a buffer past what this device binds, naming the node whose tensor it holds. */
   checkLimits(plan: Plan): void {
@@ -220,7 +230,9 @@ export class Engine {
       this.pipelines.set(key, p);
       p.catch(() => {
         this.pipelines.delete(key);
-        if (!this.lost) this.unbuildable.add(step.kernel);
+        if (this.lost) return;
+        if (step.overrides.POOL) this.poolsUnbuildable = true;
+        else this.unbuildable.add(step.kernel);
       });
     }
     return p;
@@ -287,8 +299,9 @@ export class CompiledGraph {
 
   /**
    * Builds every pipeline first; where one fails and lowering has another choice for it (the naive
-   * conv for a conv kernel this device cannot build), the graph is lowered again without it. Views
-   * stay where they were: fusion and memory do not depend on the conv kernel.
+   * conv for a conv kernel this device cannot build; its pools apart where only a conv's pooled
+   * variant fails), the graph is lowered again without it. Kept views stay: fusion does not depend on
+   * the conv kernel, and a pool run apart again was never kept.
    */
   private async fallBackPastUnbuildable(): Promise<void> {
     for (;;) {
@@ -300,7 +313,8 @@ export class CompiledGraph {
         const kernels = (p: Plan) => p.steps.map((s) => s.kernel).join();
         if (!next || kernels(next) === kernels(this.current)) throw e;
         // Said, not hidden: a kernel that does not build is a gap in this adapter's support (or a bug).
-        console.warn(`deepwire: ${(e as Error).message}; lowering again without ${[...this.engine.unbuildable].join(', ')}`);
+        const without = [...this.engine.unbuildable, ...(this.engine.poolsUnbuildable ? ['pools in the conv loads'] : [])];
+        console.warn(`deepwire: ${(e as Error).message}; lowering again without ${without.join(', ')}`);
         this.current = next;
       }
     }
