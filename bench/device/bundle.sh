@@ -8,6 +8,8 @@
 #   run  bash bench/device/run.sh recv   carry [.dev/part1]
 #   run  bash bench/device/run.sh bench --workloads W1,W2,W3,W5 --runs 10   carry [.dev/part2]
 #   run  bash bench/device/run.sh fixed --workloads W1,W2,W3,W5          (at once: the machine is warm, unpacked)
+#   run  bash bench/device/run.sh lab W5 'apart={"fusePools":false}' 'fused={"fusePools":true}' --runs 15
+#        (pools in the 1×1 convs' loads; the bench's adapter line says whether its autotune fused them)
 set -eu
 cd "$(dirname "$0")/../.."
 root=$PWD

@@ -4,13 +4,14 @@
 #   bench [args]    unpacks Node, node_modules and Chromium, checks which WebGPU adapter Chromium gets
 #                   (bench/device/probe.mjs), runs `npm run bench -- args` on it, and profiles W3 on Dawn
 #   fixed [args]    the same set-up, then `npm run bench:fixed -- args`: where a warm run's wall time goes
+#   lab W 'a={…}' 'b={…}' [--runs N]   the same set-up, then bench/lab.ts: lowering variants alternately in one page
 set -u
 W=${DEVICE_DIR:-/tmp/dw}
 mkdir -p $W
 cp .dev/part* $W/ 2>/dev/null
 case "${1:-}" in
 recv) ls -l $W ;;
-bench|fixed)
+bench|fixed|lab)
   mode=$1
   shift
   if [ ! -e $W/unpacked ]; then
@@ -31,6 +32,10 @@ bench|fixed)
   flags=$(timeout 120 node bench/device/probe.mjs 2>/dev/null | tee ${OUT:-/tmp}/probe.log | sed -n 's/^FLAGS //p')
   # With no flags found the bench still runs on its own GPU flags: its adapters line says what it got.
   [ -n "$flags" ] || echo "the probe found no GPU adapter (probe.log, gpu.txt); running the bench with its own flags"
+  if [ $mode = lab ]; then
+    DEEPWIRE_CHROMIUM_ARGS="$flags" LAB_STEPS=${LAB_STEPS:-4} timeout 400 node --import ./bin/register.mjs bench/lab.ts "$@" 2>&1 | tee ${OUT:-/tmp}/lab.log
+    exit
+  fi
   if [ $mode = fixed ]; then
     DEEPWIRE_CHROMIUM_ARGS="$flags" timeout 400 node --import ./bin/register.mjs bench/fixed-cost.ts --out ${OUT:-/tmp}/fixed-cost.json "$@" 2>&1 | tee ${OUT:-/tmp}/fixed-cost.log
     exit
@@ -41,5 +46,5 @@ bench|fixed)
   timeout 60 node --import ./bin/register.mjs bench/profile.ts W3 5 > ${OUT:-/tmp}/profile.log 2>&1
   sed -n '1,4p;/^  [a-zA-Z]/p' ${OUT:-/tmp}/profile.log
   ;;
-*) echo "usage: run.sh recv | bench [bench args] | fixed [bench:fixed args]"; exit 2 ;;
+*) echo "usage: run.sh recv | bench [bench args] | fixed [bench:fixed args] | lab W 'a={…}' 'b={…}'"; exit 2 ;;
 esac
