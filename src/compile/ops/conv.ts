@@ -1,6 +1,7 @@
 // The conv family — Conv2D, DepthwiseConv2D, SeparableConv2D and Dense (a 1×1 conv) — with its fused
 // epilogue (fusion.ts ConvGroup: BatchNormalization folded into the weights, the activation, the
-// residual Add and the activation after it). The kernel is chooseConvKernel's (conv-kernel.ts); this
+// residual Add and the activation after it) and its prologue (an affine op or a pool applied to each
+// value it loads: fusion.ts rules 4 and 7). The kernel is chooseConvKernel's (conv-kernel.ts); this
 // module packs the weights for it (at compile time, or on the GPU each run where a trainer updates
 // them there) and emits its steps: one dispatch, or Winograd's three per chunk of tiles, or a GEMM's
 // (conv2d-gemm or conv2d-gemm64) two when K is split. A trainer's input gradient is such a conv too
