@@ -3,14 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { chooseConvKernel, type ConvGeometry, type ConvKernelOptions } from './conv-kernel.ts';
 
 const conv = (over: Partial<ConvGeometry> = {}): ConvGeometry => ({
-  C: 64, OC: 64, groups: 1, kernelSize: [3, 3], strides: [1, 1], dilation: [1, 1], input: { stride: 64, offset: 0 }, ...over,
+  C: 64, OC: 64, groups: 1, kernelSize: [3, 3], strides: [1, 1], dilation: [1, 1], input: { stride: 64, offset: 0 }, output: [1, 56, 56], ...over,
 });
 const GPU: ConvKernelOptions = { convKernel: 'gemm', subgroups: true };
 const CPU_QUADS: ConvKernelOptions = { convKernel: 'direct', subgroups: true };
 const CPU_PLAIN: ConvKernelOptions = { convKernel: 'direct', subgroups: false };
 
 describe('chooseConvKernel', () => {
-  it.each<[string, ConvGeometry, ConvKernelOptions, string, boolean]>([
+  it.each<[string, ConvGeometry, ConvKernelOptions, string, false | 2 | 4]>([
     ['a 3×3 on a GPU: the GEMM', conv(), GPU, 'conv2dGemm', false],
     ['the 64×64 GEMM', conv(), { ...GPU, convKernel: 'gemm64' }, 'conv2dGemm64', false],
     ['the 64×64 GEMM on an RGB stem (scalar loads, same kernel)', conv({ C: 3, kernelSize: [7, 7], strides: [2, 2], input: { stride: 3, offset: 0 } }), { ...GPU, convKernel: 'gemm64' }, 'conv2dGemm64', false],
@@ -22,10 +22,13 @@ describe('chooseConvKernel', () => {
     ['direct with subgroups: quad16', conv(), { ...CPU_QUADS, winograd: false }, 'conv2dDirectQuad16', false],
     ['the 8-pixel quad kernel needs whole quads of filters', conv({ OC: 48 }), { ...CPU_QUADS, quadPixels: 8 }, 'conv2dDirect', false],
     ['the 8-pixel quad kernel', conv({ OC: 64 }), { ...CPU_QUADS, quadPixels: 8 }, 'conv2dDirectQuad', false],
-    ['Winograd where affordable', conv(), { ...CPU_QUADS, winogradAffordable: true }, 'conv2dDirectQuad16', true],
+    ['Winograd where affordable, the policy\'s tile', conv(), { ...CPU_QUADS, plannedWinogradTile: 2 }, 'conv2dDirectQuad16', 2],
     ['no Winograd where not affordable', conv(), CPU_QUADS, 'conv2dDirectQuad16', false],
-    ['Winograd forced on', conv(), { ...CPU_QUADS, winograd: true }, 'conv2dDirectQuad16', true],
-    ['Winograd forced off', conv(), { ...CPU_QUADS, winograd: false, winogradAffordable: true }, 'conv2dDirectQuad16', false],
+    ['Winograd forced on: the faster tile, F(4×4) on 56×56', conv(), { ...CPU_QUADS, winograd: true }, 'conv2dDirectQuad16', 4],
+    ['Winograd forced on: F(2×2) on 7×7', conv({ output: [1, 7, 7] }), { ...CPU_QUADS, winograd: true }, 'conv2dDirectQuad16', 2],
+    ['a tile pinned for every conv', conv(), { ...CPU_QUADS, plannedWinogradTile: 4, winogradTile: 2 }, 'conv2dDirectQuad16', 2],
+    ['F(2×2) where F(4×4)\'s transforms do not build', conv(), { ...CPU_QUADS, plannedWinogradTile: 4, avoidKernels: new Set(['winograd4Output']) }, 'conv2dDirectQuad16', 2],
+    ['Winograd forced off', conv(), { ...CPU_QUADS, winograd: false, plannedWinogradTile: 4 }, 'conv2dDirectQuad16', false],
     ['no Winograd for stride 2', conv({ strides: [2, 2] }), { ...CPU_QUADS, winograd: true }, 'conv2dDirectQuad16', false],
     ['no Winograd for dilation', conv({ dilation: [2, 2] }), { ...CPU_QUADS, winograd: true }, 'conv2dDirectQuad16', false],
     ['no Winograd for 5×5', conv({ kernelSize: [5, 5] }), { ...CPU_QUADS, winograd: true }, 'conv2dDirectQuad16', false],
@@ -37,8 +40,10 @@ describe('chooseConvKernel', () => {
     ['the GEMM where the device cannot build it: naive', conv(), { ...GPU, avoidKernels: new Set(['conv2dGemm']) }, 'conv2dNaive', false],
     ['no Winograd where one of its kernels does not build', conv(), { ...CPU_QUADS, winograd: true, avoidKernels: new Set(['winogradGemm']) }, 'conv2dDirectQuad16', false],
     ['grouped where the device cannot build it: naive', conv({ C: 128, OC: 128, groups: 32 }), { ...GPU, avoidKernels: new Set(['conv2dGrouped']) }, 'conv2dNaive', false],
-  ])('%s', (_name, geometry, options, kernel, winograd) => {
-    expect(chooseConvKernel(geometry, options)).toMatchObject({ kernel, winograd });
+  ])('%s', (_name, geometry, options, kernel, tile) => {
+    const choice = chooseConvKernel(geometry, options);
+    expect(choice).toMatchObject({ kernel, winograd: tile !== false });
+    expect(choice.winogradTile).toBe(tile === false ? undefined : tile);
   });
 
   it('reads an RGB stem\'s window rows as one tap with the quad kernel, only when the input is contiguous', () => {

@@ -4,8 +4,10 @@
 // 64×64 with bigger register blocks and double buffering for big discrete GPUs) or the direct
 // register-tiled family (what CPU-like adapters favour: conv2d-direct, or with `subgroups` the quad
 // kernels that share input loads across a quad); depthwise and grouped convs their own kernels; and
-// Winograd for 3×3 stride-1 convs where the quad kernel runs (its tile: winograd.ts). conv-kernel.test.ts is its table.
+// Winograd for 3×3 stride-1 convs where the quad kernel runs, with its tile (winograd.ts: the memory
+// policy's, else the faster one; F(2×2) where F(4×4)'s transforms do not build). conv-kernel.test.ts is its table.
 import type { KernelName } from './kernels.ts';
+import { fasterWinogradTile, type WinogradTile } from './winograd.ts';
 
 /** 'gemm': conv2d-gemm (32×32 tiles); 'gemm64': conv2d-gemm64 (64×64 tiles, for big GPUs); 'direct': register tiles; 'naive': the spec. */
 export type ConvKernel = 'gemm' | 'gemm64' | 'direct' | 'naive';
@@ -27,6 +29,8 @@ export interface ConvGeometry {
   input: { stride: number; offset: number };
   /** An input prologue applies to each loaded value (conv2d-prologue.wgsl): no ROW loads, no Winograd. */
   prologue?: boolean;
+  /** Images, output height and width: what Winograd's faster tile depends on. */
+  output: [number, number, number];
 }
 
 export interface ConvKernelOptions {
@@ -36,21 +40,26 @@ export interface ConvKernelOptions {
   subgroups?: boolean;
   /** Pixels per invocation of the quad kernel: 16 (default) or 8. */
   quadPixels?: 8 | 16;
-  /** Winograd: true for every eligible conv, false for none, undefined where `winogradAffordable`. */
+  /** Winograd: true for every eligible conv, false for none, undefined where the memory policy gave it a tile. */
   winograd?: boolean;
-  /** The memory policy gave this conv a Winograd tile (winograd.ts winogradPlan). */
-  winogradAffordable?: boolean;
+  /** The tile the memory policy gave this conv (winograd.ts winogradPlan); none: Winograd is not affordable. */
+  plannedWinogradTile?: WinogradTile;
+  /** One tile for every Winograd conv (LowerOptions.winogradTile: tests and benchmarks). */
+  winogradTile?: WinogradTile;
   /** Kernels the device failed to build: the naive conv (the spec, the simplest WGSL) takes their convs. */
   avoidKernels?: ReadonlySet<KernelName>;
 }
 
 const WINOGRAD_KERNELS: KernelName[] = ['winogradInput', 'winogradGemm', 'winogradOutput'];
+const WINOGRAD4_KERNELS: KernelName[] = ['winograd4Input', 'winograd4Output'];
 
 export interface ConvKernelChoice {
   /** The kernel of the conv's dispatch (for Winograd: the direct kernel it replaces). */
   kernel: KernelName;
   /** Three dispatches per chunk of tiles instead (winograd-input, winograd-gemm, winograd-output, or F(4×4)'s). */
   winograd: boolean;
+  /** With `winograd`, its tile. */
+  winogradTile?: WinogradTile;
   /** The direct family or the grouped kernel: outputs in registers, 4 input channels a step. */
   registerTiled: boolean;
   /** conv2d-direct-quad16: 16 pixels an invocation, filters padded to whole quads of 8-filter blocks. */
@@ -79,6 +88,8 @@ export function chooseConvKernel(g: ConvGeometry, options: ConvKernelOptions): C
   // Winograd's input transform reads whole vec4s of channels.
   const winograd = !prologue && quad16 && kernel === direct && C % 4 === 0 && input.stride % 4 === 0 && input.offset % 4 === 0 && options.winograd !== false
     && kernelSize.every((k) => k === 3) && strides.every((k) => k === 1) && dilation.every((k) => k === 1)
-    && (options.winograd === true || !!options.winogradAffordable) && !WINOGRAD_KERNELS.some((k) => avoid?.has(k));
-  return { kernel, winograd, registerTiled: kernel === direct || kernel === 'conv2dGrouped', quad16, row };
+    && (options.winograd === true || options.plannedWinogradTile !== undefined) && !WINOGRAD_KERNELS.some((k) => avoid?.has(k));
+  const winogradTile = !winograd ? undefined : WINOGRAD4_KERNELS.some((k) => avoid?.has(k)) ? 2
+    : options.winogradTile ?? options.plannedWinogradTile ?? fasterWinogradTile(...g.output);
+  return { kernel, winograd, ...(winogradTile ? { winogradTile } : {}), registerTiled: kernel === direct || kernel === 'conv2dGrouped', quad16, row };
 }

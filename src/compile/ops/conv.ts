@@ -18,7 +18,7 @@ import { chooseConvKernel, GEMM_TILE, isGemmKernel, type GemmKernel } from '../c
 import type { ConvGroup, InputAffine, InputPool } from '../fusion.ts';
 import { KERNELS } from '../kernels.ts';
 import { packConvWeights, packDirect, packGemm, packGrouped, packWinograd, type PackLayout } from '../pack.ts';
-import { fasterWinogradTile, winogradTiles, type WinogradTile } from '../winograd.ts';
+import { winogradTiles, type WinogradTile } from '../winograd.ts';
 import { pixelView, type Binding, type View } from '../plan.ts';
 import { affineScaleShift, bnScaleShift } from './affine.ts';
 import { softmaxInto } from './softmax.ts';
@@ -251,7 +251,8 @@ export function convDispatch(ctx: LoweringContext, c: ConvCall): void {
     ...activationOverrides('ACT', act), ...(c.post ? activationOverrides('POST', c.post) : {}),
     HAS_BIAS: bias !== null, HAS_RESIDUAL: r.binding.kind !== 'none',
   };
-  const choice = chooseConvKernel({ C, OC, groups, kernelSize, strides, dilation, input: x, prologue: !!c.prologue || !!c.pool }, { ...ctx.options, winogradAffordable: c.winogradTile !== undefined });
+  const geometry = { C, OC, groups, kernelSize, strides, dilation, input: x, prologue: !!c.prologue || !!c.pool, output: [N, dims.OH, dims.OW] as [number, number, number] };
+  const choice = chooseConvKernel(geometry, { ...ctx.options, plannedWinogradTile: c.winogradTile });
   const { kernel: kernelName, quad16, row, registerTiled } = choice;
   // The prologue's overrides and scale/shift binding go to every step that loads the input
   // (chooseConvKernel chooses neither Winograd nor ROW loads for a conv with one: they have none).
@@ -259,10 +260,7 @@ export function convDispatch(ctx: LoweringContext, c: ConvCall): void {
   const prologue = prologueSteps(ctx, c.prologue, c.pool);
   if (choice.winograd) {
     if (ctx.options.packOnDevice || c.transpose) throw new Error(`internal: ${node}: Winograd weights are made at compile time only`);
-    // Where the memory policy gave none (Winograd forced on), the faster tile; F(2×2) where F(4×4)'s transforms do not build.
-    const avoidsF4 = (['winograd4Input', 'winograd4Output'] as const).some((k) => ctx.options.avoidKernels?.has(k));
-    const tile = avoidsF4 ? 2 : ctx.options.winogradTile ?? c.winogradTile ?? fasterWinogradTile(N, dims.OH, dims.OW);
-    winogradConv(ctx, node, fused, dims, c.x, c.kernel, bias, overrides, c.out, r, tile);
+    winogradConv(ctx, node, fused, dims, c.x, c.kernel, bias, overrides, c.out, r, choice.winogradTile!);
     return;
   }
   const direct = registerTiled && kernelName !== 'conv2dGrouped';
