@@ -32,68 +32,59 @@ describe.skipIf(!gpu)('Engine', () => {
     }
   });
 
-  it('falls back to the naive conv where a conv kernel does not build on the adapter, and remembers it', async () => {
+  /**
+   * A fresh engine whose device refuses the pipelines `refused` picks out, as a browser whose shader
+   * compiler refused them; `body` gets the engine and the warnings said meanwhile.
+   */
+  async function withRefusedPipelines(refused: (d: GPUComputePipelineDescriptor) => boolean, body: (engine: Engine, warnings: string[]) => Promise<void>) {
     const engine = await Engine.create(async () => gpu);
     const device = engine.device;
     const create = device.createComputePipelineAsync;
-    // As a browser whose shader compiler refused the GEMM: its pipeline never builds.
     device.createComputePipelineAsync = function (this: GPUDevice, descriptor: GPUComputePipelineDescriptor) {
-      if (descriptor.label === 'conv2d-gemm') return Promise.reject(new Error('simulated: the shader compiler refused conv2d-gemm'));
+      if (refused(descriptor)) return Promise.reject(new Error(`simulated: the shader compiler refused ${descriptor.label}`));
       return create.call(this, descriptor);
     } as GPUDevice['createComputePipelineAsync'];
     const warn = console.warn;
     const warnings: string[] = [];
     console.warn = (message: string) => void warnings.push(message);
     try {
+      await body(engine, warnings);
+    } finally {
+      device.createComputePipelineAsync = create;
+      console.warn = warn;
+    }
+  }
+  const kernelsOf = (engine: Engine, graph: GraphFile, options: Parameters<Engine['compile']>[2]) => {
+    const report = analyzeGraph(graph);
+    const compiled = engine.compile(report, materializeWeights(report, 1), options);
+    compiled.destroy();
+    return compiled.plan.steps.map((s) => s.kernel);
+  };
+
+  it('falls back to the naive conv where a conv kernel does not build on the adapter, and remembers it', async () => {
+    await withRefusedPipelines((d) => d.label === 'conv2d-gemm', async (engine, warnings) => {
       const graph = singleOpGraph('Conv2D', [[9, 7, 8]], { filters: 12, kernel_size: 3, padding: 'same', activation: 'relu' });
       const { gpu: out, reference } = await compareWithReference(engine, graph, { convKernel: 'gemm' });
       expectClose(out.tensors.get('y')!.data, reference.get('y')!.data, TOLERANCE.conv);
       expect([...engine.unbuildable]).toEqual(['conv2dGemm']);
       expect(warnings.join()).toMatch(/kernel conv2d-gemm failed to build: simulated.*lowering again without conv2dGemm/);
       // The next compile knows: it lowers to the naive conv from the start.
-      const report = analyzeGraph(graph);
-      expect(engine.compile(report, materializeWeights(report, 1), { convKernel: 'gemm' }).plan.steps.map((s) => s.kernel)).toEqual(['conv2dNaive']);
-    } finally {
-      device.createComputePipelineAsync = create;
-      console.warn = warn;
-    }
+      expect(kernelsOf(engine, graph, { convKernel: 'gemm' })).toEqual(['conv2dNaive']);
+    });
   });
 
   it('falls back from the 64×64 GEMM to the 32×32 one where only the former does not build', async () => {
-    const engine = await Engine.create(async () => gpu);
-    const device = engine.device;
-    const create = device.createComputePipelineAsync;
-    device.createComputePipelineAsync = function (this: GPUDevice, descriptor: GPUComputePipelineDescriptor) {
-      if (descriptor.label === 'conv2d-gemm64') return Promise.reject(new Error('simulated: the shader compiler refused conv2d-gemm64'));
-      return create.call(this, descriptor);
-    } as GPUDevice['createComputePipelineAsync'];
-    const warn = console.warn;
-    console.warn = () => {};
-    try {
+    await withRefusedPipelines((d) => d.label === 'conv2d-gemm64', async (engine) => {
       const graph = singleOpGraph('Conv2D', [[9, 7, 8]], { filters: 12, kernel_size: 3, padding: 'same', activation: 'relu' });
       const { gpu: out, reference } = await compareWithReference(engine, graph, { convKernel: 'gemm64' });
       expectClose(out.tensors.get('y')!.data, reference.get('y')!.data, TOLERANCE.conv);
       expect([...engine.unbuildable]).toEqual(['conv2dGemm64']);
-      const report = analyzeGraph(graph);
-      expect(engine.compile(report, materializeWeights(report, 1), { convKernel: 'gemm64' }).plan.steps.map((s) => s.kernel)).toEqual(['conv2dGemm']);
-    } finally {
-      device.createComputePipelineAsync = create;
-      console.warn = warn;
-    }
+      expect(kernelsOf(engine, graph, { convKernel: 'gemm64' })).toEqual(['conv2dGemm']);
+    });
   });
 
   it('runs the pools apart again where a conv kernel\'s pooled variant does not build, and keeps the kernel', async () => {
-    const engine = await Engine.create(async () => gpu);
-    const device = engine.device;
-    const create = device.createComputePipelineAsync;
-    device.createComputePipelineAsync = function (this: GPUDevice, descriptor: GPUComputePipelineDescriptor) {
-      if (descriptor.compute.constants?.POOL) return Promise.reject(new Error('simulated: the shader compiler refused the pooled variant'));
-      return create.call(this, descriptor);
-    } as GPUDevice['createComputePipelineAsync'];
-    const warn = console.warn;
-    const warnings: string[] = [];
-    console.warn = (message: string) => void warnings.push(message);
-    try {
+    await withRefusedPipelines((d) => !!d.compute.constants?.POOL, async (engine, warnings) => {
       const graph: GraphFile = { format: 'deepwire-graph', version: 1, outputs: ['y'], nodes: [
         { id: 'x', op: 'Input', attrs: { shape: [6, 7, 8] } },
         { id: 'pool', op: 'MaxPool2D', inputs: ['x'], attrs: { pool_size: 3, strides: 1, padding: 'same' } },
@@ -104,12 +95,8 @@ describe.skipIf(!gpu)('Engine', () => {
       expect([...engine.unbuildable]).toEqual([]);
       expect(warnings.join()).toMatch(/simulated.*lowering again without pools in the conv loads/);
       // The next compile knows: its pool is a dispatch of its own, its conv still the GEMM.
-      const report = analyzeGraph(graph);
-      expect(engine.compile(report, materializeWeights(report, 1), { convKernel: 'gemm', fusePools: true }).plan.steps.map((s) => s.kernel)).toEqual(['pool2d', 'conv2dGemm']);
-    } finally {
-      device.createComputePipelineAsync = create;
-      console.warn = warn;
-    }
+      expect(kernelsOf(engine, graph, { convKernel: 'gemm', fusePools: true })).toEqual(['pool2d', 'conv2dGemm']);
+    });
   });
 
   it('spreads a dispatch of more than 65 535 workgroups over a 2-D grid (1024×1024 input)', async () => {
