@@ -66,7 +66,7 @@ describe('tuneConvKernel', () => {
     // gemm within 3× of direct, so gemm64 is tried; then gemm is over 3× gemm64's time and drops out.
     const { engine, compiled } = timedEngine({ direct: [1, 1], gemm: [2.9, 1], gemm64: [0.9, 0.5] }, { 0: 0.7, 1024: 0.6 });
     expect(await tuneConvKernel(engine, 3)).toEqual({
-      kernel: 'gemm64', gemmWorkgroups: 256, ms: { direct: 2, gemm64: 1.4 }, pruned: ['gemm'], splitMs: { 256: 0.5, 0: 0.7, 1024: 0.6 }, poolMs: { apart: 1, fused: 2 },
+      kernel: 'gemm64', gemmWorkgroups: 256, ms: { direct: 2, gemm64: 1.4 }, pruned: ['gemm'], splitMs: { 256: 0.5, 0: 0.7, 1024: 0.6 }, fusePools: false, poolMs: { apart: 1, fused: 2 },
     });
     expect(compiled).toEqual(['direct 0', 'gemm 0', 'gemm64 0', 'direct 1', 'gemm64 1', 'gemm64 1 @0', 'gemm64 1 @1024', 'gemm64 pool apart', 'gemm64 pool fused']);
   });
@@ -79,7 +79,7 @@ describe('tuneConvKernel', () => {
 
   it('with a GEMM, runs pools in the 1×1 convs\' loads only where that measured faster; a tie keeps them apart', async () => {
     const tie = timedEngine({ direct: [1, 1], gemm: [0.5, 0.5], gemm64: [0.6, 0.6] }, { 0: 0.9, 1024: 0.9 }, { apart: 0.2, fused: 0.2 });
-    expect((await tuneConvKernel(tie.engine, 3)).fusePools).toBeUndefined();
+    expect((await tuneConvKernel(tie.engine, 3)).fusePools).toBe(false);
     const gpu = timedEngine({ direct: [1, 1], gemm: [0.5, 0.5], gemm64: [0.6, 0.6] }, { 0: 0.9, 1024: 0.9 }, { apart: 0.2, fused: 0.15 });
     expect(await tuneConvKernel(gpu.engine, 3)).toMatchObject({ kernel: 'gemm', fusePools: true });
     // Timed with the kernel and split-K target just chosen.
@@ -88,7 +88,7 @@ describe('tuneConvKernel', () => {
     const failing = timedEngine({ direct: [1, 1], gemm: [0.5, 0.5], gemm64: [0.6, 0.6] }, { 0: 0.9, 1024: 0.4 }, 'fails');
     const result = await tuneConvKernel(failing.engine, 3);
     expect(result).toMatchObject({ kernel: 'gemm', gemmWorkgroups: 1024 });
-    expect(result.fusePools).toBeUndefined();
+    expect(result.fusePools).toBe(false);
     expect(result.poolMs).toBeUndefined();
   });
 });

@@ -50,7 +50,10 @@ export const TUNE_POOL = { input: [28, 28, 256] as [number, number, number], fil
 export interface Tuned {
   kernel: ConvKernel;
   gemmWorkgroups?: number;
-  /** LowerOptions.fusePools: measured faster here (absent: not, or a cache from before it was measured). */
+  /**
+   * LowerOptions.fusePools, measured with a GEMM: true where faster, false where not (or where the
+   * pooled variant failed); absent with the direct conv, whose tune does not time it (it lost there).
+   */
   fusePools?: boolean;
 }
 
@@ -73,9 +76,12 @@ export async function cachedTune(adapter: string): Promise<Tuned | undefined> {
   const entry = typeof cached === 'string' ? { kernel: cached } : (cached ?? {}) as { kernel?: unknown; gemmWorkgroups?: unknown; fusePools?: unknown };
   const kernel = TUNE_CANDIDATES.find((k) => k === entry.kernel);
   if (!kernel) return undefined;
+  const gemm = kernel === 'gemm' || kernel === 'gemm64';
+  // A GEMM cached before pools were timed (no fusePools) is measured again, pools included.
+  if (gemm && typeof entry.fusePools !== 'boolean') return undefined;
   const split = entry.gemmWorkgroups;
   const tuned: Tuned = typeof split === 'number' && Number.isInteger(split) && split >= 0 ? { kernel, gemmWorkgroups: split } : { kernel };
-  if (entry.fusePools === true) tuned.fusePools = true;
+  if (typeof entry.fusePools === 'boolean') tuned.fusePools = entry.fusePools;
   return tuned;
 }
 
@@ -113,6 +119,7 @@ export async function tuneConvKernel(engine: Engine, runs = 5): Promise<TuneResu
     // The pool in the conv's loads where that is faster, apart on a tie (its own dispatch keeps its own
     // time per node) or where the pooled variant does not build (the kernel's choice is kept all the same).
     const chosen = { convKernel: kernel, gemmWorkgroups: tuned.gemmWorkgroups };
+    tuned.fusePools = false;
     try {
       poolMs = { apart: await medianMs(engine, poolGraph(), { ...chosen, fusePools: false }, runs), fused: await medianMs(engine, poolGraph(), { ...chosen, fusePools: true }, runs) };
       // A pooled variant that failed to build was timed apart again (CompiledGraph.prepare): not a win.

@@ -236,18 +236,23 @@ describe.skipIf(!gpu)('Engine', () => {
       expect(next.tuned).toEqual(engine.tuned);
       expect(next.tuned?.kernel).toBe(kernel);
       expect(next.convKernel).toBe(kernel);
-      // A cache an older deepwire wrote (the kernel's name alone) is read as it is, with the default
-      // split K; a kernel name this one does not know is measured again.
+      // A cache an older deepwire wrote (the kernel's name alone) is read as it is for the direct conv;
+      // a GEMM cached before pools were timed, or a kernel name this one does not know, is measured again.
       const file = `${process.env.XDG_CACHE_HOME}/deepwire/conv-kernel.json`;
-      await writeFile(file, JSON.stringify({ [gpu!.description]: 'gemm', 'another adapter': 'direct' }));
+      await writeFile(file, JSON.stringify({ [gpu!.description]: 'direct', 'another adapter': 'gemm' }));
+      expect((await Engine.create(async () => gpu)).tuned).toEqual({ kernel: 'direct' });
+      for (const stale of ['gemm', { kernel: 'gemm64', gemmWorkgroups: 0 }, 'gemm128']) {
+        await writeFile(file, JSON.stringify({ [gpu!.description]: stale }));
+        expect((await Engine.create(async () => gpu)).tuned, JSON.stringify(stale)).toBeUndefined();
+      }
+      // The GEMM with the default split K and pools apart, as this version caches it.
+      await writeFile(file, JSON.stringify({ [gpu!.description]: { kernel: 'gemm', fusePools: false } }));
       const old = await Engine.create(async () => gpu);
-      expect(old.tuned).toEqual({ kernel: 'gemm' });
-      await writeFile(file, JSON.stringify({ [gpu!.description]: 'gemm128' }));
-      expect((await Engine.create(async () => gpu)).tuned).toBeUndefined();
+      expect(old.tuned).toEqual({ kernel: 'gemm', fusePools: false });
       // A tuned split-K target reaches the compiles: 0 never splits the late conv that splits by default.
-      await writeFile(file, JSON.stringify({ [gpu!.description]: { kernel: 'gemm', gemmWorkgroups: 0 } }));
+      await writeFile(file, JSON.stringify({ [gpu!.description]: { kernel: 'gemm', gemmWorkgroups: 0, fusePools: false } }));
       const unsplit = await Engine.create(async () => gpu);
-      expect(unsplit.tuned).toEqual({ kernel: 'gemm', gemmWorkgroups: 0 });
+      expect(unsplit.tuned).toEqual({ kernel: 'gemm', gemmWorkgroups: 0, fusePools: false });
       const late = analyzeGraph({ format: 'deepwire-graph', version: 1, outputs: ['y'], nodes: [
         { id: 'x', op: 'Input', attrs: { shape: [7, 7, 512] } },
         { id: 'y', op: 'Conv2D', inputs: ['x'], attrs: { filters: 512, kernel_size: 3, padding: 'same' } }] });
@@ -263,7 +268,7 @@ describe.skipIf(!gpu)('Engine', () => {
       const { poolMs } = first!;
       if (kernel === 'direct') expect(poolMs).toBeUndefined();
       else expect(poolMs!.apart * poolMs!.fused).toBeGreaterThan(0);
-      expect(engine.tuned?.fusePools).toBe(poolMs && poolMs.fused < poolMs.apart ? true : undefined);
+      expect(engine.tuned?.fusePools).toBe(poolMs ? poolMs.fused < poolMs.apart : undefined);
       await writeFile(file, JSON.stringify({ [gpu!.description]: { kernel: 'direct', fusePools: true } }));
       const fusing = await Engine.create(async () => gpu);
       expect(fusing.tuned).toEqual({ kernel: 'direct', fusePools: true });

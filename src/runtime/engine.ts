@@ -114,7 +114,8 @@ export class Engine {
   /** Measures the conv kernels on this adapter and keeps the fastest (src/runtime/autotune.ts). */
   async tune(): Promise<TuneResult> {
     const result = await tuneConvKernel(this);
-    this.tuned = { kernel: result.kernel, gemmWorkgroups: result.gemmWorkgroups, ...(result.fusePools ? { fusePools: true } : {}) };
+    const { kernel, gemmWorkgroups, fusePools } = result;
+    this.tuned = { kernel, ...(gemmWorkgroups !== undefined ? { gemmWorkgroups } : {}), ...(fusePools !== undefined ? { fusePools } : {}) };
     return result;
   }
 
