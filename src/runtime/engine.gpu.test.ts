@@ -34,14 +34,16 @@ describe.skipIf(!gpu)('Engine', () => {
 
   /**
    * A fresh engine whose device refuses the pipelines `refused` picks out, as a browser whose shader
-   * compiler refused them; `body` gets the engine and the warnings said meanwhile.
+   * compiler refused them — by rejecting, or (`reports`) by a validation error in the caller's scope and
+   * a pipeline all the same, as an implementation may; `body` gets the engine and the warnings said meanwhile.
    */
-  async function withRefusedPipelines(refused: (d: GPUComputePipelineDescriptor) => boolean, body: (engine: Engine, warnings: string[]) => Promise<void>) {
+  async function withRefusedPipelines(refused: (d: GPUComputePipelineDescriptor) => boolean, body: (engine: Engine, warnings: string[]) => Promise<void>, how: 'rejects' | 'reports' = 'rejects') {
     const engine = await Engine.create(async () => gpu);
     const device = engine.device;
     const create = device.createComputePipelineAsync;
     device.createComputePipelineAsync = function (this: GPUDevice, descriptor: GPUComputePipelineDescriptor) {
-      if (refused(descriptor)) return Promise.reject(new Error(`simulated: the shader compiler refused ${descriptor.label}`));
+      if (refused(descriptor) && how === 'rejects') return Promise.reject(new Error(`simulated: the shader compiler refused ${descriptor.label}`));
+      if (refused(descriptor)) this.createBuffer({ size: 4, usage: 0, label: `simulated: the shader compiler refused ${descriptor.label}` });
       return create.call(this, descriptor);
     } as GPUDevice['createComputePipelineAsync'];
     const warn = console.warn;
@@ -71,6 +73,34 @@ describe.skipIf(!gpu)('Engine', () => {
       // The next compile knows: it lowers to the naive conv from the start.
       expect(kernelsOf(engine, graph, { convKernel: 'gemm' })).toEqual(['conv2dNaive']);
     });
+  });
+
+  it('counts a pipeline the device reported as a validation error, not a rejection, as not built', async () => {
+    await withRefusedPipelines((d) => d.label === 'conv2d-gemm', async (engine, warnings) => {
+      const graph = singleOpGraph('Conv2D', [[9, 7, 8]], { filters: 12, kernel_size: 3, padding: 'same' });
+      const { gpu: out, reference } = await compareWithReference(engine, graph, { convKernel: 'gemm' });
+      expectClose(out.tensors.get('y')!.data, reference.get('y')!.data, TOLERANCE.conv);
+      expect([...engine.unbuildable]).toEqual(['conv2dGemm']);
+      expect(warnings.join()).toMatch(/kernel conv2d-gemm failed to build: .*usage/i);
+    }, 'reports');
+  });
+
+  it('a pipeline being built does not hold the errors of other calls made meanwhile', async () => {
+    const engine = await Engine.create(async () => gpu);
+    const device = engine.device;
+    const report = analyzeGraph(singleOpGraph('Conv2D', [[5, 5, 4]], { filters: 4, kernel_size: 3, padding: 'same' }));
+    const compiled = engine.compile(report, materializeWeights(report, 1), { convKernel: 'naive' });
+    const building = engine.pipeline(compiled.plan.steps[0]);
+    // Someone else's mistake while the compile is under way, in no scope of its own: WebGPU reports it as uncaptured.
+    device.createBuffer({ size: 4, usage: 0, label: 'not the pipeline\'s' });
+    await building;
+    await device.queue.onSubmittedWorkDone();
+    for (let i = 0; i < 50 && gpu!.errors.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    // The harness's list of uncaptured errors (emptied here: it fails any test that leaves one).
+    const uncaptured = gpu!.errors.splice(0);
+    expect(uncaptured).toHaveLength(1);
+    expect(uncaptured[0]).toMatch(/usage/i);
+    compiled.destroy();
   });
 
   it('falls back from the 64×64 GEMM to the 32×32 one where only the former does not build', async () => {

@@ -246,17 +246,21 @@ export class Engine {
       module = device.createShaderModule({ code, label: name });
       this.modules.set(code, module);
     }
+    // A pipeline that does not build rejects; the scope catches an implementation that reports it as a
+    // validation error instead. It closes before the await, so it holds this call's errors only: left
+    // open across the compile, it swallowed those of whatever other code called the device meanwhile.
     device.pushErrorScope('validation');
+    const creating = device.createComputePipelineAsync({ layout: 'auto', label: name, compute: { module, entryPoint: 'main', constants } });
+    const reported = device.popErrorScope();
     try {
-      const pipeline = await device.createComputePipelineAsync({ layout: 'auto', label: name, compute: { module, entryPoint: 'main', constants } });
+      const [pipeline, error] = await Promise.all([creating, reported]);
+      if (error) throw error;
       this.pipelinesCreated++;
       return pipeline;
     } catch (e) {
       const info = await module.getCompilationInfo();
       const messages = info.messages.filter((m) => m.type === 'error').map((m) => `${m.lineNum}:${m.linePos} ${m.message}`);
       throw new EngineError(`kernel ${name} failed to build: ${messages.join('; ') || (e as Error).message}`, node, 'this is a deepwire bug: please report it with the graph');
-    } finally {
-      await device.popErrorScope();
     }
   }
 }
