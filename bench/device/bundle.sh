@@ -2,14 +2,18 @@
 # Packs what `npm run bench` needs on a bare GPU machine with no network (this workplace's device
 # machines: x86-64 Ubuntu, an NVIDIA driver, no Node, no Chromium) into .dev/part0..2 of at most 57 MB
 # each, so every part fits one `run` call (64 MiB with the working tree). Run here, after `npm install`
-# and scripts/test.mjs (it installed Debian's chromium). Takes ~4 min on two cores.
-# Then, one call each, with nothing else between them (the machine goes back after 30 s idle):
+# and scripts/test.mjs (it installed Debian's chromium). Takes ~7 min on two cores.
+# Then, one call each, with nothing else between them (the machine goes back after 30 s idle), in this
+# order, which is the priority: a session has ~15 minutes of device time in all, the start included.
 #   run  bash bench/device/run.sh recv   carry [.dev/part0]
 #   run  bash bench/device/run.sh recv   carry [.dev/part1]
 #   run  bash bench/device/run.sh bench --workloads W1,W2,W3,W5 --runs 10   carry [.dev/part2]
-#   run  bash bench/device/run.sh fixed --workloads W1,W2,W3,W5          (at once: the machine is warm, unpacked)
+#   run  bash bench/device/run.sh train --steps 20 --warmup 3     (at once: the machine is warm, unpacked;
+#        #17's last line: training leads TF.js' WebGPU backend on a GPU too)
+#   run  bash bench/device/run.sh fixed --workloads W1,W2,W3,W5
 #   run  bash bench/device/run.sh lab W5 'apart={"fusePools":false}' 'fused={"fusePools":true}' --runs 15
 #        (pools in the 1×1 convs' loads; the bench's adapter line says whether its autotune fused them)
+#   run  bash bench/device/run.sh train --steps 20 --warmup 3 --batch 256
 set -eu
 cd "$(dirname "$0")/../.."
 root=$PWD
@@ -36,9 +40,9 @@ for f in libfreebl3.chk libfreebl3.so libfreeblpriv3.chk libfreeblpriv3.so libns
 # Node itself (the target has none) and node_modules without what the benchmark never loads.
 cp "$(readlink -f "$(command -v node)")" "$tmp/b/node"
 tar -cf "$tmp/b/node_modules.tar" --exclude='*.map' --exclude='./node_modules/typescript' --exclude='./node_modules/nsfwjs' \
-  --exclude='./node_modules/@vitest' --exclude='./node_modules/vitest' --exclude='./node_modules/@types' --exclude='./node_modules/.vite' \
+  --exclude='./node_modules/@deno' --exclude='./node_modules/deno' --exclude='./node_modules/@vitest' --exclude='./node_modules/vitest' --exclude='./node_modules/@types' --exclude='./node_modules/.vite' \
   --exclude='./node_modules/webgpu/dist/darwin-*' --exclude='./node_modules/webgpu/dist/win32-*' --exclude='./node_modules/webgpu/dist/linux-arm64' \
-  --exclude='./node_modules/@tensorflow/*/dist/tf.*' --exclude='./node_modules/@tensorflow/*/dist/tf-*.js' \
+  --exclude='./node_modules/@tensorflow/*/dist/tf.*' --exclude='./node_modules/@tensorflow/tfjs/dist/miniprogram' --exclude='./node_modules/@tensorflow/*/dist/tf-*.js' \
   --exclude='./node_modules/onnxruntime-web/dist/ort.all*' --exclude='./node_modules/onnxruntime-web/dist/ort.webgl*' \
   --exclude='./node_modules/onnxruntime-web/dist/*jspi*' --exclude='./node_modules/onnxruntime-web/lib' \
   --exclude='./node_modules/onnxruntime-web/dist/ort.js' --exclude='./node_modules/onnxruntime-web/dist/ort.min.js' \
@@ -46,6 +50,9 @@ tar -cf "$tmp/b/node_modules.tar" --exclude='*.map' --exclude='./node_modules/ty
   --exclude='./node_modules/onnxruntime-web/dist/ort.webgpu.js' --exclude='./node_modules/onnxruntime-web/dist/ort.webgpu.mjs' \
   --exclude='./node_modules/onnxruntime-web/dist/ort.webgpu.min.*' --exclude='./node_modules/onnxruntime-web/dist/ort.wasm.js' \
   --exclude='./node_modules/onnxruntime-web/dist/ort.wasm.mjs' --exclude='./node_modules/onnxruntime-web/dist/ort.wasm.min.*' ./node_modules
+# TF.js' Node entry points (package.json "main"), which the browser-bundle patterns above also caught:
+# bench:train imports @tensorflow/tfjs in Node.
+tar -rf "$tmp/b/node_modules.tar" ./node_modules/@tensorflow/*/dist/*.node.js
 
 mkdir -p "$root/.dev" && rm -f "$root"/.dev/part*
 tar -C "$tmp/b" -cf - . | xz -T0 -9 | split -b 57000000 -d -a 1 - "$root/.dev/part"

@@ -5,13 +5,15 @@
 #                   (bench/device/probe.mjs), runs `npm run bench -- args` on it, and profiles W3 on Dawn
 #   fixed [args]    the same set-up, then `npm run bench:fixed -- args`: where a warm run's wall time goes
 #   lab W 'a={…}' 'b={…}' [--runs N]   the same set-up, then bench/lab.ts: lowering variants alternately in one page
+#   train [args]    the same set-up, then `npm run bench:train -- args`: training on Dawn in Node (no Chromium),
+#                   deepwire against TF.js' WebGPU backend on the same adapter (PyTorch skipped: no torch there)
 set -u
 W=${DEVICE_DIR:-/tmp/dw}
 mkdir -p $W
 cp .dev/part* $W/ 2>/dev/null
 case "${1:-}" in
 recv) ls -l $W ;;
-bench|fixed|lab)
+bench|fixed|lab|train)
   mode=$1
   shift
   if [ ! -e $W/unpacked ]; then
@@ -29,6 +31,11 @@ bench|fixed|lab)
   nvidia-smi -L
   # Time limits add up to under the device's 10 minutes a command: 30 + 120 + 330 + 60 s.
   timeout 30 node bench/device/dawn-probe.mjs
+  if [ $mode = train ]; then
+    # Dawn in Node: the `webgpu` package finds the NVIDIA Vulkan driver through VK_ICD_FILENAMES above.
+    timeout 540 node --import ./bin/register.mjs bench/train.ts "$@" 2>&1 | tee ${OUT:-/tmp}/train.log
+    exit
+  fi
   flags=$(timeout 120 node bench/device/probe.mjs 2>/dev/null | tee ${OUT:-/tmp}/probe.log | sed -n 's/^FLAGS //p')
   # With no flags found the bench still runs on its own GPU flags: its adapters line says what it got.
   [ -n "$flags" ] || echo "the probe found no GPU adapter (probe.log, gpu.txt); running the bench with its own flags"
@@ -46,5 +53,5 @@ bench|fixed|lab)
   timeout 60 node --import ./bin/register.mjs bench/profile.ts W3 5 > ${OUT:-/tmp}/profile.log 2>&1
   sed -n '1,4p;/^  [a-zA-Z]/p' ${OUT:-/tmp}/profile.log
   ;;
-*) echo "usage: run.sh recv | bench [bench args] | fixed [bench:fixed args] | lab W 'a={…}' 'b={…}'"; exit 2 ;;
+*) echo "usage: run.sh recv | bench [bench args] | fixed [bench:fixed args] | lab W 'a={…}' 'b={…}' | train [bench:train args]"; exit 2 ;;
 esac
