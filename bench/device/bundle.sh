@@ -7,7 +7,8 @@
 # order, which is the priority: a session has ~15 minutes of device time in all, the start included.
 #   run  bash bench/device/run.sh recv   carry [.dev/part0]
 #   run  bash bench/device/run.sh recv   carry [.dev/part1]
-#   run  bash bench/device/run.sh bench --workloads W1,W2,W3,W5 --runs 10   carry [.dev/part2]
+#   run  DEEPWIRE_COMMIT=<git rev-parse --short HEAD> bash bench/device/run.sh bench --workloads W1,W2,W3,W5 --runs 10   carry [.dev/part2]
+#        ($OUT/results-gpu.json is that run's results.json with the row #20 asks for: commit it as bench/results-gpu.json)
 #   run  bash bench/device/run.sh train --steps 20 --warmup 3     (at once: the machine is warm, unpacked;
 #        #17's last line: training leads TF.js' WebGPU backend on a GPU too)
 #   run  bash bench/device/run.sh fixed --workloads W1,W2,W3,W5

@@ -49,6 +49,17 @@ bench|fixed|lab|train)
   fi
   DEEPWIRE_CHROMIUM_ARGS="$flags" timeout 330 node --import ./bin/register.mjs bench/run.ts --out ${OUT:-/tmp}/results.json "$@" 2>&1 \
     | grep -v -E '^\s+at |source map|map file|ENOENT' | tee ${OUT:-/tmp}/bench.log
+  # results-gpu.json, to commit as bench/results-gpu.json: the run's rows and one naming the machine and
+  # the code (the copy here has no .git: pass DEEPWIRE_COMMIT=$(git rev-parse --short HEAD) in the call).
+  [ -e ${OUT:-/tmp}/results.json ] && node -e '
+    const fs = require("fs");
+    const [file, device, driver, chromium, commit] = process.argv.slice(1);
+    const rows = JSON.parse(fs.readFileSync(file + "/results.json", "utf8"));
+    rows.push({ device, driver, chromium, date: new Date().toISOString().slice(0, 10), commit });
+    fs.writeFileSync(file + "/results-gpu.json", JSON.stringify(rows, null, 2) + "\n");
+  ' ${OUT:-/tmp} "$(nvidia-smi --query-gpu=name --format=csv,noheader 2>/dev/null | head -1)" \
+    "$(nvidia-smi --query-gpu=driver_version --format=csv,noheader 2>/dev/null | head -1)" "$($CHROMIUM_PATH --version 2>/dev/null)" \
+    "${DEEPWIRE_COMMIT:-unknown}"
   # Per-kernel GPU time of ResNet-50 on Dawn (Node), whole in profile.log.
   timeout 60 node --import ./bin/register.mjs bench/profile.ts W3 5 > ${OUT:-/tmp}/profile.log 2>&1
   sed -n '1,4p;/^  [a-zA-Z]/p' ${OUT:-/tmp}/profile.log
