@@ -277,8 +277,8 @@ describe.skipIf(!gpu)('Engine', () => {
       }
       // The GEMM with the default split K and pools apart, as this version caches it.
       await writeFile(file, JSON.stringify({ [gpu!.description]: { kernel: 'gemm', fusePools: false } }));
-      const old = await Engine.create(async () => gpu);
-      expect(old.tuned).toEqual({ kernel: 'gemm', fusePools: false });
+      const gemmDefaults = await Engine.create(async () => gpu);
+      expect(gemmDefaults.tuned).toEqual({ kernel: 'gemm', fusePools: false });
       // A tuned split-K target reaches the compiles: 0 never splits the late conv that splits by default.
       await writeFile(file, JSON.stringify({ [gpu!.description]: { kernel: 'gemm', gemmWorkgroups: 0, fusePools: false } }));
       const unsplit = await Engine.create(async () => gpu);
@@ -292,7 +292,7 @@ describe.skipIf(!gpu)('Engine', () => {
         return compiled.plan.steps.map((s) => s.kernel);
       };
       expect(kernels(unsplit)).toEqual(['conv2dGemm']);
-      expect(kernels(old)).toEqual(['conv2dGemm', 'conv2dSplitKReduce']);
+      expect(kernels(gemmDefaults)).toEqual(['conv2dGemm', 'conv2dSplitKReduce']);
       // With a GEMM kept, the pool projection was timed both ways and pools fuse where that won; with
       // the direct conv (SwiftShader) it was not timed and they stay apart.
       const { poolMs } = first!;
@@ -312,7 +312,7 @@ describe.skipIf(!gpu)('Engine', () => {
         return compiled.plan.steps.filter((s) => s.kernel === 'pool2d').length;
       };
       expect(poolSteps(fusing)).toBe(0);
-      expect(poolSteps(old)).toBe(1);
+      expect(poolSteps(gemmDefaults)).toBe(1);
     } finally {
       if (before === undefined) delete process.env.XDG_CACHE_HOME;
       else process.env.XDG_CACHE_HOME = before;
