@@ -19,7 +19,7 @@ bench|fixed|lab|train)
   if [ ! -e $W/unpacked ]; then
     # xz checks its own CRC: a part missing or cut short fails here, and a retry unpacks again.
     t=$(date +%s)
-    cat $W/part* | xz -dc | tar -C $W -xf - && tar -xf $W/node_modules.tar && rm $W/node_modules.tar || { echo "unpacking failed: are part0..2 all here?"; ls -l $W; exit 1; }
+    cat $W/part* | xz -dc | tar -C $W -xf - && tar -xf $W/node_modules.tar && rm $W/node_modules.tar || { echo "unpacking failed: are all the parts here?"; ls -l $W; exit 1; }
     touch $W/unpacked
     echo "unpacked in $(( $(date +%s) - t )) s"
   fi
