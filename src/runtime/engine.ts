@@ -342,6 +342,10 @@ export class CompiledGraph {
       uniformBytes += Math.ceil(KERNELS[s.kernel].uniformSize / align) * align;
     }
 
+    // A validation error in the uploads below would leave weights unwritten and a run's numbers wrong:
+    // caught here, it fails the build. Both scopes are popped before any await (an open scope takes in
+    // the errors of whatever else calls the device meanwhile).
+    device.pushErrorScope('validation');
     device.pushErrorScope('out-of-memory');
     // Sizes round up to 16 bytes: kernels may read and write any buffer as an array of vec4.
     const size16 = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
@@ -361,10 +365,21 @@ export class CompiledGraph {
     });
     const uniform = device.createBuffer({ size: Math.max(16, uniformBytes), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
     const dummy = device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE });
-    const oom = await device.popErrorScope();
+    const params = new ArrayBuffer(Math.max(16, uniformBytes));
+    plan.steps.forEach((s, i) => packParams(KERNELS[s.kernel], s.params, params, uniformOffsets[i]));
+    device.queue.writeBuffer(uniform, 0, params);
+    const scopes = [device.popErrorScope(), device.popErrorScope()];
+    const [oom, invalid] = await Promise.all(scopes);
     const failed = (await Promise.all(bufferErrors)).findIndex(Boolean);
-    if (oom || failed >= 0) {
+    const destroyAll = () => {
       for (const b of [...buffers, ...constants, uniform, dummy]) b.destroy();
+    };
+    if (invalid) {
+      destroyAll();
+      throw new GpuRunError('validation', invalid.message, "uploading the graph's weights");
+    }
+    if (oom || failed >= 0) {
+      destroyAll();
       const bytes = plan.physicalFloats.reduce((a, f) => a + f * 4, 0) + plan.constants.reduce((a, c) => a + c.byteLength, 0);
       const hint = 'use a smaller input or batch, or fewer filters, or close other GPU-heavy tabs';
       if (failed < 0) throw new EngineError(`the GPU ran out of memory allocating ${GiB(bytes)} for this graph: ${oom!.message.split('\n')[0]}`, undefined, hint);
@@ -375,9 +390,6 @@ export class CompiledGraph {
         `the GPU ran out of memory allocating ${GiB(plan.physicalFloats[failed] * 4)} for its output${view ? ` ${formatShape(view.shape)}` : ''} (${GiB(bytes)} for the whole graph)`,
         owner, hint);
     }
-    const params = new ArrayBuffer(Math.max(16, uniformBytes));
-    plan.steps.forEach((s, i) => packParams(KERNELS[s.kernel], s.params, params, uniformOffsets[i]));
-    device.queue.writeBuffer(uniform, 0, params);
 
     // WebGPU refuses a dispatch that reads a buffer it also writes; lowering gives such producers a
     // buffer of their own, so this would be a deepwire bug — say so on the node, not in the console.

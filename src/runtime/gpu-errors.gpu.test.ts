@@ -60,6 +60,29 @@ describe.skipIf(!gpu)('a GPU error during a run', () => {
   const x = randomInput([1, 6, 6, 3], 'x');
   const want = runReference(analyzeGraph(chain), { x }, { seed: 5, outputs: ['a', 'b', 'c'] }).tensors;
 
+  it('a weight upload the GPU refuses fails the build: no numbers from unwritten weights; it builds right afterwards', async () => {
+    const engine = await Engine.create(async () => gpu);
+    const report = analyzeGraph(chain);
+    const compiled = engine.compile(report, materializeWeights(report, 5));
+    const queue = engine.device.queue;
+    const write = queue.writeBuffer;
+    // Past the end of the weights' buffers: WebGPU reports it as a validation error, not an exception.
+    queue.writeBuffer = function (this: GPUQueue, buffer: GPUBuffer, offset: number, ...rest: unknown[]) {
+      return (write as (...a: unknown[]) => void).call(this, buffer, buffer.label.startsWith('weights') ? offset + buffer.size : offset, ...rest);
+    } as GPUQueue['writeBuffer'];
+    try {
+      const failure = await compiled.run({ x }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(GpuRunError);
+      expect(failure).toMatchObject({ kind: 'validation' });
+      expect((failure as Error).message).toMatch(/^the GPU reported a validation error uploading the graph's weights: /);
+    } finally {
+      queue.writeBuffer = write;
+    }
+    const ok = await compiled.run({ x });
+    expectClose(ok.tensors.get('c')!.data, want.get('c')!.data, TOLERANCE.conv);
+    compiled.destroy();
+  });
+
   it('fails the run with the node it concerns, timed or not; the same graph runs right afterwards', async () => {
     const engine = await Engine.create(async () => gpu);
     const report = analyzeGraph(chain);
