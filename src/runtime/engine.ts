@@ -250,7 +250,12 @@ export class Engine {
     // validation error instead. It closes before the await, so it holds this call's errors only: left
     // open across the compile, it swallowed those of whatever other code called the device meanwhile.
     device.pushErrorScope('validation');
-    const creating = device.createComputePipelineAsync({ layout: 'auto', label: name, compute: { module, entryPoint: 'main', constants } });
+    let creating: Promise<GPUComputePipeline>;
+    try {
+      creating = device.createComputePipelineAsync({ layout: 'auto', label: name, compute: { module, entryPoint: 'main', constants } });
+    } catch (e) {
+      creating = Promise.reject(e); // a binding that throws instead of rejecting
+    }
     const reported = device.popErrorScope();
     try {
       const [pipeline, error] = await Promise.all([creating, reported]);
@@ -342,42 +347,54 @@ export class CompiledGraph {
       uniformBytes += Math.ceil(KERNELS[s.kernel].uniformSize / align) * align;
     }
 
+    const params = new ArrayBuffer(Math.max(16, uniformBytes));
+    plan.steps.forEach((s, i) => packParams(KERNELS[s.kernel], s.params, params, uniformOffsets[i]));
+
     // A validation error in the uploads below would leave weights unwritten and a run's numbers wrong:
-    // caught here, it fails the build. Both scopes are popped before any await (an open scope takes in
-    // the errors of whatever else calls the device meanwhile).
-    device.pushErrorScope('validation');
-    device.pushErrorScope('out-of-memory');
+    // caught here, it fails the build. Both scopes are popped before any await, whatever happens (an
+    // open scope takes in the errors of whatever else calls the device meanwhile).
+    const made: GPUBuffer[] = [];
+    const newBuffer = (descriptor: GPUBufferDescriptor) => {
+      const b = device.createBuffer(descriptor);
+      made.push(b);
+      return b;
+    };
+    const destroyAll = () => {
+      for (const b of made) b.destroy();
+    };
     // Sizes round up to 16 bytes: kernels may read and write any buffer as an array of vec4.
     const size16 = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
     // A scope per tensor buffer, so that an out-of-memory error names the node whose output did not fit.
     const bufferErrors: Promise<GPUError | null>[] = [];
-    const buffers = plan.physicalFloats.map((floats, i) => {
-      device.pushErrorScope('out-of-memory');
-      const buffer = device.createBuffer({ size: size16(floats * 4), usage, label: `tensor ${i}` });
-      bufferErrors.push(device.popErrorScope());
-      return buffer;
-    });
-    const constants = plan.constants.map((data, i) => {
-      // COPY_SRC: a trainer reads its learnt weights back (readConstants).
-      const b = device.createBuffer({ size: size16(data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label: `weights ${i}` });
-      device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
-      return b;
-    });
-    const uniform = device.createBuffer({ size: Math.max(16, uniformBytes), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
-    const dummy = device.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE });
-    const params = new ArrayBuffer(Math.max(16, uniformBytes));
-    plan.steps.forEach((s, i) => packParams(KERNELS[s.kernel], s.params, params, uniformOffsets[i]));
-    device.queue.writeBuffer(uniform, 0, params);
-    const scopes = [device.popErrorScope(), device.popErrorScope()];
-    const [oom, invalid] = await Promise.all(scopes);
-    const failed = (await Promise.all(bufferErrors)).findIndex(Boolean);
-    const destroyAll = () => {
-      for (const b of [...buffers, ...constants, uniform, dummy]) b.destroy();
-    };
-    if (invalid) {
+    let buffers: GPUBuffer[], constants: GPUBuffer[], uniform: GPUBuffer, dummy: GPUBuffer;
+    device.pushErrorScope('validation');
+    device.pushErrorScope('out-of-memory');
+    try {
+      buffers = plan.physicalFloats.map((floats, i) => {
+        device.pushErrorScope('out-of-memory');
+        try {
+          return newBuffer({ size: size16(floats * 4), usage, label: `tensor ${i}` });
+        } finally {
+          bufferErrors.push(device.popErrorScope());
+        }
+      });
+      constants = plan.constants.map((data, i) => {
+        // COPY_SRC: a trainer reads its learnt weights back (readConstants).
+        const b = newBuffer({ size: size16(data.byteLength), usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, label: `weights ${i}` });
+        device.queue.writeBuffer(b, 0, data.buffer, data.byteOffset, data.byteLength);
+        return b;
+      });
+      uniform = newBuffer({ size: Math.max(16, uniformBytes), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+      dummy = newBuffer({ size: 16, usage: GPUBufferUsage.STORAGE });
+      device.queue.writeBuffer(uniform, 0, params);
+    } catch (e) {
+      Promise.all([device.popErrorScope(), device.popErrorScope(), ...bufferErrors]).catch(() => undefined);
       destroyAll();
-      throw new GpuRunError('validation', invalid.message, "uploading the graph's weights");
+      throw e;
     }
+    // Popped innermost first; awaited together, so no rejection goes unhandled.
+    const [oom, invalid, ...perBuffer] = await Promise.all([device.popErrorScope(), device.popErrorScope(), ...bufferErrors]);
+    const failed = perBuffer.findIndex(Boolean);
     if (oom || failed >= 0) {
       destroyAll();
       const bytes = plan.physicalFloats.reduce((a, f) => a + f * 4, 0) + plan.constants.reduce((a, c) => a + c.byteLength, 0);
@@ -389,6 +406,11 @@ export class CompiledGraph {
       throw new EngineError(
         `the GPU ran out of memory allocating ${GiB(plan.physicalFloats[failed] * 4)} for its output${view ? ` ${formatShape(view.shape)}` : ''} (${GiB(bytes)} for the whole graph)`,
         owner, hint);
+    }
+    // Only after out of memory: a write into a buffer that could not be allocated is a validation error too.
+    if (invalid) {
+      destroyAll();
+      throw new GpuRunError('validation', invalid.message, "uploading the graph's weights");
     }
 
     // WebGPU refuses a dispatch that reads a buffer it also writes; lowering gives such producers a

@@ -33,4 +33,23 @@ describe.skipIf(!swiftShader)('out of GPU memory', () => {
     const result = await engine.compile(small, materializeWeights(small, 1)).run({ x0: x });
     expect(result.tensors.get('y')!.shape).toEqual([1, H, W, 8]);
   });
+
+  it('says out of memory, not a validation error, where a weights buffer did not fit (its upload then fails too)', async () => {
+    const engine = await Engine.create(() => acquireDevice());
+    const graph = analyzeGraph(singleOpGraph('Conv2D', [[4, 4, 3]], { filters: 8, kernel_size: 3 }));
+    const compiled = engine.compile(graph, materializeWeights(graph, 1));
+    const device = engine.device;
+    const create = device.createBuffer;
+    // The kernel's buffer asks for maxBufferSize: a real allocation failure, and a real refused write into it.
+    device.createBuffer = function (this: GPUDevice, d: GPUBufferDescriptor) {
+      return create.call(this, d.label === 'weights 0' ? { ...d, size: limit } : d);
+    } as GPUDevice['createBuffer'];
+    try {
+      const error = await compiled.run({ x0: tensor([1, 4, 4, 3], new Float32Array(48)) }).then(() => null, (e) => e);
+      expect(error).toBeInstanceOf(EngineError);
+      expect((error as Error).message).toMatch(/^the GPU ran out of memory allocating \S+ (KiB|MiB|GiB) for this graph: /);
+    } finally {
+      device.createBuffer = create;
+    }
+  });
 });

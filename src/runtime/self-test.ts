@@ -23,19 +23,21 @@ export interface SelfTestResult {
 /** Runs the doubling kernel on `input` (default 0, 1, …, 999: 16 workgroups, the last one partial). */
 export async function runSelfTest(device: GPUDevice, input: Float32Array<ArrayBuffer> = Float32Array.from({ length: 1000 }, (_, i) => i)): Promise<SelfTestResult> {
   const bytes = input.byteLength;
+  // Each scope is popped before the next await: one left open would take in other calls' errors.
   device.pushErrorScope('validation');
   const x = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST });
   const y = device.createBuffer({ size: bytes, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
   const readback = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(x, 0, input);
-  // A shader that fails to compile rejects here; pop the scope so the device's error stack stays balanced.
-  const pipeline = await device.createComputePipelineAsync({
+  const creating = device.createComputePipelineAsync({
     layout: 'auto',
     compute: { module: device.createShaderModule({ code: WGSL }), entryPoint: 'main' },
-  }).catch(async (e: Error) => {
-    await device.popErrorScope();
+  });
+  const setUp = device.popErrorScope();
+  const [pipeline, setUpError] = await Promise.all([creating, setUp]).catch((e: Error) => {
     throw new Error(`WebGPU self-test: the pipeline failed: ${e.message}`);
   });
+  device.pushErrorScope('validation');
   const bindGroup = device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),
     entries: [{ binding: 0, resource: { buffer: x } }, { binding: 1, resource: { buffer: y } }],
@@ -49,7 +51,8 @@ export async function runSelfTest(device: GPUDevice, input: Float32Array<ArrayBu
   pass.end();
   encoder.copyBufferToBuffer(y, 0, readback, 0, bytes);
   device.queue.submit([encoder.finish()]);
-  const error = await device.popErrorScope();
+  const ran = device.popErrorScope();
+  const error = setUpError ?? (await ran);
   if (error) throw new Error(`WebGPU self-test failed validation: ${error.message}`);
   await readback.mapAsync(GPUMapMode.READ);
   const output = new Float32Array(readback.getMappedRange().slice(0));
