@@ -68,6 +68,9 @@ export interface TuneResult extends Tuned {
   poolMs?: { fused: number; apart: number };
 }
 
+/** The GEMMs: their tune also sets the split-K target and whether pools fuse. */
+const isGemm = (k: ConvKernel) => k === 'gemm' || k === 'gemm64';
+
 /** The cached choice for an adapter, if any. */
 export async function cachedTune(adapter: string): Promise<Tuned | undefined> {
   const cached = (await readCache())[adapter];
@@ -76,9 +79,8 @@ export async function cachedTune(adapter: string): Promise<Tuned | undefined> {
   const entry = typeof cached === 'string' ? { kernel: cached } : (cached ?? {}) as { kernel?: unknown; gemmWorkgroups?: unknown; fusePools?: unknown };
   const kernel = TUNE_CANDIDATES.find((k) => k === entry.kernel);
   if (!kernel) return undefined;
-  const gemm = kernel === 'gemm' || kernel === 'gemm64';
   // A GEMM cached before pools were timed (no fusePools) is measured again, pools included.
-  if (gemm && typeof entry.fusePools !== 'boolean') return undefined;
+  if (isGemm(kernel) && typeof entry.fusePools !== 'boolean') return undefined;
   const split = entry.gemmWorkgroups;
   const tuned: Tuned = typeof split === 'number' && Number.isInteger(split) && split >= 0 ? { kernel, gemmWorkgroups: split } : { kernel };
   if (typeof entry.fusePools === 'boolean') tuned.fusePools = entry.fusePools;
@@ -111,7 +113,7 @@ export async function tuneConvKernel(engine: Engine, runs = 5): Promise<TuneResu
   const tuned: Tuned = { kernel };
   let splitMs: Record<number, number> | undefined;
   let poolMs: TuneResult['poolMs'];
-  if (kernel === 'gemm' || kernel === 'gemm64') {
+  if (isGemm(kernel)) {
     // The late conv is where K splits (few output tiles): each other target timed there against the default.
     splitMs = { [TUNE_SPLIT_TARGETS[0]]: late[kernel]! };
     for (const target of TUNE_SPLIT_TARGETS.slice(1)) splitMs[target] = await medianMs(engine, convGraph(TUNE_CONVS.at(-1)!), { convKernel: kernel, gemmWorkgroups: target }, runs);

@@ -114,8 +114,9 @@ export class Engine {
   /** Measures the conv kernels on this adapter and keeps the fastest (src/runtime/autotune.ts). */
   async tune(): Promise<TuneResult> {
     const result = await tuneConvKernel(this);
-    const { kernel, gemmWorkgroups, fusePools } = result;
-    this.tuned = { kernel, ...(gemmWorkgroups !== undefined ? { gemmWorkgroups } : {}), ...(fusePools !== undefined ? { fusePools } : {}) };
+    // The choice without the measurements behind it (tuneConvKernel leaves out what it did not set).
+    const { ms: _ms, pruned: _pruned, splitMs: _splitMs, poolMs: _poolMs, ...tuned } = result;
+    this.tuned = tuned;
     return result;
   }
 
