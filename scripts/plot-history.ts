@@ -26,13 +26,35 @@ const { values: args, positionals } = parseArgs({
   options: { metric: { type: 'string', default: 'loss' }, title: { type: 'string' }, 'per-batch': { type: 'string' } },
 });
 const [out, ...runs] = positionals;
-if (!out?.endsWith('.svg') || runs.length === 0) throw new Error('usage: plot-history.ts OUT.svg --metric loss LABEL=HISTORY.json ...');
+/** A mistake in the command line: one line on stderr, no stack. */
+function refuse(message: string): never {
+  console.error(`plot-history: ${message}`);
+  process.exit(2);
+}
+if (!out?.endsWith('.svg') || runs.length === 0) refuse('usage: plot-history.ts OUT.svg --metric loss|accuracy LABEL=HISTORY.json ...');
 const metric = args.metric!;
+if (metric !== 'loss' && metric !== 'accuracy') refuse(`--metric is loss or accuracy (what --history records), got '${metric}'`);
+
+function readHistory(file: string): HistoryFile {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    refuse(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  try {
+    const h = JSON.parse(text) as HistoryFile;
+    if (h?.history && h.params && h.batches) return h;
+  } catch {
+    // refused below
+  }
+  refuse(`${file} is not a history file: write one with deepwire fit … --history ${file}`);
+}
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd'];
 
 const series: Series[] = runs.flatMap((run, i): Series[] => {
   const [label, file] = run.includes('=') ? [run.slice(0, run.indexOf('=')), run.slice(run.indexOf('=') + 1)] : [run, run];
-  const h = JSON.parse(readFileSync(file, 'utf8')) as HistoryFile;
+  const h = readHistory(file);
   const color = COLORS[i % COLORS.length];
   if (args['per-batch']) {
     const window = Number(args['per-batch']);

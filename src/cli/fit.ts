@@ -1,10 +1,12 @@
 // `deepwire fit GRAPH --data …` and `deepwire evaluate MODEL --data …`: Keras' model.fit and
 // model.evaluate on WebGPU (src/train/), with Keras' progress lines, and the trained model saved as
 // export-keras saves one (model JSON + weights), which `deepwire run` and TF.js open.
+import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join } from 'node:path';
 import { analyzeGraph, type GraphReport } from '../graph/analyze.ts';
 import type { GraphFile } from '../graph/types.ts';
 import { OpError } from '../ops/op.ts';
+import { nearest } from '../ops/attrs.ts';
 import { formatCount } from '../format.ts';
 import { exportKerasModel } from '../io/keras-model-export.ts';
 import { loadFashionMnist } from '../data/fashion-mnist.ts';
@@ -16,7 +18,7 @@ import { Engine } from '../runtime/engine.ts';
 import { materializeWeights, type WeightStore } from '../runtime/reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { FIT_DEFAULTS, lossConfig, optimizerConfig, type CompileConfig, type FitConfig } from '../train/config.ts';
-import { evaluate, fit, type BatchProgress, type EpochLog } from '../train/fit.ts';
+import { checkDataFitsModel, evaluate, fit, type BatchProgress, type EpochLog } from '../train/fit.ts';
 import { augmentationLayers, withAugmentation } from '../train/augment-graph.ts';
 import { GpuTrainer } from '../train/gpu-trainer.ts';
 import type { Flags, Parsed } from './args.ts';
@@ -50,7 +52,11 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
   config.seed = seedOf(loaded, flags);
   const report = loaded.report;
   const weights = materializeWeights(report, config.seed, loaded.weights);
-  const data = config.epochs > 0 || save === undefined ? firstSamples(await loadData(flags, report, io), flags) : null;
+  const data = config.epochs > 0 || save === undefined ? firstSamples(await loadData(flags, report, io, 'fit'), flags) : null;
+  // Every set is checked before the first step: a test set that does not fit the model would
+  // otherwise fail only after the last epoch, with nothing saved.
+  if (data?.test) checkDataFitsModel(report, data.test, compile.loss, 'test data');
+  if (data) checkDataFitsModel(report, data.train, compile.loss, 'training data');
   const engine = await Engine.create();
   let trained: Weights = weights;
   if (data && config.epochs > 0) {
@@ -96,7 +102,7 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
     }
   }
   if (data?.test) {
-    const t = await evaluate(engine, report, trained, data.test, compile, config.batchSize);
+    const t = await evaluate(engine, report, trained, data.test, compile, config.batchSize, 'test data');
     io.stdout(`test loss: ${t.loss.toFixed(4)} - test accuracy: ${t.accuracy.toFixed(4)}\n`);
   }
   if (save !== undefined) await saveModel(save, loaded.raw, report, trained, io);
@@ -107,10 +113,10 @@ export async function evaluateCommand({ file, flags }: Parsed, io: CliIo): Promi
   const compile = compileOf(flags);
   const loaded = await loadValidGraph(file, io, flags);
   const weights = materializeWeights(loaded.report, seedOf(loaded, flags), loaded.weights);
-  const data = await loadData(flags, loaded.report, io);
+  const data = await loadData(flags, loaded.report, io, 'evaluate');
   const engine = await Engine.create();
   const set = data.test ?? data.train;
-  const t = await evaluate(engine, loaded.report, weights, set, compile, int(flags, 'batch-size', FIT_DEFAULTS.batchSize, 1));
+  const t = await evaluate(engine, loaded.report, weights, set, compile, int(flags, 'batch-size', FIT_DEFAULTS.batchSize, 1), data.test ? 'test data' : 'data');
   io.stdout(`${data.test ? 'test' : data.what}: loss: ${t.loss.toFixed(4)} - accuracy: ${t.accuracy.toFixed(4)}\n`);
   return 0;
 }
@@ -173,8 +179,8 @@ function augmentationOf(flags: Flags) {
 const describe = (c: CompileConfig) =>
   `compile(optimizer=${c.optimizer.name}(learning_rate=${c.optimizer.learningRate}), loss='${c.loss.name}'${c.loss.fromLogits ? ' (from_logits)' : ''}, metrics=['accuracy'])`;
 
-/** fashion-mnist, a folder of class folders, or X.npy,Y.npy; images sized to the graph's Input. */
-async function loadData(flags: Flags, report: GraphReport, io: CliIo): Promise<Data> {
+/** fashion-mnist, a folder of class folders (two at least to fit), or X.npy,Y.npy; images sized to the graph's Input. */
+async function loadData(flags: Flags, report: GraphReport, io: CliIo, use: 'fit' | 'evaluate'): Promise<Data> {
   const spec = flags.data as string | undefined;
   if (!spec) throw usageError('fit and evaluate need --data', 'e.g. --data fashion-mnist, --data photos/ (one folder per class) or --data x.npy,y.npy');
   if (spec === 'fashion-mnist') {
@@ -185,10 +191,14 @@ async function loadData(flags: Flags, report: GraphReport, io: CliIo): Promise<D
     const [x, y] = spec.split(',');
     return { train: await loadNpyPair(x, y), what: basename(x) };
   }
+  if (/\.npy$/i.test(spec)) throw usageError(`--data ${spec}: a .npy of samples needs its labels beside it`, `give both: --data ${spec},Y.npy`);
+  if (!existsSync(spec) && (/mnist/i.test(spec) || nearest(spec, ['fashion-mnist']))) throw usageError(`--data ${spec}: no such dataset or folder`, "did you mean --data fashion-mnist?");
   const input = report.nodes.find((r) => r.op === 'Input')?.shape;
   if (!input || input.length !== 3) throw new CliError(`an image folder feeds an H×W×C Input; this graph's Input is ${input ? input.join('×') : 'missing'}`, 'use --data X.npy,Y.npy for other inputs');
   const set = await loadImageFolder(spec, { imageSize: [input[0], input[1]], colorMode: input[2] === 1 ? 'grayscale' : 'rgb', preprocess: 'unit' });
-  io.stdout(`${spec}: ${set.classNames.length} classes (${set.classNames.join(', ')})\n`);
+  if (set.classNames.length < 2 && use === 'fit')
+    throw new CliError(`${spec} holds one class ('${set.classNames[0]}'): a classifier learns nothing from one`, 'add a subfolder of images for each other class');
+  io.stdout(`${spec}: ${set.classNames.length} class${set.classNames.length === 1 ? '' : 'es'} (${set.classNames.join(', ')})\n`);
   return { train: set, what: basename(spec) };
 }
 

@@ -3,6 +3,7 @@
 // is one line, `deepwire: <what is wrong> — <what to do>`.
 // Exit status: 0 ok, 1 the graph or an input has a problem, 2 the command line is wrong.
 import { OpError } from '../ops/op.ts';
+import { EngineError } from '../runtime/errors.ts';
 import { ZOO } from '../models/zoo.ts';
 import { PRETRAINED } from '../models/pretrained.ts';
 import { parseArgs, type Command, type Parsed } from './args.ts';
@@ -138,6 +139,11 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
     }
     if (e instanceof OpError) {
       io.stderr(`deepwire: ${e.message} — ${e.hint ?? 'check the graph and the input'}\n`);
+      return 1;
+    }
+    // The engine's own errors (a GPU that ran out of memory, a feed it refused) carry what to do.
+    if (e instanceof EngineError && e.hint) {
+      io.stderr(`deepwire: ${e.message}${e.node ? ` (node '${e.node}')` : ''} — ${e.hint}\n`);
       return 1;
     }
     io.stderr(`deepwire: internal error: ${messageOf(e)} — please report this, with the command and the graph file\n`);

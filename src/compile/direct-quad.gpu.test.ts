@@ -33,7 +33,7 @@ describe.skipIf(!gpu?.features.subgroups)('conv2d-direct-quad', () => {
       format: 'deepwire-graph' as const, version: 1 as const, outputs: ['cat'],
       nodes: [
         { id: 'x', op: 'Input', attrs: { shape: [6, 5, 8] } },
-        conv('a', 4), conv('b', 40), conv('c', 3), conv('d', 37),
+        conv('a', 12), conv('b', 40), conv('c', 11), conv('d', 37),
         { id: 'cat', op: 'Concatenate', inputs: ['a', 'b', 'c', 'd'], attrs: { axis: -1 } },
       ],
     };
@@ -67,7 +67,7 @@ describe.skipIf(!gpu?.features.subgroups)('conv2d-direct-quad', () => {
     for (const id of ['a', 'b', 'c', 'd']) expectClose(out.tensors.get(id)!.data, reference.get(id)!.data, TOLERANCE.conv);
   });
 
-  it('is the kernel picked for any number of filters on an adapter with subgroups', async () => {
+  it('is the kernel picked for any number of filters above 8 on an adapter with subgroups; 8 or fewer take conv2d-direct', async () => {
     const { analyzeGraph } = await import('../graph/analyze.ts');
     const { materializeWeights } = await import('../runtime/reference.ts');
     const report = analyzeGraph(singleOpGraph('Conv2D', [[8, 8, 8]], { filters: 64, kernel_size: 3 }));
@@ -76,6 +76,6 @@ describe.skipIf(!gpu?.features.subgroups)('conv2d-direct-quad', () => {
       const r = analyzeGraph(singleOpGraph('Conv2D', [[4, 4, 8]], { filters, kernel_size: 1 }));
       return engine!.compile(r, materializeWeights(r, 1), { convKernel: 'direct', winograd: false }).plan.steps[0].kernel;
     };
-    expect([48, 16, 13, 6].map(kernelFor)).toEqual(['conv2dDirectQuad16', 'conv2dDirectQuad16', 'conv2dDirectQuad16', 'conv2dDirectQuad16']);
+    expect([48, 16, 13, 9, 8, 6].map(kernelFor)).toEqual(['conv2dDirectQuad16', 'conv2dDirectQuad16', 'conv2dDirectQuad16', 'conv2dDirectQuad16', 'conv2dDirect', 'conv2dDirect']);
   });
 });

@@ -7,13 +7,13 @@
 // One difference, stated: every batch has the compiled batch size. The last partial batch of an
 // epoch is left out of that epoch (the shuffle puts its samples into other epochs' batches); a
 // validation or evaluation pass covers every sample.
-import type { GraphReport } from '../graph/analyze.ts';
+import type { GraphReport, NodeReport } from '../graph/analyze.ts';
 import { batchAt, rows, sequentialOrder, shuffledOrder, validationSplit } from '../data/batch.ts';
 import { sampleCount, type Dataset } from '../data/dataset.ts';
 import { OpError } from '../ops/op.ts';
 import type { Engine } from '../runtime/engine.ts';
-import { sizeOf, type Tensor } from '../tensor.ts';
-import type { CompileConfig, FitConfig } from './config.ts';
+import { formatShape, sizeOf, type Tensor } from '../tensor.ts';
+import type { CompileConfig, FitConfig, LossConfig } from './config.ts';
 import type { GpuTrainer, StepMetrics } from './gpu-trainer.ts';
 import { accuracy as accuracyOf, dataLoss } from './losses.ts';
 import { activityOf, planTraining, weightPenalty } from './reference-trainer.ts';
@@ -73,7 +73,59 @@ export interface Evaluation {
   accuracy: number;
 }
 
+/**
+ * Checks, before anything runs, that a dataset fits the model and the loss: its samples have the
+ * Input's shape, and its targets are what the loss compares the output with — for the sparse loss a
+ * class index in 0…K−1 per output row, every one of them (the GPU's loss reads the score at the
+ * label's index: one past the output's units would train on garbage without a word), else a tensor
+ * shaped like the output. `what` names the set in the messages ("training data", "test data").
+ */
+export function checkDataFitsModel(report: GraphReport, data: Dataset, loss: LossConfig, what: string): void {
+  // A node as the messages name it: its name, and its id in brackets where they differ.
+  const called = (r: NodeReport) => `'${r.name}'${r.name === r.id ? '' : ` [${r.id}]`}`;
+  const input = report.nodes.find((r) => r.op === 'Input')!;
+  const sample = data.x.shape.slice(1);
+  if (formatShape(sample) !== formatShape(input.shape!))
+    throw new OpError(`the ${what}'s samples are ${formatShape(sample)}, but the graph's Input ${called(input)} takes ${formatShape(input.shape!)}`,
+      `give data of that shape, or change the Input's shape to ${formatShape(sample)}`);
+  const outputNode = report.byId.get(report.outputs[0])!;
+  const output = called(outputNode);
+  const out = outputNode.shape!;
+  const K = out.at(-1)!;
+  const targets = data.y.shape.slice(1);
+  if (loss.name !== 'sparse_categorical_crossentropy') {
+    if (formatShape(targets) === formatShape(out)) return;
+    throw new OpError(
+      `${loss.name} compares the output ${output} (${formatShape(out)} a sample) with targets of that shape; the ${what}'s are ${targets.length ? formatShape(targets) : 'one class index'} a sample`,
+      targets.length === 0 ? 'use sparse_categorical_crossentropy (the default loss) for class indices'
+        : loss.name === 'categorical_crossentropy' ? 'one-hot encode the classes to the output\'s shape' : 'give targets shaped like the output, or change the graph\'s output');
+  }
+  const perSample = out.slice(0, -1);
+  if (formatShape(targets) !== formatShape(perSample)) {
+    throw new OpError(
+      out.length === 1
+        ? `sparse_categorical_crossentropy takes one class index a sample; the ${what}'s targets are ${formatShape(targets)} a sample`
+        : `sparse_categorical_crossentropy takes a class index per row of the output ${output} (${formatShape(out)} a sample: ${formatShape(perSample)} labels a sample); the ${what} has ${targets.length ? formatShape(targets) : 'one'}`,
+      out.length === 1 ? 'use categorical_crossentropy for one-hot targets'
+        : 'for one class a sample, end the graph in a classifier: GlobalAveragePooling2D (or Flatten), then Dense with one unit per class and softmax');
+  }
+  const labels = data.y.data;
+  let most = -1;
+  for (let i = 0; i < labels.length; i++) {
+    const v = labels[i];
+    if (!Number.isInteger(v) || v < 0) {
+      const at = perSample.length ? `sample ${Math.floor(i / sizeOf(perSample))}, row ${i % sizeOf(perSample)}` : `sample ${i}`;
+      throw new OpError(`the ${what}'s label of ${at} is ${v}: sparse labels are class indices`, `give integers in 0…${K - 1}`);
+    }
+    most = Math.max(most, v);
+  }
+  if (most >= K)
+    throw new OpError(`the ${what} has labels up to ${most} (${most + 1} classes), but the output ${output} has ${K} units, one a class`,
+      `give the graph's last layer ${most + 1} units`);
+}
+
 export async function fit(engine: Engine, report: GraphReport, trainer: GpuTrainer, data: Dataset, compile: CompileConfig, config: FitConfig, callbacks: FitCallbacks = {}): Promise<History> {
+  checkDataFitsModel(report, data, compile.loss, 'training data');
   const { train, validation } = validationSplit(data, config.validationSplit);
   const B = trainer.training.plan.batch;
   const n = sampleCount(train);
@@ -159,7 +211,8 @@ async function predictWith(
  * regularizer's penalty on its node's output per sample (Keras: per batch, divided by the batch size;
  * with equal batches the same mean) — and the accuracy, over every sample.
  */
-export async function evaluate(engine: Engine, report: GraphReport, weights: Weights, data: Dataset, compile: CompileConfig, batch: number): Promise<Evaluation> {
+export async function evaluate(engine: Engine, report: GraphReport, weights: Weights, data: Dataset, compile: CompileConfig, batch: number, what = 'data'): Promise<Evaluation> {
+  checkDataFitsModel(report, data, compile.loss, what);
   const regularized = report.nodes.filter((r) => activityOf(r));
   let activitySum = 0;
   const y = await predictWith(engine, report, weights, data.x, batch, regularized.map((r) => r.id), (tensors, count) => {

@@ -265,7 +265,8 @@ export function convDispatch(ctx: LoweringContext, c: ConvCall): void {
   }
   const direct = registerTiled && kernelName !== 'conv2dGrouped';
   // quad16 pads the filters to whole quads of 8-filter blocks (zero weights, nothing stored); one
-  // kernel for every conv spares pipeline creations, and conv2d-direct is about half as fast anyway.
+  // kernel for most convs spares pipeline creations, and conv2d-direct is about half as fast anyway
+  // (chooseConvKernel gives it only convs of 8 filters or fewer, where the padding would be 3 blocks).
   const quadOC = Math.ceil(OC / 32) * 32;
   const tilePixels = quad16 ? 16 : 8;
   // quad16 takes linear and the ReLU family as params (conv2d-direct-lib's finish): no override, one pipeline.
