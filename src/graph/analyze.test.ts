@@ -88,6 +88,14 @@ describe('analyzeGraph: nodes', () => {
     ]);
   });
 
+  it('reports a node without an op once: the nodes that read it do not also call it missing', () => {
+    const r = analyzeGraph(graph([input(), { id: 'a', op: null as unknown as string, inputs: ['x'] }, { id: 'b', op: 'ReLU', inputs: ['a'] }, { id: 'c', op: 'ReLU', inputs: ['nope'] }]));
+    expect(lines(r)).toEqual([
+      'a: node \'a\' needs an "op" such as "Conv2D"',
+      "c: input 'nope' of ReLU 'c' does not exist — connect an existing node or remove the input",
+    ]);
+  });
+
   it('refuses duplicate ids and duplicate names', () => {
     const ids = analyzeGraph(graph([input(), conv('c', ['x']), conv('c', ['x'], { filters: 4 })]));
     expect(lines(ids)).toEqual(["c: two nodes have the id 'c' — ids must be unique: rename one"]);

@@ -126,6 +126,8 @@ function readStructure(raw: unknown, problems: Problem[]): { nodes: GraphNode[];
 export function analyzeGraph(raw: unknown): GraphReport {
   const problems: Problem[] = [];
   const { nodes, outputs: declaredOutputs } = readStructure(raw, problems);
+  // Nodes with an id that readStructure refused (no op, say): their own problem says so, not their users'.
+  const refused = new Set(problems.flatMap((p) => (p.node ? [p.node] : [])));
   const reports: NodeReport[] = [];
   const byId = new Map<string, NodeReport>();
 
@@ -159,7 +161,7 @@ export function analyzeGraph(raw: unknown): GraphReport {
       });
     }
     for (const inp of report.inputs)
-      if (!nodes.some((m) => m.id === inp))
+      if (!nodes.some((m) => m.id === inp) && !refused.has(inp))
         report.problems.push({ node: n.id, message: `input '${inp}' of ${def.type} '${n.id}' does not exist`, hint: 'connect an existing node or remove the input' });
   }
 
