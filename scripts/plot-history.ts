@@ -34,6 +34,8 @@ function refuse(message: string): never {
 if (!out?.endsWith('.svg') || runs.length === 0) refuse('usage: plot-history.ts OUT.svg --metric loss|accuracy LABEL=HISTORY.json ...');
 const metric = args.metric!;
 if (metric !== 'loss' && metric !== 'accuracy') refuse(`--metric is loss or accuracy (what --history records), got '${metric}'`);
+if (args['per-batch'] !== undefined && !(Number.isInteger(Number(args['per-batch'])) && Number(args['per-batch']) >= 1))
+  refuse(`--per-batch averages N batches: a whole number ≥ 1, got '${args['per-batch']}'`);
 
 function readHistory(file: string): HistoryFile {
   let text: string;

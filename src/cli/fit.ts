@@ -18,7 +18,7 @@ import { Engine } from '../runtime/engine.ts';
 import { materializeWeights, type WeightStore } from '../runtime/reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { FIT_DEFAULTS, lossConfig, optimizerConfig, type CompileConfig, type FitConfig } from '../train/config.ts';
-import { checkDataFitsModel, evaluate, fit, type BatchProgress, type EpochLog } from '../train/fit.ts';
+import { evaluate, fit, fitDataToModel, type BatchProgress, type EpochLog } from '../train/fit.ts';
 import { augmentationLayers, withAugmentation } from '../train/augment-graph.ts';
 import { GpuTrainer } from '../train/gpu-trainer.ts';
 import type { Flags, Parsed } from './args.ts';
@@ -55,8 +55,10 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
   const data = config.epochs > 0 || save === undefined ? firstSamples(await loadData(flags, report, io, 'fit'), flags) : null;
   // Every set is checked before the first step: a test set that does not fit the model would
   // otherwise fail only after the last epoch, with nothing saved.
-  if (data?.test) checkDataFitsModel(report, data.test, compile.loss, 'test data');
-  if (data) checkDataFitsModel(report, data.train, compile.loss, 'training data');
+  if (data) {
+    data.train = fitDataToModel(report, data.train, compile.loss, 'training data');
+    if (data.test) data.test = fitDataToModel(report, data.test, compile.loss, 'test data');
+  }
   const engine = await Engine.create();
   let trained: Weights = weights;
   if (data && config.epochs > 0) {
@@ -114,8 +116,8 @@ export async function evaluateCommand({ file, flags }: Parsed, io: CliIo): Promi
   const loaded = await loadValidGraph(file, io, flags);
   const weights = materializeWeights(loaded.report, seedOf(loaded, flags), loaded.weights);
   const data = await loadData(flags, loaded.report, io, 'evaluate');
+  const set = fitDataToModel(loaded.report, data.test ?? data.train, compile.loss, data.test ? 'test data' : 'data');
   const engine = await Engine.create();
-  const set = data.test ?? data.train;
   const t = await evaluate(engine, loaded.report, weights, set, compile, int(flags, 'batch-size', FIT_DEFAULTS.batchSize, 1), data.test ? 'test data' : 'data');
   io.stdout(`${data.test ? 'test' : data.what}: loss: ${t.loss.toFixed(4)} - accuracy: ${t.accuracy.toFixed(4)}\n`);
   return 0;

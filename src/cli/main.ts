@@ -142,7 +142,7 @@ export async function main(argv: string[], io: CliIo = nodeIo): Promise<number> 
       return 1;
     }
     // The engine's own errors (a GPU that ran out of memory, a feed it refused) carry what to do.
-    if (e instanceof EngineError && e.hint) {
+    if (e instanceof EngineError && e.hint && !e.message.startsWith('internal')) {
       io.stderr(`deepwire: ${e.message}${e.node ? ` (node '${e.node}')` : ''} — ${e.hint}\n`);
       return 1;
     }

@@ -96,5 +96,5 @@ export function chooseConvKernel(g: ConvGeometry, options: ConvKernelOptions): C
     && (options.winograd === true || options.plannedWinogradTile !== undefined) && !WINOGRAD_KERNELS.some((k) => avoid?.has(k));
   const winogradTile = !winograd ? undefined : WINOGRAD4_KERNELS.some((k) => avoid?.has(k)) ? 2
     : options.winogradTile ?? options.plannedWinogradTile ?? fasterWinogradTile(...g.output);
-  return { kernel, winograd, ...(winogradTile ? { winogradTile } : {}), registerTiled: kernel === direct || kernel === 'conv2dGrouped', quad16, row };
+  return { kernel, winograd, ...(winogradTile ? { winogradTile } : {}), registerTiled: kernel === direct || kernel === 'conv2dGrouped', quad16: kernel === 'conv2dDirectQuad16', row: kernel === 'conv2dDirectQuad16' && row };
 }

@@ -129,7 +129,7 @@ describe.skipIf(!gpu)('deepwire as a library', () => {
     expect((notKept as EngineError).hint).toMatch(/keep/);
     await expect(model.fit(x, tensor([3]), { device })).rejects.toThrow(/2 samples .* but y has 3/);
     // Labels the output has no unit for are refused before the first step, as Keras users would want.
-    await expect(model.fit(x, tensor([2], [0, 7]), { device, batchSize: 2 })).rejects.toMatchObject({ message: "the training data has labels up to 7 (8 classes), but the output 'probs' has 3 units, one a class", hint: "give the graph's last layer 8 units" });
+    await expect(model.fit(x, tensor([2], [0, 7]), { device, batchSize: 2 })).rejects.toMatchObject({ message: "the training data has labels up to 7 (8 classes), but the output 'probs' has 3 values a sample, one a class", hint: "set the units of 'probs' to 8" });
     compiled.dispose();
   });
 

@@ -11,7 +11,7 @@ import { materializeWeights, runReference, type WeightStore } from '../runtime/r
 import type { Tensor } from '../tensor.ts';
 import { checkDataset } from '../data/dataset.ts';
 import { FIT_DEFAULTS, lossConfig, optimizerConfig, type CompileConfig, type LossName, type OptimizerName, type OptimizerOverrides } from '../train/config.ts';
-import { evaluate, fit, predict, type BatchProgress, type EpochLog } from '../train/fit.ts';
+import { evaluate, fit, fitDataToModel, predict, type BatchProgress, type EpochLog } from '../train/fit.ts';
 import { GpuTrainer } from '../train/gpu-trainer.ts';
 import { CompiledModel } from './compiled-model.ts';
 import { Device } from './device.ts';
@@ -191,8 +191,9 @@ export class Model {
    */
   async fit(x: Tensor, y: Tensor, options: FitOptions = {}): Promise<History> {
     const device = options.device ?? await Device.default();
-    const data = checkDataset(x, y);
     const compile = this.lossAndOptimizer(options);
+    // Refused here, before the training graph is compiled, if it does not fit the model.
+    const data = fitDataToModel(this.report, checkDataset(x, y), compile.loss, 'training data');
     const config = {
       ...FIT_DEFAULTS, epochs: options.epochs ?? FIT_DEFAULTS.epochs, batchSize: options.batchSize ?? FIT_DEFAULTS.batchSize,
       validationSplit: options.validationSplit ?? 0, shuffle: options.shuffle ?? true, seed: options.seed ?? this.graph.seed ?? 0, stepsPerEpoch: options.stepsPerEpoch,

@@ -74,59 +74,82 @@ export interface Evaluation {
 }
 
 /**
- * Checks, before anything runs, that a dataset fits the model and the loss: its samples have the
- * Input's shape, and its targets are what the loss compares the output with — for the sparse loss a
+ * A dataset made to fit the model and the loss, or refused before anything runs. Targets take the
+ * shapes Keras accepts: class indices with a trailing axis of 1 (`cifar10.load_data()`'s N×1) lose it,
+ * and N values for a one-value output (binary labels, a regression) gain it. Then the samples must have
+ * the Input's shape, and the targets be what the loss compares the output with — for the sparse loss a
  * class index in 0…K−1 per output row, every one of them (the GPU's loss reads the score at the
- * label's index: one past the output's units would train on garbage without a word), else a tensor
+ * label's index: one past the output's values would train on garbage without a word), else a tensor
  * shaped like the output. `what` names the set in the messages ("training data", "test data").
  */
-export function checkDataFitsModel(report: GraphReport, data: Dataset, loss: LossConfig, what: string): void {
+export function fitDataToModel(report: GraphReport, data: Dataset, loss: LossConfig, what: string): Dataset {
   // A node as the messages name it: its name, and its id in brackets where they differ.
   const called = (r: NodeReport) => `'${r.name}'${r.name === r.id ? '' : ` [${r.id}]`}`;
   const input = report.nodes.find((r) => r.op === 'Input')!;
   const sample = data.x.shape.slice(1);
-  if (formatShape(sample) !== formatShape(input.shape!))
+  if (formatShape(sample) !== formatShape(input.shape!)) {
+    const channelAxis = formatShape([...sample, 1]) === formatShape(input.shape!);
     throw new OpError(`the ${what}'s samples are ${formatShape(sample)}, but the graph's Input ${called(input)} takes ${formatShape(input.shape!)}`,
-      `give data of that shape, or change the Input's shape to ${formatShape(sample)}`);
+      channelAxis ? `add the channel axis to the samples: x[..., None] in NumPy (${formatShape([data.x.shape[0], ...input.shape!])})`
+        : `give data of that shape, or change the Input's shape to ${formatShape(sample)}`);
+  }
   const outputNode = report.byId.get(report.outputs[0])!;
   const output = called(outputNode);
   const out = outputNode.shape!;
   const K = out.at(-1)!;
-  const targets = data.y.shape.slice(1);
-  if (loss.name !== 'sparse_categorical_crossentropy') {
-    if (formatShape(targets) === formatShape(out)) return;
+  const sparse = loss.name === 'sparse_categorical_crossentropy';
+  const want = sparse ? out.slice(0, -1) : out;
+  let y = data.y;
+  const targets = () => y.shape.slice(1);
+  if (formatShape(targets()) === formatShape([...want, 1]) || (formatShape([...targets(), 1]) === formatShape(want)))
+    y = { shape: [y.shape[0], ...want], data: y.data };
+  if (!sparse) {
+    if (formatShape(targets()) === formatShape(out)) return { ...data, y };
     throw new OpError(
-      `${loss.name} compares the output ${output} (${formatShape(out)} a sample) with targets of that shape; the ${what}'s are ${targets.length ? formatShape(targets) : 'one class index'} a sample`,
-      targets.length === 0 ? 'use sparse_categorical_crossentropy (the default loss) for class indices'
+      `${loss.name} compares the output ${output} (${formatShape(out)} a sample) with targets of that shape; the ${what}'s are ${targets().length ? formatShape(targets()) : 'one value'} a sample`,
+      targets().length === 0 ? 'use sparse_categorical_crossentropy (the default loss) for class indices'
         : loss.name === 'categorical_crossentropy' ? 'one-hot encode the classes to the output\'s shape' : 'give targets shaped like the output, or change the graph\'s output');
   }
-  const perSample = out.slice(0, -1);
-  if (formatShape(targets) !== formatShape(perSample)) {
+  if (formatShape(targets()) !== formatShape(want)) {
     throw new OpError(
       out.length === 1
-        ? `sparse_categorical_crossentropy takes one class index a sample; the ${what}'s targets are ${formatShape(targets)} a sample`
-        : `sparse_categorical_crossentropy takes a class index per row of the output ${output} (${formatShape(out)} a sample: ${formatShape(perSample)} labels a sample); the ${what} has ${targets.length ? formatShape(targets) : 'one'}`,
-      out.length === 1 ? 'use categorical_crossentropy for one-hot targets'
-        : 'for one class a sample, end the graph in a classifier: GlobalAveragePooling2D (or Flatten), then Dense with one unit per class and softmax');
+        ? `sparse_categorical_crossentropy takes one class index a sample; the ${what}'s targets are ${formatShape(targets())} a sample`
+        : `sparse_categorical_crossentropy takes a class index per row of the output ${output} (${formatShape(out)} a sample: ${formatShape(want)} labels a sample); the ${what} has ${targets().length ? formatShape(targets()) : 'one'}`,
+      formatShape(targets()) === formatShape(out) ? 'use categorical_crossentropy for one-hot targets'
+        : out.length === 1 ? 'give one class index a sample: y.reshape(N) in NumPy'
+          : targets().length === 0 ? 'for one class a sample, end the graph in a classifier: GlobalAveragePooling2D (or Flatten), then Dense with one unit per class and softmax'
+            : `give ${formatShape(want)} class indices a sample`);
   }
-  const labels = data.y.data;
   let most = -1;
-  for (let i = 0; i < labels.length; i++) {
-    const v = labels[i];
+  for (let i = 0; i < y.data.length; i++) {
+    const v = y.data[i];
     if (!Number.isInteger(v) || v < 0) {
-      const at = perSample.length ? `sample ${Math.floor(i / sizeOf(perSample))}, row ${i % sizeOf(perSample)}` : `sample ${i}`;
+      const at = want.length ? `sample ${Math.floor(i / sizeOf(want))}, row ${i % sizeOf(want)}` : `sample ${i}`;
       throw new OpError(`the ${what}'s label of ${at} is ${v}: sparse labels are class indices`, `give integers in 0…${K - 1}`);
     }
     most = Math.max(most, v);
   }
-  if (most >= K)
-    throw new OpError(`the ${what} has labels up to ${most} (${most + 1} classes), but the output ${output} has ${K} units, one a class`,
-      `give the graph's last layer ${most + 1} units`);
+  if (most >= K) {
+    const layer = classLayer(report, outputNode);
+    throw new OpError(`the ${what} has labels up to ${most} (${most + 1} classes), but the output ${output} has ${K} value${K === 1 ? '' : 's'} a sample, one a class`,
+      layer ? `set the ${layer.attr} of ${called(layer.node)} to ${most + 1}` : `give the output ${most + 1} values a sample`);
+  }
+  return { ...data, y };
+}
+
+/** The Dense or conv that sets the output's last axis, through the layers that keep it (an Activation, a Dropout…). */
+function classLayer(report: GraphReport, node: NodeReport): { node: NodeReport; attr: 'units' | 'filters' } | undefined {
+  for (let r: NodeReport | undefined = node; r; r = r.inputs.length === 1 ? report.byId.get(r.inputs[0]) : undefined) {
+    if ('units' in r.attrs) return { node: r, attr: 'units' };
+    if ('filters' in r.attrs) return { node: r, attr: 'filters' };
+    const from = r.inputs.length === 1 ? report.byId.get(r.inputs[0])?.shape?.at(-1) : undefined;
+    if (from !== r.shape?.at(-1)) return undefined;
+  }
+  return undefined;
 }
 
 export async function fit(engine: Engine, report: GraphReport, trainer: GpuTrainer, data: Dataset, compile: CompileConfig, config: FitConfig, callbacks: FitCallbacks = {}): Promise<History> {
-  checkDataFitsModel(report, data, compile.loss, 'training data');
-  const { train, validation } = validationSplit(data, config.validationSplit);
+  const { train, validation } = validationSplit(fitDataToModel(report, data, compile.loss, 'training data'), config.validationSplit);
   const B = trainer.training.plan.batch;
   const n = sampleCount(train);
   const full = Math.floor(n / B);
@@ -212,7 +235,7 @@ async function predictWith(
  * with equal batches the same mean) — and the accuracy, over every sample.
  */
 export async function evaluate(engine: Engine, report: GraphReport, weights: Weights, data: Dataset, compile: CompileConfig, batch: number, what = 'data'): Promise<Evaluation> {
-  checkDataFitsModel(report, data, compile.loss, what);
+  data = fitDataToModel(report, data, compile.loss, what);
   const regularized = report.nodes.filter((r) => activityOf(r));
   let activitySum = 0;
   const y = await predictWith(engine, report, weights, data.x, batch, regularized.map((r) => r.id), (tensors, count) => {
