@@ -90,32 +90,51 @@ export function viewSpan(v: View): number {
   return 1 + v.shape.reduce((acc, d, i) => acc + (d - 1) * v.strides[i], 0);
 }
 
+/** Physical buffers: each allocation's buffer, and each buffer's size in floats. */
+export interface Packing {
+  physical: number[];
+  physicalFloats: number[];
+}
+
+/** An allocation's life: the first and last step that touch it (-1: written before the first step). */
+interface Life {
+  first: number;
+  last: number;
+}
+
 /**
  * Assigns allocations to physical buffers by liveness: an allocation is live from the first step that
- * touches it to the last; `keep` allocations to the end. Best fit among the free buffers, grown if needed.
+ * touches it to the last; `keep` allocations to the end. Two greedy packings, the smaller kept (neither
+ * wins everywhere: by size saves 24% of GoogLeNet's and of the fashion ResNet's training step's
+ * activations, by first use 3% of ResNet-50's on the direct convs).
  */
-export function assignPhysical(allocations: Allocation[], steps: Step[], keep: Set<number>, inputs: number[]): { physical: number[]; physicalFloats: number[] } {
-  const first = new Array<number>(allocations.length).fill(Infinity);
-  const last = new Array<number>(allocations.length).fill(-1);
+export function assignPhysical(allocations: Allocation[], steps: Step[], keep: Set<number>, inputs: number[]): Packing {
+  const lives: Life[] = allocations.map(() => ({ first: Infinity, last: -1 }));
   const touch = (a: number, t: number) => {
-    first[a] = Math.min(first[a], t);
-    last[a] = Math.max(last[a], t);
+    lives[a].first = Math.min(lives[a].first, t);
+    lives[a].last = Math.max(lives[a].last, t);
   };
   for (const a of inputs) touch(a, -1);
   steps.forEach((s, t) => {
     for (const b of Object.values(s.bindings)) if (b.kind === 'view') touch(b.view.alloc, t);
     if (s.clear) touch(s.clear.alloc, t);
   });
-  for (const a of keep) last[a] = Infinity;
+  for (const a of keep) lives[a].last = Infinity;
+  const used = allocations.map((_, i) => i).filter((i) => lives[i].first !== Infinity);
+  const total = (p: Packing) => p.physicalFloats.reduce((sum, f) => sum + f, 0);
+  const [byFirstUse, bySize] = [packByFirstUse(allocations, lives, used), packBySize(allocations, lives, used)];
+  return total(bySize) < total(byFirstUse) ? bySize : byFirstUse;
+}
 
-  const order = allocations.map((_, i) => i).filter((i) => first[i] !== Infinity).sort((a, b) => first[a] - first[b]);
+/** In order of first use, each into the best-fitting free buffer (the smallest that fits, else the largest, grown). */
+function packByFirstUse(allocations: Allocation[], lives: Life[], used: number[]): Packing {
   const physical = new Array<number>(allocations.length).fill(-1);
   const physicalFloats: number[] = [];
   const busyUntil: number[] = [];
-  for (const a of order) {
+  for (const a of [...used].sort((x, y) => lives[x].first - lives[y].first)) {
     let best = -1;
     for (let p = 0; p < physicalFloats.length; p++) {
-      if (busyUntil[p] >= first[a]) continue;
+      if (busyUntil[p] >= lives[a].first) continue;
       const fits = physicalFloats[p] >= allocations[a].floats;
       const bestFits = best >= 0 && physicalFloats[best] >= allocations[a].floats;
       if (best < 0 || (fits && (!bestFits || physicalFloats[p] < physicalFloats[best])) || (!fits && !bestFits && physicalFloats[p] > physicalFloats[best])) best = p;
@@ -127,7 +146,29 @@ export function assignPhysical(allocations: Allocation[], steps: Step[], keep: S
     }
     physical[a] = best;
     physicalFloats[best] = Math.max(physicalFloats[best], allocations[a].floats);
-    busyUntil[best] = last[a];
+    busyUntil[best] = lives[a].last;
+  }
+  return { physical, physicalFloats };
+}
+
+/**
+ * Largest first, each into the first buffer none of whose tenants it overlaps in time (TFLite's
+ * greedy-by-size arena planner, for separate buffers): a buffer's size is its first tenant's, never grown.
+ */
+function packBySize(allocations: Allocation[], lives: Life[], used: number[]): Packing {
+  const physical = new Array<number>(allocations.length).fill(-1);
+  const physicalFloats: number[] = [];
+  const tenants: Life[][] = [];
+  const apart = (x: Life, y: Life) => x.last < y.first || y.last < x.first;
+  for (const a of [...used].sort((x, y) => allocations[y].floats - allocations[x].floats || lives[x].first - lives[y].first)) {
+    let p = tenants.findIndex((lived) => lived.every((l) => apart(l, lives[a])));
+    if (p < 0) {
+      p = tenants.length;
+      tenants.push([]);
+      physicalFloats.push(allocations[a].floats);
+    }
+    tenants[p].push(lives[a]);
+    physical[a] = p;
   }
   return { physical, physicalFloats };
 }
