@@ -56,6 +56,13 @@ describe('deepwire fit and evaluate refuse data that does not fit', () => {
     expect(refused.code).toBe(1);
   });
 
+  it('refuses a run that would do nothing', async () => {
+    const { graph, x, y } = await workspace();
+    const idle = await runCli(['fit', graph, '--data', `${x},${y}`, '--epochs', '0']);
+    expect(idle.stderr).toBe('deepwire: --epochs 0 trains nothing, and without --save nothing is written — add --save OUT.json to write the initial weights, or use deepwire evaluate\n');
+    expect(idle.code).toBe(2);
+  });
+
   it('says what --data wanted when it names no dataset', async () => {
     const { graph, x } = await workspace();
     expect((await runCli(['fit', graph, '--data', 'fashion_mnist'])).stderr).toBe('deepwire: --data fashion_mnist: no such dataset or folder — did you mean --data fashion-mnist?\n');

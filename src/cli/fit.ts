@@ -45,6 +45,7 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
   const compile = compileOf(flags);
   const augmentation = augmentationOf(flags);
   const save = flags.save as string | undefined;
+  if (config.epochs === 0 && save === undefined) throw usageError('--epochs 0 trains nothing, and without --save nothing is written', 'add --save OUT.json to write the initial weights, or use deepwire evaluate');
   if (save !== undefined && !/\.json$/i.test(save)) throw usageError(`--save writes a Keras model JSON, got '${save}'`, 'e.g. --save trained.json');
   const historyFile = flags.history as string | undefined;
   if (historyFile !== undefined && !/\.json$/i.test(historyFile)) throw usageError(`--history writes JSON, got '${historyFile}'`, 'e.g. --history history.json');
@@ -52,7 +53,7 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
   config.seed = seedOf(loaded, flags);
   const report = loaded.report;
   const weights = materializeWeights(report, config.seed, loaded.weights);
-  const data = config.epochs > 0 || save === undefined ? firstSamples(await loadData(flags, report, io, 'fit'), flags) : null;
+  const data = config.epochs > 0 ? firstSamples(await loadData(flags, report, io, 'fit'), flags) : null;
   // Every set is checked before the first step: a test set that does not fit the model would
   // otherwise fail only after the last epoch, with nothing saved.
   if (data) {
