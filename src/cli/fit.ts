@@ -62,7 +62,7 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
   }
   const engine = await Engine.create();
   let trained: Weights = weights;
-  if (data && config.epochs > 0) {
+  if (data) {
     // The training step's convs take the kernel inference would (as `deepwire run` does, measured once per adapter).
     await engine.tuneOnFirstUse();
     // --augment: the training run's graph has the augmentation layers after its Input; they are the
@@ -117,9 +117,10 @@ export async function evaluateCommand({ file, flags }: Parsed, io: CliIo): Promi
   const loaded = await loadValidGraph(file, io, flags);
   const weights = materializeWeights(loaded.report, seedOf(loaded, flags), loaded.weights);
   const data = await loadData(flags, loaded.report, io, 'evaluate');
-  const set = fitDataToModel(loaded.report, data.test ?? data.train, compile.loss, data.test ? 'test data' : 'data');
+  const what = data.test ? 'test data' : 'data';
+  const set = fitDataToModel(loaded.report, data.test ?? data.train, compile.loss, what);
   const engine = await Engine.create();
-  const t = await evaluate(engine, loaded.report, weights, set, compile, int(flags, 'batch-size', FIT_DEFAULTS.batchSize, 1), data.test ? 'test data' : 'data');
+  const t = await evaluate(engine, loaded.report, weights, set, compile, int(flags, 'batch-size', FIT_DEFAULTS.batchSize, 1), what);
   io.stdout(`${data.test ? 'test' : data.what}: loss: ${t.loss.toFixed(4)} - accuracy: ${t.accuracy.toFixed(4)}\n`);
   return 0;
 }

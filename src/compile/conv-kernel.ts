@@ -79,8 +79,6 @@ export function chooseConvKernel(g: ConvGeometry, options: ConvKernelOptions): C
     // Measured on SwiftShader: fashion-resnet's training step (8-filter convs at 28×28) 17% faster.
     : OC <= 8 && !rowLoads ? 'conv2dDirect'
     : 'conv2dDirectQuad16';
-  const quad16 = direct === 'conv2dDirectQuad16';
-  const row = quad16 && rowLoads;
   const CG = C / groups, OCG = OC / groups;
   const preferred: KernelName = choice === 'naive' ? 'conv2dNaive'
     : groups === 1 ? (choice === 'direct' ? direct : choice === 'gemm64' ? 'conv2dGemm64' : 'conv2dGemm')
@@ -90,11 +88,12 @@ export function chooseConvKernel(g: ConvGeometry, options: ConvKernelOptions): C
   // The 64×64 GEMM falls back to the 32×32 one first: same weights, same contract, far faster than naive.
   const fallback: KernelName = preferred === 'conv2dGemm64' && !avoid?.has('conv2dGemm') ? 'conv2dGemm' : 'conv2dNaive';
   const kernel: KernelName = avoid?.has(preferred) ? fallback : preferred;
+  const quad16 = kernel === 'conv2dDirectQuad16';
   // Winograd's input transform reads whole vec4s of channels.
-  const winograd = !prologue && quad16 && kernel === direct && C % 4 === 0 && input.stride % 4 === 0 && input.offset % 4 === 0 && options.winograd !== false
+  const winograd = !prologue && quad16 && C % 4 === 0 && input.stride % 4 === 0 && input.offset % 4 === 0 && options.winograd !== false
     && kernelSize.every((k) => k === 3) && strides.every((k) => k === 1) && dilation.every((k) => k === 1)
     && (options.winograd === true || options.plannedWinogradTile !== undefined) && !WINOGRAD_KERNELS.some((k) => avoid?.has(k));
   const winogradTile = !winograd ? undefined : WINOGRAD4_KERNELS.some((k) => avoid?.has(k)) ? 2
     : options.winogradTile ?? options.plannedWinogradTile ?? fasterWinogradTile(...g.output);
-  return { kernel, winograd, ...(winogradTile ? { winogradTile } : {}), registerTiled: kernel === direct || kernel === 'conv2dGrouped', quad16: kernel === 'conv2dDirectQuad16', row: kernel === 'conv2dDirectQuad16' && row };
+  return { kernel, winograd, ...(winogradTile ? { winogradTile } : {}), registerTiled: kernel === direct || kernel === 'conv2dGrouped', quad16, row: quad16 && rowLoads };
 }
