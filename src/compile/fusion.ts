@@ -367,9 +367,24 @@ function releaseSelfReadingSlices(plan: FusionPlan, node: (id: string) => NodeRe
     // An activation folded into the merge or affine step before it: that step reads the producer's inputs.
     return absorbingProducer(r)?.inputs ?? r.inputs;
   };
-  for (const id of [...plan.concatSlices.keys()]) {
-    const r = node(id);
-    const target = buffer(id);
-    if (r.op !== 'Concatenate' && reads(r).some((i) => buffer(viewOf(i)) === target)) plan.concatSlices.delete(id);
+  // Released slices only split buffers, but one release can expose another reader: repeat until none.
+  for (let released = true; released;) {
+    released = false;
+    for (const id of [...plan.concatSlices.keys()]) {
+      const r = node(id);
+      if (r.op !== 'Concatenate' && reads(r).some((i) => buffer(viewOf(i)) === buffer(id))) {
+        plan.concatSlices.delete(id);
+        released = true;
+      }
+    }
+    // A concat copies the members not written in place; a copy from its own buffer (a member that lives
+    // in another slice of it, or a view of one) releases the concat's slice, or where it has none, the member's.
+    for (const id of plan.concatBuffers) {
+      const copied = node(id).inputs.filter((i) => plan.concatSlices.get(i)?.concat !== id).map(viewOf);
+      const clash = copied.find((i) => buffer(i) === buffer(id));
+      if (clash === undefined) continue;
+      plan.concatSlices.delete(plan.concatSlices.has(id) ? id : clash);
+      released = true;
+    }
   }
 }

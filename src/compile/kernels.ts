@@ -63,6 +63,7 @@ import softmaxBackwardSource from '../../shaders/train/softmax-backward.wgsl?raw
 import trainState from '../../shaders/train/train-state.wgsl?raw';
 import { ACTIVATION_KIND } from './activation-codes.ts';
 import { ELEMENTWISE_OP } from './elementwise-ops.ts';
+import type { Plan, Step } from './plan.ts';
 
 export interface Kernel {
   name: string;
@@ -137,6 +138,21 @@ export function orderedBindings<B>(k: Kernel, named: Readonly<Record<string, B>>
   if (extra.length || missing.length)
     throw new Error(`internal: ${node}'s ${k.name} step ${missing.length ? `lacks ${missing.join(', ')}` : ''}${missing.length && extra.length ? ' and ' : ''}${extra.length ? `binds ${extra.join(', ')}, which the shader does not declare` : ''}`);
   return k.bindings.map((b) => named[b.name]);
+}
+
+/**
+ * The first step that binds for reading a physical buffer it also writes, which WebGPU refuses (the
+ * writable-aliasing rule): lowering gives such producers buffers of their own (fusion.ts
+ * releaseSelfReadingSlices), so a step found here is a deepwire bug. Null when there is none.
+ */
+export function stepReadingWhatItWrites(plan: Pick<Plan, 'steps' | 'physical'>): Step | null {
+  for (const s of plan.steps) {
+    const k = KERNELS[s.kernel];
+    const bound = orderedBindings(k, s.bindings, s.node).map((b, i) => ({ b, write: k.bindings[i].write }));
+    const written = bound.flatMap(({ b, write }) => (b.kind === 'view' && write ? [plan.physical[b.view.alloc]] : []));
+    if (bound.some(({ b, write }) => b.kind === 'view' && !write && written.includes(plan.physical[b.view.alloc]))) return s;
+  }
+  return null;
 }
 
 /** The training step's kernels (shaders/train/, lowered by src/train/): besides their output they may update state in place. */

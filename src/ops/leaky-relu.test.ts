@@ -1,3 +1,6 @@
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { describe, expect, it } from 'vitest';
 import { expectClose, TOLERANCE } from '../testing/expect-close.ts';
 import { tensor } from '../tensor.ts';
@@ -16,6 +19,14 @@ describe('LeakyReLU', () => {
     const y = LeakyReLU.reference([tensor([1, 2, 1], [-4, 4])], {}, attrs({ negative_slope: 0.25 }));
     expect(y.shape).toEqual([1, 2, 1]);
     expect([...y.data]).toEqual([-1, 4]);
+  });
+
+  it("takes the slope at 0 itself, as TensorFlow's LeakyReluGrad (x > 0) and TF.js do", () => {
+    const x = [-2, 0, 3];
+    const want = tf.grad((t: tf.Tensor) => tf.leakyRelu(t, 0.3))(tf.tensor1d(x)).dataSync();
+    const { inputs: [dx] } = LeakyReLU.backward!([tensor([1, 3], x)], {}, attrs({}), tensor([1, 3], [1, 1, 1]));
+    expect([...dx.data]).toEqual([...want]);
+    expect(dx.data[1]).toBeCloseTo(0.3, 6);
   });
 
   it('keeps the shape and counts one FLOP per element', () => {

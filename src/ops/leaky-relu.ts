@@ -28,10 +28,11 @@ export const LeakyReLU = defineOp<LeakyReLUAttrs>({
     return y;
   },
 
-
   backward([x], _weights, a, dy) {
     const dx = tensor(x.shape);
-    for (let i = 0; i < x.data.length; i++) dx.data[i] = (x.data[i] >= 0 ? 1 : a.negative_slope) * dy.data[i];
+    // TensorFlow's convention at the kink (LeakyReluGrad: x > 0), as the GPU kernel and ReLU's: the slope at 0
+    // itself, which a conv's output takes exactly where its window sees only padding and a zero bias.
+    for (let i = 0; i < x.data.length; i++) dx.data[i] = (x.data[i] > 0 ? 1 : a.negative_slope) * dy.data[i];
     return { inputs: [dx], weights: {} };
   },
 

@@ -3,7 +3,7 @@
 // Pipelines are cached per device by what changes their code; a lost device is replaced on the next run.
 import type { GraphReport } from '../graph/analyze.ts';
 import { formatShape, sizeOf, type Tensor } from '../tensor.ts';
-import { KERNELS, orderedBindings, packParams } from '../compile/kernels.ts';
+import { KERNELS, orderedBindings, packParams, stepReadingWhatItWrites } from '../compile/kernels.ts';
 import { lowerGraph, type ConvKernel, type LowerOptions } from '../compile/lower.ts';
 import type { KernelName } from '../compile/kernels.ts';
 import { isContiguous, viewSpan, type Plan, type Step, type View } from '../compile/plan.ts';
@@ -416,13 +416,8 @@ export class CompiledGraph {
 
     // WebGPU refuses a dispatch that reads a buffer it also writes; lowering gives such producers a
     // buffer of their own, so this would be a deepwire bug — say so on the node, not in the console.
-    for (const s of plan.steps) {
-      const k = KERNELS[s.kernel];
-      const bound = orderedBindings(k, s.bindings, s.node).map((b, i) => ({ b, write: k.bindings[i].write }));
-      const written = bound.flatMap(({ b, write }) => (b.kind === 'view' && write ? [plan.physical[b.view.alloc]] : []));
-      if (bound.some(({ b, write }) => b.kind === 'view' && !write && written.includes(plan.physical[b.view.alloc])))
-        throw new EngineError(`internal: ${s.node}'s dispatch would read the buffer it writes`, s.node, 'please report this graph');
-    }
+    const selfReading = stepReadingWhatItWrites(plan);
+    if (selfReading) throw new EngineError(`internal: ${selfReading.node}'s dispatch would read the buffer it writes`, selfReading.node, 'please report this graph');
     const pipelines = await pipelinesReady;
     const bindGroups = plan.steps.map((s, i) => {
       const k = KERNELS[s.kernel];

@@ -48,7 +48,8 @@ export function trainingBatchNormalization(statistics: Map<string, BatchStatisti
     const y = pixelView(yv)!;
     ctx.step({
       node: r.id, kernel: 'affine', overrides: { VEC4: false },
-      bindings: { x: x.binding, scale: view(scale), shift: view(shift), y4: view(yv), x4: x.binding, scale4: view(scale), shift4: view(shift) },
+      // y may be a channel slice of a Concatenate: the kernel takes its offset and stride.
+      bindings: { x: x.binding, scale: view(scale), shift: view(shift), y4: offsetView(yv), x4: x.binding, scale4: view(scale), shift4: view(shift) },
       params: { pixels: x.pixels, C, xStride: x.stride, xOffset: x.offset, yStride: y.stride, yOffset: y.offset },
       workgroups: groupsOf(x.pixels * C),
     });

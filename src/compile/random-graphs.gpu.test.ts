@@ -1,0 +1,44 @@
+// Random graphs on WebGPU against the float64 CPU reference: what no hand-written case table covers —
+// fusions, concat-in-place, buffer sharing and kernel choices meeting in orders nobody wrote (a conv
+// with an odd kernel feeding a BN, a merge of two of its views, a concat of a member and its copy).
+// Each graph runs on one conv path (the engine's choice, each kernel, Winograd forced, pools fused;
+// not the 64×64 GEMM, whose pipelines take seconds each to build on SwiftShader: the blocks and the
+// sweep cover it), with some intermediate nodes kept. A failure prints its graph, and its name the
+// seed that rebuilds it (randomGraph(seededRandom(seed), …)).
+import { describe, expect, it } from 'vitest';
+import { Engine } from '../runtime/engine.ts';
+import { compareWithReference } from '../testing/compare.ts';
+import { convKernelPaths, type ConvPath } from '../testing/conv-paths.ts';
+import { mismatches } from '../testing/expect-close.ts';
+import { testGpu } from '../testing/gpu.ts';
+import { seededRandom } from '../testing/mutate-graph.ts';
+import { randomGraph } from '../testing/random-graph.ts';
+
+const gpu = await testGpu();
+const engine = gpu ? await Engine.create(async () => gpu) : null;
+
+const PATHS: [string, ConvPath & { winograd?: boolean; fusePools?: boolean }][] = [
+  ['the engine\'s choice', {}],
+  ...convKernelPaths(!!gpu?.features.subgroups).filter(([name]) => !name.startsWith('gemm64')),
+  ['Winograd forced', { winograd: true }],
+  ['pools fused into 1×1 convs', { fusePools: true }],
+];
+const GRAPHS = 30;
+
+describe.skipIf(!engine)('random graphs on WebGPU = the CPU reference', () => {
+  for (let seed = 1; seed <= GRAPHS; seed++) {
+    const [pathName, path] = PATHS[seed % PATHS.length];
+    it(`seed ${seed}, ${pathName}`, async () => {
+      const graph = randomGraph(seededRandom(seed), { size: 8 + (seed % 13) });
+      const keep = seed % 3 ? [] : graph.nodes.filter((_, i) => i % 4 === 1).map((n) => n.id);
+      const { gpu: out, reference, nodes } = await compareWithReference(engine!, graph, { batch: 2, keep, ...path });
+      for (const id of nodes) {
+        const want = reference.get(id)!.data;
+        // A deep chain's float32 error grows with its values' scale: the conv tolerance, relative to the largest.
+        const peak = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+        const bad = mismatches(out.tensors.get(id)!.data, want, { atol: 1e-4 * Math.max(1, peak), rtol: 1e-3 });
+        expect(bad, `node ${id} of ${JSON.stringify(graph)}\n${bad.join('\n')}`).toEqual([]);
+      }
+    });
+  }
+});
