@@ -23,7 +23,8 @@ fn activate(x: f32, kind: u32, slope: f32, threshold: f32, maxValue: f32) -> f32
     case ACT_SIGMOID: { return 1.0 / (1.0 + exp(-x)); }
     case ACT_HARD_SIGMOID: { return clamp(0.2 * x + 0.5, 0.0, 1.0); }
     case ACT_SWISH: { return x / (1.0 + exp(-x)); }
-    case ACT_TANH: { return tanh(x); }
+    // WGSL's tanh may be sinh/cosh, NaN past |x| ≈ 44 (SwiftShader's is); in f32 it is ±1 from |x| > 9.02.
+    case ACT_TANH: { return tanh(clamp(x, -10.0, 10.0)); }
     case ACT_SOFTPLUS: { return select(log(1.0 + exp(x)), x, x > 20.0); }
     case ACT_SOFTSIGN: { return x / (1.0 + abs(x)); }
     default: { return x; }

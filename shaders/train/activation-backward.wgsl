@@ -25,7 +25,8 @@ fn derivative(x: f32) -> f32 {
     case ACT_SIGMOID: { let s = sigmoidOf(x); return s * (1.0 - s); }
     case ACT_HARD_SIGMOID: { return select(0.0, 0.2, (x > -2.5) && (x < 2.5)); }
     case ACT_SWISH: { let s = sigmoidOf(x); return s * (1.0 + x * (1.0 - s)); }
-    case ACT_TANH: { let t = tanh(x); return 1.0 - t * t; }
+    // Clamped as the forward's (activation.wgsl): WGSL's tanh may be NaN past |x| ≈ 44.
+    case ACT_TANH: { let t = tanh(clamp(x, -10.0, 10.0)); return 1.0 - t * t; }
     case ACT_SOFTPLUS: { return select(sigmoidOf(x), 1.0, x > 20.0); }
     case ACT_SOFTSIGN: { let d = 1.0 + abs(x); return 1.0 / (d * d); }
     default: { return 1.0; }

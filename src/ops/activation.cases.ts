@@ -1,5 +1,6 @@
-// Activation for the GPU sweep: every Keras activation on [−1, 1) and on inputs widened to ±30 (the
-// saturated and clipped parts), softmax over 1, 315 and 2179 channels, rank 1 and 3, batch 2.
+// Activation for the GPU sweep: every Keras activation on [−1, 1), on inputs widened to ±30 (the
+// saturated and clipped parts) and to ±200 (where exp overflows f32 and a tanh computed as sinh/cosh is
+// NaN), softmax over 1, 315 and 2179 channels, rank 1 and 3, batch 2.
 import { ACTIVATIONS } from './activations.ts';
 import type { OpCase } from '../testing/cases.ts';
 
@@ -10,6 +11,7 @@ const names = Object.keys(ACTIVATIONS);
 export const cases: OpCase[] = [
   ...names.map((activation): OpCase => ({ name: `${activation} on 7×9×5`, inputs: [[7, 9, 5]], attrs: { activation } })),
   ...names.map((activation): OpCase => ({ name: `${activation} on ±30 (batch 2)`, inputs: [[5, 3, 7]], batch: 2, inputScale: 30, attrs: { activation } })),
+  ...names.map((activation): OpCase => ({ name: `${activation} on ±200`, inputs: [[3, 4, 6]], inputScale: 200, attrs: { activation } })),
   { name: 'softmax over 315 channels', inputs: [[3, 315]], inputScale: 10, attrs: { activation: 'softmax' } },
   { name: 'softmax over 2179 features (rank 1), batch 2', inputs: [[2179]], batch: 2, inputScale: 10, attrs: { activation: 'softmax' } },
   { name: 'softmax over 1 channel: all ones', inputs: [[1, 2179, 1]], attrs: { activation: 'softmax' } },

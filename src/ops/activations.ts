@@ -1,30 +1,29 @@
-// Keras activation functions by name: the CPU reference of each, and its WGSL expression in `x`
-// for fused epilogues. softmax is the one that is not elementwise (over the last axis).
+// Keras activation functions by name: the CPU reference of each (the GPU's are in
+// shaders/activation.wgsl, by the codes of src/compile/activation-codes.ts). softmax is the one that is
+// not elementwise (over the last axis).
 
 export interface ActivationDef {
   /** Elementwise reference; softmax has none here (see applyActivation). */
   f: (x: number) => number;
-  /** WGSL expression of `x: f32`. */
-  wgsl: string;
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 export const ACTIVATIONS: Record<string, ActivationDef> = {
-  linear: { f: (x) => x, wgsl: 'x' },
-  relu: { f: (x) => Math.max(x, 0), wgsl: 'max(x, 0.0)' },
-  relu6: { f: (x) => Math.min(Math.max(x, 0), 6), wgsl: 'clamp(x, 0.0, 6.0)' },
+  linear: { f: (x) => x },
+  relu: { f: (x) => Math.max(x, 0) },
+  relu6: { f: (x) => Math.min(Math.max(x, 0), 6) },
   // Keras' leaky_relu default negative_slope.
-  leaky_relu: { f: (x) => (x >= 0 ? x : 0.2 * x), wgsl: 'select(0.2 * x, x, x >= 0.0)' },
-  elu: { f: (x) => (x >= 0 ? x : Math.expm1(x)), wgsl: 'select(exp(x) - 1.0, x, x >= 0.0)' },
-  sigmoid: { f: sigmoid, wgsl: '1.0 / (1.0 + exp(-x))' },
+  leaky_relu: { f: (x) => (x >= 0 ? x : 0.2 * x) },
+  elu: { f: (x) => (x >= 0 ? x : Math.expm1(x)) },
+  sigmoid: { f: sigmoid },
   // Keras 2 / TF.js / ONNX convention: max(0, min(1, 0.2·x + 0.5)).
-  hard_sigmoid: { f: (x) => Math.min(Math.max(0.2 * x + 0.5, 0), 1), wgsl: 'clamp(0.2 * x + 0.5, 0.0, 1.0)' },
-  swish: { f: (x) => x * sigmoid(x), wgsl: 'x / (1.0 + exp(-x))' },
-  tanh: { f: Math.tanh, wgsl: 'tanh(x)' },
-  softplus: { f: (x) => (x > 20 ? x : Math.log1p(Math.exp(x))), wgsl: 'select(log(1.0 + exp(x)), x, x > 20.0)' },
-  softsign: { f: (x) => x / (1 + Math.abs(x)), wgsl: 'x / (1.0 + abs(x))' },
-  softmax: { f: (x) => x, wgsl: 'x' },
+  hard_sigmoid: { f: (x) => Math.min(Math.max(0.2 * x + 0.5, 0), 1) },
+  swish: { f: (x) => x * sigmoid(x) },
+  tanh: { f: Math.tanh },
+  softplus: { f: (x) => (x > 20 ? x : Math.log1p(Math.exp(x))) },
+  softsign: { f: (x) => x / (1 + Math.abs(x)) },
+  softmax: { f: (x) => x },
 };
 
 /**

@@ -63,11 +63,12 @@ export function randomGraph(rand: () => number, options: RandomGraphOptions): Gr
       const partners = others(from, (o) => same(o, s));
       if (kind === 4 && partners.length) return node(pick(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum']), {}, [from, pick(partners)]);
       const vectors = others(from, (o) => o.length === 1);
+      if (kind === 5 && partners.length && chance(0.4)) return node('Dot', { axes: 1, normalize: chance(0.5) }, [from, pick(partners)]);
       return vectors.length ? node('Concatenate', {}, [from, pick(vectors)]) : node('Dropout', { rate: 0.3 });
     }
 
     const [, , C] = s;
-    switch (int(0, 17)) {
+    switch (int(0, 21)) {
       case 0: case 1: case 2: case 3: {
         const filters = int(1, 20);
         const dilated = chance(0.15);
@@ -119,8 +120,32 @@ export function randomGraph(rand: () => number, options: RandomGraphOptions): Gr
         return chance(0.5) ? node('ChannelShuffle', { groups: pick(divisorsOf(C)) }) : node('Dropout', { rate: 0.5 });
       case 16:
         return node(pick(['GlobalAveragePool2D', 'GlobalMaxPool2D', 'Flatten']));
-      default:
+      case 17:
         return chance(0.5) ? node('Softmax', { axis: pick([-1, 1, 2]) }) : node('Rescaling', { scale: pick([0.5, 2, -1]), offset: pick([0, 0.25]) });
+      case 18: {
+        // Concatenate along H or W, Dense on the last axis of a map, Normalization per channel.
+        const axis = pick([1, 2]);
+        const partners = others(from, (o) => o.length === 3 && o[2] === C && o[2 - axis] === s[2 - axis]);
+        if (partners.length && chance(0.5)) return node('Concatenate', { axis }, [from, pick(partners)]);
+        if (chance(0.5)) return node('Dense', { units: int(1, 8), activation: pick(ACTIVATION_NAMES), ...bias() });
+        return node('Normalization', { mean: Array.from({ length: C }, () => rand() - 0.5), variance: Array.from({ length: C }, () => 0.25 + rand()), invert: chance(0.2) });
+      }
+      case 19: {
+        // Divide by a sigmoid's output only: (0, 1), so the quotient stays well conditioned.
+        const denominators = others(from, (o) => same(o, s)).filter((o) => nodes.find((n) => n.id === o)?.attrs?.activation === 'sigmoid');
+        if (denominators.length) return node('Divide', {}, [from, pick(denominators)]);
+        return node('Activation', { activation: 'sigmoid' });
+      }
+      case 20:
+        // A reshape that keeps the rank (W×H×C, or H×(W·C)×1) or flattens.
+        return node('Reshape', { target_shape: pick([[s[1], s[0], C], [s[0], s[1] * C, 1], [-1]]) });
+      default: {
+        // A strided dilated conv (PyTorch and ONNX allow it), or an augmentation layer: the identity at inference.
+        if (chance(0.4)) return node('Conv2D', { filters: int(1, 8), kernel_size: 3, strides: 2, dilation_rate: 2, allow_strided_dilation: true, padding: pick(['same', 'valid']), ...bias() });
+        if (chance(0.5)) return node('RandomFlip', { mode: pick(['horizontal', 'vertical', 'horizontal_and_vertical']) });
+        return chance(0.5) ? node('RandomTranslation', { height_factor: 0.2, width_factor: 0.2, fill_mode: pick(['reflect', 'constant', 'nearest']) })
+          : node('RandomCrop', { height: Math.max(1, s[0] - 1), width: Math.max(1, s[1] - 2) });
+      }
     }
   }
 
