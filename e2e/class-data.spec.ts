@@ -124,8 +124,11 @@ test('a class set: named buckets filled with photos and webcam frames, what cann
   await expect(bucket(page, 'pets', 1).getByTestId('bucket-count')).toHaveText('4 images');
   await expect(bucket(page, 'pets', 0).locator('img[alt="dropped-cat-0.png"]')).toBeVisible();
   expect(await datasetOptions(page)).toEqual(['fashion-mnist', 'pets']);
-  const again = await page.evaluate(() => window.deepwire.fit({ dataset: 'pets', epochs: 1, batchSize: 4 }));
+  // steps_per_epoch beyond the 9 photos' 2 batches: the batches there are, and the result says so.
+  const again = await page.evaluate(() => window.deepwire.fit({ dataset: 'pets', epochs: 1, batchSize: 4, stepsPerEpoch: 5 }));
   expect(again.history.loss).toHaveLength(1);
+  await expect(page.getByTestId('train-result')).toContainText('Trained 1 epoch (2 steps)');
+  await expect(page.getByTestId('train-result')).toContainText('steps_per_epoch 5 asks for more batches than the training samples make: each epoch runs 2 batches of 4');
 
   // Held out and called wrong: the user's own photos, named in the run, shown as thumbnails and opened as the
   // input through the input's own resize and preprocessing, where the model says what the matrix says.

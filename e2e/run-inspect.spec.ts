@@ -186,9 +186,13 @@ test('inputs that go wrong say so; .npy, letterbox, paste and drop feed the Inpu
     return Buffer.concat([Buffer.from([0x93]), Buffer.from('NUMPY'), Buffer.from([1, 0, 118, 0]), Buffer.from(header), Buffer.alloc(n * 4)]);
   };
   await page.getByTestId('image-input').setInputFiles({ name: 'small.npy', mimeType: 'application/octet-stream', buffer: npy([1, 5, 5, 3]) });
-  await expect(page.getByTestId('input-error')).toContainText('the .npy holds 1×5×5×3; no Input takes N×5×5×3');
+  await expect(page.getByTestId('input-error')).toContainText('the .npy holds 1×5×5×3; no Input is 1×5×5×3 (one sample) or 5×5×3 (a batch of 1)');
   await page.getByTestId('image-input').setInputFiles({ name: 'zeros.npy', mimeType: 'application/octet-stream', buffer: npy([1, 224, 224, 3]) });
   await expect(source).toContainText('zeros.npy (1×224×224×3)');
+  // One sample without the batch axis, as numpy saves an image: fed as a batch of 1.
+  await page.getByTestId('image-input').setInputFiles({ name: 'one.npy', mimeType: 'application/octet-stream', buffer: npy([224, 224, 3]) });
+  await expect(source).toContainText('one.npy (224×224×3)');
+  await expect(page.getByTestId('input-error')).toBeHidden();
   expect(graph.nodes.length).toBe(14);
 
   // Paste and drop: an image file in the event's DataTransfer.
@@ -226,7 +230,7 @@ test('the Paste button feeds the image on the clipboard; a clipboard without one
   await expect(source).toContainText('pasted image.png (9×7)');
 });
 
-test('a 12-megapixel JPEG is decoded off the main thread: the page keeps its heartbeat, the Input gets the photo', async ({ page }) => {
+test('a 12-megapixel JPEG is decoded off the main thread: the page keeps its heartbeat and says it is decoding, the Input gets the photo', async ({ page }) => {
   test.setTimeout(180_000);
   const [w, h] = [4000, 3000];
   const rgba = Buffer.alloc(w * h * 4);
@@ -235,7 +239,7 @@ test('a 12-megapixel JPEG is decoded off the main thread: the page keeps its hea
   await openEditor(page, '/');
   const source = page.getByTestId('input-source');
   await expect(source).toContainText('chelsea.png');
-  // The file made in the page first, so that handing 3.7 MB over is not timed.
+  // The file made in the page first, so that handing 6 MB over is not timed.
   const file = await page.evaluateHandle((b64) => {
     const bin = atob(b64);
     const bytes = new Uint8Array(bin.length);
@@ -246,14 +250,17 @@ test('a 12-megapixel JPEG is decoded off the main thread: the page keeps its hea
   // resize to the Input's 224×224, on the page) and is left out. Decoded on the page, the JPEG stops it for
   // seconds (1.7–8 s here).
   await page.evaluate((f) => {
-    const w = window as unknown as { gaps_: number[] };
+    const w = window as unknown as { gaps_: number[]; decodingShown_: boolean };
     w.gaps_ = [];
+    w.decodingShown_ = false;
     let last = performance.now();
     const beat = setInterval(() => {
       const now = performance.now();
       w.gaps_.push(now - last);
       last = now;
-      if (document.querySelector('dw-app')?.shadowRoot?.querySelector('dw-input-panel')?.shadowRoot?.textContent?.includes('big.jpg')) clearInterval(beat);
+      const text = document.querySelector('dw-app')?.shadowRoot?.querySelector('dw-input-panel')?.shadowRoot?.textContent ?? '';
+      if (text.includes('decoding big.jpg (6.0 MB)')) w.decodingShown_ = true;
+      if (text.includes('big.jpg (4000×3000)')) clearInterval(beat);
     }, 10);
     const dt = new DataTransfer();
     dt.items.add(f);
@@ -261,6 +268,8 @@ test('a 12-megapixel JPEG is decoded off the main thread: the page keeps its hea
   }, file);
   await expect(source).toContainText('big.jpg (4000×3000)', { timeout: 90_000 });
   await expect(page.getByTestId('input-preview')).toBeVisible();
+  // While it decoded, the panel said so (the photo before it stays until then).
+  expect(await page.evaluate(() => (window as unknown as { decodingShown_: boolean }).decodingShown_)).toBe(true);
   const gaps = await page.evaluate(() => (window as unknown as { gaps_: number[] }).gaps_.slice(0, -1));
   console.log(`12 MP JPEG: ${gaps.length} beats over ${gaps.reduce((a, b) => a + b, 0).toFixed(0)} ms, longest gaps ${[...gaps].sort((a, b) => b - a).slice(0, 3).map((g) => g.toFixed(0))} ms`);
   expect(gaps.length).toBeGreaterThan(20);
@@ -496,4 +505,23 @@ test("a 1000-way output's top-k is named as ImageNet's classes", async ({ page }
   const top = [...values.keys()].sort((a, b) => values[b] - values[a]).slice(0, 10);
   expect(await viewer(page).getByTestId('top-k-class').allTextContents()).toEqual(top.map((i) => IMAGENET_CLASSES[i].split(',')[0]));
   await expect(viewer(page).getByText('1000 outputs: named as ImageNet\'s classes')).toBeVisible();
+});
+
+test("a classifier's output is named by the graph's classes (a trained model's, Fashion-MNIST's)", async ({ page }) => {
+  await openEditor(page);
+  const classNames = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress'];
+  await loadGraph(page, {
+    format: 'deepwire-graph', version: 1, outputs: ['p'], classNames,
+    nodes: [
+      { id: 'x', op: 'Input', attrs: { shape: [3] } },
+      { id: 'p', op: 'Dense', name: 'classes', inputs: ['x'], attrs: { units: 4, activation: 'softmax', kernel_initializer: { name: 'random_uniform', minval: -1, maxval: 1 } } },
+    ],
+  });
+  await page.getByTestId('image-input').setInputFiles({ name: 'x.npy', mimeType: 'application/octet-stream', buffer: Buffer.from(writeNpy({ shape: [3], data: new Float32Array([1, 2, 3]) })) });
+  await clickRun(page, 1);
+  await selectNode(page, 'classes');
+  const values = await page.evaluate(async () => [...(await window.deepwire.activation('p'))!.data]);
+  const top = [...values.keys()].sort((a, b) => values[b] - values[a]);
+  expect(await viewer(page).getByTestId('top-k-class').allTextContents()).toEqual(top.map((i) => classNames[i]));
+  await expect(viewer(page).getByText("4 outputs: named as the graph's classes")).toBeVisible();
 });

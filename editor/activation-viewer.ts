@@ -121,6 +121,8 @@ export class ActivationViewer extends LitElement {
   @property({ attribute: false }) compareSource: ActivationSource | null = null;
   /** Takes a value of this node's output apart (editor/explain-value.ts); null: clicking a value only zooms its channel. */
   @property({ attribute: false }) explainer: Explainer | null = null;
+  /** The class of each value of this node's vector (a classifier's output), or null. */
+  @property({ attribute: false }) classNames: readonly string[] | null = null;
   private explanation = new ExplainController(this);
 
   @state() private mode: 'channels' | 'summary' | 'compare' = 'channels';
@@ -281,7 +283,7 @@ export class ActivationViewer extends LitElement {
         <span class="note">of the batch of ${s.batch}: maps, stats and values are of this image; .npy holds them all</span></div>` : nothing}
       <dw-histogram .counts=${this.histogram} .lo=${this.summary?.min ?? 0} .hi=${this.summary?.max ?? 1}
         .marks=${this.ranges && this.scope !== 'channel' ? [this.ranges[0], this.ranges[1]] as [number, number] : null}></dw-histogram>
-      ${this.isVector ? html`<dw-bar-chart .values=${this.values ? this.values.data.subarray(0, s.channels) : null} @click=${this.explainBar}></dw-bar-chart>`
+      ${this.isVector ? html`<dw-bar-chart .values=${this.values ? this.values.data.subarray(0, s.channels) : null} .classNames=${this.classNames} @click=${this.explainBar}></dw-bar-chart>`
         : this.mode === 'channels' ? this.channels(s) : this.mode === 'summary' ? this.summaryView() : this.compareView(s)}
       <slot name="where"></slot>
     `;

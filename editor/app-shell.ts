@@ -311,6 +311,7 @@ export class AppShell extends LitElement {
         .field=${probe ? null : fieldOnPhoto(this.doc.report, viewer.id, this.input.feeds().preview)} .globalRange=${this.runs.globalRange} .globalSources=${this.runs.globalSources}
         .compareOptions=${this.runs.compareOptions()} .compareSource=${this.runs.compareSource} @close=${() => this.runs.closeMaps()}
         .explainer=${probe ? null : (at: number[], image: number) => explainInEditor(this.explainHooks, viewer.id, at, image)}
+        .classNames=${this.doc.report.outputs.includes(viewer.id) ? this.doc.graph.classNames ?? null : null}
         @compare-request=${(e: CustomEvent<{ id: string }>) => void this.runs.loadCompare(e.detail.id)}
         @field-hover=${(e: CustomEvent<{ rect: PixelRect | null }>) => this.showField(e.detail.rect)}>
         <select slot="actions" class="dock" data-testid="maps-dock" aria-label="Where the maps dock" title="Where the maps dock: beside the canvas, below it, or as the window's size allows"

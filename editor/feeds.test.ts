@@ -54,10 +54,19 @@ describe('what each Input is fed', () => {
     expect(feeds.tensors.b.shape).toEqual([2, 4]);
   });
 
+  it('feeds a .npy of exactly an Input\'s shape as one sample (batch 1), as `deepwire run --input` does', () => {
+    const npy: Tensor = { shape: [28, 28, 1], data: new Float32Array(28 * 28) };
+    const feeds = buildFeeds(report(input('img', [28, 28, 1])), choice({ npy, label: 'fashion-boot.npy' }), 0);
+    expect(feeds.error).toBe('');
+    expect(feeds.tensors.img.shape).toEqual([1, 28, 28, 1]);
+    expect(feeds.tensors.img.data).toBe(npy.data);
+    expect(feeds.info).toEqual({ target: 'img · 28×28×1', kind: 'npy', label: 'fashion-boot.npy' });
+  });
+
   it('says which Inputs there are when no Input takes the .npy', () => {
     const npy: Tensor = { shape: [1, 7], data: new Float32Array(7) };
     const feeds = buildFeeds(report(input('a', [4]), input('img', [2, 2, 3])), choice({ npy }), 0);
-    expect(feeds.error).toBe('the .npy holds 1×7; no Input takes N×7 (a: 4, img: 2×2×3)');
+    expect(feeds.error).toBe('the .npy holds 1×7; no Input is 1×7 (one sample) or 7 (a batch of 1): a: 4, img: 2×2×3');
     expect(feeds.tensors.a.shape).toEqual([1, 4]);
   });
 

@@ -35,12 +35,16 @@ export function buildFeeds(report: GraphReport, choice: InputChoice, seed: numbe
   let info: FeedInfo = { target: '', kind: 'none', label: '' };
   let preview: ImageData | null = null;
   let error = '';
-  const npyTarget = choice.npy && inputs.find((r) => formatShape(r.shape!) === formatShape(choice.npy!.shape.slice(1)));
-  const photoTarget = !choice.npy ? inputs.find((r) => pictureLike(r.shape)) : undefined;
-  if (choice.npy && !npyTarget && inputs.length)
-    error = `the .npy holds ${formatShape(choice.npy.shape)}; no Input takes N×${formatShape(choice.npy.shape.slice(1))} (${inputs.map((r) => `${r.name}: ${formatShape(r.shape!)}`).join(', ')})`;
+  // A batch (N× an Input's shape) first, else one sample of exactly an Input's shape, as `deepwire run --input` takes it.
+  const npy = choice.npy;
+  const batched = npy && inputs.find((r) => formatShape(r.shape!) === formatShape(npy.shape.slice(1)));
+  const single = npy && !batched ? inputs.find((r) => formatShape(r.shape!) === formatShape(npy.shape)) : undefined;
+  const npyTarget = batched || single;
+  const photoTarget = !npy ? inputs.find((r) => pictureLike(r.shape)) : undefined;
+  if (npy && !npyTarget && inputs.length)
+    error = `the .npy holds ${formatShape(npy.shape)}; no Input is ${formatShape(npy.shape)} (one sample) or ${formatShape(npy.shape.slice(1))} (a batch of ${npy.shape[0]}): ${inputs.map((r) => `${r.name}: ${formatShape(r.shape!)}`).join(', ')}`;
   if (npyTarget) {
-    tensors[npyTarget.id] = choice.npy!;
+    tensors[npyTarget.id] = single ? { shape: [1, ...npy!.shape], data: npy!.data } : npy!;
     info = { target: `${npyTarget.name} · ${formatShape(npyTarget.shape!)}`, kind: 'npy', label: choice.label };
   } else if (photoTarget && choice.picture) {
     const shape = photoTarget.shape!;

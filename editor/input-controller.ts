@@ -103,11 +103,18 @@ export class InputController implements ReactiveController {
         this.error = '';
         return;
       }
+      // A big photo takes seconds to decode (an 80-megapixel JPEG ~20 s here): say so meanwhile.
+      if (file.size > 2 ** 21) {
+        this.notes = [`decoding ${file.name || 'the pasted image'} (${(file.size / 2 ** 20).toFixed(1)} MB)…`];
+        this.host.requestUpdate();
+      }
       const { picture, notes } = await decodePhoto(file);
       if (request !== this.request) return;
       this.usePicture(picture, file.name || 'pasted image', notes, request);
       if (notes.length) this.hooks.say('info', notes[0]);
     } catch (e) {
+      if (request !== this.request) return;
+      this.notes = [];
       const error = e as Error & { hint?: string };
       this.setError(`${file.name || 'That file'}: ${error.message}${error.hint ? ` — ${error.hint}` : ''}. The input is unchanged.`);
       this.hooks.say('error', this.error);

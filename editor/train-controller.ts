@@ -4,7 +4,7 @@
  *  session's weight store (and IndexedDB) like an imported model's. A Lit reactive controller. */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import {
-  GpuTrainer, fit, formatShape, materializeWeights,
+  GpuTrainer, fit, formatShape, materializeWeights, stepsPerEpochNote,
   type BatchProgress, type Engine, type EpochLog, type GraphFile, type GraphReport, type Tensor, type TrainingRun, type WeightStore,
 } from '../src/index.ts';
 import { BUILTIN_SOURCE, type DatasetSource } from './dataset-source.ts';
@@ -222,8 +222,10 @@ export class TrainController implements ReactiveController {
       const applied = await this.applyWeights(trained, data.classNames, run);
       const last = history.epochs[history.epochs.length - 1];
       this.status = history.stopped ? 'stopped' : 'done';
+      const capped = stepsPerEpochNote('steps_per_epoch', options.stepsPerEpoch, this.progress?.batches ?? 0, options.batchSize);
       this.result = `${history.stopped ? `Stopped after ${steps} step${steps === 1 ? '' : 's'}` : `Trained ${history.epochs.length} epoch${history.epochs.length === 1 ? '' : 's'} (${steps} steps)`}: `
-        + `loss ${last.loss.toFixed(4)}, accuracy ${last.accuracy.toFixed(4)}${last.valLoss !== undefined ? `, val_loss ${last.valLoss.toFixed(4)}, val_accuracy ${last.valAccuracy!.toFixed(4)}` : ''}. ${applied}`;
+        + `loss ${last.loss.toFixed(4)}, accuracy ${last.accuracy.toFixed(4)}${last.valLoss !== undefined ? `, val_loss ${last.valLoss.toFixed(4)}, val_accuracy ${last.valAccuracy!.toFixed(4)}` : ''}. ${applied}`
+        + (capped ? ` (${capped}.)` : '');
       if (this.progress) this.progress = { ...this.progress, phase: '', etaSeconds: null };
       return kerasHistory(history.epochs);
     } catch (e) {

@@ -29,8 +29,11 @@ describe('train options', () => {
     expect(() => resolveTrainOptions({ epoch: 1 })).toThrow("unknown option 'epoch'");
     expect(() => resolveTrainOptions({ epochs: 0 })).toThrow('epochs must be a whole number ≥ 1');
     expect(() => resolveTrainOptions({ batchSize: 2.5 })).toThrow(TrainOptionError);
-    expect(() => resolveTrainOptions({ validationSplit: 1 })).toThrow('validationSplit must be a fraction');
-    expect(() => resolveTrainOptions({ learningRate: -1 })).toThrow('learningRate must be a positive number');
+    // named as the panel labels them and Keras spells them
+    expect(() => resolveTrainOptions({ batchSize: 0 })).toThrow('batch_size must be a whole number ≥ 1');
+    expect(() => resolveTrainOptions({ stepsPerEpoch: 0 })).toThrow('steps_per_epoch must be a whole number ≥ 1');
+    expect(() => resolveTrainOptions({ validationSplit: 1 })).toThrow('validation_split must be a fraction');
+    expect(() => resolveTrainOptions({ learningRate: -1 })).toThrow('learning_rate must be a positive number');
     expect(() => resolveTrainOptions({ loss: 'hinge' })).toThrow("unknown loss 'hinge'");
     expect(() => resolveTrainOptions({ optimizer: 'adagrad' })).toThrow("unknown optimizer 'adagrad'");
     expect(() => resolveTrainOptions({ dataset: 'mnist' })).toThrow("unknown dataset 'mnist'");

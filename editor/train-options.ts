@@ -38,6 +38,8 @@ export class TrainOptionError extends Error {}
 
 const KEYS = Object.keys({ ...TRAIN_DEFAULTS, learningRate: 0, stepsPerEpoch: 0 } satisfies Required<TrainOptions>);
 const camel = (key: string) => key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+/** An option as the panel labels it and Keras spells it: batchSize → batch_size. */
+const kerasName = (key: string) => key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /** Options given in part (the panel's fields, a script's object) checked and completed with the defaults;
  *  `datasets` are the names the dataset may take. */
@@ -52,7 +54,7 @@ export function resolveTrainOptions(given: Record<string, unknown>, datasets: re
   if (!(o.optimizer in OPTIMIZER_DEFAULTS)) throw new TrainOptionError(`unknown optimizer '${o.optimizer}' (optimizers: ${Object.keys(OPTIMIZER_DEFAULTS).join(', ')})`);
   const whole = (name: keyof TrainOptions, min: number) => {
     const v = Number(o[name]);
-    if (!Number.isInteger(v) || v < min) throw new TrainOptionError(`${name} must be a whole number ≥ ${min}, got ${o[name]}`);
+    if (!Number.isInteger(v) || v < min) throw new TrainOptionError(`${kerasName(name)} must be a whole number ≥ ${min}, got ${o[name]}`);
     return v;
   };
   o.batchSize = whole('batchSize', 1);
@@ -60,10 +62,10 @@ export function resolveTrainOptions(given: Record<string, unknown>, datasets: re
   o.seed = whole('seed', 0);
   if (o.stepsPerEpoch !== undefined) o.stepsPerEpoch = whole('stepsPerEpoch', 1);
   o.validationSplit = Number(o.validationSplit);
-  if (!(o.validationSplit >= 0 && o.validationSplit < 1)) throw new TrainOptionError(`validationSplit must be a fraction in [0, 1), got ${given.validationSplit}`);
+  if (!(o.validationSplit >= 0 && o.validationSplit < 1)) throw new TrainOptionError(`validation_split must be a fraction in [0, 1), got ${given.validationSplit}`);
   if (o.learningRate !== undefined) {
     o.learningRate = Number(o.learningRate);
-    if (!(o.learningRate > 0 && Number.isFinite(o.learningRate))) throw new TrainOptionError(`learningRate must be a positive number, got ${given.learningRate}`);
+    if (!(o.learningRate > 0 && Number.isFinite(o.learningRate))) throw new TrainOptionError(`learning_rate must be a positive number, got ${given.learningRate}`);
   }
   return o;
 }

@@ -66,6 +66,8 @@ export class BarChart extends LitElement {
 
   @property({ attribute: false }) values: Float32Array | null = null;
   @property({ attribute: false }) topK = 10;
+  /** The graph's classes (a trained or imported classifier's), for its output: they name the rows. */
+  @property({ attribute: false }) classNames: readonly string[] | null = null;
   @query('canvas') private canvas!: HTMLCanvasElement;
 
   /** Indices of the k largest values, largest first. */
@@ -77,17 +79,19 @@ export class BarChart extends LitElement {
 
   override render() {
     const v = this.values;
-    // A 1000-way (or 1001 with background) output is read as ImageNet's classes, as every classifier
-    // trained on it orders them; the note under the list says so.
-    const named = !!v && imagenetClass(0, v.length) !== null;
+    // The graph's own classes where it names them, one per output; else a 1000-way (or 1001 with
+    // background) output is read as ImageNet's classes, as every classifier trained on it orders them.
+    // The note under the list says which.
+    const own = !!v && this.classNames?.length === v.length ? this.classNames : null;
+    const named = !!own || (!!v && imagenetClass(0, v.length) !== null);
     const row = (i: number) => {
-      const name = named ? imagenetClass(i, v!.length)! : '';
+      const name = own ? own[i] : named ? imagenetClass(i, v!.length)! : '';
       return html`<li data-testid="top-k-row" data-index=${i} data-value=${String(v![i])} title=${name}><span>#${i}</span>
         ${named ? html`<b data-testid="top-k-class">${name.split(',')[0]}</b> ` : nothing}${formatValue(v![i], 2)}</li>`;
     };
     return html`<canvas width="600" height="120" data-testid="bar-chart" aria-label="the output vector as bars"></canvas>
       <ol data-testid="top-k" class=${named ? 'named' : ''}>${this.top().map(row)}</ol>
-      ${named ? html`<p class="note">${v!.length} outputs: named as ImageNet's classes</p>` : nothing}`;
+      ${named ? html`<p class="note">${v!.length} outputs: named as ${own ? "the graph's classes" : "ImageNet's classes"}</p>` : nothing}`;
   }
 
   protected override updated(_: PropertyValues): void {

@@ -39,7 +39,7 @@ export { ZOO, zooModel, findZooEntry, type ZooEntry, type ZooOptions } from './m
 export { importOnnx, type OnnxImport } from './io/onnx-import.ts';
 export { OnnxError } from './io/onnx-proto.ts';
 export { FIT_DEFAULTS, LOSSES, OPTIMIZER_DEFAULTS, lossConfig, optimizerConfig, type CompileConfig, type FitConfig, type LossName, type OptimizerName } from './train/config.ts';
-export { fit, evaluate, predict, type BatchProgress, type EpochLog, type FitCallbacks, type History as FitHistory } from './train/fit.ts';
+export { fit, evaluate, predict, stepsPerEpochNote, type BatchProgress, type EpochLog, type FitCallbacks, type History as FitHistory } from './train/fit.ts';
 export { GpuTrainer, type StepMetrics } from './train/gpu-trainer.ts';
 export { sampleCount, type Dataset, type ClassDataset } from './data/dataset.ts';
 export { validationSplit } from './data/batch.ts';

@@ -93,6 +93,16 @@ describe.skipIf(!gpu)('deepwire fit and evaluate', () => {
     expect(saved).not.toContain('Random');
   });
 
+  it('--steps-per-epoch beyond the data: the batches there are, and a note that says so', async () => {
+    const { x, y, graph } = await workspace();
+    const fit = await runCli(['fit', graph, '--data', `${x},${y}`, '--epochs', '1', '--batch-size', '32', '--steps-per-epoch', '10']);
+    expect(fit.code).toBe(0);
+    expect(fit.stderr).toBe('note: --steps-per-epoch 10 asks for more batches than the training samples make: each epoch runs 4 batches of 32\n');
+    expect(fit.stdout).toMatch(/^Epoch 1\/1 - /m);
+    const fewer = await runCli(['fit', graph, '--data', `${x},${y}`, '--epochs', '1', '--batch-size', '32', '--steps-per-epoch', '3']);
+    expect(fewer.stderr).toBe('');
+  });
+
   it('--epochs 0 --save writes the initial weights without data', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'deepwire-fit-'));
     const graph = join(dir, 'graph.json');

@@ -18,7 +18,7 @@ import { Engine } from '../runtime/engine.ts';
 import { materializeWeights, type WeightStore } from '../runtime/reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { FIT_DEFAULTS, lossConfig, optimizerConfig, type CompileConfig, type FitConfig } from '../train/config.ts';
-import { evaluate, fit, fitDataToModel, type BatchProgress, type EpochLog } from '../train/fit.ts';
+import { evaluate, fit, fitDataToModel, stepsPerEpochNote, type BatchProgress, type EpochLog } from '../train/fit.ts';
 import { augmentationLayers, withAugmentation } from '../train/augment-graph.ts';
 import { GpuTrainer } from '../train/gpu-trainer.ts';
 import type { Flags, Parsed } from './args.ts';
@@ -83,6 +83,8 @@ export async function fitCommand({ file, flags }: Parsed, io: CliIo): Promise<nu
     try {
       await fit(engine, report, trainer, data.train, compile, config, {
         onBatch: (p) => {
+          const note = p.epoch === 1 && p.batch === 1 && stepsPerEpochNote('--steps-per-epoch', config.stepsPerEpoch, p.batches, config.batchSize);
+          if (note) io.stderr(`note: ${note}\n`);
           history.batch(p);
           if (tty) io.stdout(`\r${progressLine(p)}`);
         },

@@ -148,6 +148,16 @@ function classLayer(report: GraphReport, node: NodeReport): { node: NodeReport; 
   return undefined;
 }
 
+/**
+ * What to tell a user whose steps_per_epoch asks for more batches than the training samples make (`fit`
+ * runs the batches there are, as each epoch reshuffles), worded with the option's name where they set it
+ * (`steps_per_epoch` in the editor, `--steps-per-epoch` on the command line); null when it did not.
+ */
+export function stepsPerEpochNote(option: string, asked: number | undefined, batches: number, batchSize: number): string | null {
+  if (asked === undefined || asked <= batches) return null;
+  return `${option} ${asked} asks for more batches than the training samples make: each epoch runs ${batches} batch${batches === 1 ? '' : 'es'} of ${batchSize}`;
+}
+
 export async function fit(engine: Engine, report: GraphReport, trainer: GpuTrainer, data: Dataset, compile: CompileConfig, config: FitConfig, callbacks: FitCallbacks = {}): Promise<History> {
   const { train, validation } = validationSplit(fitDataToModel(report, data, compile.loss, 'training data'), config.validationSplit);
   const B = trainer.training.plan.batch;
