@@ -109,9 +109,9 @@ describe('deepwire validate', () => {
     expect(cycle.code).toBe(1);
     const hint = ' — hint: a network flows one way: remove one of these connections';
     expect(cycle.stdout.split('\n')).toEqual([
-      `add (Add): 'add' is part of a cycle: add → conv_a → conv_b → add${hint}`,
-      `conv2d (Conv2D): 'conv_a' is part of a cycle: conv_a → conv_b → add → conv_a${hint}`,
-      `conv2d_1 (Conv2D): 'conv_b' is part of a cycle: conv_b → add → conv_a → conv_b${hint}`,
+      `add (Add): 'add' is part of a cycle: add → conv2d → conv2d_1 → add${hint}`,
+      `conv2d (Conv2D): 'conv2d' [conv_a] is part of a cycle: conv2d → conv2d_1 → add → conv2d${hint}`,
+      `conv2d_1 (Conv2D): 'conv2d_1' [conv_b] is part of a cycle: conv2d_1 → add → conv2d → conv2d_1${hint}`,
       '',
     ]);
   });

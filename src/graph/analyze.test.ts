@@ -92,7 +92,7 @@ describe('analyzeGraph: nodes', () => {
     const r = analyzeGraph(graph([input(), { id: 'a', op: null as unknown as string, inputs: ['x'] }, { id: 'b', op: 'ReLU', inputs: ['a'] }, { id: 'c', op: 'ReLU', inputs: ['nope'] }]));
     expect(lines(r)).toEqual([
       'a: node \'a\' needs an "op" such as "Conv2D"',
-      "c: input 'nope' of ReLU 'c' does not exist — connect an existing node or remove the input",
+      "c: input 'nope' of ReLU 're_lu_1' [c] does not exist — connect an existing node or remove the input",
     ]);
   });
 
@@ -177,22 +177,22 @@ describe('analyzeGraph: nodes', () => {
 
   it('reports an input that names no node', () => {
     const r = analyzeGraph(graph([input(), conv('c', ['x']), conv('d', ['cc'])]));
-    expect(lines(r)).toEqual(["d: input 'cc' of Conv2D 'd' does not exist — connect an existing node or remove the input"]);
+    expect(lines(r)).toEqual(["d: input 'cc' of Conv2D 'conv2d_1' [d] does not exist — connect an existing node or remove the input"]);
   });
 
   it('spells a cycle out in the direction data flows, once per node on it', () => {
     const r = analyzeGraph(example('broken-cycle'));
     expect(lines(r)).toEqual([
-      "add: 'add' is part of a cycle: add → conv_a → conv_b → add — a network flows one way: remove one of these connections",
-      "conv_a: 'conv_a' is part of a cycle: conv_a → conv_b → add → conv_a — a network flows one way: remove one of these connections",
-      "conv_b: 'conv_b' is part of a cycle: conv_b → add → conv_a → conv_b — a network flows one way: remove one of these connections",
+      "add: 'add' is part of a cycle: add → conv2d → conv2d_1 → add — a network flows one way: remove one of these connections",
+      "conv_a: 'conv2d' [conv_a] is part of a cycle: conv2d → conv2d_1 → add → conv2d — a network flows one way: remove one of these connections",
+      "conv_b: 'conv2d_1' [conv_b] is part of a cycle: conv2d_1 → add → conv2d → conv2d_1 — a network flows one way: remove one of these connections",
     ]);
     expect(r.order).toEqual(['input']);
   });
 
   it('reports a node that feeds itself, and only the cycle, not what hangs below it', () => {
     const r = analyzeGraph(graph([input(), { id: 'a', op: 'Add', inputs: ['x', 'a'] }, conv('below', ['a'])]));
-    expect(lines(r)).toEqual(["a: 'a' is part of a cycle: a → a — a network flows one way: remove one of these connections"]);
+    expect(lines(r)).toEqual(["a: 'add' [a] is part of a cycle: add → add — a network flows one way: remove one of these connections"]);
   });
 });
 

@@ -160,13 +160,15 @@ export function analyzeGraph(raw: unknown): GraphReport {
         hint: count < def.arity.min ? (def.arity.min === 0 ? undefined : 'connect another tensor to it') : 'disconnect the extra inputs',
       });
     }
-    for (const inp of report.inputs)
-      if (!nodes.some((m) => m.id === inp) && !refused.has(inp))
-        report.problems.push({ node: n.id, message: `input '${inp}' of ${def.type} '${n.id}' does not exist`, hint: 'connect an existing node or remove the input' });
   }
 
   const groups = readGroups(raw, byId, problems);
   assignNames(reports, problems);
+  // After the names: the editor shows them, so messages name nodes by them (and their id where it differs).
+  for (const r of reports)
+    for (const inp of r.def ? r.inputs : [])
+      if (!nodes.some((m) => m.id === inp) && !refused.has(inp))
+        r.problems.push({ node: r.id, message: `input '${inp}' of ${r.def!.type} ${nodeLabel(r)} does not exist`, hint: 'connect an existing node or remove the input' });
   const order = topologicalOrder(reports, byId);
 
   for (const id of order) {
@@ -265,6 +267,11 @@ function readGroups(raw: unknown, byId: Map<string, NodeReport>, problems: Probl
   return groups;
 }
 
+/** A node as the editor and the CLI name it: 'name', and its id in brackets where the two differ. */
+function nodeLabel(r: NodeReport): string {
+  return r.name && r.name !== r.id ? `'${r.name}' [${r.id}]` : `'${r.id}'`;
+}
+
 /** Keras-style default names (conv2d, conv2d_1, …; input_1, …); duplicate explicit names are problems. */
 function assignNames(reports: NodeReport[], problems: Problem[]): void {
   const used = new Set<string>();
@@ -314,7 +321,7 @@ function topologicalOrder(reports: NodeReport[], byId: Map<string, NodeReport>):
       if (!cycle) continue; // downstream of a cycle, not on one: its input's problem says enough
       byId.get(id)!.problems.push({
         node: id,
-        message: `'${id}' is part of a cycle: ${cycle.join(' → ')}`,
+        message: `${nodeLabel(byId.get(id)!)} is part of a cycle: ${cycle.map((c) => byId.get(c)!.name).join(' → ')}`,
         hint: 'a network flows one way: remove one of these connections',
       });
     }

@@ -245,7 +245,7 @@ describe('exportKeras', () => {
     expect(() => exportKeras(pool({ ceil_mode: true }))).toThrow('pool (MaxPool2D): ceil_mode=true has no Keras equivalent');
     expect(() => exportKeras(pool({ pool_size: 3, padding: [[1, 1], [1, 1]] }))).toThrow('pool (MaxPool2D): explicit padding [[1,1],[1,1]] has no Keras equivalent for pooling');
     expect(() => exportKeras(graph([{ id: 'x', op: 'Input', attrs: { shape: [4] } }, { id: 'a', op: 'Dense', inputs: ['nowhere'] }], ['a'])))
-      .toThrow("cannot export a graph with problems: input 'nowhere' of Dense 'a' does not exist");
+      .toThrow("cannot export a graph with problems: input 'nowhere' of Dense 'dense' [a] does not exist");
   });
 });
 
