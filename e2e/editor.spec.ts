@@ -266,6 +266,16 @@ test('find, fit, arrange and the cheat sheet', async ({ page }) => {
   await expect(page.getByTestId('cmd-undo')).toBeEnabled();
   const arranged = await getGraph(page);
   expect(new Set(arranged.nodes.map((n) => `${n.layout!.x},${n.layout!.y}`)).size).toBe(9);
+  // …and the view follows the new layout: every node on screen (the Concatenate was cut off at its edge).
+  const area = (await canvas(page).boundingBox())!;
+  await expect.poll(async () => {
+    let outside = 0;
+    for (const node of await page.getByTestId('node').all()) {
+      const b = (await node.boundingBox())!;
+      if (!(b.x >= area.x && b.y >= area.y && b.x + b.width <= area.x + area.width && b.y + b.height <= area.y + area.height)) outside++;
+    }
+    return outside;
+  }).toBe(0);
   await page.keyboard.press('Control+z');
   await page.keyboard.press('?');
   await expect(page.getByTestId('shortcuts')).toBeVisible();

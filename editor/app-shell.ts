@@ -669,7 +669,10 @@ export class AppShell extends LitElement {
       case 'undo': return this.undo();
       case 'redo': return this.redo();
       case 'fit': return this.canvas.fit();
-      case 'arrange': return this.doc.commit(moveNodes(this.doc.graph, await this.canvas.autoArrange()));
+      case 'arrange':
+        this.doc.commit(moveNodes(this.doc.graph, await this.canvas.autoArrange()));
+        // The new layout has another extent: show all of it, as F does.
+        return this.canvas.fit();
       case 'help': this.shortcutsOpen = true; return;
       case 'outline':
         this.outline = !this.outline;

@@ -96,7 +96,7 @@ export class TrainChart extends LitElement {
         ${niceTicks(lo, hi, 4).map((t) => svg`<line class="grid" x1=${M.left} x2=${W - M.right} y1=${y(t)} y2=${y(t)}></line>
           <text x=${M.left - 4} y=${y(t) + 3} text-anchor="end">${formatTick(t, yStep)}</text>`)}
         ${xTicks.map((t) => svg`<line class="axis" x1=${x(t)} x2=${x(t)} y1=${H - M.bottom} y2=${H - M.bottom + 3}></line>
-          <text x=${x(t)} y=${H - M.bottom + 13} text-anchor="middle">${formatTick(t, this.unit === 'step' ? Math.max(1, xStep) : xStep)}</text>`)}
+          <text x=${x(t)} y=${H - M.bottom + 13} text-anchor=${x(t) > W - M.right - 12 ? 'end' : 'middle'}>${formatTick(t, this.unit === 'step' ? Math.max(1, xStep) : xStep)}</text>`)}
         <line class="axis" x1=${M.left} x2=${W - M.right} y1=${H - M.bottom} y2=${H - M.bottom}></line>
         <line class="axis" x1=${M.left} x2=${M.left} y1=${M.top} y2=${H - M.bottom}></line>
         <text x=${W - M.right} y=${H - 2} text-anchor="end">${this.unit === 'step' ? 'step (batch)' : 'epoch'}</text>

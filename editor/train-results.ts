@@ -45,8 +45,9 @@ const NONE = '';
 export class TrainResults extends LitElement {
   static override styles = css`
     :host { display: grid; gap: 8px; }
-    .row { display: grid; grid-template-columns: auto 1fr; gap: 4px 8px; align-items: center; font-size: 12px; }
-    select { min-width: 0; font: inherit; font-size: 12px; padding: 2px 4px; border: 1px solid var(--dw-border); border-radius: 4px; background: var(--dw-input-bg); color: var(--dw-fg); }
+    .row { display: grid; grid-template-columns: auto minmax(0, 1fr); gap: 4px 8px; align-items: center; font-size: 12px; }
+    /* A run's label is long ("adam 0.001, batch 32, fashion_cnn · 4 epochs (187 steps) …"): the select keeps the panel's width. */
+    select { min-width: 0; width: 100%; text-overflow: ellipsis; font: inherit; font-size: 12px; padding: 2px 4px; border: 1px solid var(--dw-border); border-radius: 4px; background: var(--dw-input-bg); color: var(--dw-fg); }
     h3 { font-size: 12px; margin: 4px 0 2px; }
     table { border-collapse: collapse; font-size: 10px; font-variant-numeric: tabular-nums; }
     th { font-weight: normal; color: var(--dw-muted); padding: 1px 3px; max-width: 54px; overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }

@@ -412,6 +412,11 @@ class Exporter {
       return same(this.emit('Clip', [x.name, this.floats(`${out}/min`, [], [0]), this.floats(`${out}/max`, [], [max])], {}, out));
     }
     if (threshold === 0 && max === null) return same(this.emit('LeakyRelu', [x.name], { alpha: FLOAT_ATTR(slope) }, out));
+    // A leaky ReLU with a ceiling: min(leaky(x), max) (what falls below 0 stays below the ceiling ≥ 0).
+    if (threshold === 0) {
+      const leaky = this.emit('LeakyRelu', [x.name], { alpha: FLOAT_ATTR(slope) }, `${out}/leaky`);
+      return same(this.emit('Min', [leaky, this.floats(`${out}/max`, [], [max!])], {}, out));
+    }
     const thr = this.floats(`${out}/threshold`, [], [threshold]);
     const above = this.emit('GreaterOrEqual', [x.name, thr], {}, `${out}/above`);
     const top = max === null ? x.name : this.emit('Min', [x.name, this.floats(`${out}/max`, [], [max])], {}, `${out}/ceiling`);

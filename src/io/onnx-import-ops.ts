@@ -386,6 +386,43 @@ const hardSigmoid: Converter = (c) => {
   c.output(0, c.add('ReLU', { max_value: 1 }, [scaled], x.layout));
 };
 
+const elu: Converter = (c) => {
+  c.known('alpha');
+  const alpha = c.float('alpha', 1);
+  if (alpha !== 1) c.refuse(`alpha ${alpha}: deepwire's elu (Keras') has alpha 1`);
+  const x = c.data(0);
+  c.output(0, c.add('Activation', { activation: 'elu' }, [x], x.layout));
+};
+
+/**
+ * Slice of a computed image along H and W with step 1 (a crop, as deepwire's own export writes
+ * Cropping2D and PyTorch writes x[:, :, a:b, c:d]): Cropping2D. Constant Slices (shape arithmetic) fold.
+ */
+const slice: Converter = (c) => {
+  const opset10 = c.opset >= 10;
+  c.known(...(opset10 ? [] : ['starts', 'ends', 'axes']));
+  const x = image(c, 0);
+  const dims = c.onnxShape(x);
+  const list = (i: number, name: string) => (opset10 ? (c.hasInput(i) ? Array.from(c.constant(i, name).data) : null) : c.ints(name));
+  const starts = list(1, 'starts')!, ends = list(2, 'ends')!;
+  const axes = (list(3, 'axes') ?? starts.map((_, k) => k)).map((a) => (a < 0 ? a + 4 : a));
+  const steps = opset10 ? list(4, 'steps') : null;
+  if (steps?.some((s) => s !== 1)) c.refuse(`steps ${JSON.stringify(steps)}: deepwire slices an image with step 1 only (a crop)`);
+  const crop = [[0, 0], [0, 0]];
+  axes.forEach((axis, k) => {
+    const dim = dims[axis];
+    const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
+    const [from, to] = [clamp(starts[k]), clamp(ends[k])];
+    if (axis < 2) {
+      if (from !== 0 || to !== dim) c.refuse(`it slices axis ${axis} (the ${axis ? 'channels' : 'batch'}); deepwire crops H and W only`);
+      return;
+    }
+    if (to <= from) c.refuse(`it leaves nothing of axis ${axis} (${starts[k]} … ${ends[k]} of ${dim})`);
+    crop[axis - 2] = [from, dim - to];
+  });
+  c.output(0, c.add('Cropping2D', { cropping: crop }, [x], NCHW));
+};
+
 const clip: Converter = (c) => {
   c.known('min', 'max');
   const bound = (i: number, name: string, fallback: number) =>
@@ -779,6 +816,10 @@ export const CONVERTERS: Record<string, Converter> = {
   Sigmoid: unary('Activation', () => ({ activation: 'sigmoid' })),
   HardSigmoid: hardSigmoid,
   Tanh: unary('Activation', () => ({ activation: 'tanh' })),
+  Elu: elu,
+  Softplus: unary('Activation', () => ({ activation: 'softplus' })),
+  Softsign: unary('Activation', () => ({ activation: 'softsign' })),
+  Slice: slice,
   Softmax: softmax,
   Flatten: flatten,
   Reshape: reshape,

@@ -127,6 +127,24 @@ describe('importOnnx: hand-checkable goldens', () => {
     await expectLikeOrt({ nodes: [node('Softmax', ['x'], ['y'], { axis: 2 })], inputs: [image('x', [2, 3, 4, 5])], outputs: [valueInfo('y')], opset: 13 }, { x: [2, 3, 4, 5] });
   });
 
+  it('imports Elu, Softplus and Softsign as activations, and a Slice of an image\'s H and W as Cropping2D (as its own export writes them)', async () => {
+    for (const op of ['Elu', 'Softplus', 'Softsign'])
+      await expectLikeOrt({ nodes: [node(op, ['x'], ['y'])], inputs: [image('x', [2, 3, 4, 5])], outputs: [valueInfo('y')], opset: 13 }, { x: [2, 3, 4, 5] });
+    // x[:, :, 1:-1, 2:] with the axes given, and x[:, :, :3] with ends past the end, as PyTorch writes them
+    // (after a 1×1 pool: a model's input is read as an image once an image op reads it)
+    const pool = node('MaxPool', ['x'], ['p'], { kernel_shape: [1, 1] });
+    const crop = (starts: number[], ends: number[], axes?: number[]) => ({
+      nodes: [pool, node('Slice', ['p', 'starts', 'ends', ...(axes ? ['axes'] : [])], ['y'], {}, 'crop')], inputs: [image('x', [1, 2, 5, 6])], outputs: [valueInfo('y')], opset: 13,
+      initializers: [ints('starts', starts), ints('ends', ends), ...(axes ? [ints('axes', axes)] : [])],
+    });
+    await expectLikeOrt(crop([1, 2], [-1, 6], [2, 3]), { x: [1, 2, 5, 6] });
+    await expectLikeOrt(crop([0, 0, 0], [1, 2, 3]), { x: [1, 2, 5, 6] });
+    expect(importOnnx(buildModel(crop([1, 2], [-1, 100], [-2, -1]))).graph.nodes.find((n) => n.id === 'crop')).toMatchObject({ op: 'Cropping2D', attrs: { cropping: [[1, 1], [2, 0]] } });
+    expect(() => importOnnx(buildModel(crop([0], [1], [1])))).toThrow(/Slice node 'crop': it slices axis 1 \(the channels\); deepwire crops H and W only/);
+    expect(() => importOnnx(buildModel({ ...crop([0], [4], [2]), nodes: [pool, node('Slice', ['p', 'starts', 'ends', 'axes', 'steps'], ['y'], {}, 'crop')], initializers: [ints('starts', [0]), ints('ends', [4]), ints('axes', [2]), ints('steps', [2])] })))
+      .toThrow(/steps \[2\]: deepwire slices an image with step 1 only/);
+  });
+
   it('maps Clip, Max, Min, Sub and Div by constants onto Rescaling and ReLU', async () => {
     const x = { dims: [4], data: [-2, -0.5, 0.5, 3] };
     const cases: [string, ReturnType<typeof node>, number[]][] = [
@@ -461,8 +479,8 @@ describe('importOnnx refusals name the op and the node; nothing is half-loaded',
   });
 
   it('shape arithmetic on a computed tensor', () => {
-    refuses(relu([node('Slice', ['r', 'starts', 'ends'], ['t'], {}, 'crop')], { initializers: [ints('starts', [0]), ints('ends', [1])] }),
-      /unsupported op 'Slice' at node 'crop': deepwire evaluates Slice only on constants/);
+    refuses(relu([node('Gather', ['r', 'index'], ['t'], { axis: 1 }, 'pick')], { initializers: [ints('index', [0])] }),
+      /unsupported op 'Gather' at node 'pick': deepwire evaluates Gather only on constants/);
   });
 
   it('a Transpose other than between N×C×H×W and N×H×W×C (or of the last two axes of a non-image)', () => {
