@@ -41,8 +41,49 @@ const INITIALIZER_CLASS: Record<Initializer['name'], string> = {
 /** Keras 3 names a few arguments differently from the Keras 2 JSON that TF.js and tf.keras ≤ 2.15 read. */
 const KERAS2_ARGUMENT: Record<string, Record<string, string>> = { LeakyReLU: { negative_slope: 'alpha' } };
 
+/**
+ * Keras spellings TF.js Layers cannot load or reads otherwise, written as layers it reads alike (Keras
+ * loads both the same): global pooling with keepdims is the pooling then a Reshape to 1×1×C; the
+ * leaky_relu activation of a layer is a LeakyReLU layer (slope 0.2) after it, the layer (and its
+ * weights) renamed `<name>_preact`; a Reshape's −1 is the size it stands for; a ReLU with only a
+ * negative_slope is a LeakyReLU (TF.js' ReLU ignores negative_slope and threshold: a ReLU with them and
+ * a max_value is written as Keras has it, and computes otherwise in TF.js). The node's own name stays
+ * on the layer that gives its output.
+ */
+function loadableByTfjs(layers: KerasLayer[]): KerasLayer[] {
+  const taken = new Set(layers.map((l) => l.name));
+  const fresh = (base: string) => {
+    let name = base;
+    for (let k = 1; taken.has(name); k++) name = `${base}_${k}`;
+    taken.add(name);
+    return name;
+  };
+  return layers.flatMap((layer): KerasLayer[] => {
+    const args = new Map(layer.args);
+    if (layer.className === 'Reshape') return [{ ...layer, args: new Map([['target_shape', { value: layer.node!.shape!, kind: 'ints' }]]) }];
+    const [slope, threshold, max] = ['negative_slope', 'threshold', 'max_value'].map((k) => args.get(k)?.value);
+    if (layer.className === 'ReLU' && slope && !threshold && max === null)
+      return [{ ...layer, className: 'LeakyReLU', args: new Map([['negative_slope', { value: slope, kind: 'float' }]]) }];
+    if (args.get('keepdims')?.value === true) {
+      args.delete('keepdims');
+      const pooled = fresh(`${layer.name}_pool`);
+      return [
+        { ...layer, name: pooled, args },
+        { className: 'Reshape', name: layer.name, inputs: [pooled], args: new Map([['target_shape', { value: layer.node!.shape!, kind: 'ints' }]]) },
+      ];
+    }
+    if (args.get('activation')?.value !== 'leaky_relu') return [layer];
+    const leaky: KerasLayer = { className: 'LeakyReLU', name: layer.name, inputs: [], args: new Map([['negative_slope', { value: 0.2, kind: 'float' }]]) };
+    if (layer.className === 'Activation') return [{ ...leaky, inputs: layer.inputs, node: layer.node }];
+    args.set('activation', { value: 'linear', kind: 'activation' });
+    const preact = fresh(`${layer.name}_preact`);
+    return [{ ...layer, name: preact, args }, { ...leaky, inputs: [preact] }];
+  });
+}
+
 export function exportKerasModel(graph: unknown, options: KerasModelOptions = {}): KerasModelFiles {
-  const model = kerasModel(graph);
+  const keras = kerasModel(graph);
+  const model = { ...keras, layers: loadableByTfjs(keras.layers) };
   const graphSeed = (graph as { seed?: unknown } | null)?.seed;
   const seed = options.seed ?? (typeof graphSeed === 'number' ? graphSeed : 0);
   const values = materializeWeights(model.report, seed, options.weights);

@@ -14,7 +14,7 @@ export interface RandomGraphOptions {
   size: number;
   /** Most elements a node's output may hold, per sample. */
   maxElements?: number;
-  /** Ops the generator may not use (e.g. those whose float32 and float64 results may diverge in a test). */
+  /** Ops the generator may not use (and 'StridedDilatedConv': a conv with strides and dilation, which Keras refuses). */
   exclude?: readonly string[];
   /** End in GlobalAveragePool2D or Flatten, then Dense(classes, softmax): a classifier to train. */
   classes?: number;
@@ -141,7 +141,7 @@ export function randomGraph(rand: () => number, options: RandomGraphOptions): Gr
         return node('Reshape', { target_shape: pick([[s[1], s[0], C], [s[0], s[1] * C, 1], [-1]]) });
       default: {
         // A strided dilated conv (PyTorch and ONNX allow it), or an augmentation layer: the identity at inference.
-        if (chance(0.4)) return node('Conv2D', { filters: int(1, 8), kernel_size: 3, strides: 2, dilation_rate: 2, allow_strided_dilation: true, padding: pick(['same', 'valid']), ...bias() });
+        if (chance(0.4)) return excluded.has('StridedDilatedConv') ? null : node('Conv2D', { filters: int(1, 8), kernel_size: 3, strides: 2, dilation_rate: 2, allow_strided_dilation: true, padding: pick(['same', 'valid']), ...bias() });
         if (chance(0.5)) return node('RandomFlip', { mode: pick(['horizontal', 'vertical', 'horizontal_and_vertical']) });
         return chance(0.5) ? node('RandomTranslation', { height_factor: 0.2, width_factor: 0.2, fill_mode: pick(['reflect', 'constant', 'nearest']) })
           : node('RandomCrop', { height: Math.max(1, s[0] - 1), width: Math.max(1, s[1] - 2) });
