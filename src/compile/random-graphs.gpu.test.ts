@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { Engine } from '../runtime/engine.ts';
 import { compareWithReference } from '../testing/compare.ts';
 import { convKernelPaths, type ConvPath } from '../testing/conv-paths.ts';
-import { mismatches } from '../testing/expect-close.ts';
+import { mismatches, scaledToPeak, TOLERANCE } from '../testing/expect-close.ts';
 import { testGpu } from '../testing/gpu.ts';
 import { seededRandom } from '../testing/mutate-graph.ts';
 import { randomGraph } from '../testing/random-graph.ts';
@@ -34,9 +34,7 @@ describe.skipIf(!engine)('random graphs on WebGPU = the CPU reference', () => {
       const { gpu: out, reference, nodes } = await compareWithReference(engine!, graph, { batch: 2, keep, ...path });
       for (const id of nodes) {
         const want = reference.get(id)!.data;
-        // A deep chain's float32 error grows with its values' scale: the conv tolerance, relative to the largest.
-        const peak = want.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-        const bad = mismatches(out.tensors.get(id)!.data, want, { atol: 1e-4 * Math.max(1, peak), rtol: 1e-3 });
+        const bad = mismatches(out.tensors.get(id)!.data, want, scaledToPeak(want, TOLERANCE.conv));
         expect(bad, `node ${id} of ${JSON.stringify(graph)}\n${bad.join('\n')}`).toEqual([]);
       }
     });

@@ -8,7 +8,7 @@ import { materializeWeights, runReference } from '../runtime/reference.ts';
 import type { Tensor } from '../tensor.ts';
 import { caseGraph, type OpCase } from '../testing/cases.ts';
 import { randomInput } from '../testing/compare.ts';
-import { expectClose } from '../testing/expect-close.ts';
+import { expectClose, scaledToPeak, TOLERANCE } from '../testing/expect-close.ts';
 import { runImported } from '../testing/onnx-cases.ts';
 import { seededRandom } from '../testing/mutate-graph.ts';
 import { randomGraph } from '../testing/random-graph.ts';
@@ -42,9 +42,7 @@ async function expectOrtAgrees(graph: GraphFile, batch = 1, seed = 1, tolerance:
     expect(g, `output ${id}`).toBeDefined();
     const ours = toOurs(g.dims, g.data, layoutOf(w), id);
     expect(ours.shape).toEqual(w.shape);
-    // A deep random chain: its float32 error grows with its values' scale.
-    const scale = tolerance.relativeToPeak ? Math.max(1, w.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0)) : 1;
-    expectClose(ours.data, w.data, { atol: tolerance.atol * scale, rtol: tolerance.rtol });
+    expectClose(ours.data, w.data, tolerance.relativeToPeak ? scaledToPeak(w.data, tolerance) : tolerance);
   }
   return bytes;
 }
@@ -66,17 +64,14 @@ describe('exportOnnx: random graphs (src/testing/random-graph.ts)', () => {
   for (let seed = 1; seed <= 60; seed++)
     it(`seed ${seed}`, async () => {
       const graph = randomGraph(seededRandom(seed), { size: 6 + (seed % 11), exclude: ['Dot', 'RandomCrop'] });
-      const bytes = await expectOrtAgrees(graph, 2, 1, { atol: 1e-4, rtol: 1e-3, relativeToPeak: true });
+      const bytes = await expectOrtAgrees(graph, 2, 1, { ...TOLERANCE.conv, relativeToPeak: true });
       const report = analyzeGraph(graph);
       const feeds = Object.fromEntries(report.nodes.filter((r) => r.op === 'Input').map((r) => {
         const t = randomInput([2, ...r.shape!], r.id);
         return [r.id, toOnnx(t, layoutOf(t))];
       }));
       const [want, got] = [await runOrt(bytes, feeds), await runImported(importOnnx(bytes), feeds)];
-      for (const [name, w] of Object.entries(want)) {
-        const peak = w.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-        expectClose(got[name].data, w.data, { atol: 1e-4 * Math.max(1, peak), rtol: 1e-3 });
-      }
+      for (const [name, w] of Object.entries(want)) expectClose(got[name].data, w.data, scaledToPeak(w.data, TOLERANCE.conv));
     });
 });
 

@@ -13,6 +13,16 @@ export const TOLERANCE = {
   conv: { atol: 1e-4, rtol: 1e-3 },
 } as const;
 
+/**
+ * `tol` with its atol scaled by the reference's largest magnitude (at least 1): a deep chain's float32
+ * error grows with its values' scale (random graphs, whole training steps).
+ */
+export function scaledToPeak(want: ArrayLike<number>, { atol = 1e-5, rtol = 1e-4 }: Tolerance): Tolerance {
+  let peak = 0;
+  for (let i = 0; i < want.length; i++) peak = Math.max(peak, Math.abs(want[i]));
+  return { atol: atol * Math.max(1, peak), rtol };
+}
+
 export function mismatches(got: ArrayLike<number>, want: ArrayLike<number>, { atol = 1e-5, rtol = 1e-4 }: Tolerance = {}): string[] {
   if (got.length !== want.length) return [`length ${got.length}, want ${want.length}`];
   const out: string[] = [];

@@ -11,7 +11,7 @@ import { Engine } from '../runtime/engine.ts';
 import { materializeWeights } from '../runtime/reference.ts';
 import { tensor } from '../tensor.ts';
 import { randomInput } from '../testing/compare.ts';
-import { mismatches } from '../testing/expect-close.ts';
+import { mismatches, scaledToPeak } from '../testing/expect-close.ts';
 import { testGpu } from '../testing/gpu.ts';
 import { seededRandom } from '../testing/mutate-graph.ts';
 import { randomGraph } from '../testing/random-graph.ts';
@@ -58,8 +58,7 @@ describe.skipIf(!engine)('random classifiers trained on WebGPU = the reference t
         const gotWeights = await trainer.weights();
         for (const [id, named] of reference.weights())
           for (const [name, w] of Object.entries(named)) {
-            const peak = w.data.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
-            const bad = mismatches(gotWeights.get(id)![name].data, w.data, { atol: 2e-5 * Math.max(1, peak), rtol: 1e-3 });
+            const bad = mismatches(gotWeights.get(id)![name].data, w.data, scaledToPeak(w.data, { atol: 2e-5, rtol: 1e-3 }));
             expect(bad, `${id}/${name} after ${STEPS} steps${shown}\n${bad.join('\n')}`).toEqual([]);
           }
       } finally {
