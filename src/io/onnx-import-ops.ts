@@ -11,7 +11,7 @@ type Converter = (c: NodeContext) => void;
 type Pads = 'same' | 'valid' | [[number, number], [number, number]];
 
 /** Ops whose presence makes a model's 4-D inputs images (N×C×H×W). */
-export const SPATIAL_OPS = new Set(['Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'BatchNormalization', 'Pad']);
+export const SPATIAL_OPS = new Set(['Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'BatchNormalization', 'Pad', 'Slice']);
 
 /** Float32's largest value: ONNX's "no bound" for Clip's attributes. */
 const FLT_MAX = 3.4028234663852886e38;
@@ -305,8 +305,8 @@ const matMul: Converter = (c) => {
     return;
   }
   // Two computed matrices, or two batches of them: Keras' Dot.
-  const a = c.data(0, undefined, c.onnxRankOf(0) === 3 ? 'batched' : undefined);
-  const b = c.data(1, a);
+  const a = asMatrices(c, c.data(0, undefined, c.onnxRankOf(0) === 3 ? 'batched' : undefined), '/a');
+  const b = asMatrices(c, c.data(1, a), '/b');
   const ra = c.onnxShape(a).length, rb = c.onnxShape(b).length;
   const plain = a.layout.kind === 'unbatched' && b.layout.kind === 'unbatched' && ra === 2 && rb === 2;
   const batched = a.layout.kind === 'batched' && b.layout.kind === 'batched' && ra === 3 && rb === 3;
@@ -314,6 +314,13 @@ const matMul: Converter = (c) => {
     c.refuse(`it multiplies ${formatShape(c.onnxShape(a))} by ${formatShape(c.onnxShape(b))}; deepwire multiplies two matrices, or two equal batches of them`);
   c.output(0, c.add('Dot', { axes: [2, 1] }, [a, b], a.layout));
 };
+
+/** A batch of C×1 columns held as a one-pixel 1-D image (how an Unsqueeze of N×C to N×C×1 imports, to
+ *  broadcast as a squeeze-excite's excitation) is the same values as a batch of C×1 matrices. */
+function asMatrices(c: NodeContext, d: Data, suffix: string): Data {
+  if (d.layout.kind !== 'nchw' || !d.layout.oneD || d.shape[0] !== 1 || d.shape[1] !== 1) return d;
+  return c.add('Reshape', { target_shape: [d.shape[2], 1] }, [d], BATCHED, {}, suffix);
+}
 
 const MERGES: Record<string, string> = { Add: 'Add', Sum: 'Add', Sub: 'Subtract', Mul: 'Multiply', Div: 'Divide', Max: 'Maximum', Min: 'Minimum', Mean: 'Average' };
 

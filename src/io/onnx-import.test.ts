@@ -140,6 +140,9 @@ describe('importOnnx: hand-checkable goldens', () => {
     await expectLikeOrt(crop([1, 2], [-1, 6], [2, 3]), { x: [1, 2, 5, 6] });
     await expectLikeOrt(crop([0, 0, 0], [1, 2, 3]), { x: [1, 2, 5, 6] });
     expect(importOnnx(buildModel(crop([1, 2], [-1, 100], [-2, -1]))).graph.nodes.find((n) => n.id === 'crop')).toMatchObject({ op: 'Cropping2D', attrs: { cropping: [[1, 1], [2, 0]] } });
+    // a Slice that reads the model's input itself (the input is read as an image: Slice imports only as a crop)
+    const direct = { ...crop([1, 2], [-1, 6], [2, 3]), nodes: [node('Slice', ['x', 'starts', 'ends', 'axes'], ['y'], {}, 'crop')] };
+    await expectLikeOrt(direct, { x: [1, 2, 5, 6] });
     expect(() => importOnnx(buildModel(crop([0], [1], [1])))).toThrow(/Slice node 'crop': it slices axis 1 \(the channels\); deepwire crops H and W only/);
     expect(() => importOnnx(buildModel({ ...crop([0], [4], [2]), nodes: [pool, node('Slice', ['p', 'starts', 'ends', 'axes', 'steps'], ['y'], {}, 'crop')], initializers: [ints('starts', [0]), ints('ends', [4]), ints('axes', [2]), ints('steps', [2])] })))
       .toThrow(/steps \[2\]: deepwire slices an image with step 1 only/);
