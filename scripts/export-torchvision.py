@@ -30,6 +30,17 @@ MODELS = {
     'densenet121': (lambda: torchvision.models.densenet121(weights=None), 224),
     'mobilenet_v2': (lambda: torchvision.models.mobilenet_v2(weights=None), 224),
     'inception_v3': (lambda: torchvision.models.inception_v3(weights=None, aux_logits=False, init_weights=True), 299),
+    'resnet18': (lambda: torchvision.models.resnet18(weights=None), 224),
+    'vgg11_bn': (lambda: torchvision.models.vgg11_bn(weights=None), 224),
+    'alexnet': (lambda: torchvision.models.alexnet(weights=None), 224),
+    'squeezenet1_1': (lambda: torchvision.models.squeezenet1_1(weights=None), 224),
+    'shufflenet_v2_x1_0': (lambda: torchvision.models.shufflenet_v2_x1_0(weights=None), 224),
+    'mobilenet_v3_small': (lambda: torchvision.models.mobilenet_v3_small(weights=None), 224),
+    'mobilenet_v3_large': (lambda: torchvision.models.mobilenet_v3_large(weights=None), 224),
+    'mnasnet1_0': (lambda: torchvision.models.mnasnet1_0(weights=None), 224),
+    'efficientnet_b0': (lambda: torchvision.models.efficientnet_b0(weights=None), 224),
+    'regnet_y_400mf': (lambda: torchvision.models.regnet_y_400mf(weights=None), 224),
+    'convnext_tiny': (lambda: torchvision.models.convnext_tiny(weights=None), 224),
 }
 
 

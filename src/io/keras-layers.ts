@@ -41,6 +41,7 @@ export const NO_KERAS_LAYER: Record<string, string> = {
   Divide: 'in Keras, divide with a Lambda layer or keras.ops.divide, or Multiply by a reciprocal computed upstream',
   Pad2D: "in Keras, a Lambda layer around tf.pad(mode='REFLECT') pads by reflection; ZeroPadding2D pads zeros",
   ChannelShuffle: 'in Keras, shuffle with Reshape([H, W, g, C/g]), Permute((1, 2, 4, 3)) and Reshape([H, W, C])',
+  ChannelSlice: 'in Keras, slice the channels with a Lambda layer (lambda x: x[..., start:end])',
 };
 
 export interface KerasArgument {

@@ -24,19 +24,19 @@ if (!hasTestData) {
 describe.skipIf(!hasTestData)('ONNX backend node tests of the imported ops', () => {
   const cases = hasTestData ? onnxCasesForOurOps() : [];
 
-  it('finds the 227 cases whose models use only the imported ops', () => {
-    expect(cases.length).toBe(227);
+  it('finds the 234 cases whose models use only the imported ops', () => {
+    expect(cases.length).toBe(234);
     expect(cases.map((c) => c.name)).toContain('test_maxpool_2d_ceil');
   });
 
-  it('CPU reference: 204 pass, the rest are refused with a reason, none fails', async () => {
+  it('CPU reference: 213 pass, the rest are refused with a reason, none fails', async () => {
     const results: CaseResult[] = [];
     for (const c of cases) results.push(await runOnnxCase(c, cpuBackend));
     expectConformance(results);
-    expect(results.filter((r) => r.status === 'pass').length).toBe(204);
+    expect(results.filter((r) => r.status === 'pass').length).toBe(213);
   });
 
-  it.skipIf(!gpu)('WebGPU: 204 pass, the rest are refused with a reason, none fails', async () => {
+  it.skipIf(!gpu)('WebGPU: 213 pass, the rest are refused with a reason, none fails', async () => {
     const engine = await Engine.create(async () => gpu);
     const backend: CaseBackend = async (report, store, feeds, outputs) => {
       const batch = Object.values(feeds)[0].shape[0];
@@ -50,7 +50,7 @@ describe.skipIf(!hasTestData)('ONNX backend node tests of the imported ops', () 
     const results: CaseResult[] = [];
     for (const c of cases) results.push(await runOnnxCase(c, backend));
     expectConformance(results);
-    expect(results.filter((r) => r.status === 'pass').length).toBe(204);
+    expect(results.filter((r) => r.status === 'pass').length).toBe(213);
   });
 });
 

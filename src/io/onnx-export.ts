@@ -341,6 +341,12 @@ class Exporter {
         const swapped = this.emit('Transpose', [grouped], { perm }, `${out}/transpose`);
         return { name: this.emit('Reshape', [swapped, this.ints(`${out}/shape`, joined)], {}, out), nchw: x.nchw, rank: x.rank };
       }
+      case 'ChannelSlice': {
+        // An image's channels are axis 1 (N×C×H×W); any other tensor's its last axis.
+        const x = this.input(r);
+        const inputs = [x.name, this.ints(`${out}/starts`, [a.start]), this.ints(`${out}/ends`, [a.end]), this.ints(`${out}/axes`, [x.nchw ? 1 : x.rank - 1])];
+        return { name: this.emit('Slice', inputs, {}, out), nchw: x.nchw, rank: x.rank };
+      }
       // The augmentation layers as inference runs them: RandomFlip and RandomTranslation are the identity,
       // RandomCrop its centered window, resized as Keras (half-pixel linear, ONNX's clamped edges alike).
       case 'RandomFlip':

@@ -11,7 +11,7 @@ type Converter = (c: NodeContext) => void;
 type Pads = 'same' | 'valid' | [[number, number], [number, number]];
 
 /** Ops whose presence makes a model's 4-D inputs images (N×C×H×W). */
-export const SPATIAL_OPS = new Set(['Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'BatchNormalization', 'Pad', 'Slice']);
+export const SPATIAL_OPS = new Set(['Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'BatchNormalization', 'Pad', 'Slice', 'Split']);
 
 /** Float32's largest value: ONNX's "no bound" for Clip's attributes. */
 const FLT_MAX = 3.4028234663852886e38;
@@ -402,33 +402,76 @@ const elu: Converter = (c) => {
 };
 
 /**
- * Slice of a computed image along H and W with step 1 (a crop, as deepwire's own export writes
- * Cropping2D and PyTorch writes x[:, :, a:b, c:d]): Cropping2D. Constant Slices (shape arithmetic) fold.
+ * Slice of computed data with step 1: of an image's H and W, a Cropping2D (as deepwire's own export
+ * writes it and PyTorch writes x[:, :, a:b, c:d]); of its channels or of any tensor's last axis, a
+ * ChannelSlice (x[:, a:b]). Constant Slices (shape arithmetic) fold.
  */
 const slice: Converter = (c) => {
   const opset10 = c.opset >= 10;
   c.known(...(opset10 ? [] : ['starts', 'ends', 'axes']));
-  const x = image(c, 0);
+  const x = c.data(0);
   const dims = c.onnxShape(x);
   const list = (i: number, name: string) => (opset10 ? (c.hasInput(i) ? Array.from(c.constant(i, name).data) : null) : c.ints(name));
   const starts = list(1, 'starts')!, ends = list(2, 'ends')!;
-  const axes = (list(3, 'axes') ?? starts.map((_, k) => k)).map((a) => (a < 0 ? a + 4 : a));
+  const axes = (list(3, 'axes') ?? starts.map((_, k) => k)).map((a) => (a < 0 ? a + dims.length : a));
   const steps = opset10 ? list(4, 'steps') : null;
-  if (steps?.some((s) => s !== 1)) c.refuse(`steps ${JSON.stringify(steps)}: deepwire slices an image with step 1 only (a crop)`);
-  const crop = [[0, 0], [0, 0]];
-  axes.forEach((axis, k) => {
+  if (steps?.some((s) => s !== 1)) c.refuse(`steps ${JSON.stringify(steps)}: deepwire slices with step 1 only`);
+  const ranges = axes.map((axis, k): [number, number, number] => {
     const dim = dims[axis];
     const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
-    const [from, to] = [clamp(starts[k]), clamp(ends[k])];
-    if (axis < 2) {
-      if (from !== 0 || to !== dim) c.refuse(`it slices axis ${axis} (the ${axis ? 'channels' : 'batch'}); deepwire crops H and W only`);
-      return;
-    }
-    if (to <= from) c.refuse(`it leaves nothing of axis ${axis} (${starts[k]} … ${ends[k]} of ${dim})`);
-    crop[axis - 2] = [from, dim - to];
+    return [axis, clamp(starts[k]), clamp(ends[k])];
   });
-  c.output(0, c.add('Cropping2D', { cropping: crop }, [x], NCHW));
+  c.output(0, sliceData(c, x, ranges, ''));
 };
+
+/** Split of an image along C, H or W (torch.split and x.chunk(n, dim) since PyTorch 2): one slice per output. */
+const split: Converter = (c) => {
+  c.known('axis', 'split', 'num_outputs');
+  const x = c.data(0);
+  const dims = c.onnxShape(x);
+  let axis = c.int('axis', 0);
+  if (axis < 0) axis += dims.length;
+  const given = c.opset >= 13 ? (c.hasInput(1) ? Array.from(c.constant(1, 'split').data) : null) : c.ints('split');
+  const n = c.node.output.length, dim = dims[axis];
+  // No sizes: equal parts (the last smaller where they do not divide, as opset 18's num_outputs).
+  const sizes = given ?? Array.from({ length: n }, (_, i) => Math.min(Math.ceil(dim / n), dim - i * Math.ceil(dim / n)));
+  if (sizes.length !== n || sizes.reduce((s, v) => s + v, 0) !== dim || sizes.some((s) => s <= 0))
+    c.refuse(`its sizes ${JSON.stringify(sizes)} do not split axis ${axis} of ${formatShape(dims)} into ${n} parts`);
+  let from = 0;
+  sizes.forEach((size, i) => {
+    if (c.outputUsed(i)) c.output(i, sliceData(c, x, [[axis, from, from + size]], `/${i}`));
+    from += size;
+  });
+};
+
+/**
+ * [axis, from, to) ranges (ONNX axes) of computed data: an N×C×H×W image's channels are a ChannelSlice,
+ * its H and W a Cropping2D (one or both); any other tensor's last axis (but the batch) a ChannelSlice.
+ */
+function sliceData(c: NodeContext, x: Data, ranges: [number, number, number][], suffix: string): Data {
+  const dims = c.onnxShape(x);
+  const image = x.layout.kind === 'nchw' && !x.layout.oneD;
+  const crop: [[number, number], [number, number]] = [[0, 0], [0, 0]];
+  let channels: [number, number] | null = null;
+  for (const [axis, from, to] of ranges) {
+    const dim = dims[axis];
+    if (to <= from) c.refuse(`it leaves nothing of axis ${axis} (${from} … ${to} of ${dim})`);
+    if (from === 0 && to === dim) continue;
+    const last = axis === dims.length - 1 && (x.layout.kind === 'unbatched' || axis > 0);
+    const inOrder = x.layout.kind === 'batched' || x.layout.kind === 'unbatched' || (x.layout.kind === 'features' && isIdentityOrder(x.layout.order));
+    if (image && axis >= 1) {
+      if (axis === 1) channels = [from, to];
+      else crop[axis - 2] = [from, dim - to];
+    } else if (!image && last && inOrder) channels = [from, to];
+    else c.refuse(`it slices axis ${axis} of a ${formatShape(dims)} tensor; deepwire slices an N×C×H×W image's C, H and W, or another tensor's last axis`);
+  }
+  if (!image) return channels ? c.add('ChannelSlice', { start: channels[0], end: channels[1] }, [x], x.layout, {}, suffix) : x;
+  const cropped = crop.flat().some(Boolean);
+  let y = x;
+  if (channels) y = c.add('ChannelSlice', { start: channels[0], end: channels[1] }, [y], NCHW, {}, cropped ? `${suffix}/channels` : suffix);
+  if (cropped || !channels) y = c.add('Cropping2D', { cropping: crop }, [y], NCHW, {}, suffix);
+  return y;
+}
 
 const clip: Converter = (c) => {
   c.known('min', 'max');
@@ -827,6 +870,7 @@ export const CONVERTERS: Record<string, Converter> = {
   Softplus: unary('Activation', () => ({ activation: 'softplus' })),
   Softsign: unary('Activation', () => ({ activation: 'softsign' })),
   Slice: slice,
+  Split: split,
   Softmax: softmax,
   Flatten: flatten,
   Reshape: reshape,

@@ -143,9 +143,23 @@ describe('importOnnx: hand-checkable goldens', () => {
     // a Slice that reads the model's input itself (the input is read as an image: Slice imports only as a crop)
     const direct = { ...crop([1, 2], [-1, 6], [2, 3]), nodes: [node('Slice', ['x', 'starts', 'ends', 'axes'], ['y'], {}, 'crop')] };
     await expectLikeOrt(direct, { x: [1, 2, 5, 6] });
-    expect(() => importOnnx(buildModel(crop([0], [1], [1])))).toThrow(/Slice node 'crop': it slices axis 1 \(the channels\); deepwire crops H and W only/);
+    // the channels (x[:, 1:2]), and the channels with H at once: a ChannelSlice, then a Cropping2D
+    await expectLikeOrt(crop([1], [2], [1]), { x: [1, 2, 5, 6] });
+    expect(importOnnx(buildModel(crop([1], [2], [1]))).graph.nodes.find((n) => n.id === 'crop')).toMatchObject({ op: 'ChannelSlice', attrs: { start: 1, end: 2 } });
+    await expectLikeOrt(crop([0, 1], [1, 4], [1, 2]), { x: [1, 2, 5, 6] });
     expect(() => importOnnx(buildModel({ ...crop([0], [4], [2]), nodes: [pool, node('Slice', ['p', 'starts', 'ends', 'axes', 'steps'], ['y'], {}, 'crop')], initializers: [ints('starts', [0]), ints('ends', [4]), ints('axes', [2]), ints('steps', [2])] })))
-      .toThrow(/steps \[2\]: deepwire slices an image with step 1 only/);
+      .toThrow(/steps \[2\]: deepwire slices with step 1 only/);
+  });
+
+  it('imports Split (x.chunk, torch.split) of an image\'s channels or H as ChannelSlices and Cropping2Ds, and of a vector\'s last axis', async () => {
+    const halves = { nodes: [node('Split', ['x', 'sizes'], ['a', 'b'], { axis: 1 }, 'chunk'), node('Add', ['a', 'b'], ['y'])], inputs: [image('x', [2, 4, 3, 5])], outputs: [valueInfo('y')], opset: 13, initializers: [ints('sizes', [2, 2])] };
+    await expectLikeOrt(halves, { x: [2, 4, 3, 5] });
+    expect(importOnnx(buildModel(halves)).graph.nodes.filter((n) => n.op === 'ChannelSlice').map((n) => n.attrs)).toEqual([{ start: 0, end: 2 }, { start: 2, end: 4 }]);
+    // no sizes: equal parts; along H; both outputs are model outputs
+    await expectLikeOrt({ nodes: [node('Split', ['x'], ['a', 'b', 'c'], { axis: -2 })], inputs: [image('x', [1, 2, 6, 5])], outputs: [valueInfo('a'), valueInfo('b'), valueInfo('c')], opset: 13 }, { x: [1, 2, 6, 5] });
+    await expectLikeOrt({ nodes: [node('Split', ['x', 'sizes'], ['a', 'b'], { axis: 1 })], inputs: [valueInfo('x', [3, 7])], outputs: [valueInfo('a'), valueInfo('b')], opset: 13, initializers: [ints('sizes', [3, 4])] }, { x: [3, 7] });
+    expect(() => importOnnx(buildModel({ nodes: [node('Split', ['x', 'sizes'], ['a', 'b'], { axis: 1 }, 'chunk')], inputs: [image('x', [1, 4, 3, 5])], outputs: [valueInfo('a'), valueInfo('b')], opset: 13, initializers: [ints('sizes', [1, 2])] })))
+      .toThrow(/Split node 'chunk': its sizes \[1,2\] do not split axis 1 of 1×4×3×5 into 2 parts/);
   });
 
   it('maps Clip, Max, Min, Sub and Div by constants onto Rescaling and ReLU', async () => {

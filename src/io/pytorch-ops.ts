@@ -226,6 +226,8 @@ export const PYTORCH_OPS: Record<string, TorchEmitter> = {
     const f = n.helper('channel_shuffle');
     return isImage(x.shape) ? `${f}(${x.name}, ${n.attrs.groups})` : `${f}(${x.name}.movedim(-1, 1), ${n.attrs.groups}).movedim(1, -1)`;
   },
+  // An image's channels are axis 1 (N×C×H×W); any other tensor's its last axis.
+  ChannelSlice: (n) => `${n.inputs[0].name}[${isImage(n.inputs[0].shape) ? ':, ' : '..., '}${n.attrs.start}:${n.attrs.end}]`,
 
   Dropout: (n) => `${n.layer(`nn.Dropout(p=${py(n.attrs.rate)})`)}(${n.inputs[0].name})`,
 

@@ -32,6 +32,7 @@ import { ZeroPadding2D } from './zero-padding2d.ts';
 import { Cropping2D } from './cropping2d.ts';
 import { Pad2D } from './pad2d.ts';
 import { ChannelShuffle } from './channel-shuffle.ts';
+import { ChannelSlice } from './channel-slice.ts';
 import { Flatten } from './flatten.ts';
 import { Reshape } from './reshape.ts';
 import { Dropout } from './dropout.ts';
@@ -46,7 +47,7 @@ export const OPS: readonly OpDef[] = [
   BatchNormalization, Normalization, Rescaling,
   Activation, ReLU, LeakyReLU, Softmax,
   Add, Subtract, Multiply, Divide, Average, Maximum, Minimum, Concatenate, Dot,
-  ZeroPadding2D, Pad2D, Cropping2D, Flatten, Reshape, ChannelShuffle, Dropout,
+  ZeroPadding2D, Pad2D, Cropping2D, Flatten, Reshape, ChannelShuffle, ChannelSlice, Dropout,
   RandomFlip, RandomTranslation, RandomCrop,
 ];
 

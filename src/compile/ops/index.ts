@@ -5,6 +5,7 @@
 import type { OpLowering } from '../context.ts';
 import { lowerActivation, lowerAffine } from './affine.ts';
 import { lowerChannelShuffle } from './channel-shuffle.ts';
+import { lowerChannelSlice } from './channel-slice.ts';
 import { lowerConcatenate } from './concatenate.ts';
 import { lowerDot } from './dot.ts';
 import { lowerMerge } from './merge.ts';
@@ -40,6 +41,7 @@ export const LOWERINGS: Readonly<Record<string, OpLowering>> = {
   Cropping2D: lowerCropping2D,
   Pad2D: lowerPad2D,
   ChannelShuffle: lowerChannelShuffle,
+  ChannelSlice: lowerChannelSlice,
   Dropout: lowerIdentity,
   RandomFlip: lowerIdentity,
   RandomTranslation: lowerIdentity,

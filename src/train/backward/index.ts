@@ -10,7 +10,7 @@ import { mergeBackward } from './merge.ts';
 import { batchNormalizationBackward, dropoutBackward, normalizationBackward, rescalingBackward } from './normalization.ts';
 import { globalPool2dBackward, pool2dBackward } from './pool.ts';
 import { separableConv2dBackward } from './separable.ts';
-import { channelShuffleBackward, concatenateBackward, cropping2dBackward, pad2dBackward, reshapeBackward, zeroPadding2dBackward } from './routing.ts';
+import { channelShuffleBackward, channelSliceBackward, concatenateBackward, cropping2dBackward, pad2dBackward, reshapeBackward, zeroPadding2dBackward } from './routing.ts';
 
 export const BACKWARD: Readonly<Record<string, BackwardLowering>> = {
   Conv2D: convBackward,
@@ -41,6 +41,7 @@ export const BACKWARD: Readonly<Record<string, BackwardLowering>> = {
   Cropping2D: cropping2dBackward,
   Pad2D: pad2dBackward,
   ChannelShuffle: channelShuffleBackward,
+  ChannelSlice: channelSliceBackward,
   BatchNormalization: batchNormalizationBackward,
   Dropout: dropoutBackward,
   Normalization: normalizationBackward,

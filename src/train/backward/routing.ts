@@ -3,12 +3,13 @@
 // Flatten and Reshape (dy as the input's shape), ZeroPadding2D (dy's inner window) and Cropping2D
 // (dy into the kept window of a zeroed dx). Pad2D sums the cells each input cell was copied to
 // (pad2d-backward.wgsl); ChannelShuffle's gradient is the inverse shuffle (the forward's kernel with
-// C/g groups).
+// C/g groups); ChannelSlice's is dy into its channels of a zeroed dx.
 import type { NodeReport } from '../../graph/analyze.ts';
 import { attrsOf } from '../../compile/context.ts';
 import type { View } from '../../compile/plan.ts';
 import type { ConcatenateAttrs } from '../../ops/concatenate.ts';
 import type { ChannelShuffleAttrs } from '../../ops/channel-shuffle.ts';
+import type { ChannelSliceAttrs } from '../../ops/channel-slice.ts';
 import type { Cropping2DAttrs } from '../../ops/cropping2d.ts';
 import { PAD_MODES, type Pad2DAttrs } from '../../ops/pad2d.ts';
 import { OpError } from '../../ops/op.ts';
@@ -142,4 +143,22 @@ export function channelShuffleBackward(r: NodeReport, b: BackwardContext): void 
     workgroups: groupsOf(elements(dy)),
   });
   if (to.accumulate) copyGradient(r, b, { src: flat(out), out: flat(to.view), accumulate: true });
+}
+
+export function channelSliceBackward(r: NodeReport, b: BackwardContext): void {
+  if (!b.needsGrad(r.inputs[0])) return;
+  const { start } = attrsOf<ChannelSliceAttrs>(r);
+  const to = b.gradIn(r.inputs[0]);
+  const dy = b.gradOut(r.id);
+  const [N, H, W, K] = nhwc(dy), C = nhwc(to.view)[3];
+  // The channels left out get no gradient: a fresh dx is zeroed first, then dy added at `start`.
+  b.lowering.step({
+    node: r.id, kernel: 'gradientCopy', overrides: { ACCUMULATE: true }, ...(to.accumulate ? {} : { clear: to.view }),
+    bindings: { src: offsetView(dy), channelScale: { kind: 'none' }, out: offsetView(to.view) },
+    params: {
+      N, RH: H, RW: W, RC: K, srcH: H, srcW: W, srcC: K, srcY: 0, srcX: 0, srcOffsetC: dy.offset,
+      outH: H, outW: W, outC: C, outY: 0, outX: 0, outOffsetC: start + to.view.offset, scale: 1,
+    },
+    workgroups: groupsOf(N * H * W * K),
+  });
 }
