@@ -1,7 +1,6 @@
-// Real architectures through ONNX import: torchvision's GoogLeNet, ResNet-50, ResNeXt-50 32×4d,
-// DenseNet-121, MobileNetV2 and InceptionV3 (random weights) imported, run on WebGPU, and compared with
-// ONNX Runtime (onnxruntime-web, wasm) and with PyTorch's own output. Not part of `npm test`: the models
-// are 14–102 MB and take minutes on SwiftShader.
+// Real architectures through ONNX import: torchvision's classifiers (MODELS below; random weights)
+// imported, run on WebGPU, and compared with ONNX Runtime (onnxruntime-web, wasm) and with PyTorch's own
+// output. Not part of `npm test`: the models are 5–531 MB and take minutes on SwiftShader.
 //   /usr/bin/python3 scripts/export-torchvision.py          # writes out/torchvision/*.onnx (+ .input.pb, .output.pb)
 //   node --import ./bin/register.mjs bench/onnx-models.ts [--dir out/torchvision] [MODEL ...]
 import { existsSync, readFileSync } from 'node:fs';

@@ -9,7 +9,7 @@ written as NAME.onnx with NAME.input.pb and NAME.output.pb (ONNX TensorProto): a
 PyTorch's own output for it. BatchNorm statistics and affine parameters are randomised too, so that
 folding them is tested. --fixtures writes the small models the unit tests use (GoogLeNet's
 blocks at reduced width, a net of the less common ops, ShuffleNet's and squeeze-excite's reductions
-and channel shuffles, and a 1-D conv net), each well under 200 KB; name some to write only those.
+and channel shuffles, a 1-D conv net, and ShuffleNetV2's units with their channel split), each well under 200 KB; name some to write only those.
 """
 import argparse
 import os
@@ -21,6 +21,7 @@ import torch.nn.functional as F
 import torchvision
 from onnx import numpy_helper
 from torchvision.models.googlenet import BasicConv2d, Inception
+from torchvision.models.shufflenetv2 import InvertedResidual
 
 MODELS = {
     # name: (constructor, input size)
@@ -135,6 +136,20 @@ class TinyShuffle(nn.Module):
         return self.fc(self.bn1d(v))
 
 
+class TinyShuffleNetV2(nn.Module):
+    """torchvision's own ShuffleNetV2 units at a tenth of the width: a strided unit (two branches, a
+    depthwise conv in each) and a unit that splits its channels with x.chunk(2, dim=1)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 3, stride=2, padding=1, bias=False), nn.BatchNorm2d(8), nn.ReLU())
+        self.units = nn.Sequential(InvertedResidual(8, 16, 2), InvertedResidual(16, 16, 1))
+        self.fc = nn.Linear(16, 10)
+
+    def forward(self, x):
+        return self.fc(self.units(self.stem(x)).mean((2, 3)))
+
+
 class TinyConv1d(nn.Module):
     """1-D data (N×C×L): BatchNorm1d on the input and after a ReLU (not folded into a conv by the
     export), a strided dilated Conv1d, MaxPool1d, a mean over L."""
@@ -158,6 +173,7 @@ FIXTURES = {
     'tiny-mixed': (TinyMixed, (1, 3, 16, 16), 2),
     'tiny-shuffle': (TinyShuffle, (1, 3, 16, 16), 3),
     'tiny-conv1d': (TinyConv1d, (1, 4, 20), 4),
+    'tiny-shufflenet-v2': (TinyShuffleNetV2, (1, 3, 16, 16), 5),
 }
 
 

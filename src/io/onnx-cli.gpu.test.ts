@@ -29,6 +29,8 @@ describe.skipIf(!gpu)('deepwire run model.onnx --backend webgpu (the default)', 
     ['tiny ShuffleNet-style net', 'tiny-shuffle'],
     // Conv1d with strides and dilation, BatchNorm1d of N×C×L, MaxPool1d, a mean over L
     ['tiny 1-D net', 'tiny-conv1d'],
+    // torchvision's ShuffleNetV2 units: x.chunk(2, dim=1), depthwise convs, channel shuffles
+    ['tiny ShuffleNetV2', 'tiny-shufflenet-v2'],
   ])('runs the PyTorch-exported %s like PyTorch', async (_what, name) => {
     const stem = `src/io/fixtures/${name}`;
     const { code, written } = await runCli(['run', `${stem}.onnx`, '--input', `${stem}.input.pb`]);

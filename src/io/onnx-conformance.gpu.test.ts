@@ -55,7 +55,7 @@ describe.skipIf(!hasTestData)('ONNX backend node tests of the imported ops', () 
 });
 
 describe.skipIf(!gpu)('PyTorch exports on WebGPU (src/io/fixtures)', () => {
-  it.each(['tiny-googlenet', 'tiny-mixed', 'tiny-shuffle', 'tiny-conv1d'])('%s matches PyTorch\'s output', async (name) => {
+  it.each(['tiny-googlenet', 'tiny-mixed', 'tiny-shuffle', 'tiny-conv1d', 'tiny-shufflenet-v2'])('%s matches PyTorch\'s output', async (name) => {
     const engine = await Engine.create(async () => gpu);
     const stem = `src/io/fixtures/${name}`;
     const x = readTensor(decodeTensorProto(readFileSync(`${stem}.input.pb`)));

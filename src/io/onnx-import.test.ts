@@ -446,7 +446,7 @@ describe('importOnnx: what PyTorch writes beyond Keras\' layers', () => {
 });
 
 describe('importOnnx: PyTorch exports (src/io/fixtures, from scripts/export-torchvision.py --fixtures)', () => {
-  it.each([['tiny-googlenet', 10], ['tiny-mixed', 10], ['tiny-shuffle', 10], ['tiny-conv1d', 5]])('%s matches PyTorch\'s output and ONNX Runtime\'s', async (name, classes) => {
+  it.each([['tiny-googlenet', 10], ['tiny-mixed', 10], ['tiny-shuffle', 10], ['tiny-conv1d', 5], ['tiny-shufflenet-v2', 10]])('%s matches PyTorch\'s output and ONNX Runtime\'s', async (name, classes) => {
     const stem = `src/io/fixtures/${name}`;
     const bytes = readFileSync(`${stem}.onnx`);
     const x = readTensor(decodeTensorProto(readFileSync(`${stem}.input.pb`)));
@@ -465,6 +465,12 @@ describe('importOnnx: PyTorch exports (src/io/fixtures, from scripts/export-torc
     expect(graph.nodes.filter((n) => n.op === 'ChannelShuffle').map((n) => n.attrs)).toEqual([{ groups: 2 }, { groups: 4 }]);
     expect(graph.nodes.find((n) => n.id === '/down/Conv')?.attrs).toMatchObject({ strides: [2, 2], dilation_rate: [2, 2], allow_strided_dilation: true });
     expect([count('GlobalAveragePool2D'), count('GlobalMaxPool2D'), count('BatchNormalization'), count('Transpose')]).toEqual([3, 1, 1, 0]);
+  });
+
+  it('tiny-shufflenet-v2: torchvision\'s units, x.chunk(2, dim=1) as two ChannelSlices', () => {
+    const { graph } = importOnnx(readFileSync('src/io/fixtures/tiny-shufflenet-v2.onnx'));
+    expect(graph.nodes.filter((n) => n.op === 'ChannelSlice').map((n) => n.attrs)).toEqual([{ start: 0, end: 8 }, { start: 8, end: 16 }]);
+    expect(graph.nodes.filter((n) => n.op === 'ChannelShuffle')).toHaveLength(2);
   });
 
   it('tiny-googlenet keeps GoogLeNet\'s ceil-mode max pools and its ONNX node names', () => {
