@@ -1,5 +1,5 @@
-// Keras' `model.losses`: the penalties of regularized weights (bias weights in their own bucket) and of
-// regularized activations (a node's output penalty over the batch, divided by the batch size).
+// Keras' `model.losses`: the penalties of regularized trainable weights (bias weights in their own
+// bucket) and of regularized activations (a node's output penalty over the batch, divided by the batch size).
 import type { NodeReport } from '../graph/analyze.ts';
 import { formatNumber } from '../format.ts';
 import type { Tensor } from '../tensor.ts';
@@ -20,13 +20,16 @@ export interface NodeLosses {
   activity: number | null;
 }
 
+/** The weights whose penalties count: Keras 3 takes them from trainable_weights, none of a frozen layer's. */
+const penalized = (node: NodeReport) => (node.attrs.trainable === false ? [] : node.weights.filter((w) => w.trainable && w.regularizer));
+
 export function isRegularized(node: NodeReport): boolean {
-  return node.weights.some((w) => w.regularizer) || !!node.attrs.activity_regularizer;
+  return penalized(node).length > 0 || !!node.attrs.activity_regularizer;
 }
 
 export function nodeLosses(node: NodeReport, weights: Record<string, Tensor> | undefined, output: Tensor | null | undefined): NodeLosses {
   const losses: NodeLosses = { kernel: 0, bias: 0, activity: 0 };
-  for (const spec of node.weights) {
+  for (const spec of penalized(node)) {
     const w = weights?.[spec.name];
     if (spec.regularizer && w) losses[spec.name === 'bias' ? 'bias' : 'kernel'] += regularizationPenalty(spec.regularizer, w.data);
   }

@@ -52,6 +52,16 @@ describe('runReference', () => {
     expect(run.losses.activity).toBe(0);
   });
 
+  it("leaves a frozen layer's weight penalties out, as Keras 3's model.losses (its trainable_weights), and keeps its activity penalty", () => {
+    const report = graph([
+      { id: 'x', op: 'Input', attrs: { shape: [5] } },
+      { id: 'dense', op: 'Dense', inputs: ['x'], attrs: { units: 5, kernel_initializer: 'ones', kernel_regularizer: { l1: 0.01 }, activity_regularizer: { l2: 0.01 }, trainable: false } },
+    ]);
+    const run = runReference(report, { x: filled([5, 5], 2) });
+    expect(run.losses.kernel).toBe(0);
+    expect(run.losses.total).toBeCloseTo(5, 10);
+  });
+
   it("reads a node's weights under its own reference key when it names one", () => {
     const report = convGraph({ use_bias: false }, { kernel: 'imported/conv_1/kernel:0' });
     const store: WeightStore = new Map([['imported/conv_1/kernel:0', tensor([2, 2, 1, 1], [1, 2, 3, 4])]]);

@@ -240,13 +240,15 @@ async function predictWith(
 }
 
 /**
- * Keras' model.evaluate: the data loss plus model.losses — the weight penalties and each activity
- * regularizer's penalty on its node's output per sample (Keras: per batch, divided by the batch size;
- * with equal batches the same mean) — and the accuracy, over every sample.
+ * Keras' model.evaluate: the data loss plus model.losses of the nodes the output reads — the weight
+ * penalties and each activity regularizer's penalty on its node's output per sample (Keras: per
+ * batch, divided by the batch size; with equal batches the same mean) — and the accuracy, over every
+ * sample.
  */
 export async function evaluate(engine: Engine, report: GraphReport, weights: Weights, data: Dataset, compile: CompileConfig, batch: number, what = 'data'): Promise<Evaluation> {
   data = fitDataToModel(report, data, compile.loss, what);
-  const regularized = report.nodes.filter((r) => activityOf(r));
+  const plan = planTraining(report);
+  const regularized = plan.nodes.filter((r) => activityOf(r));
   let activitySum = 0;
   const y = await predictWith(engine, report, weights, data.x, batch, regularized.map((r) => r.id), (tensors, count) => {
     for (const r of regularized) {
@@ -255,6 +257,6 @@ export async function evaluate(engine: Engine, report: GraphReport, weights: Wei
     }
   });
   const labels = compile.loss.name === 'sparse_categorical_crossentropy' ? data.y.data : data.y;
-  const penalties = weightPenalty(planTraining(report), weights) + activitySum / data.x.shape[0];
+  const penalties = weightPenalty(plan, weights) + activitySum / data.x.shape[0];
   return { loss: dataLoss(compile.loss, y, labels).value + penalties, accuracy: accuracyOf(compile.loss, y, labels) };
 }

@@ -243,6 +243,20 @@ describe.skipIf(!engine)('GPU training step = reference trainer, step by step', 
     await compare({ ...model, graph: frozen }, OPTIMIZERS[2].config);
   });
 
+  it('model.losses as Keras 3 takes them: a frozen layer\'s activity regularizer with nothing learning before it counts; a branch the output does not read adds nothing', async () => {
+    // Found by the random classifiers (src/train/random-graphs.gpu.test.ts): the GPU left the frozen layer's activity penalty out and counted the branch's penalties.
+    await compare({
+      name: 'penalties', loss: 'categorical_crossentropy', batch: 2,
+      graph: graph([
+        { id: 'x', op: 'Input', attrs: { shape: [4, 4, 2] } },
+        { id: 'frozen', op: 'Conv2D', inputs: ['x'], attrs: { filters: 3, kernel_size: 3, activation: 'relu', bias_initializer: bias, trainable: false, kernel_regularizer: 'l2', activity_regularizer: { l1: 0.01, l2: 0.02 } } },
+        { id: 'flat', op: 'Flatten', inputs: ['frozen'] },
+        { id: 'out', op: 'Dense', inputs: ['flat'], attrs: { units: 3, activation: 'softmax', bias_initializer: bias } },
+        { id: 'aside', op: 'Dense', inputs: ['flat'], attrs: { units: 2, bias_initializer: bias, kernel_regularizer: { l2: 0.5 }, activity_regularizer: { l2: 0.5 } } },
+      ], 'out'),
+    }, OPTIMIZERS[0].config);
+  });
+
   it('tensors living in a channel Concatenate\'s buffer: activity regularizers on its members, an activation, a Dropout and a merge reading one', async () => {
     await compare({
       name: 'concat members', loss: 'categorical_crossentropy', batch: 2,

@@ -21,6 +21,7 @@ import { Lowering, type LowerOptions } from '../compile/lower.ts';
 import { separableDepthwiseId } from '../compile/ops/conv.ts';
 import { pixelView, type Binding, type Plan, type View } from '../compile/plan.ts';
 import { OpError } from '../ops/op.ts';
+import { ancestorsOf } from '../runtime/reference.ts';
 import { sizeOf, stridesOf, type Tensor } from '../tensor.ts';
 import type { Regularizer } from '../weights/specs.ts';
 import { trainingAugmentation } from './backward/augment.ts';
@@ -153,14 +154,17 @@ export function lowerTraining(report: GraphReport, weights: Weights, options: Tr
   const labelShape = sparse ? [batch, ...outShape.slice(0, -1)] : [batch, ...outShape];
   const labels = lowering.contiguous(LABELS, labelShape.slice(1));
   inputs.set(LABELS, labels);
-  // Keras' model.losses: the trainable weights' penalties, and each activity regularizer's on its
-  // layer's output (after its activation: the split-off Activation node's), divided by the batch.
+  // Keras' model.losses, over the layers the output depends on: the trainable weights' penalties, and
+  // each activity regularizer's on its layer's output (after its activation: the split-off Activation
+  // node's), divided by the batch — a frozen layer's too, whether or not anything before it learns.
   const penalties: { node: string; name: string; regularizer: Regularizer }[] = [];
   const activity = new Map<string, Regularizer>();
+  const inModel = ancestorsOf(graph, [output]);
   for (const id of graph.order) {
     const r = node(id);
+    if (!inModel.has(id)) continue;
     const a = r.attrs.activity_regularizer as Regularizer | null | undefined;
-    if (a && (a.l1 || a.l2) && requiresGrad.has(id)) activity.set(graph.byId.has(activationId(id)) ? activationId(id) : id, a);
+    if (a && (a.l1 || a.l2)) activity.set(graph.byId.has(activationId(id)) ? activationId(id) : id, a);
     if (!learns(r)) continue;
     for (const w of r.weights) if (w.trainable && w.regularizer && (w.regularizer.l1 || w.regularizer.l2)) penalties.push({ node: id, name: w.name, regularizer: w.regularizer });
   }
