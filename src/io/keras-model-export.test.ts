@@ -147,6 +147,26 @@ describe('exportKerasModel: TF.js opens it and computes what deepwire computes',
   });
 });
 
+describe('what training reads survives the round trip (fit --save, then fit or evaluate the saved model)', () => {
+  it('trainable: false and the kernel, bias, activity, depthwise and gamma regularizers', async () => {
+    const g = graph([
+      { id: 'x', op: 'Input', attrs: { shape: [6, 6, 2] } },
+      { id: 'conv', op: 'Conv2D', inputs: ['x'], attrs: { filters: 3, kernel_size: 3, trainable: false, kernel_regularizer: { l1: 0.01 }, bias_regularizer: { l2: 0.5 }, activity_regularizer: { l1: 0.02, l2: 0.03 } } },
+      { id: 'bn', op: 'BatchNormalization', inputs: ['conv'], attrs: { trainable: false, gamma_regularizer: { l2: 0.1 } } },
+      { id: 'dw', op: 'DepthwiseConv2D', inputs: ['bn'], attrs: { kernel_size: 3, depthwise_regularizer: { l2: 0.2 } } },
+      { id: 'flat', op: 'Flatten', inputs: ['dw'] },
+      { id: 'dense', op: 'Dense', inputs: ['flat'], attrs: { units: 2, kernel_regularizer: { l2: 0.01 } } },
+    ], ['dense']);
+    const files = exportKerasModel(g);
+    const back = await importTfjsLayers(files.modelJson, async () => files.shard);
+    const a = analyzeGraph(g), b = analyzeGraph(back.graph);
+    expect(b.problems).toEqual([]);
+    const training = (n: (typeof a.nodes)[number]) => [n.name, n.attrs.trainable, n.weights.map((w) => [w.name, w.regularizer]), n.attrs.activity_regularizer ?? null];
+    expect(b.nodes.map(training)).toEqual(a.nodes.map(training));
+    expect(b.totals).toEqual(a.totals);
+  });
+});
+
 describe('the augmentation layers in model.json (TF.js Layers has none: our importer reads them back)', () => {
   it('RandomFlip, RandomTranslation and RandomCrop keep their Keras names and arguments', async () => {
     const g = graph([

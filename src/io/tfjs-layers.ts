@@ -3,6 +3,7 @@
 // store, Keras layer names kept. Reference: tfjs-layers/src/models.ts (loadLayersModel), keras/src/models/functional.py.
 import { analyzeGraph } from '../graph/analyze.ts';
 import { GRAPH_FORMAT, GRAPH_VERSION, type Attrs, type GraphFile, type GraphNode } from '../graph/types.ts';
+import { findOp } from '../ops/index.ts';
 import { OpError } from '../ops/op.ts';
 import type { WeightStore } from '../runtime/reference.ts';
 import { loadWeights, planWeights, type ShardReader } from './tfjs-weights.ts';
@@ -268,9 +269,16 @@ function convertLayer(layer: KerasLayer): { op: string; attrs: Attrs } {
   if (config.data_format === 'channels_first')
     fail(`layer '${name}' (${className}) is channels_first`, 'deepwire runs channels_last (NHWC) models: save the model with data_format="channels_last"');
   try {
-    return convert(config);
+    return training(convert(config), config);
   } catch (e) {
     if (e instanceof OpError) throw new OpError(`layer '${name}' (${className}): ${e.message}`, e.hint);
     throw e;
   }
+}
+
+/** What a layer keeps for training: its regularizers (Keras' { class_name, config } as given) and trainable: false. */
+function training({ op, attrs }: { op: string; attrs: Attrs }, config: Record<string, any>): { op: string; attrs: Attrs } {
+  for (const [key, spec] of Object.entries(findOp(op)?.attrs ?? {})) if (spec.kind === 'regularizer' && config[key] != null) attrs[key] = config[key];
+  if (config.trainable === false) attrs.trainable = false;
+  return { op, attrs };
 }
