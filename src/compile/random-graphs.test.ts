@@ -24,11 +24,11 @@ const PATHS: Partial<LowerOptions>[] = [
 const COMPILE: CompileConfig = { optimizer: OPTIMIZER_DEFAULTS.sgd, loss: lossConfig('sparse_categorical_crossentropy'), metrics: ['accuracy'] };
 
 /** Lowers for inference; returns the self-reading step's node, or null. Throws what lowering throws. */
-function inferencePlanClash(graph: GraphFile, options: Partial<LowerOptions>, keepEvery = 0): string | null {
+function inferencePlanClash(graph: GraphFile, options: Partial<LowerOptions>, keepEvery = 0, batch = 2): string | null {
   const report = analyzeGraph(graph);
   expect(report.problems).toEqual([]);
   const keep = keepEvery ? [...report.outputs, ...report.order.filter((_, i) => i % keepEvery === 1)] : report.outputs;
-  return stepReadingWhatItWrites(lowerGraph(report, materializeWeights(report, 0), { batch: 2, keep, ...options }))?.node ?? null;
+  return stepReadingWhatItWrites(lowerGraph(report, materializeWeights(report, 0), { batch, keep, ...options }))?.node ?? null;
 }
 
 function trainingPlanClash(graph: GraphFile, kernels: Partial<LowerOptions>): string | null {
@@ -64,6 +64,16 @@ describe('random graphs, lowered without a device', () => {
     expect(counts.planned).toBeGreaterThan(550);
   });
 
+  it('200 graphs with two Inputs for inference, at batch 1 and 2', () => {
+    const counts = { planned: 0, refused: 0 };
+    for (let seed = 1; seed <= 200; seed++) {
+      const graph = randomGraph(seededRandom(seed), { size: 6 + (seed % 13), inputs: 2 });
+      expectPlanOrRefusal(() => inferencePlanClash(graph, PATHS[seed % PATHS.length], seed % 3, 1 + (seed % 2)), `seed ${seed}`, counts);
+    }
+    console.log(`random graphs with two Inputs: ${counts.planned} planned, ${counts.refused} refused`);
+    expect(counts.planned).toBeGreaterThan(180);
+  });
+
   it('300 classifiers for training, each on one conv path', () => {
     const counts = { planned: 0, refused: 0 };
     for (let seed = 1; seed <= 300; seed++) {
@@ -72,6 +82,16 @@ describe('random graphs, lowered without a device', () => {
     }
     console.log(`random classifiers for training: ${counts.planned} planned, ${counts.refused} refused`);
     expect(counts.planned).toBeGreaterThan(250);
+  });
+
+  it('150 classifiers with frozen layers and regularizers for training', () => {
+    const counts = { planned: 0, refused: 0 };
+    for (let seed = 1; seed <= 150; seed++) {
+      const graph = randomGraph(seededRandom(seed), { size: 6 + (seed % 13), classes: 3, frozen: 0.3, regularizers: 0.3 });
+      expectPlanOrRefusal(() => trainingPlanClash(graph, PATHS[seed % PATHS.length]), `seed ${seed}`, counts);
+    }
+    console.log(`random classifiers with frozen layers for training: ${counts.planned} planned, ${counts.refused} refused`);
+    expect(counts.planned).toBeGreaterThan(120);
   });
 });
 

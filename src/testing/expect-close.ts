@@ -1,9 +1,11 @@
-// |got − want| ≤ atol + rtol·|want|; NaN fails; the message lists the first five mismatches.
+// |got − want| ≤ atol (+ a per-element atol) + rtol·|want|; NaN fails; the message lists the first five mismatches.
 import { expect } from 'vitest';
 
 export interface Tolerance {
   atol?: number;
   rtol?: number;
+  /** Per element, added to atol (a training step's reach where float noise decides it). */
+  atolEach?: ArrayLike<number>;
 }
 
 /** STYLE.md's tolerances by kind of op. */
@@ -23,13 +25,13 @@ export function scaledToPeak(want: ArrayLike<number>, { atol = 1e-5, rtol = 1e-4
   return { atol: atol * Math.max(1, peak), rtol };
 }
 
-export function mismatches(got: ArrayLike<number>, want: ArrayLike<number>, { atol = 1e-5, rtol = 1e-4 }: Tolerance = {}): string[] {
+export function mismatches(got: ArrayLike<number>, want: ArrayLike<number>, { atol = 1e-5, rtol = 1e-4, atolEach }: Tolerance = {}): string[] {
   if (got.length !== want.length) return [`length ${got.length}, want ${want.length}`];
   const out: string[] = [];
   let count = 0;
   for (let i = 0; i < want.length; i++) {
     const g = got[i], w = want[i];
-    const ok = g === w || Math.abs(g - w) <= atol + rtol * Math.abs(w);
+    const ok = g === w || Math.abs(g - w) <= atol + (atolEach?.[i] ?? 0) + rtol * Math.abs(w);
     if (!ok) {
       count++;
       if (out.length < 5) out.push(`[${i}] got ${g}, want ${w} (diff ${Math.abs(g - w).toExponential(2)})`);

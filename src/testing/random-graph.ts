@@ -4,9 +4,12 @@
 // orders, branches that share inputs, tensors read twice. Every node is proposed with random
 // attributes and kept only if the analyser accepts it (shape inference stays the ops' own), so the
 // generator never duplicates an op's rules. Deterministic for a seed; small shapes (SwiftShader).
+// Options add a second Input (its branches merged), frozen layers and regularizers; left out, they draw
+// nothing, so a seed without them gives the graph it always gave.
 import { analyzeGraph } from '../graph/analyze.ts';
 import type { GraphFile, GraphNode } from '../graph/types.ts';
 import { ACTIVATIONS } from '../ops/activations.ts';
+import { findOp } from '../ops/index.ts';
 import { RANDOM_BIAS, STATISTICS } from './train-graphs.ts';
 
 export interface RandomGraphOptions {
@@ -18,7 +21,19 @@ export interface RandomGraphOptions {
   exclude?: readonly string[];
   /** End in GlobalAveragePool2D or Flatten, then Dense(classes, softmax): a classifier to train. */
   classes?: number;
+  /**
+   * 2: a second Input 'x1' (the same shape as 'x', the same H and W, another image size, or a vector),
+   * placed among the first half of the nodes; where no node reads both Inputs' branches, the sinks are
+   * pooled or flattened and concatenated, so they merge. Default 1.
+   */
+  inputs?: 1 | 2;
+  /** The chance that a node other than the Inputs and the classifier has `trainable: false`. */
+  frozen?: number;
+  /** The chance that each regularizer attr of a node (kernel, bias, activity, gamma, …) is set. */
+  regularizers?: number;
 }
+
+const REGULARIZERS = [{ l2: 0.01 }, { l1: 0.01 }, { l1: 0.005, l2: 0.02 }, 'l2', 'l1_l2'];
 
 // Every activation of the registry is continuous (a kink is fine; a jump would let a float32 value a
 // hair across it differ from the float64 reference by the jump): softmax is the one that mixes channels.
@@ -37,6 +52,12 @@ export function randomGraph(rand: () => number, options: RandomGraphOptions): Gr
   const nodes: GraphNode[] = [{ id: 'x', op: 'Input', attrs: { shape: [int(4, 9), int(4, 9), int(1, 6)] } }];
   const shapes = new Map<string, Shape>([['x', nodes[0].attrs!.shape as number[]]]);
   const readers = new Map<string, number>();
+  let second: { at: number; shape: number[] } | null = null;
+  if (options.inputs === 2) {
+    const [H, W, C] = shapes.get('x')!;
+    const shape = pick([[H, W, C], [H, W, int(1, 6)], [int(3, 9), int(3, 9), int(1, 6)], [int(2, 16)]]);
+    second = { at: int(1, Math.max(1, Math.floor(options.size / 2))), shape };
+  }
 
   const divisorsOf = (n: number) => Array.from({ length: n }, (_, i) => i + 1).filter((d) => n % d === 0);
   // Recent nodes are likelier sources, so graphs grow deep as well as wide.
@@ -156,6 +177,11 @@ export function randomGraph(rand: () => number, options: RandomGraphOptions): Gr
     return shape && shape.reduce((a, b) => a * b, 1) <= maxElements ? shape : null;
   };
   for (let tries = 0; nodes.length <= options.size && tries < options.size * 20; tries++) {
+    if (second && nodes.length >= second.at) {
+      nodes.push({ id: 'x1', op: 'Input', attrs: { shape: second.shape } });
+      shapes.set('x1', second.shape);
+      second = null;
+    }
     const candidate = propose(`n${nodes.length}`);
     const shape = candidate && accepts(candidate);
     if (!candidate || !shape) continue;
@@ -164,20 +190,48 @@ export function randomGraph(rand: () => number, options: RandomGraphOptions): Gr
     for (const i of candidate.inputs ?? []) readers.set(i, (readers.get(i) ?? 0) + 1);
   }
 
-  let outputs = nodes.filter((n) => n.op !== 'Input' && !readers.has(n.id)).map((n) => n.id);
+  const sinks = () => nodes.filter((n) => !readers.has(n.id) && (n.op !== 'Input' || options.inputs === 2)).map((n) => n.id);
+  if (options.inputs === 2 && !options.classes && !readsBoth(nodes)) {
+    const vectors = sinks().map((o, i) => (shapes.get(o)!.length === 1 ? o : flattened(o, i)));
+    nodes.push({ id: 'merge', op: 'Concatenate', inputs: vectors });
+    for (const v of vectors) readers.set(v, 1);
+  }
+  let outputs = sinks();
   if (options.classes) {
     // One loss: the sinks are summed into one vector (pooled or flattened), then the classifier.
-    const vectors = outputs.map((o, i) => {
-      const s = shapes.get(o)!;
-      if (s.length === 1) return o;
-      nodes.push({ id: `pool${i}`, op: chance(0.5) ? 'GlobalAveragePool2D' : 'Flatten', inputs: [o] });
-      return `pool${i}`;
-    });
+    const vectors = outputs.map((o, i) => (shapes.get(o)!.length === 1 ? o : flattened(o, i)));
     const features = vectors.length > 1 ? 'features' : vectors[0] ?? 'x';
     if (vectors.length > 1) nodes.push({ id: 'features', op: 'Concatenate', inputs: vectors });
     if (features === 'x') nodes.push({ id: 'flat', op: 'Flatten', inputs: ['x'] });
     nodes.push({ id: 'classes', op: 'Dense', inputs: [features === 'x' ? 'flat' : features], attrs: { units: options.classes, activation: 'softmax', bias_initializer: RANDOM_BIAS } });
     outputs = ['classes'];
   } else if (!outputs.length) outputs = ['x'];
+  for (const node of nodes) {
+    if (node.op === 'Input') continue;
+    if (options.frozen && node.id !== 'classes' && chance(options.frozen)) node.attrs = { ...node.attrs, trainable: false };
+    if (!options.regularizers) continue;
+    for (const [key, spec] of Object.entries(findOp(node.op)!.attrs))
+      if (spec.kind === 'regularizer' && chance(options.regularizers)) node.attrs = { ...node.attrs, [key]: pick(REGULARIZERS) };
+  }
   return { format: 'deepwire-graph', version: 1, nodes, outputs };
+
+  /** The i-th sink as a vector: GlobalAveragePool2D or Flatten of it. */
+  function flattened(id: string, i: number): string {
+    nodes.push({ id: `pool${i}`, op: chance(0.5) ? 'GlobalAveragePool2D' : 'Flatten', inputs: [id] });
+    readers.set(id, 1);
+    return `pool${i}`;
+  }
+}
+
+/** Whether some node depends on both Inputs. */
+function readsBoth(nodes: readonly GraphNode[]): boolean {
+  const reach = new Map<string, Set<string>>();
+  for (const n of nodes) if (n.op === 'Input') reach.set(n.id, new Set([n.id]));
+  for (const n of nodes) {
+    if (n.op === 'Input') continue;
+    const from = new Set((n.inputs ?? []).flatMap((i) => [...(reach.get(i) ?? [])]));
+    if (from.size > 1) return true;
+    reach.set(n.id, from);
+  }
+  return false;
 }
