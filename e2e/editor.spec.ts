@@ -194,6 +194,25 @@ test('an Add of mismatched shapes connects and shows its error on the node', asy
   await expect(findNode(page, 'add').getByTestId('error')).toContainText('28×28×64 vs 28×28×128');
 });
 
+test('a "Cannot run" message stays while the graph has that problem and goes once a rewire mends it', async ({ page }) => {
+  await openEditor(page);
+  await dropOp(page, 'Add', 20, 20);
+  await wire(page, 'inception_3a_1x1', 'add', 0);
+  await wire(page, 'inception_3a_3x3', 'add', 1);
+  await page.getByTestId('run-button').click();
+  const message = page.getByTestId('message');
+  await expect(message).toContainText('Cannot run: add: Add needs equal shapes: 28×28×64 vs 28×28×128');
+  // Another edit leaves the problem: the message is still true and stays.
+  await selectNode(page, 'inception_3a_pool_proj');
+  await setParam(page, 'filters', '64');
+  await expect(totalParams(page)).toHaveText('169,872');
+  await expect(message).toContainText('Cannot run: add: Add needs equal shapes');
+  // The rewire that mends it (the pool branch, 64 channels now, in place of the 3×3's 128): the message goes with the problem.
+  await wire(page, 'inception_3a_pool_proj', 'add', 1);
+  await expect(findNode(page, 'add').getByTestId('error')).toHaveCount(0);
+  await expect(message).toBeHidden();
+});
+
 test('the graph survives a reload', async ({ page }) => {
   await openEditor(page);
   await selectNode(page, 'inception_3a_pool_proj');
@@ -322,6 +341,28 @@ test('quick add on right-click and double-click: readable, inside the canvas, En
   await page.mouse.dblclick(box.x + 300, box.y + 40);
   await expect(menu).toBeVisible();
   expect(await zoom()).toBe(before);
+});
+
+test('a long graph\'s minimap is a strip in the canvas\'s bottom-right corner, also over the short canvas the maps leave', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await openEditor(page);
+  // 80 layers in a row, as InceptionV3's 312 are drawn: the minimap used to be a 180 px square with the row
+  // as a line across its middle, half as tall as the canvas once the maps open below it.
+  const chain: GraphFile = {
+    format: 'deepwire-graph', version: 1, outputs: ['d80'],
+    nodes: [{ id: 'd0', op: 'Input', attrs: { shape: [8] } }, ...Array.from({ length: 80 }, (_, i) => ({ id: `d${i + 1}`, op: 'Dense', inputs: [`d${i}`], attrs: { units: 8 } }))],
+  };
+  await loadGraph(page, chain);
+  await page.getByTestId('cmd-maps').click();
+  await expect(page.getByTestId('activation-viewer')).toBeVisible();
+  await expect.poll(async () => (await page.getByTestId('minimap').boundingBox())?.height).toBeLessThan(100);
+  const box = (await canvas(page).boundingBox())!;
+  const minimap = (await page.getByTestId('minimap').boundingBox())!;
+  expect(minimap.height).toBeLessThanOrEqual(box.height / 4);
+  expect(minimap.width).toBeGreaterThan(2 * minimap.height);
+  expect(box.x + box.width - (minimap.x + minimap.width)).toBeLessThanOrEqual(40);
+  expect(box.y + box.height - (minimap.y + minimap.height)).toBeLessThanOrEqual(40);
+  expect(minimap.y).toBeGreaterThan(box.y + box.height / 2);
 });
 
 test('clicked-in nodes and inserted blocks land clear of the others, in view; a basic block fits its input', async ({ page }) => {

@@ -172,3 +172,20 @@ test('a Dense unit: clicking its row of the top-k lists its largest inputs × we
   await expect(panel(page)).toContainText('activation softmax (over the 10 values here');
   expect(errors).toEqual([]);
 });
+
+test('at 1600×1000, maps docked below the canvas: explaining a value leaves the channel grid a row of tiles', async ({ page }) => {
+  await openEditor(page, '/');
+  await expect(page.getByTestId('input-source')).toContainText('chelsea.png', { timeout: 60_000 });
+  await clickRun(page, 1);
+  await view(page, 'conv1');
+  const grid = viewer(page).getByTestId('channel-grid');
+  await expect(grid.getByTestId('channel-tile').first()).toBeVisible();
+  await clickValue(page, 0, 50, 50);
+  await expect(panel(page).getByTestId('explain-total')).toBeVisible({ timeout: 30_000 });
+  // The tiles' row whole inside the grid, and the grid inside the viewer, above the panel.
+  const [gridBox, tileBox, viewerBox, panelBox] = await Promise.all([grid.boundingBox(), grid.getByTestId('channel-tile').first().boundingBox(), viewer(page).boundingBox(), panel(page).boundingBox()]);
+  expect(gridBox!.height).toBeGreaterThanOrEqual(tileBox!.height);
+  expect(tileBox!.y).toBeGreaterThanOrEqual(gridBox!.y);
+  expect(tileBox!.y + tileBox!.height).toBeLessThanOrEqual(Math.min(gridBox!.y + gridBox!.height, panelBox!.y) + 1);
+  expect(panelBox!.y + panelBox!.height).toBeLessThanOrEqual(viewerBox!.y + viewerBox!.height + 1);
+});

@@ -187,6 +187,10 @@ test('inputs that go wrong say so; .npy, letterbox, paste and drop feed the Inpu
   };
   await page.getByTestId('image-input').setInputFiles({ name: 'small.npy', mimeType: 'application/octet-stream', buffer: npy([1, 5, 5, 3]) });
   await expect(page.getByTestId('input-error')).toContainText('the .npy holds 1×5×5×3; no Input is 1×5×5×3 (one sample) or 5×5×3 (a batch of 1)');
+  // The photo stays the input in use: Run goes on with it, and the message stays.
+  await expect(page.getByTestId('input-error')).toContainText('The photo stays the input.');
+  await expect(source).toContainText('rocket.jpg (640×427)');
+  await expect(page.getByTestId('input-preview')).toBeVisible();
   await page.getByTestId('image-input').setInputFiles({ name: 'zeros.npy', mimeType: 'application/octet-stream', buffer: npy([1, 224, 224, 3]) });
   await expect(source).toContainText('zeros.npy (1×224×224×3)');
   // One sample without the batch axis, as numpy saves an image: fed as a batch of 1.
@@ -524,4 +528,42 @@ test("a classifier's output is named by the graph's classes (a trained model's, 
   const top = [...values.keys()].sort((a, b) => values[b] - values[a]);
   expect(await viewer(page).getByTestId('top-k-class').allTextContents()).toEqual(top.map((i) => classNames[i]));
   await expect(viewer(page).getByText("4 outputs: named as the graph's classes")).toBeVisible();
+});
+
+test('the histogram shows once counted, while the global colour range still waits on the other nodes (a 2 048-value vector)', async ({ page }) => {
+  await openEditor(page);
+  // A viewer of its own, fed stand-in sources: a 2 048-value vector (global average pooling's output) that
+  // answers at once, and the run's other nodes, whose statistics (the global range's) never come.
+  await page.evaluate(() => {
+    const C = 2048, never = new Promise<never>(() => undefined);
+    const values = Float32Array.from({ length: C }, (_, c) => (c % 64) / 8);
+    const stats = {
+      pixels: 1, min: Float64Array.from(values), max: Float64Array.from(values), mean: Float64Array.from(values), std: new Float64Array(C),
+      zeros: Uint32Array.from(values, (v) => Number(v === 0)), nans: new Uint32Array(C), infs: new Uint32Array(C),
+    };
+    const vector = (label: string, slow = false) => {
+      const s = {
+        label, shape: [1, C], batch: 1, index: 0, height: 1, width: 1, channels: C,
+        image: async () => s, stats: async () => (slow ? never : stats), values: async () => ({ shape: [1, C], data: values }),
+        histogram: async (_: ArrayLike<number>, o?: { bins?: number; perChannel?: boolean }) => (slow ? never : new Uint32Array((o?.bins ?? 256) * (o?.perChannel ? C : 1)).fill(1)),
+        tiles: () => never, channelMean: () => never, difference: () => never, snapshot: () => never, npy: () => never, release: () => undefined,
+      };
+      return s;
+    };
+    const viewer = Object.assign(document.createElement('dw-activation-viewer'), { id: 'lone-viewer', source: vector('dense') });
+    viewer.style.cssText = 'position: fixed; inset: 0; z-index: 100; height: 600px';
+    document.body.append(viewer);
+    (window as unknown as { showVector: () => void }).showVector = () => {
+      viewer.globalSources = [vector('slow', true)];
+      viewer.source = vector('avg_pool');
+    };
+  });
+  const lone = page.locator('#lone-viewer');
+  await expect(lone.getByTestId('histogram')).toBeVisible();
+  await lone.getByTestId('scope').selectOption('global');
+  await page.evaluate(() => (window as unknown as { showVector: () => void }).showVector());
+  await expect(lone.getByTestId('bar-chart')).toBeVisible();
+  await expect.poll(() => lone.locator('dw-histogram').evaluate((h) => (h as unknown as { counts: Uint32Array | null }).counts?.length ?? 0)).toBe(64);
+  // Drawn: bars on the canvas.
+  expect(await lone.getByTestId('histogram').evaluate((c: HTMLCanvasElement) => c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.some((v) => v > 0))).toBe(true);
 });

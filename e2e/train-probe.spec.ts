@@ -55,3 +55,23 @@ test('the viewer shows the probe after each epoch, the slider steps back, kernel
   await slide(page, 'Home', 'ArrowRight');
   await expect(viewerTitle(page)).toHaveText('conv2d · probe, after epoch 1');
 });
+
+test('Stop pressed as the last batch ends stops nothing: the run is done, and no snapshot says stopped', async ({ page }) => {
+  await openEditor(page, '/?example=fashion-cnn');
+  await selectNode(page, 'conv2d');
+  await page.getByTestId('train-button').click();
+  // Stop clicked the moment the progress shows the last batch, before training takes its next turn.
+  await page.locator('dw-train-panel').evaluate((panel) => {
+    const watch = new MutationObserver(() => {
+      if (!panel.shadowRoot!.querySelector('[data-testid="train-progress-text"]')?.textContent?.startsWith('Epoch 2/2 · batch 3/3')) return;
+      watch.disconnect();
+      panel.shadowRoot!.querySelector<HTMLButtonElement>('[data-testid="train-stop"]')!.click();
+    });
+    watch.observe(panel.shadowRoot!, { subtree: true, childList: true, characterData: true });
+  });
+  await page.evaluate(() => window.deepwire.fit({ epochs: 2, stepsPerEpoch: 3, learningRate: 0.01 }));
+  await expect(page.getByTestId('train-status')).toHaveText('done');
+  await expect(page.getByTestId('train-result')).toContainText('Trained 2 epochs (6 steps)');
+  await expect(page.getByTestId('probe-label')).toHaveText('after epoch 2 (3/3)');
+  await expect(viewerTitle(page)).toHaveText('conv2d · probe, after epoch 2');
+});

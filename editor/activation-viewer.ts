@@ -57,6 +57,8 @@ export interface ActivationSource {
 const SCOPES: Record<Scope, string> = { channel: 'per channel', node: 'per node', global: 'global (all nodes)', fixed: 'fixed range' };
 const CLIPS: [number, string][] = [[0, 'no clipping'], [0.005, '0.5–99.5 %'], [0.01, '1–99 %'], [0.02, '2–98 %'], [0.05, '5–95 %']];
 const COLORMAP_NAMES: ColormapName[] = ['viridis', 'magma', 'gray', 'diverging'];
+/** A row of the channel grid beyond its tiles: the label and the gaps (channel-grid.ts). */
+const TILE_ROW_EXTRA = 24;
 
 
 function download(name: string, blob: Blob): void {
@@ -101,6 +103,10 @@ export class ActivationViewer extends LitElement {
     .summary canvas { max-width: 100%; max-height: 100%; image-rendering: auto; }
     /* Docked under the maps: the grid, the zoom and the controls stay in reach while a value is explained. */
     dw-explain-panel.explain { flex: 0 1 60%; min-height: 140px; margin: 0 -10px -8px; border-top: 2px solid var(--dw-accent); }
+    /* A value explained in a short viewer (docked below the canvas, 338 px at 1600×1000): the histogram and
+       "where it looks" give way, the maps keep a row of tiles and the panel (it scrolls) takes the rest. */
+    :host([compact]) dw-histogram, :host([compact]) slot[name='where'] { display: none; }
+    :host([compact]) dw-explain-panel.explain { flex: 1 1 0; min-height: 0; }
   `;
 
   @property({ attribute: false }) source: ActivationSource | null = null;
@@ -124,6 +130,20 @@ export class ActivationViewer extends LitElement {
   /** The class of each value of this node's vector (a classifier's output), or null. */
   @property({ attribute: false }) classNames: readonly string[] | null = null;
   private explanation = new ExplainController(this);
+  /** Under this height the viewer cannot hold its controls, a row of tiles and the explain panel at once. */
+  private static readonly SHORT_PX = 520;
+  @state() private short = false;
+  private resizes = new ResizeObserver(() => (this.short = this.clientHeight < ActivationViewer.SHORT_PX));
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.resizes.observe(this);
+  }
+
+  override disconnectedCallback(): void {
+    this.resizes.disconnect();
+    super.disconnectedCallback();
+  }
 
   @state() private mode: 'channels' | 'summary' | 'compare' = 'channels';
   @state() private colormap: ColormapName = 'viridis';
@@ -164,6 +184,7 @@ export class ActivationViewer extends LitElement {
     if (changed.has('compareSource')) void this.loadCompare();
     if (changed.has('globalSources')) this.globalOnce = null;
     if (changed.has('globalSources') && this.scope === 'global' && this.shown) void this.refreshRanges();
+    this.toggleAttribute('compact', this.explanation.open && this.short);
   }
 
   private pinnedNode = '';
@@ -200,7 +221,8 @@ export class ActivationViewer extends LitElement {
       this.summary = summarize(stats);
       this.values = values;
       if (this.selected >= source.channels) this.selected = 0;
-      await this.refreshRanges();
+      // The histogram shows once counted: the colour ranges may wait on every node of the run (the global scope).
+      await Promise.all([this.countValues(source, this.summary), this.refreshRanges()]);
       if (this.mode === 'summary') await this.drawSummary();
       if (this.mode === 'compare') await this.loadCompare();
     } catch (e) {
@@ -228,20 +250,22 @@ export class ActivationViewer extends LitElement {
     return this.globalOnce.scope;
   }
 
-  private async refreshRanges(): Promise<void> {
-    const { shown: source, stats, summary } = this;
-    if (!source || !stats || !summary) return;
+  /** The histogram of the values shown: 64 bins over their min…max. */
+  private async countValues(source: ActivationSource, summary: StatsSummary): Promise<void> {
     const lo = Number.isFinite(summary.min) ? summary.min : 0, hi = Number.isFinite(summary.max) ? summary.max : 1;
+    const histogram = await source.histogram([lo, hi], { bins: 64 });
+    if (source === this.shown) this.histogram = histogram;
+  }
+
+  private async refreshRanges(): Promise<void> {
+    const { shown: source, stats } = this;
+    if (!source || !stats) return;
     const global = this.scope === 'global' ? await this.globalScopeFor(source.index) : null;
-    const [histogram, ranges] = await Promise.all([
-      source.histogram([lo, hi], { bins: 64 }),
-      channelRanges(stats, (ranges, options) => source.histogram(ranges, options), {
-        scope: this.scope, clip: this.clip, symmetric: this.colormap === 'diverging', fixed: this.fixed,
-        global: global?.range ?? this.globalRange, globalHistogram: global?.histogram,
-      }),
-    ]);
+    const ranges = await channelRanges(stats, (ranges, options) => source.histogram(ranges, options), {
+      scope: this.scope, clip: this.clip, symmetric: this.colormap === 'diverging', fixed: this.fixed,
+      global: global?.range ?? this.globalRange, globalHistogram: global?.histogram,
+    });
     if (source !== this.shown) return;
-    this.histogram = histogram;
     this.ranges = ranges;
     await this.updateComplete;
     await this.drawZoom();
@@ -332,7 +356,7 @@ export class ActivationViewer extends LitElement {
     return html`
       <div class="hover" data-testid="hover-value" data-channel=${this.hoverData?.channel ?? ''} data-x=${this.hoverData?.x ?? ''}
         data-y=${this.hoverData?.y ?? ''} data-value=${this.hoverData ? String(this.hoverData.value) : ''}>${this.hoverText || `${s.channels} channels of ${s.height}×${s.width} · hover a map for its values, click one to zoom${this.explainer ? ' and explain' : ''}`}</div>
-      <div class="main">
+      <div class="main" style=${this.explanation.open ? `min-height: ${this.tileSize + TILE_ROW_EXTRA}px` : ''}>
         <dw-channel-grid data-testid="channel-grid" .source=${s} .ranges=${this.ranges} .colormap=${this.colormap} .tileSize=${this.tileSize} .selected=${c}
           @tile-hover=${(e: CustomEvent<{ channel: number; x: number; y: number }>) => this.showValue(e.detail.channel, e.detail.x, e.detail.y)}
           @tile-select=${(e: CustomEvent<{ channel: number; x: number; y: number }>) => this.selectAndExplain(e.detail.channel, e.detail.x, e.detail.y)}></dw-channel-grid>

@@ -136,13 +136,13 @@ export class AppShell extends LitElement {
   `;
 
   private doc = new DocumentController(this, {
-    say: (kind, text) => this.say(kind, text),
+    say: (kind, text, holds) => this.say(kind, text, holds),
     shown: () => this.runs.graphShown(),
     loaded: () => void this.updateComplete.then(() => this.canvas.fitReadable()),
   });
   @state() private selected: string[] = [];
   @state() private theme: 'light' | 'dark' = 'light';
-  @state() private message: { kind: 'info' | 'error'; text: string } | null = null;
+  @state() private message: { kind: 'info' | 'error'; text: string; holds?: () => boolean } | null = null;
   @state() private blockForm: (BlockForm & { position?: Position }) | null = null;
   @state() private shortcutsOpen = false;
   @state() private outline = false;
@@ -172,7 +172,7 @@ export class AppShell extends LitElement {
     report: () => this.doc.report,
     feeds: () => this.input.feeds(),
     selected: () => this.selected,
-    say: (kind, text) => this.say(kind, text),
+    say: (kind, text, holds) => this.say(kind, text, holds),
     where: (node) => this.doc.where(node),
   });
   /** Strips of channel maps under the nodes and the photo at its Input (canvas-maps.ts). */
@@ -258,6 +258,8 @@ export class AppShell extends LitElement {
   }
 
   protected override willUpdate(): void {
+    // A message about the graph or the input goes once it no longer holds (the graph mended, a run that worked).
+    if (this.message?.holds && !this.message.holds()) this.message = null;
     // Where the maps are (panel-layout.ts plans the grid; the styles draw the viewer's border by its dock).
     this.toggleAttribute('maps', this.runs.mapsOpen);
     const dock = this.layout.plan?.dock;
@@ -322,7 +324,7 @@ export class AppShell extends LitElement {
           .compute=${this.computeWhere} .activation=${this.activationOf}></dw-where-it-looks></dw-activation-viewer>` : null}
       <dw-panel class="side-panel" panel="side" label="Input & inspector" edge="right" .collapsed=${!prefs.side} shortcut=${keysOf('toggle-side')} @panel-toggle=${this.onPanelToggle}>
       <div class="side">
-        <dw-input-panel .feed=${this.input.feeds().info} .preview=${this.input.feeds().preview} .outline=${this.runs.mapsOpen ? this.fieldHover : null} .notes=${this.input.notes} .error=${this.input.error || this.input.feeds().error}
+        <dw-input-panel .feed=${this.input.feeds().info} .preview=${this.input.feeds().preview} .outline=${this.runs.mapsOpen ? this.fieldHover : null} .notes=${this.input.notes} .error=${this.input.error || this.input.feeds().error || this.input.feeds().refused}
           .resize=${this.input.choice.resize} .preprocess=${this.input.choice.preprocess} .samples=${SAMPLES}
           @image-file=${(e: CustomEvent<{ file: File }>) => void this.input.loadFile(e.detail.file)}
           @image-sample=${(e: CustomEvent<{ url: string; name: string }>) => void this.input.loadSample(e.detail.url, e.detail.name)}
@@ -366,9 +368,6 @@ export class AppShell extends LitElement {
     await this.updateComplete;
   }
 
-  /** An error stays until dismissed or replaced; an info message for 4 s on screen, counted from the frame
-   *  that draws it, not from when it was said: drawing what it announces (an opened model) can hold the page
-   *  for seconds first, and those seconds used to come out of the 4. */
   /** Export ▸ PyTorch / Keras script: the files the CLI's export writes, downloaded; a graph with problems is refused with the first. */
   private async exportGraph(kind: 'export-pytorch' | 'export-keras'): Promise<void> {
     await weightsReady();
@@ -399,8 +398,11 @@ export class AppShell extends LitElement {
     }
   }
 
-  private say(kind: 'info' | 'error', text: string): void {
-    const message = { kind, text };
+  /** An error stays until dismissed or replaced, or until `holds` says it is no longer true; an info message
+   *  for 4 s on screen, counted from the frame that draws it, not from when it was said: drawing what it
+   *  announces (an opened model) can hold the page for seconds first, and those seconds used to come out of the 4. */
+  private say(kind: 'info' | 'error', text: string, holds?: () => boolean): void {
+    const message = { kind, text, holds };
     this.message = message;
     clearTimeout(this.messageTimer);
     if (kind !== 'info') return;

@@ -14,7 +14,8 @@ import { adoptWeights, GONE_MESSAGE, markMissingWeights, weightsKept, weightsRea
 const EXAMPLES = import.meta.glob<{ default: unknown }>('../examples/*.json');
 
 export interface DocumentHooks {
-  say(kind: 'info' | 'error', text: string): void;
+  /** An info message, or an error; `holds` says whether an error is still true (it goes once it is not). */
+  say(kind: 'info' | 'error', text: string, holds?: () => boolean): void;
   /** A graph is shown (an edit, undo, a load): what depends on it catches up. */
   shown(): void;
   /** A whole graph was loaded: the view fits it, once drawn. */
@@ -121,7 +122,8 @@ export class DocumentController implements ReactiveController {
   private async weightsRestored(): Promise<void> {
     await weightsReady();
     const gone = this.remarkWeights();
-    if (gone) this.hooks.say('error', `The imported weights of ${gone} node${gone === 1 ? '' : 's'} are gone from this browser's storage: open the model file again.`);
+    if (gone) this.hooks.say('error', `The imported weights of ${gone} node${gone === 1 ? '' : 's'} are gone from this browser's storage: open the model file again.`,
+      () => this.analysis.problems.some((p) => p.message === GONE_MESSAGE));
   }
 
   async openFile(file: File): Promise<void> {
@@ -139,7 +141,8 @@ export class DocumentController implements ReactiveController {
     const problems = this.analysis.problems;
     if (!problems.length) return this.hooks.say('info', `Opened ${file.name}${weights ? ` with its weights (${weights.size} tensors)` : ''}.`);
     const p = problems[0];
-    this.hooks.say('error', `Opened ${file.name} with ${problems.length} problem${problems.length > 1 ? 's' : ''}, shown on the nodes (first: ${this.where(p.node)}${p.message}). Undo (Ctrl+Z) returns to your previous graph.`);
+    this.hooks.say('error', `Opened ${file.name} with ${problems.length} problem${problems.length > 1 ? 's' : ''}, shown on the nodes (first: ${this.where(p.node)}${p.message}). Undo (Ctrl+Z) returns to your previous graph.`,
+      () => this.analysis.problems.length > 0);
   }
 
   async share(): Promise<void> {

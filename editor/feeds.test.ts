@@ -15,7 +15,7 @@ const report = (...nodes: GraphNode[]) => analyzeGraph({ ...emptyGraph(), nodes,
 
 let version = 0;
 function choice(over: Partial<InputChoice> = {}): InputChoice {
-  return { picture: null, npy: null, label: 'test', resize: 'stretch', preprocess: 'unit', version: ++version, ...over };
+  return { picture: null, label: 'test', npy: null, npyLabel: 'test.npy', resize: 'stretch', preprocess: 'unit', version: ++version, ...over };
 }
 
 /** A w×h photo, every channel of every pixel `value` (0–255). */
@@ -46,7 +46,7 @@ describe('what each Input is fed', () => {
   it('feeds a .npy to the first Input of its shape, the batch to every other Input', () => {
     const npy: Tensor = { shape: [2, 4], data: Float32Array.from({ length: 8 }, (_, i) => i) };
     const r = report(input('img', [2, 2, 3]), input('a', [4]), input('b', [4]));
-    const feeds = buildFeeds(r, choice({ npy, label: 'x.npy' }), 0);
+    const feeds = buildFeeds(r, choice({ npy, npyLabel: 'x.npy' }), 0);
     expect(feeds.tensors.a).toBe(npy);
     expect(feeds.info).toEqual({ target: 'a · 4', kind: 'npy', label: 'x.npy' });
     // with a .npy given, a photo-shaped Input is not fed the photo but random values, batch 2
@@ -56,7 +56,7 @@ describe('what each Input is fed', () => {
 
   it('feeds a .npy of exactly an Input\'s shape as one sample (batch 1), as `deepwire run --input` does', () => {
     const npy: Tensor = { shape: [28, 28, 1], data: new Float32Array(28 * 28) };
-    const feeds = buildFeeds(report(input('img', [28, 28, 1])), choice({ npy, label: 'fashion-boot.npy' }), 0);
+    const feeds = buildFeeds(report(input('img', [28, 28, 1])), choice({ npy, npyLabel: 'fashion-boot.npy' }), 0);
     expect(feeds.error).toBe('');
     expect(feeds.tensors.img.shape).toEqual([1, 28, 28, 1]);
     expect(feeds.tensors.img.data).toBe(npy.data);
@@ -68,6 +68,20 @@ describe('what each Input is fed', () => {
     const feeds = buildFeeds(report(input('a', [4]), input('img', [2, 2, 3])), choice({ npy }), 0);
     expect(feeds.error).toBe('the .npy holds 1×7; no Input is 1×7 (one sample) or 7 (a batch of 1): a: 4, img: 2×2×3');
     expect(feeds.tensors.a.shape).toEqual([1, 4]);
+  });
+
+  it('keeps feeding the photo while the .npy picked after it fits no Input, and says so; an Input of its shape takes it', () => {
+    const npy: Tensor = { shape: [5, 5, 3], data: new Float32Array(75) };
+    const c = choice({ picture: photo(4, 4, 255), label: 'cat.png (4×4)', npy, npyLabel: 'small.npy (5×5×3)' });
+    const feeds = buildFeeds(report(input('img', [2, 2, 3])), c, 0);
+    expect(feeds.error).toBe('');
+    expect(feeds.refused).toBe('small.npy (5×5×3): the .npy holds 5×5×3; no Input is 5×5×3 (one sample) or 5×3 (a batch of 5): img: 2×2×3. The photo stays the input.');
+    expect(feeds.info).toEqual({ target: 'img · 2×2×3', kind: 'photo', label: 'cat.png (4×4)' });
+    expect([...feeds.tensors.img.data]).toEqual(new Array(12).fill(1));
+    const taken = buildFeeds(report(input('img', [5, 5, 3])), c, 0);
+    expect(taken.refused).toBe('');
+    expect(taken.info).toEqual({ target: 'img · 5×5×3', kind: 'npy', label: 'small.npy (5×5×3)' });
+    expect(taken.tensors.img.data).toBe(npy.data);
   });
 
   it('says when no Input is shaped like a photo, and feeds random values from the seed', () => {

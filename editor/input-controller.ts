@@ -24,7 +24,7 @@ export interface InputHooks {
 }
 
 export class InputController implements ReactiveController {
-  private current: InputChoice = { picture: null, npy: null, label: '', resize: 'crop', preprocess: 'unit', version: 0 };
+  private current: InputChoice = { picture: null, label: '', npy: null, npyLabel: '', resize: 'crop', preprocess: 'unit', version: 0 };
   /** What decoding the input noticed (a big photo shrunk first), shown under it. */
   notes: string[] = [];
   error = '';
@@ -73,7 +73,7 @@ export class InputController implements ReactiveController {
 
   private usePicture(picture: Picture, label: string, notes: string[], request: number): void {
     if (request !== this.request) return;
-    this.choice = { ...this.current, picture, npy: null, label: `${label} (${picture.width}×${picture.height})`, version: this.current.version + 1 };
+    this.choice = { ...this.current, picture, npy: null, npyLabel: '', label: `${label} (${picture.width}×${picture.height})`, version: this.current.version + 1 };
     this.notes = notes;
     this.error = '';
   }
@@ -98,7 +98,8 @@ export class InputController implements ReactiveController {
       if (isNpy) {
         const t = readNpy(new Uint8Array(await file.arrayBuffer()));
         if (request !== this.request) return;
-        this.choice = { ...this.current, npy: t, picture: null, label: `${file.name} (${formatShape(t.shape)})`, version: this.current.version + 1 };
+        // The photo stays: it is fed again where no Input takes this .npy (feeds.ts says so).
+        this.choice = { ...this.current, npy: t, npyLabel: `${file.name} (${formatShape(t.shape)})`, version: this.current.version + 1 };
         this.notes = [];
         this.error = '';
         return;

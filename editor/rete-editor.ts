@@ -93,7 +93,9 @@ export function createEditor(container: HTMLElement, hooks: EditorHooks): Editor
       node: (ctx) => ({ emit }) => html`<dw-node .data=${ctx.payload} .emit=${emit} .pending=${hooks.pendingPort(ctx.payload.id)}></dw-node>`,
     },
   }));
-  render.addPreset(Presets.minimap.setup({ size: 180 }));
+  // Mutable: the minimap's height follows the graph's shape (shapeMinimap), read by the preset on every draw.
+  const minimapSize = { size: MINIMAP_PX };
+  render.addPreset(Presets.minimap.setup(minimapSize));
   render.addPreset(Presets.contextMenu.setup());
   connection.addPreset(ConnectionPresets.classic.setup());
   arrange.addPreset(ArrangePresets.classic.setup());
@@ -116,6 +118,10 @@ export function createEditor(container: HTMLElement, hooks: EditorHooks): Editor
     }
     return ctx;
   });
+  area.addPipe((ctx) => {
+    if (['nodecreated', 'nodetranslated', 'noderemoved', 'noderesized', 'resized'].includes(ctx.type)) shapeMinimap(editor, area, minimap, minimapSize);
+    return ctx;
+  });
   area.use(minimap);
   // A double-click on the background opens quick add, as a right-click does, rather than zooming in.
   area.addPipe((ctx) => (ctx.type === 'zoom' && ctx.data.source === 'dblclick' ? undefined : ctx));
@@ -131,6 +137,28 @@ export function createEditor(container: HTMLElement, hooks: EditorHooks): Editor
   area.use(arrange);
   AreaExtensions.simpleNodesOrder(area);
   return { editor, area, arrange, selectable };
+}
+
+/** The minimap's box at most this wide and tall (px). */
+const MINIMAP_PX = 180, MINIMAP_WIDE_PX = 240;
+
+/**
+ * The minimap's box in the graph's shape, up to 3:1, at most 240 × 180 px: a long graph (InceptionV3's 312
+ * layers in a row) is a strip in the canvas's corner, where a 180 px square drew it as a line across its
+ * middle, half the height of a canvas with the maps open below it.
+ */
+function shapeMinimap(editor: NodeEditor<Schemes>, area: AreaPlugin<Schemes, AreaExtra>, minimap: MinimapPlugin<Schemes>, props: { size: number }): void {
+  let left = Infinity, top = Infinity, right = -Infinity, bottom = -Infinity;
+  for (const [id, view] of area.nodeViews) {
+    const node = editor.getNode(id);
+    if (!node) continue;
+    left = Math.min(left, view.position.x);
+    top = Math.min(top, view.position.y);
+    right = Math.max(right, view.position.x + node.width);
+    bottom = Math.max(bottom, view.position.y + node.height);
+  }
+  minimap.ratio = right > left ? Math.min(3, Math.max(1, (right - left) / Math.max(1, bottom - top))) : 1;
+  props.size = Math.min(MINIMAP_PX, Math.round(MINIMAP_WIDE_PX / minimap.ratio));
 }
 
 /** The minimap's redraw, 150 ms after the last pan or zoom event and at least every half second during a long gesture. */

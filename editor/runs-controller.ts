@@ -23,7 +23,8 @@ export interface RunsHooks {
   report(): GraphReport;
   feeds(): Feeds;
   selected(): string[];
-  say(kind: 'info' | 'error', text: string): void;
+  /** An info message, or an error; `holds` says whether an error is still true (it goes once it is not). */
+  say(kind: 'info' | 'error', text: string, holds?: () => boolean): void;
   /** 'conv2_3x3: ', the node a message is about. */
   where(node?: string): string;
 }
@@ -51,6 +52,8 @@ export class RunsController implements ReactiveController {
   private inFlight: Promise<RunSummary> | null = null;
   /** The node a failed run stopped at (out of memory, say): its face says so until a run succeeds. */
   private runError: { node: string; text: string } | null = null;
+  /** Counts failed runs: the message of one holds until a run succeeds (which sets this to 0). */
+  private failures = 0;
   private nodeRanges = new Map<string, [number, number]>();
   private mosaicToken = 0;
 
@@ -127,12 +130,14 @@ export class RunsController implements ReactiveController {
     const report = this.hooks.report();
     if (!report.ok) {
       const p = report.problems[0];
-      this.hooks.say('error', `Cannot run: ${this.hooks.where(p.node)}${p.message}${p.hint ? ` — ${p.hint}` : ''}`);
+      // Said while the graph still has this problem: a rewire that mends it takes the message away.
+      const holds = () => this.hooks.report().problems.some((q) => q.node === p.node && q.message === p.message);
+      this.hooks.say('error', `Cannot run: ${this.hooks.where(p.node)}${p.message}${p.hint ? ` — ${p.hint}` : ''}`, holds);
       throw new Error(`the graph has problems: ${p.message}`);
     }
     const feeds = this.hooks.feeds();
     if (feeds.error) {
-      this.hooks.say('error', `Cannot run: ${feeds.error}`);
+      this.hooks.say('error', `Cannot run: ${feeds.error}`, () => this.hooks.feeds().error === feeds.error);
       throw new Error(feeds.error);
     }
     const abort = (this.abort = new AbortController());
@@ -151,6 +156,7 @@ export class RunsController implements ReactiveController {
       if (result.ran.length) this.losses = await this.regularization(result.run);
       this.summary = [this.describe(result), this.losses ? `losses ${formatLosses(this.losses.total)}` : ''].filter(Boolean).join(' · ');
       this.runError = null;
+      this.failures = 0;
       if (result.ran.length) this.globalSources = null;
       for (const id of [...result.ran, ...Object.keys(feeds.tensors)]) {
         this.mosaics.delete(id);
@@ -168,7 +174,8 @@ export class RunsController implements ReactiveController {
         this.runError = error.node && this.hooks.report().byId.has(error.node) ? { node: error.node, text: `${error.message}${error.hint ? ` — ${error.hint}` : ''}` } : null;
         if (e instanceof GpuRunError) this.forgetPictures(`The run failed on the GPU, so no maps are shown: ${error.message}`);
         this.refreshFaces();
-        this.hooks.say('error', `The run failed: ${this.hooks.where(error.node)}${error.message}${error.hint ? ` — ${error.hint}` : ''}`);
+        const failure = ++this.failures;
+        this.hooks.say('error', `The run failed: ${this.hooks.where(error.node)}${error.message}${error.hint ? ` — ${error.hint}` : ''}`, () => this.failures === failure);
       }
       throw e;
     } finally {

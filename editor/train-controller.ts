@@ -212,18 +212,21 @@ export class TrainController implements ReactiveController {
       const history = await fit(engine, report, trainer, train, compile, config, {
         // Awaited by fit: the page's turn after each batch, and where a pause holds.
         onBatch: (p) => (this.onBatch(p, options), this.between()),
-        onEpoch: (log) => (this.onEpoch(log), this.runs.epochEnded(log, this.stopRequested)),
+        // Stop pressed while an epoch's last batch ran stops nothing of it: that epoch's snapshot is no stopped one.
+        onEpoch: (log) => (this.onEpoch(log), this.runs.epochEnded(log, this.stopRequested && !this.ended(log.epoch))),
         shouldStop: () => this.stopRequested,
       });
       const steps = this.curves.batches.length;
+      // fit says stopped when Stop came during the very last batch; every epoch ran whole: the run is done.
+      const stopped = history.stopped && !(history.epochs.length === options.epochs && this.ended(options.epochs));
       const trained = await trainer.weights();
       this.setPhase(`evaluating on the ${options.validationSplit > 0 ? 'validation split' : 'test set'}…`);
-      const run = await this.runs.record(engine, report, trained, loaded, options, { label: this.runLabel, stopped: history.stopped });
+      const run = await this.runs.record(engine, report, trained, loaded, options, { label: this.runLabel, stopped });
       const applied = await this.applyWeights(trained, data.classNames, run);
       const last = history.epochs[history.epochs.length - 1];
-      this.status = history.stopped ? 'stopped' : 'done';
+      this.status = stopped ? 'stopped' : 'done';
       const capped = stepsPerEpochNote('steps_per_epoch', options.stepsPerEpoch, this.progress?.batches ?? 0, options.batchSize);
-      this.result = `${history.stopped ? `Stopped after ${steps} step${steps === 1 ? '' : 's'}` : `Trained ${history.epochs.length} epoch${history.epochs.length === 1 ? '' : 's'} (${steps} steps)`}: `
+      this.result = `${stopped ? `Stopped after ${steps} step${steps === 1 ? '' : 's'}` : `Trained ${history.epochs.length} epoch${history.epochs.length === 1 ? '' : 's'} (${steps} steps)`}: `
         + `loss ${last.loss.toFixed(4)}, accuracy ${last.accuracy.toFixed(4)}${last.valLoss !== undefined ? `, val_loss ${last.valLoss.toFixed(4)}, val_accuracy ${last.valAccuracy!.toFixed(4)}` : ''}. ${applied}`
         + (capped ? ` (${capped}.)` : '');
       if (this.progress) this.progress = { ...this.progress, phase: '', etaSeconds: null };
@@ -268,6 +271,12 @@ export class TrainController implements ReactiveController {
       phase: validating ? 'validating…' : `loss ${p.loss.toFixed(4)}, accuracy ${p.accuracy.toFixed(4)}`,
     };
     this.host.requestUpdate();
+  }
+
+  /** Whether the batches read back so far end epoch `epoch` (its last batch done). */
+  private ended(epoch: number): boolean {
+    const p = this.progress;
+    return !!p && p.epoch === epoch && p.batches > 0 && p.batch === p.batches;
   }
 
   private onEpoch(log: EpochLog): void {
