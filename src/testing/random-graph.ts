@@ -138,7 +138,14 @@ export function randomGraph(rand: () => number, options: RandomGraphOptions): Gr
         return node(pick(['GlobalAveragePool2D', 'GlobalMaxPool2D']), { keepdims: true });
       }
       case 15:
-        return chance(0.5) ? node('ChannelShuffle', { groups: pick(divisorsOf(C)) }) : node('Dropout', { rate: 0.5 });
+      {
+        if (chance(0.35)) return node('ChannelShuffle', { groups: pick(divisorsOf(C)) });
+        if (C > 1 && chance(0.5)) {
+          const start = int(0, C - 2);
+          return node('ChannelSlice', { start, end: int(start + 1, C) });
+        }
+        return node('Dropout', { rate: 0.5 });
+      }
       case 16:
         return node(pick(['GlobalAveragePool2D', 'GlobalMaxPool2D', 'Flatten']));
       case 17:
