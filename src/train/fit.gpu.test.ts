@@ -11,7 +11,8 @@ import { testGpu } from '../testing/gpu.ts';
 import { RANDOM_BIAS, STATISTICS, trainGraph } from '../testing/train-graphs.ts';
 import { uniforms } from '../weights/random.ts';
 import { lossConfig, optimizerConfig, type CompileConfig } from './config.ts';
-import { evaluate } from './fit.ts';
+import { evaluate, fit } from './fit.ts';
+import { GpuTrainer } from './gpu-trainer.ts';
 import { ReferenceTrainer } from './reference-trainer.ts';
 
 const gpu = await testGpu();
@@ -42,5 +43,28 @@ describe.skipIf(!engine)('fit.ts evaluate', () => {
     const got = await evaluate(engine!, report, weights, { x, y }, compile, 3);
     expect(got.loss).toBeCloseTo(want.loss, 4);
     expect(got.accuracy).toBe(want.accuracy);
+  });
+
+  it('Stop: mid-epoch it ends the run unvalidated; in an epoch\'s last batch that epoch is whole, and the run stopped only if epochs were left', async () => {
+    const report = analyzeGraph(GRAPH);
+    const compile: CompileConfig = { optimizer: optimizerConfig('sgd'), loss: lossConfig('sparse_categorical_crossentropy'), metrics: ['accuracy'] };
+    // 8 samples, 2 for validation: 6 to train in 2 batches of 3 per epoch
+    const x = randomInput([8, 6, 6, 2], 'x');
+    const y = tensor([8], Array.from(uniforms(8, 5, 'labels'), (u) => Math.floor(u * 3)));
+    const run = async (epochs: number, stopAtStep: number) => {
+      const trainer = GpuTrainer.create(engine!, report, materializeWeights(report, 3), { batch: 3, compile, seed: 1 });
+      let steps = 0;
+      try {
+        return await fit(engine!, report, trainer, { x, y }, compile, { batchSize: 3, epochs, validationSplit: 0.25, shuffle: false, seed: 1 }, {
+          shouldStop: () => ++steps === stopAtStep,
+        });
+      } finally {
+        trainer.destroy();
+      }
+    };
+    const summary = (h: Awaited<ReturnType<typeof run>>) => ({ stopped: h.stopped, epochs: h.epochs.map((e) => [e.samples, e.valLoss !== undefined]) });
+    expect(summary(await run(2, 1))).toEqual({ stopped: true, epochs: [[3, false]] });
+    expect(summary(await run(2, 2))).toEqual({ stopped: true, epochs: [[6, true]] });
+    expect(summary(await run(2, 4))).toEqual({ stopped: false, epochs: [[6, true], [6, true]] });
   });
 });

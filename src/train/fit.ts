@@ -166,6 +166,7 @@ export async function fit(engine: Engine, report: GraphReport, trainer: GpuTrain
   if (full === 0) throw new OpError(`${n} training samples make no batch of ${B}`, `use --batch-size ${Math.max(1, n)} or less, or more data`);
   const batches = Math.min(full, config.stepsPerEpoch ?? full);
   const history: History = { epochs: [], stopped: false };
+  let stopAfterEpoch = false;
   for (let epoch = 0; epoch < config.epochs; epoch++) {
     const started = performance.now();
     const order = config.shuffle ? shuffledOrder(n, config.seed, epoch) : sequentialOrder(n);
@@ -187,7 +188,10 @@ export async function fit(engine: Engine, report: GraphReport, trainer: GpuTrain
       const stop = !!callbacks.shouldStop?.();
       const due = k === batches - 1 || stop || trainer.unreadSteps >= Math.min(READ_AT_MOST_EVERY_STEPS, trainer.training.metricsLogSteps) || performance.now() - lastRead >= READ_EVERY_MS;
       if (due) await readBack();
-      if (stop) {
+      // Stop asked in an epoch's last batch: that epoch is whole (validated, logged) and the run ends
+      // after it — stopped only if epochs were left.
+      if (stop) stopAfterEpoch = true;
+      if (stop && k < batches - 1) {
         history.stopped = true;
         break;
       }
@@ -201,6 +205,7 @@ export async function fit(engine: Engine, report: GraphReport, trainer: GpuTrain
     log.seconds = (performance.now() - started) / 1000;
     history.epochs.push(log);
     await callbacks.onEpoch?.(log);
+    if (stopAfterEpoch && epoch < config.epochs - 1) history.stopped = true;
     if (history.stopped) break;
   }
   return history;
