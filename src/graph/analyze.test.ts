@@ -158,6 +158,9 @@ describe('analyzeGraph: nodes', () => {
     [{ use_bias: 'yes' }, 'Conv2D use_bias must be true or false, got "yes"'],
     [{ kernel_initializer: 'glorot' }, "Conv2D kernel_initializer unknown initializer 'glorot'"],
     [{ kernel_regularizer: { l2: -1 } }, 'Conv2D kernel_regularizer regularizer factors l1 and l2 must be non-negative numbers'],
+    // Never a penalty silently left out: a regularizer deepwire does not compute is refused by name.
+    [{ kernel_regularizer: { class_name: 'OrthogonalRegularizer', config: { factor: 0.01, mode: 'rows' } } }, 'Conv2D kernel_regularizer regularizer OrthogonalRegularizer is not one deepwire computes'],
+    [{ kernel_regularizer: { L2: 0.01 } }, `Conv2D kernel_regularizer regularizer {"L2":0.01} has 'L2': deepwire's regularizers take only l1 and l2`],
   ])('reports the bad attr %j', (attrs, message) => {
     const r = analyzeGraph(graph([input(), conv('c', ['x'], { filters: 8, ...attrs })]));
     expect(r.problems).toHaveLength(1);

@@ -67,7 +67,13 @@ export function parseRegularizer(v: unknown): Regularizer | null | string {
   }
   if (typeof v === 'object' && !Array.isArray(v)) {
     const o = v as Record<string, unknown>;
-    const c = (typeof o.class_name === 'string' && o.config && typeof o.config === 'object' ? o.config : o) as Record<string, unknown>;
+    // Keras' serialized form ({ class_name: 'L2', config: { l2: 0.01 } }) or the bare config.
+    const serialized = typeof o.class_name === 'string';
+    if (serialized && !['L1', 'L2', 'L1L2', 'l1', 'l2', 'l1_l2'].includes(o.class_name as string))
+      return `regularizer ${o.class_name} is not one deepwire computes: it has L1, L2 and L1L2 (a penalty left out would train another model)`;
+    const c = (serialized ? o.config ?? {} : o) as Record<string, unknown>;
+    const unknown = Object.keys(c).filter((k) => k !== 'l1' && k !== 'l2');
+    if (unknown.length) return `regularizer ${showValue(v)} has ${unknown.map((k) => `'${k}'`).join(', ')}: deepwire's regularizers take only l1 and l2`;
     const l1 = c.l1 ?? 0, l2 = c.l2 ?? 0;
     if (typeof l1 !== 'number' || typeof l2 !== 'number' || !(l1 >= 0) || !(l2 >= 0) || !Number.isFinite(l1) || !Number.isFinite(l2))
       return `regularizer factors l1 and l2 must be non-negative numbers, got ${showValue(v)}`;
