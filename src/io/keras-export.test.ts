@@ -123,6 +123,17 @@ describe('exportKeras', () => {
     expect(python1(script, 'lecture.py').error).toBe('');
   });
 
+  it('writes a frozen layer with trainable=False and counts its weights as non-trainable, as Keras\' summary does', () => {
+    const { script, params } = exportKeras(graph([
+      { id: 'x', op: 'Input', attrs: { shape: [5] } },
+      { id: 'backbone', op: 'Dense', inputs: ['x'], attrs: { units: 4, trainable: false } },
+      { id: 'head', op: 'Dense', inputs: ['backbone'], attrs: { units: 2 } },
+    ], ['head'], 'frozen'));
+    expect(script.split('\n')).toContain("dense = tf.keras.layers.Dense(units=4, trainable=False, name='dense')(input_1)");
+    expect(params).toEqual({ total: 24 + 10, trainable: 10, nonTrainable: 24 });
+    expect(python1(script, 'frozen.py').error).toBe('');
+  });
+
   it('handles every op of the registry, and Python reads back each layer under its name', () => {
     const nodes: GraphNode[] = [
       { id: 'x', op: 'Input', attrs: { shape: [12, 12, 4] } },

@@ -5,7 +5,6 @@ import { analyzeGraph, type GraphReport, type NodeReport } from '../graph/analyz
 import { resolveAttrs } from '../ops/attrs.ts';
 import { OpError, type AttrSpec } from '../ops/op.ts';
 import { ancestorsOf } from '../runtime/reference.ts';
-import { sizeOf } from '../tensor.ts';
 
 /** deepwire op → Keras layer class, where the names differ. */
 const KERAS_CLASS: Record<string, string> = {
@@ -104,8 +103,12 @@ export function kerasModel(graph: unknown): KerasModel {
     layers.push({ className: KERAS_CLASS[r.op] ?? r.op, name: r.name, inputs, args, node: r });
   }
 
+  // As analyzeGraph counts them and Keras' summary does: a frozen layer's weights are non-trainable.
   const params = { total: 0, trainable: 0, nonTrainable: 0 };
-  for (const r of nodes) for (const w of r.weights) params[w.trainable ? 'trainable' : 'nonTrainable'] += sizeOf(w.shape);
+  for (const r of nodes) {
+    params.trainable += r.params.trainable;
+    params.nonTrainable += r.params.nonTrainable;
+  }
   params.total = params.trainable + params.nonTrainable;
   return {
     report,
@@ -136,5 +139,7 @@ function kerasArguments(r: NodeReport): Map<string, KerasArgument> {
     if (FACTORS[r.op]?.includes(key) && Array.isArray(value) && value.length === 1) args.set(key, { value: value[0], kind: 'float' });
     else args.set(key, { value, kind: spec.kind });
   }
+  // Keras' layer.trainable, a keyword of every layer: a frozen node stays frozen in Keras.
+  if (r.attrs.trainable === false) args.set('trainable', { value: false, kind: 'bool' });
   return args;
 }
