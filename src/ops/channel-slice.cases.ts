@@ -1,5 +1,5 @@
 // ChannelSlice for the GPU sweep: ShuffleNetV2's two halves, an inner range, one channel, all of them
-// (the identity), rank 1 (a feature vector), batch 2. Exact: data movement.
+// (the identity), rank 1 (a feature vector), rank 4, batch 2. Exact: data movement.
 import type { OpCase } from '../testing/cases.ts';
 
 export const op = 'ChannelSlice';
@@ -11,4 +11,5 @@ export const cases: OpCase[] = [
   { name: 'one channel: the last of 3×3×5', inputs: [[3, 3, 5]], attrs: { start: 4, end: 5 } },
   { name: 'every channel: the identity', inputs: [[4, 3, 6]], attrs: { start: 0, end: 6 } },
   { name: 'rank 1: 300 of 630', inputs: [[630]], batch: 2, attrs: { start: 315, end: 615 } },
+  { name: 'rank 4 (2×2×2×4 after a Reshape), channels 1…2, batch 2', inputs: [[2, 2, 2, 4]], batch: 2, attrs: { start: 1, end: 3 } },
 ];

@@ -150,15 +150,16 @@ export function channelSliceBackward(r: NodeReport, b: BackwardContext): void {
   const { start } = attrsOf<ChannelSliceAttrs>(r);
   const to = b.gradIn(r.inputs[0]);
   const dy = b.gradOut(r.id);
-  const [N, H, W, K] = nhwc(dy), C = nhwc(to.view)[3];
-  // The channels left out get no gradient: a fresh dx is zeroed first, then dy added at `start`.
+  // Every position of any rank as one row of P pixels: K channels of dy into C of dx, at `start`.
+  const K = dy.shape.at(-1)!, C = to.view.shape.at(-1)!, P = elements(dy) / K;
+  // The channels left out get no gradient: a fresh dx is zeroed first, then dy added.
   b.lowering.step({
     node: r.id, kernel: 'gradientCopy', overrides: { ACCUMULATE: true }, ...(to.accumulate ? {} : { clear: to.view }),
     bindings: { src: offsetView(dy), channelScale: { kind: 'none' }, out: offsetView(to.view) },
     params: {
-      N, RH: H, RW: W, RC: K, srcH: H, srcW: W, srcC: K, srcY: 0, srcX: 0, srcOffsetC: dy.offset,
-      outH: H, outW: W, outC: C, outY: 0, outX: 0, outOffsetC: start + to.view.offset, scale: 1,
+      N: 1, RH: 1, RW: P, RC: K, srcH: 1, srcW: P, srcC: K, srcY: 0, srcX: 0, srcOffsetC: dy.offset,
+      outH: 1, outW: P, outC: C, outY: 0, outX: 0, outOffsetC: start + to.view.offset, scale: 1,
     },
-    workgroups: groupsOf(N * H * W * K),
+    workgroups: groupsOf(P * K),
   });
 }
