@@ -76,6 +76,9 @@ export async function loadPretrained(name: string, readFile: ModelFileReader, op
     return base64ToBytes(text, `${def.folder}/${file}`);
   };
   const { graph, weights } = await importTfjsLayers(model, readShard, { outputs: [def.backboneEnd], inputShape: options.inputShape, name: def.name });
+  // The package saved these after its own fine-tuning, with early layers frozen: the backbone is offered
+  // as Keras' application, every layer trainable (as its parameter counts), to freeze where the user wants.
+  for (const node of graph.nodes) if (node.attrs) delete node.attrs.trainable;
   graph.nodes.push({ id: 'avg_pool', name: 'avg_pool', op: 'GlobalAveragePool2D', inputs: [def.backboneEnd] });
   graph.outputs = ['avg_pool'];
   return { def, graph, weights, notes: [SOURCE, `backbone only: ${def.backboneEnd}, then a global average pool (avg_pool); the package's classifier is not loaded`] };
