@@ -11,7 +11,12 @@ type Converter = (c: NodeContext) => void;
 type Pads = 'same' | 'valid' | [[number, number], [number, number]];
 
 /** Ops whose presence makes a model's 4-D inputs images (N×C×H×W). */
-export const SPATIAL_OPS = new Set(['Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'BatchNormalization', 'Pad', 'Slice', 'Split']);
+export const SPATIAL_OPS = new Set(['Conv', 'MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool', 'BatchNormalization', 'Pad']);
+/** Ops that read a 4-D model input as an image (a crop or channel slice of it). */
+export const IMAGE_SLICES = new Set(['Slice', 'Split']);
+
+/** ONNX's "to the end" for Slice's ends (INT64_MAX, or INT32_MAX from some exporters). */
+const TO_THE_END = 2 ** 31 - 1;
 
 /** Float32's largest value: ONNX's "no bound" for Clip's attributes. */
 const FLT_MAX = 3.4028234663852886e38;
@@ -418,25 +423,32 @@ const slice: Converter = (c) => {
   if (steps?.some((s) => s !== 1)) c.refuse(`steps ${JSON.stringify(steps)}: deepwire slices with step 1 only`);
   const ranges = axes.map((axis, k): [number, number, number] => {
     const dim = dims[axis];
+    // The symbolic batch: only the whole of it (0 to the end) is a slice deepwire can take.
+    if (dim < 0) {
+      if (starts[k] !== 0 || ends[k] < TO_THE_END) c.refuse(`it slices axis ${axis}, the batch; deepwire slices channels, H and W`);
+      return [axis, 0, dim];
+    }
     const clamp = (v: number) => Math.min(Math.max(v < 0 ? v + dim : v, 0), dim);
     return [axis, clamp(starts[k]), clamp(ends[k])];
   });
   c.output(0, sliceData(c, x, ranges, ''));
 };
 
-/** Split of an image along C, H or W (torch.split and x.chunk(n, dim) since PyTorch 2): one slice per output. */
+/** Split of an image along C, H or W, or of a tensor's last axis (torch.split, and x.chunk(n, dim) since PyTorch 2): one slice per output. */
 const split: Converter = (c) => {
-  c.known('axis', 'split', 'num_outputs');
+  // `split` is an attribute before opset 13, an input from 13.
+  c.known('axis', ...(c.opset < 13 ? ['split'] : []));
   const x = c.data(0);
   const dims = c.onnxShape(x);
   let axis = c.int('axis', 0);
   if (axis < 0) axis += dims.length;
   const given = c.opset >= 13 ? (c.hasInput(1) ? Array.from(c.constant(1, 'split').data) : null) : c.ints('split');
   const n = c.node.output.length, dim = dims[axis];
-  // No sizes: equal parts (the last smaller where they do not divide, as opset 18's num_outputs).
-  const sizes = given ?? Array.from({ length: n }, (_, i) => Math.min(Math.ceil(dim / n), dim - i * Math.ceil(dim / n)));
-  if (sizes.length !== n || sizes.reduce((s, v) => s + v, 0) !== dim || sizes.some((s) => s <= 0))
-    c.refuse(`its sizes ${JSON.stringify(sizes)} do not split axis ${axis} of ${formatShape(dims)} into ${n} parts`);
+  if (dim < 0) c.refuse(`it splits axis ${axis}, the batch; deepwire slices channels, H and W`);
+  // No sizes: equal parts, which must divide the axis.
+  const sizes = given ?? Array(n).fill(dim / n);
+  if (sizes.length !== n || sizes.reduce((s, v) => s + v, 0) !== dim || sizes.some((s) => !(s > 0) || !Number.isInteger(s)))
+    c.refuse(`its sizes ${given ? JSON.stringify(sizes) : `(${n} equal parts)`} do not split axis ${axis} of ${formatShape(dims)} into ${n} parts`);
   let from = 0;
   sizes.forEach((size, i) => {
     if (c.outputUsed(i)) c.output(i, sliceData(c, x, [[axis, from, from + size]], `/${i}`));
@@ -455,14 +467,16 @@ function sliceData(c: NodeContext, x: Data, ranges: [number, number, number][], 
   let channels: [number, number] | null = null;
   for (const [axis, from, to] of ranges) {
     const dim = dims[axis];
+    if (from === 0 && to === dim) continue; // the whole axis (a symbolic batch's too)
     if (to <= from) c.refuse(`it leaves nothing of axis ${axis} (${from} … ${to} of ${dim})`);
-    if (from === 0 && to === dim) continue;
     const last = axis === dims.length - 1 && (x.layout.kind === 'unbatched' || axis > 0);
-    const inOrder = x.layout.kind === 'batched' || x.layout.kind === 'unbatched' || (x.layout.kind === 'features' && isIdentityOrder(x.layout.order));
     if (image && axis >= 1) {
       if (axis === 1) channels = [from, to];
       else crop[axis - 2] = [from, dim - to];
-    } else if (!image && last && inOrder) channels = [from, to];
+    } else if (x.layout.kind === 'nchw') c.refuse(`it slices axis ${axis} of ${formatShape(dims)} 1-D data (N×C×W); deepwire slices N×C×H×W images and other tensors' last axis`);
+    else if (x.layout.kind === 'features' && !isIdentityOrder(x.layout.order))
+      c.refuse(`it slices a flattened N×C×H×W image (${formatShape(dims)}), whose values deepwire holds in another order`, 'slice the image before the Flatten');
+    else if (last) channels = [from, to];
     else c.refuse(`it slices axis ${axis} of a ${formatShape(dims)} tensor; deepwire slices an N×C×H×W image's C, H and W, or another tensor's last axis`);
   }
   if (!image) return channels ? c.add('ChannelSlice', { start: channels[0], end: channels[1] }, [x], x.layout, {}, suffix) : x;

@@ -140,13 +140,17 @@ describe('importOnnx: hand-checkable goldens', () => {
     await expectLikeOrt(crop([1, 2], [-1, 6], [2, 3]), { x: [1, 2, 5, 6] });
     await expectLikeOrt(crop([0, 0, 0], [1, 2, 3]), { x: [1, 2, 5, 6] });
     expect(importOnnx(buildModel(crop([1, 2], [-1, 100], [-2, -1]))).graph.nodes.find((n) => n.id === 'crop')).toMatchObject({ op: 'Cropping2D', attrs: { cropping: [[1, 1], [2, 0]] } });
-    // a Slice that reads the model's input itself (the input is read as an image: Slice imports only as a crop)
+    // a Slice that reads a 4-D model input itself makes it an image, as a Conv reading it would
     const direct = { ...crop([1, 2], [-1, 6], [2, 3]), nodes: [node('Slice', ['x', 'starts', 'ends', 'axes'], ['y'], {}, 'crop')] };
     await expectLikeOrt(direct, { x: [1, 2, 5, 6] });
     // the channels (x[:, 1:2]), and the channels with H at once: a ChannelSlice, then a Cropping2D
     await expectLikeOrt(crop([1], [2], [1]), { x: [1, 2, 5, 6] });
     expect(importOnnx(buildModel(crop([1], [2], [1]))).graph.nodes.find((n) => n.id === 'crop')).toMatchObject({ op: 'ChannelSlice', attrs: { start: 1, end: 2 } });
     await expectLikeOrt(crop([0, 1], [1, 4], [1, 2]), { x: [1, 2, 5, 6] });
+    // a symbolic batch: the whole of it (0 to INT64_MAX, as tf2onnx writes every axis) is no slice; part of it is refused
+    const batchOf = (starts: number[], ends: number[]) => ({ ...crop(starts, ends, [0, 2]), inputs: [image('x', ['N', 2, 5, 6])] });
+    await expectLikeOrt(batchOf([0, 1], [2 ** 53, 4]), { x: [2, 2, 5, 6] });
+    expect(() => importOnnx(buildModel(batchOf([1, 1], [2 ** 53, 4])))).toThrow(/Slice node 'crop': it slices axis 0, the batch; deepwire slices channels, H and W/);
     expect(() => importOnnx(buildModel({ ...crop([0], [4], [2]), nodes: [pool, node('Slice', ['p', 'starts', 'ends', 'axes', 'steps'], ['y'], {}, 'crop')], initializers: [ints('starts', [0]), ints('ends', [4]), ints('axes', [2]), ints('steps', [2])] })))
       .toThrow(/steps \[2\]: deepwire slices with step 1 only/);
   });
@@ -160,6 +164,12 @@ describe('importOnnx: hand-checkable goldens', () => {
     await expectLikeOrt({ nodes: [node('Split', ['x', 'sizes'], ['a', 'b'], { axis: 1 })], inputs: [valueInfo('x', [3, 7])], outputs: [valueInfo('a'), valueInfo('b')], opset: 13, initializers: [ints('sizes', [3, 4])] }, { x: [3, 7] });
     expect(() => importOnnx(buildModel({ nodes: [node('Split', ['x', 'sizes'], ['a', 'b'], { axis: 1 }, 'chunk')], inputs: [image('x', [1, 4, 3, 5])], outputs: [valueInfo('a'), valueInfo('b')], opset: 13, initializers: [ints('sizes', [1, 2])] })))
       .toThrow(/Split node 'chunk': its sizes \[1,2\] do not split axis 1 of 1×4×3×5 into 2 parts/);
+    // opsets 13–17: no sizes means equal parts, which must divide the axis (ONNX Runtime refuses such a model too)
+    expect(() => importOnnx(buildModel({ nodes: [node('Split', ['x'], ['a', 'b', 'c'], { axis: 1 }, 'chunk')], inputs: [image('x', [1, 4, 3, 5])], outputs: [valueInfo('a'), valueInfo('b'), valueInfo('c')], opset: 13 })))
+      .toThrow(/Split node 'chunk': its sizes \(3 equal parts\) do not split axis 1 of 1×4×3×5 into 3 parts/);
+    // a flattened image's values are in deepwire's order, not ONNX's: slice it before the Flatten
+    const flat = { nodes: [node('MaxPool', ['x'], ['p'], { kernel_shape: [1, 1] }), node('Flatten', ['p'], ['f']), node('Slice', ['f', 'starts', 'ends', 'axes'], ['y'], {}, 'cut')], inputs: [image('x', [1, 2, 3, 3])], outputs: [valueInfo('y')], opset: 13, initializers: [ints('starts', [0]), ints('ends', [5]), ints('axes', [1])] };
+    expect(() => importOnnx(buildModel(flat))).toThrow(/Slice node 'cut': it slices a flattened N×C×H×W image \(1×18\)/);
   });
 
   it('maps Clip, Max, Min, Sub and Div by constants onto Rescaling and ReLU', async () => {

@@ -8,7 +8,7 @@ import { OpError } from '../ops/op.ts';
 import type { WeightStore } from '../runtime/reference.ts';
 import { formatShape, sizeOf } from '../tensor.ts';
 import { FOLDERS } from './onnx-fold.ts';
-import { CONVERTERS, EXTRA_CONVERTERS, SPATIAL_OPS } from './onnx-import-ops.ts';
+import { CONVERTERS, EXTRA_CONVERTERS, IMAGE_SLICES, SPATIAL_OPS } from './onnx-import-ops.ts';
 import { BATCHED, INT_TYPES, NCHW, NCW, onnxShapeOf, UNBATCHED, type Layout } from './onnx-layout.ts';
 import {
   decodeModel, dtypeName, int, OnnxError, readTensor,
@@ -269,7 +269,9 @@ export class Importer {
     if (this.opset > OPSETS.max)
       throw new OnnxError(`the model uses opset ${this.opset}; deepwire reads opsets ${OPSETS.min} to ${OPSETS.max}`,
         `export it again with opset_version=${OPSETS.max} (torch.onnx.export), or convert it with onnx.version_converter`);
-    this.spatial = graph.node.some((n) => SPATIAL_OPS.has(n.op_type));
+    // A Slice or Split makes 4-D model inputs images only where it reads one (shape arithmetic slices too).
+    const modelInputs = new Map(graph.input.map((v) => [v.name, v.type?.tensor_type?.shape?.dim?.length ?? 0]));
+    this.spatial = graph.node.some((n) => SPATIAL_OPS.has(n.op_type) || (IMAGE_SLICES.has(n.op_type) && modelInputs.get(n.input[0]) === 4));
     for (const n of graph.node) for (const i of n.input) this.used.add(i), this.readByNode.add(i);
     for (const o of graph.output) this.used.add(o.name);
     for (const [name, t] of Object.entries(options.bind ?? {})) this.bound.set(name, t);
