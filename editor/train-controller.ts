@@ -217,8 +217,8 @@ export class TrainController implements ReactiveController {
         shouldStop: () => this.stopRequested,
       });
       const steps = this.curves.batches.length;
-      // fit says stopped when Stop came during the very last batch; every epoch ran whole: the run is done.
-      const stopped = history.stopped && !(history.epochs.length === options.epochs && this.ended(options.epochs));
+      // Stop during the very last batch stops nothing: fit calls that run done.
+      const stopped = history.stopped;
       const trained = await trainer.weights();
       this.setPhase(`evaluating on the ${options.validationSplit > 0 ? 'validation split' : 'test set'}…`);
       const run = await this.runs.record(engine, report, trained, loaded, options, { label: this.runLabel, stopped });

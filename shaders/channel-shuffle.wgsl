@@ -1,6 +1,7 @@
 // ChannelShuffle: one invocation per output value, a gather along the channels: output channel c reads
 // input channel (c % G)·(C / G) + c / G. x and y are pixels with a channel stride (concat slices work).
-// Reference: src/ops/channel-shuffle.ts
+// With G = 1 it is a strided channel copy: ChannelSlice's forward (xOffset at its first channel).
+// Reference: src/ops/channel-shuffle.ts, src/ops/channel-slice.ts
 struct Params { pixels: u32, C: u32, G: u32, xStride: u32, xOffset: u32, yStride: u32, yOffset: u32 }
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
