@@ -139,7 +139,8 @@ export function exportKerasModel(graph: unknown, options: KerasModelOptions = {}
 function layerConfig(layer: KerasLayer): Record<string, unknown> {
   if (layer.className === 'InputLayer')
     return { batch_input_shape: [null, ...(layer.args.get('shape')!.value as number[])], dtype: 'float32', sparse: false, ragged: false, name: layer.name };
-  const config: Record<string, unknown> = { name: layer.name, trainable: layer.node?.attrs.trainable !== false, dtype: 'float32' };
+  // A frozen layer's trainable: false comes with its arguments (kerasArguments).
+  const config: Record<string, unknown> = { name: layer.name, trainable: true, dtype: 'float32' };
   for (const [key, argument] of layer.args) config[KERAS2_ARGUMENT[layer.className]?.[key] ?? key] = jsonArgument(argument);
   return config;
 }
