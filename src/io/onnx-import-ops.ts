@@ -462,7 +462,9 @@ const split: Converter = (c) => {
  */
 function sliceData(c: NodeContext, x: Data, ranges: [number, number, number][], suffix: string): Data {
   const dims = c.onnxShape(x);
-  const image = x.layout.kind === 'nchw' && !x.layout.oneD;
+  // An image, or 1-D data (N×C×W, ours N×1×W×C): C is a ChannelSlice, H and W (W alone) a Cropping2D.
+  const image = x.layout.kind === 'nchw';
+  const spatialAxis = (axis: number) => (x.layout.kind === 'nchw' && x.layout.oneD ? axis - 1 : axis - 2);
   const crop: [[number, number], [number, number]] = [[0, 0], [0, 0]];
   let channels: [number, number] | null = null;
   for (const [axis, from, to] of ranges) {
@@ -472,9 +474,8 @@ function sliceData(c: NodeContext, x: Data, ranges: [number, number, number][], 
     const last = axis === dims.length - 1 && (x.layout.kind === 'unbatched' || axis > 0);
     if (image && axis >= 1) {
       if (axis === 1) channels = [from, to];
-      else crop[axis - 2] = [from, dim - to];
-    } else if (x.layout.kind === 'nchw') c.refuse(`it slices axis ${axis} of ${formatShape(dims)} 1-D data (N×C×W); deepwire slices N×C×H×W images and other tensors' last axis`);
-    else if (x.layout.kind === 'features' && !isIdentityOrder(x.layout.order))
+      else crop[spatialAxis(axis)] = [from, dim - to];
+    } else if (x.layout.kind === 'features' && !isIdentityOrder(x.layout.order))
       c.refuse(`it slices a flattened N×C×H×W image (${formatShape(dims)}), whose values deepwire holds in another order`, 'slice the image before the Flatten');
     else if (last) channels = [from, to];
     else c.refuse(`it slices axis ${axis} of a ${formatShape(dims)} tensor; deepwire slices an N×C×H×W image's C, H and W, or another tensor's last axis`);
@@ -482,8 +483,8 @@ function sliceData(c: NodeContext, x: Data, ranges: [number, number, number][], 
   if (!image) return channels ? c.add('ChannelSlice', { start: channels[0], end: channels[1] }, [x], x.layout, {}, suffix) : x;
   const cropped = crop.flat().some(Boolean);
   let y = x;
-  if (channels) y = c.add('ChannelSlice', { start: channels[0], end: channels[1] }, [y], NCHW, {}, cropped ? `${suffix}/channels` : suffix);
-  if (cropped || !channels) y = c.add('Cropping2D', { cropping: crop }, [y], NCHW, {}, suffix);
+  if (channels) y = c.add('ChannelSlice', { start: channels[0], end: channels[1] }, [y], x.layout, {}, cropped ? `${suffix}/channels` : suffix);
+  if (cropped || !channels) y = c.add('Cropping2D', { cropping: crop }, [y], x.layout, {}, suffix);
   return y;
 }
 

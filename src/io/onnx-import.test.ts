@@ -167,6 +167,10 @@ describe('importOnnx: hand-checkable goldens', () => {
     // opsets 13–17: no sizes means equal parts, which must divide the axis (ONNX Runtime refuses such a model too)
     expect(() => importOnnx(buildModel({ nodes: [node('Split', ['x'], ['a', 'b', 'c'], { axis: 1 }, 'chunk')], inputs: [image('x', [1, 4, 3, 5])], outputs: [valueInfo('a'), valueInfo('b'), valueInfo('c')], opset: 13 })))
       .toThrow(/Split node 'chunk': its sizes \(3 equal parts\) do not split axis 1 of 1×4×3×5 into 3 parts/);
+    // 1-D data (N×C×W, after a 1-D pool): C is a ChannelSlice, W a Cropping2D of its one row
+    const oneD = (starts: number[], ends: number[], axes: number[]) => ({ nodes: [node('MaxPool', ['x'], ['p'], { kernel_shape: [1] }), node('Slice', ['p', 'starts', 'ends', 'axes'], ['y'], {}, 'cut')], inputs: [valueInfo('x', [2, 4, 6])], outputs: [valueInfo('y')], opset: 13, initializers: [ints('starts', starts), ints('ends', ends), ints('axes', axes)] });
+    await expectLikeOrt(oneD([1, 2], [3, 5], [1, 2]), { x: [2, 4, 6] });
+    await expectLikeOrt(oneD([1], [-1], [-1]), { x: [2, 4, 6] });
     // a flattened image's values are in deepwire's order, not ONNX's: slice it before the Flatten
     const flat = { nodes: [node('MaxPool', ['x'], ['p'], { kernel_shape: [1, 1] }), node('Flatten', ['p'], ['f']), node('Slice', ['f', 'starts', 'ends', 'axes'], ['y'], {}, 'cut')], inputs: [image('x', [1, 2, 3, 3])], outputs: [valueInfo('y')], opset: 13, initializers: [ints('starts', [0]), ints('ends', [5]), ints('axes', [1])] };
     expect(() => importOnnx(buildModel(flat))).toThrow(/Slice node 'cut': it slices a flattened N×C×H×W image \(1×18\)/);
