@@ -103,9 +103,10 @@ export class ActivationViewer extends LitElement {
     .summary canvas { max-width: 100%; max-height: 100%; image-rendering: auto; }
     /* Docked under the maps: the grid, the zoom and the controls stay in reach while a value is explained. */
     dw-explain-panel.explain { flex: 0 1 60%; min-height: 140px; margin: 0 -10px -8px; border-top: 2px solid var(--dw-accent); }
-    /* A value explained in a short viewer (docked below the canvas, 338 px at 1600×1000): the histogram and
-       "where it looks" give way, the maps keep a row of tiles and the panel (it scrolls) takes the rest. */
-    :host([compact]) dw-histogram, :host([compact]) slot[name='where'] { display: none; }
+    /* A value explained in a short viewer (docked below the canvas, 338 px at 1600×1000): the histogram gives
+       way, the maps keep a row of tiles ("where it looks" stays: zoom a channel, then ask where it looks)
+       and the panel (it scrolls) takes the rest. */
+    :host([compact]) dw-histogram { display: none; }
     :host([compact]) dw-explain-panel.explain { flex: 1 1 0; min-height: 0; }
   `;
 
