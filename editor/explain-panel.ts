@@ -1,13 +1,13 @@
 /** "Explain this value": how one value of a node's output was computed (src/explain/), drawn — for a conv,
  *  each input channel's map with the kernel window outlined, its patch and kernel slice as heatmaps (numbers
  *  on hover) and its partial sum, then the bias, the activation before and after and the total; for a pool,
- *  the window and its winner or mean; for a merge, its operands; for BatchNormalization its statistics; for
+ *  the window and its winner or mean; for a merge, its operands; for BatchNormalization and LayerNormalization their statistics; for
  *  Dense its largest inputs × weights. The photo with the value's receptive field outlined, where known.
  *  @fires explain-close - on the panel only (it does not bubble: the viewer's own `close` closes the maps) */
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import {
-  fieldRect, describeField, formatShape, formatValue,
+  fieldRect, describeField, formatShape, formatValue, statisticsLabel,
   type ActivationStep, type BatchNormExplanation, type ConvExplanation, type DenseExplanation, type DotExplanation,
   type MergeExplanation, type PoolExplanation, type ReceptiveField,
 } from '../src/index.ts';
@@ -197,7 +197,7 @@ export class ExplainPanel extends LitElement {
 
   private batchNorm(e: BatchNormExplanation) {
     return html`<div class="sum">
-      x <b>${formatValue(e.x)}</b> (${e.input.name}) · channel ${e.channel}: moving mean ${formatValue(e.mean)}, moving variance ${formatValue(e.variance)}, epsilon ${formatValue(e.epsilon)}<br>
+      x <b>${formatValue(e.x)}</b> (${e.input.name}) · ${statisticsLabel(e)}: mean ${formatValue(e.mean)}, variance ${formatValue(e.variance)}, epsilon ${formatValue(e.epsilon)}<br>
       (x − mean) / √(variance + epsilon) = ${formatValue(e.normalized)}<br>
       × gamma ${e.gamma === null ? '1' : formatValue(e.gamma)} + beta ${e.beta === null ? '0' : formatValue(e.beta)} = <b>${formatValue(e.total)}</b></div>`;
   }

@@ -9,7 +9,7 @@ written as NAME.onnx with NAME.input.pb and NAME.output.pb (ONNX TensorProto): a
 PyTorch's own output for it. BatchNorm statistics and affine parameters are randomised too, so that
 folding them is tested. --fixtures writes the small models the unit tests use (GoogLeNet's
 blocks at reduced width, a net of the less common ops, ShuffleNet's and squeeze-excite's reductions
-and channel shuffles, a 1-D conv net, and ShuffleNetV2's units with their channel split), each well under 200 KB; name some to write only those.
+and channel shuffles, a 1-D conv net, ShuffleNetV2's units with their channel split, and ConvNeXt's blocks), each well under 200 KB; name some to write only those.
 """
 import argparse
 import os
@@ -20,6 +20,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 import torchvision
 from onnx import numpy_helper
+from torchvision.models.convnext import CNBlock, LayerNorm2d
 from torchvision.models.googlenet import BasicConv2d, Inception
 from torchvision.models.shufflenetv2 import InvertedResidual
 
@@ -167,6 +168,23 @@ class TinyConv1d(nn.Module):
         return self.fc(x.mean(2))
 
 
+class TinyConvNeXt(nn.Module):
+    """ConvNeXt's own parts at a twelfth of the width: the patchify stem with its LayerNorm2d, a block
+    (7×7 depthwise conv, LayerNorm on channels-last data, Linear–GELU–Linear, layer scale, residual),
+    the downsampling, a second block and the head (mean, LayerNorm2d, Linear)."""
+
+    def __init__(self):
+        super().__init__()
+        self.stem = nn.Sequential(nn.Conv2d(3, 8, 4, stride=4), LayerNorm2d(8, eps=1e-6))
+        self.block1 = CNBlock(8, layer_scale=1e-6, stochastic_depth_prob=0.0)
+        self.down = nn.Sequential(LayerNorm2d(8, eps=1e-6), nn.Conv2d(8, 16, 2, stride=2))
+        self.block2 = CNBlock(16, layer_scale=1e-6, stochastic_depth_prob=0.0)
+        self.head = nn.Sequential(nn.AdaptiveAvgPool2d(1), LayerNorm2d(16, eps=1e-6), nn.Flatten(1), nn.Linear(16, 5))
+
+    def forward(self, x):
+        return self.head(self.block2(self.down(self.block1(self.stem(x)))))
+
+
 FIXTURES = {
     # name: (constructor, input shape, seed)
     'tiny-googlenet': (TinyGoogLeNet, (1, 3, 32, 32), 1),
@@ -174,11 +192,12 @@ FIXTURES = {
     'tiny-shuffle': (TinyShuffle, (1, 3, 16, 16), 3),
     'tiny-conv1d': (TinyConv1d, (1, 4, 20), 4),
     'tiny-shufflenet-v2': (TinyShuffleNetV2, (1, 3, 16, 16), 5),
+    'tiny-convnext': (TinyConvNeXt, (1, 3, 32, 32), 6),
 }
 
 
 def randomise(model, seed):
-    """Random BatchNorm statistics and affine parameters: the identity BN of a fresh model tests nothing."""
+    """Random BatchNorm statistics, norm affine parameters and layer scales: a fresh model's identities test nothing."""
     g = torch.Generator().manual_seed(seed)
     for m in model.modules():
         if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d)):
@@ -186,6 +205,12 @@ def randomise(model, seed):
             m.running_var.copy_(torch.rand(m.num_features, generator=g) * 0.5 + 0.75)
             m.weight.data.copy_(torch.rand(m.num_features, generator=g) * 0.5 + 0.75)
             m.bias.data.copy_(torch.randn(m.num_features, generator=g) * 0.1)
+        if isinstance(m, nn.LayerNorm):
+            m.weight.data.copy_(torch.rand(m.normalized_shape, generator=g) * 0.5 + 0.75)
+            m.bias.data.copy_(torch.randn(m.normalized_shape, generator=g) * 0.1)
+        if isinstance(m, CNBlock):
+            # ConvNeXt starts its residual branches at 1e-6: they would hardly show in the output.
+            m.layer_scale.data.copy_(torch.rand(m.layer_scale.shape, generator=g) * 0.5 + 0.25)
 
 
 def save_tensor(array, path):

@@ -15,6 +15,45 @@ override PRE_SLOPE: f32 = 0.0;
 override PRE_THRESHOLD: f32 = 0.0;
 override PRE_MAX: f32 = 3.0e38;
 
+// e^(−v) for an exact v in [0, 88]: Cody–Waite's v = n·ln 2 + r, |r| ≤ ½ln 2, then 2^(−n)·e^(−r). exp itself
+// (exp2(x·log2 e) on GPUs) would lose |x|·2⁻²⁴ of relative accuracy to rounding its argument.
+fn expNegExact(v: f32) -> f32 {
+  let n = round(v * 1.44269504);
+  let r = (v - n * 0.693359375) + n * 2.12194440e-4;
+  return ldexp(exp(-r), -i32(n));
+}
+
+// e^(−a²/2) for a in [0, 13], to a few ulp: a = h + l with h a multiple of 1/256 (12 bits: h² is exact),
+// a²/2 = h²/2 + (a − h)(a + h)/2, so the large part of the exponent is never rounded.
+fn gaussianTail(a: f32) -> f32 {
+  let h = floor(a * 256.0) / 256.0;
+  return expNegExact(0.5 * h * h) * exp(-0.5 * (a - h) * (a + h));
+}
+
+// s·Φ(−a) for a in [0, 13], Φ the standard normal distribution function, relatively accurate out to
+// Φ(−13) ≈ 6e-39: ½·erfc(a/√2) from Numerical Recipes' erfcc (a Chebyshev fit, relative error < 1.2e-7),
+// its e^(−z²) factor gaussianTail(a); s is multiplied in before that small factor, so s·Φ(−a) stays a
+// normal f32 as long as it can (GPUs flush denormals to 0).
+fn scaledNormalTail(a: f32, s: f32) -> f32 {
+  let t = 1.0 / (1.0 + 0.70710678 * 0.5 * a);
+  let p = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 +
+    t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  return (s * 0.5 * t * exp(p)) * gaussianTail(a);
+}
+
+// Φ(x): 0 below −13, 1 above 13.
+fn normalCdf(x: f32) -> f32 {
+  let tail = select(scaledNormalTail(min(abs(x), 13.0), 1.0), 0.0, abs(x) >= 13.0);
+  return select(1.0 - tail, tail, x < 0.0);
+}
+
+// Keras' gelu (approximate=False): x·Φ(x), as x − x·Φ(−x) above 0; x itself from 13 up, 0 below −13 (also
+// for −∞).
+fn gelu(x: f32) -> f32 {
+  let s = scaledNormalTail(min(abs(x), 13.0), x);
+  return select(select(x - s, s, x < 0.0), select(0.0, x, x > 0.0), abs(x) >= 13.0);
+}
+
 // ACT_RELU is Keras' ReLU layer in full (relu, relu6, leaky_relu, thresholded): slope·(x − t) below t, min(x, max) above.
 fn activate(x: f32, kind: u32, slope: f32, threshold: f32, maxValue: f32) -> f32 {
   switch kind {
@@ -27,6 +66,7 @@ fn activate(x: f32, kind: u32, slope: f32, threshold: f32, maxValue: f32) -> f32
     case ACT_TANH: { return tanh(clamp(x, -10.0, 10.0)); }
     case ACT_SOFTPLUS: { return select(log(1.0 + exp(x)), x, x > 20.0); }
     case ACT_SOFTSIGN: { return x / (1.0 + abs(x)); }
+    case ACT_GELU: { return gelu(x); }
     default: { return x; }
   }
 }

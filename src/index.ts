@@ -28,7 +28,7 @@ export { PRETRAINED, loadPretrained, openPretrained, fetchModelFiles, type Pretr
 export { Engine, EngineError, GpuRunError, type CompiledGraph, type NodeTiming, type RunResult } from './runtime/engine.ts';
 export { Session, RunCancelled, type SessionProgress, type SessionRun, type SessionRunOptions } from './runtime/session.ts';
 export { fingerprints } from './runtime/fingerprint.ts';
-export { EXPLAINED_OPS, explainFromRun, explainNeeds, explains, explanationText, notCovered,
+export { EXPLAINED_OPS, explainFromRun, explainNeeds, explains, explanationText, notCovered, statisticsLabel,
   type Explanation, type ConvExplanation, type PoolExplanation, type MergeExplanation, type DotExplanation, type BatchNormExplanation, type DenseExplanation, type ActivationStep, type RunTensor,
 } from './explain/index.ts';
 export {

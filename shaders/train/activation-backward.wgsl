@@ -29,6 +29,11 @@ fn derivative(x: f32) -> f32 {
     case ACT_TANH: { let t = tanh(clamp(x, -10.0, 10.0)); return 1.0 - t * t; }
     case ACT_SOFTPLUS: { return select(sigmoidOf(x), 1.0, x > 20.0); }
     case ACT_SOFTSIGN: { let d = 1.0 + abs(x); return 1.0 / (d * d); }
+    // Φ(x) + x·φ(x), φ(x) = e^(−x²/2)/√(2π) (activation.wgsl's normalCdf and gaussianTail); 1 and 0 past ±13.
+    case ACT_GELU: {
+      let a = min(abs(x), 13.0);
+      return select(normalCdf(x) + x * 0.39894228 * gaussianTail(a), select(0.0, 1.0, x > 0.0), abs(x) >= 13.0);
+    }
     default: { return 1.0; }
   }
 }

@@ -19,7 +19,7 @@ export interface ActivationCode {
  * (`ACT_ELU`…, src/compile/kernels.ts) so both sides read one list. `relu` is Keras' ReLU layer in
  * full: relu, relu6, leaky_relu and thresholded ReLU are its parameters.
  */
-export const ACTIVATION_KIND = { linear: 0, relu: 1, elu: 2, sigmoid: 3, hard_sigmoid: 4, swish: 5, tanh: 6, softplus: 7, softsign: 8 } as const;
+export const ACTIVATION_KIND = { linear: 0, relu: 1, elu: 2, sigmoid: 3, hard_sigmoid: 4, swish: 5, tanh: 6, softplus: 7, softsign: 8, gelu: 9 } as const;
 
 const NO_MAX = 3.0e38;
 const relu = (slope: number, threshold: number, max: number): ActivationCode => ({ code: ACTIVATION_KIND.relu, slope, threshold, max });
@@ -37,6 +37,7 @@ const CODES: Record<string, ActivationCode> = {
   tanh: plain('tanh'),
   softplus: plain('softplus'),
   softsign: plain('softsign'),
+  gelu: plain('gelu'),
 };
 
 export const LINEAR: ActivationCode = CODES.linear;

@@ -26,6 +26,7 @@ import pool2d from '../../shaders/pool2d.wgsl?raw';
 import pool2dArgmax from '../../shaders/pool2d-argmax.wgsl?raw';
 import resample2d from '../../shaders/resample2d.wgsl?raw';
 import resample2dLib from '../../shaders/resample2d-lib.wgsl?raw';
+import layerNorm from '../../shaders/layer-norm.wgsl?raw';
 import softmax from '../../shaders/softmax.wgsl?raw';
 import softmaxAxis from '../../shaders/softmax-axis.wgsl?raw';
 import winogradGemm from '../../shaders/winograd-gemm.wgsl?raw';
@@ -49,6 +50,8 @@ import dropoutSource from '../../shaders/train/dropout.wgsl?raw';
 import globalPool2dBackwardSource from '../../shaders/train/global-pool2d-backward.wgsl?raw';
 import gradientCopySource from '../../shaders/train/gradient-copy.wgsl?raw';
 import gradientDilateSource from '../../shaders/train/gradient-dilate.wgsl?raw';
+import layerNormBackwardRowsSource from '../../shaders/train/layer-norm-backward-rows.wgsl?raw';
+import layerNormBackwardSumsSource from '../../shaders/train/layer-norm-backward-sums.wgsl?raw';
 import lossSource from '../../shaders/train/loss.wgsl?raw';
 import mergeBackwardSource from '../../shaders/train/merge-backward.wgsl?raw';
 import optimizerSource from '../../shaders/train/optimizer.wgsl?raw';
@@ -171,6 +174,8 @@ export const TRAINING_KERNELS = {
   globalPool2dBackward: kernel('global-pool2d-backward', globalPool2dBackwardSource),
   gradientCopy: kernel('gradient-copy', gradientCopySource),
   gradientDilate: kernel('gradient-dilate', gradientDilateSource),
+  layerNormBackwardRows: kernel('layer-norm-backward-rows', layerNormBackwardRowsSource),
+  layerNormBackwardSums: kernel('layer-norm-backward-sums', layerNormBackwardSumsSource),
   loss: kernel('loss', lossSource),
   mergeBackward: kernel('merge-backward', mergeBackwardSource),
   optimizer: kernel('optimizer', optimizerSource),
@@ -207,6 +212,7 @@ export const KERNELS = {
   globalPool2d: kernel('global-pool2d', globalPool2d),
   elementwise: kernel('elementwise', elementwise),
   affine: kernel('affine', affine),
+  layerNorm: kernel('layer-norm', layerNorm),
   softmax: kernel('softmax', softmax),
   softmaxAxis: kernel('softmax-axis', softmaxAxis),
   dot: kernel('dot', dot),

@@ -21,6 +21,6 @@ export function explainBatchNorm(req: ExplainRequest & { image: number }): Batch
     value: output.data[offsetOf(output, image, at)], total: scaled + (beta ?? 0),
     // The run folds it into one scale and shift per channel: its rounding is relative to x·scale, mean·scale and beta.
     scale: (Math.abs(x) + Math.abs(mean)) * Math.abs((gamma ?? 1) / Math.sqrt(variance + a.epsilon)) + Math.abs(beta ?? 0),
-    input: { id: input.id, name: input.name }, channel, x, mean, variance, epsilon: a.epsilon, gamma, beta, normalized,
+    input: { id: input.id, name: input.name }, channel, x, statistics: 'moving', mean, variance, epsilon: a.epsilon, gamma, beta, normalized,
   };
 }

@@ -13,7 +13,7 @@ import { sizeOf, stridesOf, tensor, type Tensor } from '../tensor.ts';
 import { OpError } from '../ops/op.ts';
 import { explainFromRun, explainValue } from './explain.ts';
 import { explanationText } from './text.ts';
-import type { ConvExplanation, DenseExplanation, DotExplanation, Explanation, MergeExplanation, PoolExplanation } from './types.ts';
+import type { BatchNormExplanation, ConvExplanation, DenseExplanation, DotExplanation, Explanation, MergeExplanation, PoolExplanation } from './types.ts';
 
 const FLOAT32_EPS = 2 ** -23;
 
@@ -223,6 +223,24 @@ describe('explain BatchNormalization and Dense', () => {
     const all = explainEverywhere(run, 'y');
     const e = all.find((a) => a.at.join() === '1,0,2')!;
     expect(e).toMatchObject({ kind: 'batch-norm', channel: 2, mean: Math.fround(0.05), variance: Math.fround(0.01), epsilon: 0.01, gamma: 2, beta: Math.fround(-0.3) });
+  });
+
+  it("LayerNormalization: x, its position's mean and variance over the channels, gamma, beta and epsilon", () => {
+    const run = runAll(opGraph('LayerNormalization', [[3, 2, 4]], { epsilon: 0.01 }), {
+      weights: (w) => {
+        const ln = w.get('y')!;
+        ln.gamma = tensor([4], [1.5, -0.5, 2, 0.25]);
+        ln.beta = tensor([4], [0.1, 0.2, -0.3, 0]);
+      },
+    });
+    const all = explainEverywhere(run, 'y');
+    const e = all.find((a) => a.at.join() === '1,0,2')!;
+    const x = run.tensors.get('x0')!.data;
+    const row = [0, 1, 2, 3].map((c) => x[(1 * 2 + 0) * 4 + c]);
+    const mean = row.reduce((a, v) => a + v, 0) / 4;
+    expect(e).toMatchObject({ kind: 'batch-norm', statistics: 'position', channel: 2, x: row[2], epsilon: 0.01, gamma: 2, beta: Math.fround(-0.3) });
+    expect((e as BatchNormExplanation).mean).toBeCloseTo(mean, 6);
+    expect(explanationText(e, run.report.byId.get('y')!.attrs).join('\n')).toContain("the position's 4 channels: mean");
   });
 
   it('Dense with softmax: the largest inputs × weights, the rest summed, the bias, the softmax over the units', () => {

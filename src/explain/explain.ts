@@ -6,6 +6,7 @@ import { formatShape, type Tensor } from '../tensor.ts';
 import { explainBatchNorm } from './batch-norm.ts';
 import { explainConv } from './conv.ts';
 import { explainDense } from './dense.ts';
+import { explainLayerNorm } from './layer-norm.ts';
 import { explainDot, explainMerge, MERGE_OPS } from './merge.ts';
 import { explainPool } from './pool.ts';
 import { checkPosition, nodeLabel } from './position.ts';
@@ -16,7 +17,7 @@ type Explainer = (req: ExplainRequest & { image: number }) => Explanation;
 const EXPLAINERS: Record<string, Explainer> = {
   Conv2D: explainConv, DepthwiseConv2D: explainConv, SeparableConv2D: explainConv,
   MaxPool2D: explainPool, AveragePool2D: explainPool, GlobalMaxPool2D: explainPool, GlobalAveragePool2D: explainPool,
-  BatchNormalization: explainBatchNorm, Dense: explainDense, Dot: explainDot,
+  BatchNormalization: explainBatchNorm, LayerNormalization: explainLayerNorm, Dense: explainDense, Dot: explainDot,
   ...Object.fromEntries(MERGE_OPS.map((op) => [op, explainMerge])),
 };
 

@@ -95,10 +95,15 @@ function dotLines(e: DotExplanation): string[] {
   return lines;
 }
 
+/** Whose statistics normalise the value: the channel's moving ones, or the position's own over its channels. */
+export function statisticsLabel(e: BatchNormExplanation): string {
+  return e.statistics === 'moving' ? `channel ${e.channel}'s moving statistics` : `the position's ${e.shape[e.shape.length - 1]} channels`;
+}
+
 function batchNormLines(e: BatchNormExplanation): string[] {
   return [
     `x: ${formatValue(e.x)} (${nodeLabel(e.input.id, e.input.name)}, same position)`,
-    `channel ${e.channel}: moving mean ${formatValue(e.mean)}, moving variance ${formatValue(e.variance)}, epsilon ${formatValue(e.epsilon)}`,
+    `${statisticsLabel(e)}: mean ${formatValue(e.mean)}, variance ${formatValue(e.variance)}, epsilon ${formatValue(e.epsilon)}`,
     `(x − mean) / √(variance + epsilon) = ${formatValue(e.normalized)}`,
     `× gamma ${e.gamma === null ? '1 (scale false)' : formatValue(e.gamma)} + beta ${e.beta === null ? '0 (center false)' : formatValue(e.beta)} = ${formatValue(e.total)}`,
   ];

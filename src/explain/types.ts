@@ -132,6 +132,11 @@ export interface BatchNormExplanation extends ExplanationBase {
   input: { id: string; name: string };
   channel: number;
   x: number;
+  /**
+   * Whose mean and variance: BatchNormalization's moving statistics of the channel, or LayerNormalization's
+   * of the position (over its channels, computed from the input at run time).
+   */
+  statistics: 'moving' | 'position';
   mean: number;
   variance: number;
   epsilon: number;

@@ -167,7 +167,8 @@ describe('exportKeras', () => {
       { id: 'flat', op: 'Flatten', inputs: ['crop'] },
       { id: 'drop', op: 'Dropout', inputs: ['flat'], attrs: { rate: 0.5 } },
       { id: 'dense', op: 'Dense', inputs: ['drop'], attrs: { units: 4 } },
-      { id: 'dot', op: 'Dot', inputs: ['dense', 'gmp'], attrs: { axes: 1, normalize: true } },
+      { id: 'ln', op: 'LayerNormalization', inputs: ['dense'], attrs: { epsilon: 1e-6, center: false } },
+      { id: 'dot', op: 'Dot', inputs: ['ln', 'gmp'], attrs: { axes: 1, normalize: true } },
       { id: 'reshape', op: 'Reshape', inputs: ['dot'], attrs: { target_shape: [1, 1] } },
     ];
     // deepwire's own ops (ONNX's Div of two tensors, …) are refused, with what to do in Keras: keras-layers.test.ts.

@@ -31,6 +31,8 @@ describe.skipIf(!gpu)('deepwire run model.onnx --backend webgpu (the default)', 
     ['tiny 1-D net', 'tiny-conv1d'],
     // torchvision's ShuffleNetV2 units: x.chunk(2, dim=1), depthwise convs, channel shuffles
     ['tiny ShuffleNetV2', 'tiny-shufflenet-v2'],
+    // torchvision's ConvNeXt blocks: LayerNorm on N×H×W×C and GELU, written op by op at opset 13
+    ['tiny ConvNeXt', 'tiny-convnext'],
   ])('runs the PyTorch-exported %s like PyTorch', async (_what, name) => {
     const stem = `src/io/fixtures/${name}`;
     const { code, written } = await runCli(['run', `${stem}.onnx`, '--input', `${stem}.input.pb`]);

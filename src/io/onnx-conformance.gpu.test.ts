@@ -24,8 +24,8 @@ if (!hasTestData) {
 describe.skipIf(!hasTestData)('ONNX backend node tests of the imported ops', () => {
   const cases = hasTestData ? onnxCasesForOurOps() : [];
 
-  it('finds the 234 cases whose models use only the imported ops', () => {
-    expect(cases.length).toBe(234);
+  it('finds the 253 cases whose models use only the imported ops', () => {
+    expect(cases.length).toBe(253);
     expect(cases.map((c) => c.name)).toContain('test_maxpool_2d_ceil');
   });
 
@@ -55,7 +55,7 @@ describe.skipIf(!hasTestData)('ONNX backend node tests of the imported ops', () 
 });
 
 describe.skipIf(!gpu)('PyTorch exports on WebGPU (src/io/fixtures)', () => {
-  it.each(['tiny-googlenet', 'tiny-mixed', 'tiny-shuffle', 'tiny-conv1d', 'tiny-shufflenet-v2'])('%s matches PyTorch\'s output', async (name) => {
+  it.each(['tiny-googlenet', 'tiny-mixed', 'tiny-shuffle', 'tiny-conv1d', 'tiny-shufflenet-v2', 'tiny-convnext'])('%s matches PyTorch\'s output', async (name) => {
     const engine = await Engine.create(async () => gpu);
     const stem = `src/io/fixtures/${name}`;
     const x = readTensor(decodeTensorProto(readFileSync(`${stem}.input.pb`)));

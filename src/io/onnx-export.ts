@@ -260,6 +260,22 @@ class Exporter {
         }
         return this.affine(x, scale, shift, out);
       }
+      case 'LayerNormalization': {
+        // Opset 13 has no LayerNormalization: the ops torch.onnx writes for F.layer_norm over the last axis
+        // (ONNX Runtime fuses them back; deepwire's import does too, src/io/onnx-fusions.ts).
+        const x = this.plain(this.input(r));
+        const C = r.shape![r.shape!.length - 1];
+        const last = { axes: [-1] };
+        const mean = this.emit('ReduceMean', [x.name], last, `${out}/mean`);
+        const centred = this.emit('Sub', [x.name, mean], {}, `${out}/centred`);
+        const squared = this.emit('Pow', [centred, this.floats(`${out}/two`, [], [2])], {}, `${out}/squared`);
+        const variance = this.emit('ReduceMean', [squared], last, `${out}/variance`);
+        const std = this.emit('Sqrt', [this.emit('Add', [variance, this.floats(`${out}/epsilon`, [], [a.epsilon])], {}, `${out}/shifted`)], {}, `${out}/std`);
+        let y = this.emit('Div', [centred, std], {}, a.scale || a.center ? `${out}/normalised` : out);
+        if (a.scale) y = this.emit('Mul', [y, this.floats(`${out}/gamma`, [C], this.weight(r, 'gamma').data)], {}, a.center ? `${out}/scaled` : out);
+        if (a.center) y = this.emit('Add', [y, this.floats(`${out}/beta`, [C], this.weight(r, 'beta').data)], {}, out);
+        return { name: y, nchw: false, rank: x.rank };
+      }
       case 'Normalization': {
         const x = this.input(r);
         const w = this.weights.get(r.id) ?? {};
@@ -404,6 +420,13 @@ class Exporter {
       case 'tanh': return same(this.emit('Tanh', [x.name], {}, out));
       case 'softplus': return same(this.emit('Softplus', [x.name], {}, out));
       case 'softsign': return same(this.emit('Softsign', [x.name], {}, out));
+      // Opset 13 has no Gelu (opset 20): ½·x·(1 + erf(x/√2)), PyTorch's own decomposition of nn.GELU().
+      case 'gelu': {
+        const erf = this.emit('Erf', [this.emit('Div', [x.name, this.floats(`${out}/sqrt2`, [], [Math.SQRT2])], {}, `${out}/scaled`)], {}, `${out}/erf`);
+        const cdf = this.emit('Add', [erf, this.floats(`${out}/one`, [], [1])], {}, `${out}/erf_plus_one`);
+        const prod = this.emit('Mul', [x.name, cdf], {}, `${out}/x_times`);
+        return same(this.emit('Mul', [prod, this.floats(`${out}/half`, [], [0.5])], {}, out));
+      }
       // Over our last axis: the channels, axis 1 of an image.
       case 'softmax': return same(this.emit('Softmax', [x.name], { axis: x.nchw ? 1 : -1 }, out));
       default: throw new OnnxError(`activation '${name}' has no ONNX export yet`);

@@ -244,6 +244,31 @@ const batchNormalization: Converter = (c) => {
   c.output(0, c.add('BatchNormalization', { epsilon: c.float('epsilon', 1e-5) }, [x], x.layout, { gamma, beta, moving_mean, moving_variance }));
 };
 
+/**
+ * LayerNormalization (opset 17; also what onnx-fusions.ts makes of the ops torch.onnx writes for it
+ * before): over the axes from `axis` to the last, which deepwire can express when that is our channel
+ * axis alone: the last axis of a channels-last tensor (ConvNeXt's, after its Permute to N×H×W×C).
+ */
+const layerNormalization: Converter = (c) => {
+  c.known('axis', 'epsilon', 'stash_type');
+  if (c.outputUsed(1) || c.outputUsed(2)) c.refuse('its Mean or InvStdDev output is read; deepwire computes only the normalised tensor');
+  const x = c.data(0);
+  const shape = c.onnxShape(x), rank = shape.length;
+  const raw = c.int('axis', -1), axis = raw < 0 ? raw + rank : raw;
+  if (axis !== rank - 1 || x.layout.kind === 'nchw')
+    c.refuse(`it normalises axes ${axis}…${rank - 1} of a ${formatShape(shape)} ${x.layout.kind === 'nchw' ? 'image' : 'tensor'} together; deepwire normalises each position's channels, the last axis of an N×H×W×C tensor`,
+      'transpose the image to N×H×W×C before the LayerNormalization and normalise the last axis, as ConvNeXt does');
+  const C = x.shape[x.shape.length - 1];
+  const vector = (i: number, what: string) => {
+    const t = c.constant(i, what);
+    if (sizeOf(t.dims) !== C || t.dims.slice(0, -1).some((d) => d !== 1)) c.refuse(`its ${what} has shape ${formatShape(t.dims)}; the normalised axis has ${C} values`);
+    return reorder(f32(t), x.layout);
+  };
+  const weights: Record<string, Float32Array> = { gamma: vector(1, 'Scale') };
+  if (c.hasInput(2)) weights.beta = vector(2, 'B');
+  c.output(0, c.add('LayerNormalization', { epsilon: c.float('epsilon', 1e-5), center: c.hasInput(2) }, [x], x.layout, weights));
+};
+
 /** A Dense layer x·B (+ bias) over x's last axis; B is [K, N] in ONNX's feature order. */
 function dense(c: NodeContext, x: Data, b: Float32Array, K: number, N: number, transposed: boolean, alpha: number, bias: Float32Array | null): Data {
   const IN = x.shape[x.shape.length - 1];
@@ -396,6 +421,16 @@ const hardSigmoid: Converter = (c) => {
   // max(0, min(1, alpha·x + beta))
   const scaled = c.add('Rescaling', { scale: alpha, offset: beta }, [x], x.layout, {}, '/scale');
   c.output(0, c.add('ReLU', { max_value: 1 }, [scaled], x.layout));
+};
+
+/** Gelu (opset 20; also what onnx-fusions.ts makes of the ops torch.onnx writes for nn.GELU() before). */
+const gelu: Converter = (c) => {
+  c.known('approximate');
+  const approximate = c.string('approximate', 'none');
+  if (approximate !== 'none')
+    c.refuse(`approximate '${approximate}' is not supported: deepwire's gelu (Keras') is the exact x·Φ(x)`, "export the model with nn.GELU(approximate='none')");
+  const x = c.data(0);
+  c.output(0, c.add('Activation', { activation: 'gelu' }, [x], x.layout));
 };
 
 const elu: Converter = (c) => {
@@ -861,6 +896,7 @@ export const CONVERTERS: Record<string, Converter> = {
   GlobalAveragePool: globalPool('GlobalAveragePool2D'),
   GlobalMaxPool: globalPool('GlobalMaxPool2D'),
   BatchNormalization: batchNormalization,
+  LayerNormalization: layerNormalization,
   Gemm: gemm,
   MatMul: matMul,
   Add: elementwise('Add'),
@@ -884,6 +920,7 @@ export const CONVERTERS: Record<string, Converter> = {
   Elu: elu,
   Softplus: unary('Activation', () => ({ activation: 'softplus' })),
   Softsign: unary('Activation', () => ({ activation: 'softsign' })),
+  Gelu: gelu,
   Slice: slice,
   Split: split,
   Softmax: softmax,

@@ -460,7 +460,7 @@ describe('importOnnx: what PyTorch writes beyond Keras\' layers', () => {
 });
 
 describe('importOnnx: PyTorch exports (src/io/fixtures, from scripts/export-torchvision.py --fixtures)', () => {
-  it.each([['tiny-googlenet', 10], ['tiny-mixed', 10], ['tiny-shuffle', 10], ['tiny-conv1d', 5], ['tiny-shufflenet-v2', 10]])('%s matches PyTorch\'s output and ONNX Runtime\'s', async (name, classes) => {
+  it.each([['tiny-googlenet', 10], ['tiny-mixed', 10], ['tiny-shuffle', 10], ['tiny-conv1d', 5], ['tiny-shufflenet-v2', 10], ['tiny-convnext', 5]])('%s matches PyTorch\'s output and ONNX Runtime\'s', async (name, classes) => {
     const stem = `src/io/fixtures/${name}`;
     const bytes = readFileSync(`${stem}.onnx`);
     const x = readTensor(decodeTensorProto(readFileSync(`${stem}.input.pb`)));
@@ -487,6 +487,15 @@ describe('importOnnx: PyTorch exports (src/io/fixtures, from scripts/export-torc
     expect(graph.nodes.filter((n) => n.op === 'ChannelShuffle')).toHaveLength(2);
   });
 
+  it('tiny-convnext: each LayerNorm and GELU PyTorch writes op by op is one LayerNormalization, one Activation', () => {
+    const { graph } = importOnnx(readFileSync('src/io/fixtures/tiny-convnext.onnx'));
+    const count = (op: string) => graph.nodes.filter((n) => n.op === op).length;
+    // stem, downsampling and head LayerNorm2d, one nn.LayerNorm per block; one GELU per block
+    expect([count('LayerNormalization'), count('Activation')]).toEqual([5, 2]);
+    expect(graph.nodes.filter((n) => n.op === 'LayerNormalization').map((n) => n.attrs?.epsilon)).toEqual(Array(5).fill(1e-6));
+    expect(graph.nodes.filter((n) => n.op === 'Activation').map((n) => n.attrs?.activation)).toEqual(['gelu', 'gelu']);
+  });
+
   it('tiny-googlenet keeps GoogLeNet\'s ceil-mode max pools and its ONNX node names', () => {
     const { graph } = importOnnx(readFileSync('src/io/fixtures/tiny-googlenet.onnx'));
     const pools = graph.nodes.filter((n) => n.op === 'MaxPool2D');
@@ -503,8 +512,8 @@ describe('importOnnx refusals name the op and the node; nothing is half-loaded',
   });
   const refuses = (bytes: Uint8Array, message: RegExp) => expect(() => importOnnx(bytes)).toThrow(message);
 
-  it('an unsupported op, even as the last node', () => {
-    refuses(relu([node('Erf', ['r'], ['e'], {}, 'gelu_erf')]), /unsupported op 'Erf' at node 'gelu_erf'/);
+  it('an unsupported op, even as the last node (an Erf outside a GELU: onnx-fusions.test.ts)', () => {
+    refuses(relu([node('Erf', ['r'], ['e'], {}, 'lone_erf')]), /unsupported op 'Erf' at node 'lone_erf'/);
   });
 
   it('an op of another domain', () => {

@@ -8,11 +8,12 @@ import { OpError } from '../ops/op.ts';
 import type { WeightStore } from '../runtime/reference.ts';
 import { formatShape, sizeOf } from '../tensor.ts';
 import { FOLDERS } from './onnx-fold.ts';
+import { fuseDecompositions } from './onnx-fusions.ts';
 import { CONVERTERS, EXTRA_CONVERTERS, IMAGE_SLICES, SPATIAL_OPS } from './onnx-import-ops.ts';
 import { BATCHED, INT_TYPES, NCHW, NCW, onnxShapeOf, UNBATCHED, type Layout } from './onnx-layout.ts';
 import {
   decodeModel, dtypeName, int, OnnxError, readTensor,
-  type OnnxAttribute, type OnnxModel, type OnnxNode, type OnnxValueInfo, type TensorValue,
+  type OnnxAttribute, type OnnxGraph, type OnnxModel, type OnnxNode, type OnnxValueInfo, type TensorValue,
 } from './onnx-proto.ts';
 
 /** A tensor computed by a deepwire node, and how it maps to ONNX's view of it. */
@@ -260,9 +261,11 @@ export class Importer {
   private readonly inputs: OnnxPort[] = [];
   private readonly spatial: boolean;
   private readonly opset: number;
+  /** The model's graph with the GELUs and LayerNorms torch.onnx writes out as several nodes made one (src/io/onnx-fusions.ts). */
+  private readonly graph: OnnxGraph;
 
   constructor(private readonly model: OnnxModel, private readonly options: ImportOptions) {
-    const graph = model.graph!;
+    const graph = this.graph = fuseDecompositions(model.graph!);
     const domain = model.opset_import.find((o) => !o.domain || o.domain === 'ai.onnx');
     // Files before IR version 3 carry no opset_import; they mean opset 1.
     this.opset = domain ? int(domain.version) : 1;
@@ -278,7 +281,7 @@ export class Importer {
   }
 
   run(): OnnxImport {
-    const graph = this.model.graph!;
+    const graph = this.graph;
     for (const t of graph.initializer) {
       if (!t.name) throw new OnnxError('an initializer has no name', 'the file is corrupt: export it again');
       const tensor = readTensor(t, `initializer '${t.name}'`);

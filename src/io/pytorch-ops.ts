@@ -134,6 +134,16 @@ export const PYTORCH_OPS: Record<string, TorchEmitter> = {
     return `${bn}(${x.name}.movedim(-1, 1)).movedim(1, -1)`;
   },
 
+  LayerNormalization: (n) => {
+    const a = n.attrs;
+    const [x] = n.inputs;
+    const C = x.shape[x.shape.length - 1];
+    const state = { weight: a.scale ? n.weights.gamma : filledTensor(C, 1), bias: a.center ? n.weights.beta : filledTensor(C, 0) };
+    const ln = n.layer(`nn.LayerNorm(${C}, eps=${py(a.epsilon)})`, state);
+    // PyTorch's LayerNorm takes the last axis: an image's channels (axis 1) are moved there and back.
+    return isImage(x.shape) ? `${ln}(${x.name}.movedim(1, -1)).movedim(-1, 1)` : `${ln}(${x.name})`;
+  },
+
   Normalization: (n) => {
     const a = n.attrs;
     const [x] = n.inputs;
@@ -278,6 +288,7 @@ function activation(n: TorchNode, name: string, x: string, shape: Shape): string
     case 'tanh': return `torch.tanh(${x})`;
     case 'softplus': return `F.softplus(${x})`;
     case 'softsign': return `F.softsign(${x})`;
+    case 'gelu': return `F.gelu(${x})`; // approximate='none', Keras' default
     // over the channels: the last axis in Keras
     case 'softmax': return `torch.softmax(${x}, dim=${isImage(shape) ? 1 : -1})`;
     default: throw new TorchExportError(`activation '${name}' has no PyTorch form yet`);

@@ -224,6 +224,12 @@ export const LAYER_CONVERTERS: Record<string, Convert> = {
   SeparableConv2D: withActivation('SeparableConv2D', [...CONV, 'depth_multiplier']),
   Dense: withActivation('Dense', ['units', 'use_bias']),
   BatchNormalization: (c) => ({ op: 'BatchNormalization', attrs: { ...pick(c, ['epsilon', 'momentum', 'center', 'scale']), axis: Array.isArray(c.axis) ? c.axis[0] : c.axis ?? -1 } }),
+  LayerNormalization: (c) => {
+    if (c.rms_scaling) fail('LayerNormalization with rms_scaling (RMS normalisation) is not supported', 'deepwire subtracts the mean: train with rms_scaling=False');
+    const axes = Array.isArray(c.axis) ? c.axis : [c.axis ?? -1];
+    if (axes.length !== 1) fail(`LayerNormalization over the axes ${JSON.stringify(axes)} together is not supported`, 'deepwire normalises the last axis (axis=-1) at each position');
+    return { op: 'LayerNormalization', attrs: { ...pick(c, ['epsilon', 'center', 'scale']), axis: axes[0] } };
+  },
   Activation: (c) => ({ op: 'Activation', attrs: { activation: activationOf(c.activation) } }),
   Softmax: (c) => ((c.axis ?? -1) === -1 ? { op: 'Activation', attrs: { activation: 'softmax' } } : fail(`Softmax over axis ${c.axis} is not supported`, 'deepwire applies softmax over the last axis')),
   ReLU: as('ReLU', ['max_value', 'negative_slope', 'threshold']),

@@ -16,4 +16,8 @@ export const cases: OpCase[] = [
   { name: 'softmax over 2179 features (rank 1), batch 2', inputs: [[2179]], batch: 2, inputScale: 10, attrs: { activation: 'softmax' } },
   { name: 'softmax over 1 channel: all ones', inputs: [[1, 2179, 1]], attrs: { activation: 'softmax' } },
   { name: 'sigmoid on 1×2179×1', inputs: [[1, 2179, 1]], inputScale: 8, attrs: { activation: 'sigmoid' } },
+  // gelu's erf: dense over ±10 (its negative tail falls to −7.6e-23 at −10), and across the ±13 where the
+  // kernel switches to x and 0.
+  { name: 'gelu on ±10, 17×31×4', inputs: [[17, 31, 4]], inputScale: 10, attrs: { activation: 'gelu' } },
+  { name: 'gelu on ±14, 1×999×1', inputs: [[1, 999, 1]], inputScale: 14, attrs: { activation: 'gelu' } },
 ];

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expectClose, TOLERANCE } from '../testing/expect-close.ts';
 import { tensor } from '../tensor.ts';
 import { Activation } from './activation.ts';
+import { erf, gelu } from './activations.ts';
 import { resolveAttrs } from './attrs.ts';
 
 const attrs = (raw: Record<string, unknown>) => resolveAttrs(Activation, raw).attrs as any;
@@ -25,6 +26,19 @@ describe('Activation', () => {
     const x = tensor([1, 2], [0, 2]);
     expectClose(Activation.reference([x], {}, attrs({ activation: 'sigmoid' })).data, [0.5, 1 / (1 + Math.exp(-2))], TOLERANCE.elementwise);
     expectClose(Activation.reference([x], {}, attrs({ activation: 'silu' })).data, [0, 2 / (1 + Math.exp(-2))], TOLERANCE.elementwise);
+  });
+
+  it("applies Keras' gelu, x·Φ(x), to float64 accuracy in both tails (erf against Python's math.erf)", () => {
+    const x = tensor([1, 7], [1, -1, -3, -10, 0.5, 2.5, 0]);
+    const want = [0.8413447460685429, -0.15865525393145707, -0.004049694094890287, -7.619853024160593e-23, 0.34573123063700656, 2.4844758366855597, 0];
+    const y = Activation.reference([x], {}, attrs({ activation: 'gelu' })).data;
+    want.forEach((w, i) => expect(Math.abs(y[i] - w)).toBeLessThanOrEqual(Math.abs(w) * 6e-8));
+    // Before the float32 store: the float64 function itself.
+    want.forEach((w, i) => expect(Math.abs(gelu(x.data[i]) - w)).toBeLessThanOrEqual(Math.abs(w) * 1e-13));
+    expect(erf(0.3)).toBeCloseTo(0.3286267594591274, 15);
+    expect(erf(-2.2)).toBeCloseTo(-0.9981371537020182, 15);
+    expect(erf(1e-3)).toBeCloseTo(0.0011283787909692365, 17);
+    expect([gelu(-Infinity), gelu(Infinity), gelu(-40), gelu(40)]).toEqual([0, Infinity, -0, 40]);
   });
 
   it('keeps the shape and counts one FLOP per element, none for linear', () => {

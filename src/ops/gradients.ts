@@ -1,7 +1,7 @@
 // Shared pieces of the ops' reference gradients (OpDef.backward): the derivative of every Keras
 // activation, and the softmax Jacobian-vector product. Float64 throughout; tensors come back float32.
 import { tensor, type Tensor } from '../tensor.ts';
-import { ACTIVATIONS } from './activations.ts';
+import { ACTIVATIONS, normalCdf } from './activations.ts';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
@@ -18,6 +18,8 @@ const DERIVATIVES: Record<string, (z: number) => number> = {
   tanh: (z) => 1 - Math.tanh(z) ** 2,
   softplus: (z) => (z > 20 ? 1 : sigmoid(z)),
   softsign: (z) => 1 / (1 + Math.abs(z)) ** 2,
+  // d/dz z·Φ(z) = Φ(z) + z·φ(z), φ the standard normal density.
+  gelu: (z) => (Math.abs(z) > 40 ? (z > 0 ? 1 : 0) : normalCdf(z) + (z * Math.exp(-0.5 * z * z)) / Math.sqrt(2 * Math.PI)),
 };
 
 /**

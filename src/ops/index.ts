@@ -13,6 +13,7 @@ import { AveragePool2D } from './average-pool2d.ts';
 import { GlobalAveragePool2D } from './global-average-pool2d.ts';
 import { GlobalMaxPool2D } from './global-max-pool2d.ts';
 import { BatchNormalization } from './batch-normalization.ts';
+import { LayerNormalization } from './layer-normalization.ts';
 import { Normalization } from './normalization.ts';
 import { Rescaling } from './rescaling.ts';
 import { Activation } from './activation.ts';
@@ -44,7 +45,7 @@ export const OPS: readonly OpDef[] = [
   Input,
   Conv2D, DepthwiseConv2D, SeparableConv2D, Dense,
   MaxPool2D, MaxPoolWithArgmax2D, AveragePool2D, GlobalAveragePool2D, GlobalMaxPool2D,
-  BatchNormalization, Normalization, Rescaling,
+  BatchNormalization, LayerNormalization, Normalization, Rescaling,
   Activation, ReLU, LeakyReLU, Softmax,
   Add, Subtract, Multiply, Divide, Average, Maximum, Minimum, Concatenate, Dot,
   ZeroPadding2D, Pad2D, Cropping2D, Flatten, Reshape, ChannelShuffle, ChannelSlice, Dropout,

@@ -276,7 +276,9 @@ interface GpuState {
   buffers: GPUBuffer[];
   constants: GPUBuffer[];
   uniform: GPUBuffer;
+  /** Bound for an unused optional input; a second one for unused outputs, as WebGPU refuses one buffer read and written by a dispatch. */
   dummy: GPUBuffer;
+  writableDummy: GPUBuffer;
   pipelines: GPUComputePipeline[];
   bindGroups: GPUBindGroup[];
   grids: [number, number][];
@@ -367,7 +369,7 @@ export class CompiledGraph {
     const size16 = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
     // A scope per tensor buffer, so that an out-of-memory error names the node whose output did not fit.
     const bufferErrors: Promise<GPUError | null>[] = [];
-    let buffers: GPUBuffer[], constants: GPUBuffer[], uniform: GPUBuffer, dummy: GPUBuffer;
+    let buffers: GPUBuffer[], constants: GPUBuffer[], uniform: GPUBuffer, dummy: GPUBuffer, writableDummy: GPUBuffer;
     device.pushErrorScope('validation');
     device.pushErrorScope('out-of-memory');
     try {
@@ -387,6 +389,7 @@ export class CompiledGraph {
       });
       uniform = newBuffer({ size: Math.max(16, uniformBytes), usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
       dummy = newBuffer({ size: 16, usage: GPUBufferUsage.STORAGE });
+      writableDummy = newBuffer({ size: 16, usage: GPUBufferUsage.STORAGE });
       device.queue.writeBuffer(uniform, 0, params);
     } catch (e) {
       Promise.all([device.popErrorScope(), device.popErrorScope(), ...bufferErrors]).catch(() => undefined);
@@ -423,7 +426,7 @@ export class CompiledGraph {
       const k = KERNELS[s.kernel];
       const entries: GPUBindGroupEntry[] = orderedBindings(k, s.bindings, s.node).map((b, j) => ({
         binding: k.bindings[j].index,
-        resource: { buffer: b.kind === 'view' ? buffers[plan.physical[b.view.alloc]] : b.kind === 'constant' ? constants[b.index] : dummy },
+        resource: { buffer: b.kind === 'view' ? buffers[plan.physical[b.view.alloc]] : b.kind === 'constant' ? constants[b.index] : k.bindings[j].write ? writableDummy : dummy },
       }));
       entries.push({ binding: k.uniformBinding, resource: { buffer: uniform, offset: uniformOffsets[i], size: k.uniformSize } });
       return device.createBindGroup({ layout: pipelines[i].getBindGroupLayout(0), entries, label: s.node });
@@ -436,7 +439,7 @@ export class CompiledGraph {
       return [x, y];
     });
     if (this.gpu) this.release(this.gpu);
-    return { generation, buffers, constants, uniform, dummy, pipelines, bindGroups, grids, staging: new Map() };
+    return { generation, buffers, constants, uniform, dummy, writableDummy, pipelines, bindGroups, grids, staging: new Map() };
   }
 
   /**
@@ -695,7 +698,7 @@ export class CompiledGraph {
   }
 
   private release(g: GpuState): void {
-    for (const b of [...g.buffers, ...g.constants, g.uniform, g.dummy, ...g.staging.values()]) b.destroy();
+    for (const b of [...g.buffers, ...g.constants, g.uniform, g.dummy, g.writableDummy, ...g.staging.values()]) b.destroy();
     if (g.timer) {
       g.timer.querySet.destroy();
       g.timer.resolve.destroy();

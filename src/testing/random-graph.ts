@@ -17,7 +17,10 @@ export interface RandomGraphOptions {
   size: number;
   /** Most elements a node's output may hold, per sample. */
   maxElements?: number;
-  /** Ops the generator may not use (and 'StridedDilatedConv': a conv with strides and dilation, which Keras refuses). */
+  /**
+   * Ops the generator may not use, and what Keras or TF.js lack: 'StridedDilatedConv' (strides with dilation),
+   * 'CeilMode' (pools rounding up), 'GroupedConv' (TF.js' Conv2D has no groups).
+   */
   exclude?: readonly string[];
   /** End in GlobalAveragePool2D or Flatten, then Dense(classes, softmax): a classifier to train. */
   classes?: number;
@@ -74,12 +77,16 @@ export function randomGraph(rand: () => number, options: RandomGraphOptions): Gr
     const node = (op: string, attrs: Record<string, unknown> = {}, inputs = [from]): GraphNode | null =>
       excluded.has(op) ? null : { id, op, inputs, attrs };
     const bias = () => (chance(0.5) ? { bias_initializer: RANDOM_BIAS } : { use_bias: chance(0.8) });
+    const layerNorm = () => ({
+      gamma_initializer: STATISTICS.gamma_initializer, beta_initializer: STATISTICS.beta_initializer, epsilon: pick([1e-3, 1e-6]),
+      ...(chance(0.2) ? { center: false } : {}), ...(chance(0.2) ? { scale: false } : {}),
+    });
     const padding = () => pick(['same', 'valid', 'same', [[int(0, 2), int(0, 1)], [int(0, 1), int(0, 2)]]]);
 
     if (s.length === 1) {
       const kind = int(0, 5);
       if (kind <= 1) return node('Dense', { units: int(1, 12), activation: pick(ACTIVATION_NAMES), ...bias() });
-      if (kind === 2) return node('BatchNormalization', STATISTICS);
+      if (kind === 2) return chance(0.3) ? node('LayerNormalization', layerNorm()) : node('BatchNormalization', STATISTICS);
       if (kind === 3) return node('Activation', { activation: pick(ACTIVATION_NAMES) });
       const partners = others(from, (o) => same(o, s));
       if (kind === 4 && partners.length) return node(pick(['Add', 'Subtract', 'Multiply', 'Average', 'Maximum', 'Minimum']), {}, [from, pick(partners)]);
@@ -93,7 +100,7 @@ export function randomGraph(rand: () => number, options: RandomGraphOptions): Gr
       case 0: case 1: case 2: case 3: {
         const filters = int(1, 20);
         const dilated = chance(0.15);
-        const groups = chance(0.2) ? pick(divisorsOf(C).filter((g) => filters % g === 0)) : 1;
+        const groups = !excluded.has('GroupedConv') && chance(0.2) ? pick(divisorsOf(C).filter((g) => filters % g === 0)) : 1;
         return node('Conv2D', {
           filters, kernel_size: pick(KERNELS), strides: dilated ? 1 : pick([1, 1, 2, [1, 2]]), padding: padding(),
           dilation_rate: dilated ? 2 : 1, groups, activation: pick(ACTIVATION_NAMES), ...bias(),
@@ -104,6 +111,7 @@ export function randomGraph(rand: () => number, options: RandomGraphOptions): Gr
       case 5:
         return node('SeparableConv2D', { filters: int(1, 12), kernel_size: 3, padding: pick(['same', 'valid']), depth_multiplier: pick([1, 2]), activation: pick(ACTIVATION_NAMES), ...bias() });
       case 6: case 7:
+        if (chance(0.3)) return node('LayerNormalization', layerNorm());
         return node('BatchNormalization', { ...STATISTICS, ...(chance(0.2) ? { center: false } : {}), ...(chance(0.2) ? { scale: false } : {}) });
       case 8:
         return chance(0.5) ? node('Activation', { activation: pick(ACTIVATION_NAMES) })
@@ -111,7 +119,7 @@ export function randomGraph(rand: () => number, options: RandomGraphOptions): Gr
             : node('LeakyReLU', { negative_slope: pick([0.1, 0.3]) });
       case 9: {
         const op = pick(['MaxPool2D', 'AveragePool2D', 'MaxPoolWithArgmax2D']);
-        const attrs = { pool_size: pick([2, 3, [1, 3]]), strides: pick([1, 2, null]), padding: pick(['same', 'valid']), ceil_mode: chance(0.3) };
+        const attrs = { pool_size: pick([2, 3, [1, 3]]), strides: pick([1, 2, null]), padding: pick(['same', 'valid']), ceil_mode: !excluded.has('CeilMode') && chance(0.3) };
         return node(op, op === 'MaxPoolWithArgmax2D' ? { ...attrs, ceil_mode: false, output: 'values' } : attrs);
       }
       case 10: {

@@ -257,6 +257,19 @@ describe.skipIf(!engine)('GPU training step = reference trainer, step by step', 
     }, OPTIMIZERS[0].config);
   });
 
+  it('a LayerNormalization right after the input, scale off: its beta learns, its input takes no gradient (no dx to write)', async () => {
+    // Found by the random classifiers: the unused dx and gamma shared one dummy buffer, read and written by one dispatch.
+    await compare({
+      name: 'layer norm on the input', loss: 'sparse_categorical_crossentropy', batch: 2,
+      graph: graph([
+        { id: 'x', op: 'Input', attrs: { shape: [3, 3, 4] } },
+        { id: 'ln', op: 'LayerNormalization', inputs: ['x'], attrs: { scale: false, beta_initializer: STATISTICS.beta_initializer } },
+        { id: 'flat', op: 'Flatten', inputs: ['ln'] },
+        { id: 'out', op: 'Dense', inputs: ['flat'], attrs: { units: 3, activation: 'softmax', bias_initializer: bias } },
+      ], 'out'),
+    }, OPTIMIZERS[0].config);
+  });
+
   it('tensors living in a channel Concatenate\'s buffer: activity regularizers on its members, an activation, a Dropout and a merge reading one', async () => {
     await compare({
       name: 'concat members', loss: 'categorical_crossentropy', batch: 2,

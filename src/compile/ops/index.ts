@@ -8,6 +8,7 @@ import { lowerChannelShuffle } from './channel-shuffle.ts';
 import { lowerChannelSlice } from './channel-slice.ts';
 import { lowerConcatenate } from './concatenate.ts';
 import { lowerDot } from './dot.ts';
+import { lowerLayerNormalization } from './layer-normalization.ts';
 import { lowerMerge } from './merge.ts';
 import { lowerCropping2D, lowerPad2D, lowerZeroPadding2D } from './padding.ts';
 import { lowerGlobalPool2D, lowerMaxPoolWithArgmax2D, lowerPool2D } from './pool.ts';
@@ -17,6 +18,7 @@ import { lowerIdentity, lowerReshape } from './views.ts';
 
 export const LOWERINGS: Readonly<Record<string, OpLowering>> = {
   BatchNormalization: lowerAffine,
+  LayerNormalization: lowerLayerNormalization,
   Normalization: lowerAffine,
   Rescaling: lowerAffine,
   Activation: lowerActivation,

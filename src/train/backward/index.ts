@@ -7,7 +7,7 @@ import type { BackwardLowering } from './context.ts';
 import { convBackward } from './conv.ts';
 import { dotBackward } from './dot.ts';
 import { mergeBackward } from './merge.ts';
-import { batchNormalizationBackward, dropoutBackward, normalizationBackward, rescalingBackward } from './normalization.ts';
+import { batchNormalizationBackward, dropoutBackward, layerNormalizationBackward, normalizationBackward, rescalingBackward } from './normalization.ts';
 import { globalPool2dBackward, pool2dBackward } from './pool.ts';
 import { separableConv2dBackward } from './separable.ts';
 import { channelShuffleBackward, channelSliceBackward, concatenateBackward, cropping2dBackward, pad2dBackward, reshapeBackward, zeroPadding2dBackward } from './routing.ts';
@@ -43,6 +43,7 @@ export const BACKWARD: Readonly<Record<string, BackwardLowering>> = {
   ChannelShuffle: channelShuffleBackward,
   ChannelSlice: channelSliceBackward,
   BatchNormalization: batchNormalizationBackward,
+  LayerNormalization: layerNormalizationBackward,
   Dropout: dropoutBackward,
   Normalization: normalizationBackward,
   Rescaling: rescalingBackward,

@@ -9,6 +9,7 @@ import { bnScaleShift, lowerAffine } from '../../compile/ops/affine.ts';
 import { pixelView, type Binding, type View } from '../../compile/plan.ts';
 import type { BatchNormalizationAttrs } from '../../ops/batch-normalization.ts';
 import type { DropoutAttrs } from '../../ops/dropout.ts';
+import type { LayerNormalizationAttrs } from '../../ops/layer-normalization.ts';
 import type { NormalizationAttrs } from '../../ops/normalization.ts';
 import type { RescalingAttrs } from '../../ops/rescaling.ts';
 import { nodeSalt } from '../dropout-mask.ts';
@@ -92,6 +93,44 @@ export function batchNormalizationBackward(r: NodeReport, b: BackwardContext): v
     node: r.id, kernel: 'batchNormBackwardInput', overrides: { ACCUMULATE: to.accumulate },
     bindings: { dy: view(dy), x: offsetView(xv), stats, scale, sums, dx: view(to.view) }, params: geometry, workgroups: groupsOf(x.pixels * C),
   });
+}
+
+/**
+ * LayerNormalization: the rows' statistics recomputed from the kept input, with dx where the input
+ * takes a gradient (layer-norm-backward-rows.wgsl); then Σ dy and Σ dy·x̂ per channel for β and γ
+ * (layer-norm-backward-sums.wgsl), unless the layer is frozen. Its forward is the same in training.
+ */
+export function layerNormalizationBackward(r: NodeReport, b: BackwardContext): void {
+  const a = attrsOf<LayerNormalizationAttrs>(r);
+  const l = b.lowering;
+  const xv = b.forward(r.inputs[0]);
+  const x = pixelView(xv)!;
+  const C = x.channels;
+  const gammaGrad = a.scale ? b.weightGrad(r.id, 'gamma') : null;
+  const betaGrad = a.center ? b.weightGrad(r.id, 'beta') : null;
+  const inputGrad = b.needsGrad(r.inputs[0]);
+  if (!inputGrad && !gammaGrad && !betaGrad) return;
+  const dy = b.gradOut(r.id);
+  const stats = l.scratch(r.id, 2 * x.pixels);
+  const to = inputGrad ? b.gradIn(r.inputs[0]) : null;
+  l.step({
+    node: r.id, kernel: 'layerNormBackwardRows', overrides: { HAS_GAMMA: a.scale, HAS_DX: to !== null, ACCUMULATE: to?.accumulate ?? false },
+    bindings: {
+      dy: view(dy), x: offsetView(xv), gamma: a.scale ? b.weight(r.id, 'gamma') : { kind: 'none' },
+      stats: view(stats), dx: to ? view(to.view) : { kind: 'none' },
+    },
+    params: { rows: x.pixels, C, xStride: x.stride, xOffset: x.offset, epsilon: a.epsilon }, workgroups: groupsOf(x.pixels),
+  });
+  if (!gammaGrad && !betaGrad) return;
+  const sums = l.scratch(r.id, 2 * C);
+  l.step({
+    node: r.id, kernel: 'layerNormBackwardSums', overrides: {},
+    bindings: { dy: view(dy), x: offsetView(xv), stats: view(stats), sums: view(sums) },
+    params: { rows: x.pixels, C, xStride: x.stride, xOffset: x.offset }, workgroups: groupsOf(C),
+  });
+  const row = (v: View, offset = 0): View => ({ ...v, offset: v.offset + offset, shape: [1, C], strides: [C, 1] });
+  if (gammaGrad) copyGradient(r, b, { src: row(sums, C), out: row(gammaGrad), accumulate: false });
+  if (betaGrad) copyGradient(r, b, { src: row(sums), out: row(betaGrad), accumulate: false });
 }
 
 /** The forward lowering of Dropout in training: the mask of this step (dropout.wgsl). */
