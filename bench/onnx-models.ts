@@ -13,7 +13,7 @@ import { Engine } from '../src/runtime/engine.ts';
 import { materializeWeights } from '../src/runtime/reference.ts';
 import { runOrt } from '../src/testing/ort.ts';
 
-const MODELS = ['googlenet', 'resnet50', 'resnext50_32x4d', 'densenet121', 'mobilenet_v2', 'inception_v3', 'resnet18', 'vgg11_bn', 'alexnet', 'squeezenet1_1', 'mobilenet_v3_small', 'mobilenet_v3_large', 'mnasnet1_0', 'efficientnet_b0', 'regnet_y_400mf', 'shufflenet_v2_x1_0'];
+const MODELS = ['googlenet', 'resnet50', 'resnext50_32x4d', 'densenet121', 'mobilenet_v2', 'inception_v3', 'resnet18', 'vgg11_bn', 'alexnet', 'squeezenet1_1', 'mobilenet_v3_small', 'mobilenet_v3_large', 'mnasnet1_0', 'efficientnet_b0', 'regnet_y_400mf', 'shufflenet_v2_x1_0', 'convnext_tiny'];
 /** The bar: every output within 1e-3 of the reference, relative to the output's largest magnitude. */
 const RELATIVE_TOLERANCE = 1e-3;
 

@@ -1,7 +1,7 @@
 // One converter per ONNX op: ONNX's attributes and initializers → deepwire nodes (Keras ops, NHWC).
 // Weights are rearranged here (Conv OIHW → Keras HWIO; Gemm/MatMul B → Dense [in, units]); constants
 // that deepwire has no node for become Rescaling (scalars) or an epsilon-0 BatchNormalization (per channel).
-// Reference: https://onnx.ai/onnx/operators/ (the definitions of opsets 7 to 17).
+// Reference: https://onnx.ai/onnx/operators/ (the definitions of opsets 7 to 22).
 import { formatShape, sizeOf } from '../tensor.ts';
 import type { Const, Data, NodeContext } from './onnx-import.ts';
 import { BATCHED, flattenOrder, isIdentityOrder, kerasAxis, NCHW, NCW, UNBATCHED, type Layout } from './onnx-layout.ts';
@@ -202,7 +202,7 @@ const conv: Converter = (c) => {
 };
 
 const pool = (max: boolean): Converter => (c) => {
-  c.known('auto_pad', 'ceil_mode', 'kernel_shape', 'pads', 'strides', ...(max ? ['dilations', 'storage_order'] : ['count_include_pad']));
+  c.known('auto_pad', 'ceil_mode', 'kernel_shape', 'pads', 'strides', ...(max ? ['dilations', 'storage_order'] : ['count_include_pad', ...(c.opset >= 19 ? ['dilations'] : [])]));
   // 1-D pooling is 2-D pooling of an image one row high.
   const x = image(c, 0, true);
   const oneD = x.layout.kind === 'nchw' && !!x.layout.oneD;
@@ -210,6 +210,7 @@ const pool = (max: boolean): Converter => (c) => {
   const strides = pair(c, 'strides', [1, 1], oneD);
   const dilations = pair(c, 'dilations', [1, 1], oneD);
   const dilated = dilations[0] !== 1 || dilations[1] !== 1;
+  if (!max && dilated) c.refuse(`dilations ${JSON.stringify(c.ints('dilations'))}: deepwire's AveragePool2D (Keras') averages adjacent cells only`);
   const autoSame = c.string('auto_pad', 'NOTSET').startsWith('SAME');
   const padding = windowPadding(c, x.shape, poolSize, strides, dilations, true, oneD);
   const attrs: Record<string, unknown> = { pool_size: poolSize, strides, padding, ceil_mode: !autoSame && c.int('ceil_mode', 0) === 1 };
@@ -471,8 +472,8 @@ const slice: Converter = (c) => {
 
 /** Split of an image along C, H or W, or of a tensor's last axis (torch.split, and x.chunk(n, dim) since PyTorch 2): one slice per output. */
 const split: Converter = (c) => {
-  // `split` is an attribute before opset 13, an input from 13.
-  c.known('axis', ...(c.opset < 13 ? ['split'] : []));
+  // `split` is an attribute before opset 13, an input from 13; from 18 num_outputs may say how many parts.
+  c.known('axis', ...(c.opset < 13 ? ['split'] : []), ...(c.opset >= 18 ? ['num_outputs'] : []));
   const x = c.data(0);
   const dims = c.onnxShape(x);
   let axis = c.int('axis', 0);
@@ -480,8 +481,10 @@ const split: Converter = (c) => {
   const given = c.opset >= 13 ? (c.hasInput(1) ? Array.from(c.constant(1, 'split').data) : null) : c.ints('split');
   const n = c.node.output.length, dim = dims[axis];
   if (dim < 0) c.refuse(`it splits axis ${axis}, the batch; deepwire slices channels, H and W`);
-  // No sizes: equal parts, which must divide the axis.
-  const sizes = given ?? Array(n).fill(dim / n);
+  // No sizes: equal parts, which must divide the axis; with num_outputs (opset 18) the last part may be smaller.
+  const parts = c.has('num_outputs') ? c.int('num_outputs', n) : null;
+  if (parts !== null && (given || parts !== n)) c.refuse(given ? 'it has both a split input and num_outputs' : `num_outputs ${parts} but ${n} outputs`);
+  const sizes = given ?? (parts !== null ? Array.from({ length: n }, (_, i) => Math.min(Math.ceil(dim / n), dim - i * Math.ceil(dim / n))) : Array(n).fill(dim / n));
   if (sizes.length !== n || sizes.reduce((s, v) => s + v, 0) !== dim || sizes.some((s) => !(s > 0) || !Number.isInteger(s)))
     c.refuse(`its sizes ${given ? JSON.stringify(sizes) : `(${n} equal parts)`} do not split axis ${axis} of ${formatShape(dims)} into ${n} parts`);
   let from = 0;
@@ -722,9 +725,16 @@ const pad: Converter = (c) => {
   const mode = c.string('mode', 'constant');
   if (!['constant', 'edge', 'reflect'].includes(mode)) c.refuse(`mode '${mode}' is not one of constant, edge, reflect`);
   const x = image(c, 0);
-  const pads = c.opset < 11 ? c.ints('pads', [])! : Array.from(c.constant(1, 'pads').data);
+  let pads = c.opset < 11 ? c.ints('pads', [])! : Array.from(c.constant(1, 'pads').data);
   const value = c.opset < 11 ? c.float('value', 0) : c.hasInput(2) ? scalar(c, c.constant(2, 'constant_value'), 'constant_value') : 0;
-  if (c.opset >= 11 && c.hasInput(3)) c.refuse('its axes input is not supported');
+  if (c.opset >= 18 && c.hasInput(3)) {
+    // The axes pads applies to (opset 18): the others are not padded.
+    const axes = Array.from(c.constant(3, 'axes').data, (a) => (a < 0 ? a + 4 : a));
+    if (pads.length !== 2 * axes.length || axes.some((a) => a < 0 || a > 3)) c.refuse(`pads ${JSON.stringify(pads)} do not fit axes ${JSON.stringify(axes)} of an N×C×H×W image`);
+    const full = new Array(8).fill(0);
+    axes.forEach((a, i) => { full[a] = pads[i]; full[a + 4] = pads[i + axes.length]; });
+    pads = full;
+  } else if (c.opset >= 11 && c.hasInput(3)) c.refuse(`an axes input, which Pad takes only from opset 18; the model declares opset ${c.opset}`);
   if (pads.length !== 8) c.refuse(`pads ${JSON.stringify(pads)} must have 8 entries for an N×C×H×W image`);
   const [n0, c0, top, left, n1, c1, bottom, right] = pads;
   if (n0 || c0 || n1 || c1) c.refuse(`pads ${JSON.stringify(pads)} pad the batch or the channels; deepwire pads H and W only`);
@@ -748,13 +758,13 @@ const pad: Converter = (c) => {
  * ReduceMean / ReduceMax / ReduceSum on deepwire's pools, exactly: each run of adjacent reduced axes (in
  * our layout) is a global pool of [run, 1, rest] or a 1×run pool of [before, run, rest], reshaped (a view)
  * around it; an image's H×W (x.mean((2, 3)) in a squeeze-excite block) is one GlobalAveragePool2D.
- * A sum is the mean times the count. Axes are an attribute, ReduceSum's an input from opset 13.
+ * A sum is the mean times the count. Axes are an attribute, an input from opset 18 (ReduceSum's from 13).
  */
 const reduce = (op: 'mean' | 'max' | 'sum'): Converter => (c) => {
-  const axesInput = op === 'sum' && c.opset >= 13;
+  const axesInput = c.opset >= (op === 'sum' ? 13 : 18);
   c.known('keepdims', ...(axesInput ? ['noop_with_empty_axes'] : ['axes']));
   if (!axesInput && c.hasInput(1))
-    c.refuse(`it takes its axes as an input, which ${c.node.op_type} does only from opset 18; deepwire reads opsets up to 17, where they are an attribute`, 'export the model with opset_version=17 or lower');
+    c.refuse(`it takes its axes as an input, which ${c.node.op_type} does only from opset 18; the model declares opset ${c.opset}, where they are an attribute`, 'declare the opset the model was written for');
   const x = c.data(0);
   const shape = c.onnxShape(x), rank = shape.length;
   const keepdims = c.int('keepdims', 1) === 1;

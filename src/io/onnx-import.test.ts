@@ -369,12 +369,37 @@ describe('importOnnx: what PyTorch writes beyond Keras\' layers', () => {
     await expectLikeOrt(afterConv([node('Flatten', ['c'], ['f']), node('ReduceSum', ['f', 'one'], ['y'])], { initializers: [ints('one', [1])] }), { x: [2, 3, 5, 6] });
   });
 
+  it('opsets 18 to 22 as PyTorch 2 and newer converters write them: axes an input, Split num_outputs, Pad axes, AveragePool dilations', async () => {
+    // ReduceMean/ReduceMax take their axes as an input from 18, with noop_with_empty_axes.
+    await expectLikeOrt(afterConv([node('ReduceMean', ['c', 'hw'], ['y'], { keepdims: 0 })], { opset: 18, initializers: [ints('hw', [2, 3])] }), { x: [2, 3, 5, 6] });
+    await expectLikeOrt(afterConv([node('ReduceMax', ['c', 'ch'], ['y'])], { opset: 20, initializers: [ints('ch', [1])] }), { x: [2, 3, 5, 6] });
+    await expectLikeOrt(afterConv([node('ReduceMean', ['c'], ['y'], { noop_with_empty_axes: 1 })], { opset: 18 }), { x: [2, 3, 5, 6] });
+    // Split into num_outputs parts, the last one smaller where they do not divide the axis (7 → 3, 3, 1).
+    const chunks = { nodes: [node('Split', ['x'], ['a', 'b', 'c'], { axis: 1, num_outputs: 3 })], inputs: [image('x', [1, 7, 3, 5])], outputs: [valueInfo('a'), valueInfo('b'), valueInfo('c')], opset: 18 };
+    await expectLikeOrt(chunks, { x: [1, 7, 3, 5] });
+    expect(importOnnx(buildModel(chunks)).graph.nodes.filter((n) => n.op === 'ChannelSlice').map((n) => n.attrs)).toEqual([{ start: 0, end: 3 }, { start: 3, end: 6 }, { start: 6, end: 7 }]);
+    // Pad of the axes given (H and W only), in reflect mode.
+    await expectLikeOrt(afterConv([node('Pad', ['c', 'pads', '', 'axes'], ['y'], { mode: 'reflect' })], { opset: 19, initializers: [ints('pads', [1, 0, 2, 1]), ints('axes', [2, 3])] }), { x: [2, 3, 5, 6] });
+    // AveragePool's dilations (19) at 1, a Gelu (20), a LayerNormalization (17) on N×H×W×C, in one opset-22 model.
+    const modern = afterConv([
+      node('AveragePool', ['c'], ['p'], { kernel_shape: [2, 2], dilations: [1, 1] }), node('Transpose', ['p'], ['t'], { perm: [0, 2, 3, 1] }),
+      node('LayerNormalization', ['t', 'gamma', 'beta'], ['n'], { epsilon: float(1e-5) }), node('Gelu', ['n'], ['y']),
+    ], { opset: 22, initializers: [weight('gamma', [6], [1, 0.5, 2, 1.5, 0.75, 1.25]), weight('beta', [6], [0.1, -0.2, 0.3, 0, 0.05, -0.1])] });
+    await expectLikeOrt(modern, { x: [2, 3, 5, 6] });
+    expect(importOnnx(buildModel(modern)).graph.nodes.map((n) => n.op).slice(-3)).toEqual(['AveragePool2D', 'LayerNormalization', 'Activation']);
+    const refuses = (spec: ModelSpec, message: RegExp) => expect(() => importOnnx(buildModel(spec))).toThrow(message);
+    refuses(afterConv([node('AveragePool', ['c'], ['y'], { kernel_shape: [2, 2], dilations: [2, 2] }, 'pool')], { opset: 19 }),
+      /AveragePool node 'pool': dilations \[2,2\]: deepwire's AveragePool2D \(Keras'\) averages adjacent cells only/);
+    refuses(afterConv([node('Pad', ['c', 'pads'], ['y'], { mode: 'wrap' }, 'pad')], { opset: 19, initializers: [ints('pads', [0, 0, 1, 1, 0, 0, 1, 1])] }),
+      /Pad node 'pad': mode 'wrap' is not one of constant, edge, reflect/);
+  });
+
   it('refuses reductions over the batch, to nothing but the batch, and axes as an input before opset 18', () => {
     const refuses = (spec: ModelSpec, message: RegExp) => expect(() => importOnnx(buildModel(spec))).toThrow(message);
     refuses(afterConv([node('ReduceMean', ['c'], ['y'], { axes: [0, 2, 3] }, 'mean')]), /ReduceMean node 'mean': it reduces axis 0 of a 2×6×5×6 tensor, the batch; deepwire keeps the items of a batch apart/);
     refuses(afterConv([node('ReduceMax', ['c'], ['y'], { axes: [1, 2, 3], keepdims: 0 }, 'max')]), /ReduceMax node 'max': without keepdims it would leave only the batch axis/);
     refuses(afterConv([node('ReduceMean', ['c', 'hw'], ['y'], {}, 'mean')], { initializers: [ints('hw', [2, 3])] }),
-      /ReduceMean node 'mean': it takes its axes as an input, which ReduceMean does only from opset 18; deepwire reads opsets up to 17/);
+      /ReduceMean node 'mean': it takes its axes as an input, which ReduceMean does only from opset 18; the model declares opset 13/);
     refuses(afterConv([node('ReduceSum', ['c', 'x'], ['y'], {}, 'sum')]), /ReduceSum node 'sum': its axes \('x'\) is computed at run time/);
   });
 
@@ -575,8 +600,8 @@ describe('importOnnx refusals name the op and the node; nothing is half-loaded',
     refuses(relu([node('Conv', ['r', 'w'], ['c'])], { initializers: [external] }), /keeps its data in an external file/);
   });
 
-  it('an opset newer than 17', () => {
-    refuses(relu([], { opset: 18 }), /uses opset 18; deepwire reads opsets 7 to 17/);
+  it('an opset newer than 22', () => {
+    refuses(relu([], { opset: 23 }), /uses opset 23; deepwire reads opsets 7 to 22/);
   });
 
   it('a symbolic size besides the batch, a string input, and integer arithmetic feeding another node', () => {

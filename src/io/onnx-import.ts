@@ -77,7 +77,7 @@ export interface ImportOptions {
 }
 
 /** The opsets whose operator definitions deepwire implements; older files load where their ops kept their meaning. */
-export const OPSETS = { min: 7, max: 17 };
+export const OPSETS = { min: 7, max: 22 };
 
 /** Reads an .onnx file's bytes into a deepwire graph; throws an OnnxError saying what is wrong. */
 export function importOnnx(bytes: Uint8Array, options: ImportOptions = {}): OnnxImport {
@@ -143,7 +143,7 @@ export class NodeContext {
   /** Refuses attributes the converter does not know: they might change the meaning. */
   known(...names: string[]): void {
     for (const a of this.node.attribute)
-      if (!names.includes(a.name)) this.refuse(`attribute '${a.name}' is not one deepwire understands for ${this.node.op_type}`, 'export the model without it, or with opset 7 to 17');
+      if (!names.includes(a.name)) this.refuse(`attribute '${a.name}' is not one deepwire understands for ${this.node.op_type}`, 'export the model without it, or with opset 7 to 22');
   }
 
   // ── inputs and outputs ──
