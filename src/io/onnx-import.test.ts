@@ -519,6 +519,10 @@ describe('importOnnx: PyTorch exports (src/io/fixtures, from scripts/export-torc
     expect([count('LayerNormalization'), count('Activation')]).toEqual([5, 2]);
     expect(graph.nodes.filter((n) => n.op === 'LayerNormalization').map((n) => n.attrs?.epsilon)).toEqual(Array(5).fill(1e-6));
     expect(graph.nodes.filter((n) => n.op === 'Activation').map((n) => n.attrs?.activation)).toEqual(['gelu', 'gelu']);
+    // Each Linear's MatMul + Add is one Dense with its bias: PyTorch's 5,021 parameters, plus 3 per channel
+    // for each layer scale (a per-channel Mul, held as a BatchNormalization: 4 values per channel).
+    expect(graph.nodes.filter((n) => n.op === 'Dense').map((n) => n.attrs?.use_bias)).toEqual([true, true, true, true, true]);
+    expect(analyzeGraph(graph).totals.params).toBe(5021 + 3 * (8 + 16));
   });
 
   it('tiny-googlenet keeps GoogLeNet\'s ceil-mode max pools and its ONNX node names', () => {

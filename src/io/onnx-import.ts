@@ -318,11 +318,49 @@ export class Importer {
     const values = new Map<string, OnnxPort>();
     for (const [key, v] of this.values)
       if (v.kind === 'data') values.set(key, { name: key, node: v.node, layout: v.layout, dims: onnxShapeOf(v.shape, v.layout, this.batch), dtype: this.typeOf(key) });
+    this.foldBiases(outputs, values);
     const name = this.options.name ?? (graph.name || undefined);
     return {
       graph: { format: 'deepwire-graph', version: 1, ...(name ? { name } : {}), nodes: this.nodes, outputs: [...new Set(outputs.map((o) => o.node))] },
       weights: this.store, inputs: this.inputs, outputs, values, opset: this.opset, producer: [this.model.producer_name, this.model.producer_version].filter(Boolean).join(' '),
     };
+  }
+
+  /**
+   * torch.onnx writes nn.Linear on N×…×C data (ConvNeXt's MLPs) as MatMul, then Add of the bias: here a
+   * Dense without bias and a per-channel shift (an epsilon-0 BatchNormalization). Where the Dense feeds
+   * only that shift, the shift becomes its bias, as Keras and PyTorch hold it (counted as C parameters,
+   * not 4·C); a Conv without its B input followed by an Add likewise. The layer's own ONNX value (before
+   * the bias) is then no longer computed: it leaves `values`.
+   */
+  private foldBiases(outputs: OnnxPort[], values: Map<string, OnnxPort>): void {
+    const readers = new Map<string, number>();
+    for (const n of this.nodes) for (const i of n.inputs ?? []) readers.set(i, (readers.get(i) ?? 0) + 1);
+    const isOutput = new Set(outputs.map((o) => o.node));
+    const byId = new Map(this.nodes.map((n) => [n.id, n]));
+    const renamed = new Map<string, string>();
+    for (const shift of this.nodes) {
+      const dense = byId.get(shift.inputs?.[0] ?? '');
+      if (shift.op !== 'BatchNormalization' || shift.attrs?.epsilon !== 0 || !dense || !['Dense', 'Conv2D'].includes(dense.op)) continue;
+      if (dense.attrs?.use_bias !== false || readers.get(dense.id) !== 1 || isOutput.has(dense.id) || (dense.attrs.activation ?? 'linear') !== 'linear') continue;
+      const w = (name: string) => this.store.get(shift.weights![name])!.data;
+      if (!w('gamma').every((v) => v === 1) || !w('moving_mean').every((v) => v === 0) || !w('moving_variance').every((v) => v === 1)) continue;
+      const key = `${dense.id}/bias`;
+      this.store.set(key, { shape: [w('beta').length], data: w('beta') });
+      for (const name of ['gamma', 'beta', 'moving_mean', 'moving_variance']) this.store.delete(shift.weights![name]);
+      dense.attrs.use_bias = true;
+      dense.weights = { ...dense.weights, bias: key };
+      renamed.set(shift.id, dense.id);
+    }
+    if (!renamed.size) return;
+    const removed = new Set(renamed.keys()), folded = new Set(renamed.values());
+    this.nodes.splice(0, this.nodes.length, ...this.nodes.filter((n) => !removed.has(n.id)));
+    for (const n of this.nodes) if (n.inputs) n.inputs = n.inputs.map((i) => renamed.get(i) ?? i);
+    for (const [key, port] of values) {
+      if (folded.has(port.node)) values.delete(key);
+      else if (renamed.has(port.node)) port.node = renamed.get(port.node)!;
+    }
+    for (const port of [...outputs, ...values.values()]) port.node = renamed.get(port.node) ?? port.node;
   }
 
   private convert(node: OnnxNode): void {
