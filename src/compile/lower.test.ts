@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeGraph } from '../graph/analyze.ts';
 import type { GraphFile, GraphNode } from '../graph/types.ts';
 import { materializeWeights } from '../runtime/reference.ts';
-import { BLOCKS } from '../testing/blocks.ts';
+import { BLOCKS, LAYER_NORM_CONCAT } from '../testing/blocks.ts';
 import { singleOpGraph } from '../testing/compare.ts';
 import { lowerGraph, type LowerOptions } from './lower.ts';
 import { pixelView, type Plan } from './plan.ts';
@@ -36,6 +36,13 @@ describe('fusion and concat in place', () => {
       expect(slices.map((v) => v.offset - concat.offset)).toEqual([0, 64, 192, 224]);
       expect(slices.map((v) => pixelView(v)!.stride)).toEqual([256, 256, 256, 256]);
     }
+  });
+
+  it('a LayerNormalization writes its channel slice of a Concatenate in place (its kernel takes the row stride)', () => {
+    const plan = lower(LAYER_NORM_CONCAT);
+    const [ln, concat] = ['ln', 'cat'].map((id) => plan.views.get(id)!);
+    expect([ln.alloc, ln.offset - concat.offset, pixelView(ln)!.stride]).toEqual([concat.alloc, 0, 10]);
+    expect(kernels(plan)).toEqual(['conv2dGemm', 'conv2dGemm', 'layerNorm']);
   });
 
   it('sibling convs: 1×1 convs reading one tensor with one activation, read only by convs, are one conv', () => {

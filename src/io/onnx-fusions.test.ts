@@ -147,6 +147,9 @@ describe('fuseDecompositions: LayerNorm', () => {
     expect(fuseDecompositions(extra)).toBe(extra);
     const exposed = graph(torchLayerNorm(), { outputs: ['y', 'var'], initializers: [gamma, beta] });
     expect(fuseDecompositions(exposed)).toBe(exposed);
+    // an eps of more axes than x broadcasts x to them (ONNX Runtime's output is 1×2×3×4 for a 2×3×4 x): not LayerNorm's
+    const wide = graph(torchLayerNorm().map((n) => (n.output[0] === 'eps' ? node('Constant', [], ['eps'], { value: { tensor: floatTensor('', [1, 1, 1, 1], [1e-6]) } }) : n)), { dims: [2, 3, 4], initializers: [gamma, beta] });
+    expect(fuseDecompositions(wide)).toBe(wide);
     // keepdims 0 is not LayerNorm's
     const flat = graph(torchLayerNorm().map((n) => (n.op_type === 'ReduceMean' ? { ...n, attribute: [...n.attribute, node('', [], [], { keepdims: 0 }).attribute[0]] } : n)), { initializers: [gamma, beta] });
     expect(fuseDecompositions(flat)).toBe(flat);

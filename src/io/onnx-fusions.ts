@@ -95,10 +95,10 @@ class View {
     return t;
   }
 
-  /** A one-element float constant's value. */
+  /** A one-element float constant's value, of rank 0 or 1 (a constant of more axes would broadcast x to more). */
   scalar(name: string): number | null {
     const t = this.constant(name);
-    return t && t.data.length === 1 && t.dtype.startsWith('float') ? t.data[0] : null;
+    return t && t.data.length === 1 && t.dims.length <= 1 && t.dtype.startsWith('float') ? t.data[0] : null;
   }
 
   /** ONNX's shape of a value where the file states it (an input, output, initializer or value_info); −1 for symbolic sizes. */
@@ -223,10 +223,11 @@ function meanOverLastAxis(g: View, k: number | null, input: string, like = input
   return rank !== undefined && axes[0] === rank - 1;
 }
 
-/** Of a constant that Mul/Add applies along the last axis only: its values (all other axes 1). */
-function lastAxisVector(g: View, name: string, C: number | null): TensorValue | null {
+/** Of a constant that Mul/Add applies along the last axis only: its values (all other axes 1, and no more axes than x's). */
+function lastAxisVector(g: View, name: string, C: number | null, rank: number | null): TensorValue | null {
   const t = g.constant(name);
   if (!t || !t.dtype.startsWith('float') || t.dims.length === 0 || t.dims.slice(0, -1).some((d) => d !== 1)) return null;
+  if (t.dims.length > (rank ?? 1)) return null;
   const L = t.dims[t.dims.length - 1];
   // A single value might scale a longer axis: only where the axis is known to be that long.
   if (C !== null ? L !== C : L < 2) return null;
@@ -269,7 +270,7 @@ function matchLayerNorm(g: View, r1: number): Match | null {
     const k = g.soleConsumer(g.node(last).output[0]);
     if (k === null || g.node(k).op_type !== op || !isStandard(g.node(k))) return null;
     const name = other(g.node(k), g.node(last).output[0]);
-    const t = name === null ? null : lastAxisVector(g, name, C);
+    const t = name === null ? null : lastAxisVector(g, name, C, shape?.length ?? null);
     return t ? { k, t, name: name! } : null;
   };
   let scale: string | null = null, bias: string | null = null;

@@ -94,6 +94,15 @@ describe('blocks', () => {
     expect(paths.out.shape).toEqual(grouped.out.shape);
   });
 
+  it("ConvNeXt-T's stage-1 block on 56×56×96: 79,200 params (Keras' 79,296 less its LayerScale's 96), 56×56×96", () => {
+    const { report, built } = graphWith('ConvNeXt', [56, 56, 96]);
+    expect(report.problems).toEqual([]);
+    // depthwise 7×7 + bias, LayerNormalization's gamma and beta, Dense 96 → 384 and back
+    expect(report.totals.params).toBe(96 * 49 + 96 + 2 * 96 + (96 * 384 + 384) + (384 * 96 + 96));
+    expect(report.byId.get(built.output)!.shape).toEqual([56, 56, 96]);
+    expect(built.nodes.map((n) => n.op)).toEqual(['DepthwiseConv2D', 'LayerNormalization', 'Dense', 'Dense', 'Add']);
+  });
+
   it('DenseNet-121 dense block 1 (6 layers, k = 32) on 56×56×64: 338,304 params, 256 channels', () => {
     const { report, out } = graphWith('DenseBlock', [56, 56, 64]);
     expect(report.problems).toEqual([]);

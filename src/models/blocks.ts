@@ -1,4 +1,5 @@
-// The lecture's building blocks as graph-node builders: Inception v1/v3, ResNet, ResNeXt, DenseNet.
+// The lecture's building blocks as graph-node builders: Inception v1/v3, ResNet, ResNeXt, DenseNet, and
+// ConvNeXt's (the lecture's ideas — depthwise convs, inverted bottlenecks, residuals — as of 2022).
 // Each returns ordinary nodes (unique ids, Keras-like names) wired to one given input; the editor
 // inserts them as one step and they stay editable. References in each builder's doc comment.
 import type { Attrs, GraphNode, Shape } from '../graph/types.ts';
@@ -319,9 +320,35 @@ const transition: BlockDef = {
   },
 };
 
+/**
+ * Liu et al. 2022, A ConvNet for the 2020s, Fig. 4: a 7×7 depthwise conv, LayerNormalization (ε 1e-6),
+ * Dense to 4·C with GELU, Dense back to C (the 1×1 convs of an inverted bottleneck, on the channels),
+ * and the residual add; as keras.applications.ConvNeXt writes it, less its LayerScale (a learnt
+ * per-channel factor starting at 1e-6, which deepwire has no layer for) and stochastic depth (training only).
+ */
+const convnext: BlockDef = {
+  type: 'ConvNeXt',
+  title: 'ConvNeXt block',
+  summary: '7×7 depthwise → LayerNormalization → Dense 4·C (gelu) → Dense C, plus the input',
+  params: [
+    { key: 'kernel', label: 'depthwise kernel', default: 7, min: 1 },
+    { key: 'expansion', label: 'expansion', default: 4, min: 1 },
+  ],
+  defaultInput: [56, 56, 96],
+  build(p, ctx) {
+    const b = new Builder('convnext', ctx);
+    const C = channels(ctx.inputShape);
+    let y = b.add('depthwise_conv', 'DepthwiseConv2D', [b.input], { kernel_size: num(p, 'kernel'), padding: 'same' });
+    y = b.add('layernorm', 'LayerNormalization', [y], { epsilon: 1e-6 });
+    y = b.add('pointwise_conv_1', 'Dense', [y], { units: num(p, 'expansion') * C, activation: 'gelu' });
+    y = b.add('pointwise_conv_2', 'Dense', [y], { units: C });
+    return b.done(b.add('add', 'Add', [b.input, y]));
+  },
+};
+
 /** Every block, in the palette's order. */
 export const BLOCKS: readonly BlockDef[] = [
-  inceptionV1Naive, inceptionV1, inceptionV3A, inceptionV3B, resnetBasic, resnetBottleneck, resnext, denseBlock, transition,
+  inceptionV1Naive, inceptionV1, inceptionV3A, inceptionV3B, resnetBasic, resnetBottleneck, resnext, denseBlock, transition, convnext,
 ];
 
 export function findBlock(type: string): BlockDef | undefined {

@@ -88,6 +88,9 @@ export const LayerNormalization = defineOp<LayerNormalizationAttrs>({
       weights: { ...(a.scale ? { gamma: tensor([C], dgamma) } : {}), ...(a.center ? { beta: tensor([C], dbeta) } : {}) },
     };
   },
+
+  // Its kernel takes the output's row stride and offset: it writes a Concatenate's channel slice in place.
+  gpu: { writesConcatSlice: true },
 });
 
 function parameters(x: Shape, weights: Record<string, Tensor>, a: LayerNormalizationAttrs) {

@@ -1,6 +1,6 @@
 // The lecture's blocks at small sizes, as graph files, for the GPU block tests (blocks.gpu.test.ts) and
 // the compiler's CPU tests (lower.test.ts): Inception v1, the Inception-v3 factorised module, a ResNet
-// bottleneck with a projection shortcut, a ResNeXt block, the ResNet stem and a DenseNet block.
+// bottleneck with a projection shortcut, a ResNeXt block, the ResNet stem, a ConvNeXt block and a DenseNet block.
 import type { GraphFile, GraphNode } from '../graph/types.ts';
 
 /** BatchNormalization with non-trivial statistics, so folding it into the conv is really tested. */
@@ -58,6 +58,13 @@ export const BLOCKS: Record<string, GraphFile> = {
     { id: 'p3', op: 'ZeroPadding2D', inputs: ['c1_bn'], attrs: { padding: 1 } },
     { id: 'avg', op: 'AveragePool2D', inputs: ['p3'], attrs: { pool_size: 2, strides: 2 } },
   ], ['pool', 'avg']),
+  'ConvNeXt block (7×7 depthwise, LayerNormalization, Dense gelu, Dense, residual)': graph([8, 8, 12], [
+    { id: 'dw', op: 'DepthwiseConv2D', inputs: ['x'], attrs: { kernel_size: 7, padding: 'same', bias_initializer: { name: 'random_normal', stddev: 0.3 } } },
+    { id: 'ln', op: 'LayerNormalization', inputs: ['dw'], attrs: { epsilon: 1e-6, gamma_initializer: { name: 'random_uniform', minval: 0.5, maxval: 1.5 }, beta_initializer: { name: 'random_normal', stddev: 0.3 } } },
+    { id: 'up', op: 'Dense', inputs: ['ln'], attrs: { units: 48, activation: 'gelu' } },
+    { id: 'down', op: 'Dense', inputs: ['up'], attrs: { units: 12 } },
+    { id: 'add', op: 'Add', inputs: ['x', 'down'] },
+  ], ['add']),
   'DenseNet block (3 layers, growth 4) and transition': graph([8, 8, 8], [
     ...[0, 1, 2].flatMap((i) => {
       const input = i === 0 ? 'x' : `cat${i - 1}`;
@@ -71,3 +78,11 @@ export const BLOCKS: Record<string, GraphFile> = {
     { id: 't_pool', op: 'AveragePool2D', inputs: ['t_c'], attrs: { pool_size: 2, strides: 2 } },
   ], ['t_pool']),
 };
+
+/** A LayerNormalization writing a channel slice of a Concatenate (rows of 6 in rows of 10), beside the conv it reads. */
+export const LAYER_NORM_CONCAT: GraphFile = graph([5, 5, 3], [
+  conv('conv', 'x', 4, 3, { bias_initializer: { name: 'random_normal', stddev: 0.3 } }),
+  conv('wide', 'conv', 6, 1),
+  { id: 'ln', op: 'LayerNormalization', inputs: ['wide'], attrs: { gamma_initializer: { name: 'random_uniform', minval: 0.5, maxval: 1.5 }, beta_initializer: { name: 'random_normal', stddev: 0.3 } } },
+  { id: 'cat', op: 'Concatenate', inputs: ['ln', 'conv'] },
+], ['cat']);
