@@ -85,7 +85,7 @@ test('build the Inception v1 3a module from the palette: shapes on the way, 163,
 
 const BLOCK_PARAMS: [string, string][] = [
   ['InceptionV1Naive', '387,296'], ['InceptionV1', '163,696'], ['InceptionV3A', '206,288'], ['InceptionV3B', '1,295,872'],
-  ['ResNetBasic', '74,240'], ['ResNetBottleneck', '76,288'], ['ResNeXt', '65,024'], ['DenseBlock', '338,304'], ['DenseTransition', '33,792'],
+  ['ResNetBasic', '74,240'], ['ResNetBottleneck', '76,288'], ['ResNeXt', '65,024'], ['DenseBlock', '338,304'], ['DenseTransition', '33,792'], ['ConvNeXt', '79,200'],
 ];
 
 test('insert each block from the palette: one undo step, no errors, the lecture parameter counts', async ({ page }) => {
