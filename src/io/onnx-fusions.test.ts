@@ -235,6 +235,29 @@ describe('importOnnx: PyTorch LayerNorms', () => {
     expect(got.out.dims).toEqual(want.out.dims);
     expectClose(got.out.data, want.out.data, TOLERANCE.conv);
   });
+
+  it("ConvNeXt's original channels_first LayerNorm (means over axis 1 of N×C×H×W, weight[:, None, None]): a LayerNormalization over the channels, as ONNX Runtime computes it", async () => {
+    const channelsFirst = (gamma: string, beta: string) => [
+      node('Conv', ['in', 'w'], ['x'], { kernel_shape: [1, 1] }, 'conv'),
+      ...torchLayerNorm({ eps: 1e-6, axes: [1], scaleName: gamma, biasName: beta }).map((n) => (n.op_type === 'Mul' ? { ...n, input: [gamma, 'n'] } : n)),
+    ];
+    const initializers = [weight('w', [4, 3, 1, 1], pseudoRandom(12, 3)), weight('g', [4, 1, 1], [1, 2, 0.5, -1]), weight('b', [4, 1, 1], [0, 1, 0, 1])];
+    const bytes = buildModel({ nodes: channelsFirst('g', 'b'), inputs: [valueInfo('in', [2, 3, 3, 5])], outputs: [valueInfo('y', [2, 4, 3, 5])], initializers, opset: 13 });
+    const imported = importOnnx(bytes);
+    expect(imported.graph.nodes.map((n) => n.op)).toEqual(['Input', 'Conv2D', 'LayerNormalization']);
+    const feeds = feedsOf({ in: [2, 3, 3, 5] });
+    const want = await runOrt(bytes, feeds);
+    expectClose((await runImported(imported, feeds)).y.data, want.y.data, TOLERANCE.conv);
+    // A weight of shape C (it would scale W) is not the channels': the Mul and Add stay, as they are refused or not on their own.
+    const flat = fuseDecompositions(graph(torchLayerNorm({ axes: [1] }), { dims: [1, 4, 2, 4], initializers: [weight('ln.weight', [4], [1, 2, 3, 4]), weight('ln.bias', [4], [0, 1, 0, 1])] }));
+    expect(ops(flat)).toEqual(['LayerNormalization', 'Mul', 'Add']);
+    expect(attrs(flat.node[0])).toEqual({ axis: 1, epsilon: 1e-6, deepwire_axis_only: 1 });
+    // Axis 1 of a rank-2 tensor is its last axis: the standard node.
+    expect(attrs(fuseDecompositions(graph(torchLayerNorm({ axes: [1], affine: false }), { dims: [3, 5] })).node[0])).toEqual({ axis: -1, epsilon: 1e-6 });
+    // Over axis 2 of an image: not the channels, not fused.
+    const h = graph(torchLayerNorm({ axes: [2] }), { dims: [1, 4, 2, 4] });
+    expect(fuseDecompositions(h)).toBe(h);
+  });
 });
 
 /** Abramowitz–Stegun 7.1.26 (|error| ≤ 1.5e-7): an independent erf for the golden values above. */

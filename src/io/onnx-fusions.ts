@@ -6,7 +6,9 @@
 //   Add): one Gelu node (opset 20, approximate 'none'), imported as Activation 'gelu'.
 // - LayerNorm, F.layer_norm over the last axis at opset < 17: ReduceMean(x, axes [−1]) → Sub(x, mean) →
 //   Pow(d, 2) → ReduceMean(axes [−1]) → Add(var, eps) → Sqrt → Div(d, std), then optionally Mul(·, gamma)
-//   and Add(·, beta): one LayerNormalization node (opset 17: X, Scale, B; axis −1, epsilon eps).
+//   and Add(·, beta): one LayerNormalization node (opset 17: X, Scale, B; axis −1, epsilon eps). The same
+//   over axis 1 of N×C×H×W (ConvNeXt's original channels_first LayerNorm, SAM's LayerNorm2d; weights
+//   C×1×1) is a LayerNormalization over that axis alone, marked with the importer's deepwire_axis_only.
 //
 // A pattern is rewritten only when each value it computes on the way is read by the pattern alone (not
 // by another node, not a model output); else its nodes stay, and the importer refuses the first one it
@@ -200,27 +202,29 @@ function matchGelu(g: View, e: number): Match | null {
 // ── LayerNorm ─────────────────────────────────────────────────────────────────────────────────────────
 
 /**
- * A ReduceMean of `input` over its last axis, keeping it (axes as attribute, or as a constant input from
- * opset 18); `like` has input's shape (d² has x's).
+ * Which one axis a ReduceMean of `input` averages, keeping it (axes as attribute, or as a constant input
+ * from opset 18): 'last', or 'channels' — axis 1 of a tensor of 3 or more axes (or of unknown rank), the
+ * channels of N×C×H×W, as ConvNeXt's original channels_first LayerNorm and SAM's LayerNorm2d write it;
+ * null for anything else. `like` has input's shape (d² has x's).
  */
-function meanOverLastAxis(g: View, k: number | null, input: string, like = input): boolean {
-  if (k === null) return false;
+function meanAxis(g: View, k: number | null, input: string, like = input): 'last' | 'channels' | null {
+  if (k === null) return null;
   const n = g.node(k);
-  if (n.op_type !== 'ReduceMean' || !isStandard(n) || n.input[0] !== input) return false;
+  if (n.op_type !== 'ReduceMean' || !isStandard(n) || n.input[0] !== input) return null;
   const attr = (name: string) => n.attribute.find((a) => a.name === name);
-  if (n.attribute.some((a) => !['axes', 'keepdims', 'noop_with_empty_axes'].includes(a.name))) return false;
-  if (int(attr('keepdims')?.i ?? 1) !== 1) return false;
+  if (n.attribute.some((a) => !['axes', 'keepdims', 'noop_with_empty_axes'].includes(a.name))) return null;
+  if (int(attr('keepdims')?.i ?? 1) !== 1) return null;
   let axes: number[] | null = null;
   if (attr('axes')) axes = (attr('axes')!.ints ?? []).map((v) => int(v));
   else if (n.input.length > 1 && n.input[1]) {
     const t = g.constant(n.input[1]);
     axes = t ? Array.from(t.data) : null;
   }
-  if (!axes || axes.length !== 1) return false;
-  if (axes[0] === -1) return true;
+  if (!axes || axes.length !== 1) return null;
   // A positive axis is the last one only where the input's rank is known.
   const rank = g.shapeOf(like)?.length;
-  return rank !== undefined && axes[0] === rank - 1;
+  if (axes[0] === -1 || (rank !== undefined && axes[0] === rank - 1)) return 'last';
+  return axes[0] === 1 && (rank === undefined || rank >= 3) ? 'channels' : null;
 }
 
 /** Of a constant that Mul/Add applies along the last axis only: its values (all other axes 1, and no more axes than x's). */
@@ -234,10 +238,23 @@ function lastAxisVector(g: View, name: string, C: number | null, rank: number | 
   return t;
 }
 
-/** F.layer_norm over the last axis written out, found from its first ReduceMean `r1`. */
+/**
+ * Of a constant that Mul/Add applies along axis 1 of x alone (C×1×…×1, right-aligned: weight[:, None, None]
+ * on N×C×H×W): its values. Where x's rank is unknown, the constant's own rank says it (2 + its trailing ones).
+ */
+function channelsVector(g: View, name: string, C: number | null, rank: number | null): TensorValue | null {
+  const t = g.constant(name);
+  if (!t || !t.dtype.startsWith('float') || t.dims.length < 2 || t.dims.slice(1).some((d) => d !== 1)) return null;
+  if (rank !== null && t.dims.length !== rank - 1) return null;
+  if (C !== null ? t.dims[0] !== C : t.dims[0] < 2) return null;
+  return t;
+}
+
+/** F.layer_norm over the last axis written out (or the same over axis 1), found from its first ReduceMean `r1`. */
 function matchLayerNorm(g: View, r1: number): Match | null {
   const x = g.node(r1).input[0];
-  if (!x || !meanOverLastAxis(g, r1, x)) return null;
+  const axis = x ? meanAxis(g, r1, x) : null;
+  if (!axis) return null;
   const mean = g.node(r1).output[0];
   // d = x − mean, read by the Pow and the Div alone
   const s = g.soleConsumer(mean);
@@ -251,7 +268,7 @@ function matchLayerNorm(g: View, r1: number): Match | null {
   if (g.node(pow).input[0] !== d || g.node(pow).input.length !== 2 || !near(g.scalar(g.node(pow).input[1]), 2, 0)) return null;
   // var = mean(d²) over the same axis; std = √(var + eps)
   const r2 = g.soleConsumer(g.node(pow).output[0]);
-  if (!meanOverLastAxis(g, r2, g.node(pow).output[0], x)) return null;
+  if (meanAxis(g, r2, g.node(pow).output[0], x) !== axis) return null;
   const add = g.soleConsumer(g.node(r2!).output[0]);
   if (add === null || g.node(add).op_type !== 'Add' || !isStandard(g.node(add))) return null;
   const epsName = other(g.node(add), g.node(r2!).output[0]);
@@ -263,23 +280,29 @@ function matchLayerNorm(g: View, r1: number): Match | null {
   const nodes = [r1, s, pow, r2!, add, sqrt, div];
   let last = div;
 
-  // the affine part, as far as it is a Mul and an Add by constants along the last axis
+  // the affine part, as far as it is a Mul and an Add by constants along the normalised axis
   const shape = g.shapeOf(x);
-  let C: number | null = shape && shape.length > 0 && shape[shape.length - 1] > 0 ? shape[shape.length - 1] : null;
+  const at = axis === 'last' ? (shape?.length ?? 0) - 1 : 1;
+  let C: number | null = shape && shape.length > at && shape[at] > 0 ? shape[at] : null;
+  let rank = shape?.length ?? null;
   const step = (op: string): { k: number; t: TensorValue; name: string } | null => {
     const k = g.soleConsumer(g.node(last).output[0]);
     if (k === null || g.node(k).op_type !== op || !isStandard(g.node(k))) return null;
     const name = other(g.node(k), g.node(last).output[0]);
-    const t = name === null ? null : lastAxisVector(g, name, C, shape?.length ?? null);
+    const t = name === null ? null : axis === 'last' ? lastAxisVector(g, name, C, rank) : channelsVector(g, name, C, rank);
     return t ? { k, t, name: name! } : null;
   };
+  const sizeOfAxis = (t: TensorValue) => (axis === 'last' ? t.dims[t.dims.length - 1] : t.dims[0]);
   let scale: string | null = null, bias: string | null = null;
   const mul = step('Mul');
-  if (mul) [scale, C, last] = [mul.name, mul.t.dims[mul.t.dims.length - 1], mul.k];
+  if (mul) [scale, C, last] = [mul.name, sizeOfAxis(mul.t), mul.k];
   if (mul) nodes.push(mul.k);
+  if (mul && axis === 'channels') rank = mul.t.dims.length + 1;
   const shift = step('Add');
-  if (shift) [bias, C, last] = [shift.name, shift.t.dims[shift.t.dims.length - 1], shift.k];
+  if (shift) [bias, C, last] = [shift.name, sizeOfAxis(shift.t), shift.k];
   if (shift) nodes.push(shift.k);
+  // Over axis 1 a Scale of ones needs C and the rank to shape it C×1×…×1.
+  if (axis === 'channels' && scale === null && (C === null || rank === null)) return null;
 
   const y = g.node(last).output[0];
   const name = g.node(last).name ?? '';
@@ -289,7 +312,8 @@ function matchLayerNorm(g: View, r1: number): Match | null {
     // LayerNormalization's Scale is not optional: ones, as an initializer where the axis' size is known,
     // else computed from x's shape (folded at import: Shape reads the static shape).
     scale = g.fresh(`${y}/ones`);
-    if (C !== null) initializers.push(floatTensor(scale, [C], new Float32Array(C).fill(1)));
+    if (axis === 'channels') initializers.push(floatTensor(scale, [C!, ...new Array(rank! - 2).fill(1)], new Float32Array(C!).fill(1)));
+    else if (C !== null) initializers.push(floatTensor(scale, [C], new Float32Array(C).fill(1)));
     else {
       const size = g.fresh(`${y}/size`);
       fused.push({ op_type: 'Shape', name: size, input: [x], output: [size], attribute: [intAttr('start', -1)] });
@@ -298,7 +322,10 @@ function matchLayerNorm(g: View, r1: number): Match | null {
   }
   fused.push({
     op_type: 'LayerNormalization', name, input: bias === null ? [x, scale] : [x, scale, bias], output: [y],
-    attribute: [intAttr('axis', -1), floatAttr('epsilon', shortestFloat32(eps))],
+    // Over axis 1 alone, which ONNX's LayerNormalization cannot say (it normalises axis … the last): the
+    // importer's own attribute deepwire_axis_only marks it; its converter reads nothing else from it.
+    attribute: axis === 'last' ? [intAttr('axis', -1), floatAttr('epsilon', shortestFloat32(eps))]
+      : [intAttr('axis', 1), floatAttr('epsilon', shortestFloat32(eps)), intAttr('deepwire_axis_only', 1)],
   });
   return { nodes, fused, initializers };
 }

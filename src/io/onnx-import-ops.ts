@@ -251,18 +251,24 @@ const batchNormalization: Converter = (c) => {
  * axis alone: the last axis of a channels-last tensor (ConvNeXt's, after its Permute to N×H×W×C).
  */
 const layerNormalization: Converter = (c) => {
-  c.known('axis', 'epsilon', 'stash_type');
+  // deepwire_axis_only: onnx-fusions.ts' mark for a LayerNorm over `axis` alone (ONNX's spans axis … the last).
+  c.known('axis', 'epsilon', 'stash_type', 'deepwire_axis_only');
   if (c.outputUsed(1) || c.outputUsed(2)) c.refuse('its Mean or InvStdDev output is read; deepwire computes only the normalised tensor');
   const x = c.data(0);
   const shape = c.onnxShape(x), rank = shape.length;
   const raw = c.int('axis', -1), axis = raw < 0 ? raw + rank : raw;
-  if (axis !== rank - 1 || x.layout.kind === 'nchw')
-    c.refuse(`it normalises axes ${axis}…${rank - 1} of a ${formatShape(shape)} ${x.layout.kind === 'nchw' ? 'image' : 'tensor'} together; deepwire normalises each position's channels, the last axis of an N×H×W×C tensor`,
-      'transpose the image to N×H×W×C before the LayerNormalization and normalise the last axis, as ConvNeXt does');
+  const axisOnly = c.int('deepwire_axis_only', 0) === 1;
+  // Our channel axis alone: the last axis of a tensor in ONNX's order, or axis 1 of an image (only when marked).
+  const ours = lastOnnxAxis(c, x);
+  if (axisOnly ? axis !== ours : axis !== rank - 1 || x.layout.kind === 'nchw')
+    c.refuse(`it normalises ${axisOnly || axis === rank - 1 ? `axis ${axis}` : `axes ${axis}…${rank - 1} together`} of a ${formatShape(shape)} ${x.layout.kind === 'nchw' ? 'image' : 'tensor'}; deepwire normalises each position's channels (axis ${ours} here)`,
+      'normalise the channels: the last axis of an N×H×W×C tensor (as ConvNeXt transposes to), or axis 1 of N×C×H×W');
   const C = x.shape[x.shape.length - 1];
   const vector = (i: number, what: string) => {
     const t = c.constant(i, what);
-    if (sizeOf(t.dims) !== C || t.dims.slice(0, -1).some((d) => d !== 1)) c.refuse(`its ${what} has shape ${formatShape(t.dims)}; the normalised axis has ${C} values`);
+    // Along the last axis, or (marked) along `axis` of x right-aligned: C×1×…×1 for axis 1.
+    const at = axisOnly ? t.dims.length - (rank - axis) : t.dims.length - 1;
+    if (sizeOf(t.dims) !== C || at < 0 || t.dims[at] !== C) c.refuse(`its ${what} has shape ${formatShape(t.dims)}; the normalised axis has ${C} values`);
     return reorder(f32(t), x.layout);
   };
   const weights: Record<string, Float32Array> = { gamma: vector(1, 'Scale') };
