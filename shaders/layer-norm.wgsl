@@ -1,5 +1,6 @@
+// uses: layer-norm-lib (prepended by src/compile/kernels.ts)
 // LayerNormalization over the last (channel) axis: one invocation per row, its mean and biased
-// variance in two passes (no cancellation in E[x²] − E[x]²), then y = gamma·(x − mean)·inv + beta.
+// variance (rowStatistics), then y = gamma·(x − mean)·inv + beta.
 // Reference: src/ops/layer-normalization.ts
 struct Params { rows: u32, C: u32, xStride: u32, xOffset: u32, yStride: u32, yOffset: u32, epsilon: f32 }
 
@@ -18,12 +19,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   if (row >= p.rows) { return; }
   let xb = row * p.xStride + p.xOffset;
   let yb = row * p.yStride + p.yOffset;
-  var mean = 0.0;
-  for (var c = 0u; c < p.C; c++) { mean += x[xb + c]; }
-  mean /= f32(p.C);
-  var variance = 0.0;
-  for (var c = 0u; c < p.C; c++) { let d = x[xb + c] - mean; variance += d * d; }
-  let inv = inverseSqrt(variance / f32(p.C) + p.epsilon);
+  let stats = rowStatistics(xb, p.C, p.epsilon);
+  let mean = stats.x;
+  let inv = stats.y;
   for (var c = 0u; c < p.C; c++) {
     var v = (x[xb + c] - mean) * inv;
     if (HAS_GAMMA) { v *= gamma[c]; }

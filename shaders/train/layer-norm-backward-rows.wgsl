@@ -1,3 +1,4 @@
+// uses: layer-norm-lib (prepended by src/compile/kernels.ts)
 // LayerNormalization, backward, first dispatch: one invocation per row recomputes the row's mean and
 // 1/√(variance + ε) from the kept input (stats[2·row], stats[2·row + 1], for the weight sums), and where
 // the input takes a gradient, dx = inv·(g − mean(g) − x̂·mean(g·x̂)) with g = γ·dy, x̂ = (x − mean)·inv.
@@ -27,12 +28,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let xb = row * p.xStride + p.xOffset;
   let gb = row * p.C;
   let n = f32(p.C);
-  var mean = 0.0;
-  for (var c = 0u; c < p.C; c++) { mean += x[xb + c]; }
-  mean /= n;
-  var variance = 0.0;
-  for (var c = 0u; c < p.C; c++) { let d = x[xb + c] - mean; variance += d * d; }
-  let inv = inverseSqrt(variance / n + p.epsilon);
+  let rowStats = rowStatistics(xb, p.C, p.epsilon);
+  let mean = rowStats.x;
+  let inv = rowStats.y;
   stats[2u * row] = mean;
   stats[2u * row + 1u] = inv;
   if (!HAS_DX) { return; }

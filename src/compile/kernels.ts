@@ -27,6 +27,7 @@ import pool2dArgmax from '../../shaders/pool2d-argmax.wgsl?raw';
 import resample2d from '../../shaders/resample2d.wgsl?raw';
 import resample2dLib from '../../shaders/resample2d-lib.wgsl?raw';
 import layerNorm from '../../shaders/layer-norm.wgsl?raw';
+import layerNormLib from '../../shaders/layer-norm-lib.wgsl?raw';
 import softmax from '../../shaders/softmax.wgsl?raw';
 import softmaxAxis from '../../shaders/softmax-axis.wgsl?raw';
 import winogradGemm from '../../shaders/winograd-gemm.wgsl?raw';
@@ -39,7 +40,6 @@ import winograd4Output from '../../shaders/winograd4-output.wgsl?raw';
 import activityGradientSource from '../../shaders/train/activity-gradient.wgsl?raw';
 import activationBackwardSource from '../../shaders/train/activation-backward.wgsl?raw';
 import batchNormBackwardInputSource from '../../shaders/train/batch-norm-backward-input.wgsl?raw';
-import batchNormBackwardSumsSource from '../../shaders/train/batch-norm-backward-sums.wgsl?raw';
 import batchNormStatisticsSource from '../../shaders/train/batch-norm-statistics.wgsl?raw';
 import channelSumSource from '../../shaders/train/channel-sum.wgsl?raw';
 import conv2dBackwardFilterSource from '../../shaders/train/conv2d-backward-filter.wgsl?raw';
@@ -51,8 +51,8 @@ import globalPool2dBackwardSource from '../../shaders/train/global-pool2d-backwa
 import gradientCopySource from '../../shaders/train/gradient-copy.wgsl?raw';
 import gradientDilateSource from '../../shaders/train/gradient-dilate.wgsl?raw';
 import layerNormBackwardRowsSource from '../../shaders/train/layer-norm-backward-rows.wgsl?raw';
-import layerNormBackwardSumsSource from '../../shaders/train/layer-norm-backward-sums.wgsl?raw';
 import lossSource from '../../shaders/train/loss.wgsl?raw';
+import normalizationBackwardSumsSource from '../../shaders/train/normalization-backward-sums.wgsl?raw';
 import mergeBackwardSource from '../../shaders/train/merge-backward.wgsl?raw';
 import optimizerSource from '../../shaders/train/optimizer.wgsl?raw';
 import pad2dBackwardSource from '../../shaders/train/pad2d-backward.wgsl?raw';
@@ -103,6 +103,7 @@ const PRELUDES: Record<string, string> = {
   'train-state': trainState,
   'resample2d-lib': resample2dLib,
   'pool2d-backward-lib': pool2dBackwardLib,
+  'layer-norm-lib': layerNormLib,
 };
 
 /** The preludes a shader names in its `// uses: a, b` line, in that order. */
@@ -163,7 +164,6 @@ export const TRAINING_KERNELS = {
   activationBackward: kernel('activation-backward', activationBackwardSource),
   activityGradient: kernel('activity-gradient', activityGradientSource),
   batchNormStatistics: kernel('batch-norm-statistics', batchNormStatisticsSource),
-  batchNormBackwardSums: kernel('batch-norm-backward-sums', batchNormBackwardSumsSource),
   batchNormBackwardInput: kernel('batch-norm-backward-input', batchNormBackwardInputSource),
   channelSum: kernel('channel-sum', channelSumSource),
   conv2dBackwardFilter: kernel('conv2d-backward-filter', conv2dBackwardFilterSource),
@@ -175,9 +175,9 @@ export const TRAINING_KERNELS = {
   gradientCopy: kernel('gradient-copy', gradientCopySource),
   gradientDilate: kernel('gradient-dilate', gradientDilateSource),
   layerNormBackwardRows: kernel('layer-norm-backward-rows', layerNormBackwardRowsSource),
-  layerNormBackwardSums: kernel('layer-norm-backward-sums', layerNormBackwardSumsSource),
   loss: kernel('loss', lossSource),
   mergeBackward: kernel('merge-backward', mergeBackwardSource),
+  normalizationBackwardSums: kernel('normalization-backward-sums', normalizationBackwardSumsSource),
   optimizer: kernel('optimizer', optimizerSource),
   pad2dBackward: kernel('pad2d-backward', pad2dBackwardSource),
   metricsLog: kernel('metrics-log', metricsLogSource),

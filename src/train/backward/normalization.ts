@@ -70,7 +70,7 @@ export function batchNormalizationBackward(r: NodeReport, b: BackwardContext): v
   if (trained) {
     const s = l.scratch(r.id, 2 * C);
     l.step({
-      node: r.id, kernel: 'batchNormBackwardSums', overrides: {},
+      node: r.id, kernel: 'normalizationBackwardSums', overrides: {},
       bindings: { dy: view(dy), x: offsetView(xv), stats: view(trained.stats), sums: view(s) }, params: geometry, workgroups: groupsOf(C),
     });
     const row = (v: View, offset = 0): View => ({ ...v, offset: v.offset + offset, shape: [1, C], strides: [C, 1] });
@@ -98,7 +98,7 @@ export function batchNormalizationBackward(r: NodeReport, b: BackwardContext): v
 /**
  * LayerNormalization: the rows' statistics recomputed from the kept input, with dx where the input
  * takes a gradient (layer-norm-backward-rows.wgsl); then Σ dy and Σ dy·x̂ per channel for β and γ
- * (layer-norm-backward-sums.wgsl), unless the layer is frozen. Its forward is the same in training.
+ * (normalization-backward-sums.wgsl with ROW_STATISTICS), unless the layer is frozen. Its forward is the same in training.
  */
 export function layerNormalizationBackward(r: NodeReport, b: BackwardContext): void {
   const a = attrsOf<LayerNormalizationAttrs>(r);
@@ -124,9 +124,9 @@ export function layerNormalizationBackward(r: NodeReport, b: BackwardContext): v
   if (!gammaGrad && !betaGrad) return;
   const sums = l.scratch(r.id, 2 * C);
   l.step({
-    node: r.id, kernel: 'layerNormBackwardSums', overrides: {},
+    node: r.id, kernel: 'normalizationBackwardSums', overrides: { ROW_STATISTICS: true },
     bindings: { dy: view(dy), x: offsetView(xv), stats: view(stats), sums: view(sums) },
-    params: { rows: x.pixels, C, xStride: x.stride, xOffset: x.offset }, workgroups: groupsOf(C),
+    params: { pixels: x.pixels, C, xStride: x.stride, xOffset: x.offset }, workgroups: groupsOf(C),
   });
   const row = (v: View, offset = 0): View => ({ ...v, offset: v.offset + offset, shape: [1, C], strides: [C, 1] });
   if (gammaGrad) copyGradient(r, b, { src: row(sums, C), out: row(gammaGrad), accumulate: false });
