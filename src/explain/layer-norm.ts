@@ -1,7 +1,7 @@
 // A LayerNormalization value taken apart: gamma · (x − mean) / √(variance + epsilon) + beta, the mean and
 // biased variance those of its own position's channels, recomputed from the input as
 // src/ops/layer-normalization.ts computes them.
-import type { LayerNormalizationAttrs } from '../ops/layer-normalization.ts';
+import { rowMoments, type LayerNormalizationAttrs } from '../ops/layer-normalization.ts';
 import { weight } from '../ops/op.ts';
 import { offsetOf } from './position.ts';
 import type { BatchNormExplanation, ExplainRequest } from './types.ts';
@@ -13,13 +13,8 @@ export function explainLayerNorm(req: ExplainRequest & { image: number }): Batch
   const channel = at[at.length - 1];
   const C = output.shape[output.shape.length - 1];
   const start = offsetOf(input.tensor, image, at) - channel;
-  const row = input.tensor.data.subarray(start, start + C);
-  let mean = 0, variance = 0;
-  for (const v of row) mean += v;
-  mean /= C;
-  for (const v of row) variance += (v - mean) ** 2;
-  variance /= C;
-  const x = row[channel];
+  const { mean, variance } = rowMoments(input.tensor.data, start, C);
+  const x = input.tensor.data[start + channel];
   const gamma = a.scale ? weight(req.weights, 'gamma').data[channel] : null;
   const beta = a.center ? weight(req.weights, 'beta').data[channel] : null;
   const normalized = (x - mean) / Math.sqrt(variance + a.epsilon);

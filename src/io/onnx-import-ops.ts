@@ -490,7 +490,8 @@ const split: Converter = (c) => {
   // No sizes: equal parts, which must divide the axis; with num_outputs (opset 18) the last part may be smaller.
   const parts = c.has('num_outputs') ? c.int('num_outputs', n) : null;
   if (parts !== null && (given || parts !== n)) c.refuse(given ? 'it has both a split input and num_outputs' : `num_outputs ${parts} but ${n} outputs`);
-  const sizes = given ?? (parts !== null ? Array.from({ length: n }, (_, i) => Math.min(Math.ceil(dim / n), dim - i * Math.ceil(dim / n))) : Array(n).fill(dim / n));
+  const chunk = Math.ceil(dim / n);
+  const sizes = given ?? (parts !== null ? Array.from({ length: n }, (_, i) => Math.min(chunk, dim - i * chunk)) : Array(n).fill(dim / n));
   if (sizes.length !== n || sizes.reduce((s, v) => s + v, 0) !== dim || sizes.some((s) => !(s > 0) || !Number.isInteger(s)))
     c.refuse(`its sizes ${given ? JSON.stringify(sizes) : `(${n} equal parts)`} do not split axis ${axis} of ${formatShape(dims)} into ${n} parts`);
   let from = 0;

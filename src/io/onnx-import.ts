@@ -356,10 +356,7 @@ export class Importer {
     const removed = new Set(renamed.keys()), folded = new Set(renamed.values());
     this.nodes.splice(0, this.nodes.length, ...this.nodes.filter((n) => !removed.has(n.id)));
     for (const n of this.nodes) if (n.inputs) n.inputs = n.inputs.map((i) => renamed.get(i) ?? i);
-    for (const [key, port] of values) {
-      if (folded.has(port.node)) values.delete(key);
-      else if (renamed.has(port.node)) port.node = renamed.get(port.node)!;
-    }
+    for (const [key, port] of values) if (folded.has(port.node)) values.delete(key);
     for (const port of [...outputs, ...values.values()]) port.node = renamed.get(port.node) ?? port.node;
   }
 

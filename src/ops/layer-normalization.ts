@@ -102,13 +102,19 @@ function parameters(x: Shape, weights: Record<string, Tensor>, a: LayerNormaliza
   };
 }
 
-/** Calls `body` with each row's start, mean and 1/√(biased variance + epsilon): two passes, float64. */
+/** The mean and biased variance of the C values from `base`: two passes, float64 (also explain's). */
+export function rowMoments(data: Float32Array, base: number, C: number): { mean: number; variance: number } {
+  let mean = 0, variance = 0;
+  for (let c = 0; c < C; c++) mean += data[base + c];
+  mean /= C;
+  for (let c = 0; c < C; c++) variance += (data[base + c] - mean) ** 2;
+  return { mean, variance: variance / C };
+}
+
+/** Calls `body` with each row's start, mean and 1/√(biased variance + epsilon). */
 function forEachRow(x: Tensor, C: number, epsilon: number, body: (base: number, mean: number, inv: number) => void): void {
   for (let base = 0; base < x.data.length; base += C) {
-    let mean = 0, variance = 0;
-    for (let c = 0; c < C; c++) mean += x.data[base + c];
-    mean /= C;
-    for (let c = 0; c < C; c++) variance += (x.data[base + c] - mean) ** 2;
-    body(base, mean, 1 / Math.sqrt(variance / C + epsilon));
+    const { mean, variance } = rowMoments(x.data, base, C);
+    body(base, mean, 1 / Math.sqrt(variance + epsilon));
   }
 }
